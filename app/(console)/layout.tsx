@@ -1,0 +1,27 @@
+import { AppHeader } from '@/components/app-header';
+import { Sidebar } from '@/components/sidebar';
+import { TenantSwitcher } from '@/components/tenant-switcher';
+import { listTenantChoices } from '@/db/queries/tenants';
+import { requireActor } from '@/lib/auth/session';
+import { signOutAction, switchTenantAction } from './actions';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requireActor();
+  const isRoot = actor.role === 'root';
+  const tenantChoices = isRoot ? await listTenantChoices(actor) : [];
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <Sidebar isRoot={isRoot} />
+      <div className="flex min-w-0 flex-1 flex-col">
+        <AppHeader
+          user={{ username: actor.name, role: actor.role }}
+          signOutAction={signOutAction}
+          tenantSwitcher={isRoot ? <TenantSwitcher tenants={tenantChoices} currentTenantId={actor.tenantId} switchTenantAction={switchTenantAction} /> : undefined}
+        />
+        <main className="flex-1 p-4 md:p-8">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import 'server-only';
+import { asc, count, eq, ilike, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { catalogs, tenants, users } from '@/db/schema';
+import type { Actor } from '@/lib/actor';
+import { requireRoot } from '@/lib/authz';
+import { notFound } from '@/lib/errors';
+import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+
+/** Tenants for Root's switcher (names only). */
+export async function listTenantChoices(actor: Actor) {
+  requireRoot(actor);
+  const db = await getDb();
+  return db.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(asc(tenants.name)).limit(1000);
+}
+
+export type TenantRow = { id: string; name: string; description: string | null; createdAt: Date; catalogCount: number; userCount: number };
+
+const sortable = { name: tenants.name, createdAt: tenants.createdAt } as const;
+export type TenantSort = keyof typeof sortable;
+
+export async function listTenants(actor: Actor, opts: { q?: string; sort?: TenantSort; desc?: boolean; cursor?: string | null; limit?: number }): Promise<Page<TenantRow>> {
+  requireRoot(actor);
+  const db = await getDb();
+  const limit = opts.limit ?? 50;
+  const sortColumn = sortable[opts.sort ?? 'name'];
+  const filter = opts.q ? ilike(tenants.name, `%${likeEscape(opts.q)}%`) : undefined;
+  const page = keyset({
+    sortColumn, idColumn: tenants.id, desc: !!opts.desc, cursor: opts.cursor,
+    castValue: opts.sort === 'createdAt' ? (v) => new Date(String(v)) : undefined,
+  });
+  const [rows, [{ total }]] = await Promise.all([
+    db.select({
+      id: tenants.id, name: tenants.name, description: tenants.description, createdAt: tenants.createdAt,
+      catalogCount: sql<number>`(SELECT count(*)::int FROM ${catalogs} WHERE ${catalogs.tenantId} = ${tenants.id})`,
+      userCount: sql<number>`(SELECT count(*)::int FROM ${users} WHERE ${users.tenantId} = ${tenants.id})`,
+    }).from(tenants).where(filter && page.where ? sql`${filter} AND ${page.where}` : filter ?? page.where)
+      .orderBy(...page.orderBy).limit(limit + 1),
+    db.select({ total: count() }).from(tenants).where(filter),
+  ]);
+  return toPage(rows, limit, total, (r) => encodeCursor(opts.sort === 'createdAt' ? r.createdAt : r.name, r.id));
+}
+
+export async function getTenant(actor: Actor, id: string) {
+  if (actor.role !== 'root' && actor.tenantId !== id) throw notFound('Tenant');
+  const db = await getDb();
+  const [t] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+  if (!t) throw notFound('Tenant');
+  return t;
+}

@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './versioning';
+export * from './governance';
+export * from './audit';
+export * from './system';

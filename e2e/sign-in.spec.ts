@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { ROOT, signIn } from './helpers';
+
+test('a wrong password is refused with a clear message', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByLabel('Username').fill(ROOT.username);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong username or password' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('Root signs in, sees the console, and signs out', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Tenants' })).toBeVisible();
+  await expect(page.getByText('Signed in as admin')).toBeVisible();
+  await expect(page.getByLabel('Tenant')).toBeVisible();
+
+  await page.getByText('admin', { exact: true }).first().click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('a tampered session cookie does not get in', async ({ page, context }) => {
+  await signIn(page);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name.endsWith('next-auth.session-token'));
+  expect(session).toBeDefined();
+  await context.addCookies([{ ...session!, value: `${session!.value.slice(0, -4)}AAAA` }]);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+});

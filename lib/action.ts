@@ -1,0 +1,71 @@
+import 'server-only';
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import type { ActionResult } from '@/components/form-types';
+import type { Actor } from './actor';
+import { requireActor } from './auth/session';
+import { AppError, toAppError } from './errors';
+import { logger } from './logger';
+import { executeMutation, type Mutation } from './mutation';
+
+const SECRET_FIELD = /pass(word)?|secret|credential|key|token/i;
+
+/** What the person typed, minus secrets, so a failed form can be shown again without losing anything. */
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of formData.entries()) {
+    if (typeof v === 'string' && !k.startsWith('$ACTION') && !SECRET_FIELD.test(k)) values[k] = v;
+  }
+  return values;
+}
+
+/** Plain object from a form: repeated names become arrays, empty strings become undefined. */
+export function formObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const all = formData.getAll(key).filter((v): v is string => typeof v === 'string');
+    out[key] = all.length > 1 ? all : all[0] === '' ? undefined : all[0];
+  }
+  return out;
+}
+
+function failure(err: unknown, actor: Actor | null, values?: Record<string, string>): ActionResult<never> {
+  const appError = toAppError(err);
+  if (!appError) {
+    const requestId = actor?.request.requestId;
+    logger.error('server action failed unexpectedly', { requestId, err });
+    return { ok: false, error: `Something went wrong (request ${requestId ?? 'unknown'})`, requestId, values };
+  }
+  return { ok: false, error: appError.message, fieldErrors: appError.fieldErrors, requestId: appError.requestId, values };
+}
+
+/**
+ * The body of every server action: authenticate, run the mutation (parse → authorize → transaction →
+ * audit), revalidate, and answer an ActionResult the form can show.
+ */
+export async function runAction<S extends z.ZodType, O>(
+  m: Mutation<S, O>,
+  input: unknown,
+  opts: { formData?: FormData; message?: (data: O) => string } = {},
+): Promise<ActionResult<O>> {
+  const actor = await requireActor();
+  try {
+    const { data, paths } = await executeMutation(m, actor, input);
+    for (const p of paths) revalidatePath(p);
+    return { ok: true, data, message: opts.message?.(data) };
+  } catch (err) {
+    return failure(err, actor, opts.formData ? formValues(opts.formData) : undefined);
+  }
+}
+
+/** For actions that are not a single mutation (sign-out, tenant switch). */
+export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<ActionResult<T>> {
+  const actor = await requireActor();
+  try {
+    return { ok: true, data: await fn(actor) };
+  } catch (err) {
+    if (err instanceof AppError || toAppError(err)) return failure(err, actor);
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+import type { BuiltinRole } from '@/db/schema';
+
+export type RequestInfo = { ip: string | null; userAgent: string | null; requestId: string };
+
+/** Who is acting, in which tenant, from where. Every query and mutation takes one explicitly. */
+export type Actor = {
+  kind: 'user' | 'service_user';
+  id: string;
+  name: string;
+  role: BuiltinRole;
+  /** The tenant the account belongs to (null for Root). */
+  homeTenantId: string | null;
+  /** The tenant being acted in: the home tenant, or the one Root selected (null = no tenant selected). */
+  tenantId: string | null;
+  tokenHash?: string;
+  request: RequestInfo;
+};
+
+export const isRoot = (actor: Actor) => actor.role === 'root';
+
+/** A system actor for start-up tasks, the CLI and tests. */
+export function systemActor(requestId = 'system'): Actor {
+  return {
+    kind: 'user', id: '00000000-0000-0000-0000-000000000000', name: 'system', role: 'root',
+    homeTenantId: null, tenantId: null, request: { ip: null, userAgent: 'pangolin-cli', requestId },
+  };
+}

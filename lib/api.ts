@@ -1,0 +1,83 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import { getDb } from '@/db/client';
+import type { Actor } from './actor';
+import { authenticateApiRequest } from './auth/api-auth';
+import { AppError, toAppError } from './errors';
+import { logger } from './logger';
+import { executeMutation, type Mutation } from './mutation';
+import { requestInfoFrom } from './request-info';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export type RouteContext<P = Record<string, string>> = { params: Promise<P> };
+
+export function errorResponse(err: AppError, requestId?: string): NextResponse {
+  const body: Record<string, unknown> = { code: err.code, message: err.message };
+  if (err.fieldErrors) body.fields = err.fieldErrors;
+  if (requestId) body.requestId = requestId;
+  const res = NextResponse.json({ error: body }, { status: err.status });
+  if (err.status === 503) res.headers.set('Retry-After', '5');
+  return res;
+}
+
+/** Reads a JSON body with a size limit; malformed JSON is a 400 that says where. */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError('bad_request', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError('bad_request', `The request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+type Handler<P> = (ctx: { req: NextRequest; actor: Actor; params: P; url: URL }) => Promise<unknown>;
+
+/**
+ * An authenticated API route: every error becomes `{ error: { code, message } }` with the right status;
+ * an unexpected one is logged with the request id and never leaks a stack trace.
+ */
+export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: { status?: number } = {}) {
+  return async (req: NextRequest, context: RouteContext<P>) => {
+    const request = requestInfoFrom(req.headers);
+    try {
+      const db = await getDb();
+      const actor = await authenticateApiRequest(db, req.headers, request);
+      const result = await handler({ req, actor, params: await context.params, url: new URL(req.url) });
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? { ok: true }, { status: opts.status ?? 200, headers: { 'X-Request-Id': request.requestId } });
+    } catch (err) {
+      return handleError(err, request.requestId);
+    }
+  };
+}
+
+/** An unauthenticated route (sign-in, health) with the same error handling. */
+export function publicRoute<P = Record<string, string>>(handler: (ctx: { req: NextRequest; params: P }) => Promise<unknown>) {
+  return async (req: NextRequest, context: RouteContext<P>) => {
+    const request = requestInfoFrom(req.headers);
+    try {
+      const result = await handler({ req, params: await context.params });
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (err) {
+      return handleError(err, request.requestId);
+    }
+  };
+}
+
+export function handleError(err: unknown, requestId: string): NextResponse {
+  const appError = toAppError(err);
+  if (appError) return errorResponse(appError, appError.status >= 500 ? requestId : undefined);
+  logger.error('API request failed unexpectedly', { requestId, err });
+  return errorResponse(new AppError('internal', `Something went wrong (request ${requestId})`), requestId);
+}
+
+/** Runs a mutation for an API call and revalidates the console pages it affects. */
+export async function mutate<S extends z.ZodType, O>(m: Mutation<S, O>, actor: Actor, input: unknown): Promise<O> {
+  const { data, paths } = await executeMutation(m, actor, input);
+  for (const p of paths) revalidatePath(p);
+  return data;
+}

@@ -1,0 +1,74 @@
+import { and, eq, or, sql } from 'drizzle-orm';
+import type { Queryable } from '@/db/client';
+import { serviceUsers, tenants } from '@/db/schema';
+import type { Actor, RequestInfo } from '../actor';
+import { appendAudit } from '../audit';
+import { safeEqual, sha256Hex } from '../crypto';
+import { AppError } from '../errors';
+import { resolveToken, verifyToken } from './tokens';
+
+const API_KEY = /^pgl_([0-9a-f]{16})_([A-Za-z0-9_-]{20,200})$/;
+
+/**
+ * Authenticates an API call: `Authorization: Bearer <jwt>` or `X-API-Key: pgl_<id>_<secret>`. Root picks a
+ * tenant with `X-Pangolin-Tenant` (id or name). Rejected credentials are audited.
+ */
+export async function authenticateApiRequest(q: Queryable, headers: Headers, request: RequestInfo): Promise<Actor> {
+  const apiKey = headers.get('x-api-key');
+  const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  let actor: Actor | null = null;
+  if (apiKey) actor = await actorFromApiKey(q, apiKey, request);
+  else if (bearer) actor = await actorFromBearer(q, bearer, request);
+  else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
+  if (!actor) {
+    await q.transaction((tx) => appendAudit(tx, {
+      tenantId: null, actor: { id: null, type: 'anonymous', name: null }, action: apiKey ? 'auth.api_key' : 'auth.token',
+      resourceType: 'session', result: 'denied', errorMessage: 'Invalid, expired or revoked credentials', request,
+    }));
+    throw new AppError('unauthenticated', 'Invalid, expired or revoked credentials');
+  }
+  const selected = headers.get('x-pangolin-tenant');
+  if (selected) {
+    if (actor.role !== 'root') {
+      if (actor.tenantId !== selected) throw new AppError('forbidden', 'X-Pangolin-Tenant may only be used by Root');
+    } else {
+      actor.tenantId = await tenantIdFor(q, selected);
+    }
+  }
+  return actor;
+}
+
+async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo): Promise<Actor | null> {
+  const claims = await verifyToken(jwt);
+  if (!claims) return null;
+  const user = await resolveToken(q, claims);
+  if (!user) return null;
+  return {
+    kind: 'user', id: user.id, name: user.username, role: user.role, homeTenantId: user.tenantId,
+    tenantId: user.tenantId, tokenHash: user.tokenHash, request,
+  };
+}
+
+async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo): Promise<Actor | null> {
+  const match = API_KEY.exec(key.trim());
+  if (!match) return null;
+  const [, keyId, secret] = match;
+  const [su] = await q.select().from(serviceUsers).where(eq(serviceUsers.keyId, keyId)).limit(1);
+  if (!su || !su.active || !safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
+  if (su.expiresAt && su.expiresAt.getTime() <= Date.now()) return null;
+  if (!su.lastUsedAt || Date.now() - su.lastUsedAt.getTime() > 60_000) {
+    await q.update(serviceUsers).set({ lastUsedAt: sql`now()` })
+      .where(and(eq(serviceUsers.tenantId, su.tenantId), eq(serviceUsers.id, su.id)));
+  }
+  return {
+    kind: 'service_user', id: su.id, name: su.name, role: su.role, homeTenantId: su.tenantId, tenantId: su.tenantId, request,
+  };
+}
+
+async function tenantIdFor(q: Queryable, idOrName: string): Promise<string> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+  const [t] = await q.select({ id: tenants.id }).from(tenants)
+    .where(isUuid ? or(eq(tenants.id, idOrName), eq(tenants.name, idOrName)) : eq(tenants.name, idOrName)).limit(1);
+  if (!t) throw new AppError('not_found', `Tenant "${idOrName}" was not found`);
+  return t.id;
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { Queryable } from '@/db/client';
+import { activeTokens, revokedTokens, users } from '@/db/schema';
+import type { RequestInfo } from '../actor';
+import { sha256Hex } from '../crypto';
+import { secrets } from '../secrets';
+
+export type TokenKind = 'session' | 'api_token';
+export type TokenClaims = JWTPayload & { sub: string; jti: string; kind: TokenKind };
+
+const signingKey = () => new TextEncoder().encode(secrets().jwtSecret);
+export const tokenHash = (jti: string) => sha256Hex(jti);
+
+export function signToken(claims: { sub: string; jti: string; kind: TokenKind }, expiresAt: Date): Promise<string> {
+  return new SignJWT({ kind: claims.kind })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuedAt()
+    .setIssuer('pangolin-console')
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(signingKey());
+}
+
+/** Verifies signature, issuer and expiry; a tampered or expired token yields null. */
+export async function verifyToken(jwt: string): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(jwt, signingKey(), { issuer: 'pangolin-console', algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
+    return payload as TokenClaims;
+  } catch {
+    return null;
+  }
+}
+
+/** Records a new token (only its hash is stored) and returns the signed JWT. */
+export async function issueToken(
+  q: Queryable,
+  opts: { userId: string; tenantId: string | null; kind: TokenKind; name?: string; ttlSecs: number; request?: RequestInfo | null },
+): Promise<{ jwt: string; jti: string; tokenHash: string; expiresAt: Date }> {
+  const jti = randomUUID();
+  const expiresAt = new Date(Date.now() + opts.ttlSecs * 1000);
+  await q.insert(activeTokens).values({
+    tokenHash: tokenHash(jti), tenantId: opts.tenantId, userId: opts.userId, kind: opts.kind, name: opts.name,
+    ipAddress: opts.request?.ip ?? null, userAgent: opts.request?.userAgent?.slice(0, 512) ?? null, expiresAt,
+  });
+  return { jwt: await signToken({ sub: opts.userId, jti, kind: opts.kind }, expiresAt), jti, tokenHash: tokenHash(jti), expiresAt };
+}
+
+/**
+ * The user behind a live token: tracked, unexpired, not revoked, account active. Any database error
+ * propagates: a failing check never lets the request through.
+ */
+export async function resolveToken(q: Queryable, claims: TokenClaims) {
+  const hash = tokenHash(claims.jti);
+  const [row] = await q
+    .select({
+      id: users.id, username: users.username, role: users.role, tenantId: users.tenantId,
+      lastUsedAt: activeTokens.lastUsedAt,
+    })
+    .from(activeTokens)
+    .innerJoin(users, eq(users.id, activeTokens.userId))
+    .where(and(
+      eq(activeTokens.tokenHash, hash),
+      eq(activeTokens.userId, claims.sub),
+      gt(activeTokens.expiresAt, sql`now()`),
+      eq(users.active, true),
+      sql`NOT EXISTS (SELECT 1 FROM ${revokedTokens} WHERE ${revokedTokens.tokenHash} = ${hash})`,
+    ))
+    .limit(1);
+  if (!row) return null;
+  // Touch last-used at most once a minute to keep reads cheap.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await q.update(activeTokens).set({ lastUsedAt: sql`now()` }).where(eq(activeTokens.tokenHash, hash));
+  }
+  return { ...row, tokenHash: hash };
+}
+
+/** Revokes at once: the next request with this token is refused. Returns false if it was not active. */
+export async function revokeToken(q: Queryable, hash: string, by: string | null, reason: string): Promise<boolean> {
+  const [gone] = await q.delete(activeTokens).where(eq(activeTokens.tokenHash, hash))
+    .returning({ userId: activeTokens.userId, expiresAt: activeTokens.expiresAt });
+  if (!gone) return false;
+  await q.insert(revokedTokens).values({ tokenHash: hash, userId: gone.userId, revokedBy: by, expiresAt: gone.expiresAt, reason })
+    .onConflictDoNothing();
+  return true;
+}
+
+/** Drops revocation records and sessions past their expiry: an expired token is refused anyway. */
+export async function purgeExpiredTokens(q: Queryable) {
+  const revoked = await q.delete(revokedTokens).where(lt(revokedTokens.expiresAt, sql`now()`)).returning({ h: revokedTokens.tokenHash });
+  const active = await q.delete(activeTokens).where(lt(activeTokens.expiresAt, sql`now()`)).returning({ h: activeTokens.tokenHash });
+  return { revoked: revoked.length, active: active.length };
+}

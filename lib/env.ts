@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const intInRange = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_URL must start with postgres:// or postgresql://',
+    }),
+    DATABASE_MAX_CONNECTIONS: intInRange('DATABASE_MAX_CONNECTIONS', 1, 1000, 10),
+    DATABASE_MIN_CONNECTIONS: intInRange('DATABASE_MIN_CONNECTIONS', 0, 1000, 2),
+    DATABASE_CONNECT_TIMEOUT: intInRange('DATABASE_CONNECT_TIMEOUT', 1, 3600, 30),
+    PANGOLIN_DATA_DIR: z.string().default('.data'),
+    PANGOLIN_ROOT_USER: optionalText.refine((v) => v === undefined || /^[a-zA-Z0-9_.-]{1,64}$/.test(v), {
+      message: 'PANGOLIN_ROOT_USER may only contain letters, digits, ".", "_" and "-" (at most 64)',
+    }),
+    PANGOLIN_ROOT_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 8, {
+      message: 'PANGOLIN_ROOT_PASSWORD must be at least 8 characters',
+    }),
+    PANGOLIN_JWT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+      message: 'PANGOLIN_JWT_SECRET must be at least 32 characters',
+    }),
+    PANGOLIN_ENCRYPTION_KEY: optionalText.refine((v) => v === undefined || decodeKey(v) !== null, {
+      message: 'PANGOLIN_ENCRYPTION_KEY must be 32 bytes, written as 64 hex digits or base64',
+    }),
+    PANGOLIN_SESSION_TTL_SECS: intInRange('PANGOLIN_SESSION_TTL_SECS', 60, 60 * 60 * 24 * 30, 60 * 60 * 12),
+    PANGOLIN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_MIN_CONNECTIONS > env.DATABASE_MAX_CONNECTIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_MIN_CONNECTIONS'],
+        message: `DATABASE_MIN_CONNECTIONS (${env.DATABASE_MIN_CONNECTIONS}) must not exceed DATABASE_MAX_CONNECTIONS (${env.DATABASE_MAX_CONNECTIONS})`,
+      });
+    }
+    if ((env.PANGOLIN_ROOT_USER === undefined) !== (env.PANGOLIN_ROOT_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PANGOLIN_ROOT_PASSWORD'],
+        message: 'PANGOLIN_ROOT_USER and PANGOLIN_ROOT_PASSWORD must be set together',
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment; every problem is reported with the variable it concerns. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? 'environment');
+    return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+  });
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+
+/** The process environment, validated once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Accepts a 32-byte key as 64 hex digits or base64. */
+export function decodeKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const b64 = Buffer.from(trimmed, 'base64');
+  return b64.length === 32 ? b64 : null;
+}

@@ -1,0 +1,84 @@
+import { eq, sql } from 'drizzle-orm';
+import { dbHandle, type Db } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { users } from '@/db/schema';
+import { appendAudit } from './audit';
+import { purgeExpiredTokens } from './auth/tokens';
+import { env, EnvError } from './env';
+import { isConnectionError } from './errors';
+import { logger } from './logger';
+import { hashPassword } from './passwords';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for the database with exponential backoff (1 s doubling to 30 s), saying clearly what is wrong. */
+export async function waitForDatabase(maxAttempts = Infinity): Promise<Db> {
+  let delay = 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { db } = await dbHandle();
+      await db.execute(sql`SELECT 1`);
+      return db;
+    } catch (err) {
+      if (!isConnectionError(err) || attempt >= maxAttempts) throw err;
+      const target = env().DATABASE_URL ? new URL(env().DATABASE_URL!).host : 'embedded database';
+      logger.warn(`database at ${target} is not reachable (${(err as Error).message}); retrying in ${delay / 1000}s`);
+      await sleep(delay);
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
+}
+
+/** Creates the Root account named by PANGOLIN_ROOT_USER on first start; an existing account is left alone. */
+export async function bootstrapRootFromEnv(db: Db): Promise<void> {
+  const { PANGOLIN_ROOT_USER: username, PANGOLIN_ROOT_PASSWORD: password } = env();
+  if (!username || !password) return;
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
+  if (existing) return;
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const [created] = await tx.insert(users).values({ username, passwordHash, role: 'root' }).onConflictDoNothing().returning({ id: users.id });
+    if (!created) return;
+    await appendAudit(tx, {
+      tenantId: null, actor: { id: null, type: 'system', name: 'startup' }, action: 'user.create', resourceType: 'user',
+      resourceId: created.id, resourceName: username, result: 'success', metadata: { role: 'root', source: 'PANGOLIN_ROOT_USER' },
+    });
+  });
+  logger.info(`created Root account "${username}" from PANGOLIN_ROOT_USER`);
+}
+
+/** Periodic housekeeping: audit partitions ahead of time, expired token records. */
+export async function maintenance(db: Db): Promise<void> {
+  await db.execute(sql`SELECT audit_ensure_partitions(3)`);
+  await purgeExpiredTokens(db);
+}
+
+let started: Promise<void> | undefined;
+
+/** Server start-up: wait for the database, migrate (safe with several instances), bootstrap, housekeeping. */
+export function startup(): Promise<void> {
+  started ??= (async () => {
+    env();
+    const db = await waitForDatabase();
+    const report = await runMigrations(db);
+    logger.info('migrations checked', { applied: report.applied.length, alreadyApplied: report.alreadyApplied });
+    await bootstrapRootFromEnv(db);
+    await maintenance(db);
+    const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);
+    timer.unref();
+  })();
+  return started;
+}
+
+/** For the server entry: a bad environment is reported plainly and stops the process (no crash loop of traces). */
+export async function startupOrExit(): Promise<void> {
+  try {
+    await startup();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(`\n${err.message}\n\nFix the variables above and start again.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_ROOT = { username: 'admin', password: 'e2e-admin-password' };
+
+// The server under test: the production build, on a fresh PostgreSQL database (E2E_DATABASE_URL, made by
+// scripts/test.sh) or on a fresh embedded PGlite directory.
+const serverEnv: Record<string, string> = {
+  PORT: String(port),
+  NEXT_TELEMETRY_DISABLED: '1',
+  PANGOLIN_ROOT_USER: E2E_ROOT.username,
+  PANGOLIN_ROOT_PASSWORD: E2E_ROOT.password,
+  PANGOLIN_LOG_LEVEL: 'warn',
+  ...(process.env.E2E_DATABASE_URL
+    ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
+    : { PANGOLIN_DATA_DIR: path.join(os.tmpdir(), `pangolin-e2e-${process.pid}-${Date.now()}`) }),
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  forbidOnly: !!process.env.CI,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.PANGOLIN_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'node scripts/start.mjs',
+    url: `http://127.0.0.1:${port}/api/health`,
+    env: serverEnv,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,23 @@
+// Runs before each test file: point the app at the test database (PostgreSQL or in-memory PGlite) and migrate.
+import { afterAll, beforeAll } from 'vitest';
+
+if (process.env.TEST_DATABASE_URL) {
+  process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.PANGOLIN_DATA_DIR = 'memory://';
+}
+process.env.PANGOLIN_ENCRYPTION_KEY ??= 'a'.repeat(64);
+process.env.PANGOLIN_JWT_SECRET ??= 'test-jwt-secret-that-is-long-enough-for-hs256';
+process.env.PANGOLIN_LOG_LEVEL ??= 'error';
+
+beforeAll(async () => {
+  const { getDb } = await import('@/db/client');
+  const { runMigrations } = await import('@/db/migrate');
+  await runMigrations(await getDb());
+});
+
+afterAll(async () => {
+  const { closeDb } = await import('@/db/client');
+  await closeDb();
+});
