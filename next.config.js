@@ -21,6 +21,8 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // Separate build folders let several builds coexist (e.g. parallel test runs); the default is .next.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg'],
   poweredByHeader: false,
   async headers() {

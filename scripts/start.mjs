@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? 'true' };
 const next = 'node_modules/next/dist/bin/next';
 
-if (!existsSync('.next/BUILD_ID') || process.env.PANGOLIN_REBUILD === '1') {
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+if (!existsSync(`${distDir}/BUILD_ID`) || process.env.PANGOLIN_REBUILD === '1') {
   console.log('Building Pangolin Console (first start only; set PANGOLIN_REBUILD=1 to rebuild)…');
   const build = spawnSync(process.execPath, [next, 'build'], { stdio: 'inherit', env });
   if (build.status !== 0) process.exit(build.status ?? 1);

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 unset DATABASE_URL TEST_DATABASE_URL E2E_DATABASE_URL
 export NEXT_TELEMETRY_DISABLED=1
 npx vitest run tests/migrations.test.ts tests/auth.test.ts tests/audit-chain.test.ts
-[ -f .next/BUILD_ID ] || npx next build
+[ -f "${NEXT_DIST_DIR:-.next}/BUILD_ID" ] || npx next build
 npx playwright test e2e/sign-in.spec.ts

@@ -9,7 +9,7 @@ export NEXT_TELEMETRY_DISABLED=1
 BASE_URL="${TEST_DATABASE_URL:-${DATABASE_URL:-}}"
 unset DATABASE_URL
 if [ -n "$BASE_URL" ]; then
-  TEST_DATABASE_URL="$(node scripts/test-db.mjs "$BASE_URL" vitest)"
+  TEST_DATABASE_URL="$(node scripts/test-db.mjs "$BASE_URL" "vitest${TEST_DB_SUFFIX:-}")"
   export TEST_DATABASE_URL
   echo "== Integration tests on PostgreSQL ($TEST_DATABASE_URL)"
 else
@@ -31,7 +31,7 @@ fi
 echo "== Building the console once for the browser tests"
 npx next build
 if [ -n "$BASE_URL" ]; then
-  E2E_DATABASE_URL="$(node scripts/test-db.mjs "$BASE_URL" e2e)"
+  E2E_DATABASE_URL="$(node scripts/test-db.mjs "$BASE_URL" "e2e${TEST_DB_SUFFIX:-}")"
   export E2E_DATABASE_URL
   echo "== Browser tests on PostgreSQL ($E2E_DATABASE_URL)"
 else

@@ -1,4 +1,4 @@
-import { foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { catalogs, tenants } from './catalog';
 import { tenantId, updatedAt } from './columns';
 
@@ -32,3 +32,14 @@ export const federatedSyncStats = pgTable('federated_sync_stats', {
   primaryKey({ columns: [t.tenantId, t.catalogId] }),
   foreignKey({ name: 'fk_federated_sync_stats_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
 ]);
+
+/** Snapshots of cumulative server statistics, one a minute, kept 7 days; charts show rates from their deltas. */
+export const dbHealthSamples = pgTable('db_health_samples', {
+  sampledAt: timestamp('sampled_at', { withTimezone: true }).primaryKey(),
+  connectionsByState: jsonb('connections_by_state').$type<Record<string, number>>().notNull(),
+  xactCommit: bigint('xact_commit', { mode: 'number' }).notNull(),
+  xactRollback: bigint('xact_rollback', { mode: 'number' }).notNull(),
+  blksRead: bigint('blks_read', { mode: 'number' }).notNull(),
+  blksHit: bigint('blks_hit', { mode: 'number' }).notNull(),
+  databaseSize: bigint('database_size', { mode: 'number' }).notNull(),
+});
