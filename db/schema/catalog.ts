@@ -68,7 +68,7 @@ export const namespaces = pgTable('namespaces', {
   primaryKey({ columns: [t.tenantId, t.id] }),
   unique('uq_namespaces_tenant_catalog_path').on(t.tenantId, t.catalogId, t.path),
   foreignKey({ name: 'fk_namespaces_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_namespaces_parent', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_namespaces_parent', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
   index('idx_namespaces_tenant_catalog_parent').on(t.tenantId, t.catalogId, t.parentId, t.name),
 ]);
 
@@ -77,6 +77,7 @@ export const namespaces = pgTable('namespaces', {
  * `mergeParentId` the second parent of a merge commit. `depth` counts first-parent steps from the root,
  * so "the state at commit C" is the newest change per asset along C's first-parent chain.
  */
+// Intra-catalog references use NO ACTION (checked at statement end) so deleting a catalog cascades cleanly.
 export const commits = pgTable('commits', {
   tenantId: tenantId(),
   id: id(),
@@ -95,8 +96,8 @@ export const commits = pgTable('commits', {
 }, (t) => [
   primaryKey({ columns: [t.tenantId, t.id] }),
   foreignKey({ name: 'fk_commits_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_commits_parent', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }).onDelete('restrict'),
-  foreignKey({ name: 'fk_commits_merge_parent', columns: [t.tenantId, t.mergeParentId], foreignColumns: [t.tenantId, t.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_commits_parent', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
+  foreignKey({ name: 'fk_commits_merge_parent', columns: [t.tenantId, t.mergeParentId], foreignColumns: [t.tenantId, t.id] }),
   index('idx_commits_tenant_catalog_created').on(t.tenantId, t.catalogId, t.createdAt, t.id),
   index('idx_commits_tenant_parent').on(t.tenantId, t.parentId),
 ]);
@@ -121,7 +122,7 @@ export const branches = pgTable('branches', {
   primaryKey({ columns: [t.tenantId, t.id] }),
   unique('uq_branches_tenant_catalog_name').on(t.tenantId, t.catalogId, t.name),
   foreignKey({ name: 'fk_branches_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_branches_head', columns: [t.tenantId, t.headCommitId], foreignColumns: [commits.tenantId, commits.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_branches_head', columns: [t.tenantId, t.headCommitId], foreignColumns: [commits.tenantId, commits.id] }),
 ]);
 
 export const tags = pgTable('tags', {
@@ -137,7 +138,7 @@ export const tags = pgTable('tags', {
   primaryKey({ columns: [t.tenantId, t.id] }),
   unique('uq_tags_tenant_catalog_name').on(t.tenantId, t.catalogId, t.name),
   foreignKey({ name: 'fk_tags_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_tags_commit', columns: [t.tenantId, t.commitId], foreignColumns: [commits.tenantId, commits.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_tags_commit', columns: [t.tenantId, t.commitId], foreignColumns: [commits.tenantId, commits.id] }),
 ]);
 
 /** The stable identity of a table or view: the same on every branch, so grants and metadata follow it. */
@@ -172,7 +173,7 @@ export const assets = pgTable('assets', {
   unique('uq_assets_branch_namespace_name').on(t.tenantId, t.branchId, t.namespaceId, t.name),
   foreignKey({ name: 'fk_assets_branch', columns: [t.tenantId, t.branchId], foreignColumns: [branches.tenantId, branches.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_assets_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_assets_namespace', columns: [t.tenantId, t.namespaceId], foreignColumns: [namespaces.tenantId, namespaces.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_assets_namespace', columns: [t.tenantId, t.namespaceId], foreignColumns: [namespaces.tenantId, namespaces.id] }),
   index('idx_assets_tenant_catalog').on(t.tenantId, t.catalogId, t.branchId, t.name, t.assetId),
   index('idx_assets_tenant_namespace').on(t.tenantId, t.namespaceId, t.branchId, t.name),
   index('idx_assets_properties').using('gin', t.properties),

@@ -28,7 +28,7 @@ export const mergeOperations = pgTable('merge_operations', {
   foreignKey({ name: 'fk_merge_operations_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_merge_operations_source', columns: [t.tenantId, t.sourceBranchId], foreignColumns: [branches.tenantId, branches.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_merge_operations_target', columns: [t.tenantId, t.targetBranchId], foreignColumns: [branches.tenantId, branches.id] }).onDelete('cascade'),
-  foreignKey({ name: 'fk_merge_operations_result', columns: [t.tenantId, t.resultCommitId], foreignColumns: [commits.tenantId, commits.id] }).onDelete('restrict'),
+  foreignKey({ name: 'fk_merge_operations_result', columns: [t.tenantId, t.resultCommitId], foreignColumns: [commits.tenantId, commits.id] }),
   index('idx_merge_operations_tenant_catalog').on(t.tenantId, t.catalogId, t.initiatedAt),
 ]);
 
