@@ -41,6 +41,8 @@ export const auditLogs = pgTable('audit_logs', {
   hash: bytea('hash').notNull(),
 }, (t) => [
   primaryKey({ columns: [t.chainId, t.seq, t.occurredAt] }),
+  // Newest-first across all tenants (Root's view, time-range filters) without sorting the whole table.
+  index('idx_audit_logs_time').on(t.occurredAt, t.id),
   index('idx_audit_logs_tenant_time').on(t.tenantId, t.occurredAt, t.id),
   index('idx_audit_logs_actor_time').on(t.actorId, t.occurredAt, t.id),
   index('idx_audit_logs_id').on(t.id),

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_audit_logs_time" ON "audit_logs" USING btree ("occurred_at","id");
