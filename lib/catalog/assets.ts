@@ -1,0 +1,201 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '@/db/client';
+import { businessMetadata } from '@/db/schema';
+import type { Actor } from '../actor';
+import { authorize, requireTenant } from '../authz';
+import { conflict } from '../errors';
+import { defineMutation } from '../mutation';
+import { commitChanges, lockBranch, type AssetSnapshot } from '../versioning/commit';
+import { findAsset, findBranch, findCatalog, findNamespace } from './lookup';
+import { identifierPart, namespacePathInput, objectName, properties, uuid } from './names';
+
+const location = z.string().trim().min(1).max(4096, 'Metadata location is at most 4096 characters')
+  .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S+$/, 'Metadata location must be a URI such as s3://bucket/path/v1.metadata.json');
+
+const where = {
+  catalog: z.string().trim().min(1, 'Catalog is required').max(128),
+  branch: objectName('Branch').default('main'),
+};
+const message = z.string().trim().max(2000).optional();
+
+/** Resolves catalog, branch (locked for the commit) and namespace of an asset change. */
+async function target(tx: Tx, actor: Actor, input: { catalog: string; branch: string; namespace: string[] }) {
+  const tenantId = requireTenant(actor);
+  const catalog = await findCatalog(tx, tenantId, input.catalog);
+  const b = await findBranch(tx, tenantId, catalog.id, input.branch);
+  const namespace = await findNamespace(tx, tenantId, catalog.id, input.namespace);
+  return { tenantId, catalog, branch: await lockBranch(tx, tenantId, b.id), namespace };
+}
+
+export const createAssetInput = z.object({
+  ...where,
+  namespace: namespacePathInput,
+  name: identifierPart('Table name'),
+  assetType: z.enum(['table', 'view']).default('table'),
+  metadataLocation: location.optional(),
+  schemaId: z.coerce.number().int().min(0).optional(),
+  properties,
+  message,
+}).strict();
+
+export const createAsset = defineMutation({
+  action: 'asset.create',
+  resourceType: 'asset',
+  input: createAssetInput,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const c = await findCatalog(tx, tenantId, input.catalog);
+    await authorize(tx, actor, 'create', { tenantId, catalogId: c.id, namespacePath: input.namespace }, 'Catalog');
+  },
+  run: async (tx, actor, input) => {
+    const t = await target(tx, actor, input);
+    const assetId = uuidv7();
+    const after: AssetSnapshot = {
+      namespaceId: t.namespace.id, name: input.name, assetType: input.assetType,
+      metadataLocation: input.metadataLocation ?? null, schemaId: input.schemaId ?? null, properties: input.properties,
+    };
+    const { commitId } = await commitChanges(tx, actor, {
+      branch: t.branch, message: input.message ?? `Create ${input.assetType} ${input.namespace.join('.')}.${input.name}`,
+      changes: [{ assetId, op: 'create', after, isNew: true }],
+    });
+    return {
+      data: { assetId, commitId, catalogId: t.catalog.id, branchId: t.branch.id },
+      audit: { resourceId: assetId, resourceName: `${t.catalog.name}.${input.namespace.join('.')}.${input.name}@${t.branch.name}`, metadata: { commitId, metadataLocation: after.metadataLocation } },
+    };
+  },
+  revalidate: (i) => ['/catalogs', '/search'],
+});
+
+const assetRef = {
+  ...where,
+  namespace: namespacePathInput,
+  name: identifierPart('Table name'),
+};
+
+/** Loads the asset and checks the actor may perform `action` on it (grants may name its namespace, id or tags). */
+async function authorizeOnAsset(tx: Tx, actor: Actor, action: 'update' | 'delete', input: { catalog: string; branch: string; namespace: string[]; name: string }) {
+  const t = await target(tx, actor, input);
+  const asset = await findAsset(tx, t.tenantId, t.branch.id, { namespaceId: t.namespace.id, name: input.name });
+  await authorize(tx, actor, action, { tenantId: t.tenantId, catalogId: t.catalog.id, namespacePath: asset.namespacePath, assetId: asset.assetId, tags: asset.tags }, 'Table or view');
+  return { ...t, asset };
+}
+
+export const updateAssetInput = z.object({
+  ...assetRef,
+  metadataLocation: location.optional(),
+  /** Compare-and-set: the change applies only if the current pointer is still this one. */
+  expectedMetadataLocation: location.nullable().optional(),
+  schemaId: z.coerce.number().int().min(0).optional(),
+  properties: properties.optional(),
+  message,
+}).strict();
+
+export const updateAsset = defineMutation({
+  action: 'asset.update',
+  resourceType: 'asset',
+  input: updateAssetInput,
+  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
+  run: async (tx, actor, input) => {
+    const t = await authorizeOnAsset(tx, actor, 'update', input);
+    const a = t.asset;
+    if (input.expectedMetadataLocation !== undefined && input.expectedMetadataLocation !== a.metadataLocation) {
+      throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
+    }
+    const after: AssetSnapshot = {
+      namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,
+      metadataLocation: input.metadataLocation ?? a.metadataLocation, schemaId: input.schemaId ?? a.schemaId,
+      properties: input.properties ?? a.properties,
+    };
+    const { commitId } = await commitChanges(tx, actor, {
+      branch: t.branch, message: input.message ?? `Update ${a.name}`, changes: [{ assetId: a.assetId, op: 'update', after }],
+    });
+    return {
+      data: { assetId: a.assetId, commitId },
+      audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${a.namespacePath.join('.')}.${a.name}@${t.branch.name}`, metadata: { commitId, before: a.metadataLocation, after: after.metadataLocation, properties: input.properties } },
+    };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
+export const renameAssetInput = z.object({ ...assetRef, newNamespace: namespacePathInput.optional(), newName: identifierPart('New name'), message }).strict();
+
+export const renameAsset = defineMutation({
+  action: 'asset.rename',
+  resourceType: 'asset',
+  input: renameAssetInput,
+  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
+  run: async (tx, actor, input) => {
+    const t = await authorizeOnAsset(tx, actor, 'update', input);
+    const a = t.asset;
+    const destination = input.newNamespace ? await findNamespace(tx, t.tenantId, t.catalog.id, input.newNamespace) : t.namespace;
+    if (input.newNamespace) {
+      await authorize(tx, actor, 'create', { tenantId: t.tenantId, catalogId: t.catalog.id, namespacePath: destination.path }, 'Namespace');
+    }
+    const after: AssetSnapshot = { namespaceId: destination.id, name: input.newName, assetType: a.assetType, metadataLocation: a.metadataLocation, schemaId: a.schemaId, properties: a.properties };
+    const { commitId } = await commitChanges(tx, actor, {
+      branch: t.branch, message: input.message ?? `Rename ${a.name} to ${destination.path.join('.')}.${input.newName}`,
+      changes: [{ assetId: a.assetId, op: 'rename', after }],
+    });
+    return { data: { assetId: a.assetId, commitId }, audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${destination.path.join('.')}.${input.newName}@${t.branch.name}`, metadata: { commitId, from: `${a.namespacePath.join('.')}.${a.name}` } } };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
+export const dropAssetInput = z.object({ ...assetRef, message }).strict();
+
+export const dropAsset = defineMutation({
+  action: 'asset.drop',
+  resourceType: 'asset',
+  input: dropAssetInput,
+  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'delete', input); },
+  run: async (tx, actor, input) => {
+    const t = await authorizeOnAsset(tx, actor, 'delete', input);
+    const { commitId } = await commitChanges(tx, actor, {
+      branch: t.branch, message: input.message ?? `Drop ${t.asset.name}`, changes: [{ assetId: t.asset.assetId, op: 'drop', after: null }],
+    });
+    return { data: { assetId: t.asset.assetId, commitId }, audit: { resourceId: t.asset.assetId, resourceName: `${t.catalog.name}.${t.asset.namespacePath.join('.')}.${t.asset.name}@${t.branch.name}`, metadata: { commitId } } };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
+const tagList = z.union([z.array(z.string()), z.string().transform((s) => s.split(','))])
+  .transform((tags) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))])
+  .pipe(z.array(z.string().max(64, 'Tags are at most 64 characters').regex(/^[a-z0-9][a-z0-9_:-]*$/, 'Tags may only contain lowercase letters, digits, "_", ":" and "-"')).max(50, 'At most 50 tags'));
+
+export const setBusinessMetadataInput = z.object({
+  catalog: where.catalog,
+  assetId: uuid('Table'),
+  description: z.string().trim().max(10_000, 'Description is at most 10,000 characters').optional(),
+  tags: tagList.default([]),
+  discoverable: z.union([z.boolean(), z.enum(['on', 'true', 'false']).transform((v) => v !== 'false')]).default(false),
+  properties: properties.optional(),
+}).strict();
+
+/** Description, tags and the discoverable flag belong to the asset's identity: the same on every branch. */
+export const setBusinessMetadata = defineMutation({
+  action: 'asset.metadata.update',
+  resourceType: 'asset',
+  input: setBusinessMetadataInput,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const c = await findCatalog(tx, tenantId, input.catalog);
+    const main = await findBranch(tx, tenantId, c.id, 'main');
+    const a = await findAsset(tx, tenantId, main.id, { assetId: input.assetId }).catch(async () => {
+      const [row] = (await tx.execute<{ branch_id: string }>(sql`SELECT branch_id FROM assets WHERE tenant_id = ${tenantId} AND asset_id = ${input.assetId} LIMIT 1`)).rows;
+      if (!row) throw conflict('That table or view does not exist on any branch');
+      return findAsset(tx, tenantId, row.branch_id, { assetId: input.assetId });
+    });
+    const obj = { tenantId, catalogId: c.id, namespacePath: a.namespacePath, assetId: a.assetId, tags: a.tags };
+    await authorize(tx, actor, 'update', obj, 'Table or view').catch(() => authorize(tx, actor, 'manage-discovery', obj, 'Table or view'));
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const values = { description: input.description ?? null, tags: input.tags, discoverable: input.discoverable, updatedBy: actor.id };
+    await tx.insert(businessMetadata).values({ tenantId, assetId: input.assetId, ...values, properties: input.properties ?? {}, createdBy: actor.id })
+      .onConflictDoUpdate({ target: [businessMetadata.tenantId, businessMetadata.assetId], set: { ...values, ...(input.properties ? { properties: input.properties } : {}), updatedAt: sql`now()` } });
+    return { data: { assetId: input.assetId }, audit: { resourceId: input.assetId, metadata: { description: input.description, tags: input.tags, discoverable: input.discoverable } } };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});

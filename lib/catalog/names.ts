@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const nameRule = 'may only contain letters, digits, "_" and "-", and must start with a letter or digit';
+
+/** Names of tenants, warehouses, catalogs, branches, tags, roles: no dots, slashes, quotes or spaces. */
+export const objectName = (what: string) =>
+  z.string({ error: `${what} name is required` }).trim()
+    .min(1, `${what} name is required`)
+    .max(128, `${what} name is at most 128 characters`)
+    .regex(NAME, `${what} name ${nameRule}`);
+
+/** One level of a namespace path, or a table/view name (Iceberg identifiers). */
+export const identifierPart = (what: string) =>
+  z.string({ error: `${what} is required` }).trim()
+    .min(1, `${what} is required`)
+    .max(255, `${what} is at most 255 characters`)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/, `${what} may only contain letters, digits, "_" and "-"`);
+
+export const namespacePath = z.array(identifierPart('Namespace level'), { error: 'Namespace path must be a list of names' })
+  .min(1, 'Namespace path needs at least one level')
+  .max(16, 'Namespaces nest at most 16 levels deep');
+
+/** Parses "a.b.c" or ["a","b","c"] into a path. */
+export const namespacePathInput = z.union([
+  namespacePath,
+  z.string().trim().min(1, 'Namespace is required').transform((s) => s.split('.')).pipe(namespacePath),
+]);
+
+export const properties = z.record(
+  z.string().min(1, 'Property names cannot be empty').max(256, 'Property names are at most 256 characters'),
+  z.string().max(4096, 'Property values are at most 4096 characters'),
+  { error: 'Properties must be an object of string values' },
+).refine((p) => Object.keys(p).length <= 200, 'At most 200 properties').default({});
+
+export const uuid = (what: string) => z.uuid({ error: `${what} must be a valid id` });
+
+export const description = z.string().trim().max(2000, 'Description is at most 2000 characters').optional();
+
+/** "key=value" lines from a textarea into properties. */
+export function parsePropertyLines(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (text ?? '').split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) throw new Error(`Property line "${trimmed.slice(0, 50)}" must look like key=value`);
+    out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
+  }
+  return out;
+}

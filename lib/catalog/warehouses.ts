@@ -1,0 +1,123 @@
+import { and, count, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { catalogs, warehouses } from '@/db/schema';
+import { requireTenantAdmin } from '../authz';
+import { encryptSecret } from '../crypto';
+import { AppError, conflict, notFound } from '../errors';
+import { defineMutation } from '../mutation';
+import { objectName, uuid } from './names';
+
+export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
+export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
+
+const optionalText = (max: number, what: string) => z.string().trim().max(max, `${what} is at most ${max} characters`).optional()
+  .transform((v) => (v ? v : undefined));
+
+/** Secret fields: encrypted together, never shown again, never audited. */
+const credentialFields = {
+  accessKeyId: optionalText(256, 'Access key id'),
+  secretAccessKey: optionalText(1024, 'Secret access key'),
+  accountKey: optionalText(1024, 'Account key'),
+  sasToken: optionalText(4096, 'SAS token'),
+  serviceAccountJson: optionalText(20_000, 'Service account JSON'),
+};
+
+const warehouseFields = z.object({
+  name: objectName('Warehouse'),
+  storageType: z.enum(storageTypes, { error: 'Storage type must be one of s3, azure, gcs or local' }),
+  bucket: optionalText(255, 'Bucket'),
+  region: optionalText(64, 'Region'),
+  endpoint: z.url({ error: 'Endpoint must be a full URL such as https://s3.example.com' }).max(2048).optional().or(z.literal('').transform(() => undefined)),
+  pathStyle: z.coerce.boolean().default(false),
+  container: optionalText(255, 'Container'),
+  accountName: optionalText(255, 'Account name'),
+  rootPath: optionalText(1024, 'Root path'),
+  vendingStrategy: z.enum(vendingStrategies).default('none'),
+  ...credentialFields,
+});
+
+function checkStorage(w: z.infer<typeof warehouseFields>, ctx: z.RefinementCtx) {
+  const need = (field: keyof typeof w, label: string) => {
+    if (!w[field]) ctx.addIssue({ code: 'custom', path: [field], message: `${label} is required for ${w.storageType} storage` });
+  };
+  if (w.storageType === 's3' || w.storageType === 'gcs') need('bucket', 'Bucket');
+  if (w.storageType === 'azure') { need('container', 'Container'); need('accountName', 'Account name'); }
+  if (w.storageType === 'local') {
+    need('rootPath', 'Root path');
+    if (w.rootPath && !w.rootPath.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['rootPath'], message: 'Root path must be absolute' });
+  }
+}
+
+function storageConfig(w: z.infer<typeof warehouseFields>) {
+  const cfg: Record<string, string | boolean> = {};
+  for (const k of ['bucket', 'region', 'endpoint', 'container', 'accountName', 'rootPath'] as const) if (w[k]) cfg[k] = w[k]!;
+  if (w.storageType === 's3') cfg.pathStyle = w.pathStyle;
+  return cfg;
+}
+
+function sealCredentials(w: Partial<Record<keyof typeof credentialFields, string | undefined>>): string | null {
+  const creds = Object.fromEntries(Object.entries(w).filter(([k, v]) => k in credentialFields && v));
+  return Object.keys(creds).length ? encryptSecret(JSON.stringify(creds)) : null;
+}
+
+export const createWarehouseInput = warehouseFields.strict().superRefine(checkStorage);
+
+export const createWarehouse = defineMutation({
+  action: 'warehouse.create',
+  resourceType: 'warehouse',
+  input: createWarehouseInput,
+  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    const [w] = await tx.insert(warehouses).values({
+      tenantId, name: input.name, storageType: input.storageType, storageConfig: storageConfig(input),
+      vendingStrategy: input.vendingStrategy, useSts: input.vendingStrategy === 'sts', credentialsEncrypted: sealCredentials(input),
+    }).onConflictDoNothing().returning({ id: warehouses.id, name: warehouses.name });
+    if (!w) throw new AppError('conflict', `A warehouse named "${input.name}" already exists`, { name: ['This name is already taken'] });
+    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageType: input.storageType, storageConfig: storageConfig(input), hasCredentials: !!sealCredentials(input) } } };
+  },
+  revalidate: () => ['/warehouses'],
+});
+
+export const updateWarehouseInput = warehouseFields.extend({
+  id: uuid('Warehouse'),
+  clearCredentials: z.coerce.boolean().default(false),
+}).strict().superRefine(checkStorage);
+
+/** Blank secret fields keep the stored credentials; filled ones replace them. */
+export const updateWarehouse = defineMutation({
+  action: 'warehouse.update',
+  resourceType: 'warehouse',
+  input: updateWarehouseInput,
+  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    const sealed = sealCredentials(input);
+    const [w] = await tx.update(warehouses).set({
+      name: input.name, storageType: input.storageType, storageConfig: storageConfig(input), vendingStrategy: input.vendingStrategy,
+      useSts: input.vendingStrategy === 'sts',
+      ...(sealed ? { credentialsEncrypted: sealed } : input.clearCredentials ? { credentialsEncrypted: null } : {}),
+    }).where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).returning({ id: warehouses.id, name: warehouses.name });
+    if (!w) throw notFound('Warehouse');
+    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageConfig: storageConfig(input), credentialsReplaced: !!sealed, credentialsCleared: input.clearCredentials } } };
+  },
+  revalidate: (i) => ['/warehouses', `/warehouses/${i.id}`],
+});
+
+export const deleteWarehouse = defineMutation({
+  action: 'warehouse.delete',
+  resourceType: 'warehouse',
+  input: z.object({ id: uuid('Warehouse') }).strict(),
+  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    const [w] = await tx.select({ id: warehouses.id, name: warehouses.name }).from(warehouses)
+      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).for('update');
+    if (!w) throw notFound('Warehouse');
+    const [{ n }] = await tx.select({ n: count() }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.warehouseId, w.id)));
+    if (n > 0) throw conflict(`Warehouse "${w.name}" is used by ${n} catalog${n === 1 ? '' : 's'}; move or delete them first`);
+    await tx.delete(warehouses).where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, w.id)));
+    return { data: { id: w.id }, audit: { resourceId: w.id, resourceName: w.name } };
+  },
+  revalidate: () => ['/warehouses'],
+});

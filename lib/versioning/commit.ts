@@ -1,0 +1,147 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '@/db/client';
+import { assetIdentities, assets, assetVersions, branches, commits, type CommitOperation, type Properties } from '@/db/schema';
+import type { Actor } from '../actor';
+import { AppError, conflict, notFound } from '../errors';
+
+/** The full state of an asset on a branch at some commit. */
+export type AssetSnapshot = {
+  namespaceId: string;
+  name: string;
+  assetType: 'table' | 'view';
+  metadataLocation: string | null;
+  schemaId: number | null;
+  properties: Properties;
+};
+
+/** One change in a commit: the asset's state after it (null = dropped). */
+export type AssetChange = { assetId: string; op: CommitOperation['op']; after: AssetSnapshot | null; isNew?: boolean };
+
+export type BranchRef = { tenantId: string; id: string; name: string; catalogId: string; headCommitId: string; protected: boolean };
+
+/** Locks the branch row for the rest of the transaction: commits to one branch are serialised. */
+export async function lockBranch(tx: Tx, tenantId: string, branchId: string): Promise<BranchRef> {
+  const [b] = await tx.select({
+    tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
+    headCommitId: branches.headCommitId, protected: branches.protected,
+  }).from(branches).where(and(eq(branches.tenantId, tenantId), eq(branches.id, branchId))).for('update');
+  if (!b) throw notFound('Branch');
+  return b;
+}
+
+/** Head states of the given assets on a branch. */
+export async function currentStates(tx: Tx, branch: BranchRef, assetIds: string[]) {
+  if (!assetIds.length) return new Map<string, AssetSnapshot>();
+  const rows = await tx.select({
+    assetId: assets.assetId, namespaceId: assets.namespaceId, name: assets.name, assetType: assets.assetType,
+    metadataLocation: assets.metadataLocation, schemaId: assets.schemaId, properties: assets.properties,
+  }).from(assets).where(and(eq(assets.tenantId, branch.tenantId), eq(assets.branchId, branch.id), inArray(assets.assetId, assetIds)));
+  return new Map(rows.map(({ assetId, ...s }) => [assetId, s]));
+}
+
+const SUMMARY_LIMIT = 100;
+
+/**
+ * Records a commit on a (locked) branch and applies it to the branch's head state, set-based:
+ * asset_versions rows for the changes, the assets rows replaced, metadata pointers recorded, head moved.
+ * Callers pass full after-states, so history, diffs and merges never need to replay anything.
+ */
+export async function commitChanges(tx: Tx, actor: Actor, opts: {
+  branch: BranchRef;
+  message: string;
+  changes: AssetChange[];
+  mergeParentId?: string | null;
+  viaMerge?: boolean;
+}): Promise<{ commitId: string }> {
+  const { branch } = opts;
+  if (branch.protected && !opts.viaMerge) {
+    throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
+  }
+  if (!opts.changes.length) throw new AppError('bad_request', 'A commit needs at least one change');
+  const [parent] = await tx.select({ depth: commits.depth }).from(commits)
+    .where(and(eq(commits.tenantId, branch.tenantId), eq(commits.id, branch.headCommitId)));
+  const commitId = uuidv7();
+  await tx.insert(commits).values({
+    tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
+    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: (parent?.depth ?? 0) + 1,
+    authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: opts.changes.length,
+    operations: opts.changes.slice(0, SUMMARY_LIMIT).map((c) => ({ op: c.op, assetId: c.assetId, name: c.after?.name ?? '' })),
+  });
+
+  const created = opts.changes.filter((c) => c.isNew);
+  if (created.length) {
+    await insertChunked(tx, assetIdentities, created.map((c) => ({
+      tenantId: branch.tenantId, id: c.assetId, catalogId: branch.catalogId, assetType: c.after!.assetType, createdBy: actor.id,
+    })));
+  }
+  await insertVersions(tx, branch, commitId, opts.changes);
+  await applyCommit(tx, branch, commitId);
+  await tx.update(branches).set({ headCommitId: commitId })
+    .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
+  branch.headCommitId = commitId;
+  return { commitId };
+}
+
+async function insertVersions(tx: Tx, branch: BranchRef, commitId: string, changes: AssetChange[]) {
+  // A drop keeps the last state's name and namespace so history can still say what was dropped.
+  const before = await currentStates(tx, branch, changes.filter((c) => !c.after).map((c) => c.assetId));
+  await insertChunked(tx, assetVersions, changes.map((c) => {
+    const state = c.after ?? before.get(c.assetId);
+    if (!state) throw notFound('Table or view');
+    return {
+      tenantId: branch.tenantId, commitId, assetId: c.assetId, op: c.op, dropped: !c.after,
+      namespaceId: state.namespaceId, name: state.name, assetType: state.assetType,
+      metadataLocation: state.metadataLocation, schemaId: state.schemaId, properties: state.properties,
+    };
+  }));
+}
+
+/** Replaces the branch's head rows for every asset in the commit, recording changed metadata pointers. */
+async function applyCommit(tx: Tx, branch: BranchRef, commitId: string) {
+  await tx.execute(sql`
+    WITH old AS (
+      DELETE FROM assets a USING asset_versions v
+      WHERE a.tenant_id = ${branch.tenantId} AND a.branch_id = ${branch.id}
+        AND v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND a.asset_id = v.asset_id
+      RETURNING a.asset_id, a.metadata_location)
+    INSERT INTO metadata_locations (tenant_id, id, asset_id, branch_id, commit_id, location, previous_location)
+    SELECT v.tenant_id, md5(random()::text || clock_timestamp()::text || v.asset_id::text)::uuid, v.asset_id,
+           ${branch.id}, v.commit_id, v.metadata_location, old.metadata_location
+    FROM asset_versions v LEFT JOIN old ON old.asset_id = v.asset_id
+    WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped
+      AND v.metadata_location IS NOT NULL AND v.metadata_location IS DISTINCT FROM old.metadata_location`);
+  try {
+    await tx.execute(sql`
+      INSERT INTO assets (tenant_id, branch_id, asset_id, catalog_id, namespace_id, name, asset_type, metadata_location,
+                          schema_id, properties, last_commit_id, updated_at)
+      SELECT v.tenant_id, ${branch.id}, v.asset_id, ${branch.catalogId}, v.namespace_id, v.name, v.asset_type,
+             v.metadata_location, v.schema_id, v.properties, v.commit_id, now()
+      FROM asset_versions v
+      WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped`);
+  } catch (err) {
+    const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code === '23505') throw conflict(`A table or view with that name already exists in the namespace on branch "${branch.name}"`);
+    throw err;
+  }
+}
+
+/** Bulk insert in chunks that stay under PostgreSQL's 65,535 bind-parameter limit. */
+async function insertChunked<T extends Record<string, unknown>>(tx: Tx, table: Parameters<Tx['insert']>[0], rows: T[]) {
+  const perRow = Math.max(1, Object.keys(rows[0] ?? {}).length);
+  const size = Math.max(1, Math.floor(60_000 / perRow));
+  for (let i = 0; i < rows.length; i += size) await tx.insert(table).values(rows.slice(i, i + size) as never);
+}
+
+/** A new catalog's history: the root commit and the `main` branch pointing at it. */
+export async function initCatalogHistory(tx: Tx, actor: Actor, tenantId: string, catalogId: string) {
+  const rootId = uuidv7();
+  await tx.insert(commits).values({
+    tenantId, id: rootId, catalogId, branchName: 'main', parentId: null, depth: 0, authorId: actor.id,
+    authorName: actor.name, message: 'Initialize catalog', changeCount: 0,
+  });
+  const [main] = await tx.insert(branches).values({
+    tenantId, catalogId, name: 'main', headCommitId: rootId, branchType: 'main', createdFromCommitId: rootId, createdBy: actor.id,
+  }).returning({ id: branches.id });
+  return { rootCommitId: rootId, mainBranchId: main.id };
+}
