@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
+echo "== Type check"
+npx tsc --noEmit
+
 BASE_URL="${TEST_DATABASE_URL:-${DATABASE_URL:-}}"
 unset DATABASE_URL
 if [ -n "$BASE_URL" ]; then
