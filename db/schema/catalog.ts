@@ -177,6 +177,10 @@ export const assets = pgTable('assets', {
   index('idx_assets_tenant_catalog').on(t.tenantId, t.catalogId, t.branchId, t.name, t.assetId),
   index('idx_assets_tenant_namespace').on(t.tenantId, t.namespaceId, t.branchId, t.name),
   index('idx_assets_properties').using('gin', t.properties),
+  // Namespace listing sorted by last change.
+  index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId),
+  // Tenant-wide search: case-insensitive name prefix and name order, independent of the database collation.
+  index('idx_assets_tenant_lower_name').on(t.tenantId, sql`(lower(${t.name}) COLLATE "C")`, t.assetId),
 ]);
 
 /**
@@ -234,5 +238,7 @@ export const businessMetadata = pgTable('business_metadata', {
   primaryKey({ columns: [t.tenantId, t.assetId] }),
   foreignKey({ name: 'fk_business_metadata_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   index('idx_business_metadata_tags').using('gin', t.tags),
+  // Tenant-wide search by words of the description (pg_trgm is not guaranteed to be installed).
+  index('idx_business_metadata_description').using('gin', sql`to_tsvector('simple'::regconfig, coalesce(${t.description}, ''))`),
 ]);
 

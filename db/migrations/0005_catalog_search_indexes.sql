@@ -1,0 +1,3 @@
+CREATE INDEX "idx_assets_tenant_namespace_updated" ON "assets" USING btree ("tenant_id","namespace_id","branch_id","updated_at","asset_id");--> statement-breakpoint
+CREATE INDEX "idx_assets_tenant_lower_name" ON "assets" USING btree ("tenant_id",(lower("name") COLLATE "C"),"asset_id");--> statement-breakpoint
+CREATE INDEX "idx_business_metadata_description" ON "business_metadata" USING gin (to_tsvector('simple'::regconfig, coalesce("description", '')));
