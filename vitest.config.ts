@@ -4,13 +4,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
+      '@': import.meta.dirname,
       // `server-only` guards modules from client bundles; outside Next it is an empty module.
-      'server-only': path.resolve(__dirname, 'tests/support/empty.ts'),
+      'server-only': path.resolve(import.meta.dirname, 'tests/support/empty.ts'),
     },
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Fault tests restart the database server: they run alone, afterwards (vitest.faults.config.ts).
+    exclude: ['tests/faults/**', 'node_modules/**'],
     setupFiles: ['tests/support/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

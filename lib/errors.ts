@@ -60,7 +60,10 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof z.ZodError) return validationError(err);
   const e = (err as { cause?: unknown })?.cause && !(err as PgError).code ? ((err as { cause: PgError }).cause) : (err as PgError);
   if (isConnectionError(err)) {
-    return new AppError('unavailable', 'The metadata database is unavailable right now; please retry shortly');
+    const busy = /timeout exceeded when trying to connect/i.test(String((err as Error)?.message) + String((err as { cause?: Error })?.cause?.message));
+    return new AppError('unavailable', busy
+      ? 'The metadata database is busy (every connection is in use); please retry shortly'
+      : 'The metadata database is unavailable right now; please retry shortly');
   }
   switch (e?.code) {
     case '23505':

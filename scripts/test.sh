@@ -19,6 +19,10 @@ else
   echo "== Integration tests on embedded PGlite (set DATABASE_URL or TEST_DATABASE_URL to run them on PostgreSQL)"
 fi
 npx vitest run
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== Fault tests (database restart, exhausted pool, concurrent start-up): one at a time"
+  npx vitest run -c vitest.faults.config.ts
+fi
 
 CHROME="${PANGOLIN_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROME" ]; then
