@@ -1,0 +1,36 @@
+import { EnvError } from '../env';
+import { OpsError } from './pg-tools';
+
+export type CliArgs = { positional: string[]; flags: Set<string> };
+
+/** `FILE --force --dry-run` → positional arguments and the flags among `known`; anything else is refused. */
+export function parseArgs(argv: string[], known: string[], usage: string): CliArgs {
+  const positional: string[] = [];
+  const flags = new Set<string>();
+  for (const a of argv) {
+    if (a === '--help' || a === '-h') {
+      console.log(usage);
+      process.exit(0);
+    }
+    if (a.startsWith('--')) {
+      if (!known.includes(a)) fail(`Unknown option ${a}\n\n${usage}`);
+      flags.add(a);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/** Operator-facing errors print as they are; anything unexpected keeps its stack for a bug report. */
+export function reportFailure(err: unknown): never {
+  if (err instanceof OpsError || err instanceof EnvError) fail(err.message);
+  const e = err as Error & { cause?: Error };
+  fail(`Unexpected failure: ${e?.stack ?? err}${e?.cause ? `\ncaused by: ${e.cause.message}` : ''}`);
+}
+
+export const formatBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
