@@ -1,0 +1,4 @@
+import { apiRoute, mutate } from '@/lib/api';
+import { revokeCurrentToken } from '@/lib/governance/tokens';
+
+export const POST = apiRoute(async ({ actor }) => mutate(revokeCurrentToken, actor, {}));

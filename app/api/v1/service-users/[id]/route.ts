@@ -1,0 +1,13 @@
+import { getServiceUser } from '@/db/queries/service-users';
+import { apiRoute, mutate } from '@/lib/api';
+import { bodyWith } from '@/lib/governance/api';
+import { deleteServiceUser, updateServiceUser } from '@/lib/governance/service-users';
+
+type P = { id: string };
+
+export const GET = apiRoute<P>(async ({ actor, params }) => getServiceUser(actor, params.id));
+
+/** Name, description, role, expiry; `active: false` revokes the key (rotate issues a new one). */
+export const PUT = apiRoute<P>(async ({ req, actor, params }) => mutate(updateServiceUser, actor, await bodyWith(req, { id: params.id })));
+
+export const DELETE = apiRoute<P>(async ({ actor, params }) => mutate(deleteServiceUser, actor, { id: params.id }));

@@ -1,0 +1,10 @@
+import { getUser } from '@/db/queries/users';
+import { apiRoute, mutate } from '@/lib/api';
+import { bodyWith } from '@/lib/governance/api';
+import { deleteUser, updateUser } from '@/lib/governance/users';
+
+type P = { id: string };
+
+export const GET = apiRoute<P>(async ({ actor, params }) => getUser(actor, params.id));
+export const PUT = apiRoute<P>(async ({ req, actor, params }) => mutate(updateUser, actor, await bodyWith(req, { id: params.id })));
+export const DELETE = apiRoute<P>(async ({ actor, params }) => mutate(deleteUser, actor, { id: params.id }));

@@ -1,0 +1,62 @@
+import 'server-only';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { catalogs, namespaces, permissions, roles, serviceUsers, users, type PermissionAction, type ScopeType } from '@/db/schema';
+import type { Actor } from '@/lib/actor';
+import { describeGrantScope, requireTenant, requireTenantAdmin } from '@/lib/authz';
+import { forbidden } from '@/lib/errors';
+import { requireUuid } from '@/lib/governance/guards';
+
+export type GrantRow = {
+  id: string; scopeType: ScopeType; catalogId: string | null; catalogName: string | null; namespaceId: string | null;
+  namespacePath: string[] | null; assetId: string | null; assetName: string | null; tag: string | null; actions: PermissionAction[];
+  expiresAt: Date | null; expired: boolean; grantedAt: Date; grantedByName: string | null; accessRequestId: string | null;
+  grantee: { kind: 'user' | 'service_user' | 'role'; id: string; name: string | null };
+  description: string;
+};
+
+export type GrantFilter = { userId?: string; serviceUserId?: string; roleId?: string };
+
+/**
+ * Grants held directly by a user, a service user or a role (the console's grant lists, GET /permissions).
+ * Admins see any grantee of their tenant; a user may see their own direct grants.
+ */
+export async function listGrants(actor: Actor, filter: GrantFilter): Promise<GrantRow[]> {
+  const tenantId = requireTenant(actor);
+  const own = actor.kind === 'user' && filter.userId === actor.id && !filter.roleId && !filter.serviceUserId;
+  if (!own) requireTenantAdmin(actor);
+  const conds: (SQL | undefined)[] = [eq(permissions.tenantId, tenantId)];
+  if (filter.userId) conds.push(eq(permissions.userId, requireUuid(filter.userId, 'User')));
+  if (filter.serviceUserId) conds.push(eq(permissions.serviceUserId, requireUuid(filter.serviceUserId, 'Service user')));
+  if (filter.roleId) conds.push(eq(permissions.roleId, requireUuid(filter.roleId, 'Role')));
+  if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && actor.role !== 'root' && actor.role !== 'tenant_admin') {
+    throw forbidden('Name a user, service user or role');
+  }
+  const db = await getDb();
+  const granter = sql<string | null>`(SELECT g.username FROM ${users} g WHERE g.id = ${permissions.grantedBy})`;
+  const rows = await db.select({
+    id: permissions.id, scopeType: permissions.scopeType, catalogId: permissions.catalogId, catalogName: catalogs.name,
+    namespaceId: permissions.namespaceId, namespacePath: namespaces.path, assetId: permissions.assetId,
+    assetName: sql<string | null>`(SELECT a.name FROM assets a JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
+      WHERE a.tenant_id = ${permissions.tenantId} AND a.asset_id = ${permissions.assetId} ORDER BY (b.name = 'main') DESC LIMIT 1)`,
+    tag: permissions.tag, actions: permissions.actions, expiresAt: permissions.expiresAt,
+    expired: sql<boolean>`coalesce(${permissions.expiresAt} <= now(), false)`, grantedAt: permissions.grantedAt, grantedByName: granter,
+    accessRequestId: permissions.accessRequestId, userId: permissions.userId, serviceUserId: permissions.serviceUserId, roleId: permissions.roleId,
+    userName: users.username, serviceUserName: serviceUsers.name, roleName: roles.name,
+  })
+    .from(permissions)
+    .leftJoin(catalogs, and(eq(catalogs.tenantId, permissions.tenantId), eq(catalogs.id, permissions.catalogId)))
+    .leftJoin(namespaces, and(eq(namespaces.tenantId, permissions.tenantId), eq(namespaces.id, permissions.namespaceId)))
+    .leftJoin(users, eq(users.id, permissions.userId))
+    .leftJoin(serviceUsers, and(eq(serviceUsers.tenantId, permissions.tenantId), eq(serviceUsers.id, permissions.serviceUserId)))
+    .leftJoin(roles, and(eq(roles.tenantId, permissions.tenantId), eq(roles.id, permissions.roleId)))
+    .where(and(...conds))
+    .orderBy(asc(permissions.grantedAt), asc(permissions.id))
+    .limit(1000);
+  return rows.map(({ userId, serviceUserId, roleId, userName, serviceUserName, roleName, ...g }) => ({
+    ...g,
+    grantee: userId ? { kind: 'user', id: userId, name: userName } : serviceUserId
+      ? { kind: 'service_user', id: serviceUserId, name: serviceUserName } : { kind: 'role', id: roleId!, name: roleName },
+    description: describeGrantScope(g),
+  }));
+}

@@ -1,0 +1,174 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '@/db/client';
+import { accessRequests, users, type PermissionAction } from '@/db/schema';
+import type { Actor } from '../actor';
+import { decideScope, loadGrants, requireTenant } from '../authz';
+import { conflict, forbidden, notFound } from '../errors';
+import { defineMutation, registerMutations } from '../mutation';
+import { insertGrant } from './grants';
+import { actionsInput, assertHolds, assertSteward, futureDate, optionalText, uuidSchema } from './guards';
+import { assetIn, checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
+
+/** What may be asked for: data access, not administration of discovery or branching. */
+export const REQUESTABLE: PermissionAction[] = ['read', 'list', 'write', 'create', 'update', 'delete'];
+
+export const requestInput = scopeInput.extend({
+  scopeType: z.enum(['catalog', 'namespace', 'asset'], 'Access can be requested to a catalog, a namespace or a table'),
+  actions: z.preprocess((v) => (v === undefined || v === '' ? ['read'] : v), actionsInput)
+    .refine((a) => a.every((x) => REQUESTABLE.includes(x)), `Only ${REQUESTABLE.join(', ')} can be requested`),
+  reason: z.string().trim().min(5, 'Say why you need access (at least 5 characters)').max(2000, 'The reason is at most 2000 characters'),
+}).superRefine(checkScopeFields);
+
+const notFoundFor = (t: string) => notFound(t === 'asset' ? 'Table or view' : t === 'namespace' ? 'Namespace' : 'Catalog');
+
+/**
+ * Whether the requester can see the object at all: a discoverable asset (or a catalog or namespace holding one),
+ * or something they already have some grant on. Anything else is "not found", so requests reveal nothing.
+ */
+async function assertVisible(tx: Tx, actor: Actor, tenantId: string, scope: ResolvedScope) {
+  const grants = await loadGrants(tx, actor);
+  if (decideScope(actor, grants, 'list', scope.ref, tenantId).allowed) return;
+  const ref = scope.ref;
+  if (ref.type === 'asset') {
+    const asset = await assetIn(tx, tenantId, ref.assetId);
+    if (asset?.discoverable) return;
+  } else if (ref.type === 'catalog' || ref.type === 'namespace') {
+    const path = ref.type === 'namespace' ? ref.namespacePath : [];
+    const insideGrant = grants.some((g) => g.catalogId === ref.catalogId
+      && (path.length === 0 || (g.namespacePath && g.namespacePath.slice(0, path.length).join('\u0000') === path.join('\u0000'))));
+    if (insideGrant) return;
+    const pathCond = path.length
+      ? sql`AND n.path[1:${path.length}] = ARRAY[${sql.join(path.map((p) => sql`${p}`), sql`, `)}]::text[]`
+      : sql``;
+    const found = await tx.execute(sql`SELECT 1 FROM assets a
+      JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
+      JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
+      WHERE a.tenant_id = ${tenantId} AND n.catalog_id = ${ref.catalogId} AND bm.discoverable ${pathCond} LIMIT 1`);
+    if (found.rows.length) return;
+  }
+  throw notFoundFor(scope.scopeType);
+}
+
+export const createAccessRequest = defineMutation({
+  action: 'access_request.create',
+  resourceType: 'access_request',
+  input: requestInput,
+  authorize: async (tx, actor, input) => {
+    if (actor.kind !== 'user') throw forbidden('Only people can request access; grant service users directly');
+    const tenantId = requireTenant(actor);
+    if (actor.role !== 'tenant_user') throw conflict('You already have access to everything in this tenant');
+    const scope = await resolveScope(tx, tenantId, input).catch((e) => { throw e.code === 'not_found' ? notFoundFor(input.scopeType) : e; });
+    await assertVisible(tx, actor, tenantId, scope);
+    const grants = await loadGrants(tx, actor);
+    if (input.actions.every((a) => decideScope(actor, grants, a, scope.ref, tenantId).allowed)) {
+      throw conflict(`You already have ${input.actions.join(', ')} on ${scope.label}`);
+    }
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const scope = await resolveScope(tx, tenantId, input);
+    const [dup] = await tx.select({ id: accessRequests.id }).from(accessRequests).where(and(
+      eq(accessRequests.tenantId, tenantId), eq(accessRequests.requesterId, actor.id), eq(accessRequests.status, 'pending'),
+      eq(accessRequests.scopeType, scope.scopeType as 'asset'), eq(accessRequests.catalogId, scope.catalogId!),
+      scope.namespaceId ? eq(accessRequests.namespaceId, scope.namespaceId) : sql`${accessRequests.namespaceId} IS NULL`,
+      scope.assetId ? eq(accessRequests.assetId, scope.assetId) : sql`${accessRequests.assetId} IS NULL`,
+    )).limit(1);
+    if (dup) throw conflict(`You already asked for access to ${scope.label}; that request is still pending`);
+    const [r] = await tx.insert(accessRequests).values({
+      tenantId, requesterId: actor.id, scopeType: scope.scopeType as 'asset', catalogId: scope.catalogId!, namespaceId: scope.namespaceId,
+      assetId: scope.assetId, actions: input.actions, reason: input.reason,
+    }).returning({ id: accessRequests.id, status: accessRequests.status });
+    return {
+      data: { id: r.id, status: r.status, scope: scope.label },
+      audit: { resourceId: r.id, resourceName: scope.label, metadata: { actions: input.actions, scopeType: scope.scopeType } },
+    };
+  },
+  revalidate: () => ['/access-requests'],
+});
+
+async function loadRequest(tx: Tx, tenantId: string, id: string) {
+  const [r] = await tx.select().from(accessRequests).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, id))).limit(1);
+  if (!r) throw notFound('Access request');
+  return r;
+}
+
+const requestScope = (r: typeof accessRequests.$inferSelect) =>
+  ({ scopeType: r.scopeType, catalogId: r.catalogId, namespaceId: r.namespaceId ?? undefined, assetId: r.assetId ?? undefined, tag: undefined });
+
+export const decideAccessRequest = defineMutation({
+  action: 'access_request.decide',
+  resourceType: 'access_request',
+  input: z.object({
+    id: uuidSchema('Access request'),
+    decision: z.enum(['approve', 'reject'], 'Decide approve or reject'),
+    comment: optionalText(2000, 'Comment'),
+    /** Approve until this date: the grant then expires by itself. */
+    expiresAt: futureDate('Access end date'),
+  }).superRefine((v, ctx) => {
+    if (v.decision === 'reject' && !v.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the request is rejected' });
+    if (v.decision === 'reject' && v.expiresAt) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'An end date only applies to an approval' });
+  }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const r = await loadRequest(tx, tenantId, input.id);
+    const scope = await resolveScope(tx, tenantId, requestScope(r));
+    await assertSteward(tx, actor, tenantId, scope, 'decide access requests there');
+    if (r.requesterId === actor.id) throw forbidden('You cannot decide your own access request');
+    if (input.decision === 'approve') await assertHolds(tx, actor, tenantId, scope, r.actions);
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const status = input.decision === 'approve' ? 'approved' : 'rejected';
+    // Only a pending request can be decided: two stewards deciding at once → exactly one wins.
+    const [decided] = await tx.update(accessRequests).set({
+      status, reviewedBy: actor.id, reviewedAt: sql`now()`, reviewComment: input.comment ?? null,
+      grantExpiresAt: input.decision === 'approve' ? input.expiresAt ?? null : null,
+    }).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id), eq(accessRequests.status, 'pending')))
+      .returning();
+    if (!decided) {
+      const [cur] = await tx.select({ status: accessRequests.status, reviewedAt: accessRequests.reviewedAt, by: users.username })
+        .from(accessRequests).leftJoin(users, eq(users.id, accessRequests.reviewedBy))
+        .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id))).limit(1);
+      if (!cur) throw notFound('Access request');
+      throw conflict(`This request was already ${cur.status}${cur.by ? ` by ${cur.by}` : ''}${cur.reviewedAt ? ` on ${cur.reviewedAt.toISOString().slice(0, 10)}` : ''}; it cannot be decided twice`);
+    }
+    const scope = await resolveScope(tx, tenantId, requestScope(decided));
+    let permissionId: string | null = null;
+    if (input.decision === 'approve') {
+      // The grant is created in the decision's transaction: if it fails, the approval rolls back with it.
+      permissionId = await insertGrant(tx, actor, tenantId, { kind: 'user', id: decided.requesterId }, scope, decided.actions, input.expiresAt ?? null, decided.id);
+      await tx.update(accessRequests).set({ permissionId }).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, decided.id)));
+    }
+    return {
+      data: { id: decided.id, status, permissionId, expiresAt: input.expiresAt ?? null },
+      audit: {
+        resourceId: decided.id, resourceName: scope.label,
+        metadata: { decision: status, requesterId: decided.requesterId, actions: decided.actions, permissionId, expiresAt: input.expiresAt ?? null, comment: input.comment ?? null },
+      },
+    };
+  },
+  revalidate: (input) => ['/access-requests', `/access-requests/${input.id}`],
+});
+
+export const cancelAccessRequest = defineMutation({
+  action: 'access_request.cancel',
+  resourceType: 'access_request',
+  input: z.object({ id: uuidSchema('Access request') }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const r = await loadRequest(tx, tenantId, input.id);
+    if (r.requesterId !== actor.id) throw forbidden('Only the person who asked can cancel a request');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const [r] = await tx.update(accessRequests).set({ status: 'cancelled', reviewedAt: sql`now()` })
+      .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id), eq(accessRequests.status, 'pending')))
+      .returning({ id: accessRequests.id });
+    if (!r) throw conflict('Only a pending request can be cancelled');
+    return { data: { id: r.id, status: 'cancelled' }, audit: { resourceId: r.id } };
+  },
+  revalidate: (input) => ['/access-requests', `/access-requests/${input.id}`],
+});
+
+registerMutations(createAccessRequest, decideAccessRequest, cancelAccessRequest);

@@ -1,0 +1,220 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { activeTokens, userRoles, users } from '@/db/schema';
+import type { Tx } from '@/db/client';
+import type { Actor } from '../actor';
+import { forgetGrants, requireTenant, requireTenantAdmin } from '../authz';
+import { revokeToken } from '../auth/tokens';
+import { randomToken } from '../crypto';
+import { conflict, forbidden } from '../errors';
+import { defineMutation, registerMutations } from '../mutation';
+import { hashPassword } from '../passwords';
+import { passwordSchema, usernameSchema } from '../setup';
+import { getTenantSettings } from './settings';
+import { assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant, uuidSchema } from './guards';
+
+const email = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.email('Enter a valid email address').max(254).optional());
+const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
+
+/** Revokes every live session and token of a user (deactivation, password reset, deletion). */
+export async function revokeAllTokensOf(tx: Tx, userId: string, by: string, reason: string): Promise<number> {
+  const live = await tx.select({ h: activeTokens.tokenHash }).from(activeTokens).where(eq(activeTokens.userId, userId));
+  for (const { h } of live) await revokeToken(tx, h, by, reason);
+  return live.length;
+}
+
+export const createUser = defineMutation({
+  action: 'user.create',
+  resourceType: 'user',
+  input: z.object({
+    username: usernameSchema,
+    email,
+    displayName: optionalText(200, 'Display name'),
+    role: tenantRole.default('tenant_user'),
+    /** Leave empty to invite: a temporary password is generated and shown once. */
+    password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
+  }),
+  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const temporaryPassword = input.password ? undefined : randomToken(12);
+    const [u] = await tx.insert(users).values({
+      tenantId, username: input.username, email: input.email ?? null, displayName: input.displayName ?? null, role: input.role,
+      passwordHash: await hashPassword(input.password ?? temporaryPassword!),
+    }).returning({ id: users.id, username: users.username });
+    return {
+      data: { id: u.id, username: u.username, temporaryPassword },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { role: input.role, email: input.email ?? null, invited: !input.password } },
+    };
+  },
+  revalidate: () => ['/users'],
+});
+
+export const updateUser = defineMutation({
+  action: 'user.update',
+  resourceType: 'user',
+  input: z.object({
+    id: uuidSchema('User'),
+    email,
+    displayName: optionalText(200, 'Display name'),
+    role: tenantRole.optional(),
+    active: z.boolean().optional(),
+  }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    const target = await userInTenant(tx, tenantId, input.id);
+    if (input.role && input.role !== target.role) assertNotSelf(actor, input.id, 'You cannot change your own role');
+    if (input.active !== undefined && input.active !== target.active) assertNotSelf(actor, input.id, 'You cannot deactivate or reactivate your own account');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const before = await userInTenant(tx, tenantId, input.id);
+    const [u] = await tx.update(users).set({
+      email: input.email ?? null, displayName: input.displayName ?? null, ...(input.role ? { role: input.role } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+    }).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+      .returning({ id: users.id, username: users.username, role: users.role, active: users.active });
+    const revoked = input.active === false && before.active ? await revokeAllTokensOf(tx, u.id, actor.id, 'account deactivated') : 0;
+    return {
+      data: u,
+      audit: {
+        resourceId: u.id, resourceName: u.username,
+        metadata: { email: input.email ?? null, role: { from: before.role, to: u.role }, active: u.active, revokedTokens: revoked },
+      },
+    };
+  },
+  revalidate: (input) => ['/users', `/users/${input.id}`],
+});
+
+export const setUserActive = defineMutation({
+  action: 'user.set_active',
+  resourceType: 'user',
+  input: z.object({ id: uuidSchema('User'), active: checkbox }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.id);
+    assertNotSelf(actor, input.id, 'You cannot deactivate or reactivate your own account');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const [u] = await tx.update(users).set({ active: input.active })
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId))).returning({ id: users.id, username: users.username });
+    // A deactivated account is refused at once anyway (tokens check users.active); revoking makes it visible too.
+    const revoked = input.active ? 0 : await revokeAllTokensOf(tx, u.id, actor.id, 'account deactivated');
+    return { data: { id: u.id, active: input.active }, audit: { resourceId: u.id, resourceName: u.username, metadata: { active: input.active, revokedTokens: revoked } } };
+  },
+  revalidate: (input) => ['/users', `/users/${input.id}`],
+});
+
+export const resetPassword = defineMutation({
+  action: 'user.reset_password',
+  resourceType: 'user',
+  input: z.object({
+    id: uuidSchema('User'),
+    /** Empty: generate a temporary password, shown once. */
+    password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
+  }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.id);
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const temporaryPassword = input.password ? undefined : randomToken(12);
+    const [u] = await tx.update(users).set({ passwordHash: await hashPassword(input.password ?? temporaryPassword!) })
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId))).returning({ id: users.id, username: users.username });
+    const revoked = await revokeAllTokensOf(tx, u.id, actor.id, 'password reset');
+    return { data: { id: u.id, temporaryPassword }, audit: { resourceId: u.id, resourceName: u.username, metadata: { generated: !input.password, revokedTokens: revoked } } };
+  },
+  revalidate: (input) => [`/users/${input.id}`],
+});
+
+export const deleteUser = defineMutation({
+  action: 'user.delete',
+  resourceType: 'user',
+  input: z.object({ id: uuidSchema('User') }),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.id);
+    assertNotSelf(actor, input.id, 'You cannot delete your own account');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const revoked = await revokeAllTokensOf(tx, input.id, actor.id, 'account deleted');
+    const [u] = await tx.delete(users).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+      .returning({ id: users.id, username: users.username });
+    return { data: { id: u.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { revokedTokens: revoked } } };
+  },
+  revalidate: () => ['/users'],
+});
+
+const roleAssignment = z.object({ userId: uuidSchema('User'), roleId: uuidSchema('Role') });
+
+export const assignRole = defineMutation({
+  action: 'user.assign_role',
+  resourceType: 'user',
+  input: roleAssignment,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.userId);
+    await roleInTenant(tx, tenantId, input.roleId);
+    assertNotSelf(actor, input.userId, 'You cannot change your own roles (ask another administrator)');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const u = await userInTenant(tx, tenantId, input.userId);
+    const r = await roleInTenant(tx, tenantId, input.roleId);
+    const [row] = await tx.insert(userRoles).values({ tenantId, userId: u.id, roleId: r.id, assignedBy: actor.id })
+      .onConflictDoNothing().returning({ userId: userRoles.userId });
+    if (!row) throw conflict(`${u.username} already has the role ${r.name}`);
+    return { data: { userId: u.id, roleId: r.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } } };
+  },
+  revalidate: (input) => [`/users/${input.userId}`, `/roles/${input.roleId}`, '/roles'],
+});
+
+export const unassignRole = defineMutation({
+  action: 'user.unassign_role',
+  resourceType: 'user',
+  input: roleAssignment,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.userId);
+    await roleInTenant(tx, tenantId, input.roleId);
+    assertNotSelf(actor, input.userId, 'You cannot change your own roles (ask another administrator)');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const u = await userInTenant(tx, tenantId, input.userId);
+    const r = await roleInTenant(tx, tenantId, input.roleId);
+    const gone = await tx.delete(userRoles)
+      .where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.userId, u.id), eq(userRoles.roleId, r.id))).returning({ u: userRoles.userId });
+    if (!gone.length) throw conflict(`${u.username} does not have the role ${r.name}`);
+    forgetGrants(actor);
+    return { data: { userId: u.id, roleId: r.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } } };
+  },
+  revalidate: (input) => [`/users/${input.userId}`, `/roles/${input.roleId}`, '/roles'],
+});
+
+/** The actor for public sign-up: nobody is signed in; the audit row names the new account. */
+export function signupActor(tenantId: string, request: Actor['request']): Actor {
+  return { kind: 'user', id: '00000000-0000-0000-0000-000000000000', name: 'public sign-up', role: 'tenant_user', homeTenantId: tenantId, tenantId, request };
+}
+
+export const publicSignup = defineMutation({
+  action: 'user.signup',
+  resourceType: 'user',
+  input: z.object({ username: usernameSchema, email, password: passwordSchema }),
+  authorize: async (tx, actor) => {
+    const settings = await getTenantSettings(tx, requireTenant(actor));
+    if (!settings.allowPublicSignup) throw forbidden('Public sign-up is not allowed in this tenant; ask an administrator for an account');
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const [u] = await tx.insert(users).values({
+      tenantId, username: input.username, email: input.email ?? null, role: 'tenant_user', passwordHash: await hashPassword(input.password),
+    }).returning({ id: users.id, username: users.username });
+    return { data: { id: u.id, username: u.username }, audit: { resourceId: u.id, resourceName: u.username, metadata: { source: 'public sign-up' } } };
+  },
+});
+
+registerMutations(createUser, updateUser, setUserActive, resetPassword, deleteUser, assignRole, unassignRole, publicSignup);
