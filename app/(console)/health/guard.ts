@@ -1,0 +1,10 @@
+import 'server-only';
+import { notFound } from 'next/navigation';
+import { requireActor } from '@/lib/auth/session';
+
+/** Database health is Root's alone: anyone else gets the console's "not found", as for other tenants' objects. */
+export async function requireHealthActor() {
+  const actor = await requireActor();
+  if (actor.role !== 'root') notFound();
+  return actor;
+}
