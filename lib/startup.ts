@@ -66,6 +66,7 @@ export function startup(): Promise<void> {
     await maintenance(db);
     const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);
     timer.unref();
+    void import('./health/sampler').then((m) => m.startHealthSampler(db), (err) => logger.warn('health sampler not started', { err })); // every minute, unref'd, 7 days kept
   })();
   return started;
 }
