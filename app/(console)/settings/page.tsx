@@ -1,14 +1,22 @@
-import { NotAvailableYet, PageHeader } from '@/components/ui';
+import { Card, EmptyState, PageHeader } from '@/components/ui';
+import { getSettings, warehouseChoices } from '@/db/queries/settings';
 import { requireActor } from '@/lib/auth/session';
+import { isTenantAdmin } from '@/lib/authz';
+import { formatDateTime } from '@/lib/governance/format';
+import { SettingsForm } from './settings-form';
 
 export const metadata = { title: 'Settings' };
 
-export default async function Page() {
-  await requireActor();
+export default async function SettingsPage() {
+  const actor = await requireActor();
+  if (!actor.tenantId) return <><PageHeader title="Settings" /><EmptyState title="Select a tenant" description="Settings are per tenant: pick one with the tenant switcher." /></>;
+  if (!isTenantAdmin(actor)) return <><PageHeader title="Settings" /><EmptyState title="Only TenantAdmins change settings" /></>;
+  const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
+  const { updatedAt, ...view } = settings;
   return (
     <>
-      <PageHeader title="Settings" />
-      <NotAvailableYet area="Settings" />
+      <PageHeader title="Settings" description={`This tenant's settings.${updatedAt ? ` Last changed ${formatDateTime(updatedAt)}.` : ''}`} />
+      <Card><SettingsForm settings={view} warehouses={warehouses} /></Card>
     </>
   );
 }

@@ -1,14 +1,48 @@
-import { NotAvailableYet, PageHeader } from '@/components/ui';
+import Link from 'next/link';
+import { Card, EmptyState, PageHeader } from '@/components/ui';
+import { listUsers, type UserSort } from '@/db/queries/users';
 import { requireActor } from '@/lib/auth/session';
+import { isTenantAdmin } from '@/lib/authz';
+import { CreateUserForm } from './forms';
+import { UsersTable } from './users-table';
 
 export const metadata = { title: 'Users' };
 
-export default async function Page() {
-  await requireActor();
+type Search = Promise<Record<string, string | undefined>>;
+
+export default async function UsersPage({ searchParams }: { searchParams: Search }) {
+  const actor = await requireActor();
+  if (!actor.tenantId) {
+    return (
+      <>
+        <PageHeader title="Users" />
+        <EmptyState title="Select a tenant" description="Users belong to a tenant: pick one with the tenant switcher at the top." />
+      </>
+    );
+  }
+  if (!isTenantAdmin(actor)) {
+    return (
+      <>
+        <PageHeader title="Users" />
+        <EmptyState title="Only TenantAdmins manage users"
+          description="You can see what you yourself may do, and why."
+          action={<Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/users/${actor.id}`}>My permissions</Link>} />
+      </>
+    );
+  }
+  const sp = await searchParams;
+  const sort = (sp.sort === 'createdAt' ? 'createdAt' : 'username') as UserSort;
+  const page = await listUsers(actor, { q: sp.q, role: sp.role, status: sp.status, sort, desc: sp.dir === 'desc', cursor: sp.cursor });
+  const rows = page.rows.map((r) => ({ ...r, lastLoginAt: r.lastLoginAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() }));
   return (
     <>
-      <PageHeader title="Users" />
-      <NotAvailableYet area="Users" />
+      <PageHeader title="Users" description="People in this tenant: their built-in role, custom roles, status and last sign-in." />
+      <div className="space-y-6">
+        <UsersTable rows={rows} total={page.total} nextCursor={page.nextCursor} sort={{ id: sort, desc: sp.dir === 'desc' }} />
+        <Card title="Create or invite a user">
+          <CreateUserForm />
+        </Card>
+      </div>
     </>
   );
 }
