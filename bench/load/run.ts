@@ -1,0 +1,111 @@
+/**
+ * Load test: the production build on loopback, 50 concurrent clients for 60 s mixing reads (lists, searches,
+ * asset loads) and writes (asset commits, grants, access-request decisions).
+ *
+ *   npm run bench:load            (LOAD_SECONDS, LOAD_CONNECTIONS, LOAD_PORT, BENCH_DATABASE_URL override)
+ *
+ * Prints throughput, p50/p95/p99 latency, errors and the server's peak RSS. Bounded in time and count; only
+ * ever talks to 127.0.0.1.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { seedLoadData, type LoadWorld } from './seed';
+
+const seconds = Number(process.env.LOAD_SECONDS ?? 60);
+const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
+const port = Number(process.env.LOAD_PORT ?? 3190);
+const base = `http://127.0.0.1:${port}`;
+const distDir = process.env.NEXT_DIST_DIR ?? '.next-load';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freshDatabase(): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  const root = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  return execFileSync('node', ['scripts/test-db.mjs', root, 'load'], { encoding: 'utf8' }).trim();
+}
+
+function startServer(databaseUrl: string): ChildProcess {
+  if (!existsSync(`${distDir}/BUILD_ID`)) console.log(`building into ${distDir} (first run)…`);
+  return spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, PORT: String(port), NEXT_DIST_DIR: distDir, DATABASE_URL: databaseUrl, DATABASE_MAX_CONNECTIONS: '20', PANGOLIN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitReady() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch { /* not yet */ }
+    await sleep(500);
+  }
+  throw new Error('server did not start');
+}
+
+/** Resident memory of the server (the `next start` child of scripts/start.mjs) in MiB, sampled. */
+function rssSampler(parentPid: number) {
+  let peak = 0;
+  const samples: number[] = [];
+  const childPid = () => {
+    try {
+      return Number(readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(/\s+/)[0]) || parentPid;
+    } catch { return parentPid; }
+  };
+  const timer = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${childPid()}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+      samples.push(kb / 1024);
+    } catch { /* process gone */ }
+  }, 500);
+  return { stop: () => { clearInterval(timer); return { peakMiB: peak, startMiB: samples[0] ?? 0, endMiB: samples[samples.length - 1] ?? 0 }; } };
+}
+
+function requests(world: LoadWorld): autocannon.Request[] {
+  const auth = { authorization: `Bearer ${world.token}`, 'content-type': 'application/json' };
+  let n = 0;
+  return [
+    { method: 'GET', path: `/api/v1/catalogs`, headers: auth },
+    { method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets?limit=50`, headers: auth },
+    { method: 'GET', path: `/api/v1/search/assets?q=orders`, headers: auth },
+    { method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets/${world.assets[0]}`, headers: auth },
+    {
+      method: 'POST', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets`, headers: auth,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `load_${process.pid}_${n++}`, metadataLocation: `s3://load/${n}/v1.metadata.json` }) }),
+    },
+    {
+      method: 'POST', path: `/api/v1/permissions`, headers: auth,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: world.grantee, scope: { type: 'catalog', catalog: world.catalog }, actions: ['read'] }) }),
+    },
+  ];
+}
+
+async function main() {
+  const databaseUrl = await freshDatabase();
+  const server = startServer(databaseUrl);
+  try {
+    await waitReady();
+    const world = await seedLoadData(base, databaseUrl);
+    const rss = rssSampler(server.pid!);
+    const result = await autocannon({ url: base, connections, duration: seconds, requests: requests(world), timeout: 10 });
+    const mem = rss.stop();
+    const report = {
+      seconds, connections,
+      requestsPerSecond: result.requests.average, totalRequests: result.requests.total,
+      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+      errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
+      statusCodes: result.statusCodeStats, serverRssMiB: mem,
+    };
+    mkdirSync('bench/out', { recursive: true });
+    writeFileSync('bench/out/load.json', JSON.stringify(report, null, 2));
+    console.log(JSON.stringify(report, null, 2));
+    console.log(`\nthroughput ${report.requestsPerSecond.toFixed(0)} req/s · p50 ${report.latencyMs.p50} ms · p99 ${report.latencyMs.p99} ms · errors ${report.errors} · non-2xx ${report.non2xx} · peak RSS ${mem.peakMiB.toFixed(0)} MiB (start ${mem.startMiB.toFixed(0)}, end ${mem.endMiB.toFixed(0)})`);
+    console.log(`goal: zero errors and p99 < 250 ms → ${report.errors === 0 && report.non2xx === 0 && report.latencyMs.p99 < 250 ? 'met' : 'NOT met'}`);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+await main();
+process.exit(0);
