@@ -1,7 +1,7 @@
 import 'server-only';
-import { asc, count, eq, ilike, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { catalogs, tenants, users } from '@/db/schema';
+import { catalogs, tenants, users, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
@@ -47,4 +47,34 @@ export async function getTenant(actor: Actor, id: string) {
   const [t] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
   if (!t) throw notFound('Tenant');
   return t;
+}
+
+export type TenantDetail = {
+  id: string;
+  name: string;
+  description: string | null;
+  properties: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+  counts: { catalogs: number; warehouses: number; users: number };
+  admins: { id: string; username: string }[];
+};
+
+/** A tenant with what its delete dialog and detail page need (Root only). */
+export async function getTenantDetail(actor: Actor, id: string): Promise<TenantDetail> {
+  requireRoot(actor);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('Tenant');
+  const db = await getDb();
+  const [t] = await db.select({
+    id: tenants.id, name: tenants.name, description: tenants.description, properties: tenants.properties,
+    createdAt: tenants.createdAt, updatedAt: tenants.updatedAt,
+    catalogs: sql<number>`(SELECT count(*)::int FROM ${catalogs} WHERE ${catalogs.tenantId} = ${tenants.id})`,
+    warehouses: sql<number>`(SELECT count(*)::int FROM ${warehouses} WHERE ${warehouses.tenantId} = ${tenants.id})`,
+    users: sql<number>`(SELECT count(*)::int FROM ${users} WHERE ${users.tenantId} = ${tenants.id})`,
+  }).from(tenants).where(eq(tenants.id, id)).limit(1);
+  if (!t) throw notFound('Tenant');
+  const admins = await db.select({ id: users.id, username: users.username }).from(users)
+    .where(and(eq(users.tenantId, id), eq(users.role, 'tenant_admin'))).orderBy(asc(users.username)).limit(20);
+  const { catalogs: c, warehouses: w, users: u, ...rest } = t;
+  return { ...rest, counts: { catalogs: c, warehouses: w, users: u }, admins };
 }

@@ -4,12 +4,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '@/db/client';
 import { businessMetadata } from '@/db/schema';
 import type { Actor } from '../actor';
-import { authorize, requireTenant } from '../authz';
-import { conflict } from '../errors';
+import { assetCatalog, authorize, can, requireTenant } from '../authz';
+import { conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { commitChanges, lockBranch, type AssetSnapshot } from '../versioning/commit';
 import { findAsset, findBranch, findCatalog, findNamespace } from './lookup';
-import { identifierPart, namespacePathInput, objectName, properties, uuid } from './names';
+import { flag, identifierPart, namespacePathInput, objectName, properties, uuid } from './names';
 
 const location = z.string().trim().min(1).max(4096, 'Metadata location is at most 4096 characters')
   .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S+$/, 'Metadata location must be a URI such as s3://bucket/path/v1.metadata.json');
@@ -165,37 +165,74 @@ const tagList = z.union([z.array(z.string()), z.string().transform((s) => s.spli
   .pipe(z.array(z.string().max(64, 'Tags are at most 64 characters').regex(/^[a-z0-9][a-z0-9_:-]*$/, 'Tags may only contain lowercase letters, digits, "_", ":" and "-"')).max(50, 'At most 50 tags'));
 
 export const setBusinessMetadataInput = z.object({
-  catalog: where.catalog,
+  /** Optional: the asset id alone identifies it; when given, the catalog must be the asset's own. */
+  catalog: where.catalog.optional(),
   assetId: uuid('Table'),
   description: z.string().trim().max(10_000, 'Description is at most 10,000 characters').optional(),
   tags: tagList.default([]),
-  discoverable: z.union([z.boolean(), z.enum(['on', 'true', 'false']).transform((v) => v !== 'false')]).default(false),
+  discoverable: flag,
   properties: properties.optional(),
 }).strict();
+
+/**
+ * The asset behind business metadata: its catalog comes from its identity, its head state from `main`, or
+ * from another branch when it lives only there. Looks up by (branch, asset) primary key, never by asset id alone.
+ */
+async function assetForMetadata(tx: Tx, tenantId: string, assetId: string, catalog: string | undefined) {
+  const catalogId = await assetCatalog(tx, tenantId, assetId);
+  if (!catalogId) throw notFound('Table or view');
+  if (catalog && (await findCatalog(tx, tenantId, catalog)).id !== catalogId) throw notFound('Table or view');
+  const [row] = (await tx.execute<{ branch_id: string }>(sql`SELECT a.branch_id FROM branches b
+    JOIN assets a ON a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_id = ${assetId}
+    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY (b.name = 'main') DESC, b.name LIMIT 1`)).rows;
+  if (!row) throw notFound('Table or view');
+  return findAsset(tx, tenantId, row.branch_id, { assetId });
+}
+
+/** Editing business metadata needs "update" on the asset, or "manage-discovery" (data stewards). */
+async function authorizeMetadata(tx: Tx, actor: Actor, input: { assetId: string; catalog?: string }) {
+  const tenantId = requireTenant(actor);
+  const a = await assetForMetadata(tx, tenantId, input.assetId, input.catalog);
+  const obj = { tenantId, catalogId: a.catalogId, namespacePath: a.namespacePath, assetId: a.assetId, tags: a.tags };
+  if (!(await can(tx, actor, 'update', obj))) await authorize(tx, actor, 'manage-discovery', obj, 'Table or view');
+  return a;
+}
 
 /** Description, tags and the discoverable flag belong to the asset's identity: the same on every branch. */
 export const setBusinessMetadata = defineMutation({
   action: 'asset.metadata.update',
   resourceType: 'asset',
   input: setBusinessMetadataInput,
-  authorize: async (tx, actor, input) => {
-    const tenantId = requireTenant(actor);
-    const c = await findCatalog(tx, tenantId, input.catalog);
-    const main = await findBranch(tx, tenantId, c.id, 'main');
-    const a = await findAsset(tx, tenantId, main.id, { assetId: input.assetId }).catch(async () => {
-      const [row] = (await tx.execute<{ branch_id: string }>(sql`SELECT branch_id FROM assets WHERE tenant_id = ${tenantId} AND asset_id = ${input.assetId} LIMIT 1`)).rows;
-      if (!row) throw conflict('That table or view does not exist on any branch');
-      return findAsset(tx, tenantId, row.branch_id, { assetId: input.assetId });
-    });
-    const obj = { tenantId, catalogId: c.id, namespacePath: a.namespacePath, assetId: a.assetId, tags: a.tags };
-    await authorize(tx, actor, 'update', obj, 'Table or view').catch(() => authorize(tx, actor, 'manage-discovery', obj, 'Table or view'));
-  },
+  authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const values = { description: input.description ?? null, tags: input.tags, discoverable: input.discoverable, updatedBy: actor.id };
+    const a = await assetForMetadata(tx, tenantId, input.assetId, input.catalog);
+    const values = { description: input.description || null, tags: input.tags, discoverable: input.discoverable, updatedBy: actor.id };
     await tx.insert(businessMetadata).values({ tenantId, assetId: input.assetId, ...values, properties: input.properties ?? {}, createdBy: actor.id })
       .onConflictDoUpdate({ target: [businessMetadata.tenantId, businessMetadata.assetId], set: { ...values, ...(input.properties ? { properties: input.properties } : {}), updatedAt: sql`now()` } });
-    return { data: { assetId: input.assetId }, audit: { resourceId: input.assetId, metadata: { description: input.description, tags: input.tags, discoverable: input.discoverable } } };
+    return {
+      data: { assetId: input.assetId, description: values.description, tags: input.tags, discoverable: input.discoverable },
+      audit: { resourceId: input.assetId, resourceName: `${a.namespacePath.join('.')}.${a.name}`, metadata: { description: input.description, tags: input.tags, discoverable: input.discoverable } },
+    };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
+export const deleteBusinessMetadataInput = z.object({ catalog: where.catalog.optional(), assetId: uuid('Table') }).strict();
+
+/** Clears description, tags and the discoverable flag (the asset itself stays). */
+export const deleteBusinessMetadata = defineMutation({
+  action: 'asset.metadata.delete',
+  resourceType: 'asset',
+  input: deleteBusinessMetadataInput,
+  authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const a = await assetForMetadata(tx, tenantId, input.assetId, input.catalog);
+    const deleted = await tx.delete(businessMetadata)
+      .where(and(eq(businessMetadata.tenantId, tenantId), eq(businessMetadata.assetId, input.assetId))).returning({ assetId: businessMetadata.assetId });
+    if (!deleted.length) throw notFound('Business metadata of this table or view');
+    return { data: { assetId: input.assetId }, audit: { resourceId: input.assetId, resourceName: `${a.namespacePath.join('.')}.${a.name}` } };
   },
   revalidate: () => ['/catalogs', '/search'],
 });

@@ -2,19 +2,19 @@ import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogs, federatedSyncStats, namespaces } from '@/db/schema';
 import { authorize } from '../authz';
-import { encryptSecret } from '../crypto';
-import { AppError, conflict } from '../errors';
+import { decryptSecret, encryptSecret } from '../crypto';
+import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { initCatalogHistory } from '../versioning/commit';
 import { findCatalog, findWarehouse } from './lookup';
-import { objectName, properties, uuid } from './names';
+import { flag, objectName, properties, uuid } from './names';
 import { requireTenant } from '../authz';
 
 const storageLocation = z.string().trim().max(2048, 'Storage location is at most 2048 characters')
   .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S*$/, 'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path')
   .optional().or(z.literal('').transform(() => undefined));
 
-const localCatalog = z.object({
+export const localCatalogInput = z.object({
   catalogType: z.literal('local'),
   name: objectName('Catalog'),
   warehouse: z.string().trim().min(1, 'Choose a warehouse'),
@@ -22,19 +22,40 @@ const localCatalog = z.object({
   properties,
 }).strict();
 
-const federatedCatalog = z.object({
+/** Credentials never ride in the URL (they would be shown back with it): they go in the token fields. */
+const remoteUrl = z.url({ protocol: /^https?$/, error: 'URL must be an http(s) address of an Iceberg REST catalog' })
+  .max(2048, 'URL is at most 2048 characters')
+  .refine((u) => { const x = new URL(u); return !x.username && !x.password; }, 'URL must not contain a user name or password; use the token fields')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const federatedFields = {
+  url: remoteUrl,
+  remoteWarehouse: z.string().trim().max(255, 'Remote warehouse is at most 255 characters').optional(),
+  authType: z.enum(['none', 'bearer', 'oauth2'], { error: 'Authentication must be none, bearer or oauth2' }).default('none'),
+  token: z.string().max(8192, 'Token is at most 8192 characters').optional(),
+  clientId: z.string().trim().max(512, 'Client id is at most 512 characters').optional(),
+  clientSecret: z.string().max(8192, 'Client secret is at most 8192 characters').optional(),
+};
+
+export const federatedCatalogInput = z.object({
   catalogType: z.literal('federated'),
   name: objectName('Catalog'),
-  url: z.url({ protocol: /^https?$/, error: 'URL must be an http(s) address of an Iceberg REST catalog' }).max(2048),
-  remoteWarehouse: z.string().trim().max(255).optional(),
-  authType: z.enum(['none', 'bearer', 'oauth2']).default('none'),
-  token: z.string().max(8192).optional(),
-  clientId: z.string().max(512).optional(),
-  clientSecret: z.string().max(8192).optional(),
+  ...federatedFields,
   properties,
 }).strict();
 
-export const createCatalogInput = z.discriminatedUnion('catalogType', [localCatalog, federatedCatalog], {
+function federatedValues(input: { url: string; authType: string; remoteWarehouse?: string; clientId?: string }) {
+  return {
+    url: input.url, authType: input.authType,
+    ...(input.remoteWarehouse ? { warehouse: input.remoteWarehouse } : {}),
+    ...(input.clientId ? { clientId: input.clientId } : {}),
+  };
+}
+
+const sealRemoteSecrets = (s: { token?: string; clientSecret?: string }) =>
+  (s.token || s.clientSecret ? encryptSecret(JSON.stringify({ token: s.token || undefined, clientSecret: s.clientSecret || undefined })) : null);
+
+export const createCatalogInput = z.discriminatedUnion('catalogType', [localCatalogInput, federatedCatalogInput], {
   error: 'Catalog type must be "local" or "federated"',
 });
 
@@ -61,11 +82,7 @@ export const createCatalog = defineMutation({
         const w = await findWarehouse(tx, tenantId, input.warehouse);
         return { warehouseId: w.id, storageLocation: input.storageLocation ?? defaultLocation(w, input.name) };
       })()
-      : {
-        federatedConfig: { url: input.url, authType: input.authType, ...(input.remoteWarehouse ? { warehouse: input.remoteWarehouse } : {}), ...(input.clientId ? { clientId: input.clientId } : {}) },
-        federatedCredentialsEncrypted: input.token || input.clientSecret
-          ? encryptSecret(JSON.stringify({ token: input.token, clientSecret: input.clientSecret })) : null,
-      };
+      : { federatedConfig: federatedValues(input), federatedCredentialsEncrypted: sealRemoteSecrets(input) };
     const [c] = await tx.insert(catalogs).values({ tenantId, name: input.name, catalogType: input.catalogType, properties: input.properties, ...values })
       .onConflictDoNothing().returning({ id: catalogs.id, name: catalogs.name });
     if (!c) throw new AppError('conflict', `A catalog named "${input.name}" already exists`, { name: ['This name is already taken'] });
@@ -79,7 +96,19 @@ export const createCatalog = defineMutation({
   revalidate: () => ['/catalogs', '/'],
 });
 
-export const updateCatalogInput = z.object({ id: uuid('Catalog'), storageLocation, properties: properties.optional() }).strict();
+export const updateCatalogInput = z.object({
+  id: uuid('Catalog'),
+  storageLocation,
+  properties: properties.optional(),
+  /** Federated catalogs only: blank secret fields keep what is stored. */
+  url: remoteUrl.optional(),
+  remoteWarehouse: federatedFields.remoteWarehouse,
+  authType: federatedFields.authType.optional(),
+  token: federatedFields.token,
+  clientId: federatedFields.clientId,
+  clientSecret: federatedFields.clientSecret,
+  clearCredentials: flag,
+}).strict();
 
 export const updateCatalog = defineMutation({
   action: 'catalog.update',
@@ -91,16 +120,49 @@ export const updateCatalog = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
+    const [current] = await tx.select({
+      catalogType: catalogs.catalogType, federatedConfig: catalogs.federatedConfig, sealed: catalogs.federatedCredentialsEncrypted,
+    }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.id, input.id))).for('update');
+    if (!current) throw notFound('Catalog');
+    const touchesRemote = input.url !== undefined || input.authType !== undefined || input.remoteWarehouse !== undefined
+      || !!input.token || input.clientId !== undefined || !!input.clientSecret || input.clearCredentials;
+    if (current.catalogType === 'local' && touchesRemote) {
+      throw new AppError('validation_failed', 'Only a federated catalog has a remote URL and credentials', { url: ['Not used by a local catalog'] });
+    }
+    if (current.catalogType === 'federated' && input.storageLocation !== undefined) {
+      throw new AppError('validation_failed', 'A federated catalog has no storage location of its own', { storageLocation: ['Not used by a federated catalog'] });
+    }
+    const remote: { federatedConfig?: Record<string, string>; federatedCredentialsEncrypted?: string | null } = current.catalogType === 'federated' && touchesRemote ? (() => {
+      const cfg = current.federatedConfig ?? {};
+      const next = federatedValues({
+        url: input.url ?? cfg.url, authType: input.authType ?? cfg.authType ?? 'none',
+        remoteWarehouse: input.remoteWarehouse ?? cfg.warehouse, clientId: input.clientId ?? cfg.clientId,
+      });
+      const kept = !input.clearCredentials && current.sealed ? JSON.parse(decryptSecret(current.sealed)) as { token?: string; clientSecret?: string } : {};
+      const replacing = !!input.token || !!input.clientSecret;
+      return {
+        federatedConfig: next,
+        ...(replacing ? { federatedCredentialsEncrypted: sealRemoteSecrets({ ...kept, ...(input.token ? { token: input.token } : {}), ...(input.clientSecret ? { clientSecret: input.clientSecret } : {}) }) }
+          : input.clearCredentials ? { federatedCredentialsEncrypted: null } : {}),
+      };
+    })() : {};
     const [c] = await tx.update(catalogs).set({
       ...(input.storageLocation !== undefined ? { storageLocation: input.storageLocation } : {}),
       ...(input.properties ? { properties: input.properties } : {}),
+      ...remote,
     }).where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.id, input.id))).returning({ id: catalogs.id, name: catalogs.name });
-    return { data: c, audit: { resourceId: c.id, resourceName: c.name, metadata: { storageLocation: input.storageLocation, properties: input.properties } } };
+    return {
+      data: c,
+      audit: {
+        resourceId: c.id, resourceName: c.name,
+        metadata: { storageLocation: input.storageLocation, properties: input.properties, federatedConfig: remote.federatedConfig, sealedFieldsReplaced: [input.token ? 'token' : null, input.clientSecret ? 'clientSecret' : null].filter(Boolean), sealedFieldsCleared: input.clearCredentials },
+      },
+    };
   },
   revalidate: (i) => ['/catalogs', `/catalogs/${i.id}`],
 });
 
-export const deleteCatalogInput = z.object({ id: uuid('Catalog'), cascade: z.coerce.boolean().default(false), confirmation: z.string().optional() }).strict();
+export const deleteCatalogInput = z.object({ id: uuid('Catalog'), cascade: flag, confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional() }).strict();
 
 /** Refused while the catalog has namespaces, unless a cascade is confirmed by typing its name. */
 export const deleteCatalog = defineMutation({

@@ -1,6 +1,7 @@
 import { registerMutations } from '../mutation';
-import { createAsset, dropAsset, renameAsset, setBusinessMetadata, updateAsset } from './assets';
+import { createAsset, deleteBusinessMetadata, dropAsset, renameAsset, setBusinessMetadata, updateAsset } from './assets';
 import { createCatalog, deleteCatalog, updateCatalog } from './catalogs';
+import { recordFederatedSync, startFederatedSync } from './federation';
 import { createNamespace, deleteNamespace, updateNamespaceProperties } from './namespaces';
 import { createTenant, deleteTenant, updateTenant } from './tenants';
 import { createWarehouse, deleteWarehouse, updateWarehouse } from './warehouses';
@@ -11,7 +12,8 @@ export const catalogMutations = {
   createWarehouse, updateWarehouse, deleteWarehouse,
   createCatalog, updateCatalog, deleteCatalog,
   createNamespace, updateNamespaceProperties, deleteNamespace,
-  createAsset, updateAsset, renameAsset, dropAsset, setBusinessMetadata,
+  createAsset, updateAsset, renameAsset, dropAsset, setBusinessMetadata, deleteBusinessMetadata,
+  startFederatedSync, recordFederatedSync,
 };
 
 registerMutations(...Object.values(catalogMutations));
@@ -19,5 +21,5 @@ registerMutations(...Object.values(catalogMutations));
 export {
   createTenant, updateTenant, deleteTenant, createWarehouse, updateWarehouse, deleteWarehouse, createCatalog, updateCatalog,
   deleteCatalog, createNamespace, updateNamespaceProperties, deleteNamespace, createAsset, updateAsset, renameAsset, dropAsset,
-  setBusinessMetadata,
+  setBusinessMetadata, deleteBusinessMetadata,
 };

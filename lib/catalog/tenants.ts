@@ -7,7 +7,7 @@ import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
-import { description, objectName, properties, uuid } from './names';
+import { description, flag, objectName, properties, uuid } from './names';
 
 export const createTenantInput = z.object({
   name: objectName('Tenant'),
@@ -62,8 +62,8 @@ export const updateTenant = defineMutation({
 
 export const deleteTenantInput = z.object({
   id: uuid('Tenant'),
-  cascade: z.coerce.boolean().default(false),
-  confirmation: z.string().optional(),
+  cascade: flag,
+  confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional(),
 }).strict();
 
 /** Refused while the tenant owns catalogs, unless a cascade is confirmed by typing the tenant's name. */

@@ -2,10 +2,10 @@ import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogs, warehouses } from '@/db/schema';
 import { requireTenantAdmin } from '../authz';
-import { encryptSecret } from '../crypto';
+import { decryptSecret, encryptSecret } from '../crypto';
 import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
-import { objectName, uuid } from './names';
+import { flag, objectName, uuid } from './names';
 
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
@@ -28,7 +28,7 @@ const warehouseFields = z.object({
   bucket: optionalText(255, 'Bucket'),
   region: optionalText(64, 'Region'),
   endpoint: z.url({ error: 'Endpoint must be a full URL such as https://s3.example.com' }).max(2048).optional().or(z.literal('').transform(() => undefined)),
-  pathStyle: z.coerce.boolean().default(false),
+  pathStyle: flag,
   container: optionalText(255, 'Container'),
   accountName: optionalText(255, 'Account name'),
   rootPath: optionalText(1024, 'Root path'),
@@ -55,10 +55,26 @@ function storageConfig(w: z.infer<typeof warehouseFields>) {
   return cfg;
 }
 
-function sealCredentials(w: Partial<Record<keyof typeof credentialFields, string | undefined>>): string | null {
-  const creds = Object.fromEntries(Object.entries(w).filter(([k, v]) => k in credentialFields && v));
+type Credentials = Partial<Record<keyof typeof credentialFields, string | undefined>>;
+
+const credentialsOf = (w: Credentials) => Object.fromEntries(Object.entries(w).filter(([k, v]) => k in credentialFields && v)) as Record<string, string>;
+
+function sealCredentials(w: Credentials): string | null {
+  const creds = credentialsOf(w);
   return Object.keys(creds).length ? encryptSecret(JSON.stringify(creds)) : null;
 }
+
+/** Names (never values) of the credential fields a warehouse has stored, for "stored — leave blank to keep". */
+export function storedCredentialFields(envelope: string | null): string[] {
+  if (!envelope) return [];
+  try {
+    return Object.keys(JSON.parse(decryptSecret(envelope)));
+  } catch {
+    return ['(unreadable with the current encryption key)'];
+  }
+}
+
+export const warehouseBaseFields = warehouseFields;
 
 export const createWarehouseInput = warehouseFields.strict().superRefine(checkStorage);
 
@@ -74,15 +90,20 @@ export const createWarehouse = defineMutation({
       vendingStrategy: input.vendingStrategy, useSts: input.vendingStrategy === 'sts', credentialsEncrypted: sealCredentials(input),
     }).onConflictDoNothing().returning({ id: warehouses.id, name: warehouses.name });
     if (!w) throw new AppError('conflict', `A warehouse named "${input.name}" already exists`, { name: ['This name is already taken'] });
-    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageType: input.storageType, storageConfig: storageConfig(input), hasCredentials: !!sealCredentials(input) } } };
+    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageType: input.storageType, storageConfig: storageConfig(input), sealedFields: Object.keys(credentialsOf(input)) } } };
   },
   revalidate: () => ['/warehouses'],
 });
 
-export const updateWarehouseInput = warehouseFields.extend({
-  id: uuid('Warehouse'),
-  clearCredentials: z.coerce.boolean().default(false),
-}).strict().superRefine(checkStorage);
+const updateFields = warehouseFields.extend({
+  /** Removes every stored secret (filled secret fields are then the only ones kept). */
+  clearCredentials: flag,
+});
+
+/** The body of PUT /warehouses/{warehouse}: the warehouse comes from the path. */
+export const updateWarehouseBody = updateFields.strict().superRefine(checkStorage);
+
+export const updateWarehouseInput = updateFields.extend({ id: uuid('Warehouse') }).strict().superRefine(checkStorage);
 
 /** Blank secret fields keep the stored credentials; filled ones replace them. */
 export const updateWarehouse = defineMutation({
@@ -92,14 +113,20 @@ export const updateWarehouse = defineMutation({
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
-    const sealed = sealCredentials(input);
+    const [current] = await tx.select({ credentialsEncrypted: warehouses.credentialsEncrypted }).from(warehouses)
+      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).for('update');
+    if (!current) throw notFound('Warehouse');
+    // Each filled secret field replaces only itself; blank ones keep what is stored (unless clearing all).
+    const replaced = credentialsOf(input);
+    const kept = input.clearCredentials || !current.credentialsEncrypted ? {} : JSON.parse(decryptSecret(current.credentialsEncrypted)) as Credentials;
+    const sealed = Object.keys(replaced).length ? sealCredentials({ ...kept, ...replaced }) : null;
     const [w] = await tx.update(warehouses).set({
       name: input.name, storageType: input.storageType, storageConfig: storageConfig(input), vendingStrategy: input.vendingStrategy,
       useSts: input.vendingStrategy === 'sts',
       ...(sealed ? { credentialsEncrypted: sealed } : input.clearCredentials ? { credentialsEncrypted: null } : {}),
     }).where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).returning({ id: warehouses.id, name: warehouses.name });
     if (!w) throw notFound('Warehouse');
-    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageConfig: storageConfig(input), credentialsReplaced: !!sealed, credentialsCleared: input.clearCredentials } } };
+    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageConfig: storageConfig(input), sealedFieldsReplaced: Object.keys(replaced), sealedFieldsCleared: input.clearCredentials } } };
   },
   revalidate: (i) => ['/warehouses', `/warehouses/${i.id}`],
 });

@@ -1,0 +1,35 @@
+import { assetIdentity, getAsset, preferredBranchOf } from '@/db/queries/assets';
+import { apiRoute, mutate, readJson } from '@/lib/api';
+import { emptyQuery } from '@/lib/catalog/api-schemas';
+import { idFromPath, withPath } from '@/lib/catalog/http';
+import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/mutations';
+import type { Actor } from '@/lib/actor';
+import { parseQuery } from '@/lib/openapi';
+
+type P = { id: string };
+
+async function businessMetadataOf(actor: Actor, assetId: string) {
+  const identity = await assetIdentity(actor, assetId);
+  const branch = await preferredBranchOf(actor, identity.catalogId, assetId);
+  const a = await getAsset(actor, identity.catalogId, branch, { assetId });
+  return { assetId, ...a.business, updatedAt: a.business.updatedAt };
+}
+
+export const GET = apiRoute<P>(async ({ actor, params, url }) => {
+  parseQuery(emptyQuery, url);
+  return businessMetadataOf(actor, idFromPath(params.id, 'Table or view'));
+});
+
+/** Sets description, tags and the discoverable flag (all three: what is left out is cleared). */
+export const POST = apiRoute<P>(async ({ req, actor, params }) => {
+  const assetId = idFromPath(params.id, 'Table or view');
+  await mutate(setBusinessMetadata, actor, withPath(await readJson(req), { assetId }));
+  return businessMetadataOf(actor, assetId);
+});
+
+export const DELETE = apiRoute<P>(async ({ actor, params, url }) => {
+  parseQuery(emptyQuery, url);
+  const assetId = idFromPath(params.id, 'Table or view');
+  await mutate(deleteBusinessMetadata, actor, { assetId });
+  return { id: assetId, deleted: true as const };
+});

@@ -1,0 +1,21 @@
+import { getAsset } from '@/db/queries/assets';
+import { branchOf, getCatalog } from '@/db/queries/catalogs';
+import { apiRoute } from '@/lib/api';
+import { branchQuery } from '@/lib/catalog/api-schemas';
+import { isUuid, namespaceFromPath, segment } from '@/lib/catalog/http';
+import { notFound } from '@/lib/errors';
+import { parseQuery } from '@/lib/openapi';
+
+type P = { catalog: string; ns: string; asset: string };
+
+/** A table or view by name (or by its id) on a branch (default main). */
+export const GET = apiRoute<P>(async ({ actor, params, url }) => {
+  const q = parseQuery(branchQuery, url);
+  const c = await getCatalog(actor, params.catalog);
+  const path = namespaceFromPath(params.ns);
+  const branch = await branchOf(actor, c.id, q.branch);
+  const name = segment(params.asset);
+  const asset = await getAsset(actor, c.id, branch, isUuid(name) ? { assetId: name } : { namespacePath: path, name });
+  if (asset.namespacePath.join('.') !== path.join('.')) throw notFound(`Table or view "${name}" in namespace "${path.join('.')}"`);
+  return asset;
+});

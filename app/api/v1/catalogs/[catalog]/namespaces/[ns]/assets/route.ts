@@ -1,0 +1,27 @@
+import { listAssets } from '@/db/queries/assets';
+import { branchOf, getCatalog } from '@/db/queries/catalogs';
+import { resolveNamespace } from '@/db/queries/namespaces';
+import { apiRoute, mutate, readJson } from '@/lib/api';
+import { assetListQuery } from '@/lib/catalog/api-schemas';
+import { namespaceFromPath, withPath } from '@/lib/catalog/http';
+import { createAsset } from '@/lib/catalog/mutations';
+import { parseQuery } from '@/lib/openapi';
+
+type P = { catalog: string; ns: string };
+
+/** Tables and views of the namespace on a branch (default main), keyset-paginated, sortable, filterable. */
+export const GET = apiRoute<P>(async ({ actor, params, url }) => {
+  const q = parseQuery(assetListQuery, url);
+  const c = await getCatalog(actor, params.catalog);
+  const ns = await resolveNamespace(actor, c.id, namespaceFromPath(params.ns));
+  const branch = await branchOf(actor, c.id, q.branch);
+  return listAssets(actor, { catalogId: c.id, branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
+    { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
+});
+
+/** Registers a table or view (normally Iceberg clients do this through /v1); a commit on the branch. */
+export const POST = apiRoute<P>(async ({ req, actor, params }) => {
+  const body = await readJson(req);
+  const c = await getCatalog(actor, params.catalog);
+  return mutate(createAsset, actor, withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }));
+}, { status: 201 });

@@ -1,0 +1,7 @@
+import { catalogSummary, getCatalog } from '@/db/queries/catalogs';
+import { apiRoute } from '@/lib/api';
+
+export const GET = apiRoute<{ catalog: string }>(async ({ actor, params }) => {
+  const c = await getCatalog(actor, params.catalog);
+  return catalogSummary(actor, c.id);
+});

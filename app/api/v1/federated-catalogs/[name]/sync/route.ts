@@ -1,0 +1,11 @@
+import { apiRoute, readJson } from '@/lib/api';
+import { syncFederatedCatalog } from '@/lib/catalog/federation';
+import { noBody } from '@/lib/catalog/http';
+import { federatedCatalog } from '../federated';
+
+/** Walks the remote's namespaces, counts tables and views, and records the figures (409 while one runs). */
+export const POST = apiRoute<{ name: string }>(async ({ req, actor, params }) => {
+  noBody(await readJson(req));
+  const c = await federatedCatalog(actor, params.name);
+  return syncFederatedCatalog(actor, c.id);
+});

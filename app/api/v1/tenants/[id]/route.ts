@@ -1,0 +1,24 @@
+import { getTenantDetail } from '@/db/queries/tenants';
+import { apiRoute, mutate, readJson } from '@/lib/api';
+import { deleteQuery } from '@/lib/catalog/api-schemas';
+import { idFromPath, withPath } from '@/lib/catalog/http';
+import { deleteTenant, updateTenant } from '@/lib/catalog/mutations';
+import { parseQuery } from '@/lib/openapi';
+
+type P = { id: string };
+
+export const GET = apiRoute<P>(async ({ actor, params }) => getTenantDetail(actor, idFromPath(params.id, 'Tenant')));
+
+export const PUT = apiRoute<P>(async ({ req, actor, params }) => {
+  const id = idFromPath(params.id, 'Tenant');
+  await mutate(updateTenant, actor, withPath(await readJson(req), { id }));
+  return getTenantDetail(actor, id);
+});
+
+/** Refused while the tenant owns catalogs, unless `?cascade=true&confirmation=<tenant name>`. */
+export const DELETE = apiRoute<P>(async ({ actor, params, url }) => {
+  const id = idFromPath(params.id, 'Tenant');
+  const q = parseQuery(deleteQuery, url);
+  await mutate(deleteTenant, actor, { id, cascade: q.cascade, confirmation: q.confirmation });
+  return { id, deleted: true as const };
+});

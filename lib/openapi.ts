@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { validationError } from './errors';
+
+/*
+ * The OpenAPI 3.1 document of /api/v1, built from the zod schemas the routes validate with, so it cannot
+ * drift from them. Each area describes its operations in `lib/<area>/openapi.ts` with `registerOperations`,
+ * and `app/api/v1/openapi.json/route.ts` imports that module once; the route handlers use the same schemas
+ * (`input` of the mutations, `query` schemas parsed with `parseQuery`).
+ */
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+export type Operation = {
+  method: HttpMethod;
+  /** OpenAPI path under the server root, e.g. `/api/v1/catalogs/{catalog}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** The request body schema (normally a mutation's `input`, minus what the path supplies). */
+  body?: z.ZodType;
+  /** The success body; documented, and checked against real answers by the tests. */
+  response: z.ZodType;
+  /** Success status (default 200). */
+  status?: number;
+  /** Error statuses this operation can answer, besides 401 (always possible). */
+  errors?: number[];
+  /** False for the few unauthenticated operations. */
+  authenticated?: boolean;
+};
+
+const registry = new Map<string, Operation>();
+
+export const operationKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+
+/** Adds operations; registering the same method and path twice keeps the last (module reloads in dev). */
+export function registerOperations(...ops: Operation[]) {
+  for (const op of ops) registry.set(operationKey(op.method, op.path), op);
+}
+
+export function registeredOperations(): Operation[] {
+  return [...registry.values()];
+}
+
+export function findOperation(method: string, path: string): Operation | undefined {
+  return registry.get(operationKey(method, path));
+}
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(['bad_request', 'validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'unavailable', 'internal']),
+    message: z.string(),
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+    requestId: z.string().optional(),
+  }),
+}).meta({ id: 'Error' });
+
+const tenantHeader = z.object({
+  'x-pangolin-tenant': z.string().optional().meta({ description: 'Root only: the tenant (id or name) to act in' }),
+});
+
+/**
+ * Parses a URL's query string with an operation's `query` schema: repeated keys become arrays, and a bad
+ * or unknown parameter is a 422 naming it (the same schema the document shows).
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+const errorText: Record<number, string> = {
+  400: 'Malformed request (bad JSON, bad cursor, no tenant selected)',
+  401: 'Missing, invalid, expired or revoked credentials',
+  403: 'Not allowed for this actor',
+  404: 'Not found (objects of other tenants are always reported as not found)',
+  409: 'Conflicts with the current state (duplicate name, not empty, in use)',
+  422: 'The input breaks a rule; `fields` says which',
+  503: 'The metadata database is unavailable; retry',
+};
+
+function toOperation(op: Operation): ZodOpenApiOperationObject {
+  const errors = [...new Set([...(op.authenticated === false ? [] : [401]), ...(op.errors ?? []), 503])].sort();
+  return {
+    summary: op.summary,
+    description: op.description,
+    tags: [op.tag],
+    operationId: `${op.method}${op.path.replace(/^\/api\/v1/, '').replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    requestParams: {
+      ...(op.params ? { path: op.params } : {}),
+      ...(op.query ? { query: op.query } : {}),
+      ...(op.authenticated === false ? {} : { header: tenantHeader }),
+    },
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    ...(op.authenticated === false ? { security: [] } : {}),
+    responses: {
+      [String(op.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: op.response } } },
+      ...Object.fromEntries(errors.map((s) => [String(s), { description: errorText[s] ?? 'Error', content: { 'application/json': { schema: errorBody } } }])),
+    },
+  };
+}
+
+let cached: { size: number; doc: unknown } | null = null;
+
+/** The document for everything registered so far (memoised until more is registered). */
+export function openApiDocument(): unknown {
+  if (cached && cached.size === registry.size) return cached.doc;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const op of [...registry.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+    paths[op.path] = { ...paths[op.path], [op.method]: toOperation(op) };
+  }
+  const doc = createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Pangolin Console API',
+      version: '1',
+      description: 'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login) or a service user\'s `X-API-Key`; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { apiKey: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
+    paths,
+  }, { reused: 'ref' });
+  cached = { size: registry.size, doc };
+  return doc;
+}
