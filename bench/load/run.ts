@@ -76,7 +76,17 @@ function requests(world: LoadWorld): autocannon.Request[] {
     },
     {
       method: 'POST', path: `/api/v1/permissions`, headers: auth,
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: world.grantee, scope: { type: 'catalog', catalog: world.catalog }, actions: ['read'] }) }),
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: world.grantee, scopeType: 'catalog', catalogId: world.catalogId, actions: ['read'], expiresAt: new Date(Date.now() + 86_400_000 + n++ * 1000).toISOString() }) }),
+    },
+    {
+      method: 'PUT', path: '/api/v1/access-requests/x', headers: auth,
+      // Each pending request is decided once; when they run out, read the queue instead.
+      setupRequest: (req) => {
+        const id = world.pendingRequests.pop();
+        return id
+          ? { ...req, path: `/api/v1/access-requests/${id}`, body: JSON.stringify({ status: 'approved', comment: 'load' }) }
+          : { ...req, method: 'GET', path: '/api/v1/access-requests?status=pending' };
+      },
     },
   ];
 }
