@@ -83,6 +83,49 @@ export async function commitChanges(tx: Tx, actor: Actor, opts: {
   return { commitId };
 }
 
+/**
+ * Like commitChanges, but the versions are written by SQL (INSERT … SELECT into asset_versions for the given
+ * commit id), so a merge of any size is a handful of statements. Merge commits may be empty: they still record
+ * that the source was merged, which moves future merge bases.
+ */
+export async function commitFromSql(tx: Tx, actor: Actor, opts: {
+  branch: BranchRef;
+  message: string;
+  writeVersions: (commitId: string) => Promise<void>;
+  mergeParentId?: string | null;
+  viaMerge?: boolean;
+  allowEmpty?: boolean;
+}): Promise<{ commitId: string; changeCount: number }> {
+  const { branch } = opts;
+  if (branch.protected && !opts.viaMerge) {
+    throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
+  }
+  const [parent] = await tx.select({ depth: commits.depth }).from(commits)
+    .where(and(eq(commits.tenantId, branch.tenantId), eq(commits.id, branch.headCommitId)));
+  const commitId = uuidv7();
+  await tx.insert(commits).values({
+    tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
+    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: (parent?.depth ?? 0) + 1,
+    authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: 0,
+  });
+  await opts.writeVersions(commitId);
+  const summary = await tx.execute<{ n: number }>(sql`
+    UPDATE commits SET
+      change_count = (SELECT count(*)::int FROM asset_versions v WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId}),
+      operations = COALESCE((SELECT jsonb_agg(jsonb_build_object('op', s.op, 'assetId', s.asset_id, 'name', s.name) ORDER BY s.name, s.asset_id)
+        FROM (SELECT v.op, v.asset_id, v.name FROM asset_versions v WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId}
+              ORDER BY v.name, v.asset_id LIMIT ${SUMMARY_LIMIT}) s), '[]'::jsonb)
+    WHERE tenant_id = ${branch.tenantId} AND id = ${commitId}
+    RETURNING change_count AS n`);
+  const changeCount = Number(summary.rows[0]?.n ?? 0);
+  if (!changeCount && !opts.allowEmpty) throw new AppError('bad_request', 'A commit needs at least one change');
+  if (changeCount) await applyCommit(tx, branch, commitId);
+  await tx.update(branches).set({ headCommitId: commitId })
+    .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
+  branch.headCommitId = commitId;
+  return { commitId, changeCount };
+}
+
 async function insertVersions(tx: Tx, branch: BranchRef, commitId: string, changes: AssetChange[]) {
   // A drop keeps the last state's name and namespace so history can still say what was dropped.
   const before = await currentStates(tx, branch, changes.filter((c) => !c.after).map((c) => c.assetId));
