@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { auditLogs } from '@/db/schema';
 import type { HealthRun } from '@/lib/health/run';
@@ -20,11 +20,11 @@ export function check<T = unknown>(run: HealthRun, id: string): CheckResult<T> {
   return r as CheckResult<T>;
 }
 
-/** The newest audit row of a health action about one backend. */
+/** The newest audit row of a health action about one backend (a refusal records the pid in its input). */
 export async function lastBackendAudit(action: string, pid: number) {
   const db = await getDb();
   const [row] = await db.select().from(auditLogs)
-    .where(and(eq(auditLogs.action, action), eq(auditLogs.resourceId, String(pid))))
+    .where(and(eq(auditLogs.action, action), or(eq(auditLogs.resourceId, String(pid)), sql`${auditLogs.metadata} -> 'input' ->> 'pid' = ${String(pid)}`)))
     .orderBy(desc(auditLogs.occurredAt)).limit(1);
   return row;
 }
