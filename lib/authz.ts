@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, Column, eq, getTableName, gt, inArray, is, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import {
   assetIdentities, catalogs, namespaces, permissionActions, permissions, roles, userRoles, users,
@@ -84,7 +84,7 @@ export function forgetGrants(actor: Actor) {
 }
 
 const assetNameSql = sql<string | null>`(SELECT a.name FROM assets a JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
-  WHERE a.tenant_id = ${permissions.tenantId} AND a.asset_id = ${permissions.assetId} ORDER BY (b.name = 'main') DESC LIMIT 1)`;
+  WHERE a.tenant_id = ${qualify(permissions.tenantId)} AND a.asset_id = ${qualify(permissions.assetId)} ORDER BY (b.name = 'main') DESC LIMIT 1)`;
 
 /** Grants of a grantee, with the labels the explanations need. `includeExpired` is for the console only. */
 export async function queryGrants(
@@ -250,6 +250,14 @@ export async function isSteward(q: Queryable, actor: Actor): Promise<boolean> {
 
 type Col = AnyColumn | SQL;
 
+/**
+ * A column as "table"."column". Drizzle leaves columns unqualified in single-table selects, and inside a
+ * correlated subquery an unqualified name binds to the subquery's own table: always qualify outer columns.
+ */
+export function qualify(c: Col): SQL {
+  return is(c, Column) ? sql`${sql.identifier(getTableName(c.table))}.${sql.identifier(c.name)}` : (c as SQL);
+}
+
 export type VisibilityColumns = {
   tenantId: Col;
   catalogId?: Col;
@@ -279,8 +287,9 @@ const uuidArray = (ids: string[]) => sql`ARRAY[${sql.join(ids.map((p) => sql`${p
  * A WHERE condition limiting a list to what the actor may `action`: the actor's grants (loaded once per
  * request) become literals in one SQL condition, so a list of any length costs no extra query per row.
  */
-export async function visibilityFilter(q: Queryable, actor: Actor, action: PermissionAction, cols: VisibilityColumns, opts: VisibilityOptions): Promise<SQL> {
+export async function visibilityFilter(q: Queryable, actor: Actor, action: PermissionAction, rawCols: VisibilityColumns, opts: VisibilityOptions): Promise<SQL> {
   if (!actor.tenantId) return actor.role === 'root' ? sql`true` : sql`false`;
+  const cols = Object.fromEntries(Object.entries(rawCols).map(([k, v]) => [k, v === undefined ? v : qualify(v)])) as VisibilityColumns;
   const inTenant = sql`${cols.tenantId} = ${actor.tenantId}`;
   if (actor.role === 'root' || actor.role === 'tenant_admin') return inTenant;
   const grants = (await loadGrants(q, actor)).filter((g) => isLive(g) && actionGranted(g.actions, action));

@@ -51,7 +51,7 @@ const inA = OBJECTS.filter((o) => o !== 'bOrders');
 const ALLOWED: Record<string, () => string[]> = {
   root: () => all(OBJECTS, ACTIONS),
   admin: () => all(inA, ACTIONS),
-  adminB: () => [],
+  adminB: () => all(['bOrders'], ACTIONS),
   user: () => [],
   reader: () => all(['orders', 'customers', 'ledger', 'payroll', 'nsEmea', 'catLake'], ['list', 'read']),
   steward: () => all(['orders', 'customers', 'nsEmea'], ['list', 'read', 'manage-discovery']),

@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { getDb, type Queryable } from '@/db/client';
 import { accessRequests, accessRequestStatuses, catalogs, namespaces, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { isSteward, isTenantAdmin, requireTenant, visibilityFilter } from '@/lib/authz';
+import { isSteward, isTenantAdmin, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
@@ -23,7 +23,7 @@ const reviewer = alias(users, 'reviewer');
 const assetHead = (col: 'name' | 'path') => sql`(SELECT ${sql.raw(col === 'name' ? 'a.name' : 'n.path')} FROM assets a
   JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
   JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-  WHERE a.tenant_id = ${accessRequests.tenantId} AND a.asset_id = ${accessRequests.assetId} ORDER BY (b.name = 'main') DESC LIMIT 1)`;
+  WHERE a.tenant_id = ${qualify(accessRequests.tenantId)} AND a.asset_id = ${qualify(accessRequests.assetId)} ORDER BY (b.name = 'main') DESC LIMIT 1)`;
 
 /** "lake.sales.emea.orders": catalog, namespace path, table name. */
 const resourceSql = sql<string>`${catalogs.name} || CASE ${accessRequests.scopeType}

@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, isNull, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets, branches, businessMetadata, catalogs, namespaces } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { requireTenant, visibilityFilter } from '@/lib/authz';
+import { qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { requireUuid } from '@/lib/governance/guards';
 import { assetIn, type AssetFacts } from '@/lib/governance/scope';
@@ -34,7 +34,7 @@ export async function scopeNamespaces(actor: Actor, catalogId: string, parentId:
     { level: 'namespace', includeAncestors: true });
   const rows = await db.select({
     id: namespaces.id, label: namespaces.name,
-    hasChildren: sql<boolean>`EXISTS (SELECT 1 FROM namespaces c WHERE c.tenant_id = ${namespaces.tenantId} AND c.parent_id = ${namespaces.id})`,
+    hasChildren: sql<boolean>`EXISTS (SELECT 1 FROM namespaces c WHERE c.tenant_id = ${qualify(namespaces.tenantId)} AND c.parent_id = ${qualify(namespaces.id)})`,
   }).from(namespaces)
     .where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId),
       parentId ? eq(namespaces.parentId, parentId) : isNull(namespaces.parentId), visible))

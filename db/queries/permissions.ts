@@ -1,11 +1,11 @@
 import 'server-only';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Queryable } from '@/db/client';
 import { catalogs, namespaces, permissions, roles, serviceUsers, users, type PermissionAction, type ScopeType } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { describeGrantScope, requireTenant, requireTenantAdmin } from '@/lib/authz';
+import { describeGrantScope, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { forbidden } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
+import { requireUuid, roleInTenant, serviceUserInTenant, userInTenant } from '@/lib/governance/guards';
 
 export type GrantRow = {
   id: string; scopeType: ScopeType; catalogId: string | null; catalogName: string | null; namespaceId: string | null;
@@ -33,12 +33,13 @@ export async function listGrants(actor: Actor, filter: GrantFilter): Promise<Gra
     throw forbidden('Name a user, service user or role');
   }
   const db = await getDb();
-  const granter = sql<string | null>`(SELECT g.username FROM ${users} g WHERE g.id = ${permissions.grantedBy})`;
+  await granteeInTenant(db, tenantId, filter);
+  const granter = sql<string | null>`(SELECT g.username FROM ${users} g WHERE g.id = ${qualify(permissions.grantedBy)})`;
   const rows = await db.select({
     id: permissions.id, scopeType: permissions.scopeType, catalogId: permissions.catalogId, catalogName: catalogs.name,
     namespaceId: permissions.namespaceId, namespacePath: namespaces.path, assetId: permissions.assetId,
     assetName: sql<string | null>`(SELECT a.name FROM assets a JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
-      WHERE a.tenant_id = ${permissions.tenantId} AND a.asset_id = ${permissions.assetId} ORDER BY (b.name = 'main') DESC LIMIT 1)`,
+      WHERE a.tenant_id = ${qualify(permissions.tenantId)} AND a.asset_id = ${qualify(permissions.assetId)} ORDER BY (b.name = 'main') DESC LIMIT 1)`,
     tag: permissions.tag, actions: permissions.actions, expiresAt: permissions.expiresAt,
     expired: sql<boolean>`coalesce(${permissions.expiresAt} <= now(), false)`, grantedAt: permissions.grantedAt, grantedByName: granter,
     accessRequestId: permissions.accessRequestId, userId: permissions.userId, serviceUserId: permissions.serviceUserId, roleId: permissions.roleId,
@@ -59,4 +60,11 @@ export async function listGrants(actor: Actor, filter: GrantFilter): Promise<Gra
       ? { kind: 'service_user', id: serviceUserId, name: serviceUserName } : { kind: 'role', id: roleId!, name: roleName },
     description: describeGrantScope(g),
   }));
+}
+
+/** A grantee named in a filter must be of the actor's tenant: another tenant's id is "not found". */
+async function granteeInTenant(q: Queryable, tenantId: string, f: GrantFilter) {
+  if (f.userId) await userInTenant(q, tenantId, f.userId);
+  if (f.serviceUserId) await serviceUserInTenant(q, tenantId, f.serviceUserId);
+  if (f.roleId) await roleInTenant(q, tenantId, f.roleId);
 }

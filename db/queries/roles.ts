@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { permissions, roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { requireTenantAdmin } from '@/lib/authz';
+import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
@@ -16,8 +16,8 @@ export type RoleSort = keyof typeof sortable;
 
 const columns = {
   id: roles.id, name: roles.name, description: roles.description, createdAt: roles.createdAt,
-  userCount: sql<number>`(SELECT count(*)::int FROM ${userRoles} ur WHERE ur.tenant_id = ${roles.tenantId} AND ur.role_id = ${roles.id})`,
-  grantCount: sql<number>`(SELECT count(*)::int FROM ${permissions} p WHERE p.tenant_id = ${roles.tenantId} AND p.role_id = ${roles.id})`,
+  userCount: sql<number>`(SELECT count(*)::int FROM ${userRoles} ur WHERE ur.tenant_id = ${qualify(roles.tenantId)} AND ur.role_id = ${qualify(roles.id)})`,
+  grantCount: sql<number>`(SELECT count(*)::int FROM ${permissions} p WHERE p.tenant_id = ${qualify(roles.tenantId)} AND p.role_id = ${qualify(roles.id)})`,
 };
 
 export async function listRoles(actor: Actor, opts: { q?: string; sort?: RoleSort; desc?: boolean; cursor?: string | null; limit?: number }): Promise<Page<RoleRow>> {

@@ -3,7 +3,7 @@ import { and, count, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { permissions, serviceUsers } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { requireTenantAdmin } from '@/lib/authz';
+import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
@@ -20,7 +20,7 @@ export type ServiceUserSort = keyof typeof sortable;
 const columns = {
   id: serviceUsers.id, name: serviceUsers.name, description: serviceUsers.description, role: serviceUsers.role, keyId: serviceUsers.keyId,
   active: serviceUsers.active, createdAt: serviceUsers.createdAt, lastUsedAt: serviceUsers.lastUsedAt, expiresAt: serviceUsers.expiresAt,
-  grantCount: sql<number>`(SELECT count(*)::int FROM ${permissions} p WHERE p.tenant_id = ${serviceUsers.tenantId} AND p.service_user_id = ${serviceUsers.id})`,
+  grantCount: sql<number>`(SELECT count(*)::int FROM ${permissions} p WHERE p.tenant_id = ${qualify(serviceUsers.tenantId)} AND p.service_user_id = ${qualify(serviceUsers.id)})`,
 };
 
 /** Status: active (usable), expired, revoked. */

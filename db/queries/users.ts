@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { isTenantAdmin, requireTenant, requireTenantAdmin } from '@/lib/authz';
+import { isTenantAdmin, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
@@ -18,7 +18,7 @@ export type UserSort = keyof typeof sortable;
 export const USER_SORTS = Object.keys(sortable) as UserSort[];
 
 const roleNamesSql = sql<string[]>`coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM ${userRoles} ur
-  JOIN ${roles} r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id WHERE ur.tenant_id = ${users.tenantId} AND ur.user_id = ${users.id}), '{}')`;
+  JOIN ${roles} r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id WHERE ur.tenant_id = ${qualify(users.tenantId)} AND ur.user_id = ${qualify(users.id)}), '{}')`;
 
 /** The tenant's users (TenantAdmins and Root only), filtered by name/email, built-in role and status. */
 export async function listUsers(actor: Actor, opts: {

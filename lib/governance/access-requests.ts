@@ -57,8 +57,8 @@ export const createAccessRequest = defineMutation({
   authorize: async (tx, actor, input) => {
     if (actor.kind !== 'user') throw forbidden('Only people can request access; grant service users directly');
     const tenantId = requireTenant(actor);
-    if (actor.role !== 'tenant_user') throw conflict('You already have access to everything in this tenant');
     const scope = await resolveScope(tx, tenantId, input).catch((e) => { throw e.code === 'not_found' ? notFoundFor(input.scopeType) : e; });
+    if (actor.role !== 'tenant_user') throw conflict('You already have access to everything in this tenant');
     await assertVisible(tx, actor, tenantId, scope);
     const grants = await loadGrants(tx, actor);
     if (input.actions.every((a) => decideScope(actor, grants, a, scope.ref, tenantId).allowed)) {
