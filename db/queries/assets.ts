@@ -148,7 +148,8 @@ export async function getAsset(actor: Actor, catalogId: string, branch: { id: st
   const [read, update, del, steward] = await Promise.all([
     can(db, actor, 'read', obj), can(db, actor, 'update', obj), can(db, actor, 'delete', obj), can(db, actor, 'manage-discovery', obj),
   ]);
-  if (!read && !a.discoverable) throw forbidden(`You may not read ${a.namespacePath.join('.')}.${a.name}; ask for access`);
+  // Stewards curate metadata of assets whose data they may not read.
+  if (!read && !a.discoverable && !steward) throw forbidden(`You may not read ${a.namespacePath.join('.')}.${a.name}; ask for access`);
   const on = (await db.execute<{ name: string }>(sql`SELECT b.name FROM branches b
     JOIN assets x ON x.tenant_id = b.tenant_id AND x.branch_id = b.id AND x.asset_id = ${a.assetId}
     WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 100`)).rows;

@@ -7,6 +7,9 @@ import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
 
+// Qualified by hand: the visibility filter nests these inside subqueries, where a bare name would bind inward.
+const catalogCols = { tenantId: sql.raw('"catalogs"."tenant_id"'), catalogId: sql.raw('"catalogs"."id"') };
+
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 const byIdOrName = (idOrName: string) => (isUuid(idOrName) ? eq(catalogs.id, idOrName) : eq(catalogs.name, idOrName));
 
@@ -31,7 +34,7 @@ export async function listCatalogs(actor: Actor, opts: {
   const db = await getDb();
   const limit = opts.limit ?? 50;
   const sort = opts.sort ?? 'name';
-  const visible = await visibilityFilter(db, actor, 'list', { tenantId: catalogs.tenantId, catalogId: catalogs.id }, { level: 'catalog', includeAncestors: true });
+  const visible = await visibilityFilter(db, actor, 'list', catalogCols, { level: 'catalog', includeAncestors: true });
   const filters: (SQL | undefined)[] = [
     eq(catalogs.tenantId, actor.tenantId!), visible,
     opts.q ? ilike(catalogs.name, `%${likeEscape(opts.q)}%`) : undefined,
@@ -77,7 +80,7 @@ export type CatalogDetail = {
 export async function getCatalog(actor: Actor, idOrName: string): Promise<CatalogDetail> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const visible = await visibilityFilter(db, actor, 'list', { tenantId: catalogs.tenantId, catalogId: catalogs.id }, { level: 'catalog', includeAncestors: true });
+  const visible = await visibilityFilter(db, actor, 'list', catalogCols, { level: 'catalog', includeAncestors: true });
   const [c] = await db.select({
     id: catalogs.id, tenantId: catalogs.tenantId, name: catalogs.name, catalogType: catalogs.catalogType,
     warehouseId: warehouses.id, warehouseName: warehouses.name, warehouseType: warehouses.storageType,

@@ -12,12 +12,14 @@ export type NamespaceNode = { id: string; name: string; path: string[]; hasChild
 /** Namespaces are shown to those who may list them, or who hold something below them (to navigate there). */
 async function visibleNamespaces(actor: Actor) {
   const db = await getDb();
+  // Qualified by hand: the filter nests these inside subqueries, where a bare column name would bind inward.
   return visibilityFilter(db, actor, 'list', {
-    tenantId: namespaces.tenantId, catalogId: namespaces.catalogId, namespaceId: namespaces.id, namespacePath: namespaces.path,
+    tenantId: sql.raw('"namespaces"."tenant_id"'), catalogId: sql.raw('"namespaces"."catalog_id"'),
+    namespaceId: sql.raw('"namespaces"."id"'), namespacePath: sql.raw('"namespaces"."path"'),
   }, { level: 'namespace', includeAncestors: true });
 }
 
-const hasChildrenSql = sql<boolean>`EXISTS (SELECT 1 FROM namespaces c WHERE c.tenant_id = ${namespaces.tenantId} AND c.catalog_id = ${namespaces.catalogId} AND c.parent_id = ${namespaces.id})`;
+const hasChildrenSql = sql<boolean>`EXISTS (SELECT 1 FROM namespaces c WHERE c.tenant_id = "namespaces"."tenant_id" AND c.catalog_id = "namespaces"."catalog_id" AND c.parent_id = "namespaces"."id")`;
 
 /**
  * One level of the tree: the children of `parentId` (null = top level), in name order, at most `limit`
@@ -100,8 +102,8 @@ export async function getNamespace(actor: Actor, catalogId: string, path: string
   const [n] = await db.select({
     id: namespaces.id, path: namespaces.path, properties: namespaces.properties, createdAt: namespaces.createdAt, updatedAt: namespaces.updatedAt,
     visible: sql<boolean>`${await visibleNamespaces(actor)}`,
-    childCount: sql<number>`(SELECT count(*)::int FROM namespaces c WHERE c.tenant_id = ${namespaces.tenantId} AND c.catalog_id = ${namespaces.catalogId} AND c.parent_id = ${namespaces.id})`,
-    assetCount: sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM assets a WHERE a.tenant_id = ${namespaces.tenantId} AND a.namespace_id = ${namespaces.id} LIMIT 10001) s)`,
+    childCount: sql<number>`(SELECT count(*)::int FROM namespaces c WHERE c.tenant_id = "namespaces"."tenant_id" AND c.catalog_id = "namespaces"."catalog_id" AND c.parent_id = "namespaces"."id")`,
+    assetCount: sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM assets a WHERE a.tenant_id = "namespaces"."tenant_id" AND a.namespace_id = "namespaces"."id" LIMIT 10001) s)`,
   }).from(namespaces)
     .where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId), sql`${namespaces.path} = ${toPgArray(path)}::text[]`))
     .limit(1);

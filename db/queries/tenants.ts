@@ -32,8 +32,8 @@ export async function listTenants(actor: Actor, opts: { q?: string; sort?: Tenan
   const [rows, [{ total }]] = await Promise.all([
     db.select({
       id: tenants.id, name: tenants.name, description: tenants.description, createdAt: tenants.createdAt,
-      catalogCount: sql<number>`(SELECT count(*)::int FROM ${catalogs} WHERE ${catalogs.tenantId} = ${tenants.id})`,
-      userCount: sql<number>`(SELECT count(*)::int FROM ${users} WHERE ${users.tenantId} = ${tenants.id})`,
+      catalogCount: sql<number>`(SELECT count(*)::int FROM catalogs c WHERE c.tenant_id = "tenants"."id")`,
+      userCount: sql<number>`(SELECT count(*)::int FROM users u WHERE u.tenant_id = "tenants"."id")`,
     }).from(tenants).where(filter && page.where ? sql`${filter} AND ${page.where}` : filter ?? page.where)
       .orderBy(...page.orderBy).limit(limit + 1),
     db.select({ total: count() }).from(tenants).where(filter),
@@ -68,9 +68,9 @@ export async function getTenantDetail(actor: Actor, id: string): Promise<TenantD
   const [t] = await db.select({
     id: tenants.id, name: tenants.name, description: tenants.description, properties: tenants.properties,
     createdAt: tenants.createdAt, updatedAt: tenants.updatedAt,
-    catalogs: sql<number>`(SELECT count(*)::int FROM ${catalogs} WHERE ${catalogs.tenantId} = ${tenants.id})`,
-    warehouses: sql<number>`(SELECT count(*)::int FROM ${warehouses} WHERE ${warehouses.tenantId} = ${tenants.id})`,
-    users: sql<number>`(SELECT count(*)::int FROM ${users} WHERE ${users.tenantId} = ${tenants.id})`,
+    catalogs: sql<number>`(SELECT count(*)::int FROM catalogs c WHERE c.tenant_id = "tenants"."id")`,
+    warehouses: sql<number>`(SELECT count(*)::int FROM warehouses w WHERE w.tenant_id = "tenants"."id")`,
+    users: sql<number>`(SELECT count(*)::int FROM users u WHERE u.tenant_id = "tenants"."id")`,
   }).from(tenants).where(eq(tenants.id, id)).limit(1);
   if (!t) throw notFound('Tenant');
   const admins = await db.select({ id: users.id, username: users.username }).from(users)

@@ -62,7 +62,7 @@ export async function listWarehouses(actor: Actor, opts: {
     db.select({
       id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, storageConfig: warehouses.storageConfig,
       vendingStrategy: warehouses.vendingStrategy, createdAt: warehouses.createdAt,
-      catalogCount: sql<number>`(SELECT count(*)::int FROM ${catalogs} WHERE ${catalogs.tenantId} = ${warehouses.tenantId} AND ${catalogs.warehouseId} = ${warehouses.id})`,
+      catalogCount: sql<number>`(SELECT count(*)::int FROM catalogs c WHERE c.tenant_id = "warehouses"."tenant_id" AND c.warehouse_id = "warehouses"."id")`,
     }).from(warehouses).where(and(...filters, page.where)).orderBy(...page.orderBy).limit(limit + 1),
     db.select({ total: count() }).from(warehouses).where(and(...filters)),
   ]);

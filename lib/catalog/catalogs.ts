@@ -28,10 +28,12 @@ const remoteUrl = z.url({ protocol: /^https?$/, error: 'URL must be an http(s) a
   .refine((u) => { const x = new URL(u); return !x.username && !x.password; }, 'URL must not contain a user name or password; use the token fields')
   .transform((u) => u.replace(/\/+$/, ''));
 
+const authType = z.enum(['none', 'bearer', 'oauth2'], { error: 'Authentication must be none, bearer or oauth2' });
+
 const federatedFields = {
   url: remoteUrl,
   remoteWarehouse: z.string().trim().max(255, 'Remote warehouse is at most 255 characters').optional(),
-  authType: z.enum(['none', 'bearer', 'oauth2'], { error: 'Authentication must be none, bearer or oauth2' }).default('none'),
+  authType: authType.default('none'),
   token: z.string().max(8192, 'Token is at most 8192 characters').optional(),
   clientId: z.string().trim().max(512, 'Client id is at most 512 characters').optional(),
   clientSecret: z.string().max(8192, 'Client secret is at most 8192 characters').optional(),
@@ -103,7 +105,7 @@ export const updateCatalogInput = z.object({
   /** Federated catalogs only: blank secret fields keep what is stored. */
   url: remoteUrl.optional(),
   remoteWarehouse: federatedFields.remoteWarehouse,
-  authType: federatedFields.authType.optional(),
+  authType: authType.optional(),
   token: federatedFields.token,
   clientId: federatedFields.clientId,
   clientSecret: federatedFields.clientSecret,

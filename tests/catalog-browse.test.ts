@@ -1,0 +1,218 @@
+import { describe, expect, it, vi } from 'vitest';
+import { getDb } from '@/db/client';
+import { permissions } from '@/db/schema';
+import * as namespacesRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/route';
+import * as treeRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/tree/route';
+import * as namespaceRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/route';
+import * as assetsRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/route';
+import * as assetRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/[asset]/route';
+import * as searchRoute from '@/app/api/v1/search/assets/route';
+import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
+import { executeMutation } from '@/lib/mutation';
+import { updateAsset } from '@/lib/catalog/mutations';
+import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
+
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
+describe('namespaces over /api/v1', () => {
+  it('creates nested namespaces, lists levels, answers the tree, edits properties and deletes only empty ones', async () => {
+    const w = await catalogTenant({ tables: 1 });
+    const as = w.adminApi;
+    const p = { catalog: 'sales' };
+    const created = await documented('post', '/api/v1/catalogs/{catalog}/namespaces', await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
+      as, method: 'POST', params: p, body: { namespace: ['emea', 'wholesale', 'bulk'], properties: { tier: 'gold' } },
+    }));
+    expect(created.body).toMatchObject({ path: ['emea', 'wholesale', 'bulk'], properties: { tier: 'gold' }, childCount: 0, assetCount: 0 });
+    const dotted = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as, method: 'POST', params: p, body: { namespace: 'apac.jp' } });
+    expect(dotted.status).toBe(201);
+    const dup = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as, method: 'POST', params: p, body: { namespace: 'apac.jp' } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.message).toBe('Namespace "apac.jp" already exists');
+
+    const top = await documented('get', '/api/v1/catalogs/{catalog}/namespaces', await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces', { as, params: p }));
+    expect(top.body.namespaces.map((n: { name: string; hasChildren: boolean }) => [n.name, n.hasChildren])).toEqual([['apac', true], ['emea', true]]);
+    const children = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea', { as, params: p });
+    expect(names(children.body.namespaces)).toEqual(['retail', 'wholesale']);
+    const firstOnly = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1', { as, params: p });
+    expect(firstOnly.body.nextCursor).toBe('retail');
+    const rest = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1&after=retail', { as, params: p });
+    expect(names(rest.body.namespaces)).toEqual(['wholesale']);
+    expect(rest.body.nextCursor).toBeNull();
+
+    const tree = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/tree', await call(treeRoute.GET, '/api/v1/catalogs/sales/namespaces/tree', { as, params: p }));
+    expect(tree.body.count).toBe(6);
+    const emea = tree.body.tree.find((n: { name: string }) => n.name === 'emea');
+    expect(emea.children.map((c: { name: string }) => c.name)).toEqual(['retail', 'wholesale']);
+    expect(emea.children[1].children[0].path).toEqual(['emea', 'wholesale', 'bulk']);
+
+    const ns = { catalog: 'sales', ns: 'emea.retail' };
+    const detail = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail', { as, params: ns }));
+    expect(detail.body).toMatchObject({ path: ['emea', 'retail'], properties: { owner: 'ana' }, childCount: 0, assetCount: 1 });
+    const viaSeparator = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea%1Fretail', { as, params: { catalog: 'sales', ns: 'emea%1Fretail' } });
+    expect(viaSeparator.body.path).toEqual(['emea', 'retail']);
+
+    const props = await documented('put', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.PUT, '/api/v1/catalogs/sales/namespaces/emea.retail', {
+      as, method: 'PUT', params: ns, body: { updates: { steward: 'bo' }, removals: ['owner', 'absent'] },
+    }));
+    expect(props.body).toEqual({ updated: ['steward'], removed: ['owner'], missing: ['absent'] });
+
+    const notEmpty = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.retail', { as, method: 'DELETE', params: ns });
+    expect(notEmpty.status).toBe(409);
+    expect(notEmpty.body.error.message).toBe('Namespace "emea.retail" is not empty: it has 1 table or view (across branches)');
+    const parent = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale', { as, method: 'DELETE', params: { catalog: 'sales', ns: 'emea.wholesale' } });
+    expect(parent.body.error.message).toBe('Namespace "emea.wholesale" is not empty: it has 1 child namespace');
+    await documented('delete', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', { as, method: 'DELETE', params: { catalog: 'sales', ns: 'emea.wholesale.bulk' } }));
+    const gone = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', { as, params: { catalog: 'sales', ns: 'emea.wholesale.bulk' } });
+    expect(gone.status).toBe(404);
+  });
+
+  it('reaches a namespace literally named "tree" for updates and deletes', async () => {
+    const w = await catalogTenant({ tables: 0 });
+    await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as: w.adminApi, method: 'POST', params: { catalog: 'sales' }, body: { namespace: 'tree' } });
+    const put = await call(treeRoute.PUT, '/api/v1/catalogs/sales/namespaces/tree', { as: w.adminApi, method: 'PUT', params: { catalog: 'sales' }, body: { updates: { a: 'b' } } });
+    expect(put.body).toEqual({ updated: ['a'], removed: [], missing: [] });
+    const del = await call(treeRoute.DELETE, '/api/v1/catalogs/sales/namespaces/tree', { as: w.adminApi, method: 'DELETE', params: { catalog: 'sales' } });
+    expect(del.body.deleted).toBe(true);
+  });
+});
+
+describe('tables and views over /api/v1', () => {
+  it('lists a namespace with keyset pages, both sort orders, and name and type filters', async () => {
+    const w = await catalogTenant({ tables: 5 });
+    const as = w.adminApi;
+    const params = { catalog: 'sales', ns: 'emea.retail' };
+    const url = '/api/v1/catalogs/sales/namespaces/emea.retail/assets';
+    await documented('post', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets', await call(assetsRoute.POST, url, {
+      as, method: 'POST', params, body: { name: 'daily_orders', assetType: 'view', metadataLocation: 's3://lake-bucket/sales/views/daily.metadata.json' },
+    }));
+    const dup = await call(assetsRoute.POST, url, { as, method: 'POST', params, body: { name: 'daily_orders' } });
+    expect(dup.status).toBe(409);
+
+    const first = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets', await call(assetsRoute.GET, `${url}?limit=2`, { as, params }));
+    expect(names(first.body.rows)).toEqual(['daily_orders', 'orders_000']);
+    expect(first.body).toMatchObject({ total: 6, totalCapped: false });
+    const pages = [...first.body.rows];
+    let cursor = first.body.nextCursor;
+    while (cursor) {
+      const next = await call(assetsRoute.GET, `${url}?limit=2&cursor=${cursor}`, { as, params });
+      pages.push(...next.body.rows);
+      cursor = next.body.nextCursor;
+    }
+    expect(names(pages)).toEqual(['daily_orders', 'orders_000', 'orders_001', 'orders_002', 'orders_003', 'orders_004']);
+
+    const desc = await call(assetsRoute.GET, `${url}?dir=desc&limit=3`, { as, params });
+    expect(names(desc.body.rows)).toEqual(['orders_004', 'orders_003', 'orders_002']);
+    const descNext = await call(assetsRoute.GET, `${url}?dir=desc&limit=3&cursor=${desc.body.nextCursor}`, { as, params });
+    expect(names(descNext.body.rows)).toEqual(['orders_001', 'orders_000', 'daily_orders']);
+
+    // Touch orders_001 so it becomes the most recently changed.
+    await executeMutation(updateAsset, w.admin, { catalog: 'sales', namespace: 'emea.retail', name: 'orders_001', metadataLocation: 's3://lake-bucket/sales/orders_1/v2.metadata.json' });
+    const byChange = await call(assetsRoute.GET, `${url}?sort=updatedAt&dir=desc&limit=1`, { as, params });
+    expect(names(byChange.body.rows)).toEqual(['orders_001']);
+    const byChangeNext = await call(assetsRoute.GET, `${url}?sort=updatedAt&dir=desc&limit=10&cursor=${byChange.body.nextCursor}`, { as, params });
+    expect(byChangeNext.body.rows).toHaveLength(5);
+    expect(names(byChangeNext.body.rows)).not.toContain('orders_001');
+
+    const filtered = await call(assetsRoute.GET, `${url}?q=ORDERS_00&type=table`, { as, params });
+    expect(filtered.body.total).toBe(5);
+    const views = await call(assetsRoute.GET, `${url}?type=view`, { as, params });
+    expect(names(views.body.rows)).toEqual(['daily_orders']);
+    const literal = await call(assetsRoute.GET, `${url}?q=${encodeURIComponent('%')}`, { as, params });
+    expect(literal.body.total).toBe(0);
+    const badCursor = await call(assetsRoute.GET, `${url}?cursor=garbage`, { as, params });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.message).toBe('The page cursor is not valid; start again from the first page');
+    const noBranch = await call(assetsRoute.GET, `${url}?branch=nope`, { as, params });
+    expect(noBranch.status).toBe(404);
+    expect(noBranch.body.error.message).toBe('Branch "nope" was not found');
+  });
+
+  it('answers an asset by name or id, with its metadata location, and not from another namespace', async () => {
+    const w = await catalogTenant({ tables: 1 });
+    const as = w.adminApi;
+    const byName = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}', await call(assetRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail/assets/orders_000', {
+      as, params: { catalog: 'sales', ns: 'emea.retail', asset: 'orders_000' },
+    }));
+    expect(byName.body).toMatchObject({
+      assetId: w.assetIds[0], namespacePath: ['emea', 'retail'], branch: { name: 'main' }, onBranches: ['main'],
+      state: { metadataLocation: 's3://lake-bucket/sales/orders_0/v1.metadata.json', lastCommit: { message: 'Create table emea.retail.orders_000' } },
+      may: { read: true, editMetadata: true, update: true, delete: true },
+    });
+    const byId = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'emea.retail', asset: w.assetIds[0] } });
+    expect(byId.body.name).toBe('orders_000');
+    const elsewhere = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'apac', asset: w.assetIds[0] } });
+    expect(elsewhere.status).toBe(404);
+    const missing = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'emea.retail', asset: 'nope' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('Table or view "emea.retail.nope" on branch "main" was not found');
+  });
+});
+
+describe('search and business metadata over /api/v1', () => {
+  it('finds assets by name prefix, description words and tags, tenant-wide, page by page', async () => {
+    const w = await catalogTenant({ tables: 4 });
+    await describeAsset(w.admin, w.assetIds[0], 'Customer orders from the retail web shop', ['pii', 'gold']);
+    await describeAsset(w.admin, w.assetIds[1], 'Refunds issued by customer service', ['finance']);
+    await describeAsset(w.admin, w.assetIds[2], 'Shipments', ['gold']);
+    const as = w.adminApi;
+    const find = async (qs: string) => (await call(searchRoute.GET, `/api/v1/search/assets?${qs}`, { as })).body;
+
+    const prefix = await documented('get', '/api/v1/search/assets', await call(searchRoute.GET, '/api/v1/search/assets?q=ORDERS_00', { as }));
+    expect(names(prefix.body.rows)).toEqual(['orders_000', 'orders_001', 'orders_002', 'orders_003']);
+    expect(prefix.body.rows[0]).toMatchObject({ catalogName: 'sales', namespacePath: ['emea', 'retail'], tags: ['pii', 'gold'], description: 'Customer orders from the retail web shop' });
+    expect(names((await find('q=custom')).rows)).toEqual(['orders_000', 'orders_001']);
+    expect(names((await find('q=retail%20shop')).rows)).toEqual(['orders_000']);
+    expect(names((await find('q=gold')).rows)).toEqual(['orders_000', 'orders_002']);
+    expect(names((await find('tag=gold&q=ship')).rows)).toEqual(['orders_002']);
+    expect(names((await find('tag=finance')).rows)).toEqual(['orders_001']);
+    expect((await find('q=%3Cscript%3E')).rows).toEqual([]);
+    expect((await find("q=x'%20OR%201=1--")).rows).toEqual([]);
+
+    const p1 = await find('q=orders&limit=3');
+    expect(p1.total).toBe(4);
+    const p2 = await find(`q=orders&limit=3&cursor=${p1.nextCursor}`);
+    expect(names([...p1.rows, ...p2.rows])).toEqual(['orders_000', 'orders_001', 'orders_002', 'orders_003']);
+    expect(p2.nextCursor).toBeNull();
+    expect((await find('catalog=sales&type=view')).rows).toEqual([]);
+    const unknownCatalog = await call(searchRoute.GET, '/api/v1/search/assets?catalog=nope', { as });
+    expect(unknownCatalog.status).toBe(404);
+  });
+
+  it('reads, sets and clears business metadata; a TenantUser needs a grant to change it and discoverable assets show up for everyone', async () => {
+    const w = await catalogTenant({ tables: 2 });
+    const id = w.assetIds[0];
+    const params = { id };
+    const empty = await documented('get', '/api/v1/assets/{id}/metadata', await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, params }));
+    expect(empty.body).toMatchObject({ assetId: id, description: null, tags: [], discoverable: false });
+    const set = await documented('post', '/api/v1/assets/{id}/metadata', await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
+      as: w.adminApi, method: 'POST', params, body: { description: 'Orders', tags: ['Gold', 'pii', 'gold'], discoverable: true },
+    }));
+    expect(set.body).toMatchObject({ description: 'Orders', tags: ['gold', 'pii'], discoverable: true, updatedBy: expect.any(String) });
+
+    // A TenantUser with no grant: discovers the discoverable asset, cannot read the other, cannot edit.
+    const found = await call(searchRoute.GET, '/api/v1/search/assets', { as: w.userApi });
+    expect(names(found.body.rows)).toEqual(['orders_000']);
+    const seen = await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.userApi, params });
+    expect(seen.body.description).toBe('Orders');
+    const hidden = await call(metadataRoute.GET, `/api/v1/assets/${w.assetIds[1]}/metadata`, { as: w.userApi, params: { id: w.assetIds[1] } });
+    expect(hidden.status).toBe(403);
+    const denied = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, { as: w.userApi, method: 'POST', params, body: { description: 'mine now' } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/^You may not manage-discovery here/);
+
+    // A steward (manage-discovery on the catalog) may.
+    const steward = await signedIn('tenant_user', w.tenant.id);
+    const db = await getDb();
+    await db.insert(permissions).values({ tenantId: w.tenant.id, userId: steward.userId, scopeType: 'catalog', catalogId: w.catalogId, actions: ['manage-discovery'] });
+    const bySteward = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, { as: steward, method: 'POST', params, body: { description: 'Curated', tags: ['gold'] } });
+    expect(bySteward.body).toMatchObject({ description: 'Curated', tags: ['gold'], discoverable: false });
+
+    await documented('delete', '/api/v1/assets/{id}/metadata', await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, method: 'DELETE', params }));
+    const cleared = await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, params });
+    expect(cleared.body).toMatchObject({ description: null, tags: [] });
+    const again = await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, method: 'DELETE', params });
+    expect(again.status).toBe(404);
+  });
+});
