@@ -39,7 +39,8 @@ export async function writePlan(tx: Tx, plan: ImportPlan, opts: { progress?: Pro
     await appendAudit(tx, plan.audit[i]);
     if ((i + 1) % 500 === 0 || i + 1 === plan.audit.length) progress('audit log', i + 1, plan.audit.length);
   }
-  const count = (key: keyof PlannedRows, tenantId: string) => (plan.rows[key] as { tenantId?: string | null }[]).filter((r) => r.tenantId === tenantId).length;
+  const count = (key: keyof PlannedRows, tenantId: string) => (plan.rows[key] as { tenantId?: string | null; id?: string }[])
+    .filter((r) => (key === 'tenants' ? r.id : r.tenantId) === tenantId).length;
   for (const t of plan.tenants) {
     await appendAudit(tx, {
       tenantId: t.id, actor: { id: null, type: 'system', name: opts.actorName }, action: 'tenant.import', resourceType: 'tenant',
