@@ -46,5 +46,5 @@ try {
   await closeDb().catch(() => undefined);
   if (err instanceof OpsError) fail(`${err.message}`);
   const e = err as Error & { cause?: Error };
-  fail(`The import failed and was rolled back; nothing was changed.\n${e.cause?.message ?? e.message}\n${e.stack ?? ''}`);
+  fail(`The import failed and was rolled back; nothing was changed.\n${e.message}${e.cause ? `\ncaused by: ${e.cause.message}` : ''}`);
 }
