@@ -1,0 +1,116 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
+import { catalogs, warehouses } from '@/db/schema';
+import type { Actor, RequestInfo } from '../actor';
+import { authenticateApiRequest } from '../auth/api-auth';
+import { AppError, notFound } from '../errors';
+import { badRequest, IcebergError } from './errors';
+import { localPath } from './fileio';
+
+const SEP = '\u001f';
+const API_KEY = /^pgl_[0-9a-f]{16}_/;
+
+/**
+ * Bearer JWT or X-API-Key, as for the management API. A service user's key may also be sent as a bearer
+ * token (what the OAuth2 token endpoint hands back for key credentials), since Iceberg clients only send bearers.
+ */
+export async function authenticate(db: Db, headers: Headers, request: RequestInfo): Promise<Actor> {
+  const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (bearer && API_KEY.test(bearer) && !headers.get('x-api-key')) {
+    const h = new Headers(headers);
+    h.delete('authorization');
+    h.set('x-api-key', bearer);
+    return authenticateApiRequest(db, h, request);
+  }
+  return authenticateApiRequest(db, headers, request);
+}
+
+export type CatalogContext = {
+  db: Db;
+  actor: Actor;
+  tenantId: string;
+  catalog: { id: string; name: string; catalogType: 'local' | 'federated'; storageLocation: string | null };
+  /** Local directories the catalog's FileIO may touch: its storage location and its warehouse's root. */
+  roots: string[];
+};
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/**
+ * The catalog a prefix names. The prefix is the catalog id (what /v1/config hands out), so it is unique across
+ * tenants; a catalog name also works within the caller's tenant. Another tenant's catalog is simply not found.
+ */
+export async function catalogContext(actor: Actor, prefix: string): Promise<CatalogContext> {
+  const db = await getDb();
+  if (!actor.tenantId && actor.role === 'root' && isUuid(prefix)) {
+    // Root without a selected tenant: the catalog id says which tenant it acts in.
+    const [row] = await db.select({ tenantId: catalogs.tenantId }).from(catalogs).where(eq(catalogs.id, prefix)).limit(1);
+    if (row) actor.tenantId = row.tenantId;
+  }
+  if (!actor.tenantId) throw new AppError('not_found', `Catalog "${prefix}" was not found (Root: select a tenant with X-Pangolin-Tenant or use the catalog id as prefix)`);
+  // One round trip for the catalog and its warehouse: every Iceberg call starts here.
+  const [c] = await db.select({
+    id: catalogs.id, name: catalogs.name, catalogType: catalogs.catalogType, storageLocation: catalogs.storageLocation,
+    storageType: warehouses.storageType, storageConfig: warehouses.storageConfig,
+  }).from(catalogs)
+    .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
+    .where(and(eq(catalogs.tenantId, actor.tenantId), isUuid(prefix) ? eq(catalogs.id, prefix) : eq(catalogs.name, prefix)))
+    .limit(1);
+  if (!c) throw notFound(`Catalog "${prefix}"`);
+  const roots: string[] = [];
+  if (c.storageLocation && localPath(c.storageLocation)) roots.push(c.storageLocation);
+  if (c.storageType === 'local' && typeof c.storageConfig?.rootPath === 'string') roots.push(c.storageConfig.rootPath);
+  return {
+    db, actor, tenantId: actor.tenantId,
+    catalog: { id: c.id, name: c.name, catalogType: c.catalogType, storageLocation: c.storageLocation },
+    roots,
+  };
+}
+
+/** Tables and views live in local catalogs; a federated catalog's tables belong to its remote catalog. */
+export function requireLocalCatalog(ctx: CatalogContext): string {
+  if (ctx.catalog.catalogType !== 'local' || !ctx.catalog.storageLocation) {
+    throw new IcebergError(400, 'BadRequestException', `Catalog "${ctx.catalog.name}" is federated: use its remote Iceberg REST catalog for tables and views`);
+  }
+  return ctx.catalog.storageLocation.replace(/\/+$/, '');
+}
+
+/** A namespace path segment: levels separated by 0x1F (%1F); the last level may carry `@branch`. */
+export function parseNamespace(raw: string): { path: string[]; branch: string | null } {
+  const path = raw.split(SEP);
+  let branch: string | null = null;
+  const last = path[path.length - 1];
+  const at = last.lastIndexOf('@');
+  if (at >= 0) {
+    branch = last.slice(at + 1);
+    path[path.length - 1] = last.slice(0, at);
+  }
+  if (path.some((p) => !p) || path.slice(0, -1).some((p) => p.includes('@')) || branch === '') {
+    throw badRequest(`Invalid namespace "${raw.split(SEP).join('.')}": levels are separated by %1F and only the last may carry @branch`);
+  }
+  return { path, branch };
+}
+
+/** `name` or `name@branch`. */
+export function parseName(raw: string): { name: string; branch: string | null } {
+  const at = raw.lastIndexOf('@');
+  if (at < 0) return { name: raw, branch: null };
+  const name = raw.slice(0, at);
+  const branch = raw.slice(at + 1);
+  if (!name || !branch) throw badRequest(`Invalid name "${raw}": use name or name@branch`);
+  return { name, branch };
+}
+
+/** The branch a request addresses: the table's `@branch`, else the namespace's, else main. They must agree. */
+export function pickBranch(...candidates: (string | null | undefined)[]): string {
+  const given = [...new Set(candidates.filter((c): c is string => !!c))];
+  if (given.length > 1) throw badRequest(`Conflicting branches in one request: ${given.join(' and ')}`);
+  return given[0] ?? 'main';
+}
+
+/** A namespace given as a JSON array in a request body (e.g. rename), with an optional `@branch` on its last level. */
+export function namespaceFromArray(parts: string[]): { path: string[]; branch: string | null } {
+  return parseNamespace(parts.join(SEP));
+}
+
+export const NAMESPACE_SEPARATOR = SEP;

@@ -1,0 +1,59 @@
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import type { Actor } from '../actor';
+import { executeMutation, type Mutation } from '../mutation';
+import { badRequest } from './errors';
+import { parseJson, stringifyJson } from './json';
+
+const MAX_BODY_BYTES = 10_000_000;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(stringifyJson(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+
+/** A response whose body is already JSON text (a cached metadata file spliced in without re-serialising). */
+export function rawJson(text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status: 200, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+
+export const noContent = () => new Response(null, { status: 204 });
+
+/** Reads and validates a JSON body; exact 64-bit ids survive, and a bad body is a 400 that says where. */
+export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  return parseBody(await readRaw(req), schema);
+}
+
+export async function readRaw(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw badRequest(`The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (!text.trim()) return {};
+  try {
+    return parseJson(text);
+  } catch (err) {
+    throw badRequest(`Malformed request: the body is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export function parseBody<S extends z.ZodType>(raw: unknown, schema: S): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw badRequest(`Malformed request: ${where}${issue?.message ?? 'invalid body'}`);
+}
+
+/**
+ * Runs a catalog mutation (authorize → transaction → audit row) and marks the console pages it affects as
+ * stale. Outside a Next request (tests, benchmarks) there is nothing to revalidate.
+ */
+export async function mutate<S extends z.ZodType, O>(m: Mutation<S, O>, actor: Actor, input: z.input<S>): Promise<O> {
+  const { data, paths } = await executeMutation(m, actor, input);
+  for (const p of paths) {
+    try {
+      revalidatePath(p);
+    } catch {
+      /* not inside a Next.js request */
+    }
+  }
+  return data;
+}

@@ -1,0 +1,148 @@
+import { getDb } from '@/db/client';
+import { requestInfoFrom } from '../request-info';
+import { getConfig, issueOAuthToken } from './auth-ops';
+import { authenticate, catalogContext, type CatalogContext } from './context';
+import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
+import { readRaw } from './http';
+import {
+  createNamespaceOp, dropNamespace, listNamespaces, loadNamespace, namespaceExists, updateNamespacePropertiesOp,
+} from './namespace-ops';
+import type { PageRequest } from './queries';
+import {
+  commitTable, createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists,
+} from './tables';
+import { createView, dropView, loadView, replaceView } from './view-ops';
+
+type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
+type Handler = (ctx: CatalogContext, p: string[], req: Request, url: URL) => Promise<Response>;
+type Route = { path: string[]; errors: ErrorContext; methods: Partial<Record<Method, Handler>> };
+
+const TABLE_CTX: ErrorContext = { notFound: 'NoSuchTableException', conflict: 'AlreadyExistsException' };
+const COMMIT_CTX: ErrorContext = { notFound: 'NoSuchTableException', conflict: 'CommitFailedException' };
+const VIEW_CTX: ErrorContext = { notFound: 'NoSuchViewException', conflict: 'AlreadyExistsException' };
+
+const page = (url: URL): PageRequest => {
+  const size = url.searchParams.get('pageSize');
+  const token = url.searchParams.get('pageToken');
+  return { token: token ?? undefined, size: size === null || size === '' ? undefined : Number(size) };
+};
+
+/** Routes under /v1/{prefix}; ":x" segments are parameters, passed in order. */
+const ROUTES: Route[] = [
+  { path: ['namespaces'], errors: NAMESPACE_CTX, methods: {
+    GET: (c, _p, _r, u) => listNamespaces(c, u.searchParams.get('parent'), page(u)),
+    POST: async (c, _p, r) => createNamespaceOp(c, await readRaw(r)),
+  } },
+  { path: ['namespaces', ':ns'], errors: { ...NAMESPACE_CTX, conflict: 'NamespaceNotEmptyException' }, methods: {
+    GET: (c, [ns]) => loadNamespace(c, ns),
+    HEAD: (c, [ns]) => namespaceExists(c, ns),
+    DELETE: (c, [ns]) => dropNamespace(c, ns),
+  } },
+  { path: ['namespaces', ':ns', 'properties'], errors: NAMESPACE_CTX, methods: {
+    POST: async (c, [ns], r) => updateNamespacePropertiesOp(c, ns, await readRaw(r)),
+  } },
+  { path: ['namespaces', ':ns', 'tables'], errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
+    GET: (c, [ns], _r, u) => listTables(c, ns, page(u)),
+    POST: async (c, [ns], r) => createTable(c, ns, await readRaw(r)),
+  } },
+  { path: ['namespaces', ':ns', 'register'], errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
+    POST: async (c, [ns], r) => registerTable(c, ns, await readRaw(r)),
+  } },
+  { path: ['namespaces', ':ns', 'tables', ':t'], errors: TABLE_CTX, methods: {
+    GET: (c, [ns, t], r, u) => loadTable(c, ns, t, { snapshots: u.searchParams.get('snapshots'), ifNoneMatch: r.headers.get('if-none-match') }),
+    HEAD: (c, [ns, t]) => tableExists(c, ns, t),
+    POST: async (c, [ns, t], r) => commitTable(c, ns, t, await readRaw(r)),
+    DELETE: (c, [ns, t], _r, u) => dropTable(c, ns, t, u.searchParams.get('purgeRequested') === 'true'),
+  } },
+  { path: ['namespaces', ':ns', 'tables', ':t', 'metrics'], errors: TABLE_CTX, methods: {
+    POST: (c, [ns, t], r) => reportMetrics(c, ns, t, r),
+  } },
+  { path: ['tables', 'rename'], errors: TABLE_CTX, methods: {
+    POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'table'),
+  } },
+  { path: ['namespaces', ':ns', 'views'], errors: { ...VIEW_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
+    GET: (c, [ns], _r, u) => listTables(c, ns, page(u), 'view'),
+    POST: async (c, [ns], r) => createView(c, ns, await readRaw(r)),
+  } },
+  { path: ['namespaces', ':ns', 'views', ':v'], errors: VIEW_CTX, methods: {
+    GET: (c, [ns, v]) => loadView(c, ns, v),
+    HEAD: (c, [ns, v]) => tableExists(c, ns, v, 'view'),
+    POST: async (c, [ns, v], r) => replaceView(c, ns, v, await readRaw(r)),
+    DELETE: (c, [ns, v]) => dropView(c, ns, v),
+  } },
+  { path: ['views', 'rename'], errors: VIEW_CTX, methods: {
+    POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'view'),
+  } },
+];
+
+function match(segments: string[]): { route: Route; params: string[] } | null {
+  for (const route of ROUTES) {
+    if (route.path.length !== segments.length) continue;
+    const params: string[] = [];
+    if (route.path.every((part, i) => (part.startsWith(':') ? (params.push(segments[i]), true) : part === segments[i]))) return { route, params };
+  }
+  return null;
+}
+
+/** POST to a table or view is a commit: its 409 is CommitFailedException, not AlreadyExists. */
+const errorsFor = (route: Route, method: Method): ErrorContext =>
+  route.path.length === 4 && method === 'POST' ? { ...COMMIT_CTX, notFound: route.errors.notFound } : route.errors;
+
+/**
+ * The Iceberg REST catalog: one entry point for every /v1 request, taking and returning standard
+ * Request/Response objects (the Next route handlers delegate here; tests and benchmarks call it directly).
+ */
+export async function handleIcebergRequest(req: Request): Promise<Response> {
+  const request = requestInfoFrom(req.headers);
+  const method = req.method.toUpperCase() as Method;
+  let errors: ErrorContext = NAMESPACE_CTX;
+  try {
+    const url = new URL(req.url);
+    let segments: string[];
+    try {
+      segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw new IcebergError(400, 'BadRequestException', 'Malformed request path');
+    }
+    if (segments[0] !== 'v1') throw new IcebergError(404, 'NotFoundException', 'Not an Iceberg REST path');
+    const rest = segments.slice(1);
+
+    if (rest.length === 2 && rest[0] === 'oauth' && rest[1] === 'tokens') {
+      if (method !== 'POST') return methodNotAllowed(['POST'], request.requestId);
+      return withRequestId(await issueOAuthToken(req, request), request.requestId);
+    }
+    const db = await getDb();
+    if (rest.length === 1 && rest[0] === 'config') {
+      if (method !== 'GET') return methodNotAllowed(['GET'], request.requestId);
+      const actor = await authenticate(db, req.headers, request);
+      return withRequestId(await getConfig(actor, url.searchParams.get('warehouse')), request.requestId);
+    }
+    const found = rest.length >= 2 ? match(rest.slice(1)) : null;
+    if (!found) {
+      throw new IcebergError(404, 'NotFoundException', `No such endpoint: ${method} ${url.pathname}. Call GET /v1/config?warehouse=<catalog> for the prefix`);
+    }
+    const handler = found.route.methods[method];
+    if (!handler) return methodNotAllowed(Object.keys(found.route.methods), request.requestId);
+    errors = errorsFor(found.route, method);
+    const actor = await authenticate(db, req.headers, request);
+    const ctx = await catalogContext(actor, rest[0]);
+    const res = await handler(ctx, found.params, req, url);
+    return withRequestId(res, request.requestId);
+  } catch (err) {
+    const e = toIcebergError(err, errors, request.requestId);
+    if (method === 'HEAD') return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
+    return errorResponse(e, request.requestId);
+  }
+}
+
+function withRequestId(res: Response, requestId: string): Response {
+  res.headers.set('X-Request-Id', requestId);
+  return res;
+}
+
+function methodNotAllowed(allowed: string[], requestId: string): Response {
+  const e = new IcebergError(405, 'BadRequestException', `Method not allowed; use ${allowed.join(', ')}`);
+  const res = errorResponse(e, requestId);
+  res.headers.set('Allow', allowed.join(', '));
+  return res;
+}

@@ -1,0 +1,81 @@
+/**
+ * Fixtures for the Iceberg REST tests: a real HTTP server in front of the /v1 handler (what `next start`
+ * serves at the same paths), a tenant with a local-filesystem warehouse and catalog, and bearer tokens.
+ */
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IcebergRestCatalog } from 'iceberg-js';
+import type { Actor } from '@/lib/actor';
+import { createCatalog, createWarehouse } from '@/lib/catalog/mutations';
+import { handleIcebergRequest } from '@/lib/iceberg/router';
+import { bearerFor, run } from './governance';
+import { tenantWorld, uniqueName } from './fixtures';
+import { validatingFetch, type ValidationLog } from './iceberg-openapi';
+
+export type Server = { url: string; close: () => Promise<void> };
+
+/** A tiny Node HTTP adapter: each request becomes a standard Request for handleIcebergRequest. */
+export async function startIcebergServer(): Promise<Server> {
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
+    const response = await handleIcebergRequest(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }));
+    res.statusCode = response.status;
+    response.headers.forEach((v, k) => res.setHeader(k, v));
+    res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A tenant with a local warehouse (a fresh temporary directory) and a catalog in it. */
+export async function icebergTenant(catalogName = 'lake') {
+  const w = await tenantWorld();
+  const root = mkdtempSync(path.join(tmpdir(), 'pangolin-iceberg-'));
+  await run(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: root });
+  const cat = await run<{ id: string; name: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: catalogName, warehouse: 'wh' });
+  return { ...w, root, catalogId: cat.id, mainBranchId: cat.mainBranchId, catalogDir: path.join(root, catalogName) };
+}
+
+/** An iceberg-js client for an actor, every response validated against the spec's shapes into `log`. */
+export async function clientFor(server: Server, actor: Actor, prefix: string, log: ValidationLog) {
+  const token = (await bearerFor(actor)).jwt;
+  const catalog = new IcebergRestCatalog({ baseUrl: server.url, catalogName: prefix, auth: { type: 'bearer', token }, fetch: validatingFetch(log) });
+  return { catalog, token };
+}
+
+/** A plain HTTP call (for what iceberg-js does not cover), validated like the client's. */
+export async function rest(server: Server, log: ValidationLog, method: string, pathAndQuery: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await validatingFetch(log)(`${server.url}${pathAndQuery}`, {
+    method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+export const ns = (...levels: string[]) => levels.map(encodeURIComponent).join('%1F');
+
+/** A schema in the shape iceberg-js documents. */
+export const ordersSchema = {
+  type: 'struct' as const,
+  'schema-id': 0,
+  'identifier-field-ids': [1],
+  fields: [
+    { id: 1, name: 'id', type: 'long', required: true },
+    { id: 2, name: 'placed_at', type: 'timestamptz', required: true },
+    { id: 3, name: 'customer', type: 'string', required: false },
+    { id: 4, name: 'tags', type: { type: 'list' as const, 'element-id': 5, element: 'string', 'element-required': false }, required: false },
+  ],
+};
+
+export { uniqueName };
