@@ -133,7 +133,7 @@ export function openApiDocument(): unknown {
       },
     },
     paths,
-  }, { reused: 'ref' });
+  });
   cached = { size: registry.size, doc };
   return doc;
 }

@@ -108,7 +108,7 @@ async function call(client: Client, path: string, init: { method?: string; body?
   } catch (err) {
     throw new RemoteError(describeNetworkError(err, url, timeoutMs));
   }
-  const pathOnly = path.split('?')[0];
+  const pathOnly = `${client.remote.url}${path.split('?')[0]}`;
   if (res.status >= 300 && res.status < 400) {
     throw new RemoteError(`${pathOnly} redirected (HTTP ${res.status}) to ${res.headers.get('location') ?? 'another address'}; enter the final URL instead`);
   }
@@ -123,7 +123,7 @@ async function call(client: Client, path: string, init: { method?: string; body?
     const remoteMessage = (body as { error?: { message?: unknown } } | null)?.error?.message;
     const detail = typeof remoteMessage === 'string' ? `: ${scrub(remoteMessage, client.remote)}` : '';
     if (res.status === 401 || res.status === 403) throw new RemoteError(`The remote catalog refused the credentials (HTTP ${res.status} on ${pathOnly})${detail}`);
-    if (res.status === 404) throw Object.assign(new RemoteError(`${pathOnly} answered HTTP 404${detail}`), { status: 404 });
+    if (res.status === 404) throw Object.assign(new RemoteError(`No Iceberg REST endpoint at ${pathOnly} (HTTP 404)${detail}`), { status: 404 });
     throw Object.assign(new RemoteError(`${pathOnly} answered HTTP ${res.status}${detail}`), { status: res.status });
   }
   return body;
