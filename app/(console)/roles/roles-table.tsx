@@ -16,6 +16,6 @@ const columns: ColumnDef<RoleTableRow, any>[] = [ // eslint-disable-line @typesc
 ];
 
 export function RolesTable(props: Omit<DataTableProps<RoleTableRow>, 'columns'>) {
-  return <DataTable columns={columns} sortableColumns={['name', 'createdAt']} filters={[{ id: 'q', label: 'Name', type: 'text' }]}
+  return <DataTable columns={columns} sortableColumns={['name', 'createdAt']} filters={[{ id: 'q', label: 'Search names', type: 'text' }]}
     emptyTitle="No roles yet" emptyDescription="Create a role, give it grants, and assign it to people." getRowId={(r) => r.id} {...props} />;
 }

@@ -103,7 +103,7 @@ export function ScopePicker({ catalogs, tags, types = ['tenant', 'catalog', 'nam
       {type !== 'tenant' ? (
         <div className="space-y-1">
           <label htmlFor={`${uid}-catalog`} className="block text-sm text-zinc-700 dark:text-zinc-300">
-            {type === 'tag' ? 'Limit to catalog (optional)' : 'Catalog'}
+            {type === 'tag' ? 'Limit to catalog (optional)' : 'Choose catalog'}
           </label>
           <select id={`${uid}-catalog`} value={catalogId} onChange={(e) => void chooseCatalog(e.currentTarget.value)} className={SELECT}>
             <option value="">{type === 'tag' ? 'Any catalog' : catalogs.length ? 'Choose a catalog…' : 'No catalogs yet'}</option>
@@ -115,7 +115,7 @@ export function ScopePicker({ catalogs, tags, types = ['tenant', 'catalog', 'nam
       {needsNamespaces && catalogId ? levels.map((level, depth) => (
         <div key={depth} className="space-y-1">
           <label htmlFor={`${uid}-ns-${depth}`} className="block text-sm text-zinc-700 dark:text-zinc-300">
-            {depth === 0 ? 'Namespace' : `Inside ${pathLabel(depth)}`}
+            {depth === 0 ? 'Choose namespace' : `Inside ${pathLabel(depth)}`}
           </label>
           <select id={`${uid}-ns-${depth}`} value={level.selected} onChange={(e) => void chooseNamespace(depth, e.currentTarget.value)} className={SELECT}>
             <option value="">{level.options.length ? (depth === 0 ? 'Choose a namespace…' : '(this namespace itself)') : 'No namespaces here'}</option>
@@ -126,7 +126,7 @@ export function ScopePicker({ catalogs, tags, types = ['tenant', 'catalog', 'nam
 
       {type === 'asset' && assets ? (
         <div className="space-y-1">
-          <label htmlFor={`${uid}-asset`} className="block text-sm text-zinc-700 dark:text-zinc-300">Table or view</label>
+          <label htmlFor={`${uid}-asset`} className="block text-sm text-zinc-700 dark:text-zinc-300">Choose table or view</label>
           <select id={`${uid}-asset`} value={assetId} onChange={(e) => setAssetId(e.currentTarget.value)} className={SELECT}>
             <option value="">{assets.length ? 'Choose a table…' : 'No tables in this namespace'}</option>
             {assets.map((a) => <option key={a.id} value={a.id}>{a.label}</option>)}
@@ -136,7 +136,7 @@ export function ScopePicker({ catalogs, tags, types = ['tenant', 'catalog', 'nam
 
       {type === 'tag' ? (
         <div className="space-y-1">
-          <label htmlFor={`${uid}-tag`} className="block text-sm text-zinc-700 dark:text-zinc-300">Tag</label>
+          <label htmlFor={`${uid}-tag`} className="block text-sm text-zinc-700 dark:text-zinc-300">Tag name</label>
           <input id={`${uid}-tag`} list={`${uid}-tags`} value={tag} onChange={(e) => setTag(e.currentTarget.value)} maxLength={100} className={SELECT} placeholder="e.g. pii" />
           <datalist id={`${uid}-tags`}>{tags.map((t) => <option key={t} value={t} />)}</datalist>
           <p className="text-xs text-zinc-500">Covers every table whose business metadata carries this tag, now or later.</p>

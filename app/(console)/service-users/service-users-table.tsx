@@ -25,6 +25,6 @@ const columns: ColumnDef<ServiceUserTableRow, any>[] = [ // eslint-disable-line 
 
 export function ServiceUsersTable(props: Omit<DataTableProps<ServiceUserTableRow>, 'columns'>) {
   return <DataTable columns={columns} sortableColumns={['name', 'createdAt']}
-    filters={[{ id: 'q', label: 'Name', type: 'text' }, { id: 'status', label: 'Status', type: 'select', options: [{ value: 'active', label: 'Active' }, { value: 'expired', label: 'Expired' }, { value: 'revoked', label: 'Revoked' }] }]}
+    filters={[{ id: 'q', label: 'Search names', type: 'text' }, { id: 'status', label: 'Status', type: 'select', options: [{ value: 'active', label: 'Active' }, { value: 'expired', label: 'Expired' }, { value: 'revoked', label: 'Revoked' }] }]}
     emptyTitle="No service users" emptyDescription="Scripts and pipelines authenticate with a service user's API key." getRowId={(r) => r.id} {...props} />;
 }

@@ -1,0 +1,154 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { ROOT, signIn } from './helpers';
+
+const PASSWORD = 'governance-e2e-password';
+const uid = () => Math.random().toString(36).slice(2, 8);
+
+/** Root, over the API: a tenant with a catalog lake, namespace sales and a table; people with passwords. */
+async function world(request: APIRequestContext) {
+  const login = await request.post('/api/v1/users/login', { data: { username: ROOT.username, password: ROOT.password } });
+  expect(login.status()).toBe(200);
+  const rootToken = (await login.json()).token as string;
+  const tenantName = `gov-${uid()}`;
+  const adminName = `admin-${uid()}`;
+  const t = await request.post('/api/v1/tenants', { headers: { authorization: `Bearer ${rootToken}` }, data: { name: tenantName, adminUsername: adminName, adminPassword: PASSWORD } });
+  expect(t.status(), await t.text()).toBe(201);
+  const adminToken = (await (await request.post('/api/v1/users/login', { data: { username: adminName, password: PASSWORD } })).json()).token as string;
+  const as = { headers: { authorization: `Bearer ${adminToken}` } };
+  const post = async (path: string, data: unknown) => {
+    const r = await request.post(path, { ...as, data });
+    expect(r.status(), `${path}: ${await r.text()}`).toBeLessThan(300);
+    return r.json();
+  };
+  await post('/api/v1/warehouses', { name: 'wh', storageType: 'local', rootPath: '/tmp/pangolin-e2e-wh' });
+  const catalog = await post('/api/v1/catalogs', { catalogType: 'local', name: 'lake', warehouse: 'wh' });
+  await post('/api/v1/catalogs/lake/namespaces', { namespace: ['sales'] });
+  const table = `orders_${uid()}`;
+  const asset = await post('/api/v1/catalogs/lake/namespaces/sales/assets', { name: table });
+  await post(`/api/v1/assets/${asset.assetId}/metadata`, { description: 'All orders', tags: ['sales'], discoverable: true });
+  const person = async (prefix: string) => {
+    const username = `${prefix}-${uid()}`;
+    const u = await post('/api/v1/users', { username, password: PASSWORD });
+    return { id: u.id as string, username };
+  };
+  return { adminName, adminToken, catalogId: catalog.id as string, assetId: asset.assetId as string, table, person, post };
+}
+
+async function signedIn(browser: Browser, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, username, PASSWORD);
+  return page;
+}
+
+test('a steward approves an access request and the requester then has access', async ({ browser, request }) => {
+  const w = await world(request);
+  const requester = await w.person('ana');
+  const steward = await w.person('sam');
+  const stewards = await w.post('/api/v1/roles', { name: `Stewards-${uid()}`, grants: [{ scopeType: 'catalog', catalogId: w.catalogId, actions: ['read', 'manage-discovery'] }] });
+  await w.post(`/api/v1/users/${steward.id}/roles`, { roleId: stewards.id });
+
+  // The requester finds the discoverable table and asks for read access.
+  const ana = await signedIn(browser, requester.username);
+  await ana.goto('/access-requests/new');
+  await ana.getByRole('link', { name: `Request access to ${w.table}` }).click();
+  await ana.getByLabel('Why do you need it?').fill('Weekly revenue report');
+  await ana.getByRole('button', { name: 'Send request' }).click();
+  await expect(ana.getByRole('heading', { name: `Access to lake.sales.${w.table}` })).toBeVisible();
+  await expect(ana.getByText('Pending', { exact: true })).toBeVisible();
+  const requestUrl = ana.url();
+
+  // The steward sees it in the queue, filtered by requester, and approves it.
+  const sam = await signedIn(browser, steward.username);
+  await sam.goto('/access-requests');
+  await sam.getByLabel('Requester').fill(requester.username);
+  await expect(sam.getByTestId('table-total')).toHaveText('1 total');
+  await sam.getByRole('link', { name: `lake.sales.${w.table}` }).click();
+  await expect(sam.getByText('Weekly revenue report')).toBeVisible();
+  await sam.getByLabel('Comment (optional)').fill('ok for the report');
+  await sam.getByRole('button', { name: 'Approve' }).click();
+  await expect(sam.getByText('Approved', { exact: true })).toBeVisible();
+  await expect(sam.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+
+  // The requester sees the outcome, and the grant in their effective permissions, with why.
+  await ana.goto(requestUrl);
+  await expect(ana.getByText('Approved', { exact: true })).toBeVisible();
+  await expect(ana.getByText('ok for the report')).toBeVisible();
+  await ana.getByRole('link', { name: 'See your effective permissions' }).click();
+  const row = ana.getByRole('table', { name: 'Effective permissions' }).getByRole('row', { name: new RegExp(`table ${w.table} in catalog lake`) });
+  await expect(row).toContainText('read, list');
+  await expect(row).toContainText('direct grant');
+  // …and the API now lets them read it.
+  const anaToken = (await (await request.post('/api/v1/users/login', { data: { username: requester.username, password: PASSWORD } })).json()).token;
+  const metadata = await request.get(`/api/v1/assets/${w.assetId}/metadata`, { headers: { authorization: `Bearer ${anaToken}` } });
+  expect(metadata.status()).toBe(200);
+});
+
+test('an admin builds a role in the grant builder and assigns it', async ({ browser, request }) => {
+  const w = await world(request);
+  const member = await w.person('lee');
+  const admin = await signedIn(browser, w.adminName);
+  const roleName = `Analysts-${uid()}`;
+
+  await admin.goto('/roles');
+  await admin.getByLabel('Name', { exact: true }).fill(roleName);
+  await admin.getByLabel('Description').fill('Read the sales area');
+  await admin.getByRole('button', { name: 'Create role' }).click();
+  await expect(admin.getByRole('heading', { name: roleName })).toBeVisible();
+  await expect(admin.getByText('This role grants nothing yet')).toBeVisible();
+
+  // Grant builder: browse to namespace sales of catalog lake, pick read + ingest-branching.
+  await admin.getByRole('radio', { name: 'Namespace (and its children)' }).check();
+  await admin.getByLabel('Choose catalog').selectOption({ label: 'lake' });
+  await admin.getByLabel('Choose namespace').selectOption({ label: 'sales' });
+  await admin.getByRole('checkbox', { name: /ingest-branching/ }).check();
+  await admin.getByRole('button', { name: 'Add grant' }).click();
+  const grants = admin.getByRole('table', { name: 'Grants' });
+  await expect(grants.getByRole('row', { name: /namespace sales in catalog lake \(and its children\)/ })).toContainText('ingest-branching');
+
+  // A table too, by browsing one level further.
+  await admin.getByRole('radio', { name: 'Table or view' }).check();
+  await admin.getByLabel('Choose catalog').selectOption({ label: 'lake' });
+  await admin.getByLabel('Choose namespace').selectOption({ label: 'sales' });
+  await admin.getByLabel('Choose table or view').selectOption({ label: w.table });
+  await admin.getByRole('button', { name: 'Add grant' }).click();
+  await expect(grants.getByRole('row', { name: new RegExp(`table ${w.table} in catalog lake`) })).toBeVisible();
+
+  // Assign it.
+  await admin.getByLabel('User', { exact: true }).selectOption({ label: member.username });
+  await admin.getByRole('button', { name: 'Assign role' }).click();
+  await expect(admin.getByRole('list', { name: 'Members' }).getByRole('link', { name: member.username })).toBeVisible();
+
+  // The member's effective permissions show the grants and why.
+  await admin.getByRole('list', { name: 'Members' }).getByRole('link', { name: member.username }).click();
+  const eff = admin.getByRole('table', { name: 'Effective permissions' });
+  await expect(eff.getByRole('row', { name: /namespace sales in catalog lake/ })).toContainText(`role ${roleName}`);
+
+  // Deleting the role while assigned asks for confirmation by name.
+  await admin.goto('/roles');
+  await admin.getByRole('link', { name: roleName }).click();
+  await admin.getByRole('button', { name: 'Delete role' }).click();
+  await expect(admin.getByRole('dialog')).toContainText('assigned to 1 user');
+  await expect(admin.getByRole('button', { name: 'Remove from users and delete' })).toBeDisabled();
+  await admin.getByRole('dialog').getByRole('textbox').fill(roleName);
+  await admin.getByRole('button', { name: 'Remove from users and delete' }).click();
+  await expect(admin).toHaveURL(/\/roles$/);
+  await expect(admin.getByRole('link', { name: roleName })).toHaveCount(0);
+});
+
+test('a service user key is shown once, then never again', async ({ browser, request }) => {
+  const w = await world(request);
+  const admin = await signedIn(browser, w.adminName);
+  await admin.goto('/service-users');
+  const name = `etl-${uid()}`;
+  await admin.getByLabel('Name', { exact: true }).fill(name);
+  await admin.getByRole('button', { name: 'Create service user' }).click();
+  const key = await admin.getByLabel('API key').textContent();
+  expect(key).toMatch(/^pgl_[0-9a-f]{16}_/);
+  const me = await request.get('/api/v1/users/me', { headers: { 'x-api-key': key! } });
+  expect(me.status()).toBe(200);
+  await admin.reload();
+  await expect(admin.getByLabel('API key')).toHaveCount(0);
+  await admin.getByRole('link', { name }).click();
+  await expect(admin.getByText(key!)).toHaveCount(0);
+  await expect(admin.getByText(`pgl_${key!.slice(4, 20)}_…`)).toBeVisible();
+});
