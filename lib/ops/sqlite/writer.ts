@@ -1,5 +1,6 @@
 // Writes an import plan inside the caller's transaction: bulk inserts in foreign-key order, then the old audit
 // entries appended to the tenants' chains, then one audit entry per tenant recording the import itself.
+import { getTableColumns } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import * as schema from '@/db/schema';
 import { appendAudit } from '@/lib/audit';
@@ -28,8 +29,8 @@ export async function writePlan(tx: Tx, plan: ImportPlan, opts: { progress?: Pro
   for (const key of WRITE_ORDER) {
     const rows = ordered(key, plan.rows[key]) as Record<string, unknown>[];
     if (!rows.length) continue;
-    // Stay under PostgreSQL's 65,535 bind parameters per statement.
-    const size = Math.max(1, Math.floor(60_000 / Math.max(1, Object.keys(rows[0]).length + 4)));
+    // Stay under PostgreSQL's 65,535 bind parameters per statement (at most one per column and row).
+    const size = Math.max(1, Math.floor(60_000 / Object.keys(getTableColumns(TABLES[key] as never)).length));
     for (let i = 0; i < rows.length; i += size) {
       await tx.insert(TABLES[key]).values(rows.slice(i, i + size) as never);
       progress(key, Math.min(i + size, rows.length), rows.length);
