@@ -65,9 +65,30 @@ export function CheckSection<T>({ result, children, intro }: { result: CheckResu
 
 export type Column<R> = { header: string; cell: (row: R) => ReactNode; numeric?: boolean };
 
-/** A plain read-only table for catalog figures (already sorted by what matters and capped by the query). */
-export function SimpleTable<R>({ rows, columns, empty, caption, rowKey }: { rows: R[]; columns: Column<R>[]; empty: string; caption?: string; rowKey: (row: R, i: number) => string }) {
+/**
+ * A plain read-only table for catalog figures (already sorted by what matters and capped by the query). Past
+ * `fold` rows the rest folds away behind "Show N more", so a page of 500 tables stays readable.
+ */
+export function SimpleTable<R>({ rows, columns, empty, caption, rowKey, fold = 15 }: { rows: R[]; columns: Column<R>[]; empty: string; caption?: string; rowKey: (row: R, i: number) => string; fold?: number }) {
   if (!rows.length) return <p className="text-sm text-zinc-500 dark:text-zinc-400">{empty}</p>;
+  const shown = rows.length > fold + 5 ? rows.slice(0, fold) : rows;
+  const rest = rows.slice(shown.length);
+  return (
+    <div className="space-y-2">
+      <Table rows={shown} columns={columns} caption={caption} rowKey={rowKey} />
+      {rest.length ? (
+        <details>
+          <summary className="cursor-pointer text-xs font-medium text-indigo-600 dark:text-indigo-400">Show {rest.length} more</summary>
+          <div className="mt-2">
+            <Table rows={rest} columns={columns} caption={caption ? `${caption} (continued)` : undefined} rowKey={(r, i) => rowKey(r, i + shown.length)} />
+          </div>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function Table<R>({ rows, columns, caption, rowKey }: { rows: R[]; columns: Column<R>[]; caption?: string; rowKey: (row: R, i: number) => string }) {
   return (
     <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
       <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800">

@@ -10,6 +10,12 @@ const time = (range: string) => (t: number) => {
     ? d.toLocaleString('en-US', { weekday: 'short', hour: '2-digit', minute: '2-digit' })
     : d.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit' });
 };
+/** Size ticks in one unit (that of the largest value) with enough decimals to tell them apart. */
+function sizeTick(points: TrendPoint[]) {
+  const max = Math.max(1, ...points.map((p) => p.sizeBytes));
+  const [unit, div] = max >= 1024 ** 3 ? ['GB', 1024 ** 3] : max >= 1024 ** 2 ? ['MB', 1024 ** 2] : ['kB', 1024];
+  return (v: number) => `${(v / div).toFixed(2)} ${unit}`;
+}
 const rate = (v: unknown) => (typeof v === 'number' ? (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)) : '—');
 
 function Chart({ title, children }: { title: string; children: React.ReactElement }) {
@@ -55,7 +61,7 @@ export function TrendCharts({ points, range }: { points: TrendPoint[]; range: st
         <LineChart data={points}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
           <XAxis {...x} />
-          <YAxis fontSize={11} width={40} domain={['auto', 100]} />
+          <YAxis fontSize={11} width={48} domain={[(min: number) => Math.max(0, Math.floor(min - 0.5)), 100]} tickFormatter={(v: number) => v.toFixed(1)} />
           <Tooltip {...tooltip} formatter={(v: unknown) => (typeof v === 'number' ? `${v.toFixed(2)}%` : '—')} />
           <Line type="monotone" dataKey="hitPct" name="Hit rate" stroke="#0891b2" dot={false} isAnimationActive={false} />
         </LineChart>
@@ -77,7 +83,7 @@ export function TrendCharts({ points, range }: { points: TrendPoint[]; range: st
         <LineChart data={points}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
           <XAxis {...x} />
-          <YAxis fontSize={11} width={64} tickFormatter={(v: number) => formatBytes(v)} domain={['auto', 'auto']} />
+          <YAxis fontSize={11} width={72} tickFormatter={sizeTick(points)} domain={['auto', 'auto']} />
           <Tooltip {...tooltip} formatter={(v: unknown) => formatBytes(Number(v))} />
           <Line type="monotone" dataKey="sizeBytes" name="Size" stroke="#7c3aed" dot={false} isAnimationActive={false} />
         </LineChart>
