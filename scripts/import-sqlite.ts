@@ -14,6 +14,7 @@ Imports the reference's SQLite metadata database (release 0.8 layout) into the d
 the embedded one), in one transaction: on any error nothing is changed. A tenant already in the console is
 never imported twice.
   --dry-run   print what would be imported and every row that cannot be, with the reason; change nothing
+              (exits with 1 when the real run would be refused, e.g. a tenant was imported before)
 Run it with the console's PANGOLIN_ENCRYPTION_KEY (or its data directory): credentials and the audit chain use it.`;
 
 const args = parseArgs(process.argv.slice(2), ['--dry-run'], usage);
