@@ -127,7 +127,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     ]);
     const audited = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
       .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.resourceId, head.assetId))).orderBy(asc(auditLogs.seq));
-    expect(audited).toEqual([{ action: 'asset.create', result: 'success' }, { action: 'asset.update', result: 'success' }, { action: 'asset.update', result: 'success' }]);
+    expect(audited).toEqual([{ action: 'asset.create', result: 'success' }, { action: 'asset.commit', result: 'success' }, { action: 'asset.commit', result: 'success' }]);
 
     // Drop: the namespace refuses while it holds the table; then both go.
     expect((await icebergError(c.dropNamespace({ namespace: ['sales', 'emea'] }))).icebergType).toBe('NamespaceNotEmptyException');
@@ -350,7 +350,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     const denied = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
       .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.actorId, analyst.id))).orderBy(asc(auditLogs.seq));
     expect(denied).toEqual([
-      { action: 'asset.update', result: 'denied' }, { action: 'asset.create', result: 'denied' }, { action: 'namespace.create', result: 'denied' },
+      { action: 'asset.commit', result: 'denied' }, { action: 'asset.create', result: 'denied' }, { action: 'namespace.create', result: 'denied' },
     ]);
   });
 

@@ -6,6 +6,7 @@ import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirr
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
 import { metadataDir, metadataFileName, metadataVersion } from './fileio';
+import { commitIcebergMetadata } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
 import { listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries';
@@ -113,7 +114,7 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
   const r = assetRef(namespaceRaw, nameRaw);
   const found = await lookupIn(ctx, r, 'table');
   if (!found.assetId && req.requirements.some((x) => x.type === 'assert-create')) return createByCommit(ctx, r, req, found.namespaceProperties);
-  const a = await locate(ctx, r, 'table', 'update');
+  const a = await locate(ctx, r, 'table', 'update', 'asset.commit');
   const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.roots);
   checkRequirements(base, req.requirements);
   if (!req.updates.length) return json({ 'metadata-location': a.metadataLocation, metadata: base });
@@ -122,8 +123,8 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
   const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(version, randomUUID())}`;
   await writeMetadata(metadataLocation, ctx.roots, next);
   try {
-    await mutate(updateAsset, ctx.actor, {
-      catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, metadataLocation,
+    await mutate(commitIcebergMetadata, ctx.actor, {
+      catalogId: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'table', metadataLocation,
       expectedMetadataLocation: a.metadataLocation, schemaId: next['current-schema-id'], properties: mirrorProperties(next.properties),
       message: `Iceberg commit on ${display(r)}: ${describeUpdates(req.updates)}`.slice(0, 2000),
     });

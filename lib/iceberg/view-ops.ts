@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createAsset, dropAsset, updateAsset } from '../catalog/mutations';
+import { createAsset, dropAsset } from '../catalog/mutations';
 import { assetRef, checkCreate, defaultLocation, display, locate, mirrorProperties, type AssetRef } from './assets';
 import { parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { metadataDir, metadataFileName, metadataVersion } from './fileio';
 import { json, mutate, noContent, parseBody } from './http';
+import { commitIcebergMetadata } from './mutations';
 import { stripSlash } from './metadata';
 import { commitViewRequest, createViewRequest, type ViewMetadata } from './spec';
 import { readViewMetadata, writeMetadata } from './store';
@@ -45,15 +46,15 @@ export async function loadView(ctx: CatalogContext, namespaceRaw: string, nameRa
 export async function replaceView(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
   const req = parseBody(raw, commitViewRequest);
   const r = assetRef(namespaceRaw, nameRaw);
-  const a = await locate(ctx, r, 'view', 'update');
+  const a = await locate(ctx, r, 'view', 'update', 'asset.commit');
   const base = await readViewMetadata(a.metadataLocation, ctx.roots);
   checkViewRequirements(base, req.requirements);
   const next = applyViewUpdates(base, req.updates, Date.now());
   const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(Math.max(metadataVersion(a.metadataLocation), 0) + 1, randomUUID())}`;
   await writeMetadata(metadataLocation, ctx.roots, next);
   try {
-    await mutate(updateAsset, ctx.actor, {
-      catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, metadataLocation,
+    await mutate(commitIcebergMetadata, ctx.actor, {
+      catalogId: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'view', metadataLocation,
       expectedMetadataLocation: a.metadataLocation, schemaId: next.versions.find((v) => v['version-id'] === next['current-version-id'])?.['schema-id'] ?? 0,
       properties: mirrorProperties(next.properties), message: `Replace view ${display(r)} (Iceberg REST)`,
     });
