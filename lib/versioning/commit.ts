@@ -142,18 +142,20 @@ async function insertVersions(tx: Tx, branch: BranchRef, commitId: string, chang
 
 /** Replaces the branch's head rows for every asset in the commit, recording changed metadata pointers. */
 async function applyCommit(tx: Tx, branch: BranchRef, commitId: string) {
+  // Pointers first, read from the head rows still in place (an index lookup per changed asset whatever the
+  // planner guesses about a commit it has no statistics for), then the old head rows go.
   await tx.execute(sql`
-    WITH old AS (
-      DELETE FROM assets a USING asset_versions v
-      WHERE a.tenant_id = ${branch.tenantId} AND a.branch_id = ${branch.id}
-        AND v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND a.asset_id = v.asset_id
-      RETURNING a.asset_id, a.metadata_location)
     INSERT INTO metadata_locations (tenant_id, id, asset_id, branch_id, commit_id, location, previous_location)
     SELECT v.tenant_id, md5(random()::text || clock_timestamp()::text || v.asset_id::text)::uuid, v.asset_id,
-           ${branch.id}, v.commit_id, v.metadata_location, old.metadata_location
-    FROM asset_versions v LEFT JOIN old ON old.asset_id = v.asset_id
+           ${branch.id}, v.commit_id, v.metadata_location, a.metadata_location
+    FROM asset_versions v
+      LEFT JOIN assets a ON a.tenant_id = v.tenant_id AND a.branch_id = ${branch.id} AND a.asset_id = v.asset_id
     WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped
-      AND v.metadata_location IS NOT NULL AND v.metadata_location IS DISTINCT FROM old.metadata_location`);
+      AND v.metadata_location IS NOT NULL AND v.metadata_location IS DISTINCT FROM a.metadata_location`);
+  await tx.execute(sql`
+    DELETE FROM assets a USING asset_versions v
+    WHERE a.tenant_id = ${branch.tenantId} AND a.branch_id = ${branch.id}
+      AND v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND a.asset_id = v.asset_id`);
   try {
     await tx.execute(sql`
       INSERT INTO assets (tenant_id, branch_id, asset_id, catalog_id, namespace_id, name, asset_type, metadata_location,

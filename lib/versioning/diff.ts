@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { chainCte, changedBetweenCte, stateCte, stateJson, type VersionState } from './sql';
+import { candidateVersionsCte, chainCte, changedBetweenCte, stateFromCte, stateJson, type VersionState } from './sql';
 
 export type DiffRow = {
   assetId: string;
@@ -41,7 +41,7 @@ export async function diffCommits(q: Queryable, tenantId: string, from: string, 
   const res = await q.execute<{ asset_id: string; change: DiffRow['change']; name: string; namespace: string | null; before: VersionState; after: VersionState; total: number; added: number; removed: number; changed: number }>(sql`
     WITH RECURSIVE ${chainCte('ch_a', tenantId, from)}, ${chainCte('ch_b', tenantId, to)},
     ${changedBetweenCte('cand', [['ch_a', 'ch_b']], tenantId)},
-    ${stateCte('st_a', 'ch_a', tenantId, 'cand')}, ${stateCte('st_b', 'ch_b', tenantId, 'cand')},
+    ${candidateVersionsCte('vers', tenantId, 'cand')}, ${stateFromCte('st_a', 'ch_a', 'vers')}, ${stateFromCte('st_b', 'ch_b', 'vers')},
     x AS (
       SELECT c.asset_id, a.st AS before, b.st AS after,
         CASE WHEN a.st IS NULL THEN 'added' WHEN b.st IS NULL THEN 'removed' ELSE 'changed' END AS change,
@@ -77,13 +77,12 @@ export async function assetsAtCommit(q: Queryable, tenantId: string, commitId: s
   const filter = opts.name ? sql`AND s.name ILIKE ${`%${opts.name.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}` : sql``;
   const res = await q.execute<{ asset_id: string; st: NonNullable<VersionState>; namespace: string; commit_id: string; total: number }>(sql`
     WITH RECURSIVE ${chainCte('ch', tenantId, commitId)},
-    st AS (SELECT DISTINCT ON (v.asset_id) v.asset_id, v.name, v.dropped, v.commit_id, ${stateJson('v')} AS st
-           FROM asset_versions v JOIN ch ON v.commit_id = ch.id WHERE v.tenant_id = ${tenantId}
+    st AS (SELECT DISTINCT ON (v.asset_id) v.* FROM asset_versions v JOIN ch ON v.commit_id = ch.id WHERE v.tenant_id = ${tenantId}
            ORDER BY v.asset_id, ch.depth DESC),
     s AS (SELECT * FROM st WHERE NOT dropped),
     tot AS (SELECT count(*)::int AS total FROM s WHERE true ${filter})
-    SELECT p.asset_id, p.st, p.commit_id, tot.total,
-      (SELECT array_to_string(n.path, '.') FROM namespaces n WHERE n.tenant_id = ${tenantId} AND n.id = (p.st->>'namespaceId')::uuid) AS namespace
+    SELECT p.asset_id, ${stateJson('p')} AS st, p.commit_id, tot.total,
+      (SELECT array_to_string(n.path, '.') FROM namespaces n WHERE n.tenant_id = ${tenantId} AND n.id = p.namespace_id) AS namespace
     FROM tot LEFT JOIN LATERAL (SELECT * FROM s WHERE true ${filter} ${after} ORDER BY s.name, s.asset_id LIMIT ${limit + 1}) p ON true`);
   const total = Number(res.rows[0]?.total ?? 0);
   const rows = res.rows.filter((r) => r.asset_id).map((r) => ({ ...r.st, namespace: r.namespace, lastCommitId: r.commit_id }));

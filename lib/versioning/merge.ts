@@ -208,7 +208,7 @@ export async function completeMergeOperation(tx: Tx, actor: Actor, op: LockedOpe
   } else {
     const open = await unresolvedCount(tx, tenantId, op.id);
     if (open) throw conflict(`${open} conflict${open === 1 ? ' is' : 's are'} still unresolved; resolve ${open === 1 ? 'it' : 'them'} before completing`);
-    await buildMergePlan(tx, { tenantId, baseCommitId: op.baseCommitId!, sourceCommitId: op.sourceHeadCommitId, targetCommitId: op.targetHeadCommitId, targetBranchId: target.id });
+    await buildMergePlan(tx, { tenantId, baseCommitId: op.baseCommitId!, sourceCommitId: op.sourceHeadCommitId, targetCommitId: op.targetHeadCommitId, targetBranchId: target.id }, { sourceChangesOnly: true });
   }
 
   const [source] = await tx.select({ name: branches.name }).from(branches)

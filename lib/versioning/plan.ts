@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import type { VersionState } from './sql';
-import { assetRowJson, chainCte, changedBetweenCte, stateCte } from './sql';
+import { assetRowJson, candidateVersionsCte, chainCte, changedBetweenCte, stateFromCte } from './sql';
 
 export const CONFLICT_KINDS = ['data_overlap', 'deletion_conflict', 'create_conflict', 'schema_change'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
@@ -29,16 +29,19 @@ export type PlanInput = {
  * Only assets with a version on a chain the heads do not share are looked at, so cost follows the size of
  * the changes, not of the catalog.
  */
-export async function buildMergePlan(tx: Tx, p: PlanInput): Promise<void> {
+export async function buildMergePlan(tx: Tx, p: PlanInput, opts: { sourceChangesOnly?: boolean } = {}): Promise<void> {
   const t = p.tenantId;
+  // Completing a merge whose target did not move needs only the source's changes (its conflicts are recorded).
+  const pairs: [string, string][] = opts.sourceChangesOnly ? [['ch_s', 'ch_b']] : [['ch_s', 'ch_b'], ['ch_t', 'ch_b']];
   await tx.execute(sql`DROP TABLE IF EXISTS pg_temp.merge_plan`);
   await tx.execute(sql`CREATE TEMP TABLE merge_plan (
     asset_id uuid PRIMARY KEY, kind text NOT NULL, b jsonb, s jsonb, t jsonb) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO merge_plan (asset_id, kind, b, s, t)
     WITH RECURSIVE ${chainCte('ch_b', t, p.baseCommitId)}, ${chainCte('ch_s', t, p.sourceCommitId)}, ${chainCte('ch_t', t, p.targetCommitId)},
-    ${changedBetweenCte('cand', [['ch_s', 'ch_b'], ['ch_t', 'ch_b']], t)},
-    ${stateCte('st_b', 'ch_b', t, 'cand')}, ${stateCte('st_s', 'ch_s', t, 'cand')}, ${stateCte('st_t', 'ch_t', t, 'cand')},
+    ${changedBetweenCte('cand', pairs, t)},
+    ${candidateVersionsCte('vers', t, 'cand')},
+    ${stateFromCte('st_b', 'ch_b', 'vers')}, ${stateFromCte('st_s', 'ch_s', 'vers')}, ${stateFromCte('st_t', 'ch_t', 'vers')},
     three AS (
       SELECT c.asset_id, b.st AS b, s.st AS s, tt.st AS t
       FROM cand c LEFT JOIN st_b b ON b.asset_id = c.asset_id LEFT JOIN st_s s ON s.asset_id = c.asset_id

@@ -60,16 +60,27 @@ export const ancestorsCte = (name: string, tenantId: string, commitId: string): 
 
 /**
  * CTE `name(asset_id, st)`: the state (jsonb, NULL when dropped) of each asset at the head of `chain`,
- * optionally only for the asset ids in CTE `candidates(asset_id)`.
+ * optionally only for the asset ids in CTE `candidates(asset_id)`. The jsonb is built for the winning row only.
  */
 export const stateCte = (name: string, chain: string, tenantId: string, candidates?: string): SQL => {
   const only = candidates ? sql` AND v.asset_id IN (SELECT asset_id FROM ${ident(candidates)})` : sql``;
   return sql`${ident(name)}(asset_id, st) AS (
-    SELECT DISTINCT ON (v.asset_id) v.asset_id, ${stateJson('v')}
-    FROM asset_versions v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
-    WHERE v.tenant_id = ${tenantId}${only}
-    ORDER BY v.asset_id, ch.depth DESC)`;
+    SELECT w.asset_id, ${stateJson('w')} FROM (
+      SELECT DISTINCT ON (v.asset_id) v.* FROM asset_versions v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
+      WHERE v.tenant_id = ${tenantId}${only}
+      ORDER BY v.asset_id, ch.depth DESC) w)`;
 };
+
+/** CTE `name`: every version row of the assets in CTE `candidates` (read once, shared by several states). */
+export const candidateVersionsCte = (name: string, tenantId: string, candidates: string): SQL => sql`${ident(name)} AS MATERIALIZED (
+    SELECT v.asset_id, v.commit_id, v.dropped, v.namespace_id, v.name, v.asset_type, v.metadata_location, v.schema_id, v.properties
+    FROM asset_versions v WHERE v.tenant_id = ${tenantId} AND v.asset_id IN (SELECT asset_id FROM ${ident(candidates)}))`;
+
+/** CTE `name(asset_id, st)`: like stateCte, over the rows of a candidateVersionsCte. */
+export const stateFromCte = (name: string, chain: string, versions: string): SQL => sql`${ident(name)}(asset_id, st) AS (
+    SELECT w.asset_id, ${stateJson('w')} FROM (
+      SELECT DISTINCT ON (v.asset_id) v.* FROM ${ident(versions)} v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
+      ORDER BY v.asset_id, ch.depth DESC) w)`;
 
 /**
  * CTE `name(asset_id)`: the assets whose state can differ between the heads of two chains: only assets with a
