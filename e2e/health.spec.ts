@@ -38,7 +38,8 @@ test('Root terminates an idle-in-transaction session after confirming', async ({
     await idle.query('SELECT 1');
     await signIn(page);
     await page.goto('/health/connections');
-    const row = page.getByRole('row').filter({ hasText: 'e2e-idle-session' });
+    const sessions = page.getByRole('table', { name: 'Sessions idle in transaction' });
+    const row = sessions.getByRole('row').filter({ hasText: 'e2e-idle-session' });
     await expect(row).toContainText(String(rows[0].pid));
     await row.getByRole('button', { name: 'Terminate' }).click();
     const dialog = page.getByRole('dialog', { name: `Terminate backend ${rows[0].pid}?` });
@@ -47,8 +48,30 @@ test('Root terminates an idle-in-transaction session after confirming', async ({
     await expect(dialog).toBeHidden();
     await expect(idle.query('SELECT 1')).rejects.toThrow();
     await page.reload();
-    await expect(page.getByRole('row').filter({ hasText: 'e2e-idle-session' })).toHaveCount(0);
+    await expect(page.getByRole('table', { name: 'Sessions idle in transaction' }).getByRole('row').filter({ hasText: 'e2e-idle-session' })).toHaveCount(0);
   } finally {
     await idle.end().catch(() => undefined);
+  }
+});
+
+test('the trends page charts rates from the stored snapshots', async ({ page }) => {
+  test.skip(!process.env.E2E_DATABASE_URL, 'needs PostgreSQL to add snapshots from outside the server');
+  const c = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await c.connect();
+  try {
+    // Half an hour of snapshots: 10 commits a second, a steady size.
+    await c.query(`INSERT INTO db_health_samples
+      SELECT date_trunc('minute', now()) - make_interval(mins => g), '{"active": 2, "idle": 3}', 1000000 - g * 600, 100, 50, 990000 - g * 900, 8000000
+      FROM generate_series(2, 31) g ON CONFLICT DO NOTHING`);
+  } finally {
+    await c.end();
+  }
+  await signIn(page);
+  await page.goto('/health/trends?range=1h');
+  await expect(page.getByRole('link', { name: 'Last hour' })).toHaveAttribute('aria-current', 'page');
+  for (const title of ['Transactions per second', 'Block hits and reads per second', 'Cache hit rate (%)', 'Connections by state (whole server)', 'Database size']) {
+    const chart = page.getByRole('figure', { name: title });
+    await expect(chart).toBeVisible();
+    await expect(chart.locator('svg.recharts-surface').first()).toBeVisible();
   }
 });
