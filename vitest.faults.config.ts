@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.ts';
+import base from './vitest.config';
 
 /** Fault-injection tests: one file at a time, after the main suite, because they restart PostgreSQL. */
 export default defineConfig({

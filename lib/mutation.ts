@@ -33,6 +33,10 @@ export type Mutation<S extends z.ZodType, O> = {
 
 export const defineMutation = <S extends z.ZodType, O>(m: Mutation<S, O>) => m;
 
+/** Any mutation, whatever its input and output (for registries and generic callers). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyMutation = Mutation<any, any>;
+
 /** Every mutation defined so far, by action name (the audit-completeness test walks this). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const mutationRegistry = new Map<string, Mutation<any, any>>();

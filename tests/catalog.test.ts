@@ -7,10 +7,11 @@ import {
   deleteWarehouse, dropAsset, renameAsset, updateAsset, updateNamespaceProperties,
 } from '@/lib/catalog/mutations';
 import { AppError } from '@/lib/errors';
-import { executeMutation } from '@/lib/mutation';
+import { executeMutation, type AnyMutation } from '@/lib/mutation';
+import type { Actor } from '@/lib/actor';
 import { tenantWorld, uniqueName } from './support/fixtures';
 
-const run = async <T>(m: Parameters<typeof executeMutation>[0], actor: Parameters<typeof executeMutation>[1], input: unknown) =>
+const run = async <T>(m: AnyMutation, actor: Actor, input: unknown) =>
   (await executeMutation(m, actor, input)).data as T;
 const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: AppError) => e);
 

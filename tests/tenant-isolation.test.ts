@@ -7,8 +7,7 @@ import { signInWithPassword } from '@/lib/auth/login';
 import { createAsset, createCatalog, createNamespace, createWarehouse, setBusinessMetadata } from '@/lib/catalog/mutations';
 import { createRole } from '@/lib/governance/roles';
 import { createServiceUser } from '@/lib/governance/service-users';
-import { executeMutation, type Mutation } from '@/lib/mutation';
-import type { z } from 'zod';
+import { executeMutation, type AnyMutation } from '@/lib/mutation';
 import { createUser, tenantWorld, uniqueName } from './support/fixtures';
 import { call, discoverRoutes, METHODS, type DiscoveredRoute } from './support/routes';
 
@@ -23,16 +22,16 @@ const secretsOfA: string[] = [];
 
 beforeAll(async () => {
   const A = await tenantWorld();
-  const run = async <T>(m: Mutation<z.ZodType, unknown>, input: unknown) => (await executeMutation(m, A.admin, input)).data as T;
+  const run = async <T>(m: AnyMutation, input: unknown) => (await executeMutation(m, A.admin, input)).data as T;
   const warehouse = uniqueName('wh');
   const catalog = uniqueName('cat');
-  await run(createWarehouse as never, { name: warehouse, storageType: 's3', bucket: 'iso-bucket' });
-  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog as never, { catalogType: 'local', name: catalog, warehouse });
-  await run(createNamespace as never, { catalog, namespace: ['iso_ns'] });
-  const asset = await run<{ assetId: string }>(createAsset as never, { catalog, namespace: ['iso_ns'], name: 'iso_table', metadataLocation: 's3://iso-bucket/iso_table/v1.metadata.json' });
-  await run(setBusinessMetadata as never, { catalog, assetId: asset.assetId, description: 'isolation-secret-description', discoverable: true });
-  const role = await run<{ id: string }>(createRole as never, { name: uniqueName('role') });
-  const su = await run<{ id: string }>(createServiceUser as never, { name: uniqueName('su') });
+  await run(createWarehouse, { name: warehouse, storageType: 's3', bucket: 'iso-bucket' });
+  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, { catalogType: 'local', name: catalog, warehouse });
+  await run(createNamespace, { catalog, namespace: ['iso_ns'] });
+  const asset = await run<{ assetId: string }>(createAsset, { catalog, namespace: ['iso_ns'], name: 'iso_table', metadataLocation: 's3://iso-bucket/iso_table/v1.metadata.json' });
+  await run(setBusinessMetadata, { catalog, assetId: asset.assetId, description: 'isolation-secret-description', discoverable: true });
+  const role = await run<{ id: string }>(createRole, { name: uniqueName('role') });
+  const su = await run<{ id: string }>(createServiceUser, { name: uniqueName('su') });
   const db = await getDb();
   const [perm] = await db.insert(permissions).values({ tenantId: A.tenant.id, userId: A.user.id, scopeType: 'catalog', catalogId: cat.id, actions: ['read'] }).returning({ id: permissions.id });
   const [req] = await db.insert(accessRequests).values({ tenantId: A.tenant.id, requesterId: A.user.id, scopeType: 'asset', catalogId: cat.id, assetId: asset.assetId, actions: ['read'], reason: 'isolation test' }).returning({ id: accessRequests.id });

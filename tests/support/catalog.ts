@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NextRequest } from 'next/server';
 import { signInWithPassword } from '@/lib/auth/login';
 import type { Actor } from '@/lib/actor';
-import { executeMutation } from '@/lib/mutation';
+import { executeMutation, type AnyMutation } from '@/lib/mutation';
 import { createAsset, createCatalog, createNamespace, createWarehouse, setBusinessMetadata } from '@/lib/catalog/mutations';
 import { createUser, tenantWorld } from './fixtures';
 
@@ -49,7 +49,7 @@ export async function signedIn(role: Actor['role'], tenantId: string | null, use
   return { token: token.jwt, userId: u.id, username: u.username };
 }
 
-const run = async <T>(m: Parameters<typeof executeMutation>[0], actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
+const run = async <T>(m: AnyMutation, actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
 
 /**
  * A tenant with a warehouse (holding a secret), a local catalog "sales" with namespaces emea.retail and
