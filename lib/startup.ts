@@ -3,6 +3,7 @@ import { dbHandle, type Db } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { users } from '@/db/schema';
 import { appendAudit } from './audit';
+import { applyAuditRetention } from './audit/retention';
 import { purgeExpiredTokens } from './auth/tokens';
 import { env, EnvError } from './env';
 import { isConnectionError } from './errors';
@@ -47,10 +48,11 @@ export async function bootstrapRootFromEnv(db: Db): Promise<void> {
   logger.info(`created Root account "${username}" from PANGOLIN_ROOT_USER`);
 }
 
-/** Periodic housekeeping: audit partitions ahead of time, expired token records. */
+/** Periodic housekeeping: audit partitions ahead of time, expired token records, audit partitions past retention. */
 export async function maintenance(db: Db): Promise<void> {
   await db.execute(sql`SELECT audit_ensure_partitions(3)`);
   await purgeExpiredTokens(db);
+  await applyAuditRetention(db).catch((err) => logger.warn('audit retention failed; will retry at the next maintenance', { err }));
 }
 
 let started: Promise<void> | undefined;

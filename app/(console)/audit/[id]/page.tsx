@@ -1,0 +1,20 @@
+import Link from 'next/link';
+import { PageHeader } from '@/components/ui';
+import { getAuditEvent } from '@/db/queries/audit';
+import { requireActor } from '@/lib/auth/session';
+import { attempt } from '../../catalogs/_ui/page-state';
+import { EventDetail } from '../event-detail';
+
+export const metadata = { title: 'Audit event' };
+
+export default async function AuditEventPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireActor();
+  const { id } = await params;
+  const event = await attempt(() => getAuditEvent(actor, id));
+  return (
+    <>
+      <PageHeader title="Event detail" actions={<Link href="/audit" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">Back to the audit log</Link>} />
+      {event.ok ? <EventDetail event={event.value} /> : event.view}
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import { getAuditEvent } from '@/db/queries/audit';
+import { apiRoute } from '@/lib/api';
+
+/** One event with its full metadata; events outside the caller's view are not found. */
+export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => getAuditEvent(actor, params.id));

@@ -1,0 +1,46 @@
+/**
+ * `npm run audit:verify [-- --tenant <id>]`: walks every audit hash chain (or one tenant's) and prints
+ * "intact, N rows" (exit 0) or the first break and why (exit 1). Progress goes to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { closeDb } from '@/db/client';
+import { NIL_CHAIN, verifyAuditChains } from '@/lib/audit';
+import { EnvError } from '@/lib/env';
+import { waitForDatabase } from '@/lib/startup';
+
+const { values } = parseArgs({ options: { tenant: { type: 'string' }, 'batch-size': { type: 'string' } } });
+const chainId = values.tenant === 'none' ? NIL_CHAIN : values.tenant;
+const tty = process.stderr.isTTY;
+let lastShown = 0;
+
+try {
+  const db = await waitForDatabase(5);
+  const started = performance.now();
+  const report = await verifyAuditChains(db, {
+    chainId,
+    batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+    onProgress: (checked, total) => {
+      const now = performance.now();
+      if (now - lastShown < (tty ? 250 : 2000) && checked < total) return;
+      lastShown = now;
+      const pct = total ? Math.min(100, Math.floor((checked / total) * 100)) : 100;
+      const line = `verifying… ${checked.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows (${pct}%)`;
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (report.ok) {
+    console.log(`intact, ${report.rows} rows (${report.chains} chain${report.chains === 1 ? '' : 's'}, ${seconds} s)`);
+  } else {
+    const b = report.firstBreak!;
+    const chain = b.chainId === NIL_CHAIN ? 'events outside any tenant' : `tenant ${b.chainId}`;
+    console.log(`BROKEN: ${chain}, row ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.reason}`);
+    console.log(`${report.rows} rows verified before the break`);
+    process.exitCode = 1;
+  }
+  await closeDb();
+} catch (err) {
+  console.error(err instanceof EnvError ? err.message : `Verification could not run: ${(err as Error).message}`);
+  process.exitCode = 2;
+}
