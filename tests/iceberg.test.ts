@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { IcebergError, type IcebergRestCatalog } from 'iceberg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
@@ -273,6 +273,37 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     expect(refsOnly.body.metadata.snapshots).toHaveLength(1);
     expect((await rest(server, log, 'GET', `${path0}/clicks`, { token: w.token })).body.metadata.snapshots).toHaveLength(2);
     expect(refsOnly.text).toContain('"snapshot-id":9100000000000000001');
+  });
+
+  it('commits multi-table transactions atomically: all tables move in one commit, or none does', async () => {
+    const w = await world();
+    await w.catalog.createNamespace({ namespace: ['dw'] });
+    for (const name of ['facts', 'dims']) await w.catalog.createTable({ namespace: ['dw'] }, { name, schema: ordersSchema });
+    const uuidOf = async (name: string) => (await w.catalog.loadTable({ namespace: ['dw'], name }))['table-uuid']!;
+    const facts = { 'table-uuid': await uuidOf('facts') };
+    const change = (name: string, uuid: string, props: Record<string, string>) => ({
+      identifier: { namespace: ['dw'], name }, requirements: [{ type: 'assert-table-uuid', uuid }], updates: [{ action: 'set-properties', updates: props }],
+    });
+    const dims = { 'table-uuid': await uuidOf('dims') };
+    const url = `/v1/${w.prefix}/transactions/commit`;
+    const ok = await rest(server, log, 'POST', url, { token: w.token, body: { 'table-changes': [change('facts', facts['table-uuid'], { batch: '1' }), change('dims', dims['table-uuid'], { batch: '1' })] } });
+    expect(ok.status).toBe(204);
+    expect((await w.catalog.loadTable({ namespace: ['dw'], name: 'facts' })).properties).toEqual({ batch: '1' });
+    expect((await w.catalog.loadTable({ namespace: ['dw'], name: 'dims' })).properties).toEqual({ batch: '1' });
+    const db = await getDb();
+    const [last] = await db.select({ message: commits.message, changeCount: commits.changeCount }).from(commits).where(eq(commits.catalogId, w.catalogId)).orderBy(desc(commits.depth)).limit(1);
+    expect(last).toEqual({ message: 'Iceberg transaction on dw.facts, dw.dims', changeCount: 2 });
+
+    // One stale requirement fails the whole transaction: neither table moves, no file is left behind.
+    const stale = await rest(server, log, 'POST', url, { token: w.token, body: { 'table-changes': [
+      change('facts', facts['table-uuid'], { batch: '2' }),
+      { identifier: { namespace: ['dw'], name: 'dims' }, requirements: [{ type: 'assert-current-schema-id', 'current-schema-id': 7 }], updates: [{ action: 'set-properties', updates: { batch: '2' } }] },
+    ] } });
+    expect([stale.status, stale.body.error.type]).toEqual([409, 'CommitFailedException']);
+    expect((await w.catalog.loadTable({ namespace: ['dw'], name: 'facts' })).properties).toEqual({ batch: '1' });
+    expect(readdirSync(path.join(w.catalogDir, 'dw', 'facts', 'metadata'))).toHaveLength(2);
+    const dup = await rest(server, log, 'POST', url, { token: w.token, body: { 'table-changes': [change('facts', facts['table-uuid'], {}), change('facts', facts['table-uuid'], {})] } });
+    expect(dup.body.error).toMatchObject({ code: 400, message: 'Table dw.facts appears more than once in the transaction' });
   });
 
   it('answers in the spec error model: 400, 401, 403, 404 and 409 with their Iceberg types', async () => {

@@ -27,27 +27,37 @@ export const commitMetadataInput = z.object({
 type Input = z.output<typeof commitMetadataInput>;
 
 type Target = { branch: BranchRef; asset: { assetId: string; namespaceId: string; metadataLocation: string | null; tags: string[] } };
+type AssetKey = { catalogId: string; namespace: string[]; name: string; assetType: 'table' | 'view' };
+
+async function lockBranchByName(tx: Tx, tenantId: string, catalogId: string, name: string): Promise<BranchRef> {
+  const [b] = await tx.select({
+    tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
+    headCommitId: branches.headCommitId, protected: branches.protected,
+  }).from(branches)
+    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name)))
+    .for('update');
+  if (!b) throw notFound(`Branch "${name}"`);
+  return b;
+}
+
+/** Run after the branch lock is held, as its own statement, so it sees every commit made before. */
+async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: AssetKey): Promise<Target> {
+  const [a] = (await tx.execute<{ asset_id: string; namespace_id: string; metadata_location: string | null; tags: string[] | null }>(sql`
+    SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags
+    FROM namespaces n
+    JOIN assets a ON a.tenant_id = n.tenant_id AND a.branch_id = ${branch.id} AND a.namespace_id = n.id AND a.name = ${key.name} AND a.asset_type = ${key.assetType}
+    LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
+    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${key.catalogId} AND n.path = ${toPgArray(key.namespace)}::text[]`)).rows;
+  if (!a) throw notFound(key.assetType === 'table' ? `Table "${key.namespace.join('.')}.${key.name}"` : `View "${key.namespace.join('.')}.${key.name}"`);
+  return { branch, asset: { assetId: a.asset_id, namespaceId: a.namespace_id, metadataLocation: a.metadata_location, tags: a.tags ?? [] } };
+}
 
 /**
  * Locks the branch, then reads the asset in a fresh statement, so the pointer compared is the one every
  * earlier commit left (a join under FOR UPDATE could see the row as it was before the lock was granted).
  */
 async function lockTarget(tx: Tx, tenantId: string, input: Input): Promise<Target> {
-  const [b] = await tx.select({
-    tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
-    headCommitId: branches.headCommitId, protected: branches.protected,
-  }).from(branches)
-    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, input.catalogId), eq(branches.name, input.branch)))
-    .for('update');
-  if (!b) throw notFound(`Branch "${input.branch}"`);
-  const [a] = (await tx.execute<{ asset_id: string; namespace_id: string; metadata_location: string | null; tags: string[] | null }>(sql`
-    SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags
-    FROM namespaces n
-    JOIN assets a ON a.tenant_id = n.tenant_id AND a.branch_id = ${b.id} AND a.namespace_id = n.id AND a.name = ${input.name} AND a.asset_type = ${input.assetType}
-    LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${input.catalogId} AND n.path = ${toPgArray(input.namespace)}::text[]`)).rows;
-  if (!a) throw notFound(input.assetType === 'table' ? `Table "${input.name}"` : `View "${input.name}"`);
-  return { branch: b, asset: { assetId: a.asset_id, namespaceId: a.namespace_id, metadataLocation: a.metadata_location, tags: a.tags ?? [] } };
+  return findLocked(tx, tenantId, await lockBranchByName(tx, tenantId, input.catalogId, input.branch), input);
 }
 
 /** authorize and run share one transaction and the same parsed input: the locked target is looked up once. */
@@ -95,4 +105,75 @@ export const commitIcebergMetadata = defineMutation({
   revalidate: () => ['/catalogs', '/search'],
 });
 
-registerMutations(commitIcebergMetadata);
+const change = z.object({
+  branch: objectName('Branch'),
+  namespace: namespacePath,
+  name: identifierPart('Table name'),
+  expectedMetadataLocation: location,
+  metadataLocation: location,
+  schemaId: z.number().int().min(0),
+  properties,
+}).strict();
+
+export const commitTransactionInput = z.object({
+  catalogId: uuid('Catalog'),
+  changes: z.array(change).min(1).max(100),
+  message: z.string().max(2000),
+}).strict();
+
+const transactionTargets = new WeakMap<object, Target[]>();
+
+/** Branches in name order, each locked once: two transactions over the same branches cannot deadlock. */
+async function lockAll(tx: Tx, tenantId: string, input: z.output<typeof commitTransactionInput>): Promise<Target[]> {
+  const names = [...new Set(input.changes.map((c) => c.branch))].sort();
+  const locked = new Map<string, BranchRef>();
+  for (const n of names) locked.set(n, await lockBranchByName(tx, tenantId, input.catalogId, n));
+  const out: Target[] = [];
+  for (const c of input.changes) out.push(await findLocked(tx, tenantId, locked.get(c.branch)!, { catalogId: input.catalogId, namespace: c.namespace, name: c.name, assetType: 'table' }));
+  return out;
+}
+
+/**
+ * A multi-table Iceberg transaction: every pointer is compared and swapped in one database transaction, as
+ * one commit per branch touched. Either all tables move or none does.
+ */
+export const commitIcebergTransaction = defineMutation({
+  action: 'asset.commit_transaction',
+  resourceType: 'asset',
+  input: commitTransactionInput,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const targets = await lockAll(tx, tenantId, input);
+    for (const [i, t] of targets.entries()) {
+      await authorize(tx, actor, 'update', { tenantId, catalogId: input.catalogId, namespacePath: input.changes[i].namespace, assetId: t.asset.assetId, tags: t.asset.tags }, 'Table');
+    }
+    transactionTargets.set(input, targets);
+  },
+  run: async (tx, actor, input) => {
+    const targets = transactionTargets.get(input) ?? await lockAll(tx, requireTenant(actor), input);
+    const byBranch = new Map<string, { branch: BranchRef; changes: Parameters<typeof commitChanges>[2]['changes'] }>();
+    for (const [i, c] of input.changes.entries()) {
+      const t = targets[i];
+      if (t.asset.metadataLocation !== c.expectedMetadataLocation) {
+        throw conflict(`Table ${c.namespace.join('.')}.${c.name} changed meanwhile: its metadata is now at ${t.asset.metadataLocation ?? 'nothing'}, not ${c.expectedMetadataLocation}`);
+      }
+      const entry = byBranch.get(t.branch.id) ?? byBranch.set(t.branch.id, { branch: t.branch, changes: [] }).get(t.branch.id)!;
+      entry.changes.push({
+        assetId: t.asset.assetId, op: 'update',
+        after: { namespaceId: t.asset.namespaceId, name: c.name, assetType: 'table', metadataLocation: c.metadataLocation, schemaId: c.schemaId, properties: c.properties as Properties },
+      });
+    }
+    const commitIds: string[] = [];
+    for (const { branch, changes } of byBranch.values()) commitIds.push((await commitChanges(tx, actor, { branch, message: input.message, changes })).commitId);
+    return {
+      data: { commitIds },
+      audit: {
+        resourceId: null, resourceName: input.changes.map((c) => `${c.namespace.join('.')}.${c.name}@${c.branch}`).join(', ').slice(0, 500),
+        metadata: { commitIds, tables: input.changes.map((c, i) => ({ assetId: targets[i].asset.assetId, before: c.expectedMetadataLocation, after: c.metadataLocation })), via: 'iceberg-rest' },
+      },
+    };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
+registerMutations(commitIcebergMetadata, commitIcebergTransaction);

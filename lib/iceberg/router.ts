@@ -9,7 +9,7 @@ import {
 } from './namespace-ops';
 import type { PageRequest } from './queries';
 import {
-  commitTable, createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists,
+  commitTable, commitTransaction, createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists,
 } from './tables';
 import { createView, dropView, loadView, replaceView } from './view-ops';
 
@@ -59,6 +59,9 @@ const ROUTES: Route[] = [
   } },
   { path: ['tables', 'rename'], errors: TABLE_CTX, methods: {
     POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'table'),
+  } },
+  { path: ['transactions', 'commit'], errors: COMMIT_CTX, methods: {
+    POST: async (c, _p, r) => commitTransaction(c, await readRaw(r)),
   } },
   { path: ['namespaces', ':ns', 'views'], errors: { ...VIEW_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
     GET: (c, [ns], _r, u) => listTables(c, ns, page(u), 'view'),

@@ -6,12 +6,12 @@ import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirr
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
 import { metadataDir, metadataFileName, metadataVersion } from './fileio';
-import { commitIcebergMetadata } from './mutations';
+import { commitIcebergMetadata, commitIcebergTransaction } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
 import { listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries';
 import {
-  commitTableRequest, createTableRequest, registerTableRequest, renameRequest, shorthandUpdateRequest,
+  commitTableRequest, commitTransactionRequest, createTableRequest, registerTableRequest, renameRequest, shorthandUpdateRequest,
   type CommitTableRequest, type TableMetadata, type TableUpdate,
 } from './spec';
 import { deleteMetadataFile, discardMetadata, readTableMetadata, writeMetadata } from './store';
@@ -133,6 +133,50 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
     throw err;
   }
   return json({ 'metadata-location': metadataLocation, metadata: next });
+}
+
+/**
+ * POST /transactions/commit: every table's requirements are checked and its next metadata file written, then
+ * all pointers move in one database transaction (one commit per branch) — or none does.
+ */
+export async function commitTransaction(ctx: CatalogContext, raw: unknown) {
+  const req = parseBody(raw, commitTransactionRequest);
+  const seen = new Set<string>();
+  const written: string[] = [];
+  const changes: { branch: string; namespace: string[]; name: string; expectedMetadataLocation: string; metadataLocation: string; schemaId: number; properties: Record<string, string> }[] = [];
+  try {
+    for (const change of req['table-changes']) {
+      const ns = namespaceFromArray(change.identifier.namespace);
+      const n = parseName(change.identifier.name);
+      const r: AssetRef = { path: ns.path, name: n.name, branch: pickBranch(n.branch, ns.branch) };
+      if (seen.has(display(r))) throw badRequest(`Table ${display(r)} appears more than once in the transaction`);
+      seen.add(display(r));
+      if (change.requirements.some((x) => x.type === 'assert-create')) throw badRequest(`Create ${display(r)} before committing a transaction on it`);
+      const a = await locate(ctx, r, 'table', 'update', 'asset.commit_transaction');
+      const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.roots);
+      checkRequirements(base, change.requirements);
+      if (!change.updates.length) continue;
+      const next = applyUpdates(base, a.metadataLocation, change.updates, { now: Date.now() });
+      const version = Math.max(metadataVersion(a.metadataLocation), base['metadata-log'].length) + 1;
+      const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(version, randomUUID())}`;
+      await writeMetadata(metadataLocation, ctx.roots, next);
+      written.push(metadataLocation);
+      changes.push({
+        branch: r.branch, namespace: r.path, name: r.name, expectedMetadataLocation: a.metadataLocation, metadataLocation,
+        schemaId: next['current-schema-id'], properties: mirrorProperties(next.properties),
+      });
+    }
+    if (changes.length) {
+      await mutate(commitIcebergTransaction, ctx.actor, {
+        catalogId: ctx.catalog.id, changes,
+        message: `Iceberg transaction on ${changes.map((c) => display({ path: c.namespace, name: c.name, branch: c.branch })).join(', ')}`.slice(0, 2000),
+      });
+    }
+  } catch (err) {
+    for (const f of written) await cleanupAfter(err, f, ctx.roots);
+    throw err;
+  }
+  return noContent();
 }
 
 /** The second half of a staged create (stage-create, then a commit with assert-create). */
