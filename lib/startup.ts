@@ -8,6 +8,7 @@ import { purgeExpiredTokens } from './auth/tokens';
 import { env, EnvError } from './env';
 import { isConnectionError } from './errors';
 import { logger } from './logger';
+import { explainConnectionError } from './ops/connection-errors';
 import { hashPassword } from './passwords';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,9 +22,11 @@ export async function waitForDatabase(maxAttempts = Infinity): Promise<Db> {
       await db.execute(sql`SELECT 1`);
       return db;
     } catch (err) {
-      if (!isConnectionError(err) || attempt >= maxAttempts) throw err;
+      if (!isConnectionError(err) || attempt >= maxAttempts) {
+        throw new Error(explainConnectionError(err, env().DATABASE_URL), { cause: err });
+      }
       const target = env().DATABASE_URL ? new URL(env().DATABASE_URL!).host : 'embedded database';
-      logger.warn(`database at ${target} is not reachable (${(err as Error).message}); retrying in ${delay / 1000}s`);
+      logger.warn(`${explainConnectionError(err, env().DATABASE_URL)}; retrying in ${delay / 1000}s`, { target });
       await sleep(delay);
       delay = Math.min(delay * 2, 30_000);
     }
@@ -82,6 +85,8 @@ export async function startupOrExit(): Promise<void> {
       console.error(`\n${err.message}\n\nFix the variables above and start again.\n`);
       process.exit(1);
     }
-    throw err;
+    // Not retryable (TLS verification, login refused, no such database): say so plainly and stop.
+    console.error(`\nPangolin Console cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
   }
 }

@@ -3,6 +3,7 @@ import { closeDb } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { EnvError } from '@/lib/env';
 import { waitForDatabase } from '@/lib/startup';
+import { explainConnectionError } from '@/lib/ops/connection-errors';
 
 try {
   const db = await waitForDatabase(5);
@@ -12,6 +13,6 @@ try {
     : `Database is up to date (${report.alreadyApplied} migrations applied earlier).`);
   await closeDb();
 } catch (err) {
-  console.error(err instanceof EnvError ? err.message : `Migration failed: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
+  console.error(err instanceof EnvError ? err.message : `Migration failed: ${explainConnectionError(err, process.env.DATABASE_URL)}`);
   process.exit(1);
 }
