@@ -70,6 +70,7 @@ export const namespaces = pgTable('namespaces', {
   foreignKey({ name: 'fk_namespaces_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_namespaces_parent', columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
   index('idx_namespaces_tenant_catalog_parent').on(t.tenantId, t.catalogId, t.parentId, t.name),
+  index('idx_namespaces_tenant_parent').on(t.tenantId, t.parentId),
 ]);
 
 /**
@@ -100,6 +101,7 @@ export const commits = pgTable('commits', {
   foreignKey({ name: 'fk_commits_merge_parent', columns: [t.tenantId, t.mergeParentId], foreignColumns: [t.tenantId, t.id] }),
   index('idx_commits_tenant_catalog_created').on(t.tenantId, t.catalogId, t.createdAt, t.id),
   index('idx_commits_tenant_parent').on(t.tenantId, t.parentId),
+  index('idx_commits_tenant_merge_parent').on(t.tenantId, t.mergeParentId),
 ]);
 
 export type CommitOperation = { op: 'create' | 'update' | 'rename' | 'drop'; assetId: string; name: string };
@@ -123,6 +125,7 @@ export const branches = pgTable('branches', {
   unique('uq_branches_tenant_catalog_name').on(t.tenantId, t.catalogId, t.name),
   foreignKey({ name: 'fk_branches_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_branches_head', columns: [t.tenantId, t.headCommitId], foreignColumns: [commits.tenantId, commits.id] }),
+  index('idx_branches_tenant_head').on(t.tenantId, t.headCommitId),
 ]);
 
 export const tags = pgTable('tags', {
@@ -139,6 +142,7 @@ export const tags = pgTable('tags', {
   unique('uq_tags_tenant_catalog_name').on(t.tenantId, t.catalogId, t.name),
   foreignKey({ name: 'fk_tags_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_tags_commit', columns: [t.tenantId, t.commitId], foreignColumns: [commits.tenantId, commits.id] }),
+  index('idx_tags_tenant_commit').on(t.tenantId, t.commitId),
 ]);
 
 /** The stable identity of a table or view: the same on every branch, so grants and metadata follow it. */
@@ -152,6 +156,7 @@ export const assetIdentities = pgTable('asset_identities', {
 }, (t) => [
   primaryKey({ columns: [t.tenantId, t.id] }),
   foreignKey({ name: 'fk_asset_identities_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
+  index('idx_asset_identities_tenant_catalog').on(t.tenantId, t.catalogId),
 ]);
 
 /** The head state of each asset on each branch (what listings read). */
@@ -181,6 +186,7 @@ export const assets = pgTable('assets', {
   index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId),
   // Tenant-wide search: case-insensitive name prefix and name order, independent of the database collation.
   index('idx_assets_tenant_lower_name').on(t.tenantId, sql`(lower(${t.name}) COLLATE "C")`, t.assetId),
+  index('idx_assets_tenant_asset').on(t.tenantId, t.assetId),
 ]);
 
 /**
@@ -221,6 +227,7 @@ export const metadataLocations = pgTable('metadata_locations', {
   foreignKey({ name: 'fk_metadata_locations_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_metadata_locations_commit', columns: [t.tenantId, t.commitId], foreignColumns: [commits.tenantId, commits.id] }).onDelete('cascade'),
   index('idx_metadata_locations_tenant_asset').on(t.tenantId, t.assetId, t.createdAt),
+  index('idx_metadata_locations_tenant_commit').on(t.tenantId, t.commitId),
 ]);
 
 export const businessMetadata = pgTable('business_metadata', {

@@ -71,6 +71,7 @@ export const userRoles = pgTable('user_roles', {
   primaryKey({ columns: [t.tenantId, t.userId, t.roleId] }),
   foreignKey({ name: 'fk_user_roles_role', columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] }).onDelete('restrict'),
   index('idx_user_roles_tenant_role').on(t.tenantId, t.roleId),
+  index('idx_user_roles_user').on(t.userId),
 ]);
 
 export const permissionActions = [
@@ -118,6 +119,10 @@ export const permissions = pgTable('permissions', {
   index('idx_permissions_tenant_service_user').on(t.tenantId, t.serviceUserId),
   index('idx_permissions_tenant_role').on(t.tenantId, t.roleId),
   index('idx_permissions_actions').using('gin', t.actions),
+  index('idx_permissions_tenant_asset').on(t.tenantId, t.assetId),
+  index('idx_permissions_tenant_catalog').on(t.tenantId, t.catalogId),
+  index('idx_permissions_tenant_namespace').on(t.tenantId, t.namespaceId),
+  index('idx_permissions_user').on(t.userId),
 ]);
 
 export const accessRequestStatuses = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -146,6 +151,10 @@ export const accessRequests = pgTable('access_requests', {
   foreignKey({ name: 'fk_access_requests_asset', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   index('idx_access_requests_tenant_status').on(t.tenantId, t.status, t.requestedAt, t.id),
   index('idx_access_requests_tenant_requester').on(t.tenantId, t.requesterId, t.requestedAt),
+  index('idx_access_requests_requester').on(t.requesterId),
+  index('idx_access_requests_tenant_asset').on(t.tenantId, t.assetId),
+  index('idx_access_requests_tenant_catalog').on(t.tenantId, t.catalogId),
+  index('idx_access_requests_tenant_namespace').on(t.tenantId, t.namespaceId),
 ]);
 
 /** Sessions and personal API tokens; only the SHA-256 of the token id is stored. */
@@ -163,6 +172,7 @@ export const activeTokens = pgTable('active_tokens', {
 }, (t) => [
   index('idx_active_tokens_user').on(t.userId, t.expiresAt),
   index('idx_active_tokens_expires').on(t.expiresAt),
+  index('idx_active_tokens_tenant').on(t.tenantId),
 ]);
 
 export const revokedTokens = pgTable('revoked_tokens', {

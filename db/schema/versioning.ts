@@ -30,6 +30,9 @@ export const mergeOperations = pgTable('merge_operations', {
   foreignKey({ name: 'fk_merge_operations_target', columns: [t.tenantId, t.targetBranchId], foreignColumns: [branches.tenantId, branches.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_merge_operations_result', columns: [t.tenantId, t.resultCommitId], foreignColumns: [commits.tenantId, commits.id] }),
   index('idx_merge_operations_tenant_catalog').on(t.tenantId, t.catalogId, t.initiatedAt),
+  index('idx_merge_operations_tenant_result').on(t.tenantId, t.resultCommitId),
+  index('idx_merge_operations_tenant_source').on(t.tenantId, t.sourceBranchId),
+  index('idx_merge_operations_tenant_target').on(t.tenantId, t.targetBranchId),
 ]);
 
 export const conflictTypes = ['data_overlap', 'deletion_conflict', 'create_conflict', 'schema_change'] as const;
@@ -56,4 +59,5 @@ export const mergeConflicts = pgTable('merge_conflicts', {
   foreignKey({ name: 'fk_merge_conflicts_operation', columns: [t.tenantId, t.mergeOperationId], foreignColumns: [mergeOperations.tenantId, mergeOperations.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_merge_conflicts_asset', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   index('idx_merge_conflicts_operation').on(t.tenantId, t.mergeOperationId),
+  index('idx_merge_conflicts_tenant_asset').on(t.tenantId, t.assetId),
 ]);

@@ -1,0 +1,21 @@
+CREATE INDEX "idx_asset_identities_tenant_catalog" ON "asset_identities" USING btree ("tenant_id","catalog_id");--> statement-breakpoint
+CREATE INDEX "idx_assets_tenant_asset" ON "assets" USING btree ("tenant_id","asset_id");--> statement-breakpoint
+CREATE INDEX "idx_branches_tenant_head" ON "branches" USING btree ("tenant_id","head_commit_id");--> statement-breakpoint
+CREATE INDEX "idx_commits_tenant_merge_parent" ON "commits" USING btree ("tenant_id","merge_parent_id");--> statement-breakpoint
+CREATE INDEX "idx_metadata_locations_tenant_commit" ON "metadata_locations" USING btree ("tenant_id","commit_id");--> statement-breakpoint
+CREATE INDEX "idx_namespaces_tenant_parent" ON "namespaces" USING btree ("tenant_id","parent_id");--> statement-breakpoint
+CREATE INDEX "idx_tags_tenant_commit" ON "tags" USING btree ("tenant_id","commit_id");--> statement-breakpoint
+CREATE INDEX "idx_merge_conflicts_tenant_asset" ON "merge_conflicts" USING btree ("tenant_id","asset_id");--> statement-breakpoint
+CREATE INDEX "idx_merge_operations_tenant_result" ON "merge_operations" USING btree ("tenant_id","result_commit_id");--> statement-breakpoint
+CREATE INDEX "idx_merge_operations_tenant_source" ON "merge_operations" USING btree ("tenant_id","source_branch_id");--> statement-breakpoint
+CREATE INDEX "idx_merge_operations_tenant_target" ON "merge_operations" USING btree ("tenant_id","target_branch_id");--> statement-breakpoint
+CREATE INDEX "idx_access_requests_requester" ON "access_requests" USING btree ("requester_id");--> statement-breakpoint
+CREATE INDEX "idx_access_requests_tenant_asset" ON "access_requests" USING btree ("tenant_id","asset_id");--> statement-breakpoint
+CREATE INDEX "idx_access_requests_tenant_catalog" ON "access_requests" USING btree ("tenant_id","catalog_id");--> statement-breakpoint
+CREATE INDEX "idx_access_requests_tenant_namespace" ON "access_requests" USING btree ("tenant_id","namespace_id");--> statement-breakpoint
+CREATE INDEX "idx_active_tokens_tenant" ON "active_tokens" USING btree ("tenant_id");--> statement-breakpoint
+CREATE INDEX "idx_permissions_tenant_asset" ON "permissions" USING btree ("tenant_id","asset_id");--> statement-breakpoint
+CREATE INDEX "idx_permissions_tenant_catalog" ON "permissions" USING btree ("tenant_id","catalog_id");--> statement-breakpoint
+CREATE INDEX "idx_permissions_tenant_namespace" ON "permissions" USING btree ("tenant_id","namespace_id");--> statement-breakpoint
+CREATE INDEX "idx_permissions_user" ON "permissions" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "idx_user_roles_user" ON "user_roles" USING btree ("user_id");
