@@ -61,6 +61,7 @@ test('a steward approves an access request and the requester then has access', a
   const sam = await signedIn(browser, steward.username);
   await sam.goto('/access-requests');
   await sam.getByLabel('Requester').fill(requester.username);
+  await expect(sam).toHaveURL(new RegExp(`requester=${requester.username}`));
   await expect(sam.getByTestId('table-total')).toHaveText('1 total');
   await sam.getByRole('link', { name: `lake.sales.${w.table}` }).click();
   await expect(sam.getByText('Weekly revenue report')).toBeVisible();
@@ -90,7 +91,7 @@ test('an admin builds a role in the grant builder and assigns it', async ({ brow
   const roleName = `Analysts-${uid()}`;
 
   await admin.goto('/roles');
-  await admin.getByLabel('Name', { exact: true }).fill(roleName);
+  await admin.getByRole('textbox', { name: 'Name', exact: true }).fill(roleName);
   await admin.getByLabel('Description').fill('Read the sales area');
   await admin.getByRole('button', { name: 'Create role' }).click();
   await expect(admin.getByRole('heading', { name: roleName })).toBeVisible();
@@ -140,7 +141,7 @@ test('a service user key is shown once, then never again', async ({ browser, req
   const admin = await signedIn(browser, w.adminName);
   await admin.goto('/service-users');
   const name = `etl-${uid()}`;
-  await admin.getByLabel('Name', { exact: true }).fill(name);
+  await admin.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await admin.getByRole('button', { name: 'Create service user' }).click();
   const key = await admin.getByLabel('API key').textContent();
   expect(key).toMatch(/^pgl_[0-9a-f]{16}_/);
