@@ -200,11 +200,13 @@ export const startMerge = defineMutation({
   revalidate: paths,
 });
 
-export const resolveConflictInput = z.object({
-  id: uuid('Conflict'),
+/** The body of POST /conflicts/{id}/resolve (the id comes from the path). */
+export const resolveConflictBody = z.object({
   resolution: z.enum(['take_source', 'take_target', 'manual'], { error: 'Resolution must be take_source, take_target or manual' }),
   metadataLocation: location.optional(),
-}).strict().superRefine((v, ctx) => {
+}).strict();
+
+export const resolveConflictInput = resolveConflictBody.extend({ id: uuid('Conflict') }).strict().superRefine((v, ctx) => {
   if (v.resolution === 'manual' && !v.metadataLocation) ctx.addIssue({ code: 'custom', path: ['metadataLocation'], message: 'Enter or choose the metadata location to keep' });
 });
 
