@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { assets, branches, namespaces, type PermissionAction } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { authorize, effectivePermissions, explainAccess, visibilityFilter, type ObjectRef } from '@/lib/authz';
+import { authorize, can, effectivePermissions, explainAccess, visibilityFilter, type ObjectRef } from '@/lib/authz';
 import { assetIn } from '@/lib/governance/scope';
 import { governanceWorld, tenantUser, type GovernanceWorld } from './support/governance';
 
@@ -90,6 +90,23 @@ describe('permission evaluation matrix (built-in roles, role grants, direct, nam
     expect(ok.reason).toBe('Allowed by direct grant (read on assets tagged "pii")');
     const expired = await explainAccess(db, w.admin, actors.expired.id, 'read', objects.orders);
     expect(expired).toMatchObject({ allowed: false, reason: 'No grant gives "read" on this object' });
+  });
+});
+
+describe('cost of a check', () => {
+  it('loads the grants in one query per request (actor), however many objects are checked', async () => {
+    const db = await getDb();
+    const actor = { ...actors.reader, request: { ...actors.reader.request } };
+    // Count round trips at the driver (pg Pool or PGlite), not query-builder calls.
+    const client = (db as unknown as { $client: { query: (...a: unknown[]) => unknown } }).$client;
+    const spy = vi.spyOn(client, 'query');
+    try {
+      for (let i = 0; i < 20; i++) for (const o of OBJECTS) await can(db, actor, 'read', objects[o]);
+      await visibilityFilter(db, actor, 'read', { tenantId: assets.tenantId, assetId: assets.assetId }, { level: 'asset' });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
