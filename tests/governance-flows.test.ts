@@ -11,7 +11,8 @@ import { listAccessRequests, getAccessRequest } from '@/db/queries/access-reques
 import { authorize, can } from '@/lib/authz';
 import { purgeExpiredTokens } from '@/lib/auth/tokens';
 import { decryptSecret, sha256Hex } from '@/lib/crypto';
-import { createAccessRequest, decideAccessRequest } from '@/lib/governance/access-requests';
+import { cancelAccessRequest, createAccessRequest, decideAccessRequest } from '@/lib/governance/access-requests';
+import { revokeAllTokens } from '@/lib/governance/tokens';
 import { createGrant } from '@/lib/governance/grants';
 import { assetIn } from '@/lib/governance/scope';
 import { deleteRole } from '@/lib/governance/roles';
@@ -304,6 +305,31 @@ describe('sessions and tokens', () => {
     await db.update(revokedTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(revokedTokens.tokenHash, t.tokenHash));
     await purgeExpiredTokens(db);
     expect(await db.$count(revokedTokens, eq(revokedTokens.tokenHash, t.tokenHash))).toBe(0);
+  });
+});
+
+describe('console-only operations', () => {
+  it('lets only the requester cancel a pending request', async () => {
+    const requester = await tenantUser(w.tenant.id);
+    const other = await tenantUser(w.tenant.id);
+    const req = await run(createAccessRequest, requester, { scopeType: 'asset', assetId: w.data.assets.ledger, reason: 'changed my mind later' });
+    expect(await refusal(run(cancelAccessRequest, other, { id: req.id }))).toMatchObject({ code: 'forbidden', message: 'Only the person who asked can cancel a request' });
+    expect(await refusal(run(cancelAccessRequest, w.b.admin, { id: req.id }))).toMatchObject({ code: 'not_found' });
+    expect(await run(cancelAccessRequest, requester, { id: req.id })).toMatchObject({ status: 'cancelled' });
+    expect(await refusal(run(cancelAccessRequest, requester, { id: req.id }))).toMatchObject({ code: 'conflict', message: 'Only a pending request can be cancelled' });
+    expect(await refusal(run(decideAccessRequest, w.admin, { id: req.id, decision: 'approve' }))).toMatchObject({ code: 'conflict' });
+  });
+
+  it('revokes all sessions of a user: the user themself or an admin of the tenant only', async () => {
+    const db = await getDb();
+    const u = await tenantUser(w.tenant.id);
+    const t1 = await bearerFor(u);
+    await bearerFor(u);
+    expect(await refusal(run(revokeAllTokens, w.reader, { userId: u.id }))).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(run(revokeAllTokens, w.b.admin, { userId: u.id }))).toMatchObject({ code: 'not_found', message: 'User was not found' });
+    expect(await run(revokeAllTokens, w.admin, { userId: u.id })).toEqual({ revoked: 2 });
+    expect(await db.$count(activeTokens, eq(activeTokens.userId, u.id))).toBe(0);
+    expect((await call(meRoute.GET, { token: t1.jwt })).status).toBe(401);
   });
 });
 
