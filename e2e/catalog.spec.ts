@@ -1,0 +1,120 @@
+import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './helpers';
+
+const SECRET = 'e2e-secret-access-key-3f9a1c';
+const suffix = Date.now().toString(36);
+const TENANT = `acme-${suffix}`;
+const ADMIN = `acme-admin-${suffix}`;
+
+/** The success message of the form with this submit button (the status div above it). */
+test.describe.configure({ mode: 'serial' });
+
+const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
+
+test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then browses to a table', async ({ page, request }) => {
+  await signIn(page);
+
+  // A tenant with its first TenantAdmin, whose generated password is shown once.
+  await page.getByRole('link', { name: 'Tenants' }).click();
+  await expect(page.getByRole('heading', { name: 'Tenants', level: 1 })).toBeVisible();
+  await page.getByLabel('Tenant name').fill(TENANT);
+  await page.getByLabel('First TenantAdmin username').fill(ADMIN);
+  await page.getByRole('button', { name: 'Create tenant' }).click();
+  const created = status(page, `Tenant "${TENANT}" created`);
+  await expect(created).toBeVisible();
+  const password = (await created.textContent())!.match(/shown only now: (\S+)$/)![1];
+  expect(password).toHaveLength(20);
+  await expect(page.getByRole('link', { name: TENANT })).toBeVisible();
+
+  // Into the tenant.
+  await page.getByRole('link', { name: TENANT }).click();
+  await page.getByRole('button', { name: 'Switch to this tenant' }).click();
+  await expect(page.getByLabel('Tenant', { exact: true })).toHaveValue(/.+/);
+
+  // A warehouse; its secret is never shown back.
+  await page.getByRole('link', { name: 'Warehouses' }).click();
+  await expect(page.getByText('No warehouses yet')).toBeVisible();
+  await page.getByLabel('Warehouse name').fill('lake');
+  await page.getByLabel('Storage type').selectOption('s3');
+  await page.getByLabel('Bucket').fill('acme-lake');
+  await page.getByLabel('Region').fill('eu-west-1');
+  await page.getByLabel('Access key id').fill('AKIAE2E');
+  await page.getByLabel('Secret access key').fill(SECRET);
+  await page.getByRole('button', { name: 'Create warehouse' }).click();
+  await expect(page.getByRole('heading', { name: 'lake', level: 1 })).toBeVisible();
+  await expect(page.getByText('accessKeyId, secretAccessKey')).toBeVisible();
+  await expect(page.getByLabel('Secret access key')).toHaveValue('');
+  expect(await page.content()).not.toContain(SECRET);
+
+  // A bad name is refused beside its field.
+  await page.getByRole('link', { name: 'Catalogs' }).click();
+  await page.getByLabel('Catalog name').fill('sales/2024');
+  await page.getByRole('button', { name: 'Create catalog' }).click();
+  await expect(page.getByText('Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit').last()).toBeVisible();
+  await page.getByLabel('Catalog name').fill('sales');
+  await page.getByRole('button', { name: 'Create catalog' }).click();
+  await expect(page.getByRole('heading', { name: 'sales', level: 1 })).toBeVisible();
+  await expect(page.getByText('This catalog has no namespaces yet.')).toBeVisible();
+
+  // Nested namespaces, created where one browses.
+  await page.getByLabel('Namespace name').fill('retail');
+  await page.getByRole('button', { name: 'Create namespace' }).click();
+  await expect(page).toHaveURL(/ns=retail$/);
+  await page.getByLabel('Namespace name').fill('emea');
+  await page.getByRole('button', { name: 'Create namespace' }).click();
+  await expect(page).toHaveURL(/ns=retail\.emea$/);
+  await expect(page.getByRole('heading', { name: 'Tables and views in retail.emea' })).toBeVisible();
+  await expect(page.getByText('No tables or views here')).toBeVisible();
+
+  // Tables come from Iceberg clients; here the new TenantAdmin registers one over the API.
+  const login = await request.post('/api/v1/users/login', { data: { username: ADMIN, password } });
+  expect(login.status()).toBe(200);
+  const { token } = await login.json();
+  const table = await request.post('/api/v1/catalogs/sales/namespaces/retail.emea/assets', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { name: 'orders', metadataLocation: 's3://acme-lake/sales/retail/emea/orders/metadata/v1.metadata.json' },
+  });
+  expect(table.status()).toBe(201);
+
+  // Browse to it as a person would: catalog, tree, table.
+  await page.getByRole('link', { name: 'Catalogs' }).click();
+  await page.getByRole('link', { name: 'sales', exact: true }).click();
+  const tree = page.getByRole('navigation', { name: 'Namespace tree' });
+  await tree.getByRole('link', { name: 'retail' }).click();
+  await tree.getByRole('link', { name: 'emea' }).click();
+  await page.getByRole('link', { name: 'orders' }).click();
+  await expect(page.getByRole('heading', { name: /orders/, level: 1 })).toBeVisible();
+  await expect(page.getByText('s3://acme-lake/sales/retail/emea/orders/metadata/v1.metadata.json').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Metadata location history' }).getByRole('cell', { name: /v1\.metadata\.json/ })).toBeVisible();
+
+  // Business metadata, then find the table by a word of its description.
+  await page.getByLabel('Description').fill('Customer orders of the European shops');
+  await page.getByLabel('Tags').fill('gold, PII');
+  await page.getByRole('button', { name: 'Save business metadata' }).click();
+  await expect(status(page, 'Business metadata saved.')).toBeVisible();
+  await page.getByRole('link', { name: 'Search' }).click();
+  await page.getByLabel('Name, description or tag').fill('europ');
+  await page.getByLabel('Name, description or tag').press('Enter');
+  await expect(page).toHaveURL(/q=europ/);
+  await expect(page.getByRole('link', { name: 'orders' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'sales.retail.emea' })).toBeVisible();
+});
+
+test('a tenant that owns catalogs is deleted only after typing its name', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/tenants');
+  await page.getByRole('link', { name: TENANT }).click();
+  await page.getByRole('button', { name: 'Delete tenant' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(dialog.getByRole('alert').filter({ hasText: `Tenant "${TENANT}" still owns 1 catalog` })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.getByRole('button', { name: 'Delete with everything' }).click();
+  const cascade = page.getByRole('dialog', { name: `Delete tenant "${TENANT}" and everything in it` });
+  await expect(cascade.getByRole('button', { name: 'Delete everything' })).toBeDisabled();
+  await cascade.getByLabel(/to confirm/).fill(TENANT);
+  await cascade.getByRole('button', { name: 'Delete everything' }).click();
+  await expect(page).toHaveURL(/\/tenants$/);
+  await expect(page.getByRole('link', { name: TENANT })).toHaveCount(0);
+});
