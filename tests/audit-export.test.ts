@@ -32,7 +32,9 @@ describe('audit export', () => {
           yield batch;
         }
       })();
-      const reader = exportStream(counting, 'csv').pipeThrough(new TextDecoderStream()).getReader();
+      const bytes = exportStream(counting, 'csv').getReader();
+      const decoder = new TextDecoder();
+      const reader = { read: async () => { const r = await bytes.read(); return { done: r.done, value: r.value ? decoder.decode(r.value) : undefined }; } };
 
       const header = await reader.read();
       expect(header.value).toMatch(/^occurredAt,id,tenantId,/);
@@ -49,7 +51,7 @@ describe('audit export', () => {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        const chunkLines = value.trimEnd().split('\r\n');
+        const chunkLines = value!.trimEnd().split('\r\n');
         expect(chunkLines.length).toBeLessThanOrEqual(BATCH);
         lines += chunkLines.length;
         last = chunkLines[chunkLines.length - 1];
