@@ -42,7 +42,7 @@ const KEY = sql.raw(`lower(a.name) COLLATE "C"`);
 /**
  * Search across the tenant's tables and views on each catalog's main branch, in name order with keyset
  * pagination. Each way of matching is its own index-friendly branch (name prefix: idx_assets_tenant_lower_name;
- * description: idx_business_metadata_description; tag: idx_business_metadata_tags), each stopping at one page,
+ * description: idx_business_metadata_description_search; tag: idx_business_metadata_tags), each stopping at one page,
  * and the union of their first pages is the page: the cost stays that of a page, not of the matches.
  */
 export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<CappedPage<SearchHit>> {
@@ -78,7 +78,7 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
     const viaMetadata = (match: SQL) => sql`SELECT ${cols} FROM business_metadata bm
       JOIN assets a ON a.tenant_id = bm.tenant_id AND a.asset_id = bm.asset_id
       WHERE bm.tenant_id = ${tenantId} AND ${match} AND ${sql.join(common, sql` AND `)}`;
-    if (tsq) branches.push(viaMetadata(sql`to_tsvector('simple'::regconfig, coalesce(bm.description, '')) @@ to_tsquery('simple'::regconfig, ${tsq})`));
+    if (tsq) branches.push(viaMetadata(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`));
     if (/^[a-z0-9][a-z0-9_:-]*$/i.test(q)) branches.push(viaMetadata(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`));
   }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique, uuid,
+  boolean, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique, uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, tenantId, updatedAt } from './columns';
 
@@ -230,6 +230,9 @@ export const metadataLocations = pgTable('metadata_locations', {
   index('idx_metadata_locations_tenant_commit').on(t.tenantId, t.commitId),
 ]);
 
+/** PostgreSQL full-text vector (stored, so a filter on it costs no re-parsing per row). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const businessMetadata = pgTable('business_metadata', {
   tenantId: tenantId(),
   assetId: uuid('asset_id').notNull(),
@@ -237,6 +240,8 @@ export const businessMetadata = pgTable('business_metadata', {
   tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
   properties: jsonb('properties').$type<Properties>().notNull().default({}),
   discoverable: boolean('discoverable').notNull().default(false),
+  /** Words of the description for search ('simple': no stemming, any language). */
+  descriptionSearch: tsvector('description_search').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, coalesce(description, ''))`),
   createdBy: uuid('created_by'),
   createdAt: createdAt(),
   updatedBy: uuid('updated_by'),
@@ -246,6 +251,6 @@ export const businessMetadata = pgTable('business_metadata', {
   foreignKey({ name: 'fk_business_metadata_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   index('idx_business_metadata_tags').using('gin', t.tags),
   // Tenant-wide search by words of the description (pg_trgm is not guaranteed to be installed).
-  index('idx_business_metadata_description').using('gin', sql`to_tsvector('simple'::regconfig, coalesce(${t.description}, ''))`),
+  index('idx_business_metadata_description_search').using('gin', t.descriptionSearch),
 ]);
 
