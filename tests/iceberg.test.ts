@@ -464,6 +464,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     expect(await c.listTables({ namespace: ['sales'] })).toEqual([{ namespace: ['sales'], name: 'orders' }]);
     expect(await c.listTables({ namespace: ['sales@dev'] })).toEqual([{ namespace: ['sales'], name: 'orders@dev' }, { namespace: ['sales'], name: 'scratch@dev' }]);
     expect(await icebergError(c.loadTable({ namespace: ['sales'], name: 'orders@nope' }))).toMatchObject({ status: 404, icebergType: 'NoSuchTableException' });
+    expect(await icebergError(c.listTables({ namespace: ['sales@nope'] }))).toMatchObject({ status: 404, icebergType: 'NoSuchNamespaceException', message: 'Branch "nope" does not exist in catalog lake' });
     const conflicting = await rest(server, log, 'GET', `/v1/${w.prefix}/namespaces/sales@dev/tables/orders@main`, { token: w.token });
     expect(conflicting.body.error).toMatchObject({ code: 400, message: 'Conflicting branches in one request: main and dev' });
 

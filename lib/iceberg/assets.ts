@@ -23,10 +23,12 @@ export const display = (r: AssetRef) => `${r.path.join('.')}.${r.name}${r.branch
 const noSuch = (kind: Kind, r: AssetRef) => (kind === 'table' ? noSuchTable(display(r)) : noSuchView(display(r)));
 
 /** Branch and namespace must exist; the asset may or may not. */
-export async function lookupIn(ctx: CatalogContext, r: AssetRef, kind: Kind): Promise<AssetLookup & { branchId: string; namespaceId: string }> {
+export async function lookupIn(ctx: CatalogContext, r: AssetRef, kind: Kind, scope: 'asset' | 'namespace' = 'asset'): Promise<AssetLookup & { branchId: string; namespaceId: string }> {
   const a = await lookupAsset(ctx.db, ctx.tenantId, ctx.catalog.id, r.branch, r.path, r.name);
   if (!a.branchId) {
-    throw new IcebergError(404, kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException', `Branch "${r.branch}" does not exist in catalog ${ctx.catalog.name}`);
+    // A missing branch makes the addressed object missing: the table/view, or for listings and creates the namespace@branch.
+    const type = scope === 'namespace' ? 'NoSuchNamespaceException' : kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException';
+    throw new IcebergError(404, type, `Branch "${r.branch}" does not exist in catalog ${ctx.catalog.name}`);
   }
   if (!a.namespaceId) throw noSuchNamespace(r.path);
   return a as AssetLookup & { branchId: string; namespaceId: string };
@@ -67,7 +69,7 @@ export async function locate(ctx: CatalogContext, r: AssetRef, kind: Kind, actio
 
 /** For creates: the name must be free on the branch, and the actor may create in the namespace. */
 export async function checkCreate(ctx: CatalogContext, r: AssetRef, kind: Kind) {
-  const a = await lookupIn(ctx, r, kind);
+  const a = await lookupIn(ctx, r, kind, 'namespace');
   await authorizeAs(ctx, 'create', { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path }, 'Namespace', { action: 'asset.create', name: display(r) });
   if (a.assetId) {
     throw alreadyExists(a.assetType === kind

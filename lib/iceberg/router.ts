@@ -117,6 +117,7 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     const db = await getDb();
     if (rest.length === 1 && rest[0] === 'config') {
       if (method !== 'GET') return methodNotAllowed(['GET'], request.requestId);
+      errors = { notFound: 'NotFoundException', conflict: 'AlreadyExistsException' };
       const actor = await authenticate(db, req.headers, request);
       return withRequestId(await getConfig(actor, url.searchParams.get('warehouse')), request.requestId);
     }

@@ -34,7 +34,7 @@ export async function cleanupAfter(err: unknown, location: string, roots: string
 export async function listTables(ctx: CatalogContext, namespaceRaw: string, page: PageRequest, kind: Kind = 'table') {
   const ns = parseNamespace(namespaceRaw);
   const r: AssetRef = { path: ns.path, name: '', branch: pickBranch(ns.branch) };
-  const a = await lookupIn(ctx, r, kind);
+  const a = await lookupIn(ctx, r, kind, 'namespace');
   const listed = await listNamespaceAssets(ctx.db, ctx.actor, ctx.tenantId, a.branchId, a.namespaceId, kind, page);
   // Names on a branch other than main carry it, so the identifiers can be used as they are.
   const suffix = ns.branch ? `@${ns.branch}` : '';
@@ -266,7 +266,7 @@ export async function registerTable(ctx: CatalogContext, namespaceRaw: string, r
   const n = parseName(req.name);
   const r: AssetRef = { path: ns.path, name: n.name, branch: pickBranch(n.branch, ns.branch) };
   const location = req['metadata-location'];
-  const existing = await lookupIn(ctx, r, 'table');
+  const existing = await lookupIn(ctx, r, 'table', 'namespace');
   if (existing.assetId) {
     if (!req.overwrite || existing.assetType !== 'table') throw alreadyExists(`${existing.assetType === 'view' ? 'View' : 'Table'} already exists: ${display(r)}`);
     await locate(ctx, r, 'table', 'update').catch((e) => { if (!(e instanceof IcebergError && /no Iceberg metadata/.test(e.message))) throw e; });
