@@ -99,3 +99,14 @@ export async function getBranch(actor: Actor, catalog: string, name: string) {
     may: { merge: mayWrite && (!b.protected || mayProtect), delete: mayDelete, protect: mayProtect, tag: await can(db, actor, 'create', obj) },
   };
 }
+
+/** The tables on a branch's head rows (what the branch holds; a partial branch only its own), by name. */
+export async function branchTables(actor: Actor, catalog: string, branchId: string, limit = 500) {
+  const c = await versionedCatalog(actor, catalog);
+  const db = await getDb();
+  const res = await db.execute<{ asset_id: string; name: string; namespace: string; metadata_location: string | null }>(sql`
+    SELECT a.asset_id, a.name, array_to_string(n.path, '.') AS namespace, a.metadata_location
+    FROM assets a JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
+    WHERE a.tenant_id = ${c.tenantId} AND a.branch_id = ${branchId} ORDER BY a.name, a.asset_id LIMIT ${limit}`);
+  return res.rows.map((r) => ({ assetId: r.asset_id, name: r.name, namespace: r.namespace, metadataLocation: r.metadata_location }));
+}

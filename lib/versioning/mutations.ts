@@ -35,8 +35,6 @@ export const createBranchInput = z.object({
   branchType: z.enum(['ingest', 'experimental'], { error: 'Branch type must be ingest or experimental' }).default('experimental'),
   partial: flag.optional(),
   assetIds: idList.optional(),
-  /** For the create form's asset filter; ignored here. */
-  assetFilter: z.string().optional(),
 }).strict().superRefine((v, ctx) => {
   if (v.partial && !v.assetIds?.length) ctx.addIssue({ code: 'custom', path: ['assetIds'], message: 'Choose at least one table for a partial branch' });
 });
@@ -96,7 +94,7 @@ export const setBranchProtection = defineMutation({
     await tx.update(branches).set({ protected: input.protected }).where(and(eq(branches.tenantId, tenantId), eq(branches.id, b.id)));
     return { data: { id: b.id, protected: input.protected }, audit: { resourceId: b.id, resourceName: `${c.name}@${b.name}`, metadata: { protected: input.protected, was: b.protected } } };
   },
-  revalidate: paths,
+  revalidate: (i) => [...paths(), `/branches/${i.name}`],
 });
 
 /* ------------------------------------------------------------------ */
@@ -197,7 +195,7 @@ export const startMerge = defineMutation({
       },
     };
   },
-  revalidate: paths,
+  revalidate: (_i, d) => [...paths(), `/merges/${d.id}`],
 });
 
 /** The body of POST /conflicts/{id}/resolve (the id comes from the path). */
@@ -226,7 +224,7 @@ export const resolveConflict = defineMutation({
       },
     };
   },
-  revalidate: paths,
+  revalidate: (_i, d) => [...paths(), `/merges/${d.mergeOperationId}`],
 });
 
 export const completeMergeInput = z.object({ id: uuid('Merge operation'), message }).strict();
@@ -255,7 +253,7 @@ export const completeMerge = defineMutation({
       },
     };
   },
-  revalidate: paths,
+  revalidate: (i) => [...paths(), `/merges/${i.id}`],
 });
 
 export const abortMergeInput = z.object({ id: uuid('Merge operation') }).strict();
@@ -274,7 +272,7 @@ export const abortMerge = defineMutation({
       .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, op.id)));
     return { data: { id: op.id, status: 'aborted' as const }, audit: { resourceId: op.id, resourceName: `${info.catalogName} → ${info.targetName}`, metadata: { was: op.status } } };
   },
-  revalidate: paths,
+  revalidate: (i) => [...paths(), `/merges/${i.id}`],
 });
 
 export const versioningMutations = {

@@ -1,0 +1,33 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ActionResult } from '@/components/form-types';
+import { formObject, runAction } from '@/lib/action';
+import { abortMerge, completeMerge, resolveConflict, startMerge } from '@/lib/versioning/mutations';
+
+type Prev = ActionResult<unknown> | null;
+
+export async function startMergeAction(_prev: Prev, formData: FormData) {
+  const result = await runAction(startMerge, formObject(formData), { formData });
+  if (result.ok) redirect(`/merges/${result.data.id}${result.data.targetMoved ? '?moved=1' : ''}`);
+  return result;
+}
+
+export async function resolveConflictAction(_prev: Prev, formData: FormData) {
+  return runAction(resolveConflict, formObject(formData), {
+    formData, message: (d) => (d.unresolved ? `Resolved; ${d.unresolved} conflict${d.unresolved === 1 ? '' : 's'} left.` : 'Resolved; the merge is ready to complete.'),
+  });
+}
+
+/** Completing either merges, or reports the target's new conflicts (recorded, shown on the page). */
+export async function completeMergeAction(_prev: Prev, formData: FormData): Promise<ActionResult<unknown>> {
+  const result = await runAction(completeMerge, formObject(formData), { formData });
+  if (!result.ok) return result;
+  const d = result.data;
+  if (!d.completed) return { ok: false, error: d.message };
+  return { ok: true, data: d, message: `Merged: commit ${d.commitId.replace(/-/g, '').slice(-8)} with ${d.changeCount} change${d.changeCount === 1 ? '' : 's'}.` };
+}
+
+export async function abortMergeAction(formData: FormData) {
+  return runAction(abortMerge, { id: formData.get('id') });
+}
