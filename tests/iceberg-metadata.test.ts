@@ -155,6 +155,12 @@ describe('table metadata (format version 2)', () => {
       properties: {}, 'current-snapshot-id': 77, snapshots: [{ 'snapshot-id': 77, 'timestamp-ms': 1, 'manifest-list': 'x', summary: { operation: 'append' } }],
     }, 'v1.json');
     expect(v1).toMatchObject({ 'current-schema-id': 0, 'default-spec-id': 0, refs: { main: { type: 'branch', 'snapshot-id': 77 } } });
+    const added = applyUpdates(v1, 'file:///w/old/metadata/v1.metadata.json', [{ action: 'add-schema', schema: { type: 'struct', fields: [{ id: 1, name: 'a', type: 'int', required: false }, { id: 2, name: 'b', type: 'string', required: false }] } }, { action: 'set-current-schema', 'schema-id': -1 }], { now: 5 });
+    expect(added['format-version']).toBe(1);
+    expect((added.schema as { fields: unknown[] }).fields).toHaveLength(2);
+    const upgraded = applyUpdates(added, 'file:///w/old/metadata/v2.metadata.json', [{ action: 'upgrade-format-version', 'format-version': 2 }], { now: 6 });
+    expect(upgraded).toMatchObject({ 'format-version': 2, 'current-schema-id': 1 });
+    expect(upgraded.schema).toBeUndefined();
     expect(rejection(() => parseTableMetadata({ 'format-version': 9 }, 'x.json')).message).toBe('x.json is not valid Iceberg table metadata: format-version 9 is not supported (1 or 2)');
   });
 });

@@ -91,6 +91,7 @@ export function applyUpdates(
         if (u['format-version'] > FORMAT_VERSION) throw badRequest(`Cannot upgrade to format version ${u['format-version']}: this catalog supports format versions 1 and 2`);
         if (u['format-version'] < m['format-version']) throw badRequest(`Cannot downgrade format version from ${m['format-version']} to ${u['format-version']}`);
         m['format-version'] = u['format-version'];
+        if (m['format-version'] >= 2) { delete m.schema; delete m['partition-spec']; }
         break;
       case 'add-schema': {
         const ids = validateSchema(u.schema);
@@ -245,6 +246,11 @@ export function applyUpdates(
 
   if (!base) completeStagedCreate(m, opts.defaultLocation);
   validateMetadata(m);
+  if (m['format-version'] === 1) {
+    // Format 1 readers still read the single current schema and spec fields.
+    m.schema = m.schemas.find((s) => s['schema-id'] === m['current-schema-id']);
+    m['partition-spec'] = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])?.fields ?? [];
+  }
   m['last-updated-ms'] = lastUpdatedMs;
   if (base && baseLocation) {
     const max = Number(m.properties['write.metadata.previous-versions-max'] ?? 100);
