@@ -184,8 +184,9 @@ export const assets = pgTable('assets', {
   index('idx_assets_properties').using('gin', t.properties),
   // Namespace listing sorted by last change.
   index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId),
-  // Tenant-wide search: case-insensitive name prefix and name order, independent of the database collation.
-  index('idx_assets_tenant_lower_name').on(t.tenantId, sql`(lower(${t.name}) COLLATE "C")`, t.assetId),
+  // Tenant-wide search: case-insensitive name prefix and name order, independent of the database collation;
+  // branch and type ride along so the search filters them in an index-only scan.
+  index('idx_assets_tenant_lower_name').on(t.tenantId, sql`(lower(${t.name}) COLLATE "C")`, t.assetId, t.branchId, t.assetType),
   index('idx_assets_tenant_asset').on(t.tenantId, t.assetId),
 ]);
 

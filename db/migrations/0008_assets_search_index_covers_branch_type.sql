@@ -1,0 +1,2 @@
+DROP INDEX "idx_assets_tenant_lower_name";--> statement-breakpoint
+CREATE INDEX "idx_assets_tenant_lower_name" ON "assets" USING btree ("tenant_id",(lower("name") COLLATE "C"),"asset_id","branch_id","asset_type");
