@@ -55,8 +55,11 @@ async function authorizeAs(ctx: CatalogContext, action: PermissionAction, obj: O
 const AUDITED: Partial<Record<PermissionAction, string>> = { update: 'asset.update', delete: 'asset.drop' };
 
 /** An existing table (or view) the actor may `action`; anything else is the right 404. */
-export async function locate(ctx: CatalogContext, r: AssetRef, kind: Kind, action: 'read' | 'list' | 'update' | 'delete', auditAction = AUDITED[action]) {
-  const a = await lookupIn(ctx, r, kind);
+export async function locate(
+  ctx: CatalogContext, r: AssetRef, kind: Kind, action: 'read' | 'list' | 'update' | 'delete', auditAction = AUDITED[action],
+  found?: Awaited<ReturnType<typeof lookupIn>>,
+) {
+  const a = found ?? await lookupIn(ctx, r, kind);
   if (!a.assetId || a.assetType !== kind) throw noSuch(kind, r);
   await authorizeAs(ctx, action, { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path, assetId: a.assetId, tags: a.tags },
     kind === 'table' ? 'Table' : 'View', auditAction ? { action: auditAction, name: display(r), assetId: a.assetId } : undefined);

@@ -114,7 +114,7 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
   const r = assetRef(namespaceRaw, nameRaw);
   const found = await lookupIn(ctx, r, 'table');
   if (!found.assetId && req.requirements.some((x) => x.type === 'assert-create')) return createByCommit(ctx, r, req, found.namespaceProperties);
-  const a = await locate(ctx, r, 'table', 'update', 'asset.commit');
+  const a = await locate(ctx, r, 'table', 'update', 'asset.commit', found);
   const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.roots);
   checkRequirements(base, req.requirements);
   if (!req.updates.length) return json({ 'metadata-location': a.metadataLocation, metadata: base });
