@@ -217,3 +217,33 @@ export async function preferredBranchOf(actor: Actor, catalogId: string, assetId
   if (!row) throw notFound('Table or view');
   return row;
 }
+
+export type ListTarget = { catalog: { id: string; name: string }; namespace: { id: string; path: string[] }; branch: { id: string; name: string } };
+
+/**
+ * Catalog (by id or name), namespace and branch of a listing in one round trip, with the same answers as
+ * getCatalog / resolveNamespace / branchOf: 404 for what is not there, 403 for what the actor may not see.
+ */
+export async function listTarget(actor: Actor, catalogRef: string, path: string[], branchName: string): Promise<ListTarget> {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogRef);
+  const [catalogVisible, namespaceVisible] = await Promise.all([
+    visibilityFilter(db, actor, 'list', { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` }, { level: 'catalog', includeAncestors: true }),
+    visibilityFilter(db, actor, 'list', { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` }, { level: 'namespace', includeAncestors: true }),
+  ]);
+  const [row] = (await db.execute<{ catalogId: string; catalogName: string; catalogVisible: boolean; namespaceId: string | null; namespaceVisible: boolean | null; branchId: string | null }>(sql`
+    SELECT c.id AS "catalogId", c.name AS "catalogName", ${catalogVisible} AS "catalogVisible",
+           n.id AS "namespaceId", CASE WHEN n.id IS NULL THEN NULL ELSE ${namespaceVisible} END AS "namespaceVisible", b.id AS "branchId"
+    FROM catalogs c
+    LEFT JOIN namespaces n ON n.tenant_id = c.tenant_id AND n.catalog_id = c.id AND n.path = ${toPgArray(path)}::text[]
+    LEFT JOIN branches b ON b.tenant_id = c.tenant_id AND b.catalog_id = c.id AND b.name = ${branchName}
+    WHERE c.tenant_id = ${tenantId} AND ${isId ? sql`c.id = ${catalogRef}::uuid` : sql`c.name = ${catalogRef}`}
+    LIMIT 1`)).rows;
+  if (!row) throw notFound(`Catalog "${catalogRef}"`);
+  if (!row.catalogVisible) throw forbidden(`You have no access to catalog "${row.catalogName}"`);
+  if (!row.namespaceId) throw notFound(`Namespace "${path.join('.')}"`);
+  if (!row.namespaceVisible) throw forbidden(`You have no access to namespace "${path.join('.')}"`);
+  if (!row.branchId) throw notFound(`Branch "${branchName}"`);
+  return { catalog: { id: row.catalogId, name: row.catalogName }, namespace: { id: row.namespaceId, path }, branch: { id: row.branchId, name: branchName } };
+}

@@ -1,6 +1,5 @@
-import { listAssets } from '@/db/queries/assets';
-import { branchOf, getCatalog } from '@/db/queries/catalogs';
-import { resolveNamespace } from '@/db/queries/namespaces';
+import { listAssets, listTarget } from '@/db/queries/assets';
+import { getCatalog } from '@/db/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath, withPath } from '@/lib/catalog/http';
@@ -12,10 +11,8 @@ type P = { catalog: string; ns: string };
 /** Tables and views of the namespace on a branch (default main), keyset-paginated, sortable, filterable. */
 export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   const q = parseQuery(assetListQuery, url);
-  const c = await getCatalog(actor, params.catalog);
-  const ns = await resolveNamespace(actor, c.id, namespaceFromPath(params.ns));
-  const branch = await branchOf(actor, c.id, q.branch);
-  return listAssets(actor, { catalogId: c.id, branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
+  const t = await listTarget(actor, params.catalog, namespaceFromPath(params.ns), q.branch);
+  return listAssets(actor, { catalogId: t.catalog.id, branchId: t.branch.id, namespaceId: t.namespace.id, namespacePath: t.namespace.path },
     { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
 });
 

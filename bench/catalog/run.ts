@@ -1,0 +1,178 @@
+/**
+ * Asset listing at scale: the API (route handler: auth, validation, lookups, the page and its capped count, JSON)
+ * next to the same page and count queries replayed as raw SQL in the same process and database. Prints median and
+ * p95 per scenario and checks the goal: API p95 ≤ 1.5 × raw p95 + 5 ms, and < 50 ms.
+ *
+ *   npm run bench:catalog                       generates 1,000,000 assets once, then measures
+ *   BENCH_ASSETS=100000 npm run bench:catalog   smaller
+ *   BENCH_REGENERATE=1                          drop the bench database and generate again
+ *
+ * Database: BENCH_DATABASE_URL, or `<database>_bench_catalog` beside DATABASE_URL (created, kept for reuse).
+ */
+import { NextRequest } from 'next/server';
+import pg from 'pg';
+
+process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
+process.env.PANGOLIN_ENCRYPTION_KEY ??= 'c'.repeat(64);
+process.env.PANGOLIN_LOG_LEVEL ??= 'error';
+
+const env = (k: string, d: number) => Number(process.env[k] ?? d);
+const OPTS = {
+  assets: env('BENCH_ASSETS', 1_000_000),
+  otherAssets: env('BENCH_OTHER_ASSETS', 100_000),
+  tenants: env('BENCH_TENANTS', 2),
+  catalogs: env('BENCH_CATALOGS', 4),
+  namespaces: env('BENCH_NAMESPACES', 25),
+};
+const SAMPLES = env('BENCH_SAMPLES', 200);
+const WARMUP = env('BENCH_WARMUP', 30);
+
+async function benchDatabaseUrl(): Promise<string> {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    console.error('Set DATABASE_URL (a PostgreSQL server; a <db>_bench_catalog database is made beside it) or BENCH_DATABASE_URL.');
+    process.exit(2);
+  }
+  const url = new URL(base);
+  const name = `${url.pathname.slice(1) || 'postgres'}_bench_catalog`.replace(/[^a-zA-Z0-9_]/g, '_');
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    if (process.env.BENCH_REGENERATE) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+process.env.DATABASE_URL = await benchDatabaseUrl();
+process.env.DATABASE_MAX_CONNECTIONS ??= '4';
+
+// Record the SQL the API runs, to replay exactly those statements as the raw baseline.
+type Captured = { text: string; values?: unknown[] };
+let capture: Captured[] | null = null;
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function patched(this: pg.Client, ...args: unknown[]) {
+  if (capture) {
+    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+    capture.push({ text: typeof first === 'string' ? first : first.text, values: (typeof first === 'object' && first.values) || (Array.isArray(second) ? second : undefined) });
+  }
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const { getDb, closeDb, dbHandle } = await import('@/db/client');
+const { runMigrations } = await import('@/db/migrate');
+const { issueToken } = await import('@/lib/auth/tokens');
+const { encodeCursor } = await import('@/db/queries/keyset');
+const { existingBenchTenants, generate } = await import('./generate');
+const assetsRoute = await import('@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/route');
+const searchRoute = await import('@/app/api/v1/search/assets/route');
+
+const db = await getDb();
+await runMigrations(db);
+let tenants = await existingBenchTenants(db);
+if (!tenants.length || tenants[0].assets < OPTS.assets * 0.99) {
+  if (tenants.length) {
+    console.error(`The bench database holds ${tenants[0].assets.toLocaleString('en-US')} assets in the big tenant, not ${OPTS.assets.toLocaleString('en-US')}: run with BENCH_REGENERATE=1.`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  console.log(`Generating ${OPTS.tenants} tenants × ${OPTS.catalogs} catalogs × ${OPTS.namespaces} namespaces: ${OPTS.assets.toLocaleString('en-US')} assets in the measured tenant, ${OPTS.otherAssets.toLocaleString('en-US')} in each other one`);
+  await generate(db, { ...OPTS, log: (l) => console.log(l) });
+  console.log(`Generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  tenants = await existingBenchTenants(db);
+}
+const big = tenants[0];
+const pool = (await dbHandle()).pool!;
+const token = (await issueToken(db, { userId: big.adminId, tenantId: big.tenantId, kind: 'api_token', ttlSecs: 3600 })).jwt;
+
+// Where to look: the first catalog, its first namespace, a cursor halfway into it.
+const catalog = big.catalogs[0];
+const { rows: [ns] } = await pool.query<{ path: string[]; n: number; id: string }>(
+  `SELECT n.path, n.id, (SELECT count(*)::int FROM assets a WHERE a.tenant_id = n.tenant_id AND a.namespace_id = n.id) AS n
+   FROM namespaces n JOIN catalogs c ON c.tenant_id = n.tenant_id AND c.id = n.catalog_id
+   WHERE n.tenant_id = $1 AND c.name = $2 AND n.parent_id IS NOT NULL ORDER BY n.path LIMIT 1`, [big.tenantId, catalog]);
+const { rows: [deep] } = await pool.query<{ name: string; asset_id: string }>(
+  `SELECT name, asset_id FROM assets WHERE tenant_id = $1 AND namespace_id = $2 ORDER BY name OFFSET $3 LIMIT 1`,
+  [big.tenantId, ns.id, Math.floor(ns.n / 2)]);
+const nsParam = ns.path.join('.');
+const deepCursor = encodeCursor(deep.name, deep.asset_id);
+const { rows: [word] } = await pool.query<{ w: string }>(`SELECT split_part(description, ' ', 4) AS w FROM business_metadata WHERE tenant_id = $1 LIMIT 1`, [big.tenantId]);
+
+type Scenario = { name: string; handler: unknown; url: string; params: Record<string, string> };
+const list = (qs: string): Omit<Scenario, 'name'> => ({
+  handler: assetsRoute.GET, url: `/api/v1/catalogs/${catalog}/namespaces/${nsParam}/assets?${qs}`, params: { catalog, ns: nsParam },
+});
+const scenarios: Scenario[] = [
+  { name: 'first page', ...list('limit=50') },
+  { name: `deep page (row ${Math.floor(ns.n / 2).toLocaleString('en-US')})`, ...list(`limit=50&cursor=${deepCursor}`) },
+  { name: 'filtered (q=orders, views)', ...list('limit=50&q=orders&type=view') },
+  { name: 'sorted by last change, desc', ...list('limit=50&sort=updatedAt&dir=desc') },
+  { name: 'search: name prefix', handler: searchRoute.GET, url: '/api/v1/search/assets?q=orders_0001&limit=50', params: {} },
+  { name: `search: "${word.w}" (description)`, handler: searchRoute.GET, url: `/api/v1/search/assets?q=${word.w}&limit=50`, params: {} },
+  { name: 'search: tag + type', handler: searchRoute.GET, url: '/api/v1/search/assets?tag=gold&type=view&limit=50', params: {} },
+];
+
+async function callApi(s: Scenario) {
+  const req = new NextRequest(new URL(s.url, 'http://bench'), { headers: { authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
+  const res = await (s.handler as (r: NextRequest, c: { params: Promise<Record<string, string>> }) => Promise<Response>)(req, { params: Promise.resolve(s.params) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${s.url}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as { rows: unknown[]; total: number; totalCapped?: boolean };
+}
+
+/** The statements of one API call that read the listing itself (page and count), as the API sent them. */
+async function listingStatements(s: Scenario): Promise<Captured[]> {
+  capture = [];
+  await callApi(s);
+  const got = capture;
+  capture = null;
+  return got.filter((c) => /from assets a|union|from business_metadata bm/i.test(c.text) && !/^\s*(insert|update|delete)/i.test(c.text));
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p95: q(0.95) };
+};
+
+async function measure(fn: () => Promise<unknown>) {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return stats(times);
+}
+
+console.log(`\nMeasured tenant: ${big.assets.toLocaleString('en-US')} assets (${tenants.length} tenants, ${tenants.reduce((n, t) => n + t.assets, 0).toLocaleString('en-US')} in all); namespace ${catalog}.${nsParam} holds ${ns.n.toLocaleString('en-US')}.`);
+console.log(`${SAMPLES} samples after ${WARMUP} warm-up calls each; raw = the API's own page and count statements replayed on the pool, in parallel as the API runs them.\n`);
+const fmt = (n: number) => n.toFixed(2).padStart(7);
+console.log(`${'scenario'.padEnd(38)} ${'rows'.padStart(5)} ${'total'.padStart(8)} | ${'API med'.padStart(7)} ${'API p95'.padStart(7)} | ${'raw med'.padStart(7)} ${'raw p95'.padStart(7)} | ${'ratio'.padStart(5)}  goal`);
+let allMet = true;
+for (const s of scenarios) {
+  const sample = await callApi(s);
+  const statements = await listingStatements(s);
+  const api = await measure(() => callApi(s));
+  const raw = await measure(() => Promise.all(statements.map((c) => pool.query({ text: c.text, values: c.values as unknown[] }))));
+  const met = api.p95 <= 1.5 * raw.p95 + 5 && api.p95 < 50;
+  allMet &&= met;
+  console.log(`${s.name.padEnd(38)} ${String(sample.rows.length).padStart(5)} ${`${sample.total}${sample.totalCapped ? '+' : ''}`.padStart(8)} | ${fmt(api.median)} ${fmt(api.p95)} | ${fmt(raw.median)} ${fmt(raw.p95)} | ${(api.p95 / raw.p95).toFixed(2).padStart(5)}  ${met ? 'met' : 'MISSED'}`);
+}
+console.log(`\n(ms; goal: API p95 ≤ 1.5 × raw p95 + 5 ms and < 50 ms) ${allMet ? 'all met' : 'some missed'}`);
+
+if (process.env.BENCH_EXPLAIN) {
+  for (const s of scenarios) {
+    for (const c of await listingStatements(s)) {
+      const plan = await pool.query({ text: `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${c.text}`, values: c.values as unknown[] });
+      console.log(`\n--- ${s.name}\n${plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}`);
+    }
+  }
+}
+await closeDb();
