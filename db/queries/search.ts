@@ -36,8 +36,8 @@ export function descriptionQuery(q: string): string | null {
 
 const likePrefix = (s: string) => `${s.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-/** The ordering key: lower-cased name in byte order, matching idx_assets_tenant_lower_name whatever the collation. */
-const KEY = sql.raw(`lower(a.name) COLLATE "C"`);
+/** The ordering key: the stored lower-cased name in byte order, as idx_assets_tenant_name_key holds it. */
+const KEY = sql.raw(`a.name_key COLLATE "C"`);
 
 /** Search counts stop here ("1,000+"): a count costs at most this many index probes per way of matching. */
 export const SEARCH_COUNT_CAP = 1_000;
@@ -46,7 +46,7 @@ export const SEARCH_COUNT_CAP = 1_000;
  * Search across the tenant's tables and views on each catalog's main branch, in name order with keyset
  * pagination. Each way of matching is its own index-friendly branch, each stopping at one page, and the page is
  * the union of their first pages: the cost stays that of a page, not of the matches.
- * - name prefix: a range of idx_assets_tenant_lower_name (index-only: branch and type are in the index);
+ * - name prefix: a range of idx_assets_tenant_name_key (index-only: branch and type are in the index);
  * - description words: idx_business_metadata_description_search, or the name index probing each row's metadata,
  *   whichever the planner finds cheaper for the word's frequency;
  * - tag: idx_business_metadata_tags, likewise.

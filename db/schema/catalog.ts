@@ -171,6 +171,8 @@ export const assets = pgTable('assets', {
   metadataLocation: text('metadata_location'),
   schemaId: integer('schema_id'),
   properties: jsonb('properties').$type<Properties>().notNull().default({}),
+  /** lower(name), stored: search orders and filters by it in index-only scans (an expression index cannot). */
+  nameKey: text('name_key').generatedAlwaysAs(sql`lower(name)`),
   lastCommitId: uuid('last_commit_id').notNull(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -184,9 +186,9 @@ export const assets = pgTable('assets', {
   index('idx_assets_properties').using('gin', t.properties),
   // Namespace listing sorted by last change.
   index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId),
-  // Tenant-wide search: case-insensitive name prefix and name order, independent of the database collation;
-  // branch and type ride along so the search filters them in an index-only scan.
-  index('idx_assets_tenant_lower_name').on(t.tenantId, sql`(lower(${t.name}) COLLATE "C")`, t.assetId, t.branchId, t.assetType),
+  // Tenant-wide search: case-insensitive name prefix and name order in byte order (whatever the database
+  // collation); branch and type ride along so the search filters them in an index-only scan.
+  index('idx_assets_tenant_name_key').on(t.tenantId, sql`${t.nameKey} COLLATE "C"`, t.assetId, t.branchId, t.assetType),
   index('idx_assets_tenant_asset').on(t.tenantId, t.assetId),
 ]);
 
