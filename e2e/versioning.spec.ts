@@ -27,7 +27,7 @@ async function api(request: APIRequestContext, headers: Record<string, string>, 
 async function changeTable(page: Page, branch: string, location: string) {
   await page.goto(`/branches/${branch}?catalog=sales`);
   const form = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Change a table on this branch' }) });
-  await form.getByLabel('Table', { exact: true }).selectOption({ label: 'emea.orders' });
+  await form.getByRole('combobox', { name: 'Table', exact: true }).selectOption({ label: 'emea.orders' });
   await form.getByLabel('New metadata location').fill(location);
   await form.getByRole('button', { name: 'Commit change' }).click();
   await expect(form.getByRole('status').filter({ hasText: `Committed the new metadata location of orders on ${branch}` })).toBeVisible();
@@ -50,7 +50,7 @@ test('branch, change both sides, resolve by taking the source, complete, see the
   await page.getByRole('link', { name: 'sales' }).click();
   await expect(page.getByRole('heading', { name: 'Branches of sales' })).toBeVisible();
   await page.getByRole('link', { name: 'New branch' }).click();
-  await page.getByLabel('Name', { exact: true }).fill('dev');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('dev');
   await page.getByRole('button', { name: 'Create branch' }).click();
   await expect(page.getByRole('heading', { name: /Branch dev/ })).toBeVisible();
   await expect(page.getByText('0 commits ahead, 0 behind')).toBeVisible();
