@@ -3,7 +3,7 @@ import { actorRef, appendAudit } from '../audit';
 import { authorize, type ObjectRef } from '../authz';
 import { AppError } from '../errors';
 import type { CatalogContext } from './context';
-import { parseName, parseNamespace, pickBranch } from './context';
+import { addressKey, parseName, parseNamespace, pickBranch } from './context';
 import { alreadyExists, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
 import { lookupAsset, type AssetLookup } from './queries';
 
@@ -24,7 +24,10 @@ const noSuch = (kind: Kind, r: AssetRef) => (kind === 'table' ? noSuchTable(disp
 
 /** Branch and namespace must exist; the asset may or may not. */
 export async function lookupIn(ctx: CatalogContext, r: AssetRef, kind: Kind, scope: 'asset' | 'namespace' = 'asset'): Promise<AssetLookup & { branchId: string; namespaceId: string }> {
-  const a = await lookupAsset(ctx.db, ctx.tenantId, ctx.catalog.id, r.branch, r.path, r.name);
+  // The router read it with the catalog when the path named it; used once, later lookups see later state.
+  const preloaded = ctx.preloaded?.key === addressKey(r) ? ctx.preloaded.lookup : null;
+  if (preloaded) ctx.preloaded = undefined;
+  const a = preloaded ?? await lookupAsset(ctx.db, ctx.tenantId, ctx.catalog.id, r.branch, r.path, r.name);
   if (!a.branchId) {
     // A missing branch makes the addressed object missing: the table/view, or for listings and creates the namespace@branch.
     const type = scope === 'namespace' ? 'NoSuchNamespaceException' : kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException';

@@ -1,11 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
-import { catalogs, warehouses } from '@/db/schema';
+import { catalogs, type Properties } from '@/db/schema';
 import type { Actor, RequestInfo } from '../actor';
 import { authenticateApiRequest } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
+import { toPgArray } from '../catalog/lookup';
 import { localPath } from './fileio';
+import type { AssetLookup } from './queries';
 
 const SEP = '\u001f';
 const API_KEY = /^pgl_[0-9a-f]{16}_/;
@@ -32,7 +34,13 @@ export type CatalogContext = {
   catalog: { id: string; name: string; catalogType: 'local' | 'federated'; storageLocation: string | null };
   /** Local directories the catalog's FileIO may touch: its storage location and its warehouse's root. */
   roots: string[];
+  /** The branch/namespace/asset the request addresses, read in the same round trip as the catalog. */
+  preloaded?: { key: string; lookup: AssetLookup };
 };
+
+/** What a table or view route addresses, known from its path before the catalog is read. */
+export type Addressed = { branch: string; path: string[]; name: string };
+export const addressKey = (a: Addressed) => `${a.branch}\u0000${a.path.join(SEP)}\u0000${a.name}`;
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
@@ -40,7 +48,7 @@ const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
  * The catalog a prefix names. The prefix is the catalog id (what /v1/config hands out), so it is unique across
  * tenants; a catalog name also works within the caller's tenant. Another tenant's catalog is simply not found.
  */
-export async function catalogContext(actor: Actor, prefix: string): Promise<CatalogContext> {
+export async function catalogContext(actor: Actor, prefix: string, addressed?: Addressed | null): Promise<CatalogContext> {
   const db = await getDb();
   if (!actor.tenantId && actor.role === 'root' && isUuid(prefix)) {
     // Root without a selected tenant: the catalog id says which tenant it acts in.
@@ -48,22 +56,41 @@ export async function catalogContext(actor: Actor, prefix: string): Promise<Cata
     if (row) actor.tenantId = row.tenantId;
   }
   if (!actor.tenantId) throw new AppError('not_found', `Catalog "${prefix}" was not found (Root: select a tenant with X-Pangolin-Tenant or use the catalog id as prefix)`);
-  // One round trip for the catalog and its warehouse: every Iceberg call starts here.
-  const [c] = await db.select({
-    id: catalogs.id, name: catalogs.name, catalogType: catalogs.catalogType, storageLocation: catalogs.storageLocation,
-    storageType: warehouses.storageType, storageConfig: warehouses.storageConfig,
-  }).from(catalogs)
-    .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
-    .where(and(eq(catalogs.tenantId, actor.tenantId), isUuid(prefix) ? eq(catalogs.id, prefix) : eq(catalogs.name, prefix)))
-    .limit(1);
+  // One round trip for the catalog, its warehouse and (for table and view routes) what the path addresses.
+  const [c] = (await db.execute<{
+    id: string; name: string; catalog_type: 'local' | 'federated'; storage_location: string | null;
+    storage_type: string | null; storage_config: Record<string, unknown> | null;
+    branch_id: string | null; namespace_id: string | null; namespace_properties: Properties | null; asset_id: string | null;
+    asset_type: 'table' | 'view' | null; metadata_location: string | null; tags: string[] | null;
+  }>(sql`
+    SELECT c.id, c.name, c.catalog_type, c.storage_location, w.storage_type, w.storage_config,
+           b.id AS branch_id, n.id AS namespace_id, n.properties AS namespace_properties,
+           a.asset_id, a.asset_type, a.metadata_location, bm.tags
+    FROM catalogs c
+    LEFT JOIN warehouses w ON w.tenant_id = c.tenant_id AND w.id = c.warehouse_id
+    LEFT JOIN branches b ON ${addressed ? sql`b.tenant_id = c.tenant_id AND b.catalog_id = c.id AND b.name = ${addressed.branch}` : sql`false`}
+    LEFT JOIN namespaces n ON ${addressed ? sql`n.tenant_id = c.tenant_id AND n.catalog_id = c.id AND n.path = ${toPgArray(addressed.path)}::text[]` : sql`false`}
+    LEFT JOIN assets a ON a.tenant_id = c.tenant_id AND a.branch_id = b.id AND a.namespace_id = n.id AND a.name = ${addressed?.name ?? ''}
+    LEFT JOIN business_metadata bm ON bm.tenant_id = c.tenant_id AND bm.asset_id = a.asset_id
+    WHERE c.tenant_id = ${actor.tenantId} AND ${isUuid(prefix) ? sql`c.id = ${prefix}` : sql`c.name = ${prefix}`}
+    LIMIT 1`)).rows;
   if (!c) throw notFound(`Catalog "${prefix}"`);
   const roots: string[] = [];
-  if (c.storageLocation && localPath(c.storageLocation)) roots.push(c.storageLocation);
-  if (c.storageType === 'local' && typeof c.storageConfig?.rootPath === 'string') roots.push(c.storageConfig.rootPath);
+  if (c.storage_location && localPath(c.storage_location)) roots.push(c.storage_location);
+  if (c.storage_type === 'local' && typeof c.storage_config?.rootPath === 'string') roots.push(c.storage_config.rootPath);
   return {
     db, actor, tenantId: actor.tenantId,
-    catalog: { id: c.id, name: c.name, catalogType: c.catalogType, storageLocation: c.storageLocation },
+    catalog: { id: c.id, name: c.name, catalogType: c.catalog_type, storageLocation: c.storage_location },
     roots,
+    ...(addressed ? {
+      preloaded: {
+        key: addressKey(addressed),
+        lookup: {
+          branchId: c.branch_id, namespaceId: c.namespace_id, namespaceProperties: c.namespace_properties ?? {}, assetId: c.asset_id,
+          assetType: c.asset_type, metadataLocation: c.metadata_location, tags: c.tags ?? [],
+        },
+      },
+    } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import { getDb } from '@/db/client';
 import { requestInfoFrom } from '../request-info';
 import { getConfig, issueOAuthToken } from './auth-ops';
-import { authenticate, catalogContext, type CatalogContext } from './context';
+import { assetRef } from './assets';
+import { authenticate, catalogContext, type Addressed, type CatalogContext } from './context';
 import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
 import { readRaw } from './http';
 import {
@@ -129,13 +130,24 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     if (!handler) return methodNotAllowed(Object.keys(found.route.methods), request.requestId);
     errors = errorsFor(found.route, method);
     const actor = await authenticate(db, req.headers, request);
-    const ctx = await catalogContext(actor, rest[0]);
+    const ctx = await catalogContext(actor, rest[0], addressedBy(found.route, found.params));
     const res = await handler(ctx, found.params, req, url);
     return withRequestId(res, request.requestId);
   } catch (err) {
     const e = toIcebergError(err, errors, request.requestId);
     if (method === 'HEAD') return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
     return errorResponse(e, request.requestId);
+  }
+}
+
+/** For table and view routes, what the path addresses (read together with the catalog); null if unparsable. */
+function addressedBy(route: Route, params: string[]): Addressed | null {
+  if (route.path.length < 4 || (route.path[2] !== 'tables' && route.path[2] !== 'views')) return null;
+  try {
+    const r = assetRef(params[0], params[1]);
+    return { branch: r.branch, path: r.path, name: r.name };
+  } catch {
+    return null;
   }
 }
 
