@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
@@ -33,6 +33,19 @@ describe('audit chain: tamper evidence', () => {
       // Each tenant's chain: its fixture events (none) plus exactly the ten mutations, all linked.
       expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 10, chains: 1, firstBreak: null });
     }
+  });
+
+  it('appends from another instance (this one\'s guess of the head goes stale) fall back to the locking path', async () => {
+    const w = await tenantWorld();
+    await appendEvents([{ tenantId: w.tenant.id }, { tenantId: w.tenant.id }]);
+    // A second copy of the module is another instance of the console: it knows nothing of this one's heads.
+    vi.resetModules();
+    const other = await import('@/lib/audit');
+    const db = await getDb();
+    await db.transaction((tx) => other.appendAudit(tx, { tenantId: w.tenant.id, actor: { id: null, type: 'system', name: 'other' }, action: 'test.other', resourceType: 'thing', result: 'success' }));
+    await Promise.all([1, 2, 3].map(() => appendEvents([{ tenantId: w.tenant.id }])));
+    expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 6 });
+    expect((await chainRows(w.tenant.id)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('the hand-written canonical form is byte-identical to RFC 8785 canonicalize', () => {

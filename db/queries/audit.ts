@@ -1,5 +1,6 @@
 import 'server-only';
-import { and, count, desc, eq, gte, inArray, like, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, like, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { getDb, type Queryable } from '@/db/client';
 import { auditLogs, serviceUsers, tenants, users, type AuditResult } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
@@ -80,7 +81,7 @@ export type AuditListRow = {
 };
 
 const listColumns = {
-  id: auditLogs.id, occurredAt: auditLogs.occurredAt, tenantId: auditLogs.tenantId, tenantName: tenants.name,
+  id: auditLogs.id, occurredAt: auditLogs.occurredAt, tenantId: auditLogs.tenantId,
   actorId: auditLogs.actorId, actorType: auditLogs.actorType, actorName: auditLogs.actorName, action: auditLogs.action,
   resourceType: auditLogs.resourceType, resourceId: auditLogs.resourceId, resourceName: auditLogs.resourceName,
   result: auditLogs.result, errorMessage: auditLogs.errorMessage, ipAddress: auditLogs.ipAddress,
@@ -99,17 +100,50 @@ function byTime(cursor: string | null | undefined): { where: SQL | undefined; or
   return { where: sql`${auditLogs.occurredAt} <= ${at} AND (${auditLogs.occurredAt}, ${auditLogs.id}) < (${at}, ${c.id})`, orderBy };
 }
 
+/**
+ * Below this many matches a free-text search collects every match through the GIN index and sorts them;
+ * above it, walking the time index and testing rows finds a page sooner. PostgreSQL cannot tell the two
+ * apart for a prefix query (it guesses, and a wrong guess on a rare word scans the whole table), so the
+ * count (which the page shows anyway, and which always uses the GIN index) decides.
+ */
+export const FEW_MATCHES = 20_000;
+
+// OFFSET 0 keeps PostgreSQL from merging the subquery into the outer ORDER BY … LIMIT (and so from the time-index walk).
+const FENCE = sql`0` as unknown as number;
+
+type Strategy = 'walk' | 'collect';
+
+async function strategyFor(db: Queryable, f: AuditFilters, where: SQL | undefined, knownTotal?: number): Promise<Strategy> {
+  if (!f.q || !prefixQuery(f.q)) return 'walk';
+  const total = knownTotal ?? (await db.select({ n: count() }).from(auditLogs).where(where))[0].n;
+  return total <= FEW_MATCHES ? 'collect' : 'walk';
+}
+
+/** Newest-first rows after the cursor, by the chosen strategy; `columns` are taken from audit_logs (plus the tenant name). */
+async function pageQuery(db: Queryable, columns: SelectedFields, where: SQL | undefined, cursor: string | null | undefined, limit: number, strategy: Strategy): Promise<unknown[]> {
+  const page = byTime(cursor);
+  if (strategy === 'walk') {
+    return db.select({ ...columns, tenantName: tenants.name }).from(auditLogs)
+      .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
+      .where(and(where, page.where)).orderBy(...page.orderBy).limit(limit);
+  }
+  const matches = db.select(columns).from(auditLogs).where(and(where, page.where)).offset(FENCE).as('matches');
+  const m = matches as unknown as Record<string, AnyColumn>;
+  const fromMatches = Object.fromEntries(Object.keys(columns).map((k) => [k, m[k]])) as SelectedFields;
+  return db.select({ ...fromMatches, tenantName: tenants.name }).from(matches)
+    .leftJoin(tenants, eq(tenants.id, m.tenantId))
+    .orderBy(desc(m.occurredAt), desc(m.id)).limit(limit);
+}
+
 /** One page of matching events, newest first (keyset on occurred_at, id). */
 export async function searchAudit(
-  actor: Actor, f: AuditFilters, opts: { cursor?: string | null; limit?: number } = {},
+  actor: Actor, f: AuditFilters, opts: { cursor?: string | null; limit?: number; total?: number } = {},
 ): Promise<{ rows: AuditListRow[]; nextCursor: string | null }> {
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const page = byTime(opts.cursor);
-  const rows = await db.select(listColumns).from(auditLogs)
-    .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
-    .where(and(await auditWhere(db, actor, f), page.where))
-    .orderBy(...page.orderBy).limit(limit + 1);
+  const where = await auditWhere(db, actor, f);
+  const strategy = await strategyFor(db, f, where, opts.total);
+  const rows = await pageQuery(db, listColumns, where, opts.cursor, limit + 1, strategy) as AuditListRow[];
   const { rows: pageRows, nextCursor } = toPage(rows, limit, 0, (r) => encodeCursor(r.occurredAt, r.id));
   return { rows: pageRows, nextCursor };
 }
@@ -121,8 +155,12 @@ export async function countAudit(actor: Actor, f: AuditFilters): Promise<number>
   return n;
 }
 
-/** The page of the search together with the count, as lists answer everywhere. */
+/** The page of the search together with the count, as lists answer everywhere (a free-text search counts first, see FEW_MATCHES). */
 export async function listAudit(actor: Actor, f: AuditFilters, opts: { cursor?: string | null; limit?: number } = {}): Promise<Page<AuditListRow>> {
+  if (f.q) {
+    const total = await countAudit(actor, f);
+    return { ...(await searchAudit(actor, f, { ...opts, total })), total };
+  }
   const [page, total] = await Promise.all([searchAudit(actor, f, opts), countAudit(actor, f)]);
   return { ...page, total };
 }
@@ -137,7 +175,7 @@ export async function getAuditEvent(actor: Actor, id: string): Promise<AuditEven
   const scope = auditScope(actor);
   const db = await getDb();
   const [row] = await db.select({
-    ...listColumns, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
+    ...listColumns, tenantName: tenants.name, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
     metadata: auditLogs.metadata, imported: auditLogs.imported,
   }).from(auditLogs)
     .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
@@ -162,16 +200,14 @@ export async function* auditExportBatches(
   const db = opts.db ?? await getDb();
   const batchSize = opts.batchSize ?? 2000;
   const where = await auditWhere(db, actor, f);
+  const strategy = await strategyFor(db, f, where);
+  const columns = {
+    ...listColumns, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
+    metadata: auditLogs.metadata, imported: auditLogs.imported,
+  };
   let cursor: string | null = null;
   for (;;) {
-    const page = byTime(cursor);
-    const rows: AuditExportRow[] = await db.select({
-      ...listColumns, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
-      metadata: auditLogs.metadata, imported: auditLogs.imported,
-    }).from(auditLogs)
-      .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
-      .where(and(where, page.where))
-      .orderBy(...page.orderBy).limit(batchSize);
+    const rows = await pageQuery(db, columns, where, cursor, batchSize, strategy) as AuditExportRow[];
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1];
