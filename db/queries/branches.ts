@@ -3,7 +3,7 @@ import { and, asc, count, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets, branches, catalogs, commits } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { can, requireTenant, visibilityFilter } from '@/lib/authz';
+import { can, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { aheadBehind } from '@/lib/versioning/graph';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
@@ -16,7 +16,8 @@ export async function listVersionedCatalogs(actor: Actor) {
   const visible = await visibilityFilter(db, actor, 'read', { tenantId: catalogs.tenantId, catalogId: catalogs.id }, { level: 'catalog' });
   return db.select({
     id: catalogs.id, name: catalogs.name,
-    branchCount: sql<number>`(SELECT count(*)::int FROM ${branches} b WHERE b.tenant_id = ${catalogs.tenantId} AND b.catalog_id = ${catalogs.id})`,
+    // qualify(): in a one-table select drizzle leaves columns unqualified, which would bind to `b` here.
+    branchCount: sql<number>`(SELECT count(*)::int FROM ${branches} b WHERE b.tenant_id = ${qualify(catalogs.tenantId)} AND b.catalog_id = ${qualify(catalogs.id)})`,
   }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), visible)).orderBy(asc(catalogs.name)).limit(500);
 }
 
