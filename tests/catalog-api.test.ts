@@ -252,4 +252,22 @@ describe('catalogs over /api/v1', () => {
     const del = await call(catalogRoute.DELETE, '/api/v1/catalogs/sales', { as: user2, method: 'DELETE', params: { catalog: 'sales' } });
     expect(del.status).toBe(403);
   });
+
+  it('answers a service user authenticated by X-API-Key within its grants', async () => {
+    const w = await catalogTenant({ tables: 0 });
+    const { createServiceUser } = await import('@/lib/governance/service-users');
+    const { executeMutation } = await import('@/lib/mutation');
+    const su = (await executeMutation(createServiceUser, w.admin, { name: 'etl-bot', role: 'tenant_user' })).data as { id: string; apiKey: string };
+    const db = await getDb();
+    const { permissions } = await import('@/db/schema');
+    await db.insert(permissions).values({ tenantId: w.tenant.id, serviceUserId: su.id, scopeType: 'catalog', catalogId: w.catalogId, actions: ['read'] });
+    const headers = { 'x-api-key': su.apiKey };
+    const list = await call(catalogsRoute.GET, '/api/v1/catalogs', { headers });
+    expect(list.status).toBe(200);
+    expect(list.body.rows.map((r: { name: string }) => r.name)).toEqual(['sales']);
+    const write = await call(catalogRoute.PUT, '/api/v1/catalogs/sales', { headers, method: 'PUT', params: { catalog: 'sales' }, body: { properties: {} } });
+    expect(write.status).toBe(403);
+    const bad = await call(catalogsRoute.GET, '/api/v1/catalogs', { headers: { 'x-api-key': `${su.apiKey.slice(0, -2)}xx` } });
+    expect(bad.status).toBe(401);
+  });
 });

@@ -216,3 +216,33 @@ describe('search and business metadata over /api/v1', () => {
     expect(again.status).toBe(404);
   });
 });
+
+describe('search strategies', () => {
+  it('finds the same pages whether a word is read from its index (rare) or found by walking names (frequent)', async () => {
+    const { searchAssets } = await import('@/db/queries/search');
+    const w = await catalogTenant({ tables: 12 });
+    for (const [i, id] of w.assetIds.entries()) {
+      await describeAsset(w.admin, id, i % 3 === 0 ? 'Refunds of the web shop' : 'Orders of the stores', i % 2 ? ['gold'] : ['silver', 'pii']);
+    }
+    const pages = async (opts: { q?: string; tag?: string; type?: 'table' | 'view' }, candidates: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let total = 0;
+      do {
+        const page = await searchAssets(w.admin, { ...opts, limit: 2, cursor, candidates });
+        seen.push(...page.rows.map((r) => r.name));
+        total = page.total;
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { seen, total };
+    };
+    for (const opts of [{ q: 'refunds' }, { q: 'shop' }, { q: 'gold' }, { tag: 'gold' }, { q: 'stores', tag: 'pii' }, { q: 'orders' }, { tag: 'silver', type: 'table' as const }]) {
+      const rare = await pages(opts, 10_000);
+      const frequent = await pages(opts, 0);
+      expect(frequent.seen, JSON.stringify(opts)).toEqual(rare.seen);
+      expect(rare.seen.length, JSON.stringify(opts)).toBeGreaterThan(0);
+      expect(rare.total).toBe(rare.seen.length);
+    }
+    expect((await pages({ q: 'refunds' }, 10_000)).seen).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
+  });
+});

@@ -82,7 +82,7 @@ const page = <T extends z.ZodType>(row: T, id: string) => z.object({
   rows: z.array(row),
   nextCursor: z.string().nullable(),
   total: z.number().int(),
-  totalCapped: z.boolean().optional().meta({ description: 'true when total stopped counting (10,000 for lists, 1,000 for search)' }),
+  totalCapped: z.boolean().optional().meta({ description: 'true when total is a lower bound: counting stopped early (at 10,000 for lists, 1,000 or on a frequent word for search)' }),
 }).meta({ id });
 
 export const tenantRow = z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), createdAt: when, catalogCount: z.number().int(), userCount: z.number().int() });

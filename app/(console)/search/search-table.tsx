@@ -31,7 +31,7 @@ export function SearchTable(props: Omit<DataTableProps<SearchRow>, 'columns' | '
   return (
     <div className="space-y-1">
       <DataTable columns={columns} filters={filters} emptyTitle="Nothing found" emptyDescription="No table or view on a main branch matches. Names match from their start; descriptions match whole words or their beginnings." getRowId={(r) => r.assetId} {...rest} />
-      {capped ? <p className="text-xs text-zinc-500">More than 1,000 match; narrow the search to count them.</p> : null}
+      {capped ? <p className="text-xs text-zinc-500">At least {rest.total.toLocaleString('en-US')} match; counting stops early on big results (narrow the search to count them).</p> : null}
     </div>
   );
 }
