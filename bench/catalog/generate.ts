@@ -80,11 +80,11 @@ async function fillCatalog(db: Db, f: Fill) {
              s.k, ${f.adminId}, 'bench', 'Load ' || array_to_string(s.path, '.'), '[]', ${f.perNamespace}, now() - interval '30 days' + s.k * interval '1 minute'
       FROM bench_ns s`);
 
-    // The assets: <subject>_<seq> per namespace, one in ten a view.
+    // The assets: <subject>_<seq> per namespace, one in ten a view (by hash, so views do not cluster by name).
     await tx.execute(sql`CREATE TEMP TABLE bench_assets ON COMMIT DROP AS
       SELECT gen_random_uuid() AS asset_id, s.namespace_id, s.commit_id, s.path, q AS seq,
              (${textArray(SUBJECTS)})[1 + (q % ${SUBJECTS.length})] || '_' || lpad(q::text, 7, '0') AS name,
-             CASE WHEN q % 10 = 0 THEN 'view' ELSE 'table' END AS asset_type,
+             CASE WHEN (hashint4(q * 7 + 3) & 2147483647) % 10 = 0 THEN 'view' ELSE 'table' END AS asset_type,
              now() - interval '30 days' + (hashint4(q * 31 + s.k::int) & 2147483647) * interval '1 millisecond' AS updated_at
       FROM bench_ns s, generate_series(1, ${f.perNamespace}) q`);
     await tx.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type, created_by, created_at)

@@ -50,6 +50,8 @@ export const SEARCH_COUNT_CAP = 1_000;
  * word: at a million assets, 5,000 sits near the point where both ways cost the same.
  */
 export const SEARCH_CANDIDATES = 5_000;
+/** How many metadata rows of a frequent word are probed to give the total's lower bound. */
+const FREQUENT_COUNT_SAMPLE = 500;
 
 /**
  * Search across the tenant's tables and views on each catalog's main branch, in name order with keyset
@@ -101,7 +103,7 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   /**
    * A way: `rows` (a query ending in its WHERE, so the page can add the cursor), and `count`, the ids it counts:
    * exact for a name range and for rare words (bounded by the cap and by SEARCH_CANDIDATES), a lower bound for
-   * a frequent word (its matches among the first SEARCH_CANDIDATES metadata rows).
+   * a frequent word (its matches among its first FREQUENT_COUNT_SAMPLE metadata rows).
    */
   type Way = { rows: SQL; count: SQL; lowerBound?: boolean };
   const ways: Way[] = [];
@@ -127,7 +129,8 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
         rows: sql`SELECT ${cols} FROM assets a
           CROSS JOIN LATERAL (SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = a.asset_id AND ${m} LIMIT 1) hit
           WHERE ${where}`,
-        count: capped(viaMetadata(m, Math.max(threshold, SEARCH_COUNT_CAP))),
+        // A lower bound from its first few hundred metadata rows: counting more would cost a probe each.
+        count: capped(viaMetadata(m, FREQUENT_COUNT_SAMPLE)),
         lowerBound: true,
       });
     }
