@@ -10,7 +10,7 @@ import { completeMerge, createBranch, startMerge } from '@/lib/versioning/mutati
 import { createServiceUser } from '@/lib/governance/service-users';
 import { actorOf, createUser } from './support/fixtures';
 import { insertGrants, run } from './support/governance';
-import { clientFor, icebergTenant, ns, ordersSchema, rest, startIcebergServer, type Server } from './support/iceberg';
+import { clientFor, icebergTenant, ns, ordersSchema, removeWarehouseDirs, rest, startIcebergServer, type Server } from './support/iceberg';
 import { newLog, type ValidationLog } from './support/iceberg-openapi';
 
 let server: Server;
@@ -19,6 +19,7 @@ const log: ValidationLog = newLog();
 beforeAll(async () => { server = await startIcebergServer(); });
 afterAll(async () => {
   await server?.close();
+  removeWarehouseDirs();
   // Every response any test received matched its endpoint's shape in the Iceberg REST OpenAPI spec.
   expect(log.failures).toEqual([]);
 });

@@ -5,7 +5,7 @@
  *
  *   DATABASE_URL=postgres://… npm run bench:iceberg     (TABLES=100000 SAMPLES=400 by default)
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -171,3 +171,4 @@ row('raw SQL pointer read', rawRead);
 row('commit (requirement, file, CAS, commit, audit)', commit, rawSwap, 25);
 row('raw SQL compare-and-set swap (tx)', rawSwap);
 await closeDb();
+rmSync(root, { recursive: true, force: true });

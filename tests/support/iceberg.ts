@@ -2,7 +2,7 @@
  * Fixtures for the Iceberg REST tests: a real HTTP server in front of the /v1 handler (what `next start`
  * serves at the same paths), a tenant with a local-filesystem warehouse and catalog, and bearer tokens.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,10 +35,18 @@ export async function startIcebergServer(): Promise<Server> {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+const roots: string[] = [];
+
+/** Deletes the warehouse directories the tests created. */
+export function removeWarehouseDirs() {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+}
+
 /** A tenant with a local warehouse (a fresh temporary directory) and a catalog in it. */
 export async function icebergTenant(catalogName = 'lake') {
   const w = await tenantWorld();
   const root = mkdtempSync(path.join(tmpdir(), 'pangolin-iceberg-'));
+  roots.push(root);
   await run(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: root });
   const cat = await run<{ id: string; name: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: catalogName, warehouse: 'wh' });
   return { ...w, root, catalogId: cat.id, mainBranchId: cat.mainBranchId, catalogDir: path.join(root, catalogName) };
