@@ -100,6 +100,32 @@ describe('tenant isolation sweep', () => {
     });
   }
 
+  it('the Iceberg REST catalog treats another tenant\'s prefix exactly like a missing one', async () => {
+    const route = discoverRoutes('v1').find((r) => r.pattern === '/v1/[...path]');
+    expect(route).toBeDefined();
+    const headers = { authorization: `Bearer ${tokenB}` };
+    const paths = (prefix: string) => [
+      `${prefix}/namespaces`, `${prefix}/namespaces/iso_ns`, `${prefix}/namespaces/iso_ns/tables`,
+      `${prefix}/namespaces/iso_ns/tables/iso_table`, `${prefix}/namespaces/iso_ns/views`,
+    ];
+    const theirs = paths(a.catalogId);
+    const missing = paths(randomUUID());
+    for (let i = 0; i < theirs.length; i++) {
+      for (const method of ['GET', 'POST', 'DELETE'] as const) {
+        const body = JSON.stringify({ namespace: ['x'], name: 't', requirements: [], updates: [] });
+        const got = await call(route!, method, { path: theirs[i] }, { headers, body });
+        const baseline = await call(route!, method, { path: missing[i] }, { headers, body });
+        const where = `${method} /v1/${theirs[i]}`;
+        expect(got!.status, `${where}: ${got!.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        expect(got!.status, where).toBe(baseline!.status);
+        expect(got!.text.split(a.catalogId).join('<p>'), where).toBe(baseline!.text.split(missing[i].split('/')[0]).join('<p>'));
+        for (const s of secretsOfA) expect(got!.text, where).not.toContain(s);
+      }
+    }
+    const config = await call(route!, 'GET', { path: 'config' }, { headers });
+    expect(config!.status).toBe(400); // no warehouse named: a plain bad request, nothing about A
+  });
+
   it("left tenant A's data untouched", async () => {
     const db = await getDb();
     const rows = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE chain_id = ${a.tenant} AND actor_name LIKE 'isoB%'`);

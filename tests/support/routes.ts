@@ -39,8 +39,14 @@ export function urlFor(route: DiscoveredRoute, values: Record<string, string>): 
   const params: Record<string, string | string[]> = {};
   const p = route.pattern.replace(/\[\[?(\.\.\.)?([^\]]+)\]\]?/g, (_m, rest, name) => {
     const v = values[name] ?? 'x';
-    params[name] = rest ? [v] : v;
-    return encodeURIComponent(v);
+    if (!rest) {
+      params[name] = v;
+      return encodeURIComponent(v);
+    }
+    // A catch-all takes a slash-separated path: each segment is one element.
+    const parts = v.split('/');
+    params[name] = parts;
+    return parts.map(encodeURIComponent).join('/');
   });
   return { url: `http://localhost${p}`, params };
 }
