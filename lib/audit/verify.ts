@@ -86,6 +86,9 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
         return broken({ chainId: head.chainId, ...b });
       };
       for (let i = 0; i < batch.length; i++) {
+        // Let the driver read the next batch off the socket now and then: otherwise the server, blocked on a
+        // full socket, stops producing it while we hash, and the two halves of the work no longer overlap.
+        if (i % 2000 === 1999) await new Promise((resolve) => setImmediate(resolve));
         const r = batch[i];
         const seq = r[0];
         const expected = lastSeq + 1;
