@@ -1,5 +1,6 @@
 /**
- * Iceberg REST latency with 100,000 tables in one catalog: load-table and commit through the /v1 handler
+ * Iceberg REST latency with 100,000 tables in one catalog: load-table and commit as the iceberg-js 1.x client
+ * makes them (loadTable; updateTable with a requirement and updates), handed to the /v1 handler in-process
  * (auth, authorization, lookup, metadata file, commit on the branch, audit row), beside raw SQL for the
  * same pointer read and compare-and-set swap, in the same process and database. Prints median and p95.
  *
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { IcebergRestCatalog, type TableIdentifier } from 'iceberg-js';
 import { v7 as uuidv7 } from 'uuid';
 
 process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
@@ -112,23 +114,22 @@ async function time(n: number, fn: (k: number) => Promise<void>) {
   }
   return stats(out);
 }
-const base = `http://bench/v1/${catalog.id}/namespaces`;
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-async function call(method: string, url: string, body?: string) {
-  const res = await handleIcebergRequest(new Request(url, { method, headers, body }));
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text;
-}
-const tableUrl = (i: number) => `${base}/${nsName(i % NAMESPACES)}/tables/${tableName(i)}`;
+// The client as a user configures it (warehouse + token). Its fetch hands each request to the handler in the
+// same process: no socket, so the figures are the server's work plus the client's own (URL, JSON, headers).
+const client = new IcebergRestCatalog({
+  baseUrl: 'http://bench', warehouse: 'lake', auth: { type: 'bearer', token },
+  fetch: ((input: string | URL | Request, init?: RequestInit) => handleIcebergRequest(new Request(input, init))) as typeof fetch,
+});
+const table = (i: number): TableIdentifier => ({ namespace: [nsName(i % NAMESPACES)], name: tableName(i) });
 
-// Warm the pool, the JIT and the grant cache paths.
-for (const i of pick(50)) await call('GET', tableUrl(i));
+// Warm the pool, the JIT and the grant cache paths (the first call also resolves the prefix via /v1/config).
+for (const i of pick(50)) await client.loadTable(table(i));
+if ((await client.loadConfig()).overrides.prefix !== catalog.id) throw new Error('/v1/config did not resolve the bench catalog');
 
 const loadIds = pick(SAMPLES);
 forgetMetadata();
-const loadCold = await time(SAMPLES, async (k) => { forgetMetadata(); await call('GET', tableUrl(loadIds[k])); });
-const loadWarm = await time(SAMPLES, async (k) => { await call('GET', tableUrl(loadIds[k])); });
+const loadCold = await time(SAMPLES, async (k) => { forgetMetadata(); await client.loadTable(table(loadIds[k])); });
+const loadWarm = await time(SAMPLES, async (k) => { await client.loadTable(table(loadIds[k])); });
 
 const rawRead = await time(SAMPLES, async (k) => {
   const i = loadIds[k];
@@ -142,10 +143,10 @@ const rawRead = await time(SAMPLES, async (k) => {
 // Commits: each on a different table, with a requirement, so each is a real requirement check + CAS swap.
 const commitIds = [...new Set(pick(SAMPLES * 2))].slice(0, SAMPLES);
 const commit = await time(commitIds.length, async (k) => {
-  await call('POST', tableUrl(commitIds[k]), JSON.stringify({
+  await client.updateTable(table(commitIds[k]), {
     requirements: [{ type: 'assert-current-schema-id', 'current-schema-id': 0 }],
     updates: [{ action: 'set-properties', updates: { 'bench.run': String(k) } }],
-  }));
+  });
 });
 
 // Raw compare-and-set swap of the same pointers (one UPDATE guarded by the old value, in a transaction).
@@ -164,7 +165,7 @@ const rawSwap = await time(swapIds.length, async (k) => {
 const fmt = (x: number) => x.toFixed(2).padStart(8);
 const row = (name: string, s: { median: number; p95: number; n: number }, rawS?: { median: number; p95: number }, goal?: number) =>
   console.log(`${name.padEnd(40)} n=${String(s.n).padStart(4)}  median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms${rawS ? `  ×raw median ${(s.median / rawS.median).toFixed(1)}, p95 ${(s.p95 / rawS.p95).toFixed(1)}` : ''}${goal ? `  goal p95 < ${goal} ms: ${s.p95 < goal ? 'met' : 'NOT met'}` : ''}`);
-console.log(`\nIceberg REST with ${tableCount.toLocaleString('en')} tables (in-process handler: auth + lookup + authz + metadata; PostgreSQL ${(await db.execute<{ server_version: string }>(sql`SHOW server_version`)).rows[0].server_version})`);
+console.log(`\nIceberg REST with ${tableCount.toLocaleString('en')} tables (iceberg-js client → in-process handler: auth + lookup + authz + metadata; PostgreSQL ${(await db.execute<{ server_version: string }>(sql`SHOW server_version`)).rows[0].server_version})`);
 row('load table (metadata file read, cold)', loadCold, rawRead, 10);
 row('load table (metadata cached)', loadWarm, rawRead, 10);
 row('raw SQL pointer read', rawRead);

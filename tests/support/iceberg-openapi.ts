@@ -142,6 +142,8 @@ export function validatingFetch(log: ValidationLog): typeof fetch {
       log.checked[name] = (log.checked[name] ?? 0) + 1;
       if (problem) log.failures.push(`${method} ${url.pathname} ${res.status} (${name}): ${problem}`);
     };
+    // The spec answers success with 200 (a body) or 204 (none); iceberg-js accepts any 2xx, so the status is checked here.
+    if (res.ok && res.status !== 200 && res.status !== 204) note('status', `success status ${res.status}, the spec answers 200 or 204`);
     if (res.status === 204 || res.status === 304 || method === 'HEAD') {
       note('empty', text ? `expected no body, got ${text.slice(0, 200)}` : undefined);
     } else {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IcebergRestCatalog } from 'iceberg-js';
+import { IcebergRestCatalog, type AuthConfig, type TableSchema } from 'iceberg-js';
 import type { Actor } from '@/lib/actor';
 import { createCatalog, createWarehouse } from '@/lib/catalog/mutations';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
@@ -52,11 +52,19 @@ export async function icebergTenant(catalogName = 'lake') {
   return { ...w, root, catalogId: cat.id, mainBranchId: cat.mainBranchId, catalogDir: path.join(root, catalogName) };
 }
 
-/** An iceberg-js client for an actor, every response validated against the spec's shapes into `log`. */
-export async function clientFor(server: Server, actor: Actor, prefix: string, log: ValidationLog) {
+/**
+ * An iceberg-js 1.x client the way a user configures it: the warehouse (a catalog name, or its id) and
+ * credentials. On first use the client asks GET /v1/config?warehouse=… for the prefix it then addresses.
+ * Every response is validated against the spec's shapes into `log`.
+ */
+export function catalogClient(server: Server, warehouse: string, auth: AuthConfig, log: ValidationLog) {
+  return new IcebergRestCatalog({ baseUrl: server.url, warehouse, auth, fetch: validatingFetch(log) });
+}
+
+/** An iceberg-js client for an actor (bearer token), every response validated against the spec's shapes. */
+export async function clientFor(server: Server, actor: Actor, warehouse: string, log: ValidationLog) {
   const token = (await bearerFor(actor)).jwt;
-  const catalog = new IcebergRestCatalog({ baseUrl: server.url, catalogName: prefix, auth: { type: 'bearer', token }, fetch: validatingFetch(log) });
-  return { catalog, token };
+  return { catalog: catalogClient(server, warehouse, { type: 'bearer', token }, log), token };
 }
 
 /** A plain HTTP call (for what iceberg-js does not cover), validated like the client's. */
@@ -73,16 +81,16 @@ export async function rest(server: Server, log: ValidationLog, method: string, p
 
 export const ns = (...levels: string[]) => levels.map(encodeURIComponent).join('%1F');
 
-/** A schema in the shape iceberg-js documents. */
-export const ordersSchema = {
-  type: 'struct' as const,
+/** A table schema (iceberg-js's TableSchema: the spec's Schema). */
+export const ordersSchema: TableSchema = {
+  type: 'struct',
   'schema-id': 0,
   'identifier-field-ids': [1],
   fields: [
     { id: 1, name: 'id', type: 'long', required: true },
     { id: 2, name: 'placed_at', type: 'timestamptz', required: true },
     { id: 3, name: 'customer', type: 'string', required: false },
-    { id: 4, name: 'tags', type: { type: 'list' as const, 'element-id': 5, element: 'string', 'element-required': false }, required: false },
+    { id: 4, name: 'tags', type: { type: 'list', 'element-id': 5, element: 'string', 'element-required': false }, required: false },
   ],
 };
 
