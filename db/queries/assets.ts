@@ -79,12 +79,18 @@ export async function listAssets(actor: Actor, where: { catalogId: string; branc
       : sql`(a.updated_at, a.asset_id) ${cmp} (${String(c.value)}::timestamptz, ${c.id}::uuid)`;
   }
   const order = sort === 'name' ? sql`a.name ${dir}` : sql`a.updated_at ${dir}, a.asset_id ${dir}`;
+  // Keys first, index-only (filters read name and type from the index), then the page's rows by primary key.
+  const keys = sort === 'name'
+    ? sql`SELECT a.asset_id, a.name FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`
+    : sql`SELECT a.asset_id, a.updated_at FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`;
   const [rows, counted] = await Promise.all([
     db.execute<AssetRow & { cursorValue: string }>(sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
         a.metadata_location AS "metadataLocation", a.updated_at::text AS "cursorValue", a.updated_at AS "updatedAt",
         bm.description, coalesce(bm.tags, '{}') AS tags
-      FROM assets a LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-      WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`),
+      FROM (${keys}) k
+      JOIN assets a ON a.tenant_id = ${tenantId} AND a.branch_id = ${where.branchId} AND a.asset_id = k.asset_id
+      LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
+      ORDER BY ${order}`),
     cappedCount(sql`FROM assets a WHERE ${base}`),
   ]);
   const all = rows.rows;

@@ -182,10 +182,11 @@ export const assets = pgTable('assets', {
   foreignKey({ name: 'fk_assets_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
   foreignKey({ name: 'fk_assets_namespace', columns: [t.tenantId, t.namespaceId], foreignColumns: [namespaces.tenantId, namespaces.id] }),
   index('idx_assets_tenant_catalog').on(t.tenantId, t.catalogId, t.branchId, t.name, t.assetId),
-  index('idx_assets_tenant_namespace').on(t.tenantId, t.namespaceId, t.branchId, t.name),
+  // Namespace listing in name order; id and type ride along so filtered pages and counts stay index-only.
+  index('idx_assets_tenant_namespace').on(t.tenantId, t.namespaceId, t.branchId, t.name, t.assetId, t.assetType),
   index('idx_assets_properties').using('gin', t.properties),
-  // Namespace listing sorted by last change.
-  index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId),
+  // Namespace listing sorted by last change (name and type ride along for index-only filtering).
+  index('idx_assets_tenant_namespace_updated').on(t.tenantId, t.namespaceId, t.branchId, t.updatedAt, t.assetId, t.name, t.assetType),
   // Tenant-wide search: case-insensitive name prefix and name order in byte order (whatever the database
   // collation); branch and type ride along so the search filters them in an index-only scan.
   index('idx_assets_tenant_name_key').on(t.tenantId, sql`${t.nameKey} COLLATE "C"`, t.assetId, t.branchId, t.assetType),
