@@ -17,6 +17,10 @@ import { formatPlan, importSqlite } from '@/lib/ops/sqlite';
 import { toDate } from '@/lib/ops/sqlite/values';
 import { createUser, failureOf } from './support/fixtures';
 import { ARGON2, referenceWorld } from './support/sqlite-fixture';
+import { usePrivateDatabase } from './support/private-database';
+
+// The checks below compare whole-database totals: no other test file may write meanwhile.
+await usePrivateDatabase('ops_import');
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'ops-import-')); });
