@@ -46,7 +46,8 @@ describe('the OpenAPI document', () => {
     expect(list).toEqual(expect.arrayContaining(['path:catalog', 'path:ns', 'query:branch', 'query:q', 'query:type', 'query:sort', 'query:dir', 'query:cursor', 'query:limit', 'header:x-pangolin-tenant']));
   });
 
-  it('documents exactly the handlers the catalog routes export (it cannot drift)', async () => {
+  it('documents every handler the catalog routes export, and serves every catalog operation (it cannot drift)', async () => {
+    await import('@/app/api/v1/openapi.json/route');
     const served: string[] = [];
     for (const area of AREAS) {
       for (const file of routeFiles(path.join(ROOT, 'app/api/v1', area))) {
@@ -56,11 +57,11 @@ describe('the OpenAPI document', () => {
           // PUT/DELETE on .../namespaces/tree reach a namespace named "tree": documented as /namespaces/{ns}.
           if (p.endsWith('/namespaces/tree') && m !== 'GET') continue;
           served.push(`${m} ${p}`);
+          // Other areas' routes under these folders (e.g. merge operations of a catalog) are in their own modules.
           expect(findOperation(m, p), `${m} ${p} is served but not documented`).toBeDefined();
         }
       }
     }
-    const documented = catalogOperations.map((o) => `${o.method.toUpperCase()} ${o.path}`);
-    expect(served.sort()).toEqual(documented.sort());
+    for (const o of catalogOperations) expect(served, `${o.method} ${o.path} is documented but not served`).toContain(`${o.method.toUpperCase()} ${o.path}`);
   });
 });
