@@ -21,6 +21,9 @@ async function open(config: Env): Promise<Handle> {
     const pool = new Pool(poolConfig(config));
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', (err) => console.warn(`[db] idle connection lost: ${err.message}`));
+    // A checked-out connection can also die between two statements (server restart): the statement in flight
+    // fails and the pool discards the client; without a listener the 'error' event would crash the process.
+    pool.on('connect', (client) => client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`)));
     return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');

@@ -62,6 +62,7 @@ describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () =>
     stop = true;
     await Promise.all(writers);
 
+    console.info(`restart: ${acknowledged.length} writes acknowledged (${acknowledged.length - before} after recovery), ${errors.length} refused while down`);
     expect(acknowledged.length).toBeGreaterThan(before); // writes resumed without restarting the app
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.filter((e) => e !== 'unavailable')).toEqual([]);
