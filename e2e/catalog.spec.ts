@@ -9,13 +9,16 @@ const ADMIN = `acme-admin-${suffix}`;
 /** The success message of the form with this submit button (the status div above it). */
 test.describe.configure({ mode: 'serial' });
 
+/** The sidebar (the overview page has links with the same names). */
+const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
 test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then browses to a table', async ({ page, request }) => {
   await signIn(page);
 
   // A tenant with its first TenantAdmin, whose generated password is shown once.
-  await page.getByRole('link', { name: 'Tenants' }).click();
+  await sidebar(page).getByRole('link', { name: 'Tenants' }).click();
   await expect(page.getByRole('heading', { name: 'Tenants', level: 1 })).toBeVisible();
   await page.getByLabel('Tenant name').fill(TENANT);
   await page.getByLabel('First TenantAdmin username').fill(ADMIN);
@@ -32,7 +35,7 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   await expect(page.getByLabel('Tenant', { exact: true })).toHaveValue(/.+/);
 
   // A warehouse; its secret is never shown back.
-  await page.getByRole('link', { name: 'Warehouses' }).click();
+  await sidebar(page).getByRole('link', { name: 'Warehouses' }).click();
   await expect(page.getByText('No warehouses yet')).toBeVisible();
   await page.getByLabel('Warehouse name').fill('lake');
   await page.getByLabel('Storage type').selectOption('s3');
@@ -47,7 +50,7 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   expect(await page.content()).not.toContain(SECRET);
 
   // A bad name is refused beside its field.
-  await page.getByRole('link', { name: 'Catalogs' }).click();
+  await sidebar(page).getByRole('link', { name: 'Catalogs' }).click();
   await page.getByLabel('Catalog name').fill('sales/2024');
   await page.getByRole('button', { name: 'Create catalog' }).click();
   await expect(page.getByText('Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit').last()).toBeVisible();
@@ -77,7 +80,7 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   expect(table.status()).toBe(201);
 
   // Browse to it as a person would: catalog, tree, table.
-  await page.getByRole('link', { name: 'Catalogs' }).click();
+  await sidebar(page).getByRole('link', { name: 'Catalogs' }).click();
   await page.getByRole('link', { name: 'sales', exact: true }).click();
   const tree = page.getByRole('navigation', { name: 'Namespace tree' });
   await tree.getByRole('link', { name: 'retail' }).click();
@@ -92,7 +95,7 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   await page.getByLabel('Tags').fill('gold, PII');
   await page.getByRole('button', { name: 'Save business metadata' }).click();
   await expect(status(page, 'Business metadata saved.')).toBeVisible();
-  await page.getByRole('link', { name: 'Search' }).click();
+  await sidebar(page).getByRole('link', { name: 'Search' }).click();
   await page.getByLabel('Name, description or tag').fill('europ');
   await page.getByLabel('Name, description or tag').press('Enter');
   await expect(page).toHaveURL(/q=europ/);
