@@ -28,8 +28,12 @@ const url = new URL(base);
 const name = `${url.pathname.slice(1) || 'postgres'}_bench_audit`;
 const admin = new pg.Client({ connectionString: base });
 await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${name}"`);
+// AUDIT_BENCH_REUSE=1 with a database kept by AUDIT_BENCH_KEEP=1 skips the (long) loading.
+const reuse = !!process.env.AUDIT_BENCH_REUSE && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+if (!reuse) {
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+}
 url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 process.env.DATABASE_MAX_CONNECTIONS ??= String(WRITERS + 4);
@@ -57,59 +61,66 @@ const n = (v: number) => v.toLocaleString('en-US');
 /* ------------------------------------------------------------------ set-up */
 
 let t = performance.now();
-// Monthly partitions for the whole generated period, as the maintenance job would have made them over time.
-await db.execute(sql.raw(`
-  DO $$ DECLARE m date; BEGIN
-    FOR i IN 0..${Math.ceil(DAYS / 30) + 1} LOOP
-      m := (date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => i))::date;
-      IF to_regclass(format('audit_logs_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'))) IS NULL THEN
-        EXECUTE format('CREATE TABLE %I PARTITION OF audit_logs FOR VALUES FROM (%L) TO (%L)',
-          format('audit_logs_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM')),
-          m::timestamp AT TIME ZONE 'UTC', (m + interval '1 month')::timestamp AT TIME ZONE 'UTC');
-      END IF;
-    END LOOP;
-  END $$`));
-await db.execute(sql.raw(`INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 'bench-' || lpad(g::text, 2, '0') FROM generate_series(1, ${TENANTS}) g`));
-const tenantIds = (await raw.query<{ id: string }>(`SELECT id FROM tenants ORDER BY name`)).rows.map((r) => r.id);
+const loaded = reuse ? Number((await raw.query('SELECT count(*) AS n FROM audit_logs')).rows[0].n) : 0;
+if (loaded) console.log(`reusing ${n(loaded)} rows in ${name}`);
+else await load();
+const tenantIds = (await raw.query<{ id: string }>(`SELECT id FROM tenants WHERE name LIKE 'bench-%' ORDER BY name`)).rows.map((r) => r.id);
 
-// Loading is faster without the secondary indexes; they are rebuilt from the migration's own definitions.
-const indexDefs = (await raw.query<{ indexname: string; indexdef: string }>(
-  `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_logs' AND indexname LIKE 'idx_%'`)).rows;
-for (const i of indexDefs) await raw.query(`DROP INDEX "${i.indexname}"`);
+async function load() {
+  // Monthly partitions for the whole generated period, as the maintenance job would have made them over time.
+  await db.execute(sql.raw(`
+    DO $$ DECLARE m date; BEGIN
+      FOR i IN 0..${Math.ceil(DAYS / 30) + 1} LOOP
+        m := (date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => i))::date;
+        IF to_regclass(format('audit_logs_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'))) IS NULL THEN
+          EXECUTE format('CREATE TABLE %I PARTITION OF audit_logs FOR VALUES FROM (%L) TO (%L)',
+            format('audit_logs_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM')),
+            m::timestamp AT TIME ZONE 'UTC', (m + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+        END IF;
+      END LOOP;
+    END $$`));
+  await db.execute(sql.raw(`INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 'bench-' || lpad(g::text, 2, '0') FROM generate_series(1, ${TENANTS}) g`));
+  const ids = (await raw.query<{ id: string }>(`SELECT id FROM tenants ORDER BY name`)).rows.map((r) => r.id);
 
-const ACTIONS = ['catalog.create', 'catalog.update', 'catalog.delete', 'table.create', 'table.update', 'table.drop', 'namespace.create',
-  'user.create', 'user.update', 'role.create', 'role.assign', 'grant.create', 'grant.revoke', 'branch.create', 'branch.merge',
-  'access_request.create', 'access_request.decide', 'auth.sign_in', 'auth.sign_out', 'warehouse.update'];
-const TYPES = ['catalog', 'catalog', 'catalog', 'asset', 'asset', 'asset', 'namespace', 'user', 'user', 'role', 'role', 'permission',
-  'permission', 'branch', 'branch', 'access_request', 'access_request', 'session', 'session', 'warehouse'];
-const CHUNK = 500_000;
-for (let from = 1; from <= ROWS; from += CHUNK) {
-  const to = Math.min(ROWS, from + CHUNK - 1);
-  // Set-based and valid enough for search (not chained: these chains are never verified). actor a belongs to tenant a % TENANTS.
-  await raw.query(`
-    INSERT INTO audit_logs (chain_id, seq, occurred_at, id, tenant_id, actor_id, actor_type, actor_name, action, resource_type,
-      resource_id, resource_name, result, error_message, ip_address, user_agent, request_id, metadata, prev_hash, hash)
-    SELECT t.tenant, g, now() - (abs(hashint8extended(g, 0)) % ${DAYS * 86_400_000}) * interval '1 millisecond',
-      gen_random_uuid(), t.tenant, ('00000000-0000-4000-8000-' || lpad(to_hex(a), 12, '0'))::uuid, 'user', 'user' || a,
-      ($1::text[])[1 + g % ${ACTIONS.length}], ($2::text[])[1 + g % ${ACTIONS.length}], (g % 200000)::text, 'tbl' || (g % 200000),
-      CASE WHEN g % 100 < 96 THEN 'success' WHEN g % 100 < 99 THEN 'denied' ELSE 'failure' END,
-      CASE WHEN g % 100 < 96 THEN NULL WHEN g % 100 < 99 THEN 'No grant gives "write" on this object' ELSE 'conflict with ticket k' || (g % 5000) END,
-      '10.0.' || (a % 250) || '.' || (g % 250), 'Mozilla/5.0 bench', md5(g::text),
-      jsonb_build_object('changed', jsonb_build_array('description', 'properties'), 'n', g, 'note', 'ref' || (abs(hashint8extended(g, 1)) % 100000)),
-      decode('', 'hex'), decode('', 'hex')
-    FROM generate_series($3::bigint, $4::bigint) g,
-      LATERAL (SELECT g % ${ACTORS} AS a) x,
-      LATERAL (SELECT ($5::uuid[])[1 + (g % ${ACTORS}) % ${TENANTS}] AS tenant) t`, [ACTIONS, TYPES, from, to, tenantIds]);
-  process.stdout.write(`\rloading… ${n(to)} of ${n(ROWS)} rows`);
+  // Loading is faster without the secondary indexes; they are rebuilt from the migration's own definitions.
+  const indexDefs = (await raw.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_logs' AND indexname LIKE 'idx_%'`)).rows;
+  for (const i of indexDefs) await raw.query(`DROP INDEX "${i.indexname}"`);
+
+  const ACTIONS = ['catalog.create', 'catalog.update', 'catalog.delete', 'table.create', 'table.update', 'table.drop', 'namespace.create',
+    'user.create', 'user.update', 'role.create', 'role.assign', 'grant.create', 'grant.revoke', 'branch.create', 'branch.merge',
+    'access_request.create', 'access_request.decide', 'auth.sign_in', 'auth.sign_out', 'warehouse.update'];
+  const TYPES = ['catalog', 'catalog', 'catalog', 'asset', 'asset', 'asset', 'namespace', 'user', 'user', 'role', 'role', 'permission',
+    'permission', 'branch', 'branch', 'access_request', 'access_request', 'session', 'session', 'warehouse'];
+  const CHUNK = 500_000;
+  for (let from = 1; from <= ROWS; from += CHUNK) {
+    const to = Math.min(ROWS, from + CHUNK - 1);
+    // Set-based and valid enough for search (not chained: these chains are never verified). actor a belongs to tenant a % TENANTS.
+    await raw.query(`
+      INSERT INTO audit_logs (chain_id, seq, occurred_at, id, tenant_id, actor_id, actor_type, actor_name, action, resource_type,
+        resource_id, resource_name, result, error_message, ip_address, user_agent, request_id, metadata, prev_hash, hash)
+      SELECT t.tenant, g, now() - (abs(hashint8extended(g, 0)) % ${DAYS * 86_400_000}) * interval '1 millisecond',
+        gen_random_uuid(), t.tenant, ('00000000-0000-4000-8000-' || lpad(to_hex(a), 12, '0'))::uuid, 'user', 'user' || a,
+        ($1::text[])[1 + g % ${ACTIONS.length}], ($2::text[])[1 + g % ${ACTIONS.length}], (g % 200000)::text, 'tbl' || (g % 200000),
+        CASE WHEN g % 100 < 96 THEN 'success' WHEN g % 100 < 99 THEN 'denied' ELSE 'failure' END,
+        CASE WHEN g % 100 < 96 THEN NULL WHEN g % 100 < 99 THEN 'No grant gives "write" on this object' ELSE 'conflict with ticket k' || (g % 5000) END,
+        '10.0.' || (a % 250) || '.' || (g % 250), 'Mozilla/5.0 bench', md5(g::text),
+        jsonb_build_object('changed', jsonb_build_array('description', 'properties'), 'n', g, 'note', 'ref' || (abs(hashint8extended(g, 1)) % 100000)),
+        decode('', 'hex'), decode('', 'hex')
+      FROM generate_series($3::bigint, $4::bigint) g,
+        LATERAL (SELECT g % ${ACTORS} AS a) x,
+        LATERAL (SELECT ($5::uuid[])[1 + (g % ${ACTORS}) % ${TENANTS}] AS tenant) t`, [ACTIONS, TYPES, from, to, ids]);
+    process.stdout.write(`\rloading… ${n(to)} of ${n(ROWS)} rows`);
+  }
+  console.log(`\nloaded ${n(ROWS)} rows in ${ms(t)}`);
+  t = performance.now();
+  await raw.query(`SET maintenance_work_mem = '512MB'`);
+  // pg_indexes shows a partitioned index as "ON ONLY audit_logs"; without ONLY it is built on every partition too.
+  for (const i of indexDefs) await raw.query(i.indexdef.replace(' ON ONLY ', ' ON '));
+  // As autovacuum leaves a long-lived table: statistics, and the visibility map that index-only counts rely on.
+  await raw.query('VACUUM ANALYZE audit_logs');
+  console.log(`indexes rebuilt, vacuumed and analysed in ${ms(t)}`);
 }
-console.log(`\nloaded ${n(ROWS)} rows in ${ms(t)}`);
-t = performance.now();
-await raw.query(`SET maintenance_work_mem = '512MB'`);
-// pg_indexes shows a partitioned index as "ON ONLY audit_logs"; without ONLY it is built on every partition too.
-for (const i of indexDefs) await raw.query(i.indexdef.replace(' ON ONLY ', ' ON '));
-// As autovacuum leaves a long-lived table: statistics, and the visibility map that index-only counts rely on.
-await raw.query('VACUUM ANALYZE audit_logs');
-console.log(`indexes rebuilt, vacuumed and analysed in ${ms(t)}`);
 
 /* ------------------------------------------------------------------ search */
 
@@ -144,7 +155,7 @@ const LIST = `SELECT a.id, a.occurred_at, a.tenant_id, t.name, a.actor_id, a.act
   a.resource_id, a.resource_name, a.result, a.error_message, a.ip_address FROM audit_logs a LEFT JOIN tenants t ON t.id = a.tenant_id`;
 const DOC = `to_tsvector('simple', coalesce(a.resource_name, '') || ' ' || coalesce(a.error_message, '') || ' ' || a.action || ' ' || a.metadata::text)`;
 
-console.log(`\nsearch over ${n(ROWS)} rows (${RUNS} runs each, Root's view)`);
+console.log(`\nsearch over ${n(loaded || ROWS)} rows (${RUNS} runs each, Root's view)`);
 await compare('first page: actor + 30-day range',
   (i) => searchAudit(root, filtersFromParams({ actor: actorId(i), from: from.toISOString(), to: to.toISOString() })),
   (i) => raw.query(`${LIST} WHERE a.actor_id = $1 AND a.occurred_at >= $2 AND a.occurred_at <= $3 ORDER BY a.occurred_at DESC, a.id DESC LIMIT 51`, [actorId(i), from, to]));
@@ -168,14 +179,14 @@ await compare('count: free text',
 await compare(`count: one tenant, no filter (~${n(Math.round(ROWS / TENANTS))} rows)`,
   (i) => countAudit(root, filtersFromParams({ tenant: tenantIds[i % TENANTS] })),
   (i) => raw.query(`SELECT count(*) FROM audit_logs a WHERE a.tenant_id = $1`, [tenantIds[i % TENANTS]]));
-await compare(`count: everything (Root, no filter, ${n(ROWS)} rows)`,
+await compare(`count: everything (Root, no filter, ${n(loaded || ROWS)} rows)`,
   () => countAudit(root, filtersFromParams({})),
   () => raw.query('SELECT count(*) FROM audit_logs a'));
 
 /* ------------------------------------------------------------------ throughput */
 
 const writerTenants = (await raw.query<{ id: string }>(
-  `INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 'writers-' || g FROM generate_series(1, ${WRITER_TENANTS}) g RETURNING id`)).rows.map((r) => r.id);
+  `INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 'writers-' || g || '-' || ${Date.now()} FROM generate_series(1, ${WRITER_TENANTS}) g RETURNING id`)).rows.map((r) => r.id);
 const writers = Array.from({ length: WRITERS }, (_, w) => ({
   kind: 'user' as const, id: `00000000-0000-4000-9000-${String(w + 1).padStart(12, '0')}`, name: `writer-${w}`, role: 'tenant_admin' as const,
   homeTenantId: writerTenants[w % WRITER_TENANTS], tenantId: writerTenants[w % WRITER_TENANTS],
@@ -202,7 +213,7 @@ console.log(`  verified in ${ms(t)}`);
 /* ------------------------------------------------------------------ verification speed */
 
 if (VERIFY_ROWS > 0) {
-  const [{ id: verifyTenant }] = (await raw.query<{ id: string }>(`INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'verify') RETURNING id`)).rows;
+  const [{ id: verifyTenant }] = (await raw.query<{ id: string }>(`INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'verify-' || ${Date.now()}) RETURNING id`)).rows;
   t = performance.now();
   await seedChain(db, { tenantId: verifyTenant, rows: VERIFY_ROWS, from: new Date(Date.now() - 20 * 86_400_000), stepMs: 1000 });
   await raw.query('ANALYZE audit_logs');
