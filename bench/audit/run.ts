@@ -8,8 +8,8 @@
  *   AUDIT_BENCH_ROWS=200000 AUDIT_BENCH_VERIFY_ROWS=100000 npm run bench:audit     (a quick, small run)
  *
  * Other knobs: AUDIT_BENCH_RUNS (timed runs per query, 40), AUDIT_BENCH_WRITES (mutations per writer, 300),
- * AUDIT_BENCH_KEEP=1 (keep the database). Creates and drops its own database "<name>_bench_audit"; never
- * touches the one named. Prints figures; asserts nothing.
+ * AUDIT_BENCH_KEEP=1 (keep the database), AUDIT_BENCH_REUSE=1 (use the kept one, skipping the load). Creates and
+ * drops its own database "<name>_bench_audit"; never touches the one named. Prints figures; asserts nothing.
  */
 import pg from 'pg';
 
