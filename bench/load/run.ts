@@ -62,24 +62,30 @@ function rssSampler(parentPid: number) {
   return { stop: () => { clearInterval(timer); return { peakMiB: peak, startMiB: samples[0] ?? 0, endMiB: samples[samples.length - 1] ?? 0 }; } };
 }
 
+/** First refusal seen per request kind, so a non-2xx figure comes with its reason. */
+const refusals = new Map<string, string>();
+const onResponse = (kind: string) => (status: number, body: string) => {
+  if (status >= 400 && !refusals.has(kind)) refusals.set(kind, `${status} ${body.slice(0, 300)}`);
+};
+
 function requests(world: LoadWorld): autocannon.Request[] {
   const auth = { authorization: `Bearer ${world.token}`, 'content-type': 'application/json' };
   let n = 0;
-  return [
-    { method: 'GET', path: `/api/v1/catalogs`, headers: auth },
-    { method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets?limit=50`, headers: auth },
-    { method: 'GET', path: `/api/v1/search/assets?q=orders`, headers: auth },
-    { method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets/${world.assets[0]}`, headers: auth },
+  const all: (autocannon.Request & { kind: string })[] = [
+    { kind: 'list catalogs', method: 'GET', path: `/api/v1/catalogs`, headers: auth },
+    { kind: 'list assets', method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets?limit=50`, headers: auth },
+    { kind: 'search', method: 'GET', path: `/api/v1/search/assets?q=orders`, headers: auth },
+    { kind: 'load asset', method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets/${world.assets[0]}`, headers: auth },
     {
-      method: 'POST', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets`, headers: auth,
+      kind: 'commit asset', method: 'POST', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets`, headers: auth,
       setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `load_${process.pid}_${n++}`, metadataLocation: `s3://load/${n}/v1.metadata.json` }) }),
     },
     {
-      method: 'POST', path: `/api/v1/permissions`, headers: auth,
+      kind: 'grant', method: 'POST', path: `/api/v1/permissions`, headers: auth,
       setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: world.grantee, scopeType: 'catalog', catalogId: world.catalogId, actions: ['read'], expiresAt: new Date(Date.now() + 86_400_000 + n++ * 1000).toISOString() }) }),
     },
     {
-      method: 'PUT', path: '/api/v1/access-requests/x', headers: auth,
+      kind: 'decide request', method: 'PUT', path: '/api/v1/access-requests/x', headers: auth,
       // Each pending request is decided once; when they run out, read the queue instead.
       setupRequest: (req) => {
         const id = world.pendingRequests.pop();
@@ -89,6 +95,9 @@ function requests(world: LoadWorld): autocannon.Request[] {
       },
     },
   ];
+  // LOAD_ONLY="search,grant" measures some kinds alone.
+  const only = process.env.LOAD_ONLY?.split(',').map((k) => k.trim());
+  return all.filter((r) => !only || only.includes(r.kind)).map(({ kind, ...r }) => ({ ...r, onResponse: onResponse(kind) }));
 }
 
 async function main() {
@@ -101,12 +110,13 @@ async function main() {
     const result = await autocannon({ url: base, connections, duration: seconds, requests: requests(world), timeout: 10 });
     const mem = rss.stop();
     const report = {
-      seconds, connections,
+      seconds, connections, mix: process.env.LOAD_ONLY ?? 'all',
       requestsPerSecond: result.requests.average, totalRequests: result.requests.total,
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
       errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
       statusCodes: result.statusCodeStats, serverRssMiB: mem,
     };
+    if (refusals.size) console.log('first refusal per kind:', Object.fromEntries(refusals));
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/load.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));
