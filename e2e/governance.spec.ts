@@ -56,6 +56,11 @@ test('a steward approves an access request and the requester then has access', a
   await expect(ana.getByRole('heading', { name: `Access to lake.sales.${w.table}` })).toBeVisible();
   await expect(ana.getByText('Pending', { exact: true })).toBeVisible();
   const requestUrl = ana.url();
+  // Until approved, the table's page shows only what discovery allows.
+  const assetPage = `/catalogs/lake/assets/${w.assetId}`;
+  await ana.goto(assetPage);
+  await expect(ana.getByText('Discoverable only')).toBeVisible();
+  await expect(ana.getByText('Metadata location', { exact: true })).toHaveCount(0);
 
   // The steward sees it in the queue, filtered by requester, and approves it.
   const sam = await signedIn(browser, steward.username);
@@ -78,7 +83,12 @@ test('a steward approves an access request and the requester then has access', a
   const row = ana.getByRole('table', { name: 'Effective permissions' }).getByRole('row', { name: new RegExp(`table ${w.table} in catalog lake`) });
   await expect(row).toContainText('read, list');
   await expect(row).toContainText('direct grant');
-  // …and the API now lets them read it.
+  // …and they can now open the table itself,
+  await ana.goto(assetPage);
+  await expect(ana.getByRole('heading', { name: w.table })).toBeVisible();
+  await expect(ana.getByText('Metadata location', { exact: true })).toBeVisible();
+  await expect(ana.getByText('Discoverable only')).toHaveCount(0);
+  // …and read it over the API.
   const anaToken = (await (await request.post('/api/v1/users/login', { data: { username: requester.username, password: PASSWORD } })).json()).token;
   const metadata = await request.get(`/api/v1/assets/${w.assetId}/metadata`, { headers: { authorization: `Bearer ${anaToken}` } });
   expect(metadata.status()).toBe(200);

@@ -87,11 +87,15 @@ export async function getCatalog(actor: Actor, idOrName: string): Promise<Catalo
     storageLocation: catalogs.storageLocation, federatedConfig: catalogs.federatedConfig,
     hasStoredSecret: sql<boolean>`${catalogs.federatedCredentialsEncrypted} IS NOT NULL`,
     properties: catalogs.properties, createdAt: catalogs.createdAt, updatedAt: catalogs.updatedAt, visible: sql<boolean>`${visible}`,
+    // Discovery: a catalog holding a discoverable table can be opened (its tables then show only what discovery allows).
+    holdsDiscoverable: sql<boolean>`EXISTS (SELECT 1 FROM business_metadata bm JOIN asset_identities ai
+      ON ai.tenant_id = bm.tenant_id AND ai.id = bm.asset_id WHERE bm.tenant_id = "catalogs"."tenant_id"
+      AND ai.catalog_id = "catalogs"."id" AND bm.discoverable)`,
   }).from(catalogs)
     .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
     .where(and(eq(catalogs.tenantId, tenantId), byIdOrName(idOrName))).limit(1);
   if (!c) throw notFound(`Catalog "${idOrName}"`);
-  if (!c.visible) throw forbidden(`You have no access to catalog "${c.name}"`);
+  if (!c.visible && !c.holdsDiscoverable) throw forbidden(`You have no access to catalog "${c.name}"`);
   const obj = { tenantId, catalogId: c.id };
   const [update, del, createNamespace] = await Promise.all([can(db, actor, 'update', obj), can(db, actor, 'delete', obj), can(db, actor, 'create', obj)]);
   const cfg = c.federatedConfig;
