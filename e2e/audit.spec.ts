@@ -3,7 +3,7 @@ import { signIn } from './helpers';
 
 test('Root filters the audit log, opens an event and verifies the chain', async ({ page }) => {
   await signIn(page);
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
 
   // The sign-in just made is on the first page, newest first.

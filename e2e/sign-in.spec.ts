@@ -14,7 +14,7 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
 test('Root signs in, sees the console, and signs out', async ({ page }) => {
   await signIn(page);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Tenants' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' })).toBeVisible();
   await expect(page.getByText('Signed in as admin')).toBeVisible();
   await expect(page.getByLabel('Tenant')).toBeVisible();
 
