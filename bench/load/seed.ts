@@ -35,7 +35,7 @@ export async function seedLoadData(base: string, databaseUrl: string): Promise<L
   // Pending requests to decide under load: one per table (set-based; the flow itself is tested elsewhere).
   const pending = await db.execute<{ id: string }>(sql`
     INSERT INTO access_requests (tenant_id, id, requester_id, scope_type, catalog_id, asset_id, actions, reason)
-    SELECT a.tenant_id, md5(random()::text || a.asset_id::text)::uuid, ${grantee.id}, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
+    SELECT a.tenant_id, gen_random_uuid(), ${grantee.id}, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
     FROM assets a WHERE a.tenant_id = ${tenant.id} RETURNING id`);
   await closeDb();
 
