@@ -5,7 +5,7 @@ import { listTenantChoices } from '@/db/queries/tenants';
 import { auditFilterSchema, filtersFromParams, filtersToParams, NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
 import { requireActor } from '@/lib/auth/session';
 import { toAppError } from '@/lib/errors';
-import { attempt, param, type SearchParams } from '../catalogs/_ui/page-state';
+import { attempt, param, type SearchParams } from '@/components/page-state';
 import { AuditTable } from './audit-table';
 import { EventDetail } from './event-detail';
 import { EventDrawer } from './event-drawer';

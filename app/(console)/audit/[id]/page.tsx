@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { PageHeader } from '@/components/ui';
 import { getAuditEvent } from '@/db/queries/audit';
 import { requireActor } from '@/lib/auth/session';
-import { attempt } from '../../catalogs/_ui/page-state';
+import { attempt } from '@/components/page-state';
 import { EventDetail } from '../event-detail';
 
 export const metadata = { title: 'Audit event' };

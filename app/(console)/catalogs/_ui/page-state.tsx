@@ -1,20 +1,9 @@
 import 'server-only';
-import type { ReactNode } from 'react';
-import { EmptyState, ErrorState } from '@/components/ui';
-import type { Actor } from '@/lib/actor';
-import { toAppError } from '@/lib/errors';
+import { EmptyState } from '@/components/ui';
 
-/** Runs a read; refusals and "not found" become a message on the page, anything else the error page. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; view: ReactNode }> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (err) {
-    const e = toAppError(err);
-    if (!e || e.status >= 500) throw err;
-    const title = e.code === 'not_found' ? 'Not found' : e.code === 'forbidden' ? 'Not allowed' : 'This cannot be shown';
-    return { ok: false, view: <ErrorState title={title} message={e.message} /> };
-  }
-}
+export { attempt, param, type SearchParams } from '@/components/page-state';
+import type { Actor } from '@/lib/actor';
+
 
 /** Root in the all-tenants view must pick a tenant before tenant-owned objects make sense. */
 export function NeedTenant({ actor, what }: { actor: Actor; what: string }) {
@@ -27,10 +16,4 @@ export function NeedTenant({ actor, what }: { actor: Actor; what: string }) {
   );
 }
 
-/** First value of a search parameter. */
-export const param = (sp: Record<string, string | string[] | undefined>, key: string): string | undefined => {
-  const v = sp[key];
-  return (Array.isArray(v) ? v[0] : v) || undefined;
-};
 
-export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
