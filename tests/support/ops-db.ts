@@ -27,6 +27,9 @@ export async function scratchDatabase(suffix: string): Promise<ScratchDb> {
   base.pathname = `/${name}`;
   const url = base.toString();
   const pool = new Pool({ connectionString: url, max: 3 });
+  // A restore with --force ends other sessions on this database: idle clients then report 57P01, which is expected.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     name, url, pool, db: drizzle(pool, { schema }) as unknown as Db,
     drop: async () => {
