@@ -7,23 +7,12 @@
  *
  * Creates and drops its own database "<name>_bench_health"; never touches the one named.
  */
-import pg from 'pg';
+import { freshBenchDatabase } from '../support/database';
 
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TABLES = Number(process.env.BENCH_TABLES ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 
-const url = new URL(base);
-const name = `${url.pathname.slice(1) || 'postgres'}_bench_health`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${name}"`);
-url.pathname = `/${name}`;
-process.env.DATABASE_URL = url.toString();
-process.env.PANGOLIN_ENCRYPTION_KEY ??= 'b'.repeat(64);
-process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
-process.env.PANGOLIN_LOG_LEVEL ??= 'error';
+const { name, admin } = await freshBenchDatabase('bench_health');
 
 const { getDb, closeDb } = await import('@/db/client');
 const { runMigrations } = await import('@/db/migrate');

@@ -9,24 +9,13 @@
  *
  * Creates and drops its own database "<name>_bench_versioning"; never touches the one named.
  */
-import pg from 'pg';
+import { freshBenchDatabase } from '../support/database';
 
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ONLY_SETUP = !!process.env.BENCH_SETUP_ONLY;
 
-const url = new URL(base);
-const dbName = `${url.pathname.slice(1) || 'postgres'}_bench_versioning`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${dbName}"`);
-url.pathname = `/${dbName}`;
-process.env.DATABASE_URL = url.toString();
-process.env.PANGOLIN_ENCRYPTION_KEY ??= 'b'.repeat(64);
-process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
-process.env.PANGOLIN_LOG_LEVEL ??= 'error';
+const { name: dbName, admin } = await freshBenchDatabase('bench_versioning');
 
 const { getDb, closeDb } = await import('@/db/client');
 const { runMigrations } = await import('@/db/migrate');
