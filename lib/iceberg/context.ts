@@ -6,7 +6,7 @@ import { authenticateApiRequest } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
 import { toPgArray } from '../catalog/lookup';
-import { localPath } from './fileio';
+import { localPath, type Storage, type WarehouseStorage } from './fileio';
 import type { AssetLookup } from './queries';
 
 const SEP = '\u001f';
@@ -32,8 +32,8 @@ export type CatalogContext = {
   actor: Actor;
   tenantId: string;
   catalog: { id: string; name: string; catalogType: 'local' | 'federated'; storageLocation: string | null };
-  /** Local directories the catalog's FileIO may touch: its storage location and its warehouse's root. */
-  roots: string[];
+  /** What the catalog's FileIO may touch: local roots (storage location, warehouse root) or its object-store warehouse. */
+  storage: Storage;
   /** The branch/namespace/asset the request addresses, read in the same round trip as the catalog. */
   preloaded?: { key: string; lookup: AssetLookup };
 };
@@ -60,10 +60,12 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
   const [c] = (await db.execute<{
     id: string; name: string; catalog_type: 'local' | 'federated'; storage_location: string | null;
     storage_type: string | null; storage_config: Record<string, unknown> | null;
+    warehouse_id: string | null; warehouse_name: string | null; warehouse_version: string | null; credentials_encrypted: string | null;
     branch_id: string | null; namespace_id: string | null; namespace_properties: Properties | null; asset_id: string | null;
     asset_type: 'table' | 'view' | null; metadata_location: string | null; tags: string[] | null;
   }>(sql`
     SELECT c.id, c.name, c.catalog_type, c.storage_location, w.storage_type, w.storage_config,
+           w.id AS warehouse_id, w.name AS warehouse_name, w.updated_at::text AS warehouse_version, w.credentials_encrypted,
            b.id AS branch_id, n.id AS namespace_id, n.properties AS namespace_properties,
            a.asset_id, a.asset_type, a.metadata_location, bm.tags
     FROM catalogs c
@@ -81,7 +83,7 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
   return {
     db, actor, tenantId: actor.tenantId,
     catalog: { id: c.id, name: c.name, catalogType: c.catalog_type, storageLocation: c.storage_location },
-    roots,
+    storage: { roots, warehouse: objectWarehouse(c) },
     ...(addressed ? {
       preloaded: {
         key: addressKey(addressed),
@@ -91,6 +93,19 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
         },
       },
     } : {}),
+  };
+}
+
+/** The catalog's warehouse when it is an object store (its credentials still sealed), else null. */
+function objectWarehouse(c: {
+  storage_type: string | null; storage_config: Record<string, unknown> | null; warehouse_id: string | null;
+  warehouse_name: string | null; warehouse_version: string | null; credentials_encrypted: string | null;
+}): WarehouseStorage | null {
+  const type = c.storage_type;
+  if (!c.warehouse_id || (type !== 's3' && type !== 'azure' && type !== 'gcs')) return null;
+  return {
+    id: c.warehouse_id, version: c.warehouse_version ?? '', name: c.warehouse_name ?? '', type,
+    config: c.storage_config ?? {}, credentialsEncrypted: c.credentials_encrypted,
   };
 }
 

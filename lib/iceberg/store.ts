@@ -1,5 +1,5 @@
 import { IcebergError } from './errors';
-import { fileIOFor } from './fileio';
+import { fileIOFor, type Storage } from './fileio';
 import { parseJson, stringifyJson } from './json';
 import { parseTableMetadata } from './metadata';
 import type { TableMetadata, ViewMetadata } from './spec';
@@ -9,33 +9,40 @@ type Cached = { text: string; value: unknown };
 
 /**
  * Metadata files are immutable (every commit writes a new one), so a file read once can be served from
- * memory for as long as it is wanted. A small LRU by location; files over 1 MB are not kept.
+ * memory for as long as it is wanted. A small LRU by warehouse and location (two warehouses may use the same
+ * bucket name on different endpoints); files over 1 MB are not kept.
  */
 const CACHE_ENTRIES = 2000;
 const CACHE_MAX_TEXT = 1_000_000;
 const cache = new Map<string, Cached>();
 
-function remember(location: string, entry: Cached) {
+const keyOf = (storage: Storage, location: string) => `${storage.warehouse?.id ?? 'local'}\u0000${location}`;
+
+function remember(key: string, entry: Cached) {
   if (entry.text.length > CACHE_MAX_TEXT) return;
-  cache.delete(location);
-  cache.set(location, entry);
+  cache.delete(key);
+  cache.set(key, entry);
   if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
 }
 
 /** Forget cached files (benchmarks measure cold reads; purge removes files). */
 export function forgetMetadata(location?: string) {
-  if (location) cache.delete(location);
-  else cache.clear();
+  if (!location) return cache.clear();
+  for (const key of cache.keys()) if (key.endsWith(`\u0000${location}`)) cache.delete(key);
 }
 
-async function readCached(location: string, roots: string[]): Promise<Cached> {
-  const hit = cache.get(location);
+async function readCached(location: string, storage: Storage): Promise<Cached> {
+  const io = await fileIOFor(location, storage);
+  // A cached copy is served only to a catalog whose storage holds the location, as a read would be.
+  io.check(location);
+  const key = keyOf(storage, location);
+  const hit = cache.get(key);
   if (hit) {
-    cache.delete(location);
-    cache.set(location, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     return hit;
   }
-  const text = await fileIOFor(location, roots).read(location);
+  const text = await io.read(location);
   let value: unknown;
   try {
     value = parseJson(text);
@@ -43,33 +50,33 @@ async function readCached(location: string, roots: string[]): Promise<Cached> {
     throw new IcebergError(500, 'InternalServerError', `The metadata file ${location} is not valid JSON`);
   }
   const entry = { text, value };
-  remember(location, entry);
+  remember(key, entry);
   return entry;
 }
 
-export async function readTableMetadata(location: string, roots: string[]): Promise<{ text: string; metadata: TableMetadata }> {
-  const { text, value } = await readCached(location, roots);
+export async function readTableMetadata(location: string, storage: Storage): Promise<{ text: string; metadata: TableMetadata }> {
+  const { text, value } = await readCached(location, storage);
   return { text, metadata: parseTableMetadata(value, location) };
 }
 
-export async function readViewMetadata(location: string, roots: string[]): Promise<ViewMetadata> {
-  return parseViewMetadata((await readCached(location, roots)).value, location);
+export async function readViewMetadata(location: string, storage: Storage): Promise<ViewMetadata> {
+  return parseViewMetadata((await readCached(location, storage)).value, location);
 }
 
 /** Writes a new metadata file (never overwriting) and keeps it warm for the next load. */
-export async function writeMetadata(location: string, roots: string[], metadata: TableMetadata | ViewMetadata): Promise<void> {
+export async function writeMetadata(location: string, storage: Storage, metadata: TableMetadata | ViewMetadata): Promise<void> {
   const text = stringifyJson(metadata);
-  await fileIOFor(location, roots).writeNew(location, text);
-  remember(location, { text, value: metadata });
+  await (await fileIOFor(location, storage)).writeNew(location, text);
+  remember(keyOf(storage, location), { text, value: metadata });
 }
 
 /** Removes a metadata file this request wrote but could not commit (best effort). */
-export async function discardMetadata(location: string, roots: string[]): Promise<void> {
-  forgetMetadata(location);
-  await fileIOFor(location, roots).delete(location).catch(() => false);
+export async function discardMetadata(location: string, storage: Storage): Promise<void> {
+  cache.delete(keyOf(storage, location));
+  await fileIOFor(location, storage).then((io) => io.delete(location)).catch(() => false);
 }
 
-export async function deleteMetadataFile(location: string, roots: string[]): Promise<boolean> {
-  forgetMetadata(location);
-  return fileIOFor(location, roots).delete(location);
+export async function deleteMetadataFile(location: string, storage: Storage): Promise<boolean> {
+  cache.delete(keyOf(storage, location));
+  return (await fileIOFor(location, storage)).delete(location);
 }

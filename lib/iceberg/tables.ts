@@ -5,7 +5,7 @@ import { toAppError } from '../errors';
 import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirrorProperties, type AssetRef, type Kind } from './assets';
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
-import { metadataDir, metadataFileName, metadataVersion } from './fileio';
+import { metadataDir, metadataFileName, metadataVersion, type Storage } from './fileio';
 import { commitIcebergMetadata, commitIcebergTransaction } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
@@ -25,10 +25,10 @@ const loadResult = (location: string | null, metadata: TableMetadata) => ({
  * Deletes a metadata file this request wrote when the commit was refused for a known reason. When the outcome
  * is unknown (database unreachable, unexpected error) the file stays: the commit may have landed.
  */
-export async function cleanupAfter(err: unknown, location: string, roots: string[]) {
+export async function cleanupAfter(err: unknown, location: string, storage: Storage) {
   const app = toAppError(err);
   const known = err instanceof IcebergError || (app && app.code !== 'unavailable' && app.code !== 'internal');
-  if (known) await discardMetadata(location, roots);
+  if (known) await discardMetadata(location, storage);
 }
 
 export async function listTables(ctx: CatalogContext, namespaceRaw: string, page: PageRequest, kind: Kind = 'table') {
@@ -50,7 +50,7 @@ export async function loadTable(ctx: CatalogContext, namespaceRaw: string, nameR
   if (opts.ifNoneMatch && opts.ifNoneMatch.split(',').map((s) => s.trim()).includes(etag)) {
     return new Response(null, { status: 304, headers: { ETag: etag } });
   }
-  const { text, metadata } = await readTableMetadata(a.metadataLocation, ctx.roots);
+  const { text, metadata } = await readTableMetadata(a.metadataLocation, ctx.storage);
   if (mode === 'refs') {
     const referenced = new Set(Object.values(metadata.refs).map((ref) => String(ref['snapshot-id'])));
     return json(loadResult(a.metadataLocation, { ...metadata, snapshots: metadata.snapshots.filter((s) => referenced.has(String(s['snapshot-id']))) }), 200, { ETag: etag });
@@ -78,7 +78,7 @@ export async function createTable(ctx: CatalogContext, namespaceRaw: string, raw
   const metadata = newTableMetadata(req, { location, uuid: randomUUID(), now: Date.now() });
   if (req['stage-create']) return json(loadResult(null, metadata));
   const metadataLocation = `${metadataDir(location, metadata.properties)}/${metadataFileName(0, randomUUID())}`;
-  await writeMetadata(metadataLocation, ctx.roots, metadata);
+  await writeMetadata(metadataLocation, ctx.storage, metadata);
   try {
     await mutate(createAsset, ctx.actor, {
       catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'table', metadataLocation,
@@ -86,7 +86,7 @@ export async function createTable(ctx: CatalogContext, namespaceRaw: string, raw
       message: `Create table ${display(r)} (Iceberg REST)`,
     });
   } catch (err) {
-    await cleanupAfter(err, metadataLocation, ctx.roots);
+    await cleanupAfter(err, metadataLocation, ctx.storage);
     throw err;
   }
   return json(loadResult(metadataLocation, metadata));
@@ -115,13 +115,13 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
   const found = await lookupIn(ctx, r, 'table');
   if (!found.assetId && req.requirements.some((x) => x.type === 'assert-create')) return createByCommit(ctx, r, req, found.namespaceProperties);
   const a = await locate(ctx, r, 'table', 'update', 'asset.commit', found);
-  const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.roots);
+  const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.storage);
   checkRequirements(base, req.requirements);
   if (!req.updates.length) return json({ 'metadata-location': a.metadataLocation, metadata: base });
   const next = applyUpdates(base, a.metadataLocation, req.updates, { now: Date.now() });
   const version = Math.max(metadataVersion(a.metadataLocation), base['metadata-log'].length) + 1;
   const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(version, randomUUID())}`;
-  await writeMetadata(metadataLocation, ctx.roots, next);
+  await writeMetadata(metadataLocation, ctx.storage, next);
   try {
     await mutate(commitIcebergMetadata, ctx.actor, {
       catalogId: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'table', metadataLocation,
@@ -129,7 +129,7 @@ export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nam
       message: `Iceberg commit on ${display(r)}: ${describeUpdates(req.updates)}`.slice(0, 2000),
     });
   } catch (err) {
-    await cleanupAfter(err, metadataLocation, ctx.roots);
+    await cleanupAfter(err, metadataLocation, ctx.storage);
     throw err;
   }
   return json({ 'metadata-location': metadataLocation, metadata: next });
@@ -153,13 +153,13 @@ export async function commitTransaction(ctx: CatalogContext, raw: unknown) {
       seen.add(display(r));
       if (change.requirements.some((x) => x.type === 'assert-create')) throw badRequest(`Create ${display(r)} before committing a transaction on it`);
       const a = await locate(ctx, r, 'table', 'update', 'asset.commit_transaction');
-      const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.roots);
+      const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.storage);
       checkRequirements(base, change.requirements);
       if (!change.updates.length) continue;
       const next = applyUpdates(base, a.metadataLocation, change.updates, { now: Date.now() });
       const version = Math.max(metadataVersion(a.metadataLocation), base['metadata-log'].length) + 1;
       const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(version, randomUUID())}`;
-      await writeMetadata(metadataLocation, ctx.roots, next);
+      await writeMetadata(metadataLocation, ctx.storage, next);
       written.push(metadataLocation);
       changes.push({
         branch: r.branch, namespace: r.path, name: r.name, expectedMetadataLocation: a.metadataLocation, metadataLocation,
@@ -173,7 +173,7 @@ export async function commitTransaction(ctx: CatalogContext, raw: unknown) {
       });
     }
   } catch (err) {
-    for (const f of written) await cleanupAfter(err, f, ctx.roots);
+    for (const f of written) await cleanupAfter(err, f, ctx.storage);
     throw err;
   }
   return noContent();
@@ -186,7 +186,7 @@ async function createByCommit(ctx: CatalogContext, r: AssetRef, req: CommitTable
   checkRequirements(null, req.requirements);
   const metadata = applyUpdates(null, null, req.updates, { now: Date.now(), defaultLocation: defaultLocation(storage, r, namespaceProperties) });
   const metadataLocation = `${metadataDir(metadata.location, metadata.properties)}/${metadataFileName(0, randomUUID())}`;
-  await writeMetadata(metadataLocation, ctx.roots, metadata);
+  await writeMetadata(metadataLocation, ctx.storage, metadata);
   try {
     await mutate(createAsset, ctx.actor, {
       catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'table', metadataLocation,
@@ -194,7 +194,7 @@ async function createByCommit(ctx: CatalogContext, r: AssetRef, req: CommitTable
       message: `Create table ${display(r)} (Iceberg REST transaction)`,
     });
   } catch (err) {
-    await cleanupAfter(err, metadataLocation, ctx.roots);
+    await cleanupAfter(err, metadataLocation, ctx.storage);
     throw err;
   }
   return json({ 'metadata-location': metadataLocation, metadata });
@@ -209,8 +209,8 @@ export async function dropTable(ctx: CatalogContext, namespaceRaw: string, nameR
   const a = await locate(ctx, r, 'table', 'delete');
   let files: string[] = [];
   if (purge) {
-    // Read first: an object-store location fails here (501) before anything is dropped.
-    const { metadata } = await readTableMetadata(a.metadataLocation, ctx.roots);
+    // Read first: a location the catalog cannot read (outside its storage, store unreachable) fails before anything is dropped.
+    const { metadata } = await readTableMetadata(a.metadataLocation, ctx.storage);
     files = [a.metadataLocation, ...metadata['metadata-log'].map((e) => e['metadata-file'])];
   }
   await mutate(dropAsset, ctx.actor, { catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, message: `Drop table ${display(r)}${purge ? ' (purge)' : ''} (Iceberg REST)` });
@@ -222,11 +222,11 @@ async function purgeFiles(ctx: CatalogContext, assetId: string, branchId: string
   const keep = new Set<string>();
   for (const pointer of await pointersOnOtherBranches(ctx.db, ctx.tenantId, assetId, branchId)) {
     keep.add(pointer);
-    const other = await readTableMetadata(pointer, ctx.roots).catch(() => null);
+    const other = await readTableMetadata(pointer, ctx.storage).catch(() => null);
     for (const e of other?.metadata['metadata-log'] ?? []) keep.add(e['metadata-file']);
   }
   for (const f of files) {
-    if (!keep.has(f)) await deleteMetadataFile(f, ctx.roots).catch(() => false);
+    if (!keep.has(f)) await deleteMetadataFile(f, ctx.storage).catch(() => false);
   }
 }
 
@@ -275,7 +275,7 @@ export async function registerTable(ctx: CatalogContext, namespaceRaw: string, r
   }
   let metadata: TableMetadata;
   try {
-    metadata = (await readTableMetadata(location, ctx.roots)).metadata;
+    metadata = (await readTableMetadata(location, ctx.storage)).metadata;
   } catch (err) {
     if (err instanceof IcebergError && err.status === 404) throw badRequest(`Cannot register ${display(r)}: ${err.message}`);
     throw err;

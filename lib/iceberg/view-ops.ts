@@ -24,14 +24,14 @@ export async function createView(ctx: CatalogContext, namespaceRaw: string, raw:
   const location = stripSlash(req.location ?? defaultLocation(storage, r, a.namespaceProperties));
   const metadata = newViewMetadata(req, { location, uuid: randomUUID() });
   const metadataLocation = `${metadataDir(location, metadata.properties)}/${metadataFileName(0, randomUUID())}`;
-  await writeMetadata(metadataLocation, ctx.roots, metadata);
+  await writeMetadata(metadataLocation, ctx.storage, metadata);
   try {
     await mutate(createAsset, ctx.actor, {
       catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'view', metadataLocation,
       schemaId: 0, properties: mirrorProperties(metadata.properties), message: `Create view ${display(r)} (Iceberg REST)`,
     });
   } catch (err) {
-    await cleanupAfter(err, metadataLocation, ctx.roots);
+    await cleanupAfter(err, metadataLocation, ctx.storage);
     throw err;
   }
   return json(loadViewResult(metadataLocation, metadata));
@@ -39,7 +39,7 @@ export async function createView(ctx: CatalogContext, namespaceRaw: string, raw:
 
 export async function loadView(ctx: CatalogContext, namespaceRaw: string, nameRaw: string) {
   const a = await locate(ctx, assetRef(namespaceRaw, nameRaw), 'view', 'read');
-  return json(loadViewResult(a.metadataLocation, await readViewMetadata(a.metadataLocation, ctx.roots)));
+  return json(loadViewResult(a.metadataLocation, await readViewMetadata(a.metadataLocation, ctx.storage)));
 }
 
 /** Replace view: requirements, updates, next metadata file, compare-and-set of the pointer. */
@@ -47,11 +47,11 @@ export async function replaceView(ctx: CatalogContext, namespaceRaw: string, nam
   const req = parseBody(raw, commitViewRequest);
   const r = assetRef(namespaceRaw, nameRaw);
   const a = await locate(ctx, r, 'view', 'update', 'asset.commit');
-  const base = await readViewMetadata(a.metadataLocation, ctx.roots);
+  const base = await readViewMetadata(a.metadataLocation, ctx.storage);
   checkViewRequirements(base, req.requirements);
   const next = applyViewUpdates(base, req.updates, Date.now());
   const metadataLocation = `${metadataDir(next.location, next.properties)}/${metadataFileName(Math.max(metadataVersion(a.metadataLocation), 0) + 1, randomUUID())}`;
-  await writeMetadata(metadataLocation, ctx.roots, next);
+  await writeMetadata(metadataLocation, ctx.storage, next);
   try {
     await mutate(commitIcebergMetadata, ctx.actor, {
       catalogId: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'view', metadataLocation,
@@ -59,7 +59,7 @@ export async function replaceView(ctx: CatalogContext, namespaceRaw: string, nam
       properties: mirrorProperties(next.properties), message: `Replace view ${display(r)} (Iceberg REST)`,
     });
   } catch (err) {
-    await cleanupAfter(err, metadataLocation, ctx.roots);
+    await cleanupAfter(err, metadataLocation, ctx.storage);
     throw err;
   }
   return json(loadViewResult(metadataLocation, next));

@@ -1,0 +1,89 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { IcebergError } from '../errors';
+import { errorName, httpStatus, storageFailure } from './failures';
+import { confine } from './locations';
+import type { Credentials, ObjectFileIO } from './object-stores';
+import { alreadyWritten, missingFile, type WarehouseStorage } from './types';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+
+/**
+ * Amazon S3 and S3-compatible stores through the AWS SDK, with the warehouse's region, endpoint, path style
+ * and access key. The server's own (ambient) AWS identity is never used: a tenant's warehouse naming some
+ * bucket must bring the credentials for it.
+ */
+export async function openS3(w: WarehouseStorage, creds: Credentials): Promise<ObjectFileIO> {
+  if (!creds.accessKeyId || !creds.secretAccessKey) {
+    throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no S3 access key id and secret access key: set them on the warehouse`);
+  }
+  const sdk: Sdk = await import('@aws-sdk/client-s3');
+  const endpoint = text(w.config.endpoint);
+  const client = new sdk.S3Client({
+    region: text(w.config.region) ?? 'us-east-1',
+    endpoint,
+    forcePathStyle: w.config.pathStyle === true,
+    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    // S3-compatible stores often reject the newer default checksum headers; AWS itself does not need them here.
+    ...(endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+  });
+  return new S3FileIO(w, client, sdk, [creds.accessKeyId, creds.secretAccessKey]);
+}
+
+class S3FileIO implements ObjectFileIO {
+  constructor(private readonly w: WarehouseStorage, private readonly client: S3Client, private readonly sdk: Sdk, private readonly secrets: string[]) {}
+
+  check(location: string): void {
+    confine(location, this.w);
+  }
+
+  async read(location: string): Promise<string> {
+    const { bucket, key } = confine(location, this.w);
+    try {
+      const res = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await res.Body!.transformToString('utf8');
+    } catch (err) {
+      if (isMissingKey(err)) throw missingFile(location);
+      throw storageFailure('S3', 'read', location, err, this.secrets);
+    }
+  }
+
+  /** `If-None-Match: *`: S3 refuses (412, or 409 while another conditional write of the key is in flight). */
+  async writeNew(location: string, content: string): Promise<void> {
+    const { bucket, key } = confine(location, this.w);
+    try {
+      await this.client.send(new this.sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: content, ContentType: 'application/json', IfNoneMatch: '*' }));
+    } catch (err) {
+      const status = httpStatus(err);
+      if (status === 412 || status === 409) throw alreadyWritten(location);
+      throw storageFailure('S3', 'write', location, err, this.secrets);
+    }
+  }
+
+  /** DeleteObject succeeds whether or not the key exists, so a HEAD first says whether it was there (purge only). */
+  async delete(location: string): Promise<boolean> {
+    const { bucket, key } = confine(location, this.w);
+    try {
+      await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      if (isMissingKey(err)) return false;
+      throw storageFailure('S3', 'delete', location, err, this.secrets);
+    }
+    try {
+      await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (err) {
+      throw storageFailure('S3', 'delete', location, err, this.secrets);
+    }
+  }
+
+  close() {
+    this.client.destroy();
+  }
+}
+
+/** 404 for the key; a missing bucket is a configuration problem, not a missing file. */
+const isMissingKey = (err: unknown) => httpStatus(err) === 404 && errorName(err) !== 'NoSuchBucket';
