@@ -4,9 +4,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '@/db/client';
 import { auditChainHeads, auditLogs, type AuditResult } from '@/db/schema';
 import type { Actor, RequestInfo } from './actor';
+import { isBusy, lanesByPreference, markBusy, NIL_CHAIN, releaseLane } from './audit/lanes';
 import { secrets } from './secrets';
 
-export const NIL_CHAIN = '00000000-0000-0000-0000-000000000000';
 /** The previous-hash of the first row of every chain. */
 export const GENESIS = Buffer.alloc(32);
 
@@ -131,24 +131,26 @@ function rowFields(entry: AuditEntry, chainId: string, seq: number): ChainedFiel
 }
 
 /**
- * The head this process last wrote for each chain: a guess that lets the next append move the head and write
- * its row in ONE statement. The UPDATE only matches if the head is still exactly that (a compare-and-swap), so
- * a stale guess (another instance appended, or that transaction rolled back) writes nothing and the locking
- * path below runs instead. Appends of one tenant queue on its head row either way; fewer round trips while
- * holding it is what makes a tenant's chain faster.
+ * The head this process last wrote for each lane: a guess that lets the next append move the head and write
+ * its row in ONE statement. The statement only matches if the head is still exactly that and no other
+ * transaction holds it (a compare-and-swap that skips locked lanes), so a stale guess writes nothing and
+ * the locking path below runs instead.
  */
 const knownHeads = new Map<string, { seq: number; hash: Buffer }>();
 
-async function appendAtKnownHead(q: Queryable, entry: AuditEntry, chainId: string): Promise<{ id: string; seq: number } | null> {
-  const known = knownHeads.get(chainId);
-  if (!known) return null;
+type Appended = { id: string; seq: number; chainId: string };
+
+async function appendAtKnownHead(q: Queryable, entry: AuditEntry, chainId: string): Promise<Appended | null> {
+  const known = knownHeads.get(chainId)!;
   const f = rowFields(entry, chainId, known.seq + 1);
   const hash = chainHash(known.hash, f);
   const written = await q.execute(sql`
-    WITH head AS (
-      UPDATE audit_chain_heads SET seq = ${f.seq}, hash = ${hash}, updated_at = now()
-      WHERE chain_id = ${chainId} AND seq = ${known.seq} AND hash = ${known.hash}
-      RETURNING seq
+    WITH free AS (
+      SELECT chain_id FROM audit_chain_heads WHERE chain_id = ${chainId} AND seq = ${known.seq} AND hash = ${known.hash}
+      FOR UPDATE SKIP LOCKED
+    ), head AS (
+      UPDATE audit_chain_heads h SET seq = ${f.seq}, hash = ${hash}, updated_at = now() FROM free
+      WHERE h.chain_id = free.chain_id RETURNING h.seq
     )
     INSERT INTO audit_logs (chain_id, seq, occurred_at, id, tenant_id, actor_id, actor_type, actor_name, action, resource_type,
       resource_id, resource_name, result, error_message, ip_address, user_agent, request_id, metadata, imported, prev_hash, hash)
@@ -160,36 +162,77 @@ async function appendAtKnownHead(q: Queryable, entry: AuditEntry, chainId: strin
     RETURNING 1 AS written`);
   if (!written.rows.length) return null;
   knownHeads.set(chainId, { seq: f.seq, hash });
-  return { id: f.id, seq: f.seq };
+  return { id: f.id, seq: f.seq, chainId };
+}
+
+type LockedHead = { chain_id: string; seq: string | number; hash: Uint8Array };
+
+/**
+ * Locks the head of a lane of the trail until commit: the first in `lanes` that no other transaction holds;
+ * else it opens the next lane not created yet; else (more writers than lanes) it waits for one.
+ */
+async function lockLane(q: Queryable, trail: string, lanes: string[]): Promise<LockedHead> {
+  const ids = sql`ARRAY[${sql.join(lanes.map((l) => sql`${l}::uuid`), sql`, `)}]`;
+  const pick = (wait: boolean) => q.execute<LockedHead>(sql`
+    SELECT chain_id, seq, hash FROM audit_chain_heads WHERE chain_id = ANY(${ids})
+    ORDER BY array_position(${ids}, chain_id) LIMIT 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`);
+  const free = await pick(false);
+  if (free.rows.length) return free.rows[0];
+  const opened = await q.execute<LockedHead>(sql`
+    INSERT INTO audit_chain_heads (chain_id, tenant_id, seq, hash)
+    SELECT lane, ${trail === NIL_CHAIN ? null : trail}::uuid, 0, ${GENESIS} FROM unnest(${ids}) WITH ORDINALITY AS u(lane, i)
+    WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.chain_id = u.lane)
+    ORDER BY i LIMIT 1
+    ON CONFLICT (chain_id) DO NOTHING
+    RETURNING chain_id, seq, hash`);
+  if (opened.rows.length) return opened.rows[0];
+  const waited = await pick(true);
+  if (!waited.rows.length) throw new Error(`audit trail ${trail} has no lane to append to`);
+  return waited.rows[0];
 }
 
 /**
- * Appends one row to the tenant's chain, inside the caller's transaction. Bumping the chain head row locks
- * only this tenant's chain until commit, so a rolled-back change leaves neither its row nor a gap.
+ * Appends one row to the trail of the entry's tenant, inside the caller's transaction. The lane's head row
+ * stays locked until commit, so a rolled-back change leaves neither its row nor a gap. Callers that can
+ * should pass the returned `chainId` to `releaseLane` once their transaction has ended.
  */
-export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<{ id: string; seq: number }> {
-  const chainId = entry.tenantId ?? NIL_CHAIN;
-  const fast = await appendAtKnownHead(q, entry, chainId);
-  if (fast) return fast;
-  const [head] = await q
-    .insert(auditChainHeads)
-    .values({ chainId, seq: 1, hash: GENESIS })
-    .onConflictDoUpdate({ target: auditChainHeads.chainId, set: { seq: sql`${auditChainHeads.seq} + 1`, updatedAt: sql`now()` } })
-    .returning({ seq: auditChainHeads.seq, prevHash: auditChainHeads.hash });
-  const fields = rowFields(entry, chainId, head.seq);
-  const hash = chainHash(head.prevHash, fields);
+export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<Appended> {
+  const trail = entry.tenantId ?? NIL_CHAIN;
+  const lanes = lanesByPreference(trail);
+  const guess = lanes.find((l) => !isBusy(l) && knownHeads.has(l));
+  if (guess) {
+    markBusy(guess);
+    const fast = await appendAtKnownHead(q, entry, guess);
+    if (fast) return fast;
+    releaseLane(guess);
+  }
+  const head = await lockLane(q, trail, lanes);
+  const chainId = head.chain_id;
+  markBusy(chainId);
+  const prevHash = Buffer.from(head.hash);
+  const fields = rowFields(entry, chainId, Number(head.seq) + 1);
+  const hash = chainHash(prevHash, fields);
   const insert = q.insert(auditLogs).values({
     ...fields,
     actorType: fields.actorType as AuditEntry['actor']['type'],
     result: fields.result as AuditResult,
     metadata: fields.metadata as Record<string, unknown>,
-    prevHash: head.prevHash,
+    prevHash,
     hash,
   });
-  // One round trip for the row and the new head hash: the chain lock is held until commit, so every trip counts.
-  await q.execute(sql`WITH appended AS (${insert.getSQL()}) UPDATE ${auditChainHeads} SET hash = ${hash} WHERE chain_id = ${chainId}`);
+  // One round trip for the row and the new head: the lane stays locked until commit, so every trip counts.
+  await q.execute(sql`WITH appended AS (${insert.getSQL()})
+    UPDATE ${auditChainHeads} SET seq = ${fields.seq}, hash = ${hash}, updated_at = now() WHERE chain_id = ${chainId}`);
   knownHeads.set(chainId, { seq: fields.seq, hash });
-  return { id: fields.id, seq: fields.seq };
+  return { id: fields.id, seq: fields.seq, chainId };
 }
 
+/** Appends one event in a transaction of its own (a refusal, a sign-in, an audited read), then frees its lane. */
+export async function recordAuditEvent(q: Queryable, entry: AuditEntry): Promise<Appended> {
+  const appended = await q.transaction((tx) => appendAudit(tx, entry));
+  releaseLane(appended.chainId);
+  return appended;
+}
+
+export { AUDIT_LANES, laneIds, NIL_CHAIN, releaseLane } from './audit/lanes';
 export { verifyAuditChains, type ChainBreak, type VerifyReport } from './audit/verify';

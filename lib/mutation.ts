@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb, type Tx } from '@/db/client';
 import type { Actor } from './actor';
-import { actorRef, appendAudit } from './audit';
+import { actorRef, appendAudit, recordAuditEvent, releaseLane } from './audit';
 import { AppError, toAppError, validationError } from './errors';
 import { logger } from './logger';
 
@@ -52,11 +52,12 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
   if (!parsed.success) throw validationError(parsed.error);
   const input = parsed.data;
   const db = await getDb();
+  let lane: string | undefined;
   try {
     const data = await db.transaction(async (tx) => {
       await m.authorize(tx, actor, input);
       const { data, audit } = await m.run(tx, actor, input);
-      await appendAudit(tx, {
+      ({ chainId: lane } = await appendAudit(tx, {
         tenantId: audit.tenantId !== undefined ? audit.tenantId : actor.tenantId,
         actor: actorRef(actor),
         action: m.action,
@@ -66,7 +67,7 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
         result: 'success',
         metadata: audit.metadata,
         request: actor.request,
-      });
+      }));
       return data;
     });
     return { data, paths: m.revalidate?.(input, data) ?? [] };
@@ -82,6 +83,8 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
         .catch((e) => logger.warn('could not audit a refused mutation', { action: m.action, err: e }));
     }
     throw appError;
+  } finally {
+    releaseLane(lane);
   }
 }
 
@@ -89,7 +92,7 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
 async function recordRefusal(m: { action: string; resourceType: string }, actor: Actor, input: unknown, result: 'denied' | 'failure', message: string) {
   const db = await getDb();
   const target = (input ?? {}) as Record<string, unknown>;
-  await db.transaction((tx) => appendAudit(tx, {
+  await recordAuditEvent(db, {
     tenantId: actor.tenantId,
     actor: actorRef(actor),
     action: m.action,
@@ -100,5 +103,5 @@ async function recordRefusal(m: { action: string; resourceType: string }, actor:
     errorMessage: message,
     metadata: { input: target },
     request: actor.request,
-  }));
+  });
 }

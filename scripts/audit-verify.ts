@@ -9,7 +9,7 @@ import { EnvError } from '@/lib/env';
 import { waitForDatabase } from '@/lib/startup';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, 'batch-size': { type: 'string' } } });
-const chainId = values.tenant === 'none' ? NIL_CHAIN : values.tenant;
+const tenantId = values.tenant === 'none' ? NIL_CHAIN : values.tenant;
 const tty = process.stderr.isTTY;
 let lastShown = 0;
 
@@ -17,7 +17,7 @@ try {
   const db = await waitForDatabase(5);
   const started = performance.now();
   const report = await verifyAuditChains(db, {
-    chainId,
+    tenantId,
     batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
     onProgress: (checked, total) => {
       const now = performance.now();
@@ -34,8 +34,8 @@ try {
     console.log(`intact, ${report.rows} rows (${report.chains} chain${report.chains === 1 ? '' : 's'}, ${seconds} s)`);
   } else {
     const b = report.firstBreak!;
-    const chain = b.chainId === NIL_CHAIN ? 'events outside any tenant' : `tenant ${b.chainId}`;
-    console.log(`BROKEN: ${chain}, row ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.reason}`);
+    const chain = b.tenantId ? `tenant ${b.tenantId}` : 'events outside any tenant';
+    console.log(`BROKEN: ${chain}, chain ${b.chainId}, row ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.reason}`);
     console.log(`${report.rows} rows verified before the break`);
     process.exitCode = 1;
   }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { appendAudit, verifyAuditChains } from '@/lib/audit';
+import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane, verifyAuditChains } from '@/lib/audit';
 import { failureOf, tenantWorld } from './support/fixtures';
 
 const entry = (tenantId: string, n: number) => ({
@@ -15,8 +15,9 @@ describe('audit chain', () => {
     const worlds = await Promise.all([tenantWorld(), tenantWorld(), tenantWorld()]);
     await Promise.all(worlds.flatMap((w) => Array.from({ length: 8 }, (_, i) => db.transaction((tx) => appendAudit(tx, entry(w.tenant.id, i))))));
     for (const w of worlds) {
-      const report = await verifyAuditChains(db, { chainId: w.tenant.id });
-      expect(report).toMatchObject({ ok: true, rows: 8, chains: 1 });
+      const report = await verifyAuditChains(db, { tenantId: w.tenant.id });
+      expect(report).toMatchObject({ ok: true, rows: 8, firstBreak: null });
+      expect(report.chains).toBeLessThanOrEqual(AUDIT_LANES);
     }
     const leaked = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE metadata::text LIKE '%hunter2%'`);
     expect(leaked.rows[0].n).toBe(0);
@@ -31,7 +32,35 @@ describe('audit chain', () => {
       tx.rollback();
     }).catch(() => undefined);
     await db.transaction((tx) => appendAudit(tx, entry(w.tenant.id, 3)));
-    expect(await verifyAuditChains(db, { chainId: w.tenant.id })).toMatchObject({ ok: true, rows: 2 });
+    expect(await verifyAuditChains(db, { tenantId: w.tenant.id })).toMatchObject({ ok: true, rows: 2 });
+  });
+
+  // PGlite has one connection: its transactions run one after another, so there is nobody to queue behind.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('a writer never queues behind another transaction of its tenant: it takes a free lane, and lane 0 again once alone', async () => {
+    const db = await getDb();
+    const w = await tenantWorld();
+    await recordAuditEvent(db, entry(w.tenant.id, 0));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => { finish = resolve; });
+    let first: { chainId: string } | undefined;
+    const open = db.transaction(async (tx) => { first = await appendAudit(tx, entry(w.tenant.id, 1)); await held; });
+    await vi.waitFor(() => expect(first).toBeDefined());
+    // Had these queued behind the open transaction's lane, they would never finish (it waits for them).
+    const sameInstance = await recordAuditEvent(db, entry(w.tenant.id, 2));
+    vi.resetModules();
+    const otherInstance = await (await import('@/lib/audit')).recordAuditEvent(db, entry(w.tenant.id, 3));
+    finish();
+    await open;
+    releaseLane(first!.chainId);
+    expect(first!.chainId).toBe(w.tenant.id);
+    for (const appended of [sameInstance, otherInstance]) {
+      expect(appended.chainId).not.toBe(w.tenant.id);
+      expect(laneIds(w.tenant.id)).toContain(appended.chainId);
+    }
+    expect((await recordAuditEvent(db, entry(w.tenant.id, 4))).chainId).toBe(w.tenant.id);
+    const report = await verifyAuditChains(db, { tenantId: w.tenant.id });
+    expect(report).toMatchObject({ ok: true, rows: 5, firstBreak: null });
+    expect(report.chains).toBeGreaterThanOrEqual(2);
   });
 
   it('the database refuses UPDATE and DELETE on the trail', async () => {

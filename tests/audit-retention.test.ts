@@ -39,7 +39,7 @@ describe('audit retention', () => {
     await appendEvents([1, 2, 3].map((d) => ({ tenantId: a.tenant.id, resourceName: `old-${d}`, occurredAt: OLD.at(d) })));
     await appendEvents([1, 2].map((d) => ({ tenantId: b.tenant.id, resourceName: `old-${d}`, occurredAt: OLD.at(d) })));
     await appendEvents([{ tenantId: a.tenant.id, resourceName: 'new-4' }, { tenantId: a.tenant.id, resourceName: 'new-5' }]);
-    expect(await verifyAuditChains(db, { chainId: a.tenant.id })).toMatchObject({ ok: true, rows: 5 });
+    expect(await verifyAuditChains(db, { tenantId: a.tenant.id })).toMatchObject({ ok: true, rows: 5 });
 
     const report = await applyAuditRetention(db);
     expect(report.dropped).toContain(OLD.name);
@@ -53,8 +53,8 @@ describe('audit retention', () => {
     const [anchor] = await db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainId, a.tenant.id));
     expect(anchor).toMatchObject({ seq: 3, reason: expect.stringContaining(OLD.name) });
     // Each chain now starts at its anchor: a keeps rows 4, 5 and the retention record; b only the record.
-    expect(await verifyAuditChains(db, { chainId: a.tenant.id })).toMatchObject({ ok: true, rows: 3 });
-    expect(await verifyAuditChains(db, { chainId: b.tenant.id })).toMatchObject({ ok: true, rows: 1 });
+    expect(await verifyAuditChains(db, { tenantId: a.tenant.id })).toMatchObject({ ok: true, rows: 3 });
+    expect(await verifyAuditChains(db, { tenantId: b.tenant.id })).toMatchObject({ ok: true, rows: 1 });
     const records = await db.select({ action: auditLogs.action, metadata: auditLogs.metadata, actorName: auditLogs.actorName })
       .from(auditLogs).where(eq(auditLogs.tenantId, a.tenant.id));
     expect(records.filter((r) => r.action === 'audit.retention')).toEqual([

@@ -15,7 +15,7 @@ const five = (tenantId: string) => appendEvents(Array.from({ length: 5 }, (_, i)
   tenantId, resourceName: `thing-${i + 1}`, metadata: { n: i + 1, note: 'ünïcödé "quoted"\n\ttab', nested: { b: [1, 2.5, null], a: true } },
 })));
 
-const verifyChain = async (chainId: string) => verifyAuditChains(await getDb(), { chainId, batchSize: 2 });
+const verifyChain = async (chainId: string) => verifyAuditChains(await getDb(), { tenantId: chainId, batchSize: 2 });
 
 describe('audit chain: tamper evidence', () => {
   it('verifies after concurrent audited mutations from several tenants', async () => {
@@ -45,7 +45,10 @@ describe('audit chain: tamper evidence', () => {
     await db.transaction((tx) => other.appendAudit(tx, { tenantId: w.tenant.id, actor: { id: null, type: 'system', name: 'other' }, action: 'test.other', resourceType: 'thing', result: 'success' }));
     await Promise.all([1, 2, 3].map(() => appendEvents([{ tenantId: w.tenant.id }])));
     expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 6 });
-    expect((await chainRows(w.tenant.id)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+    // The three concurrent appends may have taken other lanes; lane 0 is still gapless from 1.
+    const lane0 = (await chainRows(w.tenant.id)).map((r) => Number(r.seq));
+    expect(lane0).toEqual(lane0.map((_, i) => i + 1));
+    expect(lane0.length).toBeGreaterThanOrEqual(4);
   });
 
   it('the hand-written canonical form is byte-identical to RFC 8785 canonicalize', () => {

@@ -64,7 +64,7 @@ describe.runIf(pgUrl)('backup and restore', () => {
     await target.db.transaction((tx) => appendAudit(tx, {
       tenantId, actor: { id: null, type: 'system', name: 'after-restore' }, action: 'test.after_restore', resourceType: 'thing', result: 'success',
     }));
-    expect((await verifyAuditChains(target.db, { chainId: tenantId })).ok).toBe(true);
+    expect((await verifyAuditChains(target.db, { tenantId: tenantId })).ok).toBe(true);
     expect(await failureOf(target.pool.query('DELETE FROM audit_logs'))).toMatch(/append-only/);
   });
 

@@ -271,8 +271,8 @@ describe('import:sqlite', () => {
     expect(rows[1]).toMatchObject({ actorType: 'system', actorName: 'system', resourceType: 'table', resourceName: 'finance.revenue' });
     expect(rows[2]).toMatchObject({ actorType: 'user', actorId: ids.bob, metadata: { details: [1, 2], referenceId: ids.auditAlice } });
     expect(rows[3].metadata).toMatchObject({ source: 'world.db', imported: { tenants: 1, catalogs: 3, users: 2 }, auditEntries: 3 });
-    expect(await verifyAuditChains(db, { chainId: ids.acme })).toMatchObject({ ok: true, rows: 4 });
-    expect(await verifyAuditChains(db, { chainId: ids.globex })).toMatchObject({ ok: true, rows: 2 });
+    expect(await verifyAuditChains(db, { tenantId: ids.acme })).toMatchObject({ ok: true, rows: 4 });
+    expect(await verifyAuditChains(db, { tenantId: ids.globex })).toMatchObject({ ok: true, rows: 2 });
   });
 
   it('refuses to import a tenant twice (same id, or same name) and changes nothing', async () => {

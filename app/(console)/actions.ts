@@ -5,7 +5,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
-import { actorRef, appendAudit } from '@/lib/audit';
+import { actorRef, appendAudit, recordAuditEvent } from '@/lib/audit';
 import { requireActor, SESSION_COOKIES, TENANT_COOKIE } from '@/lib/auth/session';
 import { revokeToken } from '@/lib/auth/tokens';
 
@@ -33,10 +33,10 @@ export async function switchTenantAction(formData: FormData): Promise<void> {
   const [tenant] = tenantId && /^[0-9a-f-]{36}$/i.test(tenantId)
     ? await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId)).limit(1)
     : [];
-  await db.transaction((tx) => appendAudit(tx, {
+  await recordAuditEvent(db, {
     tenantId: tenant?.id ?? null, actor: actorRef(actor), action: 'tenant.switch', resourceType: 'tenant',
     resourceId: tenant?.id ?? null, resourceName: tenant?.name ?? 'all tenants', result: 'success', request: actor.request,
-  }));
+  });
   const jar = await cookies();
   if (tenant) jar.set(TENANT_COOKIE, tenant.id, { httpOnly: true, sameSite: 'lax', path: '/', secure: (await headers()).get('x-forwarded-proto') === 'https' });
   else jar.delete(TENANT_COOKIE);

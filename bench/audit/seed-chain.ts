@@ -6,7 +6,7 @@ import { chainHash, GENESIS, NIL_CHAIN, type ChainedFields } from '@/lib/audit';
 const ACTIONS = ['catalog.create', 'catalog.update', 'table.create', 'table.update', 'user.update', 'role.assign', 'branch.create', 'auth.sign_in'];
 
 /**
- * Appends `rows` valid, hash-chained rows to one tenant's chain in bulk (hashes computed here, rows inserted
+ * Appends `rows` valid, hash-chained rows to lane 0 of one tenant's trail in bulk (hashes computed here, rows inserted
  * 5,000 at a time): much faster than appendAudit one transaction at a time, and verifiable like real rows.
  */
 export async function seedChain(q: Queryable, opts: { tenantId: string | null; rows: number; from: Date; stepMs: number; actors?: string[] }) {
@@ -43,7 +43,7 @@ export async function seedChain(q: Queryable, opts: { tenantId: string | null; r
     done += n;
   }
   await q.execute(sql`
-    INSERT INTO audit_chain_heads (chain_id, seq, hash) VALUES (${chainId}, ${seq}, decode(${prev.toString('hex')}, 'hex'))
+    INSERT INTO audit_chain_heads (chain_id, tenant_id, seq, hash) VALUES (${chainId}, ${opts.tenantId}, ${seq}, decode(${prev.toString('hex')}, 'hex'))
     ON CONFLICT (chain_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = now()`);
   return { chainId, seq };
 }

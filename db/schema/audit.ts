@@ -13,8 +13,8 @@ export const auditResults = ['success', 'failure', 'denied'] as const;
 export type AuditResult = (typeof auditResults)[number];
 
 /**
- * Append-only, hash-chained audit trail. One chain per tenant (`chain_id` = tenant id, or the nil UUID for
- * events outside any tenant). Partitioned by month on `occurred_at` (see the migration that creates it);
+ * Append-only, hash-chained audit trail. Each tenant's trail is a small fixed set of chains (lanes): lane 0's
+ * `chain_id` is the tenant id (the nil UUID for events outside any tenant), the others are derived from it. Partitioned by month on `occurred_at` (see the migration that creates it);
  * UPDATE and DELETE are refused by a trigger. No FK to tenants: the trail outlives what it describes.
  */
 export const auditLogs = pgTable('audit_logs', {
@@ -51,13 +51,18 @@ export const auditLogs = pgTable('audit_logs', {
   index('idx_audit_logs_search').using('gin', sql`to_tsvector('simple', coalesce(${t.resourceName}, '') || ' ' || coalesce(${t.errorMessage}, '') || ' ' || ${t.action} || ' ' || ${t.metadata}::text)`),
 ]);
 
-/** The head of each chain: appending locks only this tenant's row, so tenants never wait on each other. */
+/**
+ * The head of each chain. A tenant's trail is a few chains ("lanes", see lib/audit.ts): appending locks one
+ * lane's head until commit, so tenants never wait on each other and one tenant's concurrent writers rarely do.
+ */
 export const auditChainHeads = pgTable('audit_chain_heads', {
   chainId: uuid('chain_id').primaryKey(),
+  /** The tenant whose trail this lane belongs to (null: events outside any tenant). */
+  tenantId: uuid('tenant_id'),
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: bytea('hash').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
-});
+}, (t) => [index('idx_audit_chain_heads_tenant').on(t.tenantId)]);
 
 /** Where retention cut a chain: verification starts from this anchor instead of the genesis hash. */
 export const auditChainAnchors = pgTable('audit_chain_anchors', {

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { auditExportBatches, auditScope } from '@/db/queries/audit';
 import { tenants } from '@/db/schema';
 import type { Actor } from '../actor';
-import { actorRef, appendAudit, NIL_CHAIN, verifyAuditChains, type VerifyReport } from '../audit';
+import { actorRef, NIL_CHAIN, recordAuditEvent, verifyAuditChains, type VerifyReport } from '../audit';
 import { requireTenantAdmin } from '../authz';
 import { badRequest } from '../errors';
 import { logger } from '../logger';
@@ -14,9 +14,9 @@ import { filtersFromParams, filtersToParams, NO_TENANT } from './filters';
 /** Records a read of the trail that matters (an export, a verification) in the actor's chain. */
 async function recordAccess(actor: Actor, entry: { action: string; resourceId?: string | null; resourceName: string; result?: 'success' | 'failure'; errorMessage?: string | null; metadata: Record<string, unknown> }) {
   const db = await getDb();
-  await db.transaction((tx) => appendAudit(tx, {
+  await recordAuditEvent(db, {
     tenantId: actor.tenantId, actor: actorRef(actor), resourceType: 'audit_log', result: 'success', request: actor.request, ...entry,
-  }));
+  });
 }
 
 /**
@@ -41,15 +41,15 @@ export async function auditExportResponse(actor: Actor, params: URLSearchParams)
   });
 }
 
-export type VerifyTarget = { chainId?: string; label: string };
+export type VerifyTarget = { tenantId?: string; label: string };
 
 /** Which chains the actor may verify: Root any (all by default), a TenantAdmin its own tenant's; nobody else. */
 export function verifyTarget(actor: Actor, tenantParam: string | null): VerifyTarget {
-  if (actor.role !== 'root') return { chainId: requireTenantAdmin(actor), label: 'this tenant' };
+  if (actor.role !== 'root') return { tenantId: requireTenantAdmin(actor), label: 'this tenant' };
   if (!tenantParam || tenantParam === 'all') return { label: 'all tenants' };
-  if (tenantParam === NO_TENANT) return { chainId: NIL_CHAIN, label: 'events outside any tenant' };
+  if (tenantParam === NO_TENANT) return { tenantId: NIL_CHAIN, label: 'events outside any tenant' };
   if (!/^[0-9a-f-]{36}$/i.test(tenantParam)) throw badRequest('tenant must be a tenant id, "none" or "all"');
-  return { chainId: tenantParam.toLowerCase(), label: 'one tenant' };
+  return { tenantId: tenantParam.toLowerCase(), label: 'one tenant' };
 }
 
 export type VerifyOutcome = VerifyReport & { tenantName: string | null; durationMs: number };
@@ -58,15 +58,15 @@ export type VerifyOutcome = VerifyReport & { tenantName: string | null; duration
 export async function runVerification(actor: Actor, target: VerifyTarget, onProgress?: (checked: number, total: number) => void): Promise<VerifyOutcome> {
   const db = await getDb();
   const started = performance.now();
-  const report = await verifyAuditChains(db, { chainId: target.chainId, onProgress });
+  const report = await verifyAuditChains(db, { tenantId: target.tenantId, onProgress });
   const durationMs = Math.round(performance.now() - started);
-  const brokenChain = report.firstBreak?.chainId;
-  const [tenant] = brokenChain && brokenChain !== NIL_CHAIN
-    ? await db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, brokenChain)).limit(1)
+  const brokenTenant = report.firstBreak?.tenantId;
+  const [tenant] = brokenTenant
+    ? await db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, brokenTenant)).limit(1)
     : [];
   const outcome = { ...report, tenantName: tenant?.name ?? null, durationMs };
   await recordAccess(actor, {
-    action: 'audit.verify', resourceId: target.chainId ?? null, resourceName: target.label,
+    action: 'audit.verify', resourceId: target.tenantId ?? null, resourceName: target.label,
     result: report.ok ? 'success' : 'failure',
     errorMessage: report.firstBreak ? `seq ${report.firstBreak.seq}: ${report.firstBreak.reason}` : null,
     metadata: { rows: report.rows, chains: report.chains, durationMs, firstBreak: report.firstBreak },

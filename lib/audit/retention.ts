@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { appendAudit, NIL_CHAIN } from '../audit';
+import { appendAudit } from '../audit';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 const PARTITION = /^audit_logs_y(\d{4})m(\d{2})$/;
@@ -54,12 +54,14 @@ export async function applyAuditRetention(db: Db, opts: { now?: Date } = {}): Pr
     // Dropping a partition locks the parent anyway; taking it first avoids a deadlock with concurrent appends.
     await tx.execute(sql`SET LOCAL lock_timeout = '10s'`);
     await tx.execute(sql`LOCK TABLE audit_logs IN ACCESS EXCLUSIVE MODE`);
-    const parts = candidates.map((name) => sql`SELECT chain_id, seq, hash FROM ${sql.identifier(name)}`);
-    const lastRows = await tx.execute<{ chain_id: string; seq: string; hash: Uint8Array; removed: string }>(sql`
-      SELECT DISTINCT ON (chain_id) chain_id, seq::text AS seq, hash, count(*) OVER (PARTITION BY chain_id)::text AS removed
+    const parts = candidates.map((name) => sql`SELECT chain_id, tenant_id, seq, hash FROM ${sql.identifier(name)}`);
+    const lastRows = await tx.execute<{ chain_id: string; tenant_id: string | null; seq: string; hash: Uint8Array; removed: string }>(sql`
+      SELECT DISTINCT ON (chain_id) chain_id, tenant_id, seq::text AS seq, hash, count(*) OVER (PARTITION BY chain_id)::text AS removed
       FROM (${sql.join(parts, sql` UNION ALL `)}) expiring
       ORDER BY chain_id, seq DESC`);
-    const anchors = lastRows.rows.map((r) => ({ chainId: r.chain_id, seq: Number(r.seq), hash: Buffer.from(r.hash), rowsRemoved: Number(r.removed) }));
+    const anchors = lastRows.rows.map((r) => ({
+      chainId: r.chain_id, tenantId: r.tenant_id, seq: Number(r.seq), hash: Buffer.from(r.hash), rowsRemoved: Number(r.removed),
+    }));
     const reason = `retention (${retentionDays} days) dropped ${candidates.join(', ')}`;
     for (const a of anchors) {
       // An anchor only moves forward: a later anchor already covers an earlier cut.
@@ -71,13 +73,13 @@ export async function applyAuditRetention(db: Db, opts: { now?: Date } = {}): Pr
     for (const name of candidates) await tx.execute(sql`DROP TABLE ${sql.identifier(name)}`);
     for (const a of anchors) {
       await appendAudit(tx, {
-        tenantId: a.chainId === NIL_CHAIN ? null : a.chainId,
+        tenantId: a.tenantId,
         actor: { id: null, type: 'system', name: 'retention' },
         action: 'audit.retention', resourceType: 'audit_log', resourceId: a.chainId, resourceName: candidates.join(', '),
         result: 'success',
         metadata: { partitions: candidates, retentionDays, cutoff: cutoff.toISOString(), rowsRemoved: a.rowsRemoved, anchorSeq: a.seq },
       });
     }
-    return { retentionDays, cutoff, dropped: candidates, anchors: anchors.map(({ hash: _h, ...rest }) => rest) };
+    return { retentionDays, cutoff, dropped: candidates, anchors: anchors.map(({ hash: _h, tenantId: _t, ...rest }) => rest) };
   });
 }

@@ -2,17 +2,19 @@ import type { PGliteInterface } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import type { Db } from '@/db/client';
 import { canonicalJson, hmacHex } from '../audit';
+import { laneIds } from './lanes';
 
-export type ChainBreak = { chainId: string; seq: number; id: string | null; reason: string };
+/** Where a chain breaks: the lane (`chainId`), the tenant whose trail it is (null: outside any tenant), the row. */
+export type ChainBreak = { chainId: string; tenantId: string | null; seq: number; id: string | null; reason: string };
 export type VerifyReport = { ok: boolean; rows: number; chains: number; firstBreak: ChainBreak | null };
 export type VerifyOptions = {
-  /** Verify only this chain (a tenant id, or the nil UUID for events outside any tenant). */
-  chainId?: string;
+  /** Verify only this tenant's trail, all its lanes (NIL_CHAIN: the events outside any tenant). */
+  tenantId?: string;
   batchSize?: number;
   onProgress?: (rowsChecked: number, totalRows: number) => void;
 };
 
-type Head = { chainId: string; seq: number; hash: string; anchorSeq: number; anchorHash: string | null };
+type Head = { chainId: string; tenantId: string | null; seq: number; hash: string; anchorSeq: number; anchorHash: string | null };
 
 // The genesis hash (32 zero bytes), written out: lib/audit.ts re-exports this module, so nothing of it is read at load time.
 const GENESIS_HEX = '00'.repeat(32);
@@ -62,12 +64,12 @@ async function inSnapshot<T>(db: Db, fn: (query: RawQuery) => Promise<T>): Promi
 
 async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<VerifyReport> {
   const batchSize = opts.batchSize ?? 20_000;
-  const heads = await loadHeads(query, opts.chainId);
+  const heads = await loadHeads(query, opts.tenantId);
   const totalRows = heads.reduce((n, h) => n + Math.max(0, h.seq - h.anchorSeq), 0);
   let rows = 0;
   const broken = (b: ChainBreak): VerifyReport => ({ ok: false, rows, chains: heads.length, firstBreak: b });
 
-  if (!opts.chainId) {
+  if (!opts.tenantId) {
     const orphan = await firstOrphanRow(query, heads);
     if (orphan) return broken({ ...orphan, reason: 'a row was inserted into a chain that has no head (it was never appended through the application)' });
   }
@@ -81,9 +83,9 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
       // Ask for the next batch before hashing this one, so the database works while we hash.
       const full = batch.length === batchSize;
       pending = full ? fetchBatch(query, head.chainId, batch[batch.length - 1][0], head.seq, batchSize) : null;
-      const fail = (b: Omit<ChainBreak, 'chainId'>) => {
+      const fail = (b: Omit<ChainBreak, 'chainId' | 'tenantId'>) => {
         pending?.catch(() => undefined);
-        return broken({ chainId: head.chainId, ...b });
+        return broken({ chainId: head.chainId, tenantId: head.tenantId, ...b });
       };
       for (let i = 0; i < batch.length; i++) {
         // Let the driver read the next batch off the socket now and then: otherwise the server, blocked on a
@@ -117,27 +119,28 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
     }
     if (lastSeq !== head.seq) {
       const missing = lastSeq + 1 === head.seq ? `row ${head.seq} was` : `rows ${lastSeq + 1}..${head.seq} were`;
-      return broken({ chainId: head.chainId, seq: lastSeq + 1, id: null, reason: `${missing} deleted from the end of the chain` });
+      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: lastSeq + 1, id: null, reason: `${missing} deleted from the end of the chain` });
     }
     if (prevHash !== head.hash) {
-      return broken({ chainId: head.chainId, seq: head.seq, id: null, reason: 'the chain head does not match the last row (the head was tampered with)' });
+      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: head.seq, id: null, reason: 'the chain head does not match the last row (the head was tampered with)' });
     }
     const [extra] = await query('SELECT seq::text, id FROM audit_logs WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT 1', [head.chainId, head.seq]);
     if (extra) {
-      return broken({ chainId: head.chainId, seq: Number(extra[0]), id: String(extra[1]), reason: 'a row was inserted after the end of the chain' });
+      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: Number(extra[0]), id: String(extra[1]), reason: 'a row was inserted after the end of the chain' });
     }
   }
   return { ok: true, rows, chains: heads.length, firstBreak: null };
 }
 
-async function loadHeads(query: RawQuery, chainId: string | undefined): Promise<Head[]> {
+/** The heads of every chain, or of one trail's lanes (found by their derived ids, whatever tenant_id says). */
+async function loadHeads(query: RawQuery, trail: string | undefined): Promise<Head[]> {
   const rows = await query(`
-    SELECT h.chain_id, h.seq::text, encode(h.hash, 'hex'), a.seq::text, encode(a.hash, 'hex')
+    SELECT h.chain_id, h.seq::text, encode(h.hash, 'hex'), a.seq::text, encode(a.hash, 'hex'), h.tenant_id
     FROM audit_chain_heads h LEFT JOIN audit_chain_anchors a ON a.chain_id = h.chain_id
-    ${chainId ? 'WHERE h.chain_id = $1' : ''}
-    ORDER BY h.chain_id`, chainId ? [chainId] : []);
+    ${trail ? 'WHERE h.chain_id = ANY($1::uuid[])' : ''}
+    ORDER BY h.chain_id`, trail ? [laneIds(trail)] : []);
   return rows.map((r) => ({
-    chainId: String(r[0]), seq: Number(r[1]), hash: String(r[2]),
+    chainId: String(r[0]), tenantId: r[5] === null ? null : String(r[5]), seq: Number(r[1]), hash: String(r[2]),
     anchorSeq: r[3] === null ? 0 : Number(r[3]), anchorHash: r[4] === null ? null : String(r[4]),
   }));
 }
@@ -153,8 +156,8 @@ async function firstOrphanRow(query: RawQuery, heads: Head[]): Promise<Omit<Chai
     ) SELECT chain_id FROM c WHERE chain_id IS NOT NULL`, []);
   const orphan = chains.map((r) => String(r[0])).find((id) => !known.has(id));
   if (!orphan) return null;
-  const [row] = await query('SELECT seq::text, id FROM audit_logs WHERE chain_id = $1 ORDER BY seq LIMIT 1', [orphan]);
-  return { chainId: orphan, seq: Number(row[0]), id: String(row[1]) };
+  const [row] = await query('SELECT seq::text, id, tenant_id FROM audit_logs WHERE chain_id = $1 ORDER BY seq LIMIT 1', [orphan]);
+  return { chainId: orphan, tenantId: row[2] === null ? null : String(row[2]), seq: Number(row[0]), id: String(row[1]) };
 }
 
 /** [seq, id, JSON of the fields before the metadata, metadata, JSON of the fields after it, prev hash hex, hash hex] */

@@ -2,7 +2,7 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { serviceUsers, tenants } from '@/db/schema';
 import type { Actor, RequestInfo } from '../actor';
-import { appendAudit } from '../audit';
+import { recordAuditEvent } from '../audit';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { resolveToken, verifyToken } from './tokens';
@@ -21,10 +21,10 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
   else if (bearer) actor = await actorFromBearer(q, bearer, request);
   else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
   if (!actor) {
-    await q.transaction((tx) => appendAudit(tx, {
+    await recordAuditEvent(q, {
       tenantId: null, actor: { id: null, type: 'anonymous', name: null }, action: apiKey ? 'auth.api_key' : 'auth.token',
       resourceType: 'session', result: 'denied', errorMessage: 'Invalid, expired or revoked credentials', request,
-    }));
+    });
     throw new AppError('unauthenticated', 'Invalid, expired or revoked credentials');
   }
   const selected = headers.get('x-pangolin-tenant');

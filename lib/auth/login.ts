@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import type { RequestInfo } from '../actor';
-import { appendAudit } from '../audit';
+import { appendAudit, recordAuditEvent } from '../audit';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
@@ -62,8 +62,8 @@ export async function signInWithPassword(input: { username: string; password: st
 
 async function audit(userId: string | null, tenantId: string | null, username: string, result: 'failure', message: string, request: RequestInfo) {
   const db = await getDb();
-  await db.transaction((tx) => appendAudit(tx, {
+  await recordAuditEvent(db, {
     tenantId, actor: { id: userId, type: 'anonymous', name: username }, action: 'auth.sign_in', resourceType: 'session',
     resourceName: username, result, errorMessage: message, request,
-  }));
+  });
 }

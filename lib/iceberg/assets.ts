@@ -1,5 +1,5 @@
 import type { PermissionAction } from '@/db/schema';
-import { actorRef, appendAudit } from '../audit';
+import { actorRef, recordAuditEvent } from '../audit';
 import { authorize, type ObjectRef } from '../authz';
 import { AppError } from '../errors';
 import type { CatalogContext } from './context';
@@ -46,10 +46,10 @@ async function authorizeAs(ctx: CatalogContext, action: PermissionAction, obj: O
     await authorize(ctx.db, ctx.actor, action, obj, what);
   } catch (err) {
     if (audit && err instanceof AppError && err.code === 'forbidden') {
-      await ctx.db.transaction((tx) => appendAudit(tx, {
+      await recordAuditEvent(ctx.db, {
         tenantId: ctx.tenantId, actor: actorRef(ctx.actor), action: audit.action, resourceType: 'asset', resourceId: audit.assetId ?? null,
         resourceName: `${ctx.catalog.name}.${audit.name}`, result: 'denied', errorMessage: err.message, metadata: { via: 'iceberg-rest' }, request: ctx.actor.request,
-      })).catch(() => undefined);
+      }).catch(() => undefined);
     }
     throw err;
   }

@@ -75,7 +75,7 @@ describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () =>
     const audited = await db.select({ resourceId: auditLogs.resourceId }).from(auditLogs)
       .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.action, 'namespace.create'), eq(auditLogs.result, 'success')));
     expect(audited.map((a) => a.resourceId).sort()).toEqual(rows.map((r) => r.id).sort());
-    expect(await verifyAuditChains(db, { chainId: w.tenant.id })).toMatchObject({ ok: true });
+    expect(await verifyAuditChains(db, { tenantId: w.tenant.id })).toMatchObject({ ok: true });
   });
 });
 

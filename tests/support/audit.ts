@@ -1,7 +1,7 @@
 // Helpers for the audit tests: append events quickly, play the attacker who edits the table directly.
 import { sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
-import { appendAudit, type AuditEntry } from '@/lib/audit';
+import { recordAuditEvent, type AuditEntry } from '@/lib/audit';
 
 export type EventSpec = Partial<Omit<AuditEntry, 'tenantId'>> & { tenantId: string | null };
 
@@ -10,9 +10,9 @@ export async function appendEvents(specs: EventSpec[]): Promise<{ id: string; se
   const db = await getDb();
   const out: { id: string; seq: number }[] = [];
   for (const s of specs) {
-    out.push(await db.transaction((tx) => appendAudit(tx, {
+    out.push(await recordAuditEvent(db, {
       actor: { id: null, type: 'system', name: 'test' }, action: 'test.event', resourceType: 'thing', result: 'success', ...s,
-    })));
+    }));
   }
   return out;
 }

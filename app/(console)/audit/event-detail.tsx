@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Badge, KeyValueList } from '@/components/ui';
 import type { AuditEvent } from '@/db/queries/audit';
-import { NIL_CHAIN } from '@/lib/audit';
+import { laneIds, NIL_CHAIN } from '@/lib/audit/lanes';
 import { resourceHref } from '@/lib/audit/links';
 import { formatInstant, RESULT_LABELS, RESULT_TONES } from './format';
 
@@ -32,7 +32,7 @@ export function EventDetail({ event }: { event: AuditEvent }) {
     { label: 'User agent', value: event.userAgent ?? '—' },
     { label: 'Request id', value: mono(event.requestId) },
     { label: 'Event id', value: mono(event.id) },
-    { label: 'Chain position', value: <span>{event.chainId === NIL_CHAIN ? 'system chain' : 'tenant chain'}, row {event.seq.toLocaleString('en-US')}{event.imported ? ' (imported)' : ''}</span> },
+    { label: 'Chain position', value: <span>{event.tenantId ? 'tenant trail' : 'system trail'}, lane {laneIds(event.tenantId ?? NIL_CHAIN).indexOf(event.chainId)}, row {event.seq.toLocaleString('en-US')}{event.imported ? ' (imported)' : ''}</span> },
   ];
   return (
     <div className="space-y-4">
