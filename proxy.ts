@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
 /**
- * Runs before every page and API request: a fresh CSP nonce (Next.js applies it to its own scripts, so no
+ * Runs before every page (and /api outside the versioned API): a fresh CSP nonce (Next.js applies it to its own scripts, so no
  * 'unsafe-inline' for scripts) and a request id that logs, error pages and audit rows share.
  * Authentication is NOT decided here: every page, action and route checks it itself.
  */
@@ -33,6 +33,7 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// /api/v1 and the Iceberg /v1 answer JSON to scripts: no nonce to give, and they set X-Request-Id themselves.
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|api/v1/|v1/).*)' }],
 };

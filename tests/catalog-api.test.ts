@@ -16,6 +16,22 @@ import { uniqueName } from './support/fixtures';
 // Route handlers revalidate console pages; outside a Next server there is no cache to revalidate.
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
+describe('every /api/v1 answer names its request', () => {
+  it('success and every kind of refusal carry X-Request-Id; one sent by a proxy is kept', async () => {
+    const root = await signedIn('root', null);
+    const answers = [
+      await call(catalogsRoute.GET, '/api/v1/catalogs', { as: root, headers: { 'x-pangolin-tenant': 'no-such-tenant' } }),
+      await call(tenantsRoute.GET, '/api/v1/tenants', { as: root }),
+      await call(tenantsRoute.GET, '/api/v1/tenants'),
+      await call(tenantsRoute.POST, '/api/v1/tenants', { as: root, method: 'POST', body: '{"name": ' }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([404, 200, 401, 400]);
+    for (const a of answers) expect(a.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const traced = await call(tenantsRoute.GET, '/api/v1/tenants', { as: root, headers: { 'x-request-id': 'edge-42.a' } });
+    expect(traced.requestId).toBe('edge-42.a');
+  });
+});
+
 describe('tenants over /api/v1 (Root only)', () => {
   it('creates a tenant with its first TenantAdmin, whose generated password is answered once and works', async () => {
     const root = await signedIn('root', null);

@@ -51,7 +51,7 @@ const { verifyAuditChains } = await import('@/lib/audit');
 const { executeMutation } = await import('@/lib/mutation');
 const { createRole } = await import('@/lib/governance/roles');
 const { seedChain } = await import('./seed-chain');
-const { postgresCpuSeconds } = await import('../support/server-cpu');
+const { processCpuSeconds } = await import('../support/server-cpu');
 
 const { db, pool } = await dbHandle();
 const raw = pool!;
@@ -199,7 +199,7 @@ t = performance.now();
 const cpuBefore = process.cpuUsage();
 // The backends of this benchmark's database (the pool keeps its connections while busy), not the whole server's.
 const backends = (await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
-const serverCpuBefore = postgresCpuSeconds(backends);
+const serverCpuBefore = processCpuSeconds(backends);
 await Promise.all(writers.map(async (actor, w) => {
   for (let i = 0; i < WRITES; i++) await executeMutation(createRole, actor, { name: `role-${w}-${i}`, description: 'bench' });
 }));
@@ -207,7 +207,7 @@ const seconds = (performance.now() - t) / 1000;
 const total = WRITERS * WRITES;
 const cpuUsed = process.cpuUsage(cpuBefore);
 console.log(`\naudited mutations (role.create): ${WRITERS} writers over ${WRITER_TENANTS} tenants, ${n(total)} in ${seconds.toFixed(1)} s = ${n(Math.round(total / seconds))}/s (goal ≥ 2,000/s)`);
-const serverCpu = serverCpuBefore === null ? null : postgresCpuSeconds(backends)! - serverCpuBefore;
+const serverCpu = serverCpuBefore === null ? null : processCpuSeconds(backends)! - serverCpuBefore;
 console.log(`  CPU per mutation: this process ${((cpuUsed.user + cpuUsed.system) / 1000 / total).toFixed(2)} ms`
   + (serverCpu === null ? '' : `, its PostgreSQL backends ${((serverCpu * 1000) / total).toFixed(2)} ms`)
   + ` (${Math.round(((cpuUsed.user + cpuUsed.system) / 1e6 / seconds) * 100)}% of one core for this process meanwhile)`);

@@ -10,10 +10,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { processCpuSeconds } from '../support/server-cpu';
 import { seedLoadData, type LoadWorld } from './seed';
 
 const seconds = Number(process.env.LOAD_SECONDS ?? 60);
 const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
+/** Requests per second each client sends (0: as fast as answers come back, which measures saturation). */
+const ratePerClient = Number(process.env.LOAD_RATE ?? 2);
 const port = Number(process.env.LOAD_PORT ?? 3190);
 const base = `http://127.0.0.1:${port}`;
 const distDir = process.env.NEXT_DIST_DIR ?? '.next-load';
@@ -28,7 +31,7 @@ async function freshDatabase(): Promise<string> {
 function startServer(databaseUrl: string): ChildProcess {
   if (!existsSync(`${distDir}/BUILD_ID`)) console.log(`building into ${distDir} (first run)…`);
   return spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, PORT: String(port), NEXT_DIST_DIR: distDir, DATABASE_URL: databaseUrl, DATABASE_MAX_CONNECTIONS: '20', PANGOLIN_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), NEXT_DIST_DIR: distDir, DATABASE_URL: databaseUrl, DATABASE_MAX_CONNECTIONS: process.env.LOAD_DB_CONNECTIONS ?? '20', PANGOLIN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -43,18 +46,20 @@ async function waitReady() {
   throw new Error('server did not start');
 }
 
-/** Resident memory of the server (the `next start` child of scripts/start.mjs) in MiB, sampled. */
-function rssSampler(parentPid: number) {
+/** The server process: the `next start` child of scripts/start.mjs. */
+function serverPid(parentPid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(/\s+/)[0]) || parentPid;
+  } catch { return parentPid; }
+}
+
+/** Resident memory of the server in MiB, sampled every half second. */
+function rssSampler(pid: number) {
   let peak = 0;
   const samples: number[] = [];
-  const childPid = () => {
-    try {
-      return Number(readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(/\s+/)[0]) || parentPid;
-    } catch { return parentPid; }
-  };
   const timer = setInterval(() => {
     try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${childPid()}/status`, 'utf8'))?.[1] ?? 0);
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       peak = Math.max(peak, kb / 1024);
       samples.push(kb / 1024);
     } catch { /* process gone */ }
@@ -64,9 +69,27 @@ function rssSampler(parentPid: number) {
 
 /** First refusal seen per request kind, so a non-2xx figure comes with its reason. */
 const refusals = new Map<string, string>();
-const onResponse = (kind: string) => (status: number, body: string) => {
+/** Latencies per request kind: each connection has one request in flight, so its context times it. */
+const latencies = new Map<string, number[]>();
+type Timed = { startedAt?: number };
+type Setup = (request: autocannon.Request, context: object) => autocannon.Request;
+const timed = (setup?: Setup): Setup => (req, context) => {
+  (context as Timed).startedAt = performance.now();
+  return setup ? setup(req, context) : req;
+};
+const onResponse = (kind: string) => (status: number, body: string, context: unknown) => {
+  const startedAt = (context as Timed).startedAt;
+  if (startedAt !== undefined) latencies.set(kind, [...(latencies.get(kind) ?? []), performance.now() - startedAt]);
   if (status >= 400 && !refusals.has(kind)) refusals.set(kind, `${status} ${body.slice(0, 300)}`);
 };
+
+function latencyByKind() {
+  return Object.fromEntries([...latencies].map(([kind, xs]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const at = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]);
+    return [kind, { count: s.length, p50: at(0.5), p99: at(0.99) }];
+  }));
+}
 
 function requests(world: LoadWorld): autocannon.Request[] {
   const auth = { authorization: `Bearer ${world.token}`, 'content-type': 'application/json' };
@@ -97,7 +120,8 @@ function requests(world: LoadWorld): autocannon.Request[] {
   ];
   // LOAD_ONLY="search,grant" measures some kinds alone.
   const only = process.env.LOAD_ONLY?.split(',').map((k) => k.trim());
-  return all.filter((r) => !only || only.includes(r.kind)).map(({ kind, ...r }) => ({ ...r, onResponse: onResponse(kind) }));
+  return all.filter((r) => !only || only.includes(r.kind))
+    .map(({ kind, setupRequest, ...r }) => ({ ...r, setupRequest: timed(setupRequest as Setup | undefined), onResponse: onResponse(kind) }));
 }
 
 async function main() {
@@ -106,17 +130,31 @@ async function main() {
   try {
     await waitReady();
     const world = await seedLoadData(base, databaseUrl);
-    const rss = rssSampler(server.pid!);
-    const result = await autocannon({ url: base, connections, duration: seconds, requests: requests(world), timeout: 10 });
+    const pid = serverPid(server.pid!);
+    const rss = rssSampler(pid);
+    const cpuBefore = { server: processCpuSeconds([pid]) ?? 0, database: processCpuSeconds() ?? 0, load: process.cpuUsage() };
+    const result = await autocannon({
+      url: base, connections, duration: seconds, requests: requests(world), timeout: 10,
+      ...(ratePerClient > 0 ? { connectionRate: ratePerClient } : {}),
+    });
     const mem = rss.stop();
+    const load = process.cpuUsage(cpuBefore.load);
+    // CPU per answered request: where this 2-core machine's time goes (server, PostgreSQL, this load generator).
+    const perRequest = (secs: number) => Number(((secs * 1000) / Math.max(1, result.requests.total)).toFixed(2));
+    const cpuMsPerRequest = {
+      server: perRequest((processCpuSeconds([pid]) ?? 0) - cpuBefore.server),
+      postgres: perRequest((processCpuSeconds() ?? 0) - cpuBefore.database),
+      loadGenerator: perRequest((load.user + load.system) / 1e6),
+    };
     const report = {
-      seconds, connections, mix: process.env.LOAD_ONLY ?? 'all',
+      seconds, connections, ratePerClient: ratePerClient || 'unbounded', mix: process.env.LOAD_ONLY ?? 'all',
       requestsPerSecond: result.requests.average, totalRequests: result.requests.total,
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
       errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
-      statusCodes: result.statusCodeStats, serverRssMiB: mem,
+      statusCodes: result.statusCodeStats, serverRssMiB: mem, cpuMsPerRequest,
     };
     if (refusals.size) console.log('first refusal per kind:', Object.fromEntries(refusals));
+    console.log('latency per kind (ms):', latencyByKind());
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/load.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));

@@ -13,7 +13,7 @@ type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>>
 
 export type Caller = { token: string; tenant?: string };
 
-export type ApiAnswer<T = any> = { status: number; body: T; text: string };
+export type ApiAnswer<T = any> = { status: number; body: T; text: string; requestId: string | null };
 
 /**
  * Calls an exported route handler (GET/POST/…) with a real NextRequest, as the Next server would.
@@ -39,7 +39,7 @@ export async function call<T = any>(handler: unknown, url: string, opts: {
   } catch {
     parsed = text;
   }
-  return { status: res.status, body: parsed as T, text };
+  return { status: res.status, body: parsed as T, text, requestId: res.headers.get('x-request-id') };
 }
 
 /** A user with a password, signed in: its bearer token (argon2: a few per file at most). */
