@@ -37,6 +37,8 @@ export async function seedLoadData(base: string, databaseUrl: string): Promise<L
     INSERT INTO access_requests (tenant_id, id, requester_id, scope_type, catalog_id, asset_id, actions, reason)
     SELECT a.tenant_id, gen_random_uuid(), ${grantee.id}, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
     FROM assets a WHERE a.tenant_id = ${tenant.id} RETURNING id`);
+  // Statistics as autovacuum would have them on a catalog in use (it analyses within a minute or so).
+  await db.execute(sql`ANALYZE`);
   await closeDb();
 
   const login = await fetch(`${base}/api/v1/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: tenant.adminUsername, password }) });

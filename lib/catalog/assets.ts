@@ -7,8 +7,8 @@ import type { Actor } from '../actor';
 import { assetCatalog, authorize, can, requireTenant } from '../authz';
 import { conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
-import { commitChanges, lockBranch, type AssetSnapshot } from '../versioning/commit';
-import { findAsset, findBranch, findCatalog, findNamespace } from './lookup';
+import { commitChanges, lockBranchByName, type AssetSnapshot } from '../versioning/commit';
+import { findAsset, findCatalog, findNamespace } from './lookup';
 import { flag, identifierPart, namespacePathInput, objectName, properties, uuid } from './names';
 
 const location = z.string().trim().min(1).max(4096, 'Metadata location is at most 4096 characters')
@@ -24,9 +24,9 @@ const message = z.string().trim().max(2000).optional();
 async function target(tx: Tx, actor: Actor, input: { catalog: string; branch: string; namespace: string[] }) {
   const tenantId = requireTenant(actor);
   const catalog = await findCatalog(tx, tenantId, input.catalog);
-  const b = await findBranch(tx, tenantId, catalog.id, input.branch);
   const namespace = await findNamespace(tx, tenantId, catalog.id, input.namespace);
-  return { tenantId, catalog, branch: await lockBranch(tx, tenantId, b.id), namespace };
+  // Locked last: other writers of the branch wait only from here to commit.
+  return { tenantId, catalog, branch: await lockBranchByName(tx, tenantId, catalog.id, input.branch), namespace };
 }
 
 export const createAssetInput = z.object({

@@ -20,13 +20,23 @@ export type AssetChange = { assetId: string; op: CommitOperation['op']; after: A
 
 export type BranchRef = { tenantId: string; id: string; name: string; catalogId: string; headCommitId: string; protected: boolean };
 
+const branchRef = {
+  tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
+  headCommitId: branches.headCommitId, protected: branches.protected,
+};
+
 /** Locks the branch row for the rest of the transaction: commits to one branch are serialised. */
 export async function lockBranch(tx: Tx, tenantId: string, branchId: string): Promise<BranchRef> {
-  const [b] = await tx.select({
-    tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
-    headCommitId: branches.headCommitId, protected: branches.protected,
-  }).from(branches).where(and(eq(branches.tenantId, tenantId), eq(branches.id, branchId))).for('update');
+  const [b] = await tx.select(branchRef).from(branches).where(and(eq(branches.tenantId, tenantId), eq(branches.id, branchId))).for('update');
   if (!b) throw notFound('Branch');
+  return b;
+}
+
+/** lockBranch by the branch's name in a catalog: finding and locking it is one round trip. */
+export async function lockBranchByName(tx: Tx, tenantId: string, catalogId: string, name: string): Promise<BranchRef> {
+  const [b] = await tx.select(branchRef).from(branches)
+    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name))).for('update');
+  if (!b) throw notFound(`Branch "${name}"`);
   return b;
 }
 
@@ -59,12 +69,10 @@ export async function commitChanges(tx: Tx, actor: Actor, opts: {
     throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
   }
   if (!opts.changes.length) throw new AppError('bad_request', 'A commit needs at least one change');
-  const [parent] = await tx.select({ depth: commits.depth }).from(commits)
-    .where(and(eq(commits.tenantId, branch.tenantId), eq(commits.id, branch.headCommitId)));
   const commitId = uuidv7();
   await tx.insert(commits).values({
     tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
-    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: (parent?.depth ?? 0) + 1,
+    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: depthAfter(branch),
     authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: opts.changes.length,
     operations: opts.changes.slice(0, SUMMARY_LIMIT).map((c) => ({ op: c.op, assetId: c.assetId, name: c.after?.name ?? '' })),
   });
@@ -77,8 +85,6 @@ export async function commitChanges(tx: Tx, actor: Actor, opts: {
   }
   await insertVersions(tx, branch, commitId, opts.changes);
   await applyCommit(tx, branch, commitId);
-  await tx.update(branches).set({ headCommitId: commitId })
-    .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
   branch.headCommitId = commitId;
   return { commitId };
 }
@@ -100,12 +106,10 @@ export async function commitFromSql(tx: Tx, actor: Actor, opts: {
   if (branch.protected && !opts.viaMerge) {
     throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
   }
-  const [parent] = await tx.select({ depth: commits.depth }).from(commits)
-    .where(and(eq(commits.tenantId, branch.tenantId), eq(commits.id, branch.headCommitId)));
   const commitId = uuidv7();
   await tx.insert(commits).values({
     tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
-    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: (parent?.depth ?? 0) + 1,
+    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: depthAfter(branch),
     authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: 0,
   });
   await opts.writeVersions(commitId);
@@ -120,8 +124,7 @@ export async function commitFromSql(tx: Tx, actor: Actor, opts: {
   const changeCount = Number(summary.rows[0]?.n ?? 0);
   if (!changeCount && !opts.allowEmpty) throw new AppError('bad_request', 'A commit needs at least one change');
   if (changeCount) await applyCommit(tx, branch, commitId);
-  await tx.update(branches).set({ headCommitId: commitId })
-    .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
+  else await moveHead(tx, branch, commitId);
   branch.headCommitId = commitId;
   return { commitId, changeCount };
 }
@@ -141,18 +144,37 @@ async function insertVersions(tx: Tx, branch: BranchRef, commitId: string, chang
 }
 
 /** Replaces the branch's head rows for every asset in the commit, recording changed metadata pointers. */
+/** The new commit's depth: one more than the branch head's, read in the INSERT itself. */
+const depthAfter = (branch: BranchRef) =>
+  sql`coalesce((SELECT p.depth FROM commits p WHERE p.tenant_id = ${branch.tenantId} AND p.id = ${branch.headCommitId}), 0) + 1`;
+
+async function moveHead(tx: Tx, branch: BranchRef, commitId: string) {
+  await tx.update(branches).set({ headCommitId: commitId })
+    .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
+}
+
+/**
+ * Applies a recorded commit to the branch's head state and moves the head, in two statements: the branch is
+ * locked until commit, so each round trip saved is time other writers of the branch do not wait. The first
+ * records the pointers against the head rows it then removes (one snapshot: an index lookup per changed
+ * asset whatever the planner guesses about a commit it has no statistics for) and moves the head; the
+ * second writes the new head rows. Removal and insertion stay apart: within one statement a removed row
+ * would still clash with its replacement's keys.
+ */
 async function applyCommit(tx: Tx, branch: BranchRef, commitId: string) {
-  // Pointers first, read from the head rows still in place (an index lookup per changed asset whatever the
-  // planner guesses about a commit it has no statistics for), then the old head rows go.
   await tx.execute(sql`
-    INSERT INTO metadata_locations (tenant_id, id, asset_id, branch_id, commit_id, location, previous_location)
-    SELECT v.tenant_id, md5(random()::text || clock_timestamp()::text || v.asset_id::text)::uuid, v.asset_id,
-           ${branch.id}, v.commit_id, v.metadata_location, a.metadata_location
-    FROM asset_versions v
-      LEFT JOIN assets a ON a.tenant_id = v.tenant_id AND a.branch_id = ${branch.id} AND a.asset_id = v.asset_id
-    WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped
-      AND v.metadata_location IS NOT NULL AND v.metadata_location IS DISTINCT FROM a.metadata_location`);
-  await tx.execute(sql`
+    WITH pointers AS (
+      INSERT INTO metadata_locations (tenant_id, id, asset_id, branch_id, commit_id, location, previous_location)
+      SELECT v.tenant_id, md5(random()::text || clock_timestamp()::text || v.asset_id::text)::uuid, v.asset_id,
+             ${branch.id}, v.commit_id, v.metadata_location, a.metadata_location
+      FROM asset_versions v
+        LEFT JOIN assets a ON a.tenant_id = v.tenant_id AND a.branch_id = ${branch.id} AND a.asset_id = v.asset_id
+      WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped
+        AND v.metadata_location IS NOT NULL AND v.metadata_location IS DISTINCT FROM a.metadata_location
+    ), head AS (
+      UPDATE branches SET head_commit_id = ${commitId}, updated_at = now()
+      WHERE tenant_id = ${branch.tenantId} AND id = ${branch.id}
+    )
     DELETE FROM assets a USING asset_versions v
     WHERE a.tenant_id = ${branch.tenantId} AND a.branch_id = ${branch.id}
       AND v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND a.asset_id = v.asset_id`);
