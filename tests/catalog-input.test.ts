@@ -207,3 +207,15 @@ describe('stored secrets', () => {
     }
   });
 });
+
+describe('metadata locations', () => {
+  it('accepts every URI form the FileIO reads (s3/s3a/s3n, abfs(s), wasb(s), gs, file, absolute paths) and nothing else', async () => {
+    const { createAssetInput } = await import('@/lib/catalog/assets');
+    const parse = (metadataLocation: string) => createAssetInput.safeParse({ catalog: 'c', namespace: ['n'], name: 't', metadataLocation }).success;
+    for (const ok of ['s3://b/t/v1.metadata.json', 's3n://b/t/v1.metadata.json', 'abfss://c@a.dfs.core.windows.net/t/v1.metadata.json',
+      'wasbs://c@a.blob.core.windows.net/t/v1.metadata.json', 'gs://b/t/v1.metadata.json', 'file:///lake/t/v1.metadata.json', '/lake/t/v1.metadata.json']) {
+      expect(parse(ok), ok).toBe(true);
+    }
+    for (const bad of ['http://b/t.json', 'ftp://b/t.json', 's3://', 's3://b/with space', 'relative/path.json', '/']) expect(parse(bad), bad).toBe(false);
+  });
+});

@@ -9,10 +9,9 @@ import { conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { commitChanges, lockBranchByName, type AssetSnapshot } from '../versioning/commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
-import { flag, identifierPart, namespacePathInput, objectName, properties, uuid } from './names';
+import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties, uuid } from './names';
 
-const location = z.string().trim().min(1).max(4096, 'Metadata location is at most 4096 characters')
-  .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S+$/, 'Metadata location must be a URI such as s3://bucket/path/v1.metadata.json');
+const location = metadataLocation('s3://bucket/path/v1.metadata.json');
 
 const where = {
   catalog: z.string().trim().min(1, 'Catalog is required').max(128),

@@ -7,11 +7,10 @@ import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { initCatalogHistory } from '../versioning/commit';
 import { findCatalog, findWarehouse } from './lookup';
-import { flag, objectName, properties, uuid } from './names';
+import { flag, objectName, properties, storageLocationUri, uuid } from './names';
 import { requireTenant } from '../authz';
 
-const storageLocation = z.string().trim().max(2048, 'Storage location is at most 2048 characters')
-  .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S*$/, 'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path')
+const storageLocation = storageLocationUri
   .optional().or(z.literal('').transform(() => undefined));
 
 export const localCatalogInput = z.object({

@@ -7,7 +7,7 @@ import { requireTenant } from '../authz';
 import { AppError, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { findCatalog } from '../catalog/lookup';
-import { objectName, uuid } from '../catalog/names';
+import { metadataLocation, objectName, uuid } from '../catalog/names';
 import { authorizeBranching, authorizeMergeInto, catalogFor } from './access';
 import { branchRow, createBranchAt, deleteBranchRow } from './branches';
 import { assertOpen, completeMergeOperation, lockOperation, mergeBranches, resolveMergeConflict, startMergeOperation } from './merge';
@@ -17,8 +17,7 @@ const catalogRef = z.string({ error: 'Catalog is required' }).trim().min(1, 'Cat
 const refInput = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(200);
 const message = z.string().trim().max(2000, 'Message is at most 2000 characters').optional();
 const flag = z.union([z.boolean(), z.enum(['on', 'true', 'false', 'off']).transform((v) => v === 'on' || v === 'true')]);
-const location = z.string().trim().min(1, 'Enter a metadata location').max(4096, 'Metadata location is at most 4096 characters')
-  .regex(/^(s3a?|abfss?|gs|file):\/\/\S+$|^\/\S+$/, 'Metadata location must be a URI such as s3://bucket/path/v2.metadata.json');
+const location = metadataLocation('s3://bucket/path/v2.metadata.json');
 /** Repeated form fields arrive as an array, a single one as a string. */
 const idList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(uuid('Table')).max(10_000, 'At most 10,000 tables'));
 
