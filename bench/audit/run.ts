@@ -211,6 +211,32 @@ const serverCpu = serverCpuBefore === null ? null : processCpuSeconds(backends)!
 console.log(`  CPU per mutation: this process ${((cpuUsed.user + cpuUsed.system) / 1000 / total).toFixed(2)} ms`
   + (serverCpu === null ? '' : `, its PostgreSQL backends ${((serverCpu * 1000) / total).toFixed(2)} ms`)
   + ` (${Math.round(((cpuUsed.user + cpuUsed.system) / 1e6 / seconds) * 100)}% of one core for this process meanwhile)`);
+
+/**
+ * The database's own ceiling for the same work, beside it: the same writers each running BEGIN, the role
+ * INSERT, one audit-row INSERT and COMMIT as raw SQL (no application code, no chain: hashes are constants),
+ * into an unpartitioned copy of audit_logs with the same indexes. Durable commits as in the run above.
+ */
+await raw.query('CREATE TABLE IF NOT EXISTS bench_raw_audit (LIKE audit_logs INCLUDING DEFAULTS INCLUDING INDEXES)');
+const rawClients = await Promise.all(writers.map(() => raw.connect()));
+t = performance.now();
+await Promise.all(writers.map(async (actor, w) => {
+  const c = rawClients[w];
+  for (let i = 0; i < WRITES; i++) {
+    await c.query('BEGIN');
+    const role = await c.query<{ id: string }>(`INSERT INTO roles (tenant_id, id, name, description, created_by) VALUES ($1, gen_random_uuid(), $2, 'bench', $3) RETURNING id`,
+      [actor.tenantId, `raw-${w}-${i}`, actor.id]);
+    await c.query(`INSERT INTO bench_raw_audit (chain_id, seq, occurred_at, id, tenant_id, actor_id, actor_type, actor_name, action, resource_type,
+        resource_id, resource_name, result, ip_address, user_agent, request_id, metadata, prev_hash, hash)
+      VALUES ($1, $2, now(), gen_random_uuid(), $1, $3, 'user', $4, 'role.create', 'role', $5, $6, 'success', '10.9.9.9', 'bench', $7, '{"grants":0}', '\\x00', '\\x00')`,
+    [actor.tenantId, w * WRITES + i, actor.id, actor.name, role.rows[0].id, `raw-${w}-${i}`, actor.request.requestId]);
+    await c.query('COMMIT');
+  }
+}));
+const rawSeconds = (performance.now() - t) / 1000;
+for (const c of rawClients) c.release();
+console.log(`  the same statements as raw SQL, no application: ${n(Math.round(total / rawSeconds))}/s → the application reaches ${Math.round((rawSeconds / seconds) * 100)}% of it`);
+
 t = performance.now();
 for (const tenantId of writerTenants) {
   const r = await verifyAuditChains(db, { tenantId });
