@@ -10,6 +10,8 @@ import * as searchRoute from '@/app/api/v1/search/assets/route';
 import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
 import { updateAsset } from '@/lib/catalog/mutations';
+import type { SearchTuning } from '@/db/queries/search';
+import type { Actor } from '@/lib/actor';
 import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -218,31 +220,93 @@ describe('search and business metadata over /api/v1', () => {
 });
 
 describe('search strategies', () => {
-  it('finds the same pages whether a word is read from its index (rare) or found by walking names (frequent)', async () => {
-    const { searchAssets } = await import('@/db/queries/search');
+  // Thresholds that force each way of finding a metadata match's page (see metadataStatement).
+  const never = 1_000_000;
+  const ways = {
+    frequent: { frequent: 1, walk: 1_000, dense: never },
+    'frequent, counted from its first rows': { frequent: 1, walk: 1_000, dense: 1 },
+    rare: { frequent: never },
+    hashed: { frequent: never, rare: 0 },
+    probed: { frequent: never, rare: 0, hashed: 0 },
+  } as const;
+  const wayOf = (label: string) => label.split(',')[0];
+
+  async function describedTenant() {
     const w = await catalogTenant({ tables: 12 });
     for (const [i, id] of w.assetIds.entries()) {
       await describeAsset(w.admin, id, i % 3 === 0 ? 'Refunds of the web shop' : 'Orders of the stores', i % 2 ? ['gold'] : ['silver', 'pii']);
     }
-    const pages = async (opts: { q?: string; tag?: string; type?: 'table' | 'view' }, candidates: number) => {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      let total = 0;
-      do {
-        const page = await searchAssets(w.admin, { ...opts, limit: 2, cursor, candidates });
-        seen.push(...page.rows.map((r) => r.name));
-        total = page.total;
-        cursor = page.nextCursor;
-      } while (cursor);
-      return { seen, total };
-    };
-    for (const opts of [{ q: 'refunds' }, { q: 'shop' }, { q: 'gold' }, { tag: 'gold' }, { q: 'stores', tag: 'pii' }, { q: 'orders' }, { tag: 'silver', type: 'table' as const }]) {
-      const rare = await pages(opts, 10_000);
-      const frequent = await pages(opts, 0);
-      expect(frequent.seen, JSON.stringify(opts)).toEqual(rare.seen);
+    return w;
+  }
+
+  async function allPages(actor: Actor, opts: { q?: string; tag?: string; type?: 'table' | 'view' }, tuning: Partial<SearchTuning>) {
+    const { searchAssets } = await import('@/db/queries/search');
+    const seen: string[] = [];
+    const taken = new Set<string>();
+    let cursor: string | null = null;
+    let total = 0;
+    do {
+      const page = await searchAssets(actor, { ...opts, limit: 2, cursor, tuning, onWay: (way) => taken.add(way) });
+      seen.push(...page.rows.map((r) => r.name));
+      total = page.total;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { seen, total, taken };
+  }
+
+  const queries = [{ q: 'refunds' }, { q: 'shop' }, { q: 'gold' }, { tag: 'gold' }, { q: 'stores', tag: 'pii' }, { q: 'orders' }, { tag: 'silver', type: 'table' as const }];
+
+  it('finds the same pages and totals whichever way a metadata match is found', async () => {
+    const w = await describedTenant();
+    for (const opts of queries) {
+      const rare = await allPages(w.admin, opts, ways.rare);
+      expect(rare.taken, JSON.stringify(opts)).toEqual(new Set(['rare']));
       expect(rare.seen.length, JSON.stringify(opts)).toBeGreaterThan(0);
       expect(rare.total).toBe(rare.seen.length);
+      for (const [way, tuning] of Object.entries(ways)) {
+        const got = await allPages(w.admin, opts, tuning);
+        expect(got.seen, `${way} ${JSON.stringify(opts)}`).toEqual(rare.seen);
+        expect(got.total, `${way} ${JSON.stringify(opts)}`).toBe(rare.total);
+        // A frequent word's walk ends at the page, so the last pages (fewer matches left than a page) go another way.
+        if (wayOf(way) === 'frequent') expect(got.taken.has('frequent'), `${way} ${JSON.stringify(opts)}`).toBe(true);
+        else expect(got.taken, `${way} ${JSON.stringify(opts)}`).toEqual(new Set([way]));
+      }
     }
-    expect((await pages({ q: 'refunds' }, 10_000)).seen).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
+    expect((await allPages(w.admin, { q: 'refunds' }, ways.rare)).seen).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
+  });
+
+  it('finds the same pages each way for a TenantUser who sees some of the assets', async () => {
+    const w = await describedTenant();
+    const db = await getDb();
+    // Read on five tables; the others stay invisible (none is discoverable).
+    await db.insert(permissions).values([1, 2, 3, 6, 9].map((i) => ({
+      tenantId: w.tenant.id, userId: w.user.id, scopeType: 'asset' as const, catalogId: w.catalogId, assetId: w.assetIds[i], actions: ['read' as const],
+    })));
+    for (const opts of queries) {
+      const rare = await allPages(w.user, opts, ways.rare);
+      for (const [way, tuning] of Object.entries(ways)) {
+        const got = await allPages(w.user, opts, tuning);
+        expect(got.seen, `${way} ${JSON.stringify(opts)}`).toEqual(rare.seen);
+        expect(got.total, `${way} ${JSON.stringify(opts)}`).toBe(got.seen.length);
+      }
+    }
+    expect((await allPages(w.user, { q: 'refunds' }, ways.hashed)).seen).toEqual(['orders_003', 'orders_006', 'orders_009']);
+  });
+
+  it('says when a total is only a lower bound: the count looked at the first metadata rows only', async () => {
+    const { searchAssets } = await import('@/db/queries/search');
+    const w = await describedTenant();
+    // "gold" is a tag on six assets; the count looks at three metadata rows only.
+    for (const [way, tuning] of Object.entries(ways)) {
+      const page = await searchAssets(w.admin, { q: 'gold', limit: 2, tuning: { ...tuning, countProbes: 3 } });
+      expect(page.rows).toHaveLength(2);
+      // Rare matches are all looked up for the page anyway, so their count is exact.
+      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual(way === 'rare' ? { way, total: 6, totalCapped: false } : { way, total: 3, totalCapped: true });
+    }
+    // With every row looked at, the total is exact whatever the way.
+    for (const [way, tuning] of Object.entries(ways)) {
+      const page = await searchAssets(w.admin, { q: 'gold', limit: 2, tuning: { ...tuning, countProbes: 6 } });
+      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual({ way, total: 6, totalCapped: false });
+    }
   });
 });

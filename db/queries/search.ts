@@ -17,6 +17,29 @@ export type SearchHit = {
   updatedAt: string;
 };
 
+/**
+ * How a metadata match (description words, a tag) is found in name order. Every step is bounded by one of
+ * these figures whatever the word; the defaults suit a tenant of about a million assets.
+ */
+export type SearchTuning = {
+  /** Metadata rows of the tenant looked at (in key order, which is random to words) to tell a frequent word. */
+  sample: number;
+  /** A word matching at least this many of the sample is frequent: its page is first sought by walking names. */
+  frequent: number;
+  /** How many names that walk probes before it gives up (matches cluster: names sharing words sit together). */
+  walk: number;
+  /** A frequent word matching at least this many of the sample is counted from its first rows in key order. */
+  dense: number;
+  /** Otherwise, at most this many matching metadata rows: each one's asset is looked up and the lot sorted. */
+  rare: number;
+  /** At most this many: their ids are hashed and the name index walked, each name tested against the hash. */
+  hashed: number;
+  /** The count looks at most this many matching metadata rows; when more remain, the total is a lower bound. */
+  countProbes: number;
+};
+
+export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 30_000, countProbes: 500 };
+
 export type SearchOptions = {
   /** Matches a name prefix (case-insensitive), words of the description (as prefixes), or a tag exactly. */
   q?: string;
@@ -26,9 +49,14 @@ export type SearchOptions = {
   catalogId?: string;
   cursor?: string | null;
   limit?: number;
-  /** Tests only: the rare/frequent threshold (default SEARCH_CANDIDATES), to exercise both strategies. */
-  candidates?: number;
+  /** Tests only: other thresholds, to exercise each way of finding a page. */
+  tuning?: Partial<SearchTuning>;
+  /** Tests only: told how the page of a metadata match was found. */
+  onWay?: (way: SearchWay) => void;
 };
+
+/** How the page of a metadata match was found (see metadataStatement). */
+export type SearchWay = 'frequent' | 'rare' | 'hashed' | 'probed';
 
 /** Description words as a prefix tsquery ("ord cust" → 'ord':* & 'cust':*); null when there is no word. */
 export function descriptionQuery(q: string): string | null {
@@ -37,130 +65,194 @@ export function descriptionQuery(q: string): string | null {
 }
 
 const likePrefix = (s: string) => `${s.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+const TAG_LIKE = /^[a-z0-9][a-z0-9_:-]*$/i;
 
 /** The ordering key: the stored lower-cased name in byte order, as idx_assets_tenant_name_key holds it. */
 const KEY = sql.raw(`a.name_key COLLATE "C"`);
 
 /** Search counts stop here ("1,000+"). */
 export const SEARCH_COUNT_CAP = 1_000;
-/**
- * A description word or tag matching at most this many metadata rows is read from its GIN index and sorted;
- * a more frequent one is found by walking the name index and probing each row, which then meets a match at
- * least every (assets / CANDIDATES) rows. Either way a page costs at most a few thousand probes, whatever the
- * word: at a million assets, 5,000 sits near the point where both ways cost the same.
- */
-export const SEARCH_CANDIDATES = 5_000;
-/** How many metadata rows of a frequent word are probed to give the total's lower bound. */
-const FREQUENT_COUNT_SAMPLE = 500;
+
+type PageRow = {
+  assetId: string; name: string; assetType: 'table' | 'view'; catalogName: string; namespacePath: string[];
+  description: string | null; tags: string[]; updatedAt: Date; k: string;
+};
 
 /**
  * Search across the tenant's tables and views on each catalog's main branch, in name order with keyset
- * pagination. Each way of matching (name prefix; description words; a tag) is its own branch whose cost is
- * bounded whatever the data: the name prefix is a range of idx_assets_tenant_name_key (index-only: branch and
- * type are in the index); a rare word or tag is read from its GIN index (idx_business_metadata_description_search,
- * idx_business_metadata_tags), a frequent one found in name order by probing. The page is the union of each
- * branch's first page.
+ * pagination. A row matches by name prefix (a range of idx_assets_tenant_name_key, index-only: branch and type
+ * are in the index), or by its business metadata: description words, q as a tag, or the tag filter when there
+ * is no text. The page is the union of each way's first page; the count takes each way's ids up to the cap.
  */
 export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<CappedPage<SearchHit>> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const threshold = opts.candidates ?? SEARCH_CANDIDATES;
   const q = opts.q?.trim();
   const tag = opts.tag?.toLowerCase();
 
-  // The ways a row can match: name prefix, or a condition on its business metadata (`bm`).
-  const metaMatches: SQL[] = [];
+  // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
+  const metaOr: SQL[] = [];
   const tsq = q ? descriptionQuery(q) : null;
-  if (tsq) metaMatches.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
-  if (q && /^[a-z0-9][a-z0-9_:-]*$/i.test(q)) metaMatches.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
+  if (tsq) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
+  if (q && TAG_LIKE.test(q)) metaOr.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
   // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
   const tagIsWay = !q && !!tag;
-  if (tagIsWay) metaMatches.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
-
-  // One round trip: the main branches in scope, and how many metadata rows each metadata way matches (bounded).
-  const probe = await db.execute<{ mains: string[]; candidates: number[] }>(sql`SELECT
-    ARRAY(SELECT id FROM branches WHERE tenant_id = ${tenantId} AND name = 'main' ${opts.catalogId ? sql`AND catalog_id = ${opts.catalogId}` : sql``}) AS mains,
-    ARRAY[${metaMatches.length ? sql.join(metaMatches.map((m) => sql`(SELECT count(*)::int FROM (SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND ${m} LIMIT ${threshold + 1}) x)`), sql`, `) : sql``}]::int[] AS candidates`);
-  const { mains, candidates } = probe.rows[0];
-  if (!mains.length) return { rows: [], nextCursor: null, total: 0, totalCapped: false };
-  const mainIds = sql`ARRAY[${sql.join(mains.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  if (tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
+  const meta = metaOr.length ? sql`(${sql.join(metaOr, sql` OR `)})` : null;
 
   const visible = await visibilityFilter(db, actor, 'list', {
     tenantId: sql`a.tenant_id`, catalogId: sql`a.catalog_id`, namespaceId: sql`a.namespace_id`, assetId: sql`a.asset_id`,
   }, { level: 'asset', includeDiscoverable: true });
-  const filters: SQL[] = [sql`a.tenant_id = ${tenantId}`, sql`a.branch_id = ANY(${mainIds})`, visible];
+  // Each statement looks the main branches up itself (a CTE) rather than in a round trip of their own.
+  const mains = sql`mains AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}')::uuid[] AS ids FROM branches
+    WHERE tenant_id = ${tenantId} AND name = 'main' ${opts.catalogId ? sql`AND catalog_id = ${opts.catalogId}` : sql``})`;
+  const filters: SQL[] = [sql`a.tenant_id = ${tenantId}`, sql`a.branch_id = ANY((SELECT ids FROM mains)::uuid[])`, visible];
   if (opts.type) filters.push(sql`a.asset_type = ${opts.type}`);
   if (tag && !tagIsWay) {
     filters.push(sql`EXISTS (SELECT 1 FROM business_metadata t WHERE t.tenant_id = ${tenantId} AND t.asset_id = a.asset_id AND t.tags @> ARRAY[${tag}]::text[])`);
   }
   const where = sql.join(filters, sql` AND `);
+  /** Visible main-branch assets meeting `cond`, as (asset_id, branch_id, k): in name-index order when sorted by k. */
+  const named = (cond: SQL) => sql`SELECT a.asset_id, a.branch_id, ${KEY} AS k FROM assets a WHERE ${where} AND ${cond}`;
 
   const c = decodeCursor(opts.cursor);
-  const after = c ? sql`(${KEY}, a.asset_id) > (${String(c.value)} COLLATE "C", ${c.id}::uuid)` : sql`true`;
-  const cols = sql`a.asset_id, a.branch_id, ${KEY} AS k`;
+  const after = (key: SQL, id: SQL) => (c ? sql`(${key}, ${id}) > (${String(c.value)} COLLATE "C", ${c.id}::uuid)` : sql`true`);
+  const nameConds: SQL[] = [];
+  if (!q && !tagIsWay) nameConds.push(sql`true`);
+  if (q) nameConds.push(sql`${KEY} LIKE ${likePrefix(q)}`);
+  const s: Statement = {
+    tenantId, limit, named, mains,
+    pages: nameConds.map((cond) => sql`(${named(sql`${cond} AND ${after(KEY, sql`a.asset_id`)}`)} ORDER BY k, asset_id LIMIT ${limit + 1})`),
+    countIds: nameConds.map((cond) => sql`SELECT asset_id FROM (${named(cond)} LIMIT ${SEARCH_COUNT_CAP + 1}) x`),
+  };
 
-  /**
-   * A way: `rows` (a query ending in its WHERE, so the page can add the cursor), and `count`, the ids it counts:
-   * exact for a name range and for rare words (bounded by the cap and by SEARCH_CANDIDATES), a lower bound for
-   * a frequent word (its matches among its first FREQUENT_COUNT_SAMPLE metadata rows).
-   */
-  type Way = { rows: SQL; count: SQL; lowerBound?: boolean };
-  const ways: Way[] = [];
-  const capped = (rows: SQL) => sql`SELECT asset_id FROM (${rows} LIMIT ${SEARCH_COUNT_CAP + 1}) x`;
-  const viaMetadata = (m: SQL, candidateLimit?: number) => sql`SELECT ${cols}
-    FROM (SELECT bm.asset_id FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND ${m}${candidateLimit ? sql` LIMIT ${candidateLimit}` : sql``}) bm
-    CROSS JOIN LATERAL (SELECT a.* FROM assets a WHERE a.asset_id = bm.asset_id AND ${where} LIMIT 1) a WHERE true`;
-  if (!q && !tagIsWay) {
-    const all = sql`SELECT ${cols} FROM assets a WHERE ${where}`;
-    ways.push({ rows: all, count: capped(all) });
+  if (!meta) {
+    // Name ways only: index ranges whatever the text, page and count side by side.
+    const [page, counted] = await Promise.all([db.execute<PageRow>(pageStatement(s)), db.execute<Counted>(countStatement(s))]);
+    return result(page.rows, counted.rows[0], limit);
   }
-  if (q) {
-    const prefix = sql`SELECT ${cols} FROM assets a WHERE ${where} AND ${KEY} LIKE ${likePrefix(q)}`;
-    ways.push({ rows: prefix, count: capped(prefix) });
-  }
-  metaMatches.forEach((m, i) => {
-    if (candidates[i] <= threshold) {
-      // Rare: every matching metadata row from the GIN index, each probed once for its asset (LATERAL).
-      ways.push({ rows: viaMetadata(m), count: sql`SELECT asset_id FROM (${viaMetadata(m)}) x` });
-    } else {
-      // Frequent: walk names in order, probing each row's metadata (LATERAL keeps the walk in index order).
-      ways.push({
-        rows: sql`SELECT ${cols} FROM assets a
-          CROSS JOIN LATERAL (SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = a.asset_id AND ${m} LIMIT 1) hit
-          WHERE ${where}`,
-        // A lower bound from its first few hundred metadata rows: counting more would cost a probe each.
-        count: capped(viaMetadata(m, FREQUENT_COUNT_SAMPLE)),
-        lowerBound: true,
-      });
-    }
+  const tune = { ...SEARCH_TUNING, ...opts.tuning };
+  // Planner settings for this statement only (SET LOCAL, safe behind PgBouncer): see metadataStatement.
+  const found = await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
+      set_config('max_parallel_workers_per_gather', '0', true)`);
+    return (await tx.execute<PageRow & Counted & { way: SearchWay }>(metadataStatement({ ...s, meta, tune, after }))).rows;
   });
+  opts.onWay?.(found[0].way);
+  return result(found.filter((r) => r.assetId !== null), found[0], limit);
+}
 
-  const pageOf = (w: Way) => sql`(${w.rows} AND ${after} ORDER BY k, asset_id LIMIT ${limit + 1})`;
-  const countOf = (w: Way) => w.count;
-  const [page, counted] = await Promise.all([
-    db.execute<{ assetId: string; name: string; assetType: 'table' | 'view'; catalogName: string; namespacePath: string[];
-      description: string | null; tags: string[]; updatedAt: Date; k: string }>(sql`
-      SELECT h.asset_id AS "assetId", a.name, a.asset_type AS "assetType", c.name AS "catalogName", n.path AS "namespacePath",
-             bm.description, coalesce(bm.tags, '{}') AS tags, a.updated_at AS "updatedAt", h.k
-      FROM (SELECT * FROM (${sql.join(ways.map(pageOf), sql` UNION `)}) u ORDER BY k, asset_id LIMIT ${limit + 1}) h
-      JOIN assets a ON a.tenant_id = ${tenantId} AND a.branch_id = h.branch_id AND a.asset_id = h.asset_id
-      JOIN catalogs c ON c.tenant_id = ${tenantId} AND c.id = a.catalog_id
-      JOIN namespaces n ON n.tenant_id = ${tenantId} AND n.id = a.namespace_id
-      LEFT JOIN business_metadata bm ON bm.tenant_id = ${tenantId} AND bm.asset_id = h.asset_id
-      ORDER BY h.k, h.asset_id`),
-    db.execute<{ n: number }>(sql`SELECT count(DISTINCT asset_id)::int AS n FROM (${sql.join(ways.map(countOf), sql` UNION ALL `)}) s`),
-  ]);
-  const all = page.rows;
-  const rows = all.slice(0, limit);
-  const last = rows[rows.length - 1];
-  const n = counted.rows[0].n;
+type Counted = { n: number; partial: boolean };
+
+type Statement = {
+  tenantId: string; limit: number; named: (cond: SQL) => SQL; mains: SQL;
+  /** Each way's first page after the cursor (asset_id, branch_id, k), at most limit + 1 rows. */
+  pages: SQL[];
+  /** Each way's ids, at most SEARCH_COUNT_CAP + 1. */
+  countIds: SQL[];
+};
+
+/** The page: the union of the ways' first pages, then each row's columns. */
+function pageQuery(s: Statement): SQL {
+  return sql`SELECT h.asset_id AS "assetId", a.name, a.asset_type AS "assetType", c.name AS "catalogName", n.path AS "namespacePath",
+           bm.description, coalesce(bm.tags, '{}') AS tags, a.updated_at AS "updatedAt", h.k
+    FROM (SELECT * FROM (${sql.join(s.pages, sql` UNION `)}) u ORDER BY k, asset_id LIMIT ${s.limit + 1}) h
+    JOIN assets a ON a.tenant_id = ${s.tenantId} AND a.branch_id = h.branch_id AND a.asset_id = h.asset_id
+    JOIN catalogs c ON c.tenant_id = ${s.tenantId} AND c.id = a.catalog_id
+    JOIN namespaces n ON n.tenant_id = ${s.tenantId} AND n.id = a.namespace_id
+    LEFT JOIN business_metadata bm ON bm.tenant_id = ${s.tenantId} AND bm.asset_id = h.asset_id`;
+}
+
+function pageStatement(s: Statement): SQL {
+  return sql`WITH ${s.mains} ${pageQuery(s)} ORDER BY h.k, h.asset_id`;
+}
+
+/** How many distinct assets the name ways' ids hold (exact up to the cap). */
+function countStatement(s: Statement): SQL {
+  return sql`WITH ${s.mains} SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, false AS partial`;
+}
+
+/**
+ * A metadata match lives in business_metadata while the order lives in the assets' name index, so its page is
+ * found the cheapest of four ways, chosen inside the statement (m_how) rather than in a round trip:
+ * - frequent: the sample (m_sample: the tenant's first metadata rows in key order, random to words) holds many
+ *   matches, and walking names from the cursor probing each one's metadata meets the page within `walk` names;
+ * - rare: otherwise, at most `rare` metadata rows match (m_cand): each one's asset is looked up and the lot sorted;
+ * - hashed: at most `hashed` match: their ids are hashed and the name index walked, index-only, each name tested
+ *   against the hash — a cost in proportion to the matches, where probing costs in proportion to the names walked,
+ *   thousands when matches cluster (names sharing words sit together: region copies of a table, numbered series);
+ * - probed: more match: the name walk probing each name, however far (a match comes every few names).
+ * m_cand is read from the GIN indexes: under a LIMIT the planner prefers a sequential scan that stops early,
+ * which for a word in 3% of rows tests 30 rows per match at half a microsecond each (it prices a text-search match
+ * like comparing two numbers). So the statement runs with enable_seqscan off, and m_cand filters the tenant behind OFFSET 0 so that
+ * the primary key is no such shortcut either. jit is off: the gated branches look costly to the planner, and
+ * compiling them takes longer than running the chosen one; so are parallel workers, whose start-up costs more
+ * than a page of index walking.
+ * The count takes the ids of m_rare, or those of the first countProbes matching metadata rows (m_src says whose).
+ */
+function metadataStatement(p: Statement & { meta: SQL; tune: SearchTuning; after: (key: SQL, id: SQL) => SQL }): SQL {
+  const { tenantId, meta, named, limit, tune, after } = p;
+  const cap = SEARCH_COUNT_CAP;
+  const probe = (id: SQL) => sql`SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = ${id} AND ${meta} LIMIT 1`;
+  /** The visible main-branch row of each metadata row of `ids`, in their order. */
+  const lookedUp = (ids: SQL) => sql`SELECT x.* FROM (${ids}) mc CROSS JOIN LATERAL (${named(sql`a.asset_id = mc.asset_id`)} LIMIT 1) x`;
+  const how = sql`(SELECT how FROM m_how)`;
+  const src = sql`(SELECT src FROM m_src)`;
+  const keyAfter = after(KEY, sql`a.asset_id`);
+  const ctes = [
+    p.mains,
+    sql`m_sample AS MATERIALIZED (SELECT count(*) FILTER (WHERE ${meta}) AS hits FROM (SELECT bm.description_search, bm.tags
+      FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} ORDER BY bm.asset_id LIMIT ${tune.sample}) bm)`,
+    sql`m_cand AS MATERIALIZED (SELECT asset_id FROM (SELECT bm.tenant_id, bm.asset_id FROM business_metadata bm WHERE ${meta} OFFSET 0) bm
+      WHERE bm.tenant_id = ${tenantId} LIMIT ${Math.max(tune.hashed, tune.countProbes) + 1})`,
+    sql`m_first AS MATERIALIZED (SELECT bm.asset_id FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND ${meta} LIMIT ${tune.countProbes + 1})`,
+    // A frequent word: walk names from the cursor probing each (LATERAL keeps the walk in index order), at most
+    // `walk` of them.
+    sql`m_walk AS MATERIALIZED (SELECT w.* FROM (${named(keyAfter)} ORDER BY k, asset_id LIMIT ${tune.walk}) w
+      CROSS JOIN LATERAL (${probe(sql`w.asset_id`)}) hit ORDER BY w.k, w.asset_id LIMIT ${limit + 1})`,
+    sql`m_how AS MATERIALIZED (SELECT CASE WHEN (SELECT hits FROM m_sample) >= ${tune.frequent} AND (SELECT count(*) FROM m_walk) > ${limit} THEN 'frequent'
+      WHEN NOT EXISTS (SELECT 1 FROM m_cand OFFSET ${tune.rare}) THEN 'rare'
+      WHEN NOT EXISTS (SELECT 1 FROM m_cand OFFSET ${tune.hashed}) THEN 'hashed' ELSE 'probed' END AS how)`,
+    // Rare: every candidate's row whatever the cursor, which the page and the count share.
+    sql`m_rare AS MATERIALIZED (${lookedUp(sql`SELECT asset_id FROM m_cand LIMIT ${tune.rare}`)})`,
+    // Where the count takes its metadata rows from: m_cand (a bitmap of the word's rows, which costs in proportion
+    // to them) or, for a word in many rows, m_first (the first in key order: they come every few rows).
+    sql`m_src AS MATERIALIZED (SELECT CASE WHEN how = 'rare' THEN 'rare'
+      WHEN how = 'frequent' AND (SELECT hits FROM m_sample) >= ${tune.dense} THEN 'first' ELSE 'cand' END AS src FROM m_how)`,
+    sql`m_ids AS MATERIALIZED (SELECT asset_id FROM (${lookedUp(sql`SELECT asset_id FROM m_cand LIMIT ${tune.countProbes}`)}) x WHERE ${src} = 'cand'
+      UNION ALL SELECT asset_id FROM (${lookedUp(sql`SELECT asset_id FROM m_first LIMIT ${tune.countProbes}`)}) x WHERE ${src} = 'first'
+      LIMIT ${cap + 1})`,
+  ];
+  // Each branch is gated on m_how (a one-time filter): only the chosen one runs. "OR false" keeps the IN from
+  // becoming a join (PostgreSQL only turns a top-level IN into one), so it stays a hashed filter on the index walk;
+  // LATERAL keeps the probing walk in index order.
+  const metaPage = sql`(SELECT * FROM ((SELECT * FROM m_walk WHERE ${how} = 'frequent')
+    UNION ALL (SELECT * FROM m_rare r WHERE ${how} = 'rare' AND ${after(sql`r.k`, sql`r.asset_id`)} ORDER BY r.k, r.asset_id LIMIT ${limit + 1})
+    UNION ALL (${named(sql`${keyAfter} AND (a.asset_id IN (SELECT asset_id FROM m_cand) OR false) AND ${how} = 'hashed'`)}
+      ORDER BY k, asset_id LIMIT ${limit + 1})
+    UNION ALL (SELECT x.* FROM (${named(sql`${keyAfter} AND ${how} = 'probed'`)}) x CROSS JOIN LATERAL (${probe(sql`x.asset_id`)}) hit
+      ORDER BY x.k, x.asset_id LIMIT ${limit + 1})) m)`;
+  const metaIds = sql`SELECT asset_id FROM m_rare WHERE ${src} = 'rare' UNION ALL SELECT asset_id FROM m_ids`;
+  // Fewer ids than the cap while matching metadata rows were left unexamined: the total is a lower bound.
+  const partial = sql`CASE WHEN ${src} = 'rare' OR (SELECT count(*) FROM m_ids) > ${cap} THEN false
+    WHEN ${src} = 'first' THEN EXISTS (SELECT 1 FROM m_first OFFSET ${tune.countProbes})
+    ELSE EXISTS (SELECT 1 FROM m_cand OFFSET ${tune.countProbes}) END`;
+  const counted = sql`SELECT count(DISTINCT asset_id)::int FROM (${sql.join([...p.countIds, metaIds], sql` UNION ALL `)}) x`;
+  // One row at least (the summary), with the page's columns null when the page is empty.
+  return sql`WITH ${sql.join(ctes, sql`, `)}, m_page AS (${pageQuery({ ...p, pages: [...p.pages, metaPage] })})
+    SELECT s.how AS way, (${counted}) AS n, ${partial} AS partial, pg.*
+    FROM m_how s LEFT JOIN m_page pg ON true ORDER BY pg.k, pg."assetId"`;
+}
+
+function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<SearchHit> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
   return {
-    rows: rows.map(({ k: _k, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
-    nextCursor: all.length > limit && last ? encodeCursor(last.k, last.assetId) : null,
-    total: Math.min(n, SEARCH_COUNT_CAP),
-    // A frequent word was counted only among its first matches: the total is then a lower bound.
-    totalCapped: n > SEARCH_COUNT_CAP || ways.some((w) => w.lowerBound),
+    rows: page.map(({ k: _k, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.k, last.assetId) : null,
+    total: Math.min(counted.n, SEARCH_COUNT_CAP),
+    totalCapped: counted.n > SEARCH_COUNT_CAP || counted.partial,
   };
 }
 
