@@ -99,16 +99,18 @@ type Outcome = { requests: number; errors: number; timeouts: number; non2xx: num
 
 /**
  * Paced: each client is its own autocannon instance with one connection sending `ratePerClient` requests a
- * second, and the clients start evenly spread over the first second, as independent users are: one autocannon
- * instance with many rate-limited connections would fire them all together at every second's tick.
+ * second; the clients start evenly spread over the first second and at different kinds of request, as
+ * independent users do: one autocannon instance with many rate-limited connections would fire them all
+ * together at every second's tick, all asking the same thing.
  * Saturation (rate 0): one instance, every connection sending its next request as soon as it has an answer.
  */
 async function drive(world: LoadWorld, duration = seconds): Promise<Outcome> {
-  const run = (opts: Partial<autocannon.Options>) => autocannon({ ...opts, url: base, duration, requests: requests(world), timeout: 10 });
+  const run = (opts: Partial<autocannon.Options>, first = 0) =>
+    autocannon({ ...opts, url: base, duration, requests: requests(world, first), timeout: 10 });
   const results = ratePerClient > 0
     ? await Promise.all(Array.from({ length: connections }, async (_, i) => {
       await sleep((i * 1000) / connections);
-      return run({ connections: 1, connectionRate: ratePerClient });
+      return run({ connections: 1, connectionRate: ratePerClient }, i);
     }))
     : [await run({ connections })];
   const sum = (f: (r: autocannon.Result) => number) => results.reduce((t, r) => t + f(r), 0);
@@ -118,7 +120,8 @@ async function drive(world: LoadWorld, duration = seconds): Promise<Outcome> {
 /** Unique names and expiry times across every client. */
 let n = 0;
 
-function requests(world: LoadWorld): autocannon.Request[] {
+/** The mix, starting at kind `first`: clients start at different kinds, as users do different things at once. */
+function requests(world: LoadWorld, first = 0): autocannon.Request[] {
   const auth = { authorization: `Bearer ${world.token}`, 'content-type': 'application/json' };
   const all: (autocannon.Request & { kind: string })[] = [
     { kind: 'list catalogs', method: 'GET', path: `/api/v1/catalogs`, headers: auth },
@@ -140,14 +143,16 @@ function requests(world: LoadWorld): autocannon.Request[] {
         const id = world.pendingRequests.pop();
         return id
           ? { ...req, path: `/api/v1/access-requests/${id}`, body: JSON.stringify({ status: 'approved', comment: 'load' }) }
-          : { ...req, method: 'GET', path: '/api/v1/access-requests?status=pending' };
+          : { ...req, method: 'GET', path: '/api/v1/access-requests?status=pending', body: undefined };
       },
     },
   ];
   // LOAD_ONLY="search,grant" measures some kinds alone.
   const only = process.env.LOAD_ONLY?.split(',').map((k) => k.trim());
-  return all.filter((r) => !only || only.includes(r.kind))
+  const mix = all.filter((r) => !only || only.includes(r.kind))
     .map(({ kind, setupRequest, ...r }) => ({ ...r, setupRequest: timed(setupRequest as Setup | undefined), onResponse: onResponse(kind) }));
+  const k = first % mix.length;
+  return [...mix.slice(k), ...mix.slice(0, k)];
 }
 
 async function main() {
@@ -157,7 +162,7 @@ async function main() {
     await waitReady();
     const world = await seedLoadData(base, databaseUrl);
     // Warm-up, not measured: a server just started loads each route's code on its first request.
-    await drive(world, 5);
+    await drive(world, 8);
     latencies.clear();
     const pid = serverPid(server.pid!);
     const rss = rssSampler(pid);

@@ -5,6 +5,9 @@ export type LoadWorld = {
   token: string; catalog: string; catalogId: string; namespace: string; assets: string[]; grantee: string; pendingRequests: string[];
 };
 
+/** Users asking for access (each asks for every table): pending decisions = tables × requesters. */
+const REQUESTERS = 4;
+
 export async function seedLoadData(base: string, databaseUrl: string): Promise<LoadWorld> {
   process.env.DATABASE_URL = databaseUrl;
   const { getDb, closeDb } = await import('@/db/client');
@@ -31,12 +34,17 @@ export async function seedLoadData(base: string, databaseUrl: string): Promise<L
     await executeMutation(m.setBusinessMetadata, admin, { catalog: 'load', assetId: a.assetId, description: `Orders shard ${i}`, tags: ['orders'], discoverable: true });
   }
   const db = await getDb();
-  const [grantee] = await db.insert(users).values({ tenantId: tenant.id, username: `loaduser${Date.now()}`, role: 'tenant_user', passwordHash: await hashPassword(password) }).returning({ id: users.id });
-  // Pending requests to decide under load: one per table (set-based; the flow itself is tested elsewhere).
+  const passwordHash = await hashPassword(password);
+  const requesters = await db.insert(users).values(Array.from({ length: REQUESTERS }, (_, i) => (
+    { tenantId: tenant.id, username: `loaduser${i}_${Date.now()}`, role: 'tenant_user' as const, passwordHash }))).returning({ id: users.id });
+  const grantee = requesters[0];
+  // Pending requests to decide under load, one per table and requester: enough for a minute at 2 req/s per client
+  // (set-based; the flow itself is tested elsewhere).
   const pending = await db.execute<{ id: string }>(sql`
     INSERT INTO access_requests (tenant_id, id, requester_id, scope_type, catalog_id, asset_id, actions, reason)
-    SELECT a.tenant_id, gen_random_uuid(), ${grantee.id}, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
-    FROM assets a WHERE a.tenant_id = ${tenant.id} RETURNING id`);
+    SELECT a.tenant_id, gen_random_uuid(), r.id, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
+    FROM assets a CROSS JOIN unnest(${sql.raw(`ARRAY[${requesters.map((r) => `'${r.id}'::uuid`).join(', ')}]`)}) AS r(id)
+    WHERE a.tenant_id = ${tenant.id} RETURNING id`);
   // Statistics as autovacuum would have them on a catalog in use (it analyses within a minute or so).
   await db.execute(sql`ANALYZE`);
   await closeDb();
