@@ -131,6 +131,33 @@ describe('tables and views over /api/v1', () => {
     expect(noBranch.body.error.message).toBe('Branch "nope" was not found');
   });
 
+  it('refuses a listing of what is not there (404) or hidden (403), and shows a TenantUser only what it may see', async () => {
+    const w = await catalogTenant({ tables: 3 });
+    const get = (catalog: string, ns: string, as = w.adminApi) => call(assetsRoute.GET, `/api/v1/catalogs/${catalog}/namespaces/${ns}/assets`, { as, params: { catalog, ns } });
+    const noCatalog = await get('nope', 'emea.retail');
+    expect([noCatalog.status, noCatalog.body.error.message]).toEqual([404, 'Catalog "nope" was not found']);
+    const noNamespace = await get('sales', 'emea.nope');
+    expect([noNamespace.status, noNamespace.body.error.message]).toEqual([404, 'Namespace "emea.nope" was not found']);
+    const byId = await get(w.catalogId, 'emea.retail');
+    expect(names(byId.body.rows)).toEqual(['orders_000', 'orders_001', 'orders_002']);
+
+    // A TenantUser without grants sees neither the catalog nor its namespaces.
+    const hidden = await get('sales', 'emea.retail', w.userApi);
+    expect([hidden.status, hidden.body.error.message]).toEqual([403, 'You have no access to catalog "sales"']);
+    expect(hidden.text).not.toContain('orders_00');
+    // With a grant on one table it sees the catalog and the way down to the table, and only that table.
+    const db = await getDb();
+    const user = await signedIn('tenant_user', w.tenant.id);
+    await db.insert(permissions).values({ tenantId: w.tenant.id, userId: user.userId, scopeType: 'asset', catalogId: w.catalogId, assetId: w.assetIds[1], actions: ['read'] });
+    const one = await get('sales', 'emea.retail', user);
+    expect(one.status).toBe(200);
+    expect(names(one.body.rows)).toEqual(['orders_001']);
+    expect(one.body).toMatchObject({ total: 1, totalCapped: false, nextCursor: null });
+    // Another namespace holds none of its tables: no rows, whatever the answer about the namespace itself.
+    const other = await get('sales', 'apac', user);
+    expect(other.body.rows ?? []).toEqual([]);
+  });
+
   it('answers an asset by name or id, with its metadata location, and not from another namespace', async () => {
     const w = await catalogTenant({ tables: 1 });
     const as = w.adminApi;
