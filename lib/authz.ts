@@ -295,18 +295,22 @@ export async function visibilityFilter(q: Queryable, actor: Actor, action: Permi
   const grants = (await loadGrants(q, actor)).filter((g) => isLive(g) && actionGranted(g.actions, action));
   const ors = grantConditions(grants, cols, opts, actor.tenantId);
   if (opts.level === 'asset' && opts.includeDiscoverable && cols.assetId) {
-    ors.push(sql`EXISTS (SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${actor.tenantId} AND bm.asset_id = ${cols.assetId} AND bm.discoverable)`);
+    ors.push(sql`EXISTS (SELECT 1 FROM business_metadata vis_bm WHERE vis_bm.tenant_id = ${actor.tenantId} AND vis_bm.asset_id = ${cols.assetId} AND vis_bm.discoverable)`);
   }
   if (!ors.length) return sql`false`;
   return sql`(${inTenant} AND (${sql.join(ors, sql` OR `)}))`;
 }
 
+/**
+ * One condition per kind of grant. Subqueries name their tables vis_*: the caller's columns are often written
+ * with short aliases (a.asset_id, n.path), which an inner alias of the same name would silently capture.
+ */
 function grantConditions(grants: Grant[], cols: VisibilityColumns, opts: VisibilityOptions, tenantId: string): SQL[] {
   const { level, includeAncestors } = opts;
   if (grants.some((g) => g.scopeType === 'tenant')) return [sql`true`];
   const ors: SQL[] = [];
   const nsPath = cols.namespacePath
-    ?? (cols.namespaceId ? sql`(SELECT n.path FROM namespaces n WHERE n.tenant_id = ${tenantId} AND n.id = ${cols.namespaceId})` : null);
+    ?? (cols.namespaceId ? sql`(SELECT vis_n.path FROM namespaces vis_n WHERE vis_n.tenant_id = ${tenantId} AND vis_n.id = ${cols.namespaceId})` : null);
 
   const catalogIds = [...new Set(grants.filter((g) => g.scopeType === 'catalog').map((g) => g.catalogId!))];
   if (catalogIds.length && cols.catalogId) ors.push(sql`${cols.catalogId} = ANY(${uuidArray(catalogIds)})`);
@@ -335,25 +339,25 @@ function grantConditions(grants: Grant[], cols: VisibilityColumns, opts: Visibil
       ors.push(sql`${cols.catalogId} = ANY(${uuidArray([...new Set(assetGrants.map((g) => g.catalogId!).filter(Boolean))])})`);
     }
     if (includeAncestors && level === 'namespace' && nsPath && cols.catalogId) {
-      ors.push(sql`EXISTS (SELECT 1 FROM assets a JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-        WHERE a.tenant_id = ${tenantId} AND a.asset_id = ANY(${ids}) AND n.catalog_id = ${cols.catalogId}
-        AND n.path[1:cardinality(${nsPath})] = ${nsPath})`);
+      ors.push(sql`EXISTS (SELECT 1 FROM assets vis_a JOIN namespaces vis_n ON vis_n.tenant_id = vis_a.tenant_id AND vis_n.id = vis_a.namespace_id
+        WHERE vis_a.tenant_id = ${tenantId} AND vis_a.asset_id = ANY(${ids}) AND vis_n.catalog_id = ${cols.catalogId}
+        AND vis_n.path[1:cardinality(${nsPath})] = ${nsPath})`);
     }
   }
 
   for (const g of grants.filter((x) => x.scopeType === 'tag' && x.tag)) {
     const inCatalog = g.catalogId && cols.catalogId ? sql` AND ${cols.catalogId} = ${g.catalogId}` : sql``;
     if (level === 'asset' && cols.assetId) {
-      ors.push(sql`(EXISTS (SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = ${cols.assetId}
-        AND bm.tags @> ${textArray([g.tag!])})${inCatalog})`);
+      ors.push(sql`(EXISTS (SELECT 1 FROM business_metadata vis_bm WHERE vis_bm.tenant_id = ${tenantId} AND vis_bm.asset_id = ${cols.assetId}
+        AND vis_bm.tags @> ${textArray([g.tag!])})${inCatalog})`);
     } else if (includeAncestors && level === 'catalog' && cols.catalogId) {
-      ors.push(sql`EXISTS (SELECT 1 FROM business_metadata bm JOIN asset_identities ai ON ai.tenant_id = bm.tenant_id AND ai.id = bm.asset_id
-        WHERE bm.tenant_id = ${tenantId} AND ai.catalog_id = ${cols.catalogId} AND bm.tags @> ${textArray([g.tag!])})`);
+      ors.push(sql`EXISTS (SELECT 1 FROM business_metadata vis_bm JOIN asset_identities vis_ai ON vis_ai.tenant_id = vis_bm.tenant_id AND vis_ai.id = vis_bm.asset_id
+        WHERE vis_bm.tenant_id = ${tenantId} AND vis_ai.catalog_id = ${cols.catalogId} AND vis_bm.tags @> ${textArray([g.tag!])})`);
     } else if (includeAncestors && level === 'namespace' && nsPath && cols.catalogId) {
-      ors.push(sql`EXISTS (SELECT 1 FROM business_metadata bm JOIN assets a ON a.tenant_id = bm.tenant_id AND a.asset_id = bm.asset_id
-        JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-        WHERE bm.tenant_id = ${tenantId} AND bm.tags @> ${textArray([g.tag!])} AND n.catalog_id = ${cols.catalogId}
-        AND n.path[1:cardinality(${nsPath})] = ${nsPath})`);
+      ors.push(sql`EXISTS (SELECT 1 FROM business_metadata vis_bm JOIN assets vis_a ON vis_a.tenant_id = vis_bm.tenant_id AND vis_a.asset_id = vis_bm.asset_id
+        JOIN namespaces vis_n ON vis_n.tenant_id = vis_a.tenant_id AND vis_n.id = vis_a.namespace_id
+        WHERE vis_bm.tenant_id = ${tenantId} AND vis_bm.tags @> ${textArray([g.tag!])} AND vis_n.catalog_id = ${cols.catalogId}
+        AND vis_n.path[1:cardinality(${nsPath})] = ${nsPath})`);
     }
   }
   return ors;

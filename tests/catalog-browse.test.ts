@@ -153,9 +153,20 @@ describe('tables and views over /api/v1', () => {
     expect(one.status).toBe(200);
     expect(names(one.body.rows)).toEqual(['orders_001']);
     expect(one.body).toMatchObject({ total: 1, totalCapped: false, nextCursor: null });
-    // Another namespace holds none of its tables: no rows, whatever the answer about the namespace itself.
+    // Another namespace holds none of its tables: it is hidden like the catalog was, and no rows come back.
     const other = await get('sales', 'apac', user);
-    expect(other.body.rows ?? []).toEqual([]);
+    expect(other.status).toBe(403);
+    expect(other.body.rows).toBeUndefined();
+    // The namespace list and tree show the way down to the granted table, not the namespace beside it.
+    const p = { catalog: 'sales' };
+    const top = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces', { as: user, params: p });
+    expect(top.status).toBe(200);
+    expect(JSON.stringify(top.body)).toContain('emea');
+    expect(JSON.stringify(top.body)).not.toContain('apac');
+    const tree = await call(treeRoute.GET, '/api/v1/catalogs/sales/namespaces/tree', { as: user, params: p });
+    expect(tree.status).toBe(200);
+    expect(tree.text).toContain('retail');
+    expect(tree.text).not.toContain('apac');
   });
 
   it('answers an asset by name or id, with its metadata location, and not from another namespace', async () => {
