@@ -198,6 +198,21 @@ async function lockLane(q: Queryable, trail: string, lanes: string[]): Promise<L
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<Appended> {
   const trail = entry.tenantId ?? NIL_CHAIN;
+  // A transaction appending again stays on the lane it already holds: its rows stay together and in order.
+  const held = heldLanes.get(q)?.get(trail);
+  if (held && knownHeads.has(held)) {
+    const again = await appendAtKnownHead(q, entry, held);
+    if (again) return again;
+  }
+  const appended = await appendToFreeLane(q, entry, trail);
+  heldLanes.set(q, (heldLanes.get(q) ?? new Map<string, string>()).set(trail, appended.chainId));
+  return appended;
+}
+
+/** The lane each open transaction holds, per trail (transactions are the keys, so they are forgotten with them). */
+const heldLanes = new WeakMap<Queryable, Map<string, string>>();
+
+async function appendToFreeLane(q: Queryable, entry: AuditEntry, trail: string): Promise<Appended> {
   const lanes = lanesByPreference(trail);
   const guess = lanes.find((l) => !isBusy(l) && knownHeads.has(l));
   if (guess) {

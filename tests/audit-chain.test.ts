@@ -43,7 +43,13 @@ describe('audit chain', () => {
     let finish!: () => void;
     const held = new Promise<void>((resolve) => { finish = resolve; });
     let first: { chainId: string } | undefined;
-    const open = db.transaction(async (tx) => { first = await appendAudit(tx, entry(w.tenant.id, 1)); await held; });
+    let sameTx: { chainId: string; seq: number }[] = [];
+    const open = db.transaction(async (tx) => {
+      first = await appendAudit(tx, entry(w.tenant.id, 1));
+      await held;
+      // Appending again in the same transaction stays on the lane it holds, right after its first row.
+      sameTx = [first as { chainId: string; seq: number }, await appendAudit(tx, entry(w.tenant.id, 5))];
+    });
     await vi.waitFor(() => expect(first).toBeDefined());
     // Had these queued behind the open transaction's lane, they would never finish (it waits for them).
     const sameInstance = await recordAuditEvent(db, entry(w.tenant.id, 2));
@@ -53,13 +59,15 @@ describe('audit chain', () => {
     await open;
     releaseLane(first!.chainId);
     expect(first!.chainId).toBe(w.tenant.id);
+    expect(sameTx.map((a) => a.chainId)).toEqual([w.tenant.id, w.tenant.id]);
+    expect(sameTx[1].seq).toBe(sameTx[0].seq + 1);
     for (const appended of [sameInstance, otherInstance]) {
       expect(appended.chainId).not.toBe(w.tenant.id);
       expect(laneIds(w.tenant.id)).toContain(appended.chainId);
     }
     expect((await recordAuditEvent(db, entry(w.tenant.id, 4))).chainId).toBe(w.tenant.id);
     const report = await verifyAuditChains(db, { tenantId: w.tenant.id });
-    expect(report).toMatchObject({ ok: true, rows: 5, firstBreak: null });
+    expect(report).toMatchObject({ ok: true, rows: 6, firstBreak: null });
     expect(report.chains).toBeGreaterThanOrEqual(2);
   });
 

@@ -139,7 +139,7 @@ describe('federated catalogs', () => {
 
     const db = await getDb();
     const audited = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
-      .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.resourceName, 'partner')));
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.resourceName, 'partner')));
     expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['catalog.sync.start', 'catalog.sync']));
 
     // A failing remote is a recorded, failed sync (not an error of the request).

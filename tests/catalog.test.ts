@@ -116,7 +116,7 @@ describe('catalog management', () => {
     const e = await refusal(run(createAsset, w.user, { catalog: 'sales', namespace: 'emea.retail', name: 'orders' }));
     expect(e.code).toBe('forbidden');
     const db = await getDb();
-    const [denied] = await db.select().from(auditLogs).where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.action, 'asset.create'), eq(auditLogs.result, 'denied')));
+    const [denied] = await db.select().from(auditLogs).where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'asset.create'), eq(auditLogs.result, 'denied')));
     expect(denied.actorId).toBe(w.user.id);
   });
 });

@@ -127,7 +127,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
       [propsCommit['metadata-location'], schemaCommit['metadata-location']],
     ]);
     const audited = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
-      .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.resourceId, head.assetId))).orderBy(asc(auditLogs.seq));
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.resourceId, head.assetId))).orderBy(asc(auditLogs.occurredAt), asc(auditLogs.id));
     expect(audited).toEqual([{ action: 'asset.create', result: 'success' }, { action: 'asset.commit', result: 'success' }, { action: 'asset.commit', result: 'success' }]);
 
     // Drop: the namespace refuses while it holds the table; then both go.
@@ -420,7 +420,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     expect(await icebergError(asAnalyst.createTable({ namespace: ['finance'] }, { name: 'mine', schema: ordersSchema }))).toMatchObject({ status: 403 });
     expect(await icebergError(asAnalyst.createNamespace({ namespace: ['finance', 'sub'] }))).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
     const denied = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
-      .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.actorId, analyst.id))).orderBy(asc(auditLogs.seq));
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.actorId, analyst.id))).orderBy(asc(auditLogs.occurredAt), asc(auditLogs.id));
     expect(denied).toEqual([
       { action: 'asset.commit', result: 'denied' }, { action: 'asset.create', result: 'denied' }, { action: 'namespace.create', result: 'denied' },
     ]);

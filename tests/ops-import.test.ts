@@ -259,7 +259,7 @@ describe('import:sqlite', () => {
   it('appends the old audit entries to each tenant\'s chain, oldest first, marked as imported, secrets redacted; the chain verifies', async () => {
     const db = await getDb();
     const { ids, times, names } = world;
-    const rows = await db.select().from(s.auditLogs).where(eq(s.auditLogs.chainId, ids.acme)).orderBy(asc(s.auditLogs.seq));
+    const rows = await db.select().from(s.auditLogs).where(eq(s.auditLogs.tenantId, ids.acme)).orderBy(asc(s.auditLogs.seq));
     expect(rows.map((r) => [r.seq, r.action, r.imported, r.occurredAt.getTime()])).toEqual([
       [1, 'CreateCatalog', true, times.S_2023 * 1000],
       [2, 'CreateTable', true, times.MS_2023],

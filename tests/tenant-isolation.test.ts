@@ -128,7 +128,7 @@ describe('tenant isolation sweep', () => {
 
   it("left tenant A's data untouched", async () => {
     const db = await getDb();
-    const rows = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE chain_id = ${a.tenant} AND actor_name LIKE 'isoB%'`);
+    const rows = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = ${a.tenant} AND actor_name LIKE 'isoB%'`);
     expect(rows.rows[0].n).toBe(0);
   });
 });

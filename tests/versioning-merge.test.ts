@@ -400,7 +400,7 @@ describe('merge lifecycle', () => {
     await run(completeMerge, w.user, { id: op.id });
     const db = await getDb();
     const trail = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
-      .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.resourceType, 'merge_operation')));
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.resourceType, 'merge_operation')));
     expect(trail.filter((t) => t.result === 'success').map((t) => t.action).sort()).toEqual(['merge.complete', 'merge.start']);
     expect(trail.filter((t) => t.result === 'denied').length).toBeGreaterThanOrEqual(3);
   });

@@ -71,7 +71,7 @@ describe('branches', () => {
     await run(deleteBranch, w.admin, { catalog: 'sales', name: 'tmp' });
     const db = await getDb();
     expect(await db.$count(branches, and(eq(branches.tenantId, w.tenant.id), eq(branches.name, 'tmp')))).toBe(0);
-    const [audit] = await db.select().from(auditLogs).where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.action, 'branch.delete'), eq(auditLogs.result, 'success')));
+    const [audit] = await db.select().from(auditLogs).where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.delete'), eq(auditLogs.result, 'success')));
     expect(audit.resourceName).toBe('sales@tmp');
   });
 
@@ -108,7 +108,7 @@ describe('branches', () => {
     expect(e.code).toBe('forbidden');
     expect(e.message).toMatch(/experimental-branching/);
     const db = await getDb();
-    const denied = await db.select().from(auditLogs).where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.action, 'branch.create'), eq(auditLogs.result, 'denied')));
+    const denied = await db.select().from(auditLogs).where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.create'), eq(auditLogs.result, 'denied')));
     expect(denied.length).toBe(2);
   });
 

@@ -5,20 +5,21 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
-import { actorRef, appendAudit, recordAuditEvent } from '@/lib/audit';
+import { actorRef, appendAudit, recordAuditEvent, releaseLane } from '@/lib/audit';
 import { requireActor, SESSION_COOKIES, TENANT_COOKIE } from '@/lib/auth/session';
 import { revokeToken } from '@/lib/auth/tokens';
 
 export async function signOutAction(): Promise<void> {
   const actor = await requireActor();
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  const { chainId } = await db.transaction(async (tx) => {
     if (actor.tokenHash) await revokeToken(tx, actor.tokenHash, actor.id, 'signed out');
-    await appendAudit(tx, {
+    return appendAudit(tx, {
       tenantId: actor.homeTenantId, actor: actorRef(actor), action: 'auth.sign_out', resourceType: 'session',
       resourceId: actor.tokenHash?.slice(0, 16), resourceName: actor.name, result: 'success', request: actor.request,
     });
   });
+  releaseLane(chainId);
   const jar = await cookies();
   for (const name of [...SESSION_COOKIES, TENANT_COOKIE]) jar.delete(name);
   redirect('/login');

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import type { RequestInfo } from '../actor';
-import { appendAudit, recordAuditEvent } from '../audit';
+import { appendAudit, recordAuditEvent, releaseLane } from '../audit';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
@@ -33,31 +33,34 @@ export async function signInWithPassword(input: { username: string; password: st
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok || !user.active) {
     const reason = user && ok && !user.active ? 'Account is deactivated' : WRONG;
-    await db.transaction(async (tx) => {
+    const { chainId } = await db.transaction(async (tx) => {
       await recordFailure(tx, keys);
-      await appendAudit(tx, {
+      return appendAudit(tx, {
         tenantId: user?.tenantId ?? null, actor: { id: user?.id ?? null, type: 'anonymous', name: username },
         action: 'auth.sign_in', resourceType: 'session', resourceName: username, result: 'failure',
         errorMessage: reason, request: input.request,
       });
     });
+    releaseLane(chainId);
     throw new AppError('unauthenticated', reason);
   }
 
-  return db.transaction(async (tx) => {
+  const signedIn = await db.transaction(async (tx) => {
     await clearFailures(tx, keys[0]);
     await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
     const token = await issueToken(tx, {
       userId: user.id, tenantId: user.tenantId, kind: input.kind ?? 'session',
       name: input.kind === 'api_token' ? 'login' : undefined, ttlSecs: env().PANGOLIN_SESSION_TTL_SECS, request: input.request,
     });
-    await appendAudit(tx, {
+    const { chainId } = await appendAudit(tx, {
       tenantId: user.tenantId, actor: { id: user.id, type: 'user', name: user.username },
       action: 'auth.sign_in', resourceType: 'session', resourceId: token.tokenHash.slice(0, 16), resourceName: user.username,
       result: 'success', request: input.request, metadata: { kind: input.kind ?? 'session' },
     });
-    return { user: { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId }, token };
+    return { user: { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId }, token, lane: chainId };
   });
+  releaseLane(signedIn.lane);
+  return { user: signedIn.user, token: signedIn.token };
 }
 
 async function audit(userId: string | null, tenantId: string | null, username: string, result: 'failure', message: string, request: RequestInfo) {

@@ -73,7 +73,7 @@ describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () =>
     for (const name of acknowledged) expect(names.has(name), name).toBe(true);
     // None half-applied: every namespace has exactly its one audit row, and no audit row lacks its namespace.
     const audited = await db.select({ resourceId: auditLogs.resourceId }).from(auditLogs)
-      .where(and(eq(auditLogs.chainId, w.tenant.id), eq(auditLogs.action, 'namespace.create'), eq(auditLogs.result, 'success')));
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'namespace.create'), eq(auditLogs.result, 'success')));
     expect(audited.map((a) => a.resourceId).sort()).toEqual(rows.map((r) => r.id).sort());
     expect(await verifyAuditChains(db, { tenantId: w.tenant.id })).toMatchObject({ ok: true });
   });
