@@ -219,6 +219,8 @@ console.log(`  CPU per mutation: this process ${((cpuUsed.user + cpuUsed.system)
  */
 await raw.query('CREATE TABLE IF NOT EXISTS bench_raw_audit (LIKE audit_logs INCLUDING DEFAULTS INCLUDING INDEXES)');
 const rawClients = await Promise.all(writers.map(() => raw.connect()));
+const rawCpuBefore = process.cpuUsage();
+const rawServerCpuBefore = processCpuSeconds(backends);
 t = performance.now();
 await Promise.all(writers.map(async (actor, w) => {
   const c = rawClients[w];
@@ -234,8 +236,12 @@ await Promise.all(writers.map(async (actor, w) => {
   }
 }));
 const rawSeconds = (performance.now() - t) / 1000;
+const rawCpu = process.cpuUsage(rawCpuBefore);
+const rawServerCpu = rawServerCpuBefore === null ? null : processCpuSeconds(backends)! - rawServerCpuBefore;
 for (const c of rawClients) c.release();
 console.log(`  the same statements as raw SQL, no application: ${n(Math.round(total / rawSeconds))}/s → the application reaches ${Math.round((rawSeconds / seconds) * 100)}% of it`);
+console.log(`  CPU per raw transaction: this process ${((rawCpu.user + rawCpu.system) / 1000 / total).toFixed(2)} ms`
+  + (rawServerCpu === null ? '' : `, PostgreSQL backends ${((rawServerCpu * 1000) / total).toFixed(2)} ms`));
 
 t = performance.now();
 for (const tenantId of writerTenants) {
