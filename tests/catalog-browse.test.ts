@@ -157,6 +157,13 @@ describe('tables and views over /api/v1', () => {
     const other = await get('sales', 'apac', user);
     expect(other.status).toBe(403);
     expect(other.body.rows).toBeUndefined();
+    // The page is read beside the target's lookup, but the target's refusal is what is answered.
+    const otherPaged = await call(assetsRoute.GET, '/api/v1/catalogs/sales/namespaces/apac/assets?cursor=garbage&limit=1',
+      { as: user, params: { catalog: 'sales', ns: 'apac' } });
+    expect([otherPaged.status, otherPaged.text.includes('orders_00')]).toEqual([403, false]);
+    const missingPaged = await call(assetsRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.nope/assets?cursor=garbage',
+      { as: w.adminApi, params: { catalog: 'sales', ns: 'emea.nope' } });
+    expect(missingPaged.status).toBe(404);
     // The namespace list and tree show the way down to the granted table, not the namespace beside it.
     const p = { catalog: 'sales' };
     const top = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces', { as: user, params: p });

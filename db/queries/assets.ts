@@ -57,7 +57,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
  * idx_assets_tenant_namespace (names are unique per namespace and branch, so the name alone is the key);
  * last-change order walks idx_assets_tenant_namespace_updated.
  */
-export async function listAssets(actor: Actor, where: { catalogId: string; branchId: string; namespaceId: string; namespacePath: string[] }, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
+export async function listAssets(actor: Actor, where: ListedNamespace, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
@@ -224,7 +224,28 @@ export async function preferredBranchOf(actor: Actor, catalogId: string, assetId
   return row;
 }
 
+/** Where a listing reads: the namespace and branch by id, or as the subqueries of targetIds. */
+export type ListedNamespace = { branchId: string | SQL; namespaceId: string | SQL; namespacePath: string[] };
+
 export type ListTarget = { catalog: { id: string; name: string }; namespace: { id: string; path: string[] }; branch: { id: string; name: string } };
+
+const isUuidText = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+/**
+ * The namespace and branch of listTarget as scalar subqueries, so a listing can run beside listTarget instead
+ * of after it. Their rows must only be answered once listTarget has found the target and found it visible.
+ */
+export function targetIds(actor: Actor, catalogRef: string, path: string[], branchName: string): ListedNamespace {
+  const tenantId = requireTenant(actor);
+  const catalog = isUuidText(catalogRef)
+    ? sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.id = ${catalogRef}::uuid)`
+    : sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.name = ${catalogRef})`;
+  return {
+    namespaceId: sql`(SELECT t_n.id FROM namespaces t_n WHERE t_n.tenant_id = ${tenantId} AND t_n.catalog_id = ${catalog} AND t_n.path = ${toPgArray(path)}::text[])`,
+    branchId: sql`(SELECT t_b.id FROM branches t_b WHERE t_b.tenant_id = ${tenantId} AND t_b.catalog_id = ${catalog} AND t_b.name = ${branchName})`,
+    namespacePath: path,
+  };
+}
 
 /**
  * Catalog (by id or name), namespace and branch of a listing in one round trip, with the same answers as
@@ -233,7 +254,7 @@ export type ListTarget = { catalog: { id: string; name: string }; namespace: { i
 export async function listTarget(actor: Actor, catalogRef: string, path: string[], branchName: string): Promise<ListTarget> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogRef);
+  const isId = isUuidText(catalogRef);
   const [catalogVisible, namespaceVisible] = await Promise.all([
     visibilityFilter(db, actor, 'list', { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` }, { level: 'catalog', includeAncestors: true }),
     visibilityFilter(db, actor, 'list', { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` }, { level: 'namespace', includeAncestors: true }),

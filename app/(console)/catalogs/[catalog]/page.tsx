@@ -142,7 +142,7 @@ async function NamespaceView({ actor, catalog, path, branch, sp }: {
   const ns = loaded.value;
   const parsed = assetListQuery.safeParse({ q: param(sp, 'q'), type: param(sp, 'type'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
   const q = parsed.success ? parsed.data : assetListQuery.parse({});
-  const page = await attempt(() => listAssets(actor, { catalogId: catalog.id, branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
+  const page = await attempt(() => listAssets(actor, { branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
     { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor }));
   const label = path.join('.');
   const branchQs = branch.name !== 'main' ? `?branch=${encodeURIComponent(branch.name)}` : '';
