@@ -49,6 +49,14 @@ export function findOperation(method: string, path: string): Operation | undefin
   return registry.get(operationKey(method, path));
 }
 
+/** Query parameters every keyset-paginated list shares (each area's api-schemas builds its queries from them). */
+export const pageLimit = z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number')
+  .min(1, 'limit must be at least 1').max(500, 'limit is at most 500').default(50);
+export const pageCursor = z.string().max(2000, 'cursor is at most 2000 characters').optional()
+  .meta({ description: 'Opaque cursor: the nextCursor of the previous page' });
+export const sortDir = z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('asc');
+export const textParam = (what: string) => z.string().trim().max(200, `${what} is at most 200 characters`).optional();
+
 export const errorBody = z.object({
   error: z.object({
     code: z.enum(['bad_request', 'validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'unavailable', 'internal']),

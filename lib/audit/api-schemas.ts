@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursor, pageLimit } from '../openapi';
 import { auditResults } from '@/db/schema';
 
 /*
@@ -29,9 +30,8 @@ export const auditFilterQuery = {
 
 export const auditListQuery = z.object({
   ...auditFilterQuery,
-  cursor: z.string().max(2000, 'cursor is at most 2000 characters').optional().meta({ description: 'Opaque cursor: the nextCursor of the previous page' }),
-  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number')
-    .min(1, 'limit must be at least 1').max(500, 'limit is at most 500').default(50),
+  cursor: pageCursor,
+  limit: pageLimit,
 }).strict();
 
 export const auditCountQuery = z.object(auditFilterQuery).strict();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Shared list parameters, under the short names the queries below use.
+import { pageCursor as cursor, pageLimit as limit, sortDir as dir, textParam as text } from '../openapi';
 import { objectName } from './names';
 
 /*
@@ -6,13 +8,6 @@ import { objectName } from './names';
  * (lib/openapi.ts parseQuery) and lib/catalog/openapi.ts documents them, so the two cannot disagree.
  * Request bodies are the mutations' own input schemas.
  */
-
-const limit = z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number')
-  .min(1, 'limit must be at least 1').max(500, 'limit is at most 500').default(50);
-const cursor = z.string().max(2000, 'cursor is at most 2000 characters').optional()
-  .meta({ description: 'Opaque cursor: the nextCursor of the previous page' });
-const dir = z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('asc');
-const text = (what: string) => z.string().trim().max(200, `${what} is at most 200 characters`).optional();
 
 export const tenantListQuery = z.object({
   q: text('q').meta({ description: 'Part of the tenant name' }),

@@ -1,16 +1,12 @@
 import { z } from 'zod';
+// Shared list parameters, under the short names the queries below use.
+import { pageCursor as cursor, pageLimit as limit, sortDir as dir, textParam as text } from '../openapi';
 
 /*
  * Query, path and response schemas of the versioning API: the routes parse their query strings with these
  * and lib/versioning/openapi.ts documents them. Request bodies are the mutations' own input schemas.
  */
 
-const limit = z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number')
-  .min(1, 'limit must be at least 1').max(500, 'limit is at most 500').default(50);
-const cursor = z.string().max(2000, 'cursor is at most 2000 characters').optional()
-  .meta({ description: 'Opaque cursor: the nextCursor of the previous page' });
-const dir = z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('asc');
-const text = (what: string) => z.string().trim().max(200, `${what} is at most 200 characters`).optional();
 const ref = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(200, `${what} is at most 200 characters`)
   .meta({ description: `${what}: a branch name, a tag name, a commit id (or its short form), or branch:x / tag:x / commit:x` });
 
