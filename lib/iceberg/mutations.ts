@@ -1,13 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
-import { branches, type Properties } from '@/db/schema';
+import type { Properties } from '@/db/schema';
 import { authorize, requireTenant } from '../authz';
 import { toPgArray } from '../catalog/lookup';
 import { identifierPart, namespacePath, objectName, properties, uuid } from '../catalog/names';
 import { conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { commitChanges, type BranchRef } from '../versioning/commit';
+import { commitChanges, lockBranchByName, type BranchRef } from '../versioning/commit';
 
 const location = z.string().min(1).max(4096).regex(/^(s3[an]?|abfss?|gs|file):\/\/?\S+$|^\/\S+$/, 'Metadata location must be a URI');
 
@@ -28,17 +28,6 @@ type Input = z.output<typeof commitMetadataInput>;
 
 type Target = { branch: BranchRef; asset: { assetId: string; namespaceId: string; metadataLocation: string | null; tags: string[] } };
 type AssetKey = { catalogId: string; namespace: string[]; name: string; assetType: 'table' | 'view' };
-
-async function lockBranchByName(tx: Tx, tenantId: string, catalogId: string, name: string): Promise<BranchRef> {
-  const [b] = await tx.select({
-    tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
-    headCommitId: branches.headCommitId, protected: branches.protected,
-  }).from(branches)
-    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name)))
-    .for('update');
-  if (!b) throw notFound(`Branch "${name}"`);
-  return b;
-}
 
 /** Run after the branch lock is held, as its own statement, so it sees every commit made before. */
 async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: AssetKey): Promise<Target> {
