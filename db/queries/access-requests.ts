@@ -6,8 +6,8 @@ import { accessRequests, accessRequestStatuses, catalogs, namespaces, users } fr
 import type { Actor } from '@/lib/actor';
 import { isSteward, isTenantAdmin, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { idFromPath } from '@/lib/ids';
 
 export type AccessRequestStatus = (typeof accessRequestStatuses)[number];
 
@@ -89,7 +89,7 @@ export async function listAccessRequests(actor: Actor, opts: AccessRequestQuery)
 
 /** One request: its requester, or a steward who may decide it. Anything else is not found. */
 export async function getAccessRequest(actor: Actor, id: string): Promise<AccessRequestRow & { canDecide: boolean }> {
-  requireUuid(id, 'Access request');
+  idFromPath(id, 'Access request');
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const decidable = await decidableFilter(db, actor);

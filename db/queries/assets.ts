@@ -6,6 +6,7 @@ import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { toPgArray } from '@/lib/catalog/lookup';
 import { forbidden, notFound } from '@/lib/errors';
 import { decodeCursor, encodeCursor } from './keyset';
+import { isUuid } from '@/lib/ids';
 
 /** Totals are exact up to this many; beyond it lists say "10,000+" rather than count a million rows. */
 export const COUNT_CAP = 10_000;
@@ -229,15 +230,13 @@ export type ListedNamespace = { branchId: string | SQL; namespaceId: string | SQ
 
 export type ListTarget = { catalog: { id: string; name: string }; namespace: { id: string; path: string[] }; branch: { id: string; name: string } };
 
-const isUuidText = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
 /**
  * The namespace and branch of listTarget as scalar subqueries, so a listing can run beside listTarget instead
  * of after it. Their rows must only be answered once listTarget has found the target and found it visible.
  */
 export function targetIds(actor: Actor, catalogRef: string, path: string[], branchName: string): ListedNamespace {
   const tenantId = requireTenant(actor);
-  const catalog = isUuidText(catalogRef)
+  const catalog = isUuid(catalogRef)
     ? sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.id = ${catalogRef}::uuid)`
     : sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.name = ${catalogRef})`;
   return {
@@ -254,7 +253,7 @@ export function targetIds(actor: Actor, catalogRef: string, path: string[], bran
 export async function listTarget(actor: Actor, catalogRef: string, path: string[], branchName: string): Promise<ListTarget> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const isId = isUuidText(catalogRef);
+  const isId = isUuid(catalogRef);
   const [catalogVisible, namespaceVisible] = await Promise.all([
     visibilityFilter(db, actor, 'list', { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` }, { level: 'catalog', includeAncestors: true }),
     visibilityFilter(db, actor, 'list', { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` }, { level: 'namespace', includeAncestors: true }),

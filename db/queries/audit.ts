@@ -8,8 +8,8 @@ import { NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
 import { requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { badRequest, notFound } from '@/lib/errors';
 import { decodeCursor, encodeCursor, likeEscape, toPage, type Page } from './keyset';
+import { isUuid } from '@/lib/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whose events an actor may read: Root every tenant's, a TenantAdmin its tenant's, anyone else only their own. */
 export type AuditScope = { all: true } | { all: false; tenantId: string; actorId?: string };
@@ -56,7 +56,7 @@ export async function auditWhere(db: Queryable, actor: Actor, f: AuditFilters): 
     c.push(f.tenant === NO_TENANT ? sql`${auditLogs.tenantId} IS NULL` : eq(auditLogs.tenantId, f.tenant));
   }
   if (f.actor) {
-    if (UUID.test(f.actor)) c.push(eq(auditLogs.actorId, f.actor.toLowerCase()));
+    if (isUuid(f.actor)) c.push(eq(auditLogs.actorId, f.actor.toLowerCase()));
     else {
       const ids = await actorIdsNamed(db, scope, f.actor);
       // Names resolve to ids (so renamed accounts keep their history); unknown names match the recorded name.
@@ -96,7 +96,7 @@ function byTime(cursor: string | null | undefined): { where: SQL | undefined; or
   const c = decodeCursor(cursor);
   if (!c) return { where: undefined, orderBy };
   const at = new Date(String(c.value));
-  if (Number.isNaN(at.getTime()) || !UUID.test(c.id)) throw badRequest('The page cursor is not valid; start again from the first page');
+  if (Number.isNaN(at.getTime()) || !isUuid(c.id)) throw badRequest('The page cursor is not valid; start again from the first page');
   return { where: sql`${auditLogs.occurredAt} <= ${at} AND (${auditLogs.occurredAt}, ${auditLogs.id}) < (${at}, ${c.id})`, orderBy };
 }
 
@@ -192,7 +192,7 @@ export type AuditEvent = AuditListRow & {
 
 /** One event with everything recorded about it; another tenant's event (or another user's, for a TenantUser) is not found. */
 export async function getAuditEvent(actor: Actor, id: string): Promise<AuditEvent> {
-  if (!UUID.test(id)) throw notFound('Audit event');
+  if (!isUuid(id)) throw notFound('Audit event');
   const scope = auditScope(actor);
   const db = await getDb();
   const [row] = await db.select({

@@ -6,11 +6,11 @@ import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { isUuid } from '@/lib/ids';
 
 // Qualified by hand: the visibility filter nests these inside subqueries, where a bare name would bind inward.
 const catalogCols = { tenantId: sql.raw('"catalogs"."tenant_id"'), catalogId: sql.raw('"catalogs"."id"') };
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 const byIdOrName = (idOrName: string) => (isUuid(idOrName) ? eq(catalogs.id, idOrName) : eq(catalogs.name, idOrName));
 
 export type CatalogRow = {

@@ -8,6 +8,7 @@ import { changedFields, type DiffRow } from '@/lib/versioning/diff';
 import { resolveRef, type ResolvedRef } from '@/lib/versioning/refs';
 import { chainCte, stateJson, type VersionState } from '@/lib/versioning/sql';
 import { decodeNameCursor, encodeNameCursor, versionedCatalog } from './refs';
+import { isUuid } from '@/lib/ids';
 
 export type CommitRow = {
   id: string;
@@ -22,7 +23,6 @@ export type CommitRow = {
   tags: string[];
 };
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * The history of a ref: its first-parent chain, newest first (what the branch itself went through; merge

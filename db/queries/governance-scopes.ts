@@ -5,9 +5,9 @@ import { assets, branches, businessMetadata, catalogs, namespaces } from '@/db/s
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
 import { assetIn, type AssetFacts } from '@/lib/governance/scope';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { idFromPath } from '@/lib/ids';
 
 /**
  * Reads the grant builder's scope picker and the access-request pages need: catalogs → namespaces → tables,
@@ -26,8 +26,8 @@ export async function scopeCatalogs(actor: Actor): Promise<ScopeOption[]> {
 
 export async function scopeNamespaces(actor: Actor, catalogId: string, parentId: string | null): Promise<ScopeOption[]> {
   const tenantId = requireTenant(actor);
-  requireUuid(catalogId, 'Catalog');
-  if (parentId) requireUuid(parentId, 'Namespace');
+  idFromPath(catalogId, 'Catalog');
+  if (parentId) idFromPath(parentId, 'Namespace');
   const db = await getDb();
   const visible = await visibilityFilter(db, actor, 'list',
     { tenantId: namespaces.tenantId, catalogId: namespaces.catalogId, namespaceId: namespaces.id, namespacePath: namespaces.path },
@@ -45,8 +45,8 @@ export async function scopeNamespaces(actor: Actor, catalogId: string, parentId:
 /** Tables and views of a namespace on the main branch. */
 export async function scopeAssets(actor: Actor, catalogId: string, namespaceId: string): Promise<ScopeOption[]> {
   const tenantId = requireTenant(actor);
-  requireUuid(catalogId, 'Catalog');
-  requireUuid(namespaceId, 'Namespace');
+  idFromPath(catalogId, 'Catalog');
+  idFromPath(namespaceId, 'Namespace');
   const db = await getDb();
   const visible = await visibilityFilter(db, actor, 'list',
     { tenantId: assets.tenantId, catalogId: assets.catalogId, namespaceId: assets.namespaceId, assetId: assets.assetId },
@@ -110,7 +110,7 @@ export async function discoverableAssets(actor: Actor, opts: { q?: string; curso
 
 /** One asset for the request form: visible when discoverable or listable; otherwise not found. */
 export async function assetForRequest(actor: Actor, assetId: string): Promise<AssetFacts & { hasRead: boolean }> {
-  requireUuid(assetId, 'Table or view');
+  idFromPath(assetId, 'Table or view');
   const tenantId = requireTenant(actor);
   const page = await discoverableAssetsById(actor, tenantId, assetId);
   if (!page) throw notFound('Table or view');

@@ -5,7 +5,8 @@ import { catalogs, namespaces, permissions, roles, serviceUsers, users, type Per
 import type { Actor } from '@/lib/actor';
 import { describeGrantScope, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { forbidden } from '@/lib/errors';
-import { requireUuid, roleInTenant, serviceUserInTenant, userInTenant } from '@/lib/governance/guards';
+import { roleInTenant, serviceUserInTenant, userInTenant } from '@/lib/governance/guards';
+import { idFromPath } from '@/lib/ids';
 
 export type GrantRow = {
   id: string; scopeType: ScopeType; catalogId: string | null; catalogName: string | null; namespaceId: string | null;
@@ -26,9 +27,9 @@ export async function listGrants(actor: Actor, filter: GrantFilter): Promise<Gra
   const own = actor.kind === 'user' && filter.userId === actor.id && !filter.roleId && !filter.serviceUserId;
   if (!own) requireTenantAdmin(actor);
   const conds: (SQL | undefined)[] = [eq(permissions.tenantId, tenantId)];
-  if (filter.userId) conds.push(eq(permissions.userId, requireUuid(filter.userId, 'User')));
-  if (filter.serviceUserId) conds.push(eq(permissions.serviceUserId, requireUuid(filter.serviceUserId, 'Service user')));
-  if (filter.roleId) conds.push(eq(permissions.roleId, requireUuid(filter.roleId, 'Role')));
+  if (filter.userId) conds.push(eq(permissions.userId, idFromPath(filter.userId, 'User')));
+  if (filter.serviceUserId) conds.push(eq(permissions.serviceUserId, idFromPath(filter.serviceUserId, 'Service user')));
+  if (filter.roleId) conds.push(eq(permissions.roleId, idFromPath(filter.roleId, 'Role')));
   if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && actor.role !== 'root' && actor.role !== 'tenant_admin') {
     throw forbidden('Name a user, service user or role');
   }

@@ -5,9 +5,9 @@ import { permissions, roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
 import { listGrants, type GrantRow } from './permissions';
+import { idFromPath } from '@/lib/ids';
 
 export type RoleRow = { id: string; name: string; description: string | null; createdAt: Date; userCount: number; grantCount: number };
 
@@ -42,7 +42,7 @@ export async function listRoles(actor: Actor, opts: { q?: string; sort?: RoleSor
 export type RoleDetail = RoleRow & { grants: GrantRow[]; members: { id: string; username: string; assignedAt: Date }[] };
 
 export async function getRole(actor: Actor, id: string): Promise<RoleDetail> {
-  requireUuid(id, 'Role');
+  idFromPath(id, 'Role');
   const tenantId = requireTenantAdmin(actor);
   const db = await getDb();
   const [r] = await db.select(columns).from(roles).where(and(eq(roles.tenantId, tenantId), eq(roles.id, id))).limit(1);

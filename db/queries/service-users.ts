@@ -5,8 +5,8 @@ import { permissions, serviceUsers } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { idFromPath } from '@/lib/ids';
 
 export type ServiceUserRow = {
   id: string; name: string; description: string | null; role: 'tenant_admin' | 'tenant_user'; keyId: string; active: boolean;
@@ -47,7 +47,7 @@ export async function listServiceUsers(actor: Actor, opts: { q?: string; status?
 }
 
 export async function getServiceUser(actor: Actor, id: string): Promise<ServiceUserRow> {
-  requireUuid(id, 'Service user');
+  idFromPath(id, 'Service user');
   const tenantId = requireTenantAdmin(actor);
   const db = await getDb();
   const [su] = await db.select(columns).from(serviceUsers).where(and(eq(serviceUsers.tenantId, tenantId), eq(serviceUsers.id, id))).limit(1);

@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { isUuid } from '@/lib/ids';
 
 /** Tenants for Root's switcher (names only). */
 export async function listTenantChoices(actor: Actor) {
@@ -63,7 +64,7 @@ export type TenantDetail = {
 /** A tenant with what its delete dialog and detail page need (Root only). */
 export async function getTenantDetail(actor: Actor, id: string): Promise<TenantDetail> {
   requireRoot(actor);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('Tenant');
+  if (!isUuid(id)) throw notFound('Tenant');
   const db = await getDb();
   const [t] = await db.select({
     id: tenants.id, name: tenants.name, description: tenants.description, properties: tenants.properties,

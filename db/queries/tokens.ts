@@ -5,7 +5,7 @@ import { activeTokens, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { isTenantAdmin } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
+import { idFromPath } from '@/lib/ids';
 
 export type TokenRow = {
   id: string; kind: 'session' | 'api_token'; name: string | null; ipAddress: string | null; userAgent: string | null;
@@ -18,7 +18,7 @@ export type TokenRow = {
  */
 export async function listTokens(actor: Actor, userId?: string): Promise<{ user: { id: string; username: string }; rows: TokenRow[] }> {
   const target = userId ?? actor.id;
-  requireUuid(target, 'User');
+  idFromPath(target, 'User');
   if (actor.kind !== 'user' && !userId) throw forbidden('Service users have no sessions or tokens');
   const db = await getDb();
   const [u] = await db.select({ id: users.id, username: users.username, tenantId: users.tenantId }).from(users).where(eq(users.id, target)).limit(1);

@@ -5,8 +5,8 @@ import { roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { isTenantAdmin, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { requireUuid } from '@/lib/governance/guards';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { idFromPath } from '@/lib/ids';
 
 export type UserRow = {
   id: string; username: string; email: string | null; displayName: string | null; role: 'root' | 'tenant_admin' | 'tenant_user';
@@ -52,7 +52,7 @@ export type UserDetail = UserRow & { tenantId: string | null; roles: { id: strin
 
 /** One user: admins of the tenant, Root, or the user themself. Another tenant's user is not found. */
 export async function getUser(actor: Actor, id: string): Promise<UserDetail> {
-  requireUuid(id, 'User');
+  idFromPath(id, 'User');
   const self = actor.kind === 'user' && actor.id === id;
   if (!self) requireTenantAdmin(actor);
   const db = await getDb();

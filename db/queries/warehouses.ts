@@ -7,8 +7,8 @@ import { can, requireTenant } from '@/lib/authz';
 import { storedCredentialFields } from '@/lib/catalog/warehouses';
 import { forbidden, notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { isUuid } from '@/lib/ids';
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** Warehouses are tenant configuration: admins, and whoever may create catalogs in the tenant. */
 async function requireWarehouseReader(actor: Actor): Promise<string> {

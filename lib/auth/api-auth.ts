@@ -6,6 +6,7 @@ import { recordAuditEvent } from '../audit';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { resolveToken, verifyToken } from './tokens';
+import { isUuid } from '../ids';
 
 const API_KEY = /^pgl_([0-9a-f]{16})_([A-Za-z0-9_-]{20,200})$/;
 
@@ -66,9 +67,8 @@ async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo):
 }
 
 async function tenantIdFor(q: Queryable, idOrName: string): Promise<string> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
   const [t] = await q.select({ id: tenants.id }).from(tenants)
-    .where(isUuid ? or(eq(tenants.id, idOrName), eq(tenants.name, idOrName)) : eq(tenants.name, idOrName)).limit(1);
+    .where(isUuid(idOrName) ? or(eq(tenants.id, idOrName), eq(tenants.name, idOrName)) : eq(tenants.name, idOrName)).limit(1);
   if (!t) throw new AppError('not_found', `Tenant "${idOrName}" was not found`);
   return t.id;
 }

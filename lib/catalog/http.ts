@@ -1,15 +1,5 @@
-import { AppError, notFound } from '../errors';
+import { AppError } from '../errors';
 import { namespacePath } from './names';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An id from the URL: a malformed one names nothing, so it is "not found" rather than a validation error. */
-export function idFromPath(id: string, what: string): string {
-  if (!UUID.test(id)) throw notFound(what);
-  return id;
-}
-
-export const isUuid = (s: string) => UUID.test(s);
 
 /** A path segment, percent-decoded when it is encoded (a stray "%" is left for the name rules to refuse). */
 export function segment(raw: string): string {

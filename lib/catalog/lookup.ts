@@ -2,8 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { assets, branches, businessMetadata, catalogs, namespaces, warehouses } from '@/db/schema';
 import { notFound } from '../errors';
+import { isUuid } from '@/lib/ids';
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** A catalog of this tenant by id or by name; any other tenant's catalog is simply not found. */
 export async function findCatalog(q: Queryable, tenantId: string, idOrName: string) {

@@ -92,9 +92,3 @@ export function assertNoActionsBeyond(actions: PermissionAction[], allowed: Perm
   if (extra.length) throw badRequest(`${what} may not include ${extra.join(', ')}`);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids in URLs: a malformed one is simply "not found". */
-export function requireUuid(id: string, what: string): string {
-  if (!UUID.test(id)) throw notFound(what);
-  return id;
-}

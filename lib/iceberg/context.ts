@@ -8,6 +8,7 @@ import { badRequest, IcebergError } from './errors';
 import { toPgArray } from '../catalog/lookup';
 import { localPath, type Storage, type WarehouseStorage } from './fileio';
 import type { AssetLookup } from './queries';
+import { isUuid } from '@/lib/ids';
 
 const SEP = '\u001f';
 const API_KEY = /^pgl_[0-9a-f]{16}_/;
@@ -42,7 +43,6 @@ export type CatalogContext = {
 export type Addressed = { branch: string; path: string[]; name: string };
 export const addressKey = (a: Addressed) => `${a.branch}\u0000${a.path.join(SEP)}\u0000${a.name}`;
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * The catalog a prefix names. The prefix is the catalog id (what /v1/config hands out), so it is unique across

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { branches, commits, tags } from '@/db/schema';
 import { AppError, badRequest, notFound } from '../errors';
+import { isUuid } from '@/lib/ids';
 
 export type ResolvedRef = {
   kind: 'branch' | 'tag' | 'commit';
@@ -11,7 +12,6 @@ export type ResolvedRef = {
   branchId?: string;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHORT = /^[0-9a-f]{6,12}$/i;
 
 /**
@@ -24,19 +24,19 @@ export async function resolveRef(q: Queryable, tenantId: string, catalogId: stri
   const m = /^(branch|tag|commit):(.+)$/.exec(ref);
   const kind = m?.[1];
   const name = m ? m[2] : ref;
-  if (kind === 'branch' || (!kind && !UUID.test(name))) {
+  if (kind === 'branch' || (!kind && !isUuid(name))) {
     const [b] = await q.select({ id: branches.id, head: branches.headCommitId }).from(branches)
       .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name))).limit(1);
     if (b) return { kind: 'branch', name, commitId: b.head, branchId: b.id };
     if (kind === 'branch') throw notFound(`Branch "${name}"`);
   }
-  if (kind === 'tag' || (!kind && !UUID.test(name))) {
+  if (kind === 'tag' || (!kind && !isUuid(name))) {
     const [t] = await q.select({ commitId: tags.commitId }).from(tags)
       .where(and(eq(tags.tenantId, tenantId), eq(tags.catalogId, catalogId), eq(tags.name, name))).limit(1);
     if (t) return { kind: 'tag', name, commitId: t.commitId };
     if (kind === 'tag') throw notFound(`Tag "${name}"`);
   }
-  if (UUID.test(name)) {
+  if (isUuid(name)) {
     const [c] = await q.select({ id: commits.id }).from(commits)
       .where(and(eq(commits.tenantId, tenantId), eq(commits.catalogId, catalogId), eq(commits.id, name.toLowerCase()))).limit(1);
     if (c) return { kind: 'commit', name: c.id, commitId: c.id };

@@ -1,10 +1,10 @@
 // Conversions from the reference's SQLite storage (TEXT ids and JSON, INTEGER booleans and epochs) to our types.
 import { v7 as uuidv7 } from 'uuid';
 import type { Properties } from '@/db/schema';
+import { isUuid as isUuidText } from '@/lib/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v.trim());
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && isUuidText(v.trim());
 export const uuidOrNull = (v: unknown): string | null => (isUuid(v) ? v.trim().toLowerCase() : null);
 
 export const text = (v: unknown): string | null => {

@@ -1,9 +1,10 @@
 import { getTenantDetail } from '@/db/queries/tenants';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { idFromPath, withPath } from '@/lib/catalog/http';
+import { withPath } from '@/lib/catalog/http';
 import { deleteTenant, updateTenant } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
+import { idFromPath } from '@/lib/ids';
 
 type P = { id: string };
 

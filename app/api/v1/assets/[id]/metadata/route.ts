@@ -1,10 +1,11 @@
 import { assetIdentity, getAsset, preferredBranchOf } from '@/db/queries/assets';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { idFromPath, withPath } from '@/lib/catalog/http';
+import { withPath } from '@/lib/catalog/http';
 import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/mutations';
 import type { Actor } from '@/lib/actor';
 import { parseQuery } from '@/lib/openapi';
+import { idFromPath } from '@/lib/ids';
 
 type P = { id: string };
 

@@ -2,9 +2,10 @@ import { getAsset } from '@/db/queries/assets';
 import { branchOf, getCatalog } from '@/db/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 import { branchQuery } from '@/lib/catalog/api-schemas';
-import { isUuid, namespaceFromPath, segment } from '@/lib/catalog/http';
+import { namespaceFromPath, segment } from '@/lib/catalog/http';
 import { notFound } from '@/lib/errors';
 import { parseQuery } from '@/lib/openapi';
+import { isUuid } from '@/lib/ids';
 
 type P = { catalog: string; ns: string; asset: string };
 
