@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { requestInfoFrom } from '../request-info';
+import { requestInfoFrom, withRequestId } from '../request-info';
 import { getConfig, issueOAuthToken } from './auth-ops';
 import { assetRef } from './assets';
 import { authenticate, catalogContext, type Addressed, type CatalogContext } from './context';
@@ -149,11 +149,6 @@ function addressedBy(route: Route, params: string[]): Addressed | null {
   } catch {
     return null;
   }
-}
-
-function withRequestId(res: Response, requestId: string): Response {
-  res.headers.set('X-Request-Id', requestId);
-  return res;
 }
 
 function methodNotAllowed(allowed: string[], requestId: string): Response {
