@@ -51,7 +51,7 @@ const { verifyAuditChains } = await import('@/lib/audit');
 const { executeMutation } = await import('@/lib/mutation');
 const { createRole } = await import('@/lib/governance/roles');
 const { seedChain } = await import('./seed-chain');
-const { processCpuSeconds } = await import('../support/server-cpu');
+const { processCpuSeconds } = await import('../support/process-cpu');
 
 const { db, pool } = await dbHandle();
 const raw = pool!;

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { processCpuSeconds } from '../support/server-cpu';
+import { processCpuSeconds } from '../support/process-cpu';
 import { seedLoadData, type LoadWorld } from './seed';
 
 const seconds = Number(process.env.LOAD_SECONDS ?? 60);
@@ -83,7 +83,11 @@ const timed = (setup?: Setup): Setup => (req, context) => {
 };
 const onResponse = (kind: string) => (status: number, body: string, context: unknown) => {
   const startedAt = (context as Timed).startedAt;
-  if (startedAt !== undefined) latencies.set(kind, [...(latencies.get(kind) ?? []), performance.now() - startedAt]);
+  if (startedAt !== undefined) {
+    const xs = latencies.get(kind) ?? [];
+    xs.push(performance.now() - startedAt);
+    latencies.set(kind, xs);
+  }
   if (status >= 400 && !refusals.has(kind)) refusals.set(kind, `${status} ${body.slice(0, 300)}`);
 };
 
