@@ -1,6 +1,7 @@
 // Helpers for the audit tests: append events quickly, play the attacker who edits the table directly.
-import { sql } from 'drizzle-orm';
+import { countDistinct, eq, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
+import { auditLogs } from '@/db/schema';
 import { recordAuditEvent, type AuditEntry } from '@/lib/audit';
 
 export type EventSpec = Partial<Omit<AuditEntry, 'tenantId'>> & { tenantId: string | null };
@@ -15,6 +16,12 @@ export async function appendEvents(specs: EventSpec[]): Promise<{ id: string; se
     }));
   }
   return out;
+}
+
+/** How many lanes (chains) a tenant's trail has used so far: concurrent writes may take more than one. */
+export async function lanesUsed(tenantId: string): Promise<number> {
+  const [{ n }] = await (await getDb()).select({ n: countDistinct(auditLogs.chainId) }).from(auditLogs).where(eq(auditLogs.tenantId, tenantId));
+  return n;
 }
 
 /**
