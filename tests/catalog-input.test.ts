@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
@@ -209,13 +210,21 @@ describe('stored secrets', () => {
 });
 
 describe('metadata locations', () => {
-  it('accepts every URI form the FileIO reads (s3/s3a/s3n, abfs(s), wasb(s), gs, file, absolute paths) and nothing else', async () => {
+  it('accepts every URI form the FileIO reads (s3/s3a/s3n, abfs(s), wasb(s), gs, file, absolute paths) and nothing else, in the API and in Iceberg commits alike', async () => {
     const { createAssetInput } = await import('@/lib/catalog/assets');
-    const parse = (metadataLocation: string) => createAssetInput.safeParse({ catalog: 'c', namespace: ['n'], name: 't', metadataLocation }).success;
-    for (const ok of ['s3://b/t/v1.metadata.json', 's3n://b/t/v1.metadata.json', 'abfss://c@a.dfs.core.windows.net/t/v1.metadata.json',
-      'wasbs://c@a.blob.core.windows.net/t/v1.metadata.json', 'gs://b/t/v1.metadata.json', 'file:///lake/t/v1.metadata.json', '/lake/t/v1.metadata.json']) {
-      expect(parse(ok), ok).toBe(true);
+    const { commitMetadataInput } = await import('@/lib/iceberg/mutations');
+    const viaApi = (metadataLocation: string) => createAssetInput.safeParse({ catalog: 'c', namespace: ['n'], name: 't', metadataLocation }).success;
+    const viaIceberg = (metadataLocation: string) => commitMetadataInput.safeParse({
+      catalogId: randomUUID(), branch: 'main', namespace: ['n'], name: 't', assetType: 'table', expectedMetadataLocation: metadataLocation,
+      metadataLocation, schemaId: 0, properties: {}, message: 'm',
+    }).success;
+    for (const parse of [viaApi, viaIceberg]) {
+      for (const ok of ['s3://b/t/v1.metadata.json', 's3n://b/t/v1.metadata.json', 'abfss://c@a.dfs.core.windows.net/t/v1.metadata.json',
+        'wasbs://c@a.blob.core.windows.net/t/v1.metadata.json', 'gs://b/t/v1.metadata.json', 'file:///lake/t/v1.metadata.json',
+        'file:/lake/t/v1.metadata.json', '/lake/t/v1.metadata.json']) {
+        expect(parse(ok), ok).toBe(true);
+      }
+      for (const bad of ['http://b/t.json', 'ftp://b/t.json', 's3://', 's3://b/with space', 'relative/path.json', '/', 'file:/', 'file:relative']) expect(parse(bad), bad).toBe(false);
     }
-    for (const bad of ['http://b/t.json', 'ftp://b/t.json', 's3://', 's3://b/with space', 'relative/path.json', '/']) expect(parse(bad), bad).toBe(false);
   });
 });

@@ -53,14 +53,17 @@ export function parsePropertyLines(text: string | undefined): Record<string, str
   return out;
 }
 
-/** Storage URIs the catalog's FileIO can reach (lib/iceberg/fileio): S3, Azure (ADLS or Blob), GCS, or local. */
-const SCHEMES = 's3[an]?|abfss?|wasbs?|gs|file';
+/**
+ * Storage URIs the catalog's FileIO can reach (lib/iceberg/fileio): S3, Azure (ADLS or Blob), GCS, or local,
+ * the latter also as an absolute path or as Hadoop writes it (`file:/data/…`).
+ */
+const storageUri = (path: string) => new RegExp(`^(s3[an]?|abfss?|wasbs?|gs|file)://\\S+$|^file:/\\S+$|^/${path}$`);
 
 /** A table's or view's metadata file location. */
 export const metadataLocation = (example: string) => z.string().trim().min(1, 'Enter a metadata location')
   .max(4096, 'Metadata location is at most 4096 characters')
-  .regex(new RegExp(`^(${SCHEMES})://\\S+$|^/\\S+$`), `Metadata location must be a URI such as ${example}`);
+  .regex(storageUri('\\S+'), `Metadata location must be a URI such as ${example}`);
 
 /** A catalog's storage location (an absolute local path may be just "/"). */
 export const storageLocationUri = z.string().trim().max(2048, 'Storage location is at most 2048 characters')
-  .regex(new RegExp(`^(${SCHEMES})://\\S+$|^/\\S*$`), 'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path');
+  .regex(storageUri('\\S*'), 'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path');

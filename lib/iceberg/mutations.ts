@@ -4,12 +4,12 @@ import type { Tx } from '@/db/client';
 import type { Properties } from '@/db/schema';
 import { authorize, requireTenant } from '../authz';
 import { toPgArray } from '../catalog/lookup';
-import { identifierPart, namespacePath, objectName, properties, uuid } from '../catalog/names';
+import { identifierPart, metadataLocation, namespacePath, objectName, properties, uuid } from '../catalog/names';
 import { conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { commitChanges, lockBranchByName, type BranchRef } from '../versioning/commit';
 
-const location = z.string().min(1).max(4096).regex(/^(s3[an]?|abfss?|gs|file):\/\/?\S+$|^\/\S+$/, 'Metadata location must be a URI');
+const location = metadataLocation('s3://bucket/db/t/metadata/00001.metadata.json');
 
 export const commitMetadataInput = z.object({
   catalogId: uuid('Catalog'),
