@@ -13,11 +13,15 @@ export const COUNT_CAP = 10_000;
 
 export type CappedPage<T> = { rows: T[]; nextCursor: string | null; total: number; totalCapped: boolean };
 
+/** count(*) of a row source, stopping at COUNT_CAP + 1, as a scalar expression. */
+const cappedCountSql = (from: SQL) => sql`(SELECT count(*)::int FROM (SELECT 1 ${from} LIMIT ${COUNT_CAP + 1}) s)`;
+const capped = (n: number) => (n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false });
+
 /** count(*) of a row source, stopping at COUNT_CAP + 1. */
 export async function cappedCount(from: SQL): Promise<{ total: number; totalCapped: boolean }> {
   const db = await getDb();
-  const [{ n }] = (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT ${COUNT_CAP + 1}) s`)).rows;
-  return n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
+  const [{ n }] = (await db.execute<{ n: number }>(sql`SELECT ${cappedCountSql(from)} AS n`)).rows;
+  return capped(n);
 }
 
 export type AssetRow = {
@@ -59,8 +63,17 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
  * last-change order walks idx_assets_tenant_namespace_updated.
  */
 export async function listAssets(actor: Actor, where: ListedNamespace, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
-  const tenantId = requireTenant(actor);
   const db = await getDb();
+  const listing = await assetListing(actor, where, opts);
+  const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom)]);
+  return { ...listing.finish(rows.rows), ...counted };
+}
+
+type ListedRow = AssetRow & { cursorValue: string };
+
+/** A listing's statements: the page (one row more than asked, to know whether another follows) and the row source its count reads. */
+async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetListOptions) {
+  const tenantId = requireTenant(actor);
   const limit = opts.limit ?? 50;
   const sort = opts.sort ?? 'name';
   const dir = opts.desc ? sql`DESC` : sql`ASC`;
@@ -84,21 +97,22 @@ export async function listAssets(actor: Actor, where: ListedNamespace, opts: Ass
   const keys = sort === 'name'
     ? sql`SELECT a.asset_id, a.name FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`
     : sql`SELECT a.asset_id, a.updated_at FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`;
-  const [rows, counted] = await Promise.all([
-    db.execute<AssetRow & { cursorValue: string }>(sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
+  return {
+    page: sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
         a.metadata_location AS "metadataLocation", a.updated_at::text AS "cursorValue", a.updated_at AS "updatedAt",
         bm.description, coalesce(bm.tags, '{}') AS tags
       FROM (${keys}) k
       JOIN assets a ON a.tenant_id = ${tenantId} AND a.branch_id = ${where.branchId} AND a.asset_id = k.asset_id
       LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-      ORDER BY ${order}`),
-    cappedCount(sql`FROM assets a WHERE ${base}`),
-  ]);
-  const all = rows.rows;
-  const page = all.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor = all.length > limit && last ? encodeCursor(sort === 'name' ? last.name : last.cursorValue, last.assetId) : null;
-  return { rows: page.map(({ cursorValue: _c, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })), nextCursor, ...counted };
+      ORDER BY ${order}`,
+    countFrom: sql`FROM assets a WHERE ${base}`,
+    finish(all: ListedRow[]): { rows: AssetRow[]; nextCursor: string | null } {
+      const page = all.slice(0, limit);
+      const last = page[page.length - 1];
+      const nextCursor = all.length > limit && last ? encodeCursor(sort === 'name' ? last.name : last.cursorValue, last.assetId) : null;
+      return { rows: page.map(({ cursorValue: _c, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })), nextCursor };
+    },
+  };
 }
 
 export type AssetDetail = {
@@ -228,48 +242,75 @@ export async function preferredBranchOf(actor: Actor, catalogId: string, assetId
 /** Where a listing reads: the namespace and branch by id, or as the subqueries of targetIds. */
 export type ListedNamespace = { branchId: string | SQL; namespaceId: string | SQL; namespacePath: string[] };
 
-export type ListTarget = { catalog: { id: string; name: string }; namespace: { id: string; path: string[] }; branch: { id: string; name: string } };
+/** A namespace on a branch as the API addresses it: catalog by id or name, namespace path, branch name. */
+export type ListAt = { catalog: string; path: string[]; branch: string };
 
 /**
- * The namespace and branch of listTarget as scalar subqueries, so a listing can run beside listTarget instead
- * of after it. Their rows must only be answered once listTarget has found the target and found it visible.
+ * The listing of a namespace as the API addresses it, in two parallel statements: the page, and the lookup of its
+ * target (catalog, namespace, branch) carrying the count. The target's 404 or 403 wins over anything the page
+ * says, a bad cursor included, so an answer never tells what lies behind what the caller may not see.
  */
-export function targetIds(actor: Actor, catalogRef: string, path: string[], branchName: string): ListedNamespace {
+export async function listAssetsAt(actor: Actor, at: ListAt, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
+  const db = await getDb();
+  const [target, listing] = await Promise.all([targetLookup(actor, at), settle(assetListing(actor, targetIds(actor, at), opts))]);
+  if (listing.status === 'rejected') {
+    checkTarget(at, (await db.execute<TargetRow>(target(sql`NULL`))).rows[0]);
+    throw listing.reason;
+  }
+  const [page, found] = await Promise.allSettled([
+    db.execute<ListedRow>(listing.value.page),
+    db.execute<TargetRow>(target(cappedCountSql(listing.value.countFrom))),
+  ]);
+  if (found.status === 'rejected') throw found.reason;
+  checkTarget(at, found.value.rows[0]);
+  if (page.status === 'rejected') throw page.reason;
+  return { ...listing.value.finish(page.value.rows), ...capped(found.value.rows[0].n) };
+}
+
+const settle = <T>(p: Promise<T>) => Promise.allSettled([p]).then(([r]) => r);
+
+/** The namespace and branch of a ListAt as scalar subqueries; rows read through them are only answered once checkTarget passed. */
+function targetIds(actor: Actor, at: ListAt): ListedNamespace {
   const tenantId = requireTenant(actor);
-  const catalog = isUuid(catalogRef)
-    ? sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.id = ${catalogRef}::uuid)`
-    : sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.name = ${catalogRef})`;
+  const catalog = isUuid(at.catalog)
+    ? sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.id = ${at.catalog}::uuid)`
+    : sql`(SELECT t_c.id FROM catalogs t_c WHERE t_c.tenant_id = ${tenantId} AND t_c.name = ${at.catalog})`;
   return {
-    namespaceId: sql`(SELECT t_n.id FROM namespaces t_n WHERE t_n.tenant_id = ${tenantId} AND t_n.catalog_id = ${catalog} AND t_n.path = ${toPgArray(path)}::text[])`,
-    branchId: sql`(SELECT t_b.id FROM branches t_b WHERE t_b.tenant_id = ${tenantId} AND t_b.catalog_id = ${catalog} AND t_b.name = ${branchName})`,
-    namespacePath: path,
+    namespaceId: sql`(SELECT t_n.id FROM namespaces t_n WHERE t_n.tenant_id = ${tenantId} AND t_n.catalog_id = ${catalog} AND t_n.path = ${toPgArray(at.path)}::text[])`,
+    branchId: sql`(SELECT t_b.id FROM branches t_b WHERE t_b.tenant_id = ${tenantId} AND t_b.catalog_id = ${catalog} AND t_b.name = ${at.branch})`,
+    namespacePath: at.path,
   };
 }
 
+type TargetRow = { catalogName: string | null; catalogVisible: boolean | null; namespaceId: string | null; namespaceVisible: boolean | null; branchId: string | null; n: number };
+
 /**
- * Catalog (by id or name), namespace and branch of a listing in one round trip, with the same answers as
- * getCatalog / resolveNamespace / branchOf: 404 for what is not there, 403 for what the actor may not see.
+ * The statement that finds a ListAt's catalog, namespace and branch with their visibility, plus one more
+ * value (`n`): always one row, all null when the catalog is missing.
  */
-export async function listTarget(actor: Actor, catalogRef: string, path: string[], branchName: string): Promise<ListTarget> {
+async function targetLookup(actor: Actor, at: ListAt): Promise<(n: SQL) => SQL> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const isId = isUuid(catalogRef);
   const [catalogVisible, namespaceVisible] = await Promise.all([
     visibilityFilter(db, actor, 'list', { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` }, { level: 'catalog', includeAncestors: true }),
     visibilityFilter(db, actor, 'list', { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` }, { level: 'namespace', includeAncestors: true }),
   ]);
-  const [row] = (await db.execute<{ catalogId: string; catalogName: string; catalogVisible: boolean; namespaceId: string | null; namespaceVisible: boolean | null; branchId: string | null }>(sql`
-    SELECT c.id AS "catalogId", c.name AS "catalogName", ${catalogVisible} AS "catalogVisible",
+  const found = sql`
+    SELECT c.name AS "catalogName", ${catalogVisible} AS "catalogVisible",
            n.id AS "namespaceId", CASE WHEN n.id IS NULL THEN NULL ELSE ${namespaceVisible} END AS "namespaceVisible", b.id AS "branchId"
     FROM catalogs c
-    LEFT JOIN namespaces n ON n.tenant_id = c.tenant_id AND n.catalog_id = c.id AND n.path = ${toPgArray(path)}::text[]
-    LEFT JOIN branches b ON b.tenant_id = c.tenant_id AND b.catalog_id = c.id AND b.name = ${branchName}
-    WHERE c.tenant_id = ${tenantId} AND ${isId ? sql`c.id = ${catalogRef}::uuid` : sql`c.name = ${catalogRef}`}
-    LIMIT 1`)).rows;
-  if (!row) throw notFound(`Catalog "${catalogRef}"`);
+    LEFT JOIN namespaces n ON n.tenant_id = c.tenant_id AND n.catalog_id = c.id AND n.path = ${toPgArray(at.path)}::text[]
+    LEFT JOIN branches b ON b.tenant_id = c.tenant_id AND b.catalog_id = c.id AND b.name = ${at.branch}
+    WHERE c.tenant_id = ${tenantId} AND ${isUuid(at.catalog) ? sql`c.id = ${at.catalog}::uuid` : sql`c.name = ${at.catalog}`}
+    LIMIT 1`;
+  return (n) => sql`SELECT t.*, ${n} AS n FROM (SELECT 1) one LEFT JOIN LATERAL (${found}) t ON true`;
+}
+
+/** The same answers as getCatalog / resolveNamespace / branchOf: 404 for what is not there, 403 for what the actor may not see. */
+function checkTarget(at: ListAt, row: TargetRow) {
+  if (!row.catalogName) throw notFound(`Catalog "${at.catalog}"`);
   if (!row.catalogVisible) throw forbidden(`You have no access to catalog "${row.catalogName}"`);
-  if (!row.namespaceId) throw notFound(`Namespace "${path.join('.')}"`);
-  if (!row.namespaceVisible) throw forbidden(`You have no access to namespace "${path.join('.')}"`);
-  if (!row.branchId) throw notFound(`Branch "${branchName}"`);
-  return { catalog: { id: row.catalogId, name: row.catalogName }, namespace: { id: row.namespaceId, path }, branch: { id: row.branchId, name: branchName } };
+  if (!row.namespaceId) throw notFound(`Namespace "${at.path.join('.')}"`);
+  if (!row.namespaceVisible) throw forbidden(`You have no access to namespace "${at.path.join('.')}"`);
+  if (!row.branchId) throw notFound(`Branch "${at.branch}"`);
 }

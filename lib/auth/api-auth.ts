@@ -54,10 +54,13 @@ async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo):
   const match = API_KEY.exec(key.trim());
   if (!match) return null;
   const [, keyId, secret] = match;
-  const [su] = await q.select().from(serviceUsers).where(eq(serviceUsers.keyId, keyId)).limit(1);
-  if (!su || !su.active || !safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
-  if (su.expiresAt && su.expiresAt.getTime() <= Date.now()) return null;
-  if (!su.lastUsedAt || Date.now() - su.lastUsedAt.getTime() > 60_000) {
+  const [su] = (await q.execute<{ id: string; name: string; role: 'tenant_admin' | 'tenant_user'; tenantId: string; apiKeyHash: string; stale: boolean }>(sql`
+    SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash",
+           last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
+    FROM ${serviceUsers} WHERE key_id = ${keyId} AND active AND (expires_at IS NULL OR expires_at > now())
+    LIMIT 1`)).rows;
+  if (!su || !safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
+  if (su.stale) {
     await q.update(serviceUsers).set({ lastUsedAt: sql`now()` })
       .where(and(eq(serviceUsers.tenantId, su.tenantId), eq(serviceUsers.id, su.id)));
   }

@@ -2,7 +2,7 @@ import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Queryable } from '@/db/client';
-import { activeTokens, revokedTokens, users } from '@/db/schema';
+import { activeTokens, revokedTokens, users, type BuiltinRole } from '@/db/schema';
 import type { RequestInfo } from '../actor';
 import { sha256Hex } from '../crypto';
 import { secrets } from '../secrets';
@@ -61,27 +61,20 @@ export async function issueToken(
  */
 export async function resolveToken(q: Queryable, claims: TokenClaims) {
   const hash = tokenHash(claims.jti);
-  const [row] = await q
-    .select({
-      id: users.id, username: users.username, role: users.role, tenantId: users.tenantId,
-      lastUsedAt: activeTokens.lastUsedAt,
-    })
-    .from(activeTokens)
-    .innerJoin(users, eq(users.id, activeTokens.userId))
-    .where(and(
-      eq(activeTokens.tokenHash, hash),
-      eq(activeTokens.userId, claims.sub),
-      gt(activeTokens.expiresAt, sql`now()`),
-      eq(users.active, true),
-      sql`NOT EXISTS (SELECT 1 FROM ${revokedTokens} WHERE ${revokedTokens.tokenHash} = ${hash})`,
-    ))
-    .limit(1);
+  // Every request runs this: a plain statement, since the query builder costs twice the round trip here.
+  const [row] = (await q.execute<{ id: string; username: string; role: BuiltinRole; tenantId: string | null; lastUsedAt: string | null }>(sql`
+    SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt"
+    FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
+    WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
+      AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})
+    LIMIT 1`)).rows;
   if (!row) return null;
   // Touch last-used at most once a minute to keep reads cheap.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
     await q.update(activeTokens).set({ lastUsedAt: sql`now()` }).where(eq(activeTokens.tokenHash, hash));
   }
-  return { ...row, tokenHash: hash };
+  const { lastUsedAt: _, ...user } = row;
+  return { ...user, tokenHash: hash };
 }
 
 /** Revokes at once: the next request with this token is refused. Returns false if it was not active. */

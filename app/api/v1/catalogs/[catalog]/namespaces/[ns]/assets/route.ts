@@ -1,4 +1,4 @@
-import { listAssets, listTarget, targetIds } from '@/db/queries/assets';
+import { listAssetsAt } from '@/db/queries/assets';
 import { getCatalog } from '@/db/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
@@ -11,17 +11,8 @@ type P = { catalog: string; ns: string };
 /** Tables and views of the namespace on a branch (default main), keyset-paginated, sortable, filterable. */
 export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   const q = parseQuery(assetListQuery, url);
-  const path = namespaceFromPath(params.ns);
-  // The page is read beside the lookup of its target (one round trip less) and answered only once that
-  // target is found and visible: its 404 or 403 wins over anything the page says.
-  const [target, page] = await Promise.allSettled([
-    listTarget(actor, params.catalog, path, q.branch),
-    listAssets(actor, targetIds(actor, params.catalog, path, q.branch),
-      { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit }),
-  ]);
-  if (target.status === 'rejected') throw target.reason;
-  if (page.status === 'rejected') throw page.reason;
-  return page.value;
+  return listAssetsAt(actor, { catalog: params.catalog, path: namespaceFromPath(params.ns), branch: q.branch },
+    { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
 });
 
 /** Registers a table or view (normally Iceberg clients do this through /v1); a commit on the branch. */
