@@ -11,9 +11,8 @@
  * AUDIT_BENCH_KEEP=1 (keep the database), AUDIT_BENCH_REUSE=1 (use the kept one, skipping the load). Creates and
  * drops its own database "<name>_bench_audit"; never touches the one named. Prints figures; asserts nothing.
  */
-import pg from 'pg';
+import { benchDatabase } from '../support/database';
 
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROWS = Number(process.env.AUDIT_BENCH_ROWS ?? 5_000_000);
 const VERIFY_ROWS = Number(process.env.AUDIT_BENCH_VERIFY_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.AUDIT_BENCH_RUNS ?? 40);
@@ -24,22 +23,9 @@ const DAYS = 180;
 const WRITERS = 16;
 const WRITER_TENANTS = 4;
 
-const url = new URL(base);
-const name = `${url.pathname.slice(1) || 'postgres'}_bench_audit`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
 // AUDIT_BENCH_REUSE=1 with a database kept by AUDIT_BENCH_KEEP=1 skips the (long) loading.
-const reuse = !!process.env.AUDIT_BENCH_REUSE && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-if (!reuse) {
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-}
-url.pathname = `/${name}`;
-process.env.DATABASE_URL = url.toString();
+const { name, admin, reused: reuse } = await benchDatabase('bench_audit', { reuse: !!process.env.AUDIT_BENCH_REUSE });
 process.env.DATABASE_MAX_CONNECTIONS ??= String(WRITERS + 4);
-process.env.PANGOLIN_ENCRYPTION_KEY ??= 'c'.repeat(64);
-process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
-process.env.PANGOLIN_LOG_LEVEL ??= 'error';
 
 const { dbHandle, closeDb } = await import('@/db/client');
 const { runMigrations } = await import('@/db/migrate');

@@ -7,14 +7,12 @@
  *   BENCH_ASSETS=100000 npm run bench:catalog   smaller
  *   BENCH_REGENERATE=1                          drop the bench database and generate again
  *
- * Database: BENCH_DATABASE_URL, or `<database>_bench_catalog` beside DATABASE_URL (created, kept for reuse).
+ * Database: BENCH_DATABASE_URL, or `<database>_bench_catalog` beside DATABASE_URL (default the local `test`; created,
+ * kept for reuse).
  */
 import { NextRequest } from 'next/server';
 import pg from 'pg';
-
-process.env.PANGOLIN_JWT_SECRET ??= 'bench-jwt-secret-that-is-long-enough-for-hs256';
-process.env.PANGOLIN_ENCRYPTION_KEY ??= 'c'.repeat(64);
-process.env.PANGOLIN_LOG_LEVEL ??= 'error';
+import { benchDatabase, useBenchSecrets } from '../support/database';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const OPTS = {
@@ -27,29 +25,12 @@ const OPTS = {
 const SAMPLES = env('BENCH_SAMPLES', 200);
 const WARMUP = env('BENCH_WARMUP', 30);
 
-async function benchDatabaseUrl(): Promise<string> {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const base = process.env.DATABASE_URL;
-  if (!base) {
-    console.error('Set DATABASE_URL (a PostgreSQL server; a <db>_bench_catalog database is made beside it) or BENCH_DATABASE_URL.');
-    process.exit(2);
-  }
-  const url = new URL(base);
-  const name = `${url.pathname.slice(1) || 'postgres'}_bench_catalog`.replace(/[^a-zA-Z0-9_]/g, '_');
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  try {
-    if (process.env.BENCH_REGENERATE) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${name}`;
-  return url.toString();
+if (process.env.BENCH_DATABASE_URL) {
+  process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+  useBenchSecrets();
+} else {
+  await (await benchDatabase('bench_catalog', { reuse: !process.env.BENCH_REGENERATE })).admin.end();
 }
-
-process.env.DATABASE_URL = await benchDatabaseUrl();
 process.env.DATABASE_MAX_CONNECTIONS ??= '4';
 
 // Record the SQL the API runs, to replay exactly those statements as the raw baseline.
@@ -168,27 +149,34 @@ const stats = (xs: number[]) => {
   return { median: q(0.5), p95: q(0.95) };
 };
 
-async function measure(fn: () => Promise<unknown>) {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
+/**
+ * Times the API and its raw SQL in alternation, sample by sample (which goes first alternates too), so both see
+ * the same machine: a burst of load elsewhere lands on both sides instead of on whichever phase ran during it.
+ */
+async function measurePair(api: () => Promise<unknown>, raw: () => Promise<unknown>) {
+  for (let i = 0; i < WARMUP; i++) { await api(); await raw(); }
+  const times = { api: [] as number[], raw: [] as number[] };
+  const timed = async (fn: () => Promise<unknown>, into: number[]) => {
     const t = performance.now();
     await fn();
-    times.push(performance.now() - t);
+    into.push(performance.now() - t);
+  };
+  for (let i = 0; i < SAMPLES; i++) {
+    if (i % 2) { await timed(api, times.api); await timed(raw, times.raw); }
+    else { await timed(raw, times.raw); await timed(api, times.api); }
   }
-  return stats(times);
+  return { api: stats(times.api), raw: stats(times.raw) };
 }
 
 console.log(`\nMeasured tenant: ${big.assets.toLocaleString('en-US')} assets (${tenants.length} tenants, ${tenants.reduce((n, t) => n + t.assets, 0).toLocaleString('en-US')} in all); namespace ${catalog}.${nsParam} holds ${ns.n.toLocaleString('en-US')}.`);
-console.log(`${SAMPLES} samples after ${WARMUP} warm-up calls each; raw = the API's own page and count statements replayed on the pool, in parallel as the API runs them (in its transaction with its settings where it uses one).\n`);
+console.log(`${SAMPLES} samples after ${WARMUP} warm-up calls each, API and raw in alternation; raw = the API's own page and count statements replayed on the pool, in parallel as the API runs them (in its transaction with its settings where it uses one).\n`);
 const fmt = (n: number) => n.toFixed(2).padStart(7);
 console.log(`${'scenario'.padEnd(38)} ${'rows'.padStart(5)} ${'total'.padStart(8)} | ${'API med'.padStart(7)} ${'API p95'.padStart(7)} | ${'raw med'.padStart(7)} ${'raw p95'.padStart(7)} | ${'ratio'.padStart(5)}  goal`);
 let allMet = true;
 for (const s of scenarios) {
   const sample = await callApi(s);
   const statements = await listingStatements(s);
-  const api = await measure(() => callApi(s));
-  const raw = await measure(() => Promise.all(statements.map(replay)));
+  const { api, raw } = await measurePair(() => callApi(s), () => Promise.all(statements.map(replay)));
   const met = api.p95 <= 1.5 * raw.p95 + 5 && api.p95 < 50;
   allMet &&= met;
   console.log(`${s.name.padEnd(38)} ${String(sample.rows.length).padStart(5)} ${`${sample.total}${sample.totalCapped ? '+' : ''}`.padStart(8)} | ${fmt(api.median)} ${fmt(api.p95)} | ${fmt(raw.median)} ${fmt(raw.p95)} | ${(api.p95 / raw.p95).toFixed(2).padStart(5)}  ${met ? 'met' : 'MISSED'}`);

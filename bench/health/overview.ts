@@ -7,12 +7,12 @@
  *
  * Creates and drops its own database "<name>_bench_health"; never touches the one named.
  */
-import { freshBenchDatabase } from '../support/database';
+import { benchDatabase } from '../support/database';
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 
-const { name, admin } = await freshBenchDatabase('bench_health');
+const { name, admin } = await benchDatabase('bench_health');
 
 const { getDb, closeDb } = await import('@/db/client');
 const { runMigrations } = await import('@/db/migrate');

@@ -9,13 +9,13 @@
  *
  * Creates and drops its own database "<name>_bench_versioning"; never touches the one named.
  */
-import { freshBenchDatabase } from '../support/database';
+import { benchDatabase } from '../support/database';
 
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ONLY_SETUP = !!process.env.BENCH_SETUP_ONLY;
 
-const { name: dbName, admin } = await freshBenchDatabase('bench_versioning');
+const { name: dbName, admin } = await benchDatabase('bench_versioning');
 
 const { getDb, closeDb } = await import('@/db/client');
 const { runMigrations } = await import('@/db/migrate');
