@@ -9,6 +9,7 @@ import * as warehouseRoute from '@/app/api/v1/warehouses/[warehouse]/route';
 import * as catalogsRoute from '@/app/api/v1/catalogs/route';
 import * as catalogRoute from '@/app/api/v1/catalogs/[catalog]/route';
 import * as summaryRoute from '@/app/api/v1/catalogs/[catalog]/summary/route';
+import * as settingsRoute from '@/app/api/v1/config/settings/route';
 import { signInWithPassword } from '@/lib/auth/login';
 import { call, catalogTenant, documented, signedIn } from './support/catalog';
 import { uniqueName } from './support/fixtures';
@@ -200,6 +201,22 @@ describe('warehouses over /api/v1', () => {
 });
 
 describe('catalogs over /api/v1', () => {
+  it('binds a local catalog created without a warehouse to the tenant\'s default one, and says so when there is none', async () => {
+    const w = await catalogTenant({ tables: 0 });
+    const none = await call(catalogsRoute.POST, '/api/v1/catalogs', { as: w.adminApi, method: 'POST', body: { catalogType: 'local', name: 'nowhere' } });
+    expect(none.status).toBe(422);
+    expect(none.body.error).toMatchObject({ message: 'Choose a warehouse: this tenant has no default warehouse', fields: { warehouse: ['Choose a warehouse'] } });
+
+    const db = await getDb();
+    const [lake] = await db.select({ id: warehouses.id }).from(warehouses).where(and(eq(warehouses.tenantId, w.tenant.id), eq(warehouses.name, 'lake')));
+    const set = await call(settingsRoute.PUT, '/api/v1/config/settings', { as: w.adminApi, method: 'PUT', body: { defaultWarehouseId: lake.id } });
+    expect(set.status, set.text).toBe(200);
+    const created = await call(catalogsRoute.POST, '/api/v1/catalogs', { as: w.adminApi, method: 'POST', body: { catalogType: 'local', name: 'defaulted', warehouse: '' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ name: 'defaulted', warehouse: { name: 'lake' }, storageLocation: 's3://lake-bucket/defaulted' });
+    expect(await db.$count(catalogs, and(eq(catalogs.tenantId, w.tenant.id), eq(catalogs.name, 'nowhere')))).toBe(0);
+  });
+
   it('creates local and federated catalogs, lists, filters, summarises, updates and deletes them', async () => {
     const w = await catalogTenant({ tables: 2 });
     const local = await documented('post', '/api/v1/catalogs', await call(catalogsRoute.POST, '/api/v1/catalogs', {

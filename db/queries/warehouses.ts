@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { catalogs, warehouses } from '@/db/schema';
+import { catalogs, systemSettings, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { can, requireTenant } from '@/lib/authz';
 import { storedCredentialFields } from '@/lib/catalog/warehouses';
@@ -106,10 +106,11 @@ export async function getWarehouse(actor: Actor, idOrName: string): Promise<Ware
   return { ...rest, storedSecretFields: storedCredentialFields(sealed), catalogs: used, catalogCount: n };
 }
 
-/** Names for the "warehouse" select of the catalog form. */
+/** Names for the "warehouse" select of the catalog form, the tenant's default (settings) marked. */
 export async function warehouseChoices(actor: Actor) {
   const tenantId = await requireWarehouseReader(actor);
   const db = await getDb();
-  return db.select({ id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType })
+  const isDefault = sql<boolean>`coalesce(${warehouses.id}::text = (SELECT s.settings->>'defaultWarehouseId' FROM ${systemSettings} s WHERE s.tenant_id = ${tenantId}), false)`;
+  return db.select({ id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, isDefault })
     .from(warehouses).where(eq(warehouses.tenantId, tenantId)).orderBy(asc(warehouses.name)).limit(500);
 }

@@ -1,5 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Tx } from '@/db/client';
 import { catalogs, federatedSyncStats, namespaces } from '@/db/schema';
 import { authorize } from '../authz';
 import { decryptSecret, encryptSecret } from '../crypto';
@@ -9,6 +10,7 @@ import { initCatalogHistory } from '../versioning/commit';
 import { findCatalog, findWarehouse } from './lookup';
 import { flag, objectName, properties, storageLocationUri, uuid } from './names';
 import { requireTenant } from '../authz';
+import { getTenantSettings } from '../governance/settings';
 
 const storageLocation = storageLocationUri
   .optional().or(z.literal('').transform(() => undefined));
@@ -16,7 +18,9 @@ const storageLocation = storageLocationUri
 export const localCatalogInput = z.object({
   catalogType: z.literal('local'),
   name: objectName('Catalog'),
-  warehouse: z.string().trim().min(1, 'Choose a warehouse'),
+  /** Id or name; left out (or empty), the tenant's default warehouse from its settings. */
+  warehouse: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v),
+    z.string().trim().max(255, 'Warehouse is at most 255 characters').optional()),
   storageLocation,
   properties,
 }).strict();
@@ -71,6 +75,15 @@ function defaultLocation(w: { storageType: string; storageConfig: Record<string,
   }
 }
 
+/** The warehouse a local catalog gets when none is chosen: the tenant's default, as its settings name it. */
+async function defaultWarehouseOf(tx: Tx, tenantId: string): Promise<string> {
+  const { defaultWarehouseId } = await getTenantSettings(tx, tenantId);
+  if (!defaultWarehouseId) {
+    throw new AppError('validation_failed', 'Choose a warehouse: this tenant has no default warehouse', { warehouse: ['Choose a warehouse'] });
+  }
+  return defaultWarehouseId;
+}
+
 export const createCatalog = defineMutation({
   action: 'catalog.create',
   resourceType: 'catalog',
@@ -80,7 +93,7 @@ export const createCatalog = defineMutation({
     const tenantId = requireTenant(actor);
     const values = input.catalogType === 'local'
       ? await (async () => {
-        const w = await findWarehouse(tx, tenantId, input.warehouse);
+        const w = await findWarehouse(tx, tenantId, input.warehouse ?? await defaultWarehouseOf(tx, tenantId));
         return { warehouseId: w.id, storageLocation: input.storageLocation ?? defaultLocation(w, input.name) };
       })()
       : { federatedConfig: federatedValues(input), federatedCredentialsEncrypted: sealRemoteSecrets(input) };

@@ -10,7 +10,7 @@ const AUTH = [
 ];
 
 /** Local (on a warehouse) or federated (a remote Iceberg REST catalog): only that kind's fields are sent. */
-export function CatalogFields({ warehouses }: { warehouses: { name: string; storageType: string }[] }) {
+export function CatalogFields({ warehouses }: { warehouses: { name: string; storageType: string; isDefault: boolean }[] }) {
   const [kind, setKind] = useState<'local' | 'federated'>(warehouses.length ? 'local' : 'federated');
   const [auth, setAuth] = useState('none');
   return (
@@ -30,7 +30,8 @@ export function CatalogFields({ warehouses }: { warehouses: { name: string; stor
       {kind === 'local' ? (
         warehouses.length ? (
           <div className="grid gap-4 md:grid-cols-2">
-            <SelectField name="warehouse" label="Warehouse" options={warehouses.map((w) => ({ value: w.name, label: `${w.name} (${w.storageType})` }))} />
+            <SelectField name="warehouse" label="Warehouse" defaultValue={warehouses.find((w) => w.isDefault)?.name}
+              options={warehouses.map((w) => ({ value: w.name, label: `${w.name} (${w.storageType})${w.isDefault ? ' — default' : ''}` }))} />
             <Field name="storageLocation" label="Storage location (optional)" placeholder="s3://bucket/path" description="Defaults to the catalog name under the warehouse." />
           </div>
         ) : (

@@ -19,7 +19,7 @@ export function SettingsForm({ settings, warehouses }: { settings: View; warehou
         <h2 className="text-sm font-semibold">Catalogs</h2>
         <SelectField name="defaultWarehouseId" label="Default warehouse" defaultValue={settings.defaultWarehouseId ?? ''}
           options={[{ value: '', label: warehouses.length ? 'None' : 'No warehouses yet' }, ...warehouses.map((w) => ({ value: w.id, label: w.name }))]}
-          description="Pre-selected when creating a catalog." />
+          description="Pre-selected when creating a catalog, and used when the API creates a local catalog without naming one." />
       </section>
       <section className="space-y-4">
         <h2 className="text-sm font-semibold">Audit</h2>
