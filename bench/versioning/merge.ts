@@ -1,7 +1,7 @@
 /**
  * Merge preview and complete with 100,000 tables on each side and 10,000 changed on the source (9,000 updates,
  * 500 drops, 500 creates) while the target changed 10,000 too (1,000 of them the same tables: 1,000 data
- * overlaps and 500 deletion conflicts). Goal: under 2 s each. Compared with a naive two-way SQL diff / overwrite
+ * overlaps and 500 deletion conflicts). Other sizes (BENCH_ASSETS) keep these proportions. Goal: under 2 s each. Compared with a naive two-way SQL diff / overwrite
  * of the two branches' head rows in the same process (what a fast-forward-only merge would cost).
  *
  *   npm run bench:versioning        (uses DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/test)
@@ -14,6 +14,17 @@ import { benchDatabase } from '../support/database';
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ONLY_SETUP = !!process.env.BENCH_SETUP_ONLY;
+if (!(N >= 200)) {
+  console.error('BENCH_ASSETS must be at least 200 (the changes are 10% of the tables, drops and creates 0.5%).');
+  process.exit(2);
+}
+// The source updates tables 1..UPDATES and drops the next DROPS; the target updates TARGET_CHANGES tables
+// from OVERLAP before the source's last update, so it overlaps OVERLAP updates and all the drops.
+const UPDATES = Math.round(N * 0.09);
+const DROPS = Math.round(N * 0.005);
+const OVERLAP = Math.round(N * 0.01);
+const TARGET_CHANGES = Math.round(N * 0.1);
+const count = (n: number) => n.toLocaleString('en-US');
 
 const { name: dbName, admin } = await benchDatabase('bench_versioning');
 
@@ -45,6 +56,7 @@ const stats = (xs: number[]) => {
   return { median: Math.round(at(0.5)), p95: Math.round(at(0.95)) };
 };
 const name = (g: string) => sql.raw(`'t_' || lpad(${g}::text, 7, '0')`);
+const nameOf = (g: number) => `t_${String(g).padStart(7, '0')}`;
 const idOf = (g: string, prefix = '00000000-0000-7000-8000-') => sql.raw(`('${prefix}' || lpad(to_hex(${g}), 12, '0'))::uuid`);
 class Rollback extends Error {}
 
@@ -74,19 +86,21 @@ const updates = (tx: Tx, commitId: string, branchId: string, lo: number, hi: num
   INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
   SELECT a.tenant_id, ${commitId}, a.asset_id, 'update', false, a.namespace_id, a.name, a.asset_type,
     replace(a.metadata_location, '/v1.', ${`/v2-${tagName}.`}), a.schema_id, a.properties
-  FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${branchId} AND a.name BETWEEN ${`t_${String(lo).padStart(7, '0')}`} AND ${`t_${String(hi).padStart(7, '0')}`}`);
-await change(feature.id, 'Feature work: 9,000 updates, 500 drops, 500 creates', async (tx, c) => {
-  await updates(tx, c, feature.id, 1, 9000, 'feature');
+  FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${branchId} AND a.name BETWEEN ${nameOf(lo)} AND ${nameOf(hi)}`);
+await change(feature.id, `Feature work: ${count(UPDATES)} updates, ${count(DROPS)} drops, ${count(DROPS)} creates`, async (tx, c) => {
+  await updates(tx, c, feature.id, 1, UPDATES, 'feature');
   await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
     SELECT a.tenant_id, ${c}, a.asset_id, 'drop', true, a.namespace_id, a.name, a.asset_type, a.metadata_location, a.schema_id, a.properties
-    FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${feature.id} AND a.name BETWEEN 't_0009001' AND 't_0009500'`);
+    FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${feature.id} AND a.name BETWEEN ${nameOf(UPDATES + 1)} AND ${nameOf(UPDATES + DROPS)}`);
   await tx.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type)
-    SELECT ${t}, ${idOf('g', '00000000-0000-7000-9000-')}, ${cat.id}, 'table' FROM generate_series(1, 500) g`);
+    SELECT ${t}, ${idOf('g', '00000000-0000-7000-9000-')}, ${cat.id}, 'table' FROM generate_series(1, ${DROPS}) g`);
   await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
     SELECT ${t}, ${c}, ${idOf('g', '00000000-0000-7000-9000-')}, 'create', false, ${ns.id}, 'new_' || g, 'table', 's3://bench/new' || g || '/v1.metadata.json', 1, '{}'::jsonb
-    FROM generate_series(1, 500) g`);
+    FROM generate_series(1, ${DROPS}) g`);
 });
-await change(cat.mainBranchId, 'Main work: 10,000 updates', (tx, c) => updates(tx, c, cat.mainBranchId, 8001, 18000, 'main'));
+const targetFrom = UPDATES - OVERLAP + 1;
+await change(cat.mainBranchId, `Main work: ${count(TARGET_CHANGES)} updates`,
+  (tx, c) => updates(tx, c, cat.mainBranchId, targetFrom, targetFrom + TARGET_CHANGES - 1, 'main'));
 await db.execute(sql`ANALYZE`);
 const [{ versions, rows }] = (await db.execute<{ versions: number; rows: number }>(sql`SELECT
   (SELECT count(*)::int FROM asset_versions) AS versions, (SELECT count(*)::int FROM assets) AS rows`)).rows;
