@@ -6,7 +6,7 @@ import { abortMerge, completeMerge, createBranch, resolveConflict, startMerge } 
 import { mergeBase } from '@/lib/versioning/graph';
 import { computePreview, mergeBranches } from '@/lib/versioning/merge';
 import { tenantWorld } from './support/fixtures';
-import { grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld, type World } from './support/versioning';
+import { branchCounts, grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld, type World } from './support/versioning';
 
 const branch = (w: World, name: string, from = 'main') => run(createBranch, w.admin, { catalog: 'sales', name, from });
 const start = (w: World, source: string, target = 'main') => run(startMerge, w.admin, { catalog: 'sales', source, target });
@@ -83,6 +83,27 @@ describe('clean merges', () => {
     expect(p.summary).toMatchObject({ drops: 1, renames: 1, conflicts: 0 });
     await mergeResolving(w, 'cleanup', 'main', 'take_source');
     expect(await tablesOn(w, 'main')).toEqual({ orders_v2: loc('orders', 1) });
+  });
+
+  it('keeps each branch\'s table and view counts equal to its head rows through commits, branch copies and merges', async () => {
+    const w = await versioningWorld();
+    await w.create('main', 'orders');
+    await w.create('main', 'legacy');
+    await w.create('main', 'daily', 1, { assetType: 'view' });
+    await branch(w, 'dev');
+    await w.drop('dev', 'legacy');
+    await w.rename('dev', 'orders', 'orders_v2');
+    await w.create('dev', 'weekly', 1, { assetType: 'view' });
+    await w.create('main', 'invoices');
+    let counts = await branchCounts(w);
+    expect(counts).toEqual({
+      main: { kept: { tables: 3, views: 1 }, rows: { tables: 3, views: 1 } },
+      dev: { kept: { tables: 1, views: 2 }, rows: { tables: 1, views: 2 } },
+    });
+    await mergeResolving(w, 'dev', 'main', 'take_source');
+    counts = await branchCounts(w);
+    expect(counts.main).toEqual({ kept: { tables: 2, views: 2 }, rows: { tables: 2, views: 2 } });
+    expect(counts.dev.kept).toEqual(counts.dev.rows);
   });
 
   it('merges a branch that is strictly ahead with a merge commit, not a fast-forward', async () => {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { assets, branches, catalogs, commits } from '@/db/schema';
+import { branches, catalogs, commits } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { can, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
@@ -81,22 +81,20 @@ export async function getBranch(actor: Actor, catalog: string, name: string) {
   const [b] = await db.select({
     id: branches.id, name: branches.name, branchType: branches.branchType, protected: branches.protected,
     partialAssetIds: branches.partialAssetIds, headCommitId: branches.headCommitId, createdFromCommitId: branches.createdFromCommitId,
-    createdAt: branches.createdAt, updatedAt: branches.updatedAt,
+    tableCount: branches.tableCount, viewCount: branches.viewCount, createdAt: branches.createdAt, updatedAt: branches.updatedAt,
     headMessage: commits.message, headAuthor: commits.authorName, headAt: commits.createdAt, headDepth: commits.depth,
   }).from(branches)
     .innerJoin(commits, and(eq(commits.tenantId, branches.tenantId), eq(commits.id, branches.headCommitId)))
     .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, name))).limit(1);
   if (!b) throw notFound(`Branch "${name}"`);
-  const [[{ tables }], [main]] = await Promise.all([
-    db.select({ tables: count() }).from(assets).where(and(eq(assets.tenantId, c.tenantId), eq(assets.branchId, b.id))),
-    db.select({ head: branches.headCommitId }).from(branches)
-      .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, 'main'))),
-  ]);
+  const [main] = await db.select({ head: branches.headCommitId }).from(branches)
+    .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, 'main')));
+  const { tableCount, viewCount, ...branch } = b;
   const vsMain = main && b.name !== 'main' ? (await aheadBehind(db, c.tenantId, main.head, [b.headCommitId])).get(b.headCommitId) ?? null : null;
   const obj = { tenantId: c.tenantId, catalogId: c.id };
   const [mayWrite, mayDelete, mayProtect] = await Promise.all([can(db, actor, 'write', obj), can(db, actor, 'delete', obj), can(db, actor, 'all', obj)]);
   return {
-    catalog: { id: c.id, name: c.name }, branch: { ...b, tables, vsMain },
+    catalog: { id: c.id, name: c.name }, branch: { ...branch, tables: tableCount + viewCount, vsMain },
     may: { merge: mayWrite && (!b.protected || mayProtect), delete: mayDelete, protect: mayProtect, tag: await can(db, actor, 'create', obj) },
   };
 }

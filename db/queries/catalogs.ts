@@ -123,16 +123,12 @@ export type CatalogSummary = {
 export async function catalogSummary(actor: Actor, catalogId: string): Promise<CatalogSummary> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
+  // Tables and views of main as its branch row keeps them (triggers on assets): no count over the catalog's assets.
   const [counts] = (await db.execute<{ namespaces: number; tables: number; views: number; branches: number }>(sql`SELECT
     (SELECT count(*)::int FROM namespaces WHERE tenant_id = ${tenantId} AND catalog_id = ${catalogId}) AS namespaces,
     (SELECT count(*)::int FROM branches WHERE tenant_id = ${tenantId} AND catalog_id = ${catalogId}) AS branches,
-    v.tables, v.views
-    FROM (SELECT count(*) FILTER (WHERE a.asset_type = 'table')::int AS tables, count(*) FILTER (WHERE a.asset_type = 'view')::int AS views
-          FROM branches b
-          JOIN namespaces n ON n.tenant_id = b.tenant_id AND n.catalog_id = b.catalog_id
-          JOIN assets a ON a.tenant_id = n.tenant_id AND a.namespace_id = n.id AND a.branch_id = b.id
-          WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} AND b.name = 'main') v`)).rows;
-  // Counted per namespace: idx_assets_tenant_namespace holds the type, so this is an index-only scan.
+    coalesce(m.table_count, 0) AS tables, coalesce(m.view_count, 0) AS views
+    FROM (SELECT 1) one LEFT JOIN branches m ON m.tenant_id = ${tenantId} AND m.catalog_id = ${catalogId} AND m.name = 'main'`)).rows;
   const [last] = await db.select({
     id: commits.id, message: commits.message, authorName: commits.authorName, branchName: commits.branchName, createdAt: commits.createdAt,
   }).from(commits).where(and(eq(commits.tenantId, tenantId), eq(commits.catalogId, catalogId)))

@@ -13,8 +13,7 @@ export async function overviewCounts(actor: Actor): Promise<OverviewCounts> {
   const result = await db.execute<OverviewCounts>(sql`SELECT
     (SELECT count(*)::int FROM tenants WHERE ${inTenant('id')}) AS tenants,
     (SELECT count(*)::int FROM catalogs WHERE ${inTenant('tenant_id')}) AS catalogs,
-    (SELECT count(*)::int FROM assets a JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
-      WHERE b.name = 'main' AND ${inTenant('a.tenant_id')}) AS assets,
+    (SELECT coalesce(sum(table_count + view_count), 0)::int FROM branches WHERE name = 'main' AND ${inTenant('tenant_id')}) AS assets,
     (SELECT count(*)::int FROM users WHERE ${inTenant('tenant_id')}) AS users,
     (SELECT count(*)::int FROM access_requests WHERE status = 'pending' AND ${inTenant('tenant_id')}) AS "pendingRequests"`);
   return result.rows[0];

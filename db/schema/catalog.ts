@@ -117,6 +117,9 @@ export const branches = pgTable('branches', {
   /** Partial branch: only these asset ids were taken from the source; null means the whole catalog. */
   partialAssetIds: uuid('partial_asset_ids').array(),
   createdFromCommitId: uuid('created_from_commit_id'),
+  /** Head rows in `assets` by type, kept by triggers on assets (migration 0012): summaries read them instead of counting. */
+  tableCount: integer('table_count').notNull().default(0),
+  viewCount: integer('view_count').notNull().default(0),
   createdBy: uuid('created_by'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -74,3 +74,14 @@ export async function grantCatalog(w: World, actions: PermissionAction[]) {
   await db.insert(permissions).values({ tenantId: w.tenant.id, userId: w.user.id, scopeType: 'catalog', catalogId: w.catalogId, actions });
   forgetGrants(w.user);
 }
+
+/** Per branch of the world's catalog: the table and view counts its row keeps, and those its head rows give. */
+export async function branchCounts(w: World) {
+  const db = await getDb();
+  const rows = await db.execute<{ name: string; kept_tables: number; kept_views: number; tables: number; views: number }>(sql`
+    SELECT b.name, b.table_count AS kept_tables, b.view_count AS kept_views,
+      (SELECT count(*)::int FROM assets a WHERE a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_type = 'table') AS tables,
+      (SELECT count(*)::int FROM assets a WHERE a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_type = 'view') AS views
+    FROM branches b WHERE b.tenant_id = ${w.tenant.id} AND b.catalog_id = ${w.catalogId}`);
+  return Object.fromEntries(rows.rows.map((r) => [r.name, { kept: { tables: r.kept_tables, views: r.kept_views }, rows: { tables: r.tables, views: r.views } }]));
+}
