@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { permissions } from '@/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { assetWords, permissions } from '@/db/schema';
 import * as namespacesRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/route';
 import * as treeRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/tree/route';
 import * as namespaceRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/route';
@@ -9,7 +10,8 @@ import * as assetRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/ass
 import * as searchRoute from '@/app/api/v1/search/assets/route';
 import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
-import { updateAsset } from '@/lib/catalog/mutations';
+import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/mutations';
+import { createBranch } from '@/lib/versioning/mutations';
 import type { SearchTuning } from '@/db/queries/search';
 import type { Actor } from '@/lib/actor';
 import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
@@ -267,12 +269,14 @@ describe('search and business metadata over /api/v1', () => {
 describe('search strategies', () => {
   // Thresholds that force each way of finding a metadata match's page (see metadataStatement).
   const never = 1_000_000;
+  // Description words are matched like tags here (words: 0); the last entry reads them from asset_words.
   const ways = {
-    frequent: { frequent: 1, walk: 1_000, dense: never },
-    'frequent, counted from its first rows': { frequent: 1, walk: 1_000, dense: 1 },
-    rare: { frequent: never },
-    hashed: { frequent: never, rare: 0 },
-    probed: { frequent: never, rare: 0, hashed: 0 },
+    frequent: { frequent: 1, walk: 1_000, dense: never, words: 0 },
+    'frequent, counted from its first rows': { frequent: 1, walk: 1_000, dense: 1, words: 0 },
+    rare: { frequent: never, words: 0 },
+    hashed: { frequent: never, rare: 0, words: 0 },
+    probed: { frequent: never, rare: 0, hashed: 0, words: 0 },
+    'rare, description words from asset_words': { frequent: never },
   } as const;
   const wayOf = (label: string) => label.split(',')[0];
 
@@ -314,7 +318,7 @@ describe('search strategies', () => {
         expect(got.total, `${way} ${JSON.stringify(opts)}`).toBe(rare.total);
         // A frequent word's walk ends at the page, so the last pages (fewer matches left than a page) go another way.
         if (wayOf(way) === 'frequent') expect(got.taken.has('frequent'), `${way} ${JSON.stringify(opts)}`).toBe(true);
-        else expect(got.taken, `${way} ${JSON.stringify(opts)}`).toEqual(new Set([way]));
+        else expect(got.taken, `${way} ${JSON.stringify(opts)}`).toEqual(new Set([wayOf(way)]));
       }
     }
     expect((await allPages(w.admin, { q: 'refunds' }, ways.rare)).seen).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
@@ -338,6 +342,34 @@ describe('search strategies', () => {
     expect((await allPages(w.user, { q: 'refunds' }, ways.hashed)).seen).toEqual(['orders_003', 'orders_006', 'orders_009']);
   });
 
+  it('keeps description words in step with renames, drops, description changes and other branches', async () => {
+    const w = await describedTenant();
+    const where = { catalog: 'sales', namespace: 'emea.retail' };
+    const both = async (q: string) => {
+      const [viaWords, viaMatching] = await Promise.all([allPages(w.admin, { q }, { frequent: never }), allPages(w.admin, { q }, ways.rare)]);
+      expect({ q, seen: viaWords.seen, total: viaWords.total }).toEqual({ q, seen: viaMatching.seen, total: viaMatching.total });
+      return viaWords.seen;
+    };
+    expect(await both('refunds')).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
+    await executeMutation(renameAsset, w.admin, { ...where, name: 'orders_003', newName: 'aaa_returns' });
+    expect(await both('refunds')).toEqual(['aaa_returns', 'orders_000', 'orders_006', 'orders_009']);
+    await describeAsset(w.admin, w.assetIds[0], 'Nothing to see', []);
+    await executeMutation(dropAsset, w.admin, { ...where, name: 'orders_006' });
+    expect(await both('refunds')).toEqual(['aaa_returns', 'orders_009']);
+    // Another branch's rows do not count: renaming there leaves main's order alone.
+    await executeMutation(createBranch, w.admin, { catalog: 'sales', name: 'dev', from: 'main' });
+    await executeMutation(renameAsset, w.admin, { ...where, branch: 'dev', name: 'orders_009', newName: 'zzz_refunds' });
+    expect(await both('refunds')).toEqual(['aaa_returns', 'orders_009']);
+    const db = await getDb();
+    const kept = await db.select({ nameKey: assetWords.nameKey }).from(assetWords)
+      .where(and(eq(assetWords.tenantId, w.tenant.id), eq(assetWords.word, 'refunds'))).orderBy(assetWords.nameKey);
+    expect(kept.map((r) => r.nameKey)).toEqual(['aaa_returns', 'orders_009']);
+    // Several words: every one must be in the description, each as a prefix.
+    expect(await both('web sho')).toEqual(['aaa_returns', 'orders_009']);
+    expect(await both('stores orde')).toEqual(['orders_001', 'orders_002', 'orders_004', 'orders_005', 'orders_007', 'orders_008', 'orders_010', 'orders_011']);
+    expect(await both('shop stores')).toEqual([]);
+  });
+
   it('says when a total is only a lower bound: the count looked at the first metadata rows only', async () => {
     const { searchAssets } = await import('@/db/queries/search');
     const w = await describedTenant();
@@ -346,7 +378,7 @@ describe('search strategies', () => {
       const page = await searchAssets(w.admin, { q: 'gold', limit: 2, tuning: { ...tuning, countProbes: 3 } });
       expect(page.rows).toHaveLength(2);
       // Rare matches are all looked up for the page anyway, so their count is exact.
-      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual(way === 'rare' ? { way, total: 6, totalCapped: false } : { way, total: 3, totalCapped: true });
+      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual(wayOf(way) === 'rare' ? { way, total: 6, totalCapped: false } : { way, total: 3, totalCapped: true });
     }
     // With every row looked at, the total is exact whatever the way.
     for (const [way, tuning] of Object.entries(ways)) {

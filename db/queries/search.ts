@@ -5,6 +5,7 @@ import type { Actor } from '@/lib/actor';
 import { requireTenant, visibilityFilter } from '@/lib/authz';
 import type { CappedPage } from './assets';
 import { decodeCursor, encodeCursor } from './keyset';
+import { toPgArray } from '@/lib/catalog/lookup';
 
 export type SearchHit = {
   assetId: string;
@@ -36,9 +37,14 @@ export type SearchTuning = {
   hashed: number;
   /** The count looks at most this many matching metadata rows; when more remain, the total is a lower bound. */
   countProbes: number;
+  /**
+   * Description words are read from asset_words (each word's assets in name order) when a query word is the
+   * prefix of at most this many distinct words of the tenant; beyond, or at 0, they are matched like tags.
+   */
+  words: number;
 };
 
-export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 200_000, countProbes: 500 };
+export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 200_000, countProbes: 500, words: 32 };
 
 export type SearchOptions = {
   /** Matches a name prefix (case-insensitive), words of the description (as prefixes), or a tag exactly. */
@@ -58,9 +64,12 @@ export type SearchOptions = {
 /** How the page of a metadata match was found (see metadataStatement). */
 export type SearchWay = 'frequent' | 'rare' | 'hashed' | 'probed';
 
+/** The words of a description query, lower-cased (at most 8), as descriptionQuery reads them. */
+const queryWords = (q: string) => (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+
 /** Description words as a prefix tsquery ("ord cust" → 'ord':* & 'cust':*); null when there is no word. */
 export function descriptionQuery(q: string): string | null {
-  const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+  const words = queryWords(q);
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
 
@@ -91,10 +100,14 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   const q = opts.q?.trim();
   const tag = opts.tag?.toLowerCase();
 
+  const tune = { ...SEARCH_TUNING, ...opts.tuning };
+  const tsq = q ? descriptionQuery(q) : null;
+  // Description words in name order from asset_words, when the query's longest word leads to few enough words.
+  const words = tsq ? await wordsUnder(tenantId, queryWords(q!).sort((x, y) => y.length - x.length)[0], tune.words) : null;
+
   // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
   const metaOr: SQL[] = [];
-  const tsq = q ? descriptionQuery(q) : null;
-  if (tsq) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
+  if (tsq && !words) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
   if (q && TAG_LIKE.test(q)) metaOr.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
   // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
   const tagIsWay = !q && !!tag;
@@ -125,14 +138,31 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
     tenantId, limit, named, mains,
     pages: nameConds.map((cond) => sql`(${named(sql`${cond} AND ${after(KEY, sql`a.asset_id`)}`)} ORDER BY k, asset_id LIMIT ${limit + 1})`),
     countIds: nameConds.map((cond) => sql`SELECT asset_id FROM (${named(cond)} LIMIT ${SEARCH_COUNT_CAP + 1}) x`),
+    countCtes: [],
+    partial: sql`false`,
   };
+  if (words && tsq) {
+    // Each word's assets after the cursor in name order, the visible main-branch row of each, the other query
+    // words probed in the description; the union of the words' first pages holds this way's page.
+    const wordRows = (cond: SQL, rows: number) => sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+      CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
+        WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${cond}
+          AND EXISTS (SELECT 1 FROM business_metadata wm WHERE wm.tenant_id = ${tenantId} AND wm.asset_id = w.asset_id
+                      AND wm.description_search @@ to_tsquery('simple'::regconfig, ${tsq}))
+        ORDER BY w.name_key, w.asset_id LIMIT ${rows}) x`;
+    s.pages.push(sql`(SELECT DISTINCT * FROM (${wordRows(after(sql`w.name_key`, sql`w.asset_id`), limit + 1)}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
+    // The count stops at the cap across all the words: reaching it, the total is a lower bound (an asset under
+    // two of the words counts once).
+    s.countCtes.push(sql`w_ids AS MATERIALIZED (SELECT asset_id FROM (${wordRows(sql`true`, SEARCH_COUNT_CAP + 1)}) x LIMIT ${SEARCH_COUNT_CAP + 1})`);
+    s.countIds.push(sql`SELECT asset_id FROM w_ids`);
+    s.partial = sql`(SELECT count(*) FROM w_ids) > ${SEARCH_COUNT_CAP}`;
+  }
 
   if (!meta) {
     // Name ways only: index ranges whatever the text, page and count side by side.
     const [page, counted] = await Promise.all([db.execute<PageRow>(pageStatement(s)), db.execute<Counted>(countStatement(s))]);
     return result(page.rows, counted.rows[0], limit);
   }
-  const tune = { ...SEARCH_TUNING, ...opts.tuning };
   // Planner settings for this statement only (SET LOCAL, safe behind PgBouncer): see metadataStatement.
   const found = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
@@ -151,6 +181,10 @@ type Statement = {
   pages: SQL[];
   /** Each way's ids, at most SEARCH_COUNT_CAP + 1. */
   countIds: SQL[];
+  /** Common table expressions the count's ids read. */
+  countCtes: SQL[];
+  /** True when the count is a lower bound for a reason of the name or word ways. */
+  partial: SQL;
 };
 
 /** The page: the union of the ways' first pages, then each row's columns. */
@@ -170,7 +204,8 @@ function pageStatement(s: Statement): SQL {
 
 /** How many distinct assets the name ways' ids hold (exact up to the cap). */
 function countStatement(s: Statement): SQL {
-  return sql`WITH ${s.mains} SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, false AS partial`;
+  return sql`WITH ${sql.join([s.mains, ...s.countCtes], sql`, `)}
+    SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, ${s.partial} AS partial`;
 }
 
 /**
@@ -237,14 +272,32 @@ function metadataStatement(p: Statement & { meta: SQL; tune: SearchTuning; after
       ORDER BY x.k, x.asset_id LIMIT ${limit + 1})) m)`;
   const metaIds = sql`SELECT asset_id FROM m_rare WHERE ${src} = 'rare' UNION ALL SELECT asset_id FROM m_ids`;
   // Fewer ids than the cap while matching metadata rows were left unexamined: the total is a lower bound.
-  const partial = sql`CASE WHEN ${src} = 'rare' OR (SELECT count(*) FROM m_ids) > ${cap} THEN false
+  const metaPartial = sql`CASE WHEN ${src} = 'rare' OR (SELECT count(*) FROM m_ids) > ${cap} THEN false
     WHEN ${src} = 'first' THEN EXISTS (SELECT 1 FROM m_first OFFSET ${tune.countProbes})
     ELSE EXISTS (SELECT 1 FROM m_cand OFFSET ${tune.countProbes}) END`;
+  const partial = sql`(${metaPartial} OR ${p.partial})`;
   const counted = sql`SELECT count(DISTINCT asset_id)::int FROM (${sql.join([...p.countIds, metaIds], sql` UNION ALL `)}) x`;
   // One row at least (the summary), with the page's columns null when the page is empty.
-  return sql`WITH ${sql.join(ctes, sql`, `)}, m_page AS (${pageQuery({ ...p, pages: [...p.pages, metaPage] })})
+  return sql`WITH ${sql.join([...ctes, ...p.countCtes], sql`, `)}, m_page AS (${pageQuery({ ...p, pages: [...p.pages, metaPage] })})
     SELECT s.how AS way, (${counted}) AS n, ${partial} AS partial, pg.*
     FROM m_how s LEFT JOIN m_page pg ON true ORDER BY pg.k, pg."assetId"`;
+}
+
+/**
+ * The tenant's description words that start with `prefix`, when there are at most `max`: a skip scan of
+ * asset_words, one index probe per distinct word. Null when there are more (or max is 0).
+ */
+async function wordsUnder(tenantId: string, prefix: string, max: number): Promise<string[] | null> {
+  if (max <= 0) return null;
+  const db = await getDb();
+  const like = likePrefix(prefix);
+  const rows = (await db.execute<{ word: string }>(sql`WITH RECURSIVE t(word) AS (
+      (SELECT word FROM asset_words WHERE tenant_id = ${tenantId} AND word LIKE ${like} ORDER BY word LIMIT 1)
+      UNION ALL
+      SELECT (SELECT w.word FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word > t.word AND w.word LIKE ${like} ORDER BY w.word LIMIT 1)
+      FROM t WHERE t.word IS NOT NULL)
+    SELECT word FROM t WHERE word IS NOT NULL LIMIT ${max + 1}`)).rows;
+  return rows.length > max ? null : rows.map((r) => r.word);
 }
 
 function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<SearchHit> {

@@ -261,3 +261,23 @@ export const businessMetadata = pgTable('business_metadata', {
   index('idx_business_metadata_description_search').using('gin', t.descriptionSearch),
 ]);
 
+
+/** Text compared byte by byte: ranges and order as the search's keys use them (`name_key COLLATE "C"`). */
+const bytewiseText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
+/**
+ * Each word of an asset's description beside the asset's name on its catalog's main branch, kept by triggers
+ * (migration 0013) from business_metadata and the main branches' head rows. A word's assets come out of the
+ * primary key in name order, so a description-word search reads its page where the GIN index would have to
+ * gather, fetch and sort every match.
+ */
+export const assetWords = pgTable('asset_words', {
+  tenantId: tenantId(),
+  word: bytewiseText('word').notNull(),
+  nameKey: bytewiseText('name_key').notNull(),
+  assetId: uuid('asset_id').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.tenantId, t.word, t.nameKey, t.assetId] }),
+  foreignKey({ name: 'fk_asset_words_identity', columns: [t.tenantId, t.assetId], foreignColumns: [assetIdentities.tenantId, assetIdentities.id] }).onDelete('cascade'),
+  index('idx_asset_words_tenant_asset').on(t.tenantId, t.assetId),
+]);
