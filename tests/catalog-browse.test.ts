@@ -364,7 +364,7 @@ describe('search strategies', () => {
     const kept = await db.select({ nameKey: assetWords.nameKey }).from(assetWords)
       .where(and(eq(assetWords.tenantId, w.tenant.id), eq(assetWords.word, 'refunds'))).orderBy(assetWords.nameKey);
     expect(kept.map((r) => r.nameKey)).toEqual(['aaa_returns', 'orders_009']);
-    // Several words: every one must be in the description, each as a prefix.
+    // Several words (every one in the description, each as a prefix) are matched with the GIN indexes either way.
     expect(await both('web sho')).toEqual(['aaa_returns', 'orders_009']);
     expect(await both('stores orde')).toEqual(['orders_001', 'orders_002', 'orders_004', 'orders_005', 'orders_007', 'orders_008', 'orders_010', 'orders_011']);
     expect(await both('shop stores')).toEqual([]);

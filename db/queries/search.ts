@@ -90,8 +90,9 @@ type PageRow = {
 /**
  * Search across the tenant's tables and views on each catalog's main branch, in name order with keyset
  * pagination. A row matches by name prefix (a range of idx_assets_tenant_name_key, index-only: branch and type
- * are in the index), or by its business metadata: description words, q as a tag, or the tag filter when there
- * is no text. The page is the union of each way's first page; the count takes each way's ids up to the cap.
+ * are in the index), by a description word (asset_words, in name order already, for one-word queries), or by
+ * its business metadata otherwise: description words, q as a tag, or the tag filter when there is no text
+ * (see metadataStatement). The page is the union of each way's first page; the count takes each way's ids up to the cap.
  */
 export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<CappedPage<SearchHit>> {
   const tenantId = requireTenant(actor);
@@ -102,8 +103,11 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
 
   const tune = { ...SEARCH_TUNING, ...opts.tuning };
   const tsq = q ? descriptionQuery(q) : null;
-  // Description words in name order from asset_words, when the query's longest word leads to few enough words.
-  const words = tsq ? await wordsUnder(tenantId, queryWords(q!).sort((x, y) => y.length - x.length)[0], tune.words) : null;
+  // A one-word query's description matches in name order from asset_words, when its word is the prefix of few
+  // enough words. Several words stay with the GIN indexes, which intersect them; walking one word's assets to
+  // find the few that also hold the others could take all of that word's rows.
+  const qWords = q ? queryWords(q) : [];
+  const words = qWords.length === 1 ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
 
   // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
   const metaOr: SQL[] = [];
@@ -141,14 +145,12 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
     countCtes: [],
     partial: sql`false`,
   };
-  if (words && tsq) {
-    // Each word's assets after the cursor in name order, the visible main-branch row of each, the other query
-    // words probed in the description; the union of the words' first pages holds this way's page.
+  if (words) {
+    // Each word's assets after the cursor in name order and the visible main-branch row of each: the union of
+    // the words' first pages holds this way's page.
     const wordRows = (cond: SQL, rows: number) => sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
       CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
         WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${cond}
-          AND EXISTS (SELECT 1 FROM business_metadata wm WHERE wm.tenant_id = ${tenantId} AND wm.asset_id = w.asset_id
-                      AND wm.description_search @@ to_tsquery('simple'::regconfig, ${tsq}))
         ORDER BY w.name_key, w.asset_id LIMIT ${rows}) x`;
     s.pages.push(sql`(SELECT DISTINCT * FROM (${wordRows(after(sql`w.name_key`, sql`w.asset_id`), limit + 1)}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
     // The count stops at the cap across all the words: reaching it, the total is a lower bound (an asset under
