@@ -144,7 +144,7 @@ export async function generate(db: Db, opts: GenerateOptions): Promise<Generated
     out.push(await makeTenant(db, sys, i, opts, i === 0 ? opts.assets : opts.otherAssets));
   }
   opts.log?.('VACUUM ANALYZE …');
-  for (const t of ['namespaces', 'commits', 'asset_identities', 'asset_versions', 'assets', 'metadata_locations', 'business_metadata', 'branches']) {
+  for (const t of ['namespaces', 'commits', 'asset_identities', 'asset_versions', 'assets', 'metadata_locations', 'business_metadata', 'asset_words', 'branches']) {
     await db.execute(sql.raw(`VACUUM ANALYZE ${t}`));
   }
   return out;

@@ -88,3 +88,6 @@ FROM assets a
 JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id AND b.name = 'main'
 JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
 CROSS JOIN unnest(tsvector_to_array(bm.description_search)) AS lexeme;
+--> statement-breakpoint
+-- Statistics now (ANALYZE may run in the migration's transaction); autovacuum sets the visibility map after the load.
+ANALYZE asset_words;

@@ -104,10 +104,10 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   const tune = { ...SEARCH_TUNING, ...opts.tuning };
   const tsq = q ? descriptionQuery(q) : null;
   // A one-word query's description matches in name order from asset_words, when its word is the prefix of few
-  // enough words. Several words stay with the GIN indexes, which intersect them; walking one word's assets to
-  // find the few that also hold the others could take all of that word's rows.
+  // enough words. Several words, or a tag filter, stay with the GIN indexes, which intersect them: walking one
+  // word's assets to find the few that also hold the rest could take all of that word's rows.
   const qWords = q ? queryWords(q) : [];
-  const words = qWords.length === 1 ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
+  const words = qWords.length === 1 && !tag ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
 
   // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
   const metaOr: SQL[] = [];
@@ -148,16 +148,22 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   if (words) {
     // Each word's assets after the cursor in name order and the visible main-branch row of each: the union of
     // the words' first pages holds this way's page.
-    const wordRows = (cond: SQL, rows: number) => sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+    const firstRows = sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
       CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
-        WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${cond}
-        ORDER BY w.name_key, w.asset_id LIMIT ${rows}) x`;
-    s.pages.push(sql`(SELECT DISTINCT * FROM (${wordRows(after(sql`w.name_key`, sql`w.asset_id`), limit + 1)}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
-    // The count stops at the cap across all the words: reaching it, the total is a lower bound (an asset under
-    // two of the words counts once).
-    s.countCtes.push(sql`w_ids AS MATERIALIZED (SELECT asset_id FROM (${wordRows(sql`true`, SEARCH_COUNT_CAP + 1)}) x LIMIT ${SEARCH_COUNT_CAP + 1})`);
+        WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${after(sql`w.name_key`, sql`w.asset_id`)}
+        ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}) x`;
+    s.pages.push(sql`(SELECT DISTINCT * FROM (${firstRows}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
+    // The count looks at the words' first COUNT_CAP + 1 rows (in key order: an index-only walk that stops there,
+    // where a bitmap would gather all of a word's rows first) and keeps those visible and passing the filters;
+    // when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
+    const examined = sql`SELECT x.asset_id FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+      CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
+        ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
+      LIMIT ${SEARCH_COUNT_CAP + 1}`;
+    s.countCtes.push(sql`w_rows AS MATERIALIZED (${examined})`,
+      sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows r CROSS JOIN LATERAL (${named(sql`a.asset_id = r.asset_id`)} LIMIT 1) n)`);
     s.countIds.push(sql`SELECT asset_id FROM w_ids`);
-    s.partial = sql`(SELECT count(*) FROM w_ids) > ${SEARCH_COUNT_CAP}`;
+    s.partial = sql`(SELECT count(*) FROM w_rows) > ${SEARCH_COUNT_CAP}`;
   }
 
   if (!meta) {
