@@ -104,8 +104,8 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   const tune = { ...SEARCH_TUNING, ...opts.tuning };
   const tsq = q ? descriptionQuery(q) : null;
   // A one-word query's description matches in name order from asset_words, when its word is the prefix of few
-  // enough words. Several words, or a tag filter, stay with the GIN indexes, which intersect them: walking one
-  // word's assets to find the few that also hold the rest could take all of that word's rows.
+  // enough words. Several words, or a word and a tag, stay with the GIN indexes, which intersect them: walking
+  // one word's assets to find the few that also hold the rest could take all of that word's rows.
   const qWords = q ? queryWords(q) : [];
   const words = qWords.length === 1 && !tag ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
 
@@ -116,7 +116,9 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
   const tagIsWay = !q && !!tag;
   if (tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
-  const meta = metaOr.length ? sql`(${sql.join(metaOr, sql` OR `)})` : null;
+  // A tag filter beside text joins the condition too, so that the GIN indexes intersect both.
+  const tagAlso = tag && !tagIsWay ? sql` AND bm.tags @> ARRAY[${tag}]::text[]` : sql``;
+  const meta = metaOr.length ? sql`((${sql.join(metaOr, sql` OR `)})${tagAlso})` : null;
 
   const visible = await visibilityFilter(db, actor, 'list', {
     tenantId: sql`a.tenant_id`, catalogId: sql`a.catalog_id`, namespaceId: sql`a.namespace_id`, assetId: sql`a.asset_id`,
