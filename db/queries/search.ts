@@ -147,26 +147,7 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
     countCtes: [],
     partial: sql`false`,
   };
-  if (words) {
-    // Each word's assets after the cursor in name order and the visible main-branch row of each: the union of
-    // the words' first pages holds this way's page.
-    const firstRows = sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
-      CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
-        WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${after(sql`w.name_key`, sql`w.asset_id`)}
-        ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}) x`;
-    s.pages.push(sql`(SELECT DISTINCT * FROM (${firstRows}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
-    // The count looks at the words' first COUNT_CAP + 1 rows (in key order: an index-only walk that stops there,
-    // where a bitmap would gather all of a word's rows first) and keeps those visible and passing the filters;
-    // when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
-    const examined = sql`SELECT x.asset_id FROM unnest(${toPgArray(words)}::text[]) AS t(word)
-      CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
-        ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
-      LIMIT ${SEARCH_COUNT_CAP + 1}`;
-    s.countCtes.push(sql`w_rows AS MATERIALIZED (${examined})`,
-      sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows r CROSS JOIN LATERAL (${named(sql`a.asset_id = r.asset_id`)} LIMIT 1) n)`);
-    s.countIds.push(sql`SELECT asset_id FROM w_ids`);
-    s.partial = sql`(SELECT count(*) FROM w_rows) > ${SEARCH_COUNT_CAP}`;
-  }
+  if (words) addWordsWay(s, words, after);
 
   if (!meta) {
     // Name ways only: index ranges whatever the text, page and count side by side.
@@ -196,6 +177,32 @@ type Statement = {
   /** True when the count is a lower bound for a reason of the name or word ways. */
   partial: SQL;
 };
+
+/**
+ * The way of a one-word query's description matches (asset_words): its page and the ids its count reads, added
+ * to the statement's others.
+ */
+function addWordsWay(s: Statement, words: string[], after: (key: SQL, id: SQL) => SQL) {
+  const { tenantId, limit, named } = s;
+  // Each word's assets after the cursor in name order and the visible main-branch row of each: the union of
+  // the words' first pages holds this way's page.
+  const firstRows = sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+    CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
+      WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${after(sql`w.name_key`, sql`w.asset_id`)}
+      ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}) x`;
+  s.pages.push(sql`(SELECT DISTINCT * FROM (${firstRows}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
+  // The count looks at the words' first COUNT_CAP + 1 rows (in key order: an index-only walk that stops there,
+  // where a bitmap would gather all of a word's rows first) and keeps those visible and passing the filters;
+  // when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
+  const examined = sql`SELECT x.asset_id FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+    CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
+      ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
+    LIMIT ${SEARCH_COUNT_CAP + 1}`;
+  s.countCtes.push(sql`w_rows AS MATERIALIZED (${examined})`,
+    sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows r CROSS JOIN LATERAL (${named(sql`a.asset_id = r.asset_id`)} LIMIT 1) n)`);
+  s.countIds.push(sql`SELECT asset_id FROM w_ids`);
+  s.partial = sql`(SELECT count(*) FROM w_rows) > ${SEARCH_COUNT_CAP}`;
+}
 
 /** The page: the union of the ways' first pages, then each row's columns. */
 function pageQuery(s: Statement): SQL {
