@@ -164,7 +164,9 @@ async function main() {
   const server = startServer(databaseUrl);
   try {
     await waitReady();
-    const world = await seedLoadData(base, databaseUrl);
+    // Enough decisions for the warm-up and the run (one request in seven), with a margin; saturation counted at 2 req/s a client.
+    const decisions = Math.ceil(((seconds + 8) * connections * (ratePerClient || 2)) / 7 * 1.3);
+    const world = await seedLoadData(base, databaseUrl, decisions);
     // Warm-up, not measured: a server just started loads each route's code on its first request.
     await drive(world, 8);
     latencies.clear();

@@ -5,10 +5,14 @@ export type LoadWorld = {
   token: string; catalog: string; catalogId: string; namespace: string; assets: string[]; grantee: string; pendingRequests: string[];
 };
 
-/** Users asking for access (each asks for every table): pending decisions = tables × requesters. */
-const REQUESTERS = 4;
+const TABLES = 300;
 
-export async function seedLoadData(base: string, databaseUrl: string): Promise<LoadWorld> {
+/**
+ * `decisions`: how many pending access requests to leave for the run to decide. Users ask for access to every
+ * table, so there are as many requesters as that takes.
+ */
+export async function seedLoadData(base: string, databaseUrl: string, decisions: number): Promise<LoadWorld> {
+  const requesterCount = Math.max(1, Math.ceil(decisions / TABLES));
   process.env.DATABASE_URL = databaseUrl;
   const { getDb, closeDb } = await import('@/db/client');
   const { runMigrations } = await import('@/db/migrate');
@@ -27,7 +31,7 @@ export async function seedLoadData(base: string, databaseUrl: string): Promise<L
   const catalog = (await executeMutation(m.createCatalog, admin, { catalogType: 'local', name: 'load', warehouse: 'lake' })).data;
   await executeMutation(m.createNamespace, admin, { catalog: 'load', namespace: ['bench'] });
   const assets: string[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < TABLES; i++) {
     const name = `orders_${String(i).padStart(4, '0')}`;
     const a = (await executeMutation(m.createAsset, admin, { catalog: 'load', namespace: ['bench'], name, metadataLocation: `s3://load-bucket/bench/${name}/v1.metadata.json` })).data;
     assets.push(name);
@@ -35,11 +39,10 @@ export async function seedLoadData(base: string, databaseUrl: string): Promise<L
   }
   const db = await getDb();
   const passwordHash = await hashPassword(password);
-  const requesters = await db.insert(users).values(Array.from({ length: REQUESTERS }, (_, i) => (
+  const requesters = await db.insert(users).values(Array.from({ length: requesterCount }, (_, i) => (
     { tenantId: tenant.id, username: `loaduser${i}_${Date.now()}`, role: 'tenant_user' as const, passwordHash }))).returning({ id: users.id });
   const grantee = requesters[0];
-  // Pending requests to decide under load, one per table and requester: enough for a minute at 2 req/s per client
-  // (set-based; the flow itself is tested elsewhere).
+  // Pending requests to decide under load, one per table and requester (set-based; the flow itself is tested elsewhere).
   const pending = await db.execute<{ id: string }>(sql`
     INSERT INTO access_requests (tenant_id, id, requester_id, scope_type, catalog_id, asset_id, actions, reason)
     SELECT a.tenant_id, gen_random_uuid(), r.id, 'asset', a.catalog_id, a.asset_id, '{read}', 'load test'
