@@ -107,7 +107,7 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   // enough words. Several words, or a word and a tag, stay with the GIN indexes, which intersect them: walking
   // one word's assets to find the few that also hold the rest could take all of that word's rows. (Not done yet:
   // walk the rarest word's rows up to a bound, probing the rest, and fall back to the GIN indexes when the
-  // bound is reached before the page fills; two common words far into the name order take ~300 ms today.)
+  // bound is reached before the page fills; two common words far into the name order take 350-530 ms today.)
   const qWords = q ? queryWords(q) : [];
   const words = qWords.length === 1 && !tag ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
 
