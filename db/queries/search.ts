@@ -42,9 +42,11 @@ export type SearchTuning = {
    * prefix of at most this many distinct words of the tenant; beyond, or at 0, they are matched like tags.
    */
   words: number;
+  /** Several words: at most this many rows of one of them are walked for a page before the GIN indexes take over. */
+  wordWalk: number;
 };
 
-export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 200_000, countProbes: 500, words: 32 };
+export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 200_000, countProbes: 500, words: 32, wordWalk: 5_000 };
 
 export type SearchOptions = {
   /** Matches a name prefix (case-insensitive), words of the description (as prefixes), or a tag exactly. */
@@ -103,24 +105,7 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
 
   const tune = { ...SEARCH_TUNING, ...opts.tuning };
   const tsq = q ? descriptionQuery(q) : null;
-  // A one-word query's description matches in name order from asset_words, when its word is the prefix of few
-  // enough words. Several words, or a word and a tag, stay with the GIN indexes, which intersect them: walking
-  // one word's assets to find the few that also hold the rest could take all of that word's rows. (Not done yet:
-  // walk the rarest word's rows up to a bound, probing the rest, and fall back to the GIN indexes when the
-  // bound is reached before the page fills; two common words far into the name order take 350-530 ms today.)
-  const qWords = q ? queryWords(q) : [];
-  const words = qWords.length === 1 && !tag ? await wordsUnder(tenantId, qWords[0], tune.words) : null;
-
-  // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
-  const metaOr: SQL[] = [];
-  if (tsq && !words) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
-  if (q && TAG_LIKE.test(q)) metaOr.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
-  // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
   const tagIsWay = !q && !!tag;
-  if (tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
-  // A tag filter beside text joins the condition too, so that the GIN indexes intersect both.
-  const tagAlso = tag && !tagIsWay ? sql` AND bm.tags @> ARRAY[${tag}]::text[]` : sql``;
-  const meta = metaOr.length ? sql`((${sql.join(metaOr, sql` OR `)})${tagAlso})` : null;
 
   const visible = await visibilityFilter(db, actor, 'list', {
     tenantId: sql`a.tenant_id`, catalogId: sql`a.catalog_id`, namespaceId: sql`a.namespace_id`, assetId: sql`a.asset_id`,
@@ -149,7 +134,28 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
     countCtes: [],
     partial: sql`false`,
   };
-  if (words) addWordsWay(s, words, after);
+  // Description words from asset_words, in name order: a one-word query reads its words' rows (addWordsWay);
+  // several words walk the rows of one of them, probing the others (walkOneWord), unless that walk would be long.
+  // With a tag, or when neither applies, the GIN indexes intersect the words (and the tag) in metadataStatement.
+  const qWords = q ? queryWords(q) : [];
+  let descriptionDone = false;
+  if (qWords.length === 1 && !tag) {
+    const words = await wordsUnder(tenantId, qWords[0], tune.words);
+    if (words) addWordsWay(s, words, after);
+    descriptionDone = !!words;
+  } else if (qWords.length > 1 && !tag && tune.words > 0) {
+    descriptionDone = await walkOneWord(s, qWords, tsq!, after, tune.wordWalk);
+  }
+
+  // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
+  const metaOr: SQL[] = [];
+  if (tsq && !descriptionDone) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
+  if (q && TAG_LIKE.test(q)) metaOr.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
+  // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
+  if (tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
+  // A tag filter beside text joins the condition too, so that the GIN indexes intersect both.
+  const tagAlso = tag && !tagIsWay ? sql` AND bm.tags @> ARRAY[${tag}]::text[]` : sql``;
+  const meta = metaOr.length ? sql`((${sql.join(metaOr, sql` OR `)})${tagAlso})` : null;
 
   if (!meta) {
     // Name ways only: index ranges whatever the text, page and count side by side.
@@ -193,17 +199,60 @@ function addWordsWay(s: Statement, words: string[], after: (key: SQL, id: SQL) =
       WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${after(sql`w.name_key`, sql`w.asset_id`)}
       ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}) x`;
   s.pages.push(sql`(SELECT DISTINCT * FROM (${firstRows}) wr ORDER BY k, asset_id LIMIT ${limit + 1})`);
-  // The count looks at the words' first COUNT_CAP + 1 rows (in key order: an index-only walk that stops there,
-  // where a bitmap would gather all of a word's rows first) and keeps those visible and passing the filters;
-  // when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
+  addWordsCount(s, words, sql`true`);
+}
+
+/**
+ * The count of a words way: the words' first COUNT_CAP + 1 rows (in key order: an index-only walk that stops
+ * there, where a bitmap would gather all of a word's rows first), those visible, passing the filters and `probe`;
+ * when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
+ */
+function addWordsCount(s: Statement, words: string[], probe: SQL) {
+  const { tenantId, named } = s;
   const examined = sql`SELECT x.asset_id FROM unnest(${toPgArray(words)}::text[]) AS t(word)
     CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
       ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
     LIMIT ${SEARCH_COUNT_CAP + 1}`;
   s.countCtes.push(sql`w_rows AS MATERIALIZED (${examined})`,
-    sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows r CROSS JOIN LATERAL (${named(sql`a.asset_id = r.asset_id`)} LIMIT 1) n)`);
+    sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n WHERE ${probe})`);
   s.countIds.push(sql`SELECT asset_id FROM w_ids`);
   s.partial = sql`(SELECT count(*) FROM w_rows) > ${SEARCH_COUNT_CAP}`;
+}
+
+/**
+ * Several words: every match holds each of them, so the rows of one (of the query words that are the prefix of
+ * a single word of the tenant, the one with the fewest rows) hold every match. Walks at most `bound` of them after the cursor in name order,
+ * probing the description for the whole query, and adds what it found as this way's page. A walk that reaches
+ * its bound before the page is full proves nothing about the rows beyond: false, and the GIN indexes take over.
+ */
+async function walkOneWord(s: Statement, qWords: string[], tsq: string, after: (key: SQL, id: SQL) => SQL, bound: number): Promise<boolean> {
+  const { tenantId, limit, named, mains } = s;
+  const terms = await Promise.all(qWords.map((w) => wordsUnder(tenantId, w, 1)));
+  // A query word that begins no word of the tenant: no description matches.
+  if (terms.some((t) => t?.length === 0)) return true;
+  const singles = terms.filter((t): t is string[] => t?.length === 1).map((t) => t[0]);
+  if (!singles.length) return false;
+  const db = await getDb();
+  // The word with the fewest rows (counted up to the bound) leads the walk.
+  const sizes = await Promise.all(singles.map(async (word) => (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM
+    (SELECT 1 FROM asset_words WHERE tenant_id = ${tenantId} AND word = ${word} LIMIT ${bound + 1}) w`)).rows[0].n));
+  const single = singles[sizes.indexOf(Math.min(...sizes))];
+  const walked = sql`SELECT w.asset_id, w.name_key FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = ${single}
+    AND ${after(sql`w.name_key`, sql`w.asset_id`)} ORDER BY w.name_key, w.asset_id LIMIT ${bound}`;
+  const probe = sql`EXISTS (SELECT 1 FROM business_metadata wm WHERE wm.tenant_id = ${tenantId} AND wm.asset_id = w.asset_id
+    AND wm.description_search @@ to_tsquery('simple'::regconfig, ${tsq}))`;
+  const [hits, seen] = await Promise.all([
+    db.execute<{ asset_id: string; branch_id: string; k: string }>(sql`WITH ${mains}
+      SELECT n.asset_id, n.branch_id, n.k FROM (${walked}) w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
+      WHERE ${probe} ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}`),
+    db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (${walked}) w`),
+  ]);
+  if (hits.rows.length <= limit && seen.rows[0].n >= bound) return false;
+  const col = (f: (r: { asset_id: string; branch_id: string; k: string }) => string) => toPgArray(hits.rows.map(f));
+  s.pages.push(sql`(SELECT v.asset_id, v.branch_id, v.k COLLATE "C" AS k
+    FROM unnest(${col((r) => r.asset_id)}::uuid[], ${col((r) => r.branch_id)}::uuid[], ${col((r) => r.k)}::text[]) AS v(asset_id, branch_id, k))`);
+  addWordsCount(s, [single], probe);
+  return true;
 }
 
 /** The page: the union of the ways' first pages, then each row's columns. */
@@ -322,11 +371,13 @@ async function wordsUnder(tenantId: string, prefix: string, max: number): Promis
 function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<SearchHit> {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  // A lower bound is at least the matches in hand (a count that examined only some rows may have missed them).
+  const n = counted.partial ? Math.max(counted.n, rows.length) : counted.n;
   return {
     rows: page.map(({ k: _k, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.k, last.assetId) : null,
-    total: Math.min(counted.n, SEARCH_COUNT_CAP),
-    totalCapped: counted.n > SEARCH_COUNT_CAP || counted.partial,
+    total: Math.min(n, SEARCH_COUNT_CAP),
+    totalCapped: n > SEARCH_COUNT_CAP || counted.partial,
   };
 }
 
