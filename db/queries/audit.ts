@@ -10,7 +10,6 @@ import { badRequest, notFound } from '@/lib/errors';
 import { decodeCursor, encodeCursor, likeEscape, toPage, type Page } from './keyset';
 import { isUuid } from '@/lib/ids';
 
-
 /** Whose events an actor may read: Root every tenant's, a TenantAdmin its tenant's, anyone else only their own. */
 export type AuditScope = { all: true } | { all: false; tenantId: string; actorId?: string };
 

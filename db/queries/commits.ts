@@ -23,7 +23,6 @@ export type CommitRow = {
   tags: string[];
 };
 
-
 /**
  * The history of a ref: its first-parent chain, newest first (what the branch itself went through; merge
  * commits stand for everything they brought in). Keyset-paginated: the cursor is the next commit to show.

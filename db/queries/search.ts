@@ -221,9 +221,10 @@ function addWordsCount(s: Statement, words: string[], probe: SQL) {
 
 /**
  * Several words: every match holds each of them, so the rows of one (of the query words that are the prefix of
- * a single word of the tenant, the one with the fewest rows) hold every match. Walks at most `bound` of them after the cursor in name order,
- * probing the description for the whole query, and adds what it found as this way's page. A walk that reaches
- * its bound before the page is full proves nothing about the rows beyond: false, and the GIN indexes take over.
+ * a single word of the tenant, the one with the fewest rows) hold every match. Walks at most `bound` of them
+ * after the cursor in name order, probing the description for the whole query, and adds what it found as this
+ * way's page. A walk that reaches its bound before the page is full proves nothing about the rows beyond: false,
+ * and the GIN indexes take over.
  */
 async function walkOneWord(s: Statement, qWords: string[], tsq: string, after: (key: SQL, id: SQL) => SQL, bound: number): Promise<boolean> {
   const { tenantId, limit, named, mains } = s;
@@ -270,7 +271,7 @@ function pageStatement(s: Statement): SQL {
   return sql`WITH ${s.mains} ${pageQuery(s)} ORDER BY h.k, h.asset_id`;
 }
 
-/** How many distinct assets the name ways' ids hold (exact up to the cap). */
+/** How many distinct assets the name and word ways' ids hold (exact up to the cap unless `partial`). */
 function countStatement(s: Statement): SQL {
   return sql`WITH ${sql.join([s.mains, ...s.countCtes], sql`, `)}
     SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, ${s.partial} AS partial`;

@@ -9,7 +9,6 @@ import { forbidden, notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
 import { isUuid } from '@/lib/ids';
 
-
 /** Warehouses are tenant configuration: admins, and whoever may create catalogs in the tenant. */
 async function requireWarehouseReader(actor: Actor): Promise<string> {
   const tenantId = requireTenant(actor);

@@ -261,7 +261,6 @@ export const businessMetadata = pgTable('business_metadata', {
   index('idx_business_metadata_description_search').using('gin', t.descriptionSearch),
 ]);
 
-
 /** Text compared byte by byte: ranges and order as the search's keys use them (`name_key COLLATE "C"`). */
 const bytewiseText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 

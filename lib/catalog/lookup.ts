@@ -4,7 +4,6 @@ import { assets, branches, businessMetadata, catalogs, namespaces, warehouses } 
 import { notFound } from '../errors';
 import { isUuid } from '@/lib/ids';
 
-
 /** A catalog of this tenant by id or by name; any other tenant's catalog is simply not found. */
 export async function findCatalog(q: Queryable, tenantId: string, idOrName: string) {
   const [c] = await q.select({

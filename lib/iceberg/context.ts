@@ -43,7 +43,6 @@ export type CatalogContext = {
 export type Addressed = { branch: string; path: string[]; name: string };
 export const addressKey = (a: Addressed) => `${a.branch}\u0000${a.path.join(SEP)}\u0000${a.name}`;
 
-
 /**
  * The catalog a prefix names. The prefix is the catalog id (what /v1/config hands out), so it is unique across
  * tenants; a catalog name also works within the caller's tenant. Another tenant's catalog is simply not found.

@@ -3,7 +3,6 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Properties } from '@/db/schema';
 import { isUuid as isUuidText } from '@/lib/ids';
 
-
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && isUuidText(v.trim());
 export const uuidOrNull = (v: unknown): string | null => (isUuid(v) ? v.trim().toLowerCase() : null);
 
