@@ -5,7 +5,7 @@ import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { toPgArray } from '@/lib/catalog/lookup';
 import { forbidden, notFound } from '@/lib/errors';
-import { decodeCursor, encodeCursor } from './keyset';
+import { decodeCursor, encodeCursor, likeEscape } from './keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Totals are exact up to this many; beyond it lists say "10,000+" rather than count a million rows. */
@@ -54,8 +54,6 @@ async function visibleAssets(actor: Actor, namespacePath?: string[]) {
     namespacePath: namespacePath ? sql`${toPgArray(namespacePath)}::text[]` : undefined,
   }, { level: 'asset', includeDiscoverable: true });
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
  * Tables and views of one namespace on one branch, keyset-paginated. Name order walks

@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import type { Actor } from '@/lib/actor';
 import { requireTenant, visibilityFilter } from '@/lib/authz';
 import type { CappedPage } from './assets';
-import { decodeCursor, encodeCursor } from './keyset';
+import { decodeCursor, encodeCursor, likeEscape } from './keyset';
 import { toPgArray } from '@/lib/catalog/lookup';
 
 export type SearchHit = {
@@ -75,7 +75,7 @@ export function descriptionQuery(q: string): string | null {
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
 
-const likePrefix = (s: string) => `${s.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+const likePrefix = (s: string) => `${likeEscape(s.toLowerCase())}%`;
 const TAG_LIKE = /^[a-z0-9][a-z0-9_:-]*$/i;
 
 /** The ordering key: the stored lower-cased name in byte order, as idx_assets_tenant_name_key holds it. */
