@@ -20,7 +20,7 @@ async function world(request: APIRequestContext) {
     expect(r.status(), `${path}: ${await r.text()}`).toBeLessThan(300);
     return r.json();
   };
-  await post('/api/v1/warehouses', { name: 'wh', storageType: 'local', rootPath: '/tmp/pangolin-e2e-wh' });
+  await post('/api/v1/warehouses', { name: 'wh', storageType: 'local', rootPath: 'wh' });
   const catalog = await post('/api/v1/catalogs', { catalogType: 'local', name: 'lake', warehouse: 'wh' });
   await post('/api/v1/catalogs/lake/namespaces', { namespace: ['sales'] });
   const table = `orders_${uid()}`;

@@ -40,7 +40,7 @@ test('branch, change both sides, resolve by taking the source, complete, see the
   await context.clearCookies();
   await signIn(page, admin.username, admin.password);
   const auth = await bearer(context);
-  await api(request, auth, 'post', '/api/v1/warehouses', { name: 'lake', storageType: 'local', rootPath: '/tmp/lake' });
+  await api(request, auth, 'post', '/api/v1/warehouses', { name: 'lake', storageType: 'local', rootPath: 'lake' });
   await api(request, auth, 'post', '/api/v1/catalogs', { catalogType: 'local', name: 'sales', warehouse: 'lake' });
   await api(request, auth, 'post', '/api/v1/catalogs/sales/namespaces', { namespace: ['emea'] });
   await api(request, auth, 'post', '/api/v1/catalogs/sales/namespaces/emea/assets', { name: 'orders', metadataLocation: loc('v1') });

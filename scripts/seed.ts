@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+import { localWarehouseRoot, tenantStorageDir } from '@/lib/storage-roots';
 /**
  * `npm run db:seed`: a demo to click through. Two tenants (acme, globex) with warehouses of every storage type,
  * local and federated catalogs, nested namespaces, a few hundred tables and views with business metadata,
@@ -83,7 +85,7 @@ const PLANS: TenantPlan[] = [
     warehouses: [
       { name: 'acme-s3', storageType: 's3', bucket: 'acme-lakehouse', region: 'eu-west-1', vendingStrategy: 'sts', accessKeyId: 'AKIADEMOACMEEXAMPLE', secretAccessKey: randomBytes(24).toString('base64url') },
       { name: 'acme-minio', storageType: 's3', bucket: 'acme-dev', endpoint: 'http://minio.acme.internal:9000', pathStyle: true, vendingStrategy: 'static', accessKeyId: 'minio-demo', secretAccessKey: randomBytes(24).toString('base64url') },
-      { name: 'acme-local', storageType: 'local', rootPath: '/var/lib/pangolin/acme' },
+      { name: 'acme-local', storageType: 'local', rootPath: 'acme' },
     ],
     catalogs: [
       { name: 'sales', warehouse: 'acme-s3', tablesPerNamespace: 26, namespaces: [['emea', 'retail'], ['emea', 'online'], ['apac', 'retail'], ['americas', 'retail'], ['americas', 'online']] },
@@ -114,12 +116,12 @@ const PLANS: TenantPlan[] = [
 ];
 
 /** Where a warehouse keeps files, as a URI prefix (for plausible metadata locations). */
-function storageRoot(w: Record<string, unknown> | undefined): string {
+function storageRoot(w: Record<string, unknown> | undefined, tenantId: string): string {
   switch (w?.storageType) {
     case 's3': return `s3://${w.bucket}`;
     case 'gcs': return `gs://${w.bucket}`;
     case 'azure': return `abfss://${w.container}@${w.accountName}.dfs.core.windows.net`;
-    default: return `file://${w?.rootPath ?? '/tmp'}`;
+    default: return pathToFileURL(localWarehouseRoot(tenantId, w?.rootPath) ?? tenantStorageDir(tenantId)).href;
   }
 }
 
@@ -149,7 +151,7 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
         if (used.has(name)) continue;
         used.add(name);
         const isView = name.endsWith('_agg') || random() < 0.08;
-        const base = `${storageRoot(plan.warehouses.find((w) => w.name === c.warehouse))}/${c.name}/${ns.join('/')}/${name}`;
+        const base = `${storageRoot(plan.warehouses.find((w) => w.name === c.warehouse), t.id)}/${c.name}/${ns.join('/')}/${name}`;
         const a = await run(createAsset, admin, {
           catalog: c.name, namespace: ns, name, assetType: isView ? 'view' : 'table',
           metadataLocation: `${base}/metadata/00000-${randomBytes(4).toString('hex')}.metadata.json`,
@@ -170,7 +172,7 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
 
   // History: new snapshots on main, and branches with their own commits.
   const first = plan.catalogs[0].name;
-  const firstRoot = storageRoot(plan.warehouses.find((w) => w.name === plan.catalogs[0].warehouse));
+  const firstRoot = storageRoot(plan.warehouses.find((w) => w.name === plan.catalogs[0].warehouse), t.id);
   const onMain = created.filter((x) => x.catalog === first).slice(0, 12);
   for (const a of onMain) {
     await run(updateAsset, admin, { catalog: first, namespace: a.namespace, name: a.name, metadataLocation: `${firstRoot}/${first}/${a.namespace.join('/')}/${a.name}/metadata/00001-${randomBytes(4).toString('hex')}.metadata.json`, message: `Append new data to ${a.name}` });

@@ -114,7 +114,7 @@ describe('warehouses over /api/v1', () => {
     const bodies = [
       { name: 'blob', storageType: 'azure', container: 'data', accountName: 'acct', accountKey: secrets[0], sasToken: secrets[1], vendingStrategy: 'sas' },
       { name: 'gcs-lake', storageType: 'gcs', bucket: 'gbucket', serviceAccountJson: secrets[2], vendingStrategy: 'downscoped' },
-      { name: 'dev', storageType: 'local', rootPath: '/var/lib/pangolin' },
+      { name: 'dev', storageType: 'local', rootPath: 'dev' },
       { name: 'minio', storageType: 's3', bucket: 'm', endpoint: 'http://minio:9000', pathStyle: true, region: 'us-east-1' },
     ];
     const texts: string[] = [];
@@ -147,7 +147,7 @@ describe('warehouses over /api/v1', () => {
     const cases: [object, string, string][] = [
       [{ name: 'a', storageType: 's3' }, 'bucket', 'Bucket is required for s3 storage'],
       [{ name: 'a', storageType: 'azure', container: 'c' }, 'accountName', 'Account name is required for azure storage'],
-      [{ name: 'a', storageType: 'local', rootPath: 'relative/path' }, 'rootPath', 'Root path must be absolute'],
+      [{ name: 'a', storageType: 'local', rootPath: '/var/lib' }, 'rootPath', "Root path must be a folder inside this tenant's storage folder (relative, such as lake/raw), not an absolute path"],
       [{ name: 'a', storageType: 'ftp' }, 'storageType', 'Storage type must be one of s3, azure, gcs or local'],
       [{ name: 'a', storageType: 's3', bucket: 'b', endpoint: 'not a url' }, 'endpoint', 'Endpoint must be a full URL such as https://s3.example.com'],
     ];
@@ -182,7 +182,7 @@ describe('warehouses over /api/v1', () => {
     expect(idInBody.status).toBe(422);
     expect(idInBody.body.error.message).toBe('id comes from the URL and must not be in the body');
 
-    await call(warehousesRoute.POST, '/api/v1/warehouses', { as: w.adminApi, method: 'POST', body: { name: 'spare', storageType: 'local', rootPath: '/tmp/spare' } });
+    await call(warehousesRoute.POST, '/api/v1/warehouses', { as: w.adminApi, method: 'POST', body: { name: 'spare', storageType: 'local', rootPath: 'spare' } });
     await documented('delete', '/api/v1/warehouses/{warehouse}', await call(warehouseRoute.DELETE, '/api/v1/warehouses/spare', { as: w.adminApi, method: 'DELETE', params: { warehouse: 'spare' } }));
     expect(await db.$count(warehouses, and(eq(warehouses.tenantId, w.tenant.id), eq(warehouses.name, 'spare')))).toBe(0);
   });

@@ -52,15 +52,15 @@ describe('bad input gets a precise 4xx and writes nothing', () => {
 
     const cases: [string, ApiAnswer, string, string][] = [
       ['array body', await post(warehousesRoute.POST, '/api/v1/warehouses', [1, 2]), '_form', 'Invalid input: expected object, received array'],
-      ['number as name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: 42, storageType: 'local', rootPath: '/x' }), 'name', 'Warehouse name is required'],
+      ['number as name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: 42, storageType: 'local', rootPath: 'x' }), 'name', 'Warehouse name is required'],
       ['string as properties', await post(catalogsRoute.POST, '/api/v1/catalogs', { catalogType: 'local', name: 'c1', warehouse: 'lake', properties: 'a=b' }), 'properties', 'Properties must be an object of string values'],
       ['number in properties', await post(catalogsRoute.POST, '/api/v1/catalogs', { catalogType: 'local', name: 'c1', warehouse: 'lake', properties: { a: 1 } }), 'properties.a', 'Invalid input: expected string, received number'],
       ['unknown catalog type', await post(catalogsRoute.POST, '/api/v1/catalogs', { catalogType: 'remote', name: 'c1' }), 'catalogType', 'Catalog type must be "local" or "federated"'],
-      ['10,000-char name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: long, storageType: 'local', rootPath: '/x' }), 'name', 'Warehouse name is at most 128 characters'],
+      ['10,000-char name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: long, storageType: 'local', rootPath: 'x' }), 'name', 'Warehouse name is at most 128 characters'],
       ['10,000-char namespace', await post(namespacesRoute.POST, '/x', { namespace: [long] }, { catalog: 'sales' }), 'namespace', 'Namespace level is at most 255 characters'],
       ['10,000-char bucket', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: 'w2', storageType: 's3', bucket: long }), 'bucket', 'Bucket is at most 255 characters'],
       ['SQL in a name', await post(catalogsRoute.POST, '/api/v1/catalogs', { catalogType: 'local', name: "x'; DROP TABLE tenants;--", warehouse: 'lake' }), 'name', 'Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit'],
-      ['HTML in a name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: '<img src=x onerror=alert(1)>', storageType: 'local', rootPath: '/x' }), 'name', 'Warehouse name may only contain letters, digits, "_" and "-", and must start with a letter or digit'],
+      ['HTML in a name', await post(warehousesRoute.POST, '/api/v1/warehouses', { name: '<img src=x onerror=alert(1)>', storageType: 'local', rootPath: 'x' }), 'name', 'Warehouse name may only contain letters, digits, "_" and "-", and must start with a letter or digit'],
       ['dot in a catalog name', await post(catalogsRoute.POST, '/api/v1/catalogs', { catalogType: 'local', name: 'a.b', warehouse: 'lake' }), 'name', 'Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit'],
       ['slash in a namespace level', await post(namespacesRoute.POST, '/x', { namespace: ['a/b'] }, { catalog: 'sales' }), 'namespace', 'Namespace level may only contain letters, digits, "_" and "-"'],
       ['quote in a table name', await post(assetsRoute.POST, '/x', { name: 'o"rders' }, { catalog: 'sales', ns: 'emea.retail' }), 'name', 'Table name may only contain letters, digits, "_" and "-"'],
@@ -73,7 +73,7 @@ describe('bad input gets a precise 4xx and writes nothing', () => {
       expect(r.body.error.fields[key!], what).toEqual([message]);
     }
 
-    const unknown = await post(warehousesRoute.POST, '/api/v1/warehouses', { name: 'ok', storageType: 'local', rootPath: '/x', isAdmin: true });
+    const unknown = await post(warehousesRoute.POST, '/api/v1/warehouses', { name: 'ok', storageType: 'local', rootPath: 'x', isAdmin: true });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.message).toBe('Unrecognized key: "isAdmin"');
     const longDescription = await call(metadataRoute.POST, '/x', { as, method: 'POST', params: { id: w.assetIds[0] }, body: { description: `${long}x` } });
@@ -125,7 +125,7 @@ describe('tenant isolation', () => {
     const [aAsset] = a.assetIds;
     const probes: [string, Promise<ApiAnswer>][] = [
       ['warehouse by id', call(warehouseRoute.GET, '/x', { as, params: { warehouse: a.warehouseId } })],
-      ['update warehouse by id', call(warehouseRoute.PUT, '/x', { as, method: 'PUT', params: { warehouse: a.warehouseId }, body: { name: 'lake', storageType: 'local', rootPath: '/x' } })],
+      ['update warehouse by id', call(warehouseRoute.PUT, '/x', { as, method: 'PUT', params: { warehouse: a.warehouseId }, body: { name: 'lake', storageType: 'local', rootPath: 'x' } })],
       ['delete warehouse by id', call(warehouseRoute.DELETE, '/x', { as, method: 'DELETE', params: { warehouse: a.warehouseId } })],
       ['catalog by id', call(catalogRoute.GET, '/x', { as, params: { catalog: a.catalogId } })],
       ['update catalog by id', call(catalogRoute.PUT, '/x', { as, method: 'PUT', params: { catalog: a.catalogId }, body: { properties: {} } })],

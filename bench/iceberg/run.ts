@@ -9,6 +9,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { localWarehouseRoot } from '@/lib/storage-roots';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { IcebergRestCatalog, type TableIdentifier } from 'iceberg-js';
@@ -42,11 +43,11 @@ const db = await getDb();
 await runMigrations(db);
 
 // --- a tenant, a local warehouse and a catalog, through the catalog mutations ------------------------------
-const root = mkdtempSync(path.join(tmpdir(), 'pangolin-bench-iceberg-'));
 const sys = systemActor('bench');
 const tenant = (await executeMutation(createTenant, sys, { name: `bench-${randomUUID().slice(0, 8)}`, adminUsername: `bench-${randomUUID().slice(0, 8)}`, adminPassword: 'bench password 123' })).data as { id: string; adminId: string; adminUsername: string };
 const admin = { ...sys, kind: 'user' as const, id: tenant.adminId, name: tenant.adminUsername, role: 'tenant_admin' as const, homeTenantId: tenant.id, tenantId: tenant.id };
-await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: root });
+await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
+const root = localWarehouseRoot(tenant.id, 'wh')!;
 const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' })).data as { id: string; mainBranchId: string };
 for (let i = 0; i < NAMESPACES; i++) await executeMutation(createNamespace, admin, { catalog: 'lake', namespace: [nsName(i)] });
 const token = (await issueToken(db, { userId: tenant.adminId, tenantId: tenant.id, kind: 'api_token', ttlSecs: 3600 })).jwt;

@@ -46,7 +46,7 @@ await runMigrations(db);
 const [tenant] = await db.insert(tenants).values({ name: 'bench' }).returning();
 const t = tenant.id;
 const actor = { ...systemActor('bench'), tenantId: t };
-await executeMutation(createWarehouse, actor, { name: 'lake', storageType: 'local', rootPath: '/tmp/lake' });
+await executeMutation(createWarehouse, actor, { name: 'lake', storageType: 'local', rootPath: 'lake' });
 const cat = (await executeMutation(createCatalog, actor, { catalogType: 'local', name: 'sales', warehouse: 'lake' })).data as { id: string; mainBranchId: string };
 const ns = (await executeMutation(createNamespace, actor, { catalog: 'sales', namespace: ['bench'] })).data as { id: string };
 

@@ -235,6 +235,9 @@ export const metadataLocations = pgTable('metadata_locations', {
   foreignKey({ name: 'fk_metadata_locations_commit', columns: [t.tenantId, t.commitId], foreignColumns: [commits.tenantId, commits.id] }).onDelete('cascade'),
   index('idx_metadata_locations_tenant_asset').on(t.tenantId, t.assetId, t.createdAt),
   index('idx_metadata_locations_tenant_commit').on(t.tenantId, t.commitId),
+  // Who else points at a metadata file (register and purge ask, across tenants: lib/catalog/metadata-files.ts).
+  // A hash index: locations may be longer than a btree entry allows.
+  index('idx_metadata_locations_location').using('hash', t.location),
 ]);
 
 /** PostgreSQL full-text vector (stored, so a filter on it costs no re-parsing per row). */

@@ -9,6 +9,7 @@ import { conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { commitChanges, lockBranchByName, type AssetSnapshot } from '../versioning/commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
+import { claimMetadataLocation } from './metadata-files';
 import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties, uuid } from './names';
 
 const location = metadataLocation('s3://bucket/path/v1.metadata.json');
@@ -50,6 +51,7 @@ export const createAsset = defineMutation({
   },
   run: async (tx, actor, input) => {
     const t = await target(tx, actor, input);
+    if (input.metadataLocation) await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, assetId: null, location: input.metadataLocation });
     const assetId = uuidv7();
     const after: AssetSnapshot = {
       namespaceId: t.namespace.id, name: input.name, assetType: input.assetType,
@@ -101,6 +103,9 @@ export const updateAsset = defineMutation({
     const a = t.asset;
     if (input.expectedMetadataLocation !== undefined && input.expectedMetadataLocation !== a.metadataLocation) {
       throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
+    }
+    if (input.metadataLocation && input.metadataLocation !== a.metadataLocation) {
+      await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, assetId: a.assetId, location: input.metadataLocation });
     }
     const after: AssetSnapshot = {
       namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,

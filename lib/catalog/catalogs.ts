@@ -4,7 +4,11 @@ import type { Tx } from '@/db/client';
 import { catalogs, federatedSyncStats, namespaces } from '@/db/schema';
 import { authorize } from '../authz';
 import { decryptSecret, encryptSecret } from '../crypto';
-import { AppError, conflict, notFound } from '../errors';
+import { AppError, conflict, forbidden, notFound } from '../errors';
+import { pathToFileURL } from 'node:url';
+import { isTenantAdmin } from '../authz';
+import { isWithin, localWarehouseRoot } from '../storage-roots';
+import { localPath, parseObjectLocation } from '../iceberg/fileio';
 import { defineMutation } from '../mutation';
 import { initCatalogHistory } from '../versioning/commit';
 import { findCatalog, findWarehouse } from './lookup';
@@ -64,15 +68,51 @@ export const createCatalogInput = z.discriminatedUnion('catalogType', [localCata
   error: 'Catalog type must be "local" or "federated"',
 });
 
-/** Default location under the warehouse when none is given. */
-function defaultLocation(w: { storageType: string; storageConfig: Record<string, string | boolean> }, catalog: string) {
+type WarehouseRow = { storageType: string; storageConfig: Record<string, string | boolean> };
+
+/** Where the warehouse keeps files: its local folder (inside the tenant's) or its bucket/container. */
+function warehouseRootUri(tenantId: string, w: WarehouseRow): string | null {
   const c = w.storageConfig;
   switch (w.storageType) {
-    case 's3': return `s3://${c.bucket}/${catalog}`;
-    case 'gcs': return `gs://${c.bucket}/${catalog}`;
-    case 'azure': return `abfss://${c.container}@${c.accountName}.dfs.core.windows.net/${catalog}`;
-    default: return `file://${String(c.rootPath ?? '/tmp').replace(/\/$/, '')}/${catalog}`;
+    case 's3': return `s3://${c.bucket}`;
+    case 'gcs': return `gs://${c.bucket}`;
+    case 'azure': return `abfss://${c.container}@${c.accountName}.dfs.core.windows.net`;
+    default: {
+      const dir = localWarehouseRoot(tenantId, c.rootPath);
+      return dir ? pathToFileURL(dir).href : null;
+    }
   }
+}
+
+/** Default location under the warehouse when none is given. */
+function defaultLocation(tenantId: string, w: WarehouseRow, catalog: string) {
+  const root = warehouseRootUri(tenantId, w);
+  if (!root) throw new AppError('validation_failed', 'The warehouse\'s root path is not a folder inside this tenant\'s storage folder; update the warehouse first', { warehouse: ['Update this warehouse\'s root path first'] });
+  return `${root}/${encodeURIComponent(catalog)}`;
+}
+
+/**
+ * A catalog's storage location lies inside its warehouse: the warehouse's local folder (compared on normalised
+ * paths) or its bucket/container. Anything else is refused, naming the field.
+ */
+function checkInsideWarehouse(tenantId: string, w: WarehouseRow, location: string) {
+  const refuse = () => new AppError('validation_failed', 'Storage location must lie inside the catalog\'s warehouse', { storageLocation: [`Must be inside the warehouse (${w.storageType === 'local' ? 'its folder' : warehouseRootUri(tenantId, w)})`] });
+  if (w.storageType === 'local') {
+    const dir = localWarehouseRoot(tenantId, w.storageConfig.rootPath);
+    const p = localPath(location);
+    if (!dir || !p || !isWithin(p, dir) || p === dir) throw refuse();
+    return;
+  }
+  let loc;
+  try {
+    loc = parseObjectLocation(`${location.replace(/\/+$/, '')}/x`);
+  } catch {
+    throw refuse();
+  }
+  const c = w.storageConfig;
+  const ok = loc.type === (w.storageType as string)
+    && (w.storageType === 'azure' ? loc.bucket === c.container && loc.account === String(c.accountName ?? '').toLowerCase() : loc.bucket === c.bucket);
+  if (!ok) throw refuse();
 }
 
 /** The warehouse a local catalog gets when none is chosen: the tenant's default, as its settings name it. */
@@ -94,7 +134,8 @@ export const createCatalog = defineMutation({
     const values = input.catalogType === 'local'
       ? await (async () => {
         const w = await findWarehouse(tx, tenantId, input.warehouse ?? await defaultWarehouseOf(tx, tenantId));
-        return { warehouseId: w.id, storageLocation: input.storageLocation ?? defaultLocation(w, input.name) };
+        if (input.storageLocation) checkInsideWarehouse(tenantId, w, input.storageLocation);
+        return { warehouseId: w.id, storageLocation: input.storageLocation ?? defaultLocation(tenantId, w, input.name) };
       })()
       : { federatedConfig: federatedValues(input), federatedCredentialsEncrypted: sealRemoteSecrets(input) };
     const [c] = await tx.insert(catalogs).values({ tenantId, name: input.name, catalogType: input.catalogType, properties: input.properties, ...values })
@@ -131,11 +172,16 @@ export const updateCatalog = defineMutation({
   authorize: async (tx, actor, input) => {
     const c = await findCatalog(tx, requireTenant(actor), input.id);
     await authorize(tx, actor, 'update', { tenantId: c.tenantId, catalogId: c.id }, 'Catalog');
+    // Where a catalog keeps its files is the warehouse's business: only those who manage warehouses move it.
+    if (input.storageLocation !== undefined && !isTenantAdmin(actor)) {
+      throw forbidden('Only a TenantAdmin (who manages warehouses) may change a catalog\'s storage location');
+    }
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const [current] = await tx.select({
       catalogType: catalogs.catalogType, federatedConfig: catalogs.federatedConfig, sealed: catalogs.federatedCredentialsEncrypted,
+      warehouseId: catalogs.warehouseId,
     }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.id, input.id))).for('update');
     if (!current) throw notFound('Catalog');
     const touchesRemote = input.url !== undefined || input.authType !== undefined || input.remoteWarehouse !== undefined
@@ -145,6 +191,10 @@ export const updateCatalog = defineMutation({
     }
     if (current.catalogType === 'federated' && input.storageLocation !== undefined) {
       throw new AppError('validation_failed', 'A federated catalog has no storage location of its own', { storageLocation: ['Not used by a federated catalog'] });
+    }
+    if (current.catalogType === 'local' && input.storageLocation !== undefined) {
+      if (!current.warehouseId) throw new AppError('validation_failed', 'This catalog has no warehouse to keep files in', { storageLocation: ['Choose a warehouse first'] });
+      checkInsideWarehouse(tenantId, await findWarehouse(tx, tenantId, current.warehouseId), input.storageLocation);
     }
     const remote: { federatedConfig?: Record<string, string>; federatedCredentialsEncrypted?: string | null } = current.catalogType === 'federated' && touchesRemote ? (() => {
       const cfg = current.federatedConfig ?? {};

@@ -6,6 +6,9 @@ import { decryptSecret, encryptSecret } from '../crypto';
 import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { flag, objectName, uuid } from './names';
+import type { Tx } from '@/db/client';
+import { sql } from 'drizzle-orm';
+import { rootPathProblem } from '../storage-roots';
 
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
@@ -44,15 +47,40 @@ function checkStorage(w: z.infer<typeof warehouseFields>, ctx: z.RefinementCtx) 
   if (w.storageType === 'azure') { need('container', 'Container'); need('accountName', 'Account name'); }
   if (w.storageType === 'local') {
     need('rootPath', 'Root path');
-    if (w.rootPath && !w.rootPath.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['rootPath'], message: 'Root path must be absolute' });
+    const problem = w.rootPath ? rootPathProblem(w.rootPath) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['rootPath'], message: problem });
   }
 }
 
 function storageConfig(w: z.infer<typeof warehouseFields>) {
   const cfg: Record<string, string | boolean> = {};
-  for (const k of ['bucket', 'region', 'endpoint', 'container', 'accountName', 'rootPath'] as const) if (w[k]) cfg[k] = w[k]!;
+  for (const k of ['bucket', 'region', 'endpoint', 'container', 'accountName'] as const) if (w[k]) cfg[k] = w[k]!;
+  // Stored normalised: `./lake//raw/` is the folder lake/raw inside the tenant's storage folder.
+  if (w.rootPath) cfg.rootPath = w.rootPath.split('/').filter((s) => s !== '' && s !== '.').join('/');
   if (w.storageType === 's3') cfg.pathStyle = w.pathStyle;
   return cfg;
+}
+
+/**
+ * No two tenants' warehouses may share storage (as Apache Polaris refuses overlapping locations): the same S3 or
+ * GCS bucket on the same endpoint, or the same Azure container of an account. Local warehouses cannot overlap:
+ * each lies in its own tenant's folder. One lock for every tenant's check, so two creates cannot both pass.
+ */
+async function refuseSharedStorage(tx: Tx, tenantId: string, w: z.infer<typeof warehouseFields>) {
+  if (w.storageType === 'local') return;
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pangolin.warehouse-storage'))`);
+  const norm = (v: string | undefined) => (v ?? '').trim().replace(/\/+$/, '').toLowerCase();
+  const rows = (await tx.execute<{ storage_config: Record<string, unknown> }>(sql`
+    SELECT storage_config FROM warehouses WHERE tenant_id <> ${tenantId} AND storage_type = ${w.storageType}`)).rows;
+  const same = rows.some(({ storage_config: c }) => {
+    const text = (k: string) => (typeof c[k] === 'string' ? (c[k] as string) : undefined);
+    if (w.storageType === 'azure') return norm(text('accountName')) === norm(w.accountName) && norm(text('container')) === norm(w.container);
+    return norm(text('bucket')) === norm(w.bucket) && norm(text('endpoint')) === norm(w.endpoint);
+  });
+  if (same) {
+    const field = w.storageType === 'azure' ? 'container' : 'bucket';
+    throw new AppError('conflict', `This ${field} is already used by a warehouse of another tenant; warehouses of different tenants never share storage`, { [field]: ['Already used by another tenant'] });
+  }
 }
 
 type Credentials = Partial<Record<keyof typeof credentialFields, string | undefined>>;
@@ -85,6 +113,7 @@ export const createWarehouse = defineMutation({
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
+    await refuseSharedStorage(tx, tenantId, input);
     const [w] = await tx.insert(warehouses).values({
       tenantId, name: input.name, storageType: input.storageType, storageConfig: storageConfig(input),
       vendingStrategy: input.vendingStrategy, useSts: input.vendingStrategy === 'sts', credentialsEncrypted: sealCredentials(input),
@@ -116,6 +145,7 @@ export const updateWarehouse = defineMutation({
     const [current] = await tx.select({ credentialsEncrypted: warehouses.credentialsEncrypted }).from(warehouses)
       .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).for('update');
     if (!current) throw notFound('Warehouse');
+    await refuseSharedStorage(tx, tenantId, input);
     // Each filled secret field replaces only itself; blank ones keep what is stored (unless clearing all).
     const replaced = credentialsOf(input);
     const kept = input.clearCredentials || !current.credentialsEncrypted ? {} : JSON.parse(decryptSecret(current.credentialsEncrypted)) as Credentials;

@@ -6,7 +6,8 @@ import { authenticateApiRequest } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
 import { toPgArray } from '../catalog/lookup';
-import { localPath, type Storage, type WarehouseStorage } from './fileio';
+import { type Storage, type WarehouseStorage } from './fileio';
+import { localWarehouseRoot } from '../storage-roots';
 import type { AssetLookup } from './queries';
 import { isUuid } from '@/lib/ids';
 
@@ -76,9 +77,11 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
     WHERE c.tenant_id = ${actor.tenantId} AND ${isUuid(prefix) ? sql`c.id = ${prefix}` : sql`c.name = ${prefix}`}
     LIMIT 1`)).rows;
   if (!c) throw notFound(`Catalog "${prefix}"`);
+  // The one local root is the warehouse's folder inside the tenant's (never a path the tenant typed); a warehouse
+  // whose root path is not a relative folder (made before storage was confined) serves nothing until it is fixed.
   const roots: string[] = [];
-  if (c.storage_location && localPath(c.storage_location)) roots.push(c.storage_location);
-  if (c.storage_type === 'local' && typeof c.storage_config?.rootPath === 'string') roots.push(c.storage_config.rootPath);
+  const localRoot = c.storage_type === 'local' ? localWarehouseRoot(actor.tenantId, c.storage_config?.rootPath) : null;
+  if (localRoot) roots.push(localRoot);
   return {
     db, actor, tenantId: actor.tenantId,
     catalog: { id: c.id, name: c.name, catalogType: c.catalog_type, storageLocation: c.storage_location },

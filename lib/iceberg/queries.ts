@@ -109,3 +109,25 @@ export async function pointersOnOtherBranches(q: Queryable, tenantId: string, as
     .where(and(eq(assets.tenantId, tenantId), eq(assets.assetId, assetId), sql`${assets.branchId} <> ${branchId}`));
   return rows.map((r) => r.location).filter((l): l is string => !!l);
 }
+
+/**
+ * Of `files`, those something other than this table on this branch still references: another table (any
+ * tenant), this table on another branch, or a pointer of this table that a tag's commit can reach. Purge keeps them.
+ */
+export async function filesStillReferenced(q: Queryable, tenantId: string, catalogId: string, assetId: string, branchId: string, files: string[]): Promise<Set<string>> {
+  if (!files.length) return new Set();
+  const list = sql`${`{${files.map((f) => `"${f.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`}::text[]`;
+  const res = await q.execute<{ location: string }>(sql`
+    WITH RECURSIVE tagged(id) AS (
+      SELECT t.commit_id FROM tags t WHERE t.tenant_id = ${tenantId} AND t.catalog_id = ${catalogId}::uuid
+      UNION
+      SELECT p.x FROM tagged a JOIN commits c ON c.tenant_id = ${tenantId} AND c.id = a.id
+        CROSS JOIN LATERAL (VALUES (c.parent_id), (c.merge_parent_id)) p(x) WHERE p.x IS NOT NULL)
+    SELECT DISTINCT m.location FROM metadata_locations m
+    WHERE m.location = ANY(${list})
+      AND (m.asset_id <> ${assetId}::uuid OR m.tenant_id <> ${tenantId}
+           OR (m.branch_id IS DISTINCT FROM ${branchId}::uuid AND EXISTS (
+                 SELECT 1 FROM assets a WHERE a.tenant_id = m.tenant_id AND a.asset_id = m.asset_id AND a.branch_id = m.branch_id))
+           OR m.commit_id IN (SELECT id FROM tagged))`);
+  return new Set(res.rows.map((r) => r.location));
+}

@@ -47,7 +47,7 @@ async function readCached(location: string, storage: Storage): Promise<Cached> {
   try {
     value = parseJson(text);
   } catch {
-    throw new IcebergError(500, 'InternalServerError', `The metadata file ${location} is not valid JSON`);
+    throw new IcebergError(400, 'BadRequestException', `The metadata file ${location} is not valid JSON`);
   }
   const entry = { text, value };
   remember(key, entry);

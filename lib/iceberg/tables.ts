@@ -1,15 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { authorize } from '../authz';
 import { createAsset, dropAsset, renameAsset, updateAsset } from '../catalog/mutations';
-import { toAppError } from '../errors';
+import { AppError, toAppError } from '../errors';
 import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirrorProperties, type AssetRef, type Kind } from './assets';
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
-import { metadataDir, metadataFileName, metadataVersion, type Storage } from './fileio';
+import { fileIOFor, metadataDir, metadataFileName, metadataVersion, type Storage } from './fileio';
 import { commitIcebergMetadata, commitIcebergTransaction } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
-import { listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries';
+import { filesStillReferenced, listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries';
+import { claimMetadataLocation } from '../catalog/metadata-files';
 import {
   commitTableRequest, commitTransactionRequest, createTableRequest, registerTableRequest, renameRequest, shorthandUpdateRequest,
   type CommitTableRequest, type TableMetadata, type TableUpdate,
@@ -219,7 +220,8 @@ export async function dropTable(ctx: CatalogContext, namespaceRaw: string, nameR
 }
 
 async function purgeFiles(ctx: CatalogContext, assetId: string, branchId: string, files: string[]) {
-  const keep = new Set<string>();
+  // Never a file that another table (any tenant), another branch or a tagged commit still references.
+  const keep = await filesStillReferenced(ctx.db, ctx.tenantId, ctx.catalog.id, assetId, branchId, files);
   for (const pointer of await pointersOnOtherBranches(ctx.db, ctx.tenantId, assetId, branchId)) {
     keep.add(pointer);
     const other = await readTableMetadata(pointer, ctx.storage).catch(() => null);
@@ -273,6 +275,12 @@ export async function registerTable(ctx: CatalogContext, namespaceRaw: string, r
   } else {
     await checkCreate(ctx, r, 'table');
   }
+  // Before any read: a location outside the catalog's storage is 403 (whether or not a file is there), and a
+  // file another table uses is not taken over by someone who may not read that table.
+  (await fileIOFor(location, ctx.storage)).check(location);
+  await claimMetadataLocation(ctx.db, ctx.actor, { tenantId: ctx.tenantId, assetId: existing.assetId, location }).catch((e) => {
+    throw e instanceof AppError && e.code === 'forbidden' ? new IcebergError(403, 'ForbiddenException', e.message) : e;
+  });
   let metadata: TableMetadata;
   try {
     metadata = (await readTableMetadata(location, ctx.storage)).metadata;

@@ -1,3 +1,4 @@
+import { claimMetadataLocation } from '../catalog/metadata-files';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '@/db/client';
 import { branches, mergeConflicts, mergeOperations } from '@/db/schema';
@@ -271,6 +272,9 @@ export async function resolveMergeConflict(tx: Tx, actor: Actor, p: {
     if (!p.metadataLocation) throw badRequest('A manual resolution needs the metadata location to keep');
     const basis = target ?? source;
     if (!basis) throw badRequest('Neither side has this table any more; take the source or the target instead');
+    if (p.metadataLocation !== source?.metadataLocation && p.metadataLocation !== target?.metadataLocation) {
+      await claimMetadataLocation(tx, actor, { tenantId: p.tenantId, assetId: c.assetId, location: p.metadataLocation });
+    }
     resolved = { ...basis, metadataLocation: p.metadataLocation };
   }
   await tx.update(mergeConflicts).set({

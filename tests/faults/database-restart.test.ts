@@ -25,7 +25,7 @@ async function waitHealthy(timeoutMs = 60_000) {
 describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () => {
   it('answers 503 while down, recovers by itself, and keeps every acknowledged write whole', async () => {
     const w = await tenantWorld();
-    await executeMutation(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: '/tmp/wh' });
+    await executeMutation(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
     await executeMutation(createCatalog, w.admin, { catalogType: 'local', name: 'faults', warehouse: 'wh' });
 
     const acknowledged: string[] = [];

@@ -21,7 +21,7 @@ export const refusal = (p: Promise<unknown>) =>
 
 /** A tenant's data: catalog lake (sales, sales.emea, finance) and catalog sandbox, with tables and business metadata. */
 async function buildCatalogs(admin: Actor) {
-  await run(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: '/tmp/pangolin-wh' });
+  await run(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
   const lake = await run<{ id: string }>(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' });
   const sandbox = await run<{ id: string }>(createCatalog, admin, { catalogType: 'local', name: 'sandbox', warehouse: 'wh' });
   await run(createNamespace, admin, { catalog: 'lake', namespace: ['sales', 'emea'] });

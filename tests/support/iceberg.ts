@@ -2,10 +2,10 @@
  * Fixtures for the Iceberg REST tests: a real HTTP server in front of the /v1 handler (what `next start`
  * serves at the same paths), a tenant with a local-filesystem warehouse and catalog, and bearer tokens.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { tenantStorageDir } from '@/lib/storage-roots';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IcebergRestCatalog, type AuthConfig, type TableSchema } from 'iceberg-js';
 import type { Actor } from '@/lib/actor';
@@ -45,9 +45,10 @@ export function removeWarehouseDirs() {
 /** A tenant with a local warehouse (a fresh temporary directory) and a catalog in it. */
 export async function icebergTenant(catalogName = 'lake') {
   const w = await tenantWorld();
-  const root = mkdtempSync(path.join(tmpdir(), 'pangolin-iceberg-'));
+  // The warehouse's folder inside the tenant's own under the storage root (tests/support/setup.ts sets it).
+  const root = path.join(tenantStorageDir(w.tenant.id), 'wh');
   roots.push(root);
-  await run(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: root });
+  await run(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
   const cat = await run<{ id: string; name: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: catalogName, warehouse: 'wh' });
   return { ...w, root, catalogId: cat.id, mainBranchId: cat.mainBranchId, catalogDir: path.join(root, catalogName) };
 }

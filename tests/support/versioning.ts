@@ -17,7 +17,7 @@ export const loc = (name: string, v: number | string) => `s3://lake/sales/${name
 /** A tenant with a catalog "sales" (namespace "emea"), and helpers acting as its TenantAdmin. */
 export async function versioningWorld() {
   const w = await tenantWorld();
-  await run(createWarehouse, w.admin, { name: 'lake', storageType: 'local', rootPath: '/tmp/lake' });
+  await run(createWarehouse, w.admin, { name: 'lake', storageType: 'local', rootPath: 'lake' });
   const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: 'sales', warehouse: 'lake' });
   await run(createNamespace, w.admin, { catalog: 'sales', namespace: ['emea'] });
   const a = w.admin;

@@ -1,6 +1,8 @@
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isWithin } from '../../storage-roots';
 import { IcebergError } from '../errors';
 import { alreadyWritten, missingFile, type FileIO } from './types';
 
@@ -9,16 +11,25 @@ export const LOCAL = /^(file:|\/)/;
 /** A local path for `file:///a/b`, `file:/a/b` (Hadoop style) or `/a/b`; null for other schemes. */
 export function localPath(location: string): string | null {
   if (!LOCAL.test(location)) return null;
-  if (location.startsWith('file://')) return path.resolve(fileURLToPath(location));
-  if (location.startsWith('file:')) return path.resolve(decodeURIComponent(location.slice('file:'.length)));
+  try {
+    if (location.startsWith('file://')) return path.resolve(fileURLToPath(location));
+    if (location.startsWith('file:')) return path.resolve(decodeURIComponent(location.slice('file:'.length)));
+  } catch {
+    return null;
+  }
   return path.resolve(location);
 }
 
-const within = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+/** One answer for every location outside the roots, whether or not such a file exists: nothing is learned. */
+const outside = () => new IcebergError(403, 'ForbiddenException', "Location is outside the catalog's storage");
+
+const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 /**
- * Local filesystem FileIO confined to the catalog's storage roots: a client choosing a table location
- * (create, set-location, register) can never make the server read or write outside them.
+ * Local filesystem FileIO confined to the catalog's storage roots (its local warehouse's folder inside the
+ * tenant's folder under the operator's storage root): a client choosing a table location (create, set-location,
+ * register) can never make the server read or write outside them. The check is made on real paths (symlinks
+ * resolved) before any read, and files are opened with O_NOFOLLOW, so a link inside a root leads nowhere.
  */
 export class LocalFileIO implements FileIO {
   private readonly roots: string[];
@@ -27,45 +38,79 @@ export class LocalFileIO implements FileIO {
     this.roots = roots.map((r) => localPath(r)).filter((r): r is string => !!r);
   }
 
-  resolve(location: string): string {
+  /** Lexical check: the normalised path lies inside a root. */
+  private lexical(location: string): { p: string; root: string } {
     const p = localPath(location);
-    if (!p) throw new IcebergError(400, 'BadRequestException', `Not a local location: ${location}`);
-    if (!this.roots.some((r) => within(p, r))) {
-      throw new IcebergError(403, 'ForbiddenException', `Location ${location} is outside the catalog's storage location${this.roots.length ? ` (${this.roots.map((r) => `file://${r}`).join(', ')})` : ''}`);
+    if (!p) throw outside();
+    const root = this.roots.find((r) => isWithin(p, r) && p !== r);
+    if (!root) throw outside();
+    return { p, root };
+  }
+
+  /** Real-path check: the deepest existing ancestor of the path, links resolved, is still inside the root. */
+  private async resolve(location: string): Promise<string> {
+    const { p, root } = this.lexical(location);
+    const realRoot = await realpath(root).catch(() => null);
+    if (!realRoot) return p; // nothing exists under the root yet: there is no link to follow
+    let probe = path.dirname(p);
+    for (;;) {
+      try {
+        const real = await realpath(probe);
+        if (!isWithin(real, realRoot)) throw outside();
+        return path.join(real, path.relative(probe, p));
+      } catch (err) {
+        if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
+        if (probe === root || !isWithin(probe, root)) return p;
+        probe = path.dirname(probe);
+      }
     }
-    return p;
   }
 
   check(location: string): void {
-    this.resolve(location);
+    this.lexical(location);
   }
 
   async read(location: string): Promise<string> {
+    const p = await this.resolve(location);
     try {
-      return await readFile(this.resolve(location), 'utf8');
+      const fh = await open(p, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        return await fh.readFile('utf8');
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingFile(location);
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw missingFile(location);
+      if (code(err) === 'ELOOP' || code(err) === 'EISDIR') throw outside();
       throw err;
     }
   }
 
   async writeNew(location: string, content: string): Promise<void> {
-    const p = this.resolve(location);
-    await mkdir(path.dirname(p), { recursive: true });
+    // Checked on real paths first: the folders still to be made are new, so making them follows no link.
+    const real = await this.resolve(location);
+    await mkdir(path.dirname(real), { recursive: true });
     try {
-      await writeFile(p, content, { flag: 'wx' });
+      const fh = await open(real, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      try {
+        await fh.writeFile(content, 'utf8');
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyWritten(location);
+      if (code(err) === 'EEXIST') throw alreadyWritten(location);
+      if (code(err) === 'ELOOP') throw outside();
       throw err;
     }
   }
 
   async delete(location: string): Promise<boolean> {
     try {
-      await unlink(this.resolve(location));
+      // unlink removes a link itself, never its target; the parent folder was checked on real paths.
+      await unlink(await this.resolve(location));
       return true;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return false;
       throw err;
     }
   }

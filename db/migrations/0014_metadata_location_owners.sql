@@ -1,0 +1,1 @@
+CREATE INDEX "idx_metadata_locations_location" ON "metadata_locations" USING hash ("location");
