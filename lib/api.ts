@@ -6,6 +6,7 @@ import type { Actor } from './actor';
 import { authenticateApiRequest } from './auth/api-auth';
 import { AppError, toAppError } from './errors';
 import { logger } from './logger';
+import { readCappedText } from './body';
 import { executeMutation, type Mutation } from './mutation';
 import { requestInfoFrom, withRequestId } from './request-info';
 
@@ -24,8 +25,7 @@ export function errorResponse(err: AppError, requestId?: string): NextResponse {
 
 /** Reads a JSON body with a size limit; malformed JSON is a 400 that says where. */
 export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError('bad_request', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await readCappedText(req, MAX_BODY_BYTES);
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);

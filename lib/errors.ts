@@ -2,11 +2,11 @@ import { z } from 'zod';
 
 export type ErrorCode =
   | 'bad_request' | 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found'
-  | 'conflict' | 'too_many_requests' | 'unavailable' | 'internal';
+  | 'conflict' | 'payload_too_large' | 'too_many_requests' | 'unavailable' | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400, validation_failed: 422, unauthenticated: 401, forbidden: 403, not_found: 404,
-  conflict: 409, too_many_requests: 429, unavailable: 503, internal: 500,
+  conflict: 409, payload_too_large: 413, too_many_requests: 429, unavailable: 503, internal: 500,
 };
 
 /** An error whose message is safe to show to the person who caused it. */

@@ -39,5 +39,12 @@ export function localWarehouseRoot(tenantId: string, rootPath: unknown): string 
   return full.startsWith(dir + path.sep) ? full : null;
 }
 
+/**
+ * PANGOLIN_ALLOW_SHARED_STORAGE=true lets tenants' object-store warehouses use the same bucket or container
+ * (off by default, as Apache Polaris refuses overlapping locations): only for a deployment whose tenants trust
+ * each other with their files, since they can then reach each other's objects.
+ */
+export const sharedStorageAllowed = () => process.env.PANGOLIN_ALLOW_SHARED_STORAGE?.trim().toLowerCase() === 'true';
+
 /** True when `p` is `root` or inside it (both absolute, normalised). */
 export const isWithin = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);

@@ -22,7 +22,11 @@ import { executeMutation } from '@/lib/mutation';
 
 let server: Server;
 const log = newLog();
-beforeAll(async () => { server = await startIcebergServer(); });
+beforeAll(async () => {
+  // The default: tenants' warehouses never share storage (the suite's setup allows it for fixtures sharing an emulator bucket).
+  process.env.PANGOLIN_ALLOW_SHARED_STORAGE = 'false';
+  server = await startIcebergServer();
+});
 afterAll(async () => { await server?.close(); removeWarehouseDirs(); });
 
 const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e) => e as { code: string; status: number; message: string; fieldErrors?: Record<string, string[]> });

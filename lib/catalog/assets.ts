@@ -51,7 +51,7 @@ export const createAsset = defineMutation({
   },
   run: async (tx, actor, input) => {
     const t = await target(tx, actor, input);
-    if (input.metadataLocation) await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, assetId: null, location: input.metadataLocation });
+    if (input.metadataLocation) await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: null, location: input.metadataLocation });
     const assetId = uuidv7();
     const after: AssetSnapshot = {
       namespaceId: t.namespace.id, name: input.name, assetType: input.assetType,
@@ -105,7 +105,7 @@ export const updateAsset = defineMutation({
       throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
     }
     if (input.metadataLocation && input.metadataLocation !== a.metadataLocation) {
-      await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, assetId: a.assetId, location: input.metadataLocation });
+      await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: a.assetId, location: input.metadataLocation });
     }
     const after: AssetSnapshot = {
       namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,

@@ -3,6 +3,8 @@ import type { Queryable } from '@/db/client';
 import type { Actor } from '../actor';
 import { authorize, isTenantAdmin } from '../authz';
 import { AppError } from '../errors';
+import { localPath, parseObjectLocation } from '../iceberg/fileio/index';
+import { isWithin, localWarehouseRoot, sharedStorageAllowed } from '../storage-roots';
 
 /** One answer, whoever owns the file and whether it exists: nothing is learned about other tables or tenants. */
 const notYours = () => new AppError('forbidden', "This metadata file belongs to a table you may not read; write a copy under this table's own location");
@@ -15,7 +17,14 @@ const notYours = () => new AppError('forbidden', "This metadata file belongs to 
  * Without this a namespace writer could take over another table's metadata (reading what a direct load
  * refuses) and destroy its files with a purge.
  */
-export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { tenantId: string; assetId: string | null; location: string }) {
+export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { tenantId: string; catalogId: string; assetId: string | null; location: string }) {
+  // A pointer outside the catalog's storage can never be read or deleted through it (its FileIO answers 403):
+  // only a file the catalog can reach can be taken over.
+  const [c] = (await q.execute<{ storage_type: string | null; storage_config: Record<string, unknown> | null }>(sql`
+    SELECT w.storage_type, w.storage_config FROM catalogs c
+    LEFT JOIN warehouses w ON w.tenant_id = c.tenant_id AND w.id = c.warehouse_id
+    WHERE c.tenant_id = ${t.tenantId} AND c.id = ${t.catalogId}::uuid`)).rows;
+  if (!c || !insideWarehouse(t.tenantId, c.storage_type, c.storage_config ?? {}, t.location)) return;
   const owners = (await q.execute<{ tenant_id: string; asset_id: string; catalog_id: string | null; path: string[] | null; tags: string[] | null }>(sql`
     SELECT o.tenant_id, o.asset_id, i.catalog_id, n.path, bm.tags
     FROM (SELECT DISTINCT m.tenant_id, m.asset_id FROM metadata_locations m
@@ -24,7 +33,11 @@ export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { ten
     LEFT JOIN namespaces n ON n.tenant_id = o.tenant_id AND n.id = i.namespace_id
     LEFT JOIN business_metadata bm ON bm.tenant_id = o.tenant_id AND bm.asset_id = o.asset_id`)).rows;
   for (const o of owners) {
-    if (o.tenant_id !== t.tenantId) throw notYours();
+    if (o.tenant_id !== t.tenantId) {
+      // Tenants that share a bucket (an operator's explicit choice) can reach each other's files anyway.
+      if (sharedStorageAllowed()) continue;
+      throw notYours();
+    }
     // A dropped table has no head row to check a grant on: only an admin of the tenant takes its files over.
     if (!o.catalog_id) {
       if (isTenantAdmin(actor)) continue;
@@ -36,3 +49,21 @@ export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { ten
   }
 }
 
+
+function insideWarehouse(tenantId: string, type: string | null, cfg: Record<string, unknown>, location: string): boolean {
+  if (type === 'local') {
+    const dir = localWarehouseRoot(tenantId, cfg.rootPath);
+    const p = localPath(location);
+    return !!dir && !!p && isWithin(p, dir);
+  }
+  if (type !== 's3' && type !== 'gcs' && type !== 'azure') return false;
+  try {
+    const loc = parseObjectLocation(location);
+    if (loc.type !== type) return false;
+    return type === 'azure'
+      ? loc.bucket === cfg.container && loc.account === String(cfg.accountName ?? '').toLowerCase()
+      : loc.bucket === cfg.bucket;
+  } catch {
+    return false;
+  }
+}

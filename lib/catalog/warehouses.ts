@@ -8,7 +8,7 @@ import { defineMutation } from '../mutation';
 import { flag, objectName, uuid } from './names';
 import type { Tx } from '@/db/client';
 import { sql } from 'drizzle-orm';
-import { rootPathProblem } from '../storage-roots';
+import { rootPathProblem, sharedStorageAllowed } from '../storage-roots';
 
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
@@ -67,7 +67,7 @@ function storageConfig(w: z.infer<typeof warehouseFields>) {
  * each lies in its own tenant's folder. One lock for every tenant's check, so two creates cannot both pass.
  */
 async function refuseSharedStorage(tx: Tx, tenantId: string, w: z.infer<typeof warehouseFields>) {
-  if (w.storageType === 'local') return;
+  if (w.storageType === 'local' || sharedStorageAllowed()) return;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pangolin.warehouse-storage'))`);
   const norm = (v: string | undefined) => (v ?? '').trim().replace(/\/+$/, '').toLowerCase();
   const rows = (await tx.execute<{ storage_config: Record<string, unknown> }>(sql`

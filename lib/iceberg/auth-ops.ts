@@ -6,6 +6,7 @@ import { toAppError } from '../errors';
 import { catalogContext } from './context';
 import { badRequest } from './errors';
 import { json } from './http';
+import { readCappedText } from '../body';
 
 /** Endpoints this server implements, announced in /v1/config so clients do not probe for the rest. */
 export const ENDPOINTS = [
@@ -50,10 +51,16 @@ export async function issueOAuthToken(req: Request, request: RequestInfo) {
   let clientId = form.get('client_id') ?? '';
   let clientSecret = form.get('client_secret') ?? '';
   if (basic && !clientId) {
-    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    // RFC 6749 2.3.1: base64 of form-urlencoded id ":" secret. Anything else is the client's mistake, a 400.
+    const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(basic) ? Buffer.from(basic, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    clientId = decodeURIComponent(decoded.slice(0, colon));
-    clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    try {
+      if (colon < 0) throw new Error('no colon');
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      return oauthError(400, 'invalid_request', 'The Basic authorization header must be base64 of client_id:client_secret');
+    }
   }
   const grant = form.get('grant_type');
   if (grant !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Only the client_credentials grant is supported; tokens last PANGOLIN_SESSION_TTL_SECS');
@@ -78,8 +85,11 @@ export async function issueOAuthToken(req: Request, request: RequestInfo) {
   }
 }
 
+/** A token request is a few hundred bytes: 64 KiB is plenty, and nothing larger is read. */
+const MAX_TOKEN_REQUEST_BYTES = 64 * 1024;
+
 async function readForm(req: Request): Promise<URLSearchParams> {
-  const text = await req.text();
+  const text = await readCappedText(req, MAX_TOKEN_REQUEST_BYTES);
   if ((req.headers.get('content-type') ?? '').includes('application/json')) {
     try {
       return new URLSearchParams(Object.entries(JSON.parse(text) as Record<string, string>).map(([k, v]) => [k, String(v)]));

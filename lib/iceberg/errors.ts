@@ -54,6 +54,8 @@ export function toIcebergError(err: unknown, ctx: ErrorContext, requestId: strin
       return new IcebergError(404, /^Namespace\b/.test(app.message) ? 'NoSuchNamespaceException' : ctx.notFound, app.message);
     case 'conflict':
       return new IcebergError(409, ctx.conflict, app.message);
+    case 'payload_too_large':
+      return new IcebergError(413, 'BadRequestException', app.message);
     case 'too_many_requests':
       return new IcebergError(429, 'ServiceUnavailableException', app.message);
     case 'unavailable':

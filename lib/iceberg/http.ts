@@ -4,6 +4,7 @@ import type { Actor } from '../actor';
 import { executeMutation, type Mutation } from '../mutation';
 import { badRequest } from './errors';
 import { parseJson, stringifyJson } from './json';
+import { readCappedText } from '../body';
 
 const MAX_BODY_BYTES = 10_000_000;
 
@@ -24,8 +25,7 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
 }
 
 export async function readRaw(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw badRequest(`The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await readCappedText(req, MAX_BODY_BYTES);
   if (!text.trim()) return {};
   try {
     return parseJson(text);

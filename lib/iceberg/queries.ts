@@ -111,8 +111,9 @@ export async function pointersOnOtherBranches(q: Queryable, tenantId: string, as
 }
 
 /**
- * Of `files`, those something other than this table on this branch still references: another table (any
- * tenant), this table on another branch, or a pointer of this table that a tag's commit can reach. Purge keeps them.
+ * Of `files`, those something other than this table on this branch still references: another live table (any
+ * tenant) that ever pointed at them (its metadata log still does), this table on another branch, or a pointer
+ * that a tag's commit can reach. Purge keeps them.
  */
 export async function filesStillReferenced(q: Queryable, tenantId: string, catalogId: string, assetId: string, branchId: string, files: string[]): Promise<Set<string>> {
   if (!files.length) return new Set();
@@ -125,7 +126,8 @@ export async function filesStillReferenced(q: Queryable, tenantId: string, catal
         CROSS JOIN LATERAL (VALUES (c.parent_id), (c.merge_parent_id)) p(x) WHERE p.x IS NOT NULL)
     SELECT DISTINCT m.location FROM metadata_locations m
     WHERE m.location = ANY(${list})
-      AND (m.asset_id <> ${assetId}::uuid OR m.tenant_id <> ${tenantId}
+      AND (((m.asset_id <> ${assetId}::uuid OR m.tenant_id <> ${tenantId})
+             AND EXISTS (SELECT 1 FROM assets a WHERE a.tenant_id = m.tenant_id AND a.asset_id = m.asset_id))
            OR (m.branch_id IS DISTINCT FROM ${branchId}::uuid AND EXISTS (
                  SELECT 1 FROM assets a WHERE a.tenant_id = m.tenant_id AND a.asset_id = m.asset_id AND a.branch_id = m.branch_id))
            OR m.commit_id IN (SELECT id FROM tagged))`);

@@ -278,7 +278,7 @@ export async function registerTable(ctx: CatalogContext, namespaceRaw: string, r
   // Before any read: a location outside the catalog's storage is 403 (whether or not a file is there), and a
   // file another table uses is not taken over by someone who may not read that table.
   (await fileIOFor(location, ctx.storage)).check(location);
-  await claimMetadataLocation(ctx.db, ctx.actor, { tenantId: ctx.tenantId, assetId: existing.assetId, location }).catch((e) => {
+  await claimMetadataLocation(ctx.db, ctx.actor, { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, assetId: existing.assetId, location }).catch((e) => {
     throw e instanceof AppError && e.code === 'forbidden' ? new IcebergError(403, 'ForbiddenException', e.message) : e;
   });
   let metadata: TableMetadata;

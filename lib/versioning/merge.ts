@@ -273,7 +273,7 @@ export async function resolveMergeConflict(tx: Tx, actor: Actor, p: {
     const basis = target ?? source;
     if (!basis) throw badRequest('Neither side has this table any more; take the source or the target instead');
     if (p.metadataLocation !== source?.metadataLocation && p.metadataLocation !== target?.metadataLocation) {
-      await claimMetadataLocation(tx, actor, { tenantId: p.tenantId, assetId: c.assetId, location: p.metadataLocation });
+      await claimMetadataLocation(tx, actor, { tenantId: p.tenantId, catalogId: op.catalogId, assetId: c.assetId, location: p.metadataLocation });
     }
     resolved = { ...basis, metadataLocation: p.metadataLocation };
   }
