@@ -25,6 +25,11 @@ export type Mutation<S extends z.ZodType, O> = {
   action: string;
   resourceType: string;
   input: S;
+  /**
+   * The input fields (top-level keys) an audit row may carry, for a success and a refusal alike: an allow-list,
+   * and secrets (passwords, keys, tokens, credentials) are never on it. Whatever is not listed is not recorded.
+   */
+  recordInput: readonly string[];
   authorize: (tx: Tx, actor: Actor, input: z.output<S>) => Promise<void>;
   run: (tx: Tx, actor: Actor, input: z.output<S>) => Promise<MutationResult<O>>;
   /** Paths whose cached pages this change makes stale. */
@@ -65,7 +70,7 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
         resourceId: audit.resourceId,
         resourceName: audit.resourceName,
         result: 'success',
-        metadata: audit.metadata,
+        metadata: scrubSecrets(audit.metadata, secretValuesOf(input)) as Record<string, unknown> | undefined,
         request: actor.request,
       }));
       return data;
@@ -88,20 +93,55 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
   }
 }
 
+/** Names that mark a secret wherever they appear (input fields, metadata keys, Iceberg properties). */
+export const SECRET_NAME = /pass(word|phrase)?|secret|token|credential|private[-_.]?key|account[-_.]?key|access[-_.]?key|api[-_.]?key|sas|service[-_.]?account|authorization|cookie/i;
+
+/** Every string held under a secret-named key of the input, at any depth (what must never be written down). */
+export function secretValuesOf(input: unknown, out = new Set<string>(), underSecret = false): Set<string> {
+  if (typeof input === 'string') {
+    if (underSecret && input.length >= 4) out.add(input);
+  } else if (Array.isArray(input)) {
+    for (const v of input) secretValuesOf(v, out, underSecret);
+  } else if (input && typeof input === 'object') {
+    for (const [k, v] of Object.entries(input)) secretValuesOf(v, out, underSecret || SECRET_NAME.test(k));
+  }
+  return out;
+}
+
+/**
+ * Defence in depth for every audit row: a secret-named key is dropped to "[redacted]" at any depth, and any
+ * string containing one of this call's secret values is too, whoever put it there.
+ */
+export function scrubSecrets(value: unknown, secrets: Set<string>, underSecret = false): unknown {
+  if (typeof value === 'string') return underSecret || [...secrets].some((s) => value.includes(s)) ? '[redacted]' : value;
+  if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, secrets, underSecret));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubSecrets(v, secrets, underSecret || SECRET_NAME.test(k))]));
+  }
+  return value;
+}
+
+/** What of an input an audit row may carry: the mutation's allow-list, scrubbed. */
+export function recordableInput(m: { recordInput: readonly string[] }, input: unknown): Record<string, unknown> {
+  const target = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const picked = Object.fromEntries(m.recordInput.filter((k) => !SECRET_NAME.test(k) && Object.hasOwn(target, k)).map((k) => [k, target[k]]));
+  return scrubSecrets(picked, secretValuesOf(target)) as Record<string, unknown>;
+}
+
 /** Refusals are audited in their own transaction: the change itself rolled back. */
-async function recordRefusal(m: { action: string; resourceType: string }, actor: Actor, input: unknown, result: 'denied' | 'failure', message: string) {
+async function recordRefusal(m: { action: string; resourceType: string; recordInput: readonly string[] }, actor: Actor, input: unknown, result: 'denied' | 'failure', message: string) {
   const db = await getDb();
-  const target = (input ?? {}) as Record<string, unknown>;
+  const recorded = recordableInput(m, input);
   await recordAuditEvent(db, {
     tenantId: actor.tenantId,
     actor: actorRef(actor),
     action: m.action,
     resourceType: m.resourceType,
-    resourceId: typeof target.id === 'string' ? target.id : null,
-    resourceName: typeof target.name === 'string' ? target.name : null,
+    resourceId: typeof recorded.id === 'string' ? recorded.id : null,
+    resourceName: typeof recorded.name === 'string' ? recorded.name : null,
     result,
-    errorMessage: message,
-    metadata: { input: target },
+    errorMessage: scrubSecrets(message, secretValuesOf(input)) as string,
+    metadata: { input: recorded },
     request: actor.request,
   });
 }

@@ -150,6 +150,7 @@ describe('audit completeness: behaviour of the pipeline', () => {
   const probe = defineMutation({
     action: `test_${tag}.probe`,
     resourceType: 'tenant',
+    recordInput: ['tenantId', 'mode', 'note'],
     input: z.object({ tenantId: z.uuid(), mode: z.enum(['ok', 'conflict', 'deny', 'crash']), note: z.string().max(20) }),
     authorize: async (_tx, _actor, input) => {
       if (input.mode === 'deny') throw forbidden('probe says no');

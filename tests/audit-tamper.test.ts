@@ -21,7 +21,7 @@ describe('audit chain: tamper evidence', () => {
   it('verifies after concurrent audited mutations from several tenants', async () => {
     const worlds = await Promise.all(Array.from({ length: 4 }, () => tenantWorld()));
     const touch = defineMutation({
-      action: 'test.touch', resourceType: 'tenant', input: z.object({ n: z.number() }),
+      action: 'test.touch', resourceType: 'tenant', recordInput: ['n'], input: z.object({ n: z.number() }),
       authorize: async () => undefined,
       run: async (tx, actor, input) => {
         await tx.update(tenants).set({ description: `touched ${input.n}` }).where(sql`${tenants.id} = ${actor.tenantId}`);
@@ -148,7 +148,7 @@ describe('audit chain: tamper evidence', () => {
   it('a rolled-back audited mutation leaves no row and no gap; the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     const w = await tenantWorld();
     const failing = defineMutation({
-      action: 'test.fail_after_write', resourceType: 'tenant', input: z.object({}),
+      action: 'test.fail_after_write', resourceType: 'tenant', recordInput: [], input: z.object({}),
       authorize: async () => undefined,
       run: async (tx) => {
         await tx.update(tenants).set({ description: 'should not stay' }).where(sql`${tenants.id} = ${w.tenant.id}`);

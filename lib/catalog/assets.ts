@@ -42,6 +42,7 @@ export const createAssetInput = z.object({
 
 export const createAsset = defineMutation({
   action: 'asset.create',
+  recordInput: ['catalog', 'branch', 'namespace', 'name', 'assetType', 'metadataLocation', 'schemaId', 'properties', 'message'],
   resourceType: 'asset',
   input: createAssetInput,
   authorize: async (tx, actor, input) => {
@@ -95,6 +96,7 @@ export const updateAssetInput = z.object({
 
 export const updateAsset = defineMutation({
   action: 'asset.update',
+  recordInput: ['catalog', 'branch', 'namespace', 'name', 'metadataLocation', 'expectedMetadataLocation', 'schemaId', 'properties', 'message'],
   resourceType: 'asset',
   input: updateAssetInput,
   authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
@@ -127,6 +129,7 @@ export const renameAssetInput = z.object({ ...assetRef, newNamespace: namespaceP
 
 export const renameAsset = defineMutation({
   action: 'asset.rename',
+  recordInput: ['catalog', 'branch', 'namespace', 'name', 'newNamespace', 'newName', 'message'],
   resourceType: 'asset',
   input: renameAssetInput,
   authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
@@ -151,6 +154,7 @@ export const dropAssetInput = z.object({ ...assetRef, message }).strict();
 
 export const dropAsset = defineMutation({
   action: 'asset.drop',
+  recordInput: ['catalog', 'branch', 'namespace', 'name', 'message'],
   resourceType: 'asset',
   input: dropAssetInput,
   authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'delete', input); },
@@ -205,6 +209,7 @@ async function authorizeMetadata(tx: Tx, actor: Actor, input: { assetId: string;
 /** Description, tags and the discoverable flag belong to the asset's identity: the same on every branch. */
 export const setBusinessMetadata = defineMutation({
   action: 'asset.metadata.update',
+  recordInput: ['catalog', 'assetId', 'description', 'tags', 'discoverable', 'properties'],
   resourceType: 'asset',
   input: setBusinessMetadataInput,
   authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },
@@ -227,6 +232,7 @@ export const deleteBusinessMetadataInput = z.object({ catalog: where.catalog.opt
 /** Clears description, tags and the discoverable flag (the asset itself stays). */
 export const deleteBusinessMetadata = defineMutation({
   action: 'asset.metadata.delete',
+  recordInput: ['catalog', 'assetId'],
   resourceType: 'asset',
   input: deleteBusinessMetadataInput,
   authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },

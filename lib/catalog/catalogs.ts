@@ -126,6 +126,7 @@ async function defaultWarehouseOf(tx: Tx, tenantId: string): Promise<string> {
 
 export const createCatalog = defineMutation({
   action: 'catalog.create',
+  recordInput: ['catalogType', 'name', 'warehouse', 'storageLocation', 'properties', 'url', 'remoteWarehouse', 'authType', 'clientId'],
   resourceType: 'catalog',
   input: createCatalogInput,
   authorize: async (tx, actor) => authorize(tx, actor, 'create', { tenantId: requireTenant(actor) }),
@@ -167,6 +168,7 @@ export const updateCatalogInput = z.object({
 
 export const updateCatalog = defineMutation({
   action: 'catalog.update',
+  recordInput: ['id', 'storageLocation', 'properties', 'url', 'remoteWarehouse', 'authType', 'clientId'],
   resourceType: 'catalog',
   input: updateCatalogInput,
   authorize: async (tx, actor, input) => {
@@ -231,6 +233,7 @@ export const deleteCatalogInput = z.object({ id: uuid('Catalog'), cascade: flag,
 /** Refused while the catalog has namespaces, unless a cascade is confirmed by typing its name. */
 export const deleteCatalog = defineMutation({
   action: 'catalog.delete',
+  recordInput: ['id', 'cascade', 'confirmation'],
   resourceType: 'catalog',
   input: deleteCatalogInput,
   authorize: async (tx, actor, input) => {

@@ -284,6 +284,7 @@ async function authorizeCatalogUpdate(tx: Queryable, actor: Actor, catalogId: st
 /** Marks a sync as running; refused while another one runs (and is not stale). */
 export const startFederatedSync = defineMutation({
   action: 'catalog.sync.start',
+  recordInput: ['catalogId'],
   resourceType: 'catalog',
   input: z.object({ catalogId: uuid('Catalog') }).strict(),
   authorize: async (tx, actor, input) => { await authorizeCatalogUpdate(tx, actor, input.catalogId); },
@@ -306,6 +307,7 @@ export const startFederatedSync = defineMutation({
 /** Records what a sync saw (or why it failed) in federated_sync_stats. */
 export const recordFederatedSync = defineMutation({
   action: 'catalog.sync',
+  recordInput: ['catalogId', 'status', 'durationMs', 'namespaces', 'tables', 'views', 'error', 'stats'],
   resourceType: 'catalog',
   input: syncOutcome,
   authorize: async (tx, actor, input) => { await authorizeCatalogUpdate(tx, actor, input.catalogId); },

@@ -43,6 +43,7 @@ export const createNamespaceInput = z.object({ catalog: catalogRef, namespace: n
 
 export const createNamespace = defineMutation({
   action: 'namespace.create',
+  recordInput: ['catalog', 'namespace', 'properties'],
   resourceType: 'namespace',
   input: createNamespaceInput,
   authorize: async (tx, actor, input) => { await authorizeOnNamespace(tx, actor, 'create', input.catalog, input.namespace); },
@@ -69,6 +70,7 @@ export const updateNamespacePropertiesInput = z.object({
 /** Iceberg semantics: apply updates, drop removals; reports what changed and which removals were missing. */
 export const updateNamespaceProperties = defineMutation({
   action: 'namespace.update',
+  recordInput: ['catalog', 'namespace', 'updates', 'removals'],
   resourceType: 'namespace',
   input: updateNamespacePropertiesInput,
   authorize: async (tx, actor, input) => { await authorizeOnNamespace(tx, actor, 'update', input.catalog, input.namespace); },
@@ -96,6 +98,7 @@ export const deleteNamespaceInput = z.object({ catalog: catalogRef, namespace: n
 /** Only an empty namespace can be dropped: no child namespaces and no table or view on any branch. */
 export const deleteNamespace = defineMutation({
   action: 'namespace.delete',
+  recordInput: ['catalog', 'namespace'],
   resourceType: 'namespace',
   input: deleteNamespaceInput,
   authorize: async (tx, actor, input) => { await authorizeOnNamespace(tx, actor, 'delete', input.catalog, input.namespace); },

@@ -20,6 +20,7 @@ export const createTenantInput = z.object({
 /** Root creates a tenant together with its first TenantAdmin (password given, or generated and shown once). */
 export const createTenant = defineMutation({
   action: 'tenant.create',
+  recordInput: ['name', 'description', 'properties', 'adminUsername'],
   resourceType: 'tenant',
   input: createTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
@@ -47,6 +48,7 @@ export const updateTenantInput = z.object({ id: uuid('Tenant'), description, pro
 
 export const updateTenant = defineMutation({
   action: 'tenant.update',
+  recordInput: ['id', 'description', 'properties'],
   resourceType: 'tenant',
   input: updateTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
@@ -69,6 +71,7 @@ export const deleteTenantInput = z.object({
 /** Refused while the tenant owns catalogs, unless a cascade is confirmed by typing the tenant's name. */
 export const deleteTenant = defineMutation({
   action: 'tenant.delete',
+  recordInput: ['id', 'cascade', 'confirmation'],
   resourceType: 'tenant',
   input: deleteTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),

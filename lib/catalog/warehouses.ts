@@ -108,6 +108,7 @@ export const createWarehouseInput = warehouseFields.strict().superRefine(checkSt
 
 export const createWarehouse = defineMutation({
   action: 'warehouse.create',
+  recordInput: ['name', 'storageType', 'bucket', 'region', 'endpoint', 'pathStyle', 'container', 'accountName', 'rootPath', 'vendingStrategy'],
   resourceType: 'warehouse',
   input: createWarehouseInput,
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
@@ -137,6 +138,7 @@ export const updateWarehouseInput = updateFields.extend({ id: uuid('Warehouse') 
 /** Blank secret fields keep the stored credentials; filled ones replace them. */
 export const updateWarehouse = defineMutation({
   action: 'warehouse.update',
+  recordInput: ['name', 'storageType', 'bucket', 'region', 'endpoint', 'pathStyle', 'container', 'accountName', 'rootPath', 'vendingStrategy', 'id'],
   resourceType: 'warehouse',
   input: updateWarehouseInput,
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
@@ -163,6 +165,7 @@ export const updateWarehouse = defineMutation({
 
 export const deleteWarehouse = defineMutation({
   action: 'warehouse.delete',
+  recordInput: ['id'],
   resourceType: 'warehouse',
   input: z.object({ id: uuid('Warehouse') }).strict(),
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },

@@ -52,6 +52,7 @@ async function assertVisible(tx: Tx, actor: Actor, tenantId: string, scope: Reso
 
 export const createAccessRequest = defineMutation({
   action: 'access_request.create',
+  recordInput: ['scopeType', 'catalogId', 'namespaceId', 'assetId', 'tag', 'actions', 'reason'],
   resourceType: 'access_request',
   input: requestInput,
   authorize: async (tx, actor, input) => {
@@ -98,6 +99,7 @@ const requestScope = (r: typeof accessRequests.$inferSelect) =>
 
 export const decideAccessRequest = defineMutation({
   action: 'access_request.decide',
+  recordInput: ['id', 'decision', 'comment', 'expiresAt'],
   resourceType: 'access_request',
   input: z.object({
     id: uuidSchema('Access request'),
@@ -153,6 +155,7 @@ export const decideAccessRequest = defineMutation({
 
 export const cancelAccessRequest = defineMutation({
   action: 'access_request.cancel',
+  recordInput: ['id'],
   resourceType: 'access_request',
   input: z.object({ id: uuidSchema('Access request') }),
   authorize: async (tx, actor, input) => {

@@ -78,6 +78,7 @@ export async function insertGrant(tx: Tx, actor: Actor, tenantId: string, grante
 
 export const createGrant = defineMutation({
   action: 'permission.grant',
+  recordInput: ['scopeType', 'catalogId', 'namespaceId', 'assetId', 'tag', 'userId', 'serviceUserId', 'roleId', 'actions', 'expiresAt'],
   resourceType: 'permission',
   input: grantInput,
   authorize: async (tx, actor, input) => { await checkGrant(tx, actor, input); },
@@ -100,6 +101,7 @@ export const createGrant = defineMutation({
 
 export const revokeGrant = defineMutation({
   action: 'permission.revoke',
+  recordInput: ['id'],
   resourceType: 'permission',
   input: z.object({ id: uuidSchema('Permission') }),
   authorize: async (tx, actor, input) => {

@@ -17,6 +17,7 @@ const inlineGrant = z.preprocess(
 
 export const createRole = defineMutation({
   action: 'role.create',
+  recordInput: ['name', 'description', 'grants'],
   resourceType: 'role',
   input: z.object({
     name: roleName,
@@ -40,6 +41,7 @@ export const createRole = defineMutation({
 
 export const updateRole = defineMutation({
   action: 'role.update',
+  recordInput: ['id', 'name', 'description'],
   resourceType: 'role',
   input: z.object({ id: uuidSchema('Role'), name: roleName.optional(), description: optionalText(500, 'Description') }),
   authorize: async (tx, actor, input) => {
@@ -59,6 +61,7 @@ export const updateRole = defineMutation({
 
 export const deleteRole = defineMutation({
   action: 'role.delete',
+  recordInput: ['id', 'force'],
   resourceType: 'role',
   input: z.object({ id: uuidSchema('Role'), force: checkbox.optional() }),
   authorize: async (tx, actor, input) => {

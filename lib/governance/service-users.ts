@@ -21,6 +21,7 @@ export function newApiKey() {
 
 export const createServiceUser = defineMutation({
   action: 'service_user.create',
+  recordInput: ['name', 'description', 'role', 'expiresAt'],
   resourceType: 'service_user',
   input: z.object({
     name: nameSchema,
@@ -50,6 +51,7 @@ export const createServiceUser = defineMutation({
 
 export const updateServiceUser = defineMutation({
   action: 'service_user.update',
+  recordInput: ['id', 'name', 'description', 'role', 'expiresAt', 'active'],
   resourceType: 'service_user',
   input: z.object({
     id: uuidSchema('Service user'),
@@ -83,6 +85,7 @@ export const updateServiceUser = defineMutation({
 
 export const rotateServiceUserKey = defineMutation({
   action: 'service_user.rotate',
+  recordInput: ['id', 'expiresAt'],
   resourceType: 'service_user',
   input: z.object({ id: uuidSchema('Service user'), expiresAt: futureDate('Expiry') }),
   authorize: async (tx, actor, input) => {
@@ -107,6 +110,7 @@ export const rotateServiceUserKey = defineMutation({
 
 export const setServiceUserActive = defineMutation({
   action: 'service_user.set_active',
+  recordInput: ['id', 'active'],
   resourceType: 'service_user',
   input: z.object({ id: uuidSchema('Service user'), active: checkbox }),
   authorize: async (tx, actor, input) => {
@@ -124,6 +128,7 @@ export const setServiceUserActive = defineMutation({
 
 export const deleteServiceUser = defineMutation({
   action: 'service_user.delete',
+  recordInput: ['id'],
   resourceType: 'service_user',
   input: z.object({ id: uuidSchema('Service user') }),
   authorize: async (tx, actor, input) => {

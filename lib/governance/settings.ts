@@ -63,6 +63,7 @@ export const settingsInput = z.preprocess(flattenSmtp, z.object({
 
 export const updateSettings = defineMutation({
   action: 'settings.update',
+  recordInput: ['allowPublicSignup', 'defaultWarehouseId', 'auditRetentionDays', 'smtpHost', 'smtpPort', 'smtpUsername', 'smtpFrom', 'smtpSecure'],
   resourceType: 'settings',
   input: settingsInput,
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },

@@ -30,6 +30,7 @@ async function tokenOwnedOrAdministered(tx: Tx, actor: Actor, hash: string) {
 
 export const createApiToken = defineMutation({
   action: 'token.create',
+  recordInput: ['name', 'ttlDays'],
   resourceType: 'token',
   input: z.object({
     name: z.string().trim().min(1, 'Name the token (e.g. what script uses it)').max(100, 'The name is at most 100 characters'),
@@ -50,6 +51,7 @@ export const createApiToken = defineMutation({
 
 export const revokeTokenById = defineMutation({
   action: 'token.revoke',
+  recordInput: ['id', 'reason'],
   resourceType: 'token',
   input: z.object({ id: tokenId, reason: optionalText(200, 'Reason') }),
   authorize: async (tx, actor, input) => { await tokenOwnedOrAdministered(tx, actor, input.id); },
@@ -69,6 +71,7 @@ export const revokeTokenById = defineMutation({
 
 export const revokeAllTokens = defineMutation({
   action: 'token.revoke_all',
+  recordInput: ['userId', 'keepCurrent'],
   resourceType: 'token',
   input: z.object({ userId: uuidSchema('User'), keepCurrent: z.boolean().optional() }),
   authorize: async (tx, actor, input) => {
@@ -92,6 +95,7 @@ export const revokeAllTokens = defineMutation({
 /** Revokes the token this request came with (API sign-out, POST /auth/revoke). */
 export const revokeCurrentToken = defineMutation({
   action: 'auth.sign_out',
+  recordInput: [],
   resourceType: 'session',
   input: z.object({}),
   authorize: async (_tx, actor) => {
@@ -107,6 +111,7 @@ export const revokeCurrentToken = defineMutation({
 /** Replaces the token this request came with by a fresh one of the same kind and lifetime. */
 export const rotateCurrentToken = defineMutation({
   action: 'token.rotate',
+  recordInput: ['ttlDays'],
   resourceType: 'token',
   input: z.object({ ttlDays: z.coerce.number().int().min(1).max(365).optional() }),
   authorize: async (_tx, actor) => {

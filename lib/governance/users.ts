@@ -25,6 +25,7 @@ export async function revokeAllTokensOf(tx: Tx, userId: string, by: string, reas
 
 export const createUser = defineMutation({
   action: 'user.create',
+  recordInput: ['username', 'email', 'displayName', 'role'],
   resourceType: 'user',
   input: z.object({
     username: usernameSchema,
@@ -52,6 +53,7 @@ export const createUser = defineMutation({
 
 export const updateUser = defineMutation({
   action: 'user.update',
+  recordInput: ['id', 'email', 'displayName', 'role', 'active'],
   resourceType: 'user',
   input: z.object({
     id: uuidSchema('User'),
@@ -88,6 +90,7 @@ export const updateUser = defineMutation({
 
 export const setUserActive = defineMutation({
   action: 'user.set_active',
+  recordInput: ['id', 'active'],
   resourceType: 'user',
   input: z.object({ id: uuidSchema('User'), active: checkbox }),
   authorize: async (tx, actor, input) => {
@@ -108,6 +111,7 @@ export const setUserActive = defineMutation({
 
 export const resetPassword = defineMutation({
   action: 'user.reset_password',
+  recordInput: ['id'],
   resourceType: 'user',
   input: z.object({
     id: uuidSchema('User'),
@@ -131,6 +135,7 @@ export const resetPassword = defineMutation({
 
 export const deleteUser = defineMutation({
   action: 'user.delete',
+  recordInput: ['id'],
   resourceType: 'user',
   input: z.object({ id: uuidSchema('User') }),
   authorize: async (tx, actor, input) => {
@@ -152,6 +157,7 @@ const roleAssignment = z.object({ userId: uuidSchema('User'), roleId: uuidSchema
 
 export const assignRole = defineMutation({
   action: 'user.assign_role',
+  recordInput: ['userId', 'roleId'],
   resourceType: 'user',
   input: roleAssignment,
   authorize: async (tx, actor, input) => {
@@ -174,6 +180,7 @@ export const assignRole = defineMutation({
 
 export const unassignRole = defineMutation({
   action: 'user.unassign_role',
+  recordInput: ['userId', 'roleId'],
   resourceType: 'user',
   input: roleAssignment,
   authorize: async (tx, actor, input) => {
@@ -202,6 +209,7 @@ export function signupActor(tenantId: string, request: Actor['request']): Actor 
 
 export const publicSignup = defineMutation({
   action: 'user.signup',
+  recordInput: ['username', 'email'],
   resourceType: 'user',
   input: z.object({ username: usernameSchema, email, password: passwordSchema }),
   authorize: async (tx, actor) => {

@@ -24,6 +24,7 @@ function signalMutation(kind: 'cancel' | 'terminate') {
   return defineMutation({
     action: `health.${kind}_backend`,
     resourceType: 'database_backend',
+    recordInput: ['pid'],
     input: backendInput,
     async authorize(_tx, actor) {
       requireRoot(actor);

@@ -59,6 +59,7 @@ const targets = new WeakMap<object, Target>();
  */
 export const commitIcebergMetadata = defineMutation({
   action: 'asset.commit',
+  recordInput: ['catalogId', 'branch', 'namespace', 'name', 'assetType', 'expectedMetadataLocation', 'metadataLocation', 'schemaId', 'properties', 'message'],
   resourceType: 'asset',
   input: commitMetadataInput,
   authorize: async (tx, actor, input) => {
@@ -128,6 +129,7 @@ async function lockAll(tx: Tx, tenantId: string, input: z.output<typeof commitTr
  */
 export const commitIcebergTransaction = defineMutation({
   action: 'asset.commit_transaction',
+  recordInput: ['catalogId', 'changes', 'message'],
   resourceType: 'asset',
   input: commitTransactionInput,
   authorize: async (tx, actor, input) => {

@@ -40,6 +40,7 @@ export const createBranchInput = z.object({
 
 export const createBranch = defineMutation({
   action: 'branch.create',
+  recordInput: ['catalog', 'name', 'from', 'branchType', 'partial', 'assetIds'],
   resourceType: 'branch',
   input: createBranchInput,
   authorize: async (tx, actor, input) => {
@@ -66,6 +67,7 @@ export const deleteBranchInput = z.object({ catalog: catalogRef, name: objectNam
 
 export const deleteBranch = defineMutation({
   action: 'branch.delete',
+  recordInput: ['catalog', 'name'],
   resourceType: 'branch',
   input: deleteBranchInput,
   authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'delete'); },
@@ -83,6 +85,7 @@ export const setBranchProtectionInput = z.object({ catalog: catalogRef, name: ob
 /** Protecting or unprotecting is for the catalog's maintainers (the `all` permission). */
 export const setBranchProtection = defineMutation({
   action: 'branch.protect',
+  recordInput: ['catalog', 'name', 'protected'],
   resourceType: 'branch',
   input: setBranchProtectionInput,
   authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'all'); },
@@ -104,6 +107,7 @@ export const createTagInput = z.object({ catalog: catalogRef, name: objectName('
 
 export const createTag = defineMutation({
   action: 'tag.create',
+  recordInput: ['catalog', 'name', 'ref', 'message'],
   resourceType: 'tag',
   input: createTagInput,
   authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'create'); },
@@ -123,6 +127,7 @@ export const deleteTagInput = z.object({ catalog: catalogRef, name: objectName('
 
 export const deleteTag = defineMutation({
   action: 'tag.delete',
+  recordInput: ['catalog', 'name'],
   resourceType: 'tag',
   input: deleteTagInput,
   authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'delete'); },
@@ -173,6 +178,7 @@ export const startMergeInput = z.object({
 
 export const startMerge = defineMutation({
   action: 'merge.start',
+  recordInput: ['catalog', 'source', 'target', 'message', 'expectedTargetHead'],
   resourceType: 'merge_operation',
   input: startMergeInput,
   authorize: async (tx, actor, input) => {
@@ -209,6 +215,7 @@ export const resolveConflictInput = resolveConflictBody.extend({ id: uuid('Confl
 
 export const resolveConflict = defineMutation({
   action: 'merge.conflict.resolve',
+  recordInput: ['resolution', 'metadataLocation', 'id'],
   resourceType: 'merge_conflict',
   input: resolveConflictInput,
   authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, await operationOfConflict(tx, actor, input.id)); },
@@ -234,6 +241,7 @@ export const completeMergeInput = z.object({ id: uuid('Merge operation'), messag
  */
 export const completeMerge = defineMutation({
   action: 'merge.complete',
+  recordInput: ['id', 'message'],
   resourceType: 'merge_operation',
   input: completeMergeInput,
   authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, input.id); },
@@ -259,6 +267,7 @@ export const abortMergeInput = z.object({ id: uuid('Merge operation') }).strict(
 
 export const abortMerge = defineMutation({
   action: 'merge.abort',
+  recordInput: ['id'],
   resourceType: 'merge_operation',
   input: abortMergeInput,
   authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, input.id); },
