@@ -1,13 +1,74 @@
 import { randomUUID } from 'node:crypto';
 
+import { BlockList, isIP } from 'node:net';
+
 type HeaderSource = { get(name: string): string | null };
+
+/**
+ * The socket peer's address, set by the server `npm start` runs (scripts/server.mjs) on every request after
+ * dropping whatever a client sent under this name. Without it (next dev, in-process tests) the address is unknown.
+ */
+export const PEER_HEADER = 'x-pangolin-peer';
+
+/** An IP address as written in a header (IPv4-mapped IPv6 as IPv4), or null when it is not one. */
+function ipOf(raw: string | null | undefined): string | null {
+  const v = raw?.trim().replace(/^\[|\]$/g, '') ?? '';
+  const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(v)?.[1] ?? v;
+  return isIP(plain) ? plain : null;
+}
+
+let proxies: { raw: string; list: BlockList | null } | null = null;
+
+/** PANGOLIN_TRUSTED_PROXIES: addresses or CIDRs (comma-separated) of the proxies whose X-Forwarded-For is believed. */
+export function trustedProxies(): BlockList | null {
+  const raw = process.env.PANGOLIN_TRUSTED_PROXIES?.trim() ?? '';
+  if (proxies?.raw === raw) return proxies.list;
+  let list: BlockList | null = null;
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [addr, bits] = entry.split('/');
+    const ip = ipOf(addr);
+    const family = ip && isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (!ip) throw new Error(`PANGOLIN_TRUSTED_PROXIES: "${entry}" is not an address or CIDR`);
+    list ??= new BlockList();
+    if (bits === undefined) list.addAddress(ip, family);
+    else {
+      const n = Number(bits);
+      if (!Number.isInteger(n) || n < 0 || n > (family === 'ipv6' ? 128 : 32)) throw new Error(`PANGOLIN_TRUSTED_PROXIES: "${entry}" has a bad prefix length`);
+      list.addSubnet(ip, n, family);
+    }
+  }
+  proxies = { raw, list };
+  return list;
+}
+
+const trusted = (list: BlockList, ip: string) => list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+
+/**
+ * The client's address: the socket peer, unless the peer is a proxy the operator trusts; then X-Forwarded-For is
+ * walked from the right (the hop the trusted proxy saw) past trusted proxies to the first address that is not one.
+ * A client-supplied X-Forwarded-For is never believed on its own.
+ */
+export function clientAddress(headers: HeaderSource): string | null {
+  const peer = ipOf(headers.get(PEER_HEADER));
+  if (!peer) return null;
+  const list = trustedProxies();
+  if (!list || !trusted(list, peer)) return peer;
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  let nearest = peer;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = ipOf(hops[i]);
+    if (!hop) return nearest;
+    if (!trusted(list, hop)) return hop;
+    nearest = hop;
+  }
+  return nearest;
+}
 
 /** Client address, user agent and a request id (propagated from X-Request-Id when a proxy set one). */
 export function requestInfoFrom(headers: HeaderSource) {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   const requestId = headers.get('x-request-id');
   return {
-    ip: forwarded || headers.get('x-real-ip') || null,
+    ip: clientAddress(headers),
     userAgent: headers.get('user-agent'),
     requestId: requestId && /^[\w.-]{1,100}$/.test(requestId) ? requestId : randomUUID(),
   };

@@ -13,7 +13,7 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.PANGOLIN_REBUILD === '1') 
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const port = process.env.PORT ?? '3000';
-const server = spawn(process.execPath, [next, 'start', '-p', port, ...(process.env.HOSTNAME ? ['-H', process.env.HOSTNAME] : [])], { stdio: 'inherit', env });
+// Serves through scripts/server.mjs (Next's handler behind a Node server that records each request's socket peer).
+const server = spawn(process.execPath, ['scripts/server.mjs'], { stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

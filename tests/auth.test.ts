@@ -37,18 +37,17 @@ describe('password sign-in', () => {
     expect(err.message).toBe('Wrong username or password');
   });
 
-  it('locks an account after repeated failures, even against the right password, then reports when to retry', async () => {
+  it('locks an (account, address) pair after repeated failures, even against the right password, then reports when to retry', async () => {
     const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    for (let i = 0; i < THROTTLE.accountLimit; i++) {
-      // A different address each time: the per-account counter alone must lock.
-      await signInWithPassword({ username: u.username, password: `nope-${i}`, request: request(`10.0.0.${i}`) }).catch(() => undefined);
+    for (let i = 0; i < THROTTLE.pairLimit; i++) {
+      await signInWithPassword({ username: u.username, password: `nope-${i}`, request: request('10.0.0.1') }).catch(() => undefined);
     }
-    const err = await signInWithPassword({ username: u.username, password: PASSWORD, request: request('10.0.1.1') }).catch((e) => e);
+    const err = await signInWithPassword({ username: u.username, password: PASSWORD, request: request('10.0.0.1') }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe('too_many_requests');
     expect(err.message).toMatch(/Too many failed sign-ins\. Try again in \d+ minutes?/);
     const db = await getDb();
-    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, `user:${u.username.toLowerCase()}`));
+    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, `pair:${u.username.toLowerCase()}|10.0.0.1`));
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
   });
 

@@ -13,7 +13,7 @@ import { getDb } from '@/db/client';
 import { createCatalog, createTenant, createWarehouse } from '@/lib/catalog/mutations';
 import { createUser } from '@/lib/governance/users';
 import { updateSettings } from '@/lib/governance/settings';
-import { executeMutation, mutationRegistry, recordableInput, SECRET_NAME } from '@/lib/mutation';
+import { executeMutation, mutationRegistry, recordableInput, SECRET_NAME, type AnyMutation } from '@/lib/mutation';
 import { tenantWorld } from './support/fixtures';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -89,7 +89,7 @@ describe('no secret lands in audit_logs', () => {
     const mark = (what: string) => `SECRET-${what}-${randomUUID()}`;
     const secrets: string[] = [];
     const s = (what: string) => { const v = mark(what); secrets.push(v); return v; };
-    const attempts: [Parameters<typeof executeMutation>[0], typeof w.admin, Record<string, unknown>][] = [
+    const attempts: [AnyMutation, typeof w.admin, Record<string, unknown>][] = [
       // The issue's case: a refused warehouse create with an Azure account key and a GCS service account key.
       [createWarehouse, w.user, { name: 'az', storageType: 'azure', container: 'c', accountName: 'acct', accountKey: s('accountKey'), sasToken: s('sas') }],
       [createWarehouse, w.user, { name: 'gcs', storageType: 'gcs', bucket: 'b', serviceAccountJson: JSON.stringify({ private_key: s('pk') }) }],

@@ -6,7 +6,7 @@ import { appendAudit, recordAuditEvent, releaseLane } from '../audit';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
-import { checkThrottle, clearFailures, recordFailure, throttleKeys } from './throttle';
+import { attemptSucceeded, takeAttempt, throttleKeys } from './throttle';
 import { issueToken, type TokenKind } from './tokens';
 
 const WRONG = 'Wrong username or password';
@@ -22,7 +22,7 @@ export async function signInWithPassword(input: { username: string; password: st
   const keys = throttleKeys(username, input.request.ip);
   let delay: number;
   try {
-    delay = await checkThrottle(db, keys);
+    delay = await takeAttempt(db, keys);
   } catch (err) {
     await audit(null, null, username, 'failure', (err as Error).message, input.request);
     throw err;
@@ -32,21 +32,19 @@ export async function signInWithPassword(input: { username: string; password: st
   const [user] = await db.select().from(users).where(eq(users.username, username)).limit(1);
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok || !user.active) {
+    // A deactivated account answers exactly as a wrong password does (its row says which, for the admins).
     const reason = user && ok && !user.active ? 'Account is deactivated' : WRONG;
-    const { chainId } = await db.transaction(async (tx) => {
-      await recordFailure(tx, keys);
-      return appendAudit(tx, {
-        tenantId: user?.tenantId ?? null, actor: { id: user?.id ?? null, type: 'anonymous', name: username },
-        action: 'auth.sign_in', resourceType: 'session', resourceName: username, result: 'failure',
-        errorMessage: reason, request: input.request,
-      });
-    });
+    const { chainId } = await db.transaction(async (tx) => appendAudit(tx, {
+      tenantId: user?.tenantId ?? null, actor: { id: user?.id ?? null, type: 'anonymous', name: username },
+      action: 'auth.sign_in', resourceType: 'session', resourceName: username, result: 'failure',
+      errorMessage: reason, request: input.request,
+    }));
     releaseLane(chainId);
-    throw new AppError('unauthenticated', reason);
+    throw new AppError('unauthenticated', WRONG);
   }
 
   const signedIn = await db.transaction(async (tx) => {
-    await clearFailures(tx, keys[0]);
+    await attemptSucceeded(tx, keys);
     await tx.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id));
     const token = await issueToken(tx, {
       userId: user.id, tenantId: user.tenantId, kind: input.kind ?? 'session',

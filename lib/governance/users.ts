@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { activeTokens, userRoles, users } from '@/db/schema';
 import type { Tx } from '@/db/client';
@@ -6,7 +7,8 @@ import type { Actor } from '../actor';
 import { forgetGrants, requireTenant, requireTenantAdmin } from '../authz';
 import { revokeToken } from '../auth/tokens';
 import { randomToken } from '../crypto';
-import { conflict, forbidden } from '../errors';
+import { AppError, conflict, forbidden } from '../errors';
+import { clearAccountThrottle } from '../auth/throttle';
 import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
@@ -218,11 +220,43 @@ export const publicSignup = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
+    // Usernames are unique across tenants, but sign-up must not tell a stranger what exists in another tenant:
+    // a name taken elsewhere answers exactly as a new account does, and nothing is created (the same hash work is
+    // done, so the timing matches too). A name taken in this tenant is this tenant's own business: 409.
+    const passwordHash = await hashPassword(input.password);
+    const [taken] = await tx.select({ tenantId: users.tenantId }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`).limit(1);
+    if (taken && taken.tenantId === tenantId) throw new AppError('conflict', 'This username is taken', { username: ['Choose another username'] });
+    if (taken) {
+      const id = randomUUID();
+      return { data: { id, username: input.username }, audit: { resourceId: null, resourceName: input.username, metadata: { source: 'public sign-up', created: false } } };
+    }
     const [u] = await tx.insert(users).values({
-      tenantId, username: input.username, email: input.email ?? null, role: 'tenant_user', passwordHash: await hashPassword(input.password),
+      tenantId, username: input.username, email: input.email ?? null, role: 'tenant_user', passwordHash,
     }).returning({ id: users.id, username: users.username });
     return { data: { id: u.id, username: u.username }, audit: { resourceId: u.id, resourceName: u.username, metadata: { source: 'public sign-up' } } };
   },
 });
 
-registerMutations(createUser, updateUser, setUserActive, resetPassword, deleteUser, assignRole, unassignRole, publicSignup);
+/**
+ * Clears the sign-in locks and counts of a user's account (every address), for an owner locked out by someone
+ * else's guesses. Failures lock an (account, address) pair, so the owner can usually sign in from elsewhere anyway.
+ */
+export const clearSignInLock = defineMutation({
+  action: 'user.clear_sign_in_lock',
+  recordInput: ['id'],
+  resourceType: 'user',
+  input: z.object({ id: uuidSchema('User') }).strict(),
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenantAdmin(actor);
+    await userInTenant(tx, tenantId, input.id);
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const [u] = await tx.select({ id: users.id, username: users.username }).from(users).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)));
+    const cleared = await clearAccountThrottle(tx, u.username);
+    return { data: { id: u.id, cleared }, audit: { resourceId: u.id, resourceName: u.username, metadata: { clearedEntries: cleared } } };
+  },
+  revalidate: (input) => [`/users/${input.id}`],
+});
+
+registerMutations(createUser, updateUser, setUserActive, resetPassword, deleteUser, assignRole, unassignRole, publicSignup, clearSignInLock);
