@@ -92,3 +92,32 @@ export function assertNoActionsBeyond(actions: PermissionAction[], allowed: Perm
   if (extra.length) throw badRequest(`${what} may not include ${extra.join(', ')}`);
 }
 
+
+/** A service user's own key expiry, read in the change's transaction (null: the key does not expire). */
+async function ownKeyExpiry(q: Queryable, actor: Actor): Promise<Date | null> {
+  const [su] = await q.select({ expiresAt: serviceUsers.expiresAt }).from(serviceUsers)
+    .where(and(eq(serviceUsers.tenantId, actor.homeTenantId ?? ''), eq(serviceUsers.id, actor.id))).limit(1);
+  return su?.expiresAt ?? null;
+}
+
+/**
+ * A credential never extends itself: a service user acting with an expiring key may not mint a key (its own or
+ * another's) that outlives it, nor a key without expiry. Human accounts are untouched by this rule.
+ * `expiresAt` is the expiry the new or rotated key will have (undefined: none given, null: never expires).
+ */
+export async function assertKeyDoesNotOutlive(q: Queryable, actor: Actor, expiresAt: Date | null | undefined) {
+  if (actor.kind !== 'service_user') return;
+  const own = await ownKeyExpiry(q, actor);
+  if (!own) return;
+  if (!expiresAt) throw forbidden(`A service user whose key expires (${own.toISOString()}) may only issue keys that expire no later: set an expiry`);
+  if (expiresAt.getTime() > own.getTime()) throw forbidden(`A key issued by a service user may not outlive the service user's own key (it expires ${own.toISOString()})`);
+}
+
+/**
+ * Human credentials (accounts, passwords) outlive any key: a service user whose key expires may not create
+ * users or set their passwords; they are a person's (or a permanent key's) decision.
+ */
+export async function assertMayMintHumanCredentials(q: Queryable, actor: Actor) {
+  if (actor.kind !== 'service_user') return;
+  if (await ownKeyExpiry(q, actor)) throw forbidden('A service user whose key expires may not create accounts or set passwords: they would outlive it');
+}

@@ -6,7 +6,7 @@ import { requireTenant, requireTenantAdmin } from '../authz';
 import { randomToken, sha256Hex } from '../crypto';
 import { forbidden } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { assertNotSelf, checkbox, futureDate, optionalText, serviceUserInTenant, uuidSchema } from './guards';
+import { assertKeyDoesNotOutlive, assertNotSelf, checkbox, futureDate, optionalText, serviceUserInTenant, uuidSchema } from './guards';
 
 const nameSchema = z.string().trim().min(1, 'Name is required').max(64, 'Name is at most 64 characters')
   .regex(/^[a-zA-Z0-9_.-]+$/, 'Name may only contain letters, digits, ".", "_" and "-"');
@@ -33,6 +33,7 @@ export const createServiceUser = defineMutation({
     requireTenantAdmin(actor);
     // A service user acting as admin may not mint admin keys: that would outlive its own expiry.
     if (actor.kind === 'service_user' && input.role === 'tenant_admin') throw forbidden('A service user cannot create TenantAdmin service users');
+    await assertKeyDoesNotOutlive(_tx, actor, input.expiresAt ?? null);
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
@@ -67,6 +68,12 @@ export const updateServiceUser = defineMutation({
     const su = await serviceUserInTenant(tx, tenantId, input.id);
     if (input.role && input.role !== su.role) assertNotSelf(actor, input.id, 'A service user cannot change its own role');
     if (actor.kind === 'service_user' && input.role === 'tenant_admin') throw forbidden('A service user cannot make service users TenantAdmins');
+    if (actor.kind === 'service_user') {
+      // A credential never extends itself, nor another's beyond its own.
+      if (input.id === actor.id && (input.expiresAt !== undefined || input.active === true)) throw forbidden('A service user cannot change its own expiry');
+      if (input.expiresAt !== undefined) await assertKeyDoesNotOutlive(tx, actor, input.expiresAt);
+      if (su.role === 'tenant_admin' && input.id !== actor.id) throw forbidden("A service user cannot change another TenantAdmin's key");
+    }
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
@@ -90,7 +97,12 @@ export const rotateServiceUserKey = defineMutation({
   input: z.object({ id: uuidSchema('Service user'), expiresAt: futureDate('Expiry') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
-    await serviceUserInTenant(tx, tenantId, input.id);
+    const su = await serviceUserInTenant(tx, tenantId, input.id);
+    if (actor.kind === 'service_user') {
+      if (input.id === actor.id) throw forbidden('A service user cannot rotate its own key (a new key would outlive the one in use); ask an administrator');
+      if (su.role === 'tenant_admin') throw forbidden("A service user cannot rotate another TenantAdmin's key");
+      await assertKeyDoesNotOutlive(tx, actor, input.expiresAt ?? su.expiresAt ?? null);
+    }
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);

@@ -13,7 +13,7 @@ import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
 import { getTenantSettings } from './settings';
-import { assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant, uuidSchema } from './guards';
+import { assertMayMintHumanCredentials, assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant, uuidSchema } from './guards';
 
 const email = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.email('Enter a valid email address').max(254).optional());
 const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
@@ -37,7 +37,10 @@ export const createUser = defineMutation({
     /** Leave empty to invite: a temporary password is generated and shown once. */
     password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
   }),
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (tx, actor) => {
+    requireTenantAdmin(actor);
+    await assertMayMintHumanCredentials(tx, actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const temporaryPassword = input.password ? undefined : randomToken(12);
@@ -123,6 +126,7 @@ export const resetPassword = defineMutation({
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await userInTenant(tx, tenantId, input.id);
+    await assertMayMintHumanCredentials(tx, actor);
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
