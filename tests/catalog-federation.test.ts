@@ -69,6 +69,9 @@ async function closedPort(): Promise<number> {
 let server: Server;
 let base: string;
 beforeAll(async () => {
+  // The remote catalog and the object-store emulators are fakes on loopback: allowed explicitly, as an operator
+  // would allow a private endpoint (PANGOLIN_EGRESS_ALLOW; lib/egress.ts refuses loopback otherwise).
+  process.env.PANGOLIN_EGRESS_ALLOW = '127.0.0.1';
   server = createServer(handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -95,21 +98,21 @@ describe('federated catalogs', () => {
     await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'wrongtoken', url: base, authType: 'bearer', token: 'not-the-token-123' } });
     const refused = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'wrongtoken' } });
     // The remote echoed our token in its message: we redact it.
-    expect(refused.body).toMatchObject({ ok: false, message: `Connection failed: The remote catalog refused the credentials (HTTP 401 on ${base}/v1/config): Not authorized (got Bearer [redacted])` });
+    expect(refused.body).toMatchObject({ ok: false, message: 'Connection failed: the remote refused the credentials (HTTP 401)' });
 
     await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'nothing', url: `${base}/elsewhere`, authType: 'bearer', token: TOKEN } });
     const notThere = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'nothing' } });
-    expect(notThere.body).toMatchObject({ ok: false, message: `Connection failed: No Iceberg REST endpoint at ${base}/elsewhere/v1/config (HTTP 404): no such route` });
+    expect(notThere.body).toMatchObject({ ok: false, message: 'Connection failed: the remote refused: no Iceberg REST endpoint there (HTTP 404)' });
 
     const port = await closedPort();
     await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'closed', url: `http://127.0.0.1:${port}` } });
     const closed = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'closed' } });
-    expect(closed.body).toMatchObject({ ok: false, message: `Connection failed: Connection refused by 127.0.0.1:${port} (nothing listens there)` });
+    expect(closed.body).toMatchObject({ ok: false, message: 'Connection failed: The remote catalog is not reachable' });
 
     remote.slow = true;
     try {
       const silent = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'partner' } });
-      expect(silent.body).toMatchObject({ ok: false, message: `Connection failed: No answer from ${new URL(base).host} within 5 s` });
+      expect(silent.body).toMatchObject({ ok: false, message: 'Connection failed: The remote catalog is not reachable' });
     } finally {
       remote.slow = false;
     }
@@ -146,9 +149,9 @@ describe('federated catalogs', () => {
     await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'badsecret', url: base, authType: 'oauth2', clientId: 'console', clientSecret: 'wrong' } });
     const failed = await call(syncRoute.POST, '/x', { as, method: 'POST', params: { name: 'badsecret' } });
     expect(failed.status).toBe(200);
-    expect(failed.body).toMatchObject({ ok: false, figures: null, message: `Sync failed: The remote catalog refused the credentials (HTTP 401 on ${base}/v1/oauth/tokens): bad client` });
+    expect(failed.body).toMatchObject({ ok: false, figures: null, message: 'Sync failed: the remote refused the credentials (HTTP 401)' });
     const failedStats = await call(statsRoute.GET, '/x', { as, params: { name: 'badsecret' } });
-    expect(failedStats.body).toMatchObject({ status: 'failed', error: `The remote catalog refused the credentials (HTTP 401 on ${base}/v1/oauth/tokens): bad client` });
+    expect(failedStats.body).toMatchObject({ status: 'failed', error: 'the remote refused the credentials (HTTP 401)' });
   });
 
   it('refuses a second sync while one is running', async () => {

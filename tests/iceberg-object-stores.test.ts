@@ -39,6 +39,9 @@ const consoleError = vi.spyOn(console, 'error');
 const consoleLog = vi.spyOn(console, 'log');
 
 beforeAll(async () => {
+  // The remote catalog and the object-store emulators are fakes on loopback: allowed explicitly, as an operator
+  // would allow a private endpoint (PANGOLIN_EGRESS_ALLOW; lib/egress.ts refuses loopback otherwise).
+  process.env.PANGOLIN_EGRESS_ALLOW = '127.0.0.1';
   [server, s3, azure, gcs] = await Promise.all([startIcebergServer(), startS3(S3_BUCKET), startAzurite(), startGcsJsonApi(GCS_BUCKET)]);
   // Containers are provisioned with the storage account, as buckets are; the FileIO never creates them.
   const svc = new BlobServiceClient(azure.endpoint, new StorageSharedKeyCredential(azure.account, azure.accountKey));

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { EGRESS_MESSAGES, EgressError, egressRequest, type EgressResponse } from '../egress';
 import { getDb, type Queryable } from '@/db/client';
 import { catalogs, federatedSyncStats } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -64,26 +65,6 @@ async function loadRemote(q: Queryable, actor: Actor, catalogRef: string): Promi
 /** A failure whose message is safe to show: never the remote's body at length, never our credentials. */
 class RemoteError extends Error {}
 
-function scrub(text: string, remote: Remote): string {
-  let out = text;
-  for (const s of [remote.token, remote.clientSecret]) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
-  return out.length > 300 ? `${out.slice(0, 300)}…` : out;
-}
-
-function describeNetworkError(err: unknown, url: string, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  const host = (() => { try { return new URL(url).host; } catch { return url; } })();
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `No answer from ${host} within ${Math.round(timeoutMs / 100) / 10} s`;
-  switch (e?.cause?.code) {
-    case 'ECONNREFUSED': return `Connection refused by ${host} (nothing listens there)`;
-    case 'ENOTFOUND': case 'EAI_AGAIN': return `Host ${host} was not found (DNS)`;
-    case 'ECONNRESET': return `${host} closed the connection`;
-    case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'SELF_SIGNED_CERT_IN_CHAIN': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return `The TLS certificate of ${host} is not trusted (${e.cause.code})`;
-    default: return `Could not reach ${host}: ${e?.cause?.message ?? e?.message ?? 'unknown network error'}`;
-  }
-}
-
 type Client = { remote: Remote; requests: number; authHeader?: string; deadline: number };
 
 /** One JSON request to the remote, with a timeout, no redirects (they would carry our credentials elsewhere). */
@@ -93,38 +74,34 @@ async function call(client: Client, path: string, init: { method?: string; body?
   if (remaining <= 0) throw new RemoteError('The remote catalog did not finish answering in time');
   const timeoutMs = Math.min(init.timeoutMs ?? FEDERATION_LIMITS.requestTimeoutMs, remaining);
   const url = `${client.remote.url}${path}`;
-  let res: Response;
+  // Through the egress policy (lib/egress.ts): checked address, no redirects, fixed messages. The remote's own
+  // words are never shown back: they could be an internal service's answer.
+  let res: EgressResponse;
   try {
-    res = await fetch(url, {
+    res = await egressRequest(url, {
       method: init.method ?? 'GET',
-      body: init.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      body: init.body?.toString(),
+      timeoutMs,
       headers: {
         accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...(init.auth !== false && client.authHeader ? { authorization: client.authHeader } : {}),
       },
     });
   } catch (err) {
-    throw new RemoteError(describeNetworkError(err, url, timeoutMs));
+    throw new RemoteError(`The remote catalog is ${err instanceof EgressError ? err.message : EGRESS_MESSAGES.unreachable}`);
   }
-  const pathOnly = `${client.remote.url}${path.split('?')[0]}`;
-  if (res.status >= 300 && res.status < 400) {
-    throw new RemoteError(`${pathOnly} redirected (HTTP ${res.status}) to ${res.headers.get('location') ?? 'another address'}; enter the final URL instead`);
-  }
-  const text = await res.text().catch(() => '');
+  if (res.status >= 300 && res.status < 400) throw new RemoteError(`${EGRESS_MESSAGES.refused}: it answered with a redirect (HTTP ${res.status}), which is not followed; enter the final URL`);
   let body: unknown = null;
   try {
-    body = text ? JSON.parse(text) : null;
+    body = res.text ? JSON.parse(res.text) : null;
   } catch {
-    if (res.ok) throw new RemoteError(`${pathOnly} answered HTTP ${res.status}, but not with JSON: this does not look like an Iceberg REST catalog`);
+    if (res.status < 300) throw new RemoteError(`${EGRESS_MESSAGES.refused}: the answer is not JSON, so this does not look like an Iceberg REST catalog`);
   }
-  if (!res.ok) {
-    const remoteMessage = (body as { error?: { message?: unknown } } | null)?.error?.message;
-    const detail = typeof remoteMessage === 'string' ? `: ${scrub(remoteMessage, client.remote)}` : '';
-    if (res.status === 401 || res.status === 403) throw new RemoteError(`The remote catalog refused the credentials (HTTP ${res.status} on ${pathOnly})${detail}`);
-    if (res.status === 404) throw Object.assign(new RemoteError(`No Iceberg REST endpoint at ${pathOnly} (HTTP 404)${detail}`), { status: 404 });
-    throw Object.assign(new RemoteError(`${pathOnly} answered HTTP ${res.status}${detail}`), { status: res.status });
+  if (res.status >= 300) {
+    if (res.status === 401 || res.status === 403) throw new RemoteError(`${EGRESS_MESSAGES.refused} the credentials (HTTP ${res.status})`);
+    if (res.status === 404) throw Object.assign(new RemoteError(`${EGRESS_MESSAGES.refused}: no Iceberg REST endpoint there (HTTP 404)`), { status: 404 });
+    throw Object.assign(new RemoteError(`${EGRESS_MESSAGES.refused} (HTTP ${res.status})`), { status: res.status });
   }
   return body;
 }
@@ -174,11 +151,11 @@ export async function testFederatedConnection(actor: Actor, catalogRef: string):
     const latencyMs = Date.now() - started;
     return {
       ok: true, latencyMs, prefix: cfg.prefix,
-      message: `Connected: ${remote.url} answered /v1/config as an Iceberg REST catalog in ${latencyMs} ms${cfg.prefix ? ` (prefix "${scrub(cfg.prefix, remote)}")` : ''}`,
+      message: `Connected: ${remote.url} answered /v1/config as an Iceberg REST catalog in ${latencyMs} ms${cfg.prefix && /^[\w.-]{1,64}$/.test(cfg.prefix) ? ` (prefix "${cfg.prefix}")` : ''}`,
     };
   } catch (err) {
     if (!(err instanceof RemoteError)) throw err;
-    return { ok: false, latencyMs: Date.now() - started, message: `Connection failed: ${scrub(err.message, remote)}` };
+    return { ok: false, latencyMs: Date.now() - started, message: `Connection failed: ${err.message}` };
   }
 }
 
@@ -346,7 +323,7 @@ export async function syncFederatedCatalog(actor: Actor, catalogRef: string): Pr
   try {
     figures = await walkRemote(client);
   } catch (err) {
-    if (err instanceof RemoteError) error = scrub(err.message, remote);
+    if (err instanceof RemoteError) error = err.message;
     else {
       logger.error('federated sync failed unexpectedly', { catalog: remote.catalogName, requestId: actor.request.requestId, err });
       error = `Unexpected error while reading the remote catalog (request ${actor.request.requestId})`;

@@ -1,3 +1,4 @@
+import { checkResolvedEndpoint } from './s3';
 import type { BlobClient, ContainerClient } from '@azure/storage-blob';
 import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';
@@ -22,6 +23,9 @@ export async function openAzure(w: WarehouseStorage, creds: Credentials): Promis
   }
   const sdk = await import('@azure/storage-blob');
   const endpoint = (text(w.config.endpoint) ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, '');
+  // The SDK's pipeline takes no agent: its endpoint is checked against the egress policy here (an address literal
+  // or a name resolved now); a name that later resolves elsewhere is not re-checked for Azure (README, Reliability).
+  if (text(w.config.endpoint)) await checkResolvedEndpoint(w, endpoint);
   const options = { retryOptions: { maxTries: 3, tryTimeoutInMs: 30_000, maxRetryDelayInMs: 2_000 } };
   const service = creds.accountKey
     ? new sdk.BlobServiceClient(endpoint, new sdk.StorageSharedKeyCredential(account, creds.accountKey), options)

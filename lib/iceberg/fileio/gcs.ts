@@ -1,3 +1,4 @@
+import { checkResolvedEndpoint } from './s3';
 import type { Bucket, File } from '@google-cloud/storage';
 import { IcebergError } from '../errors';
 import { httpStatus, storageFailure } from './failures';
@@ -33,6 +34,10 @@ export async function openGcs(w: WarehouseStorage, creds: Credentials): Promise<
   const bucket = text(w.config.bucket);
   if (!bucket) throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" names no bucket`);
   const sa = serviceAccount(w, creds.serviceAccountJson);
+  // The SDK takes no agent: its endpoint is checked against the egress policy here (an address literal or a
+  // name resolved now); a name that later resolves elsewhere is not re-checked for GCS (see README, Reliability).
+  const endpoint = text(w.config.endpoint);
+  if (endpoint) await checkResolvedEndpoint(w, endpoint);
   const { Storage } = await import('@google-cloud/storage');
   const storage = new Storage({
     projectId: sa.project_id,

@@ -1,3 +1,5 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { addressAllowed, assertEgressUrl, EGRESS_MESSAGES, egressAgents } from '../../egress';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';
@@ -14,19 +16,39 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : und
  * and access key. The server's own (ambient) AWS identity is never used: a tenant's warehouse naming some
  * bucket must bring the credentials for it.
  */
+/** A warehouse endpoint outside the egress policy is refused before any client is built. */
+export function checkEndpoint(w: WarehouseStorage, endpoint: string) {
+  try {
+    assertEgressUrl(endpoint);
+  } catch {
+    throw new IcebergError(403, 'ForbiddenException', `The endpoint of warehouse "${w.name}" is ${EGRESS_MESSAGES.denied}`);
+  }
+}
+
+/** The endpoint checked, and its name resolved now with every address checked (for SDKs that take no agent). */
+export async function checkResolvedEndpoint(w: WarehouseStorage, endpoint: string) {
+  checkEndpoint(w, endpoint);
+  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+  const addrs = await dnsLookup(host, { all: true }).catch(() => []);
+  if (addrs.some((a) => !addressAllowed(a.address, host))) checkEndpoint(w, 'denied://');
+}
+
 export async function openS3(w: WarehouseStorage, creds: Credentials): Promise<ObjectFileIO> {
   if (!creds.accessKeyId || !creds.secretAccessKey) {
     throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no S3 access key id and secret access key: set them on the warehouse`);
   }
   const sdk: Sdk = await import('@aws-sdk/client-s3');
   const endpoint = text(w.config.endpoint);
+  if (endpoint) checkEndpoint(w, endpoint);
+  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const client = new sdk.S3Client({
     region: text(w.config.region) ?? 'us-east-1',
     endpoint,
     forcePathStyle: w.config.pathStyle === true,
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    // Every socket resolves through the egress policy (lib/egress.ts): the endpoint a tenant typed reaches only allowed addresses.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000, httpAgent: egressAgents.http, httpsAgent: egressAgents.https }),
     // S3-compatible stores often reject the newer default checksum headers; AWS itself does not need them here.
     ...(endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
   });
