@@ -117,7 +117,7 @@ export const egressAgents = { http: new http.Agent({ keepAlive: true, lookup: eg
 /** True when an error came from the policy (at any depth of causes). */
 export function isEgressDenied(err: unknown): boolean {
   for (let e = err as { code?: string; cause?: unknown; name?: string } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
-    if ((e instanceof EgressError && e.reason === 'denied') || e.code === 'EGRESS_DENIED') return true;
+    if ((e instanceof EgressError && e.reason === 'denied') || (e as { code?: string }).code === 'EGRESS_DENIED') return true;
   }
   return false;
 }

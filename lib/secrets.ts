@@ -11,6 +11,20 @@ let cached: Secrets | undefined;
  * when unset (the embedded default), generated once and kept under the data directory so restarts keep
  * sessions and can still decrypt stored credentials. Several instances must share them: set the variables.
  */
+/**
+ * The keys this process would use, without generating any: from the variables, else from the data directory's
+ * secrets.json. A key that is neither is undefined (start-up then checks the database's fingerprints before
+ * letting `secrets()` generate one).
+ */
+export function configuredSecrets(): { jwtSecret?: string; encryptionKey?: Buffer } {
+  const config = env();
+  let stored: { jwtSecret?: string; encryptionKey?: string } = {};
+  const file = path.resolve(config.PANGOLIN_DATA_DIR, 'secrets.json');
+  if (!config.PANGOLIN_DATA_DIR.startsWith('memory://') && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  const key = config.PANGOLIN_ENCRYPTION_KEY ?? stored.encryptionKey;
+  return { jwtSecret: config.PANGOLIN_JWT_SECRET ?? stored.jwtSecret, encryptionKey: key ? decodeKey(key) ?? undefined : undefined };
+}
+
 export function secrets(): Secrets {
   if (cached) return cached;
   const config = env();

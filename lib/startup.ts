@@ -10,6 +10,7 @@ import { isConnectionError } from './errors';
 import { logger } from './logger';
 import { explainConnectionError } from './ops/connection-errors';
 import { hashPassword } from './passwords';
+import { checkKeyFingerprints } from './key-fingerprints';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,6 +68,8 @@ export function startup(): Promise<void> {
     const db = await waitForDatabase();
     const report = await runMigrations(db);
     logger.info('migrations checked', { applied: report.applied.length, alreadyApplied: report.alreadyApplied });
+    // Before anything encrypts, signs or chains: the keys must be the database's (never generated over them).
+    await checkKeyFingerprints(db);
     await bootstrapRootFromEnv(db);
     await maintenance(db);
     const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);

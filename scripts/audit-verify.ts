@@ -7,6 +7,7 @@ import { closeDb } from '@/db/client';
 import { NIL_CHAIN, verifyAuditChains } from '@/lib/audit';
 import { EnvError } from '@/lib/env';
 import { waitForDatabase } from '@/lib/startup';
+import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, 'batch-size': { type: 'string' } } });
 const tenantId = values.tenant === 'none' ? NIL_CHAIN : values.tenant;
@@ -15,6 +16,8 @@ let lastShown = 0;
 
 try {
   const db = await waitForDatabase(5);
+  // Another key is not tampering: say which variable is wrong, and stop (exit 2) before verifying anything.
+  await checkKeyFingerprints(db);
   const started = performance.now();
   const report = await verifyAuditChains(db, {
     tenantId,
@@ -41,6 +44,7 @@ try {
   }
   await closeDb();
 } catch (err) {
-  console.error(err instanceof EnvError ? err.message : `Verification could not run: ${(err as Error).message}`);
+  console.error(err instanceof EnvError || err instanceof KeyMismatchError ? err.message : `Verification could not run: ${(err as Error).message}`);
   process.exitCode = 2;
+  await closeDb().catch(() => undefined);
 }

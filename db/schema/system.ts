@@ -43,3 +43,14 @@ export const dbHealthSamples = pgTable('db_health_samples', {
   blksHit: bigint('blks_hit', { mode: 'number' }).notNull(),
   databaseSize: bigint('database_size', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Fingerprints of the keys the database was initialised with (HMAC of a fixed label under each key: they reveal
+ * nothing of the keys). A process started with other keys refuses to start instead of generating new ones
+ * (lib/key-fingerprints.ts). A global table: the keys are the deployment's, not a tenant's.
+ */
+export const keyFingerprints = pgTable('key_fingerprints', {
+  name: text('name').primaryKey(),
+  fingerprint: text('fingerprint').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

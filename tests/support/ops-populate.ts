@@ -189,6 +189,7 @@ export async function populate(db: Db, opts: PopulateOptions = {}): Promise<stri
     await tx.execute(sql`INSERT INTO db_health_samples (sampled_at, connections_by_state, xact_commit, xact_rollback, blks_read, blks_hit, database_size)
       SELECT date_trunc('minute', now()) - i * interval '1 minute', '{"active": 1, "idle": 4}', 1000 + i, i, 50 * i, 5000 * i, 10485760
       FROM generate_series(1, 20) i ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`INSERT INTO key_fingerprints (name, fingerprint) VALUES ('encryption_key', 'populated-0000'), ('jwt_secret', 'populated-0001') ON CONFLICT DO NOTHING`);
   });
   return ids;
 }
