@@ -79,7 +79,7 @@ describe('/api/v1/audit', () => {
     expect(csv.status).toBe(200);
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^occurredAt,id,tenantId/);
-    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual([ids[1].id, ids[0].id]);
+    expect(lines.slice(1).map((l) => l.split(',')[1].replace(/"/g, ''))).toEqual([ids[1].id, ids[0].id]);
 
     const jsonl = await call(auditExport.GET, `/api/v1/audit/export?format=jsonl&action=${tag}.create`, { as: rootApi });
     expect(jsonl.text.trimEnd().split('\n').map((l) => JSON.parse(l).id)).toEqual([ids[2].id, ids[0].id]);

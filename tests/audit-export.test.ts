@@ -43,7 +43,7 @@ describe('audit export', () => {
       expect(fetched).toBe(1); // one batch read for one chunk asked: nothing runs ahead of the reader
       const firstLines = first.value!.trimEnd().split('\r\n');
       expect(firstLines).toHaveLength(BATCH);
-      expect(firstLines[0]).toContain(',thing-1,'); // newest first
+      expect(firstLines[0]).toContain(',"thing-1",'); // newest first
 
       let lines = firstLines.length;
       let last = '';
@@ -60,7 +60,7 @@ describe('audit export', () => {
       expect(lines).toBe(ROWS);
       expect(chunks).toBe(ROWS / BATCH);
       expect(fetched).toBe(ROWS / BATCH);
-      expect(last).toContain(`,thing-${ROWS},`);
+      expect(last).toContain(`,"thing-${ROWS}",`);
 
       // JSON Lines of a filtered slice: one object per line with the full row.
       const jsonl = await new Response(exportStream(auditExportBatches(w.admin, filtersFromParams({ resource: 'thing-42' }), { db: tx }), 'jsonl')).text();
@@ -82,11 +82,16 @@ describe('audit export', () => {
   }, 180_000);
 
   it('CSV fields are quoted as RFC 4180 asks and never start a spreadsheet formula', () => {
-    expect(csvField('plain')).toBe('plain');
+    expect(csvField('plain')).toBe('"plain"');
     expect(csvField('a,b')).toBe('"a,b"');
+    // A formula starter after a separator a spreadsheet may split on is neutralised too.
+    expect(csvField('a;=cmd|calc')).toBe('"\'a;=cmd|calc"');
+    expect(csvField('x,@SUM(1)')).toBe('"\'x,@SUM(1)"');
+    expect(csvField('x\t-1')).toBe('"\'x\t-1"');
+    expect(csvField(42)).toBe('42');
     expect(csvField('say "hi"\nbye')).toBe('"say ""hi""\nbye"');
     expect(csvField('=HYPERLINK("http://evil")')).toBe('"\'=HYPERLINK(""http://evil"")"');
-    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('+1')).toBe('"\'+1"');
     expect(csvField(null)).toBe('');
     expect(csvField({ a: 1 })).toBe('"{""a"":1}"');
     expect(csvField(new Date('2026-01-02T03:04:05.006Z'))).toBe('2026-01-02T03:04:05.006Z');

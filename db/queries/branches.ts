@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/actor';
 import { can, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { aheadBehind } from '@/lib/versioning/graph';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { versionedCatalog } from './refs';
 
 /** Catalogs whose branches the actor may see (a catalog-wide read), for the catalog picker. */
@@ -47,7 +47,7 @@ export async function listBranches(actor: Actor, catalog: string, opts: {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sort = opts.sort && opts.sort in sortable ? opts.sort : 'name';
+  const sort = pickSort(sortable, opts.sort, 'name');
   const filters: (SQL | undefined)[] = [
     eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id),
     opts.q ? ilike(branches.name, `%${likeEscape(opts.q)}%`) : undefined,

@@ -43,10 +43,25 @@ export function keyset(opts: {
   const orderBy = [dir(opts.sortColumn), dir(opts.idColumn)];
   if (!c) return { where: undefined, orderBy };
   const value = opts.castValue ? opts.castValue(c.value) : c.value;
+  // A cursor is the client's to send back, so it is checked like any input: never a 500 from the database.
+  const badValue = value instanceof Date ? Number.isNaN(value.getTime()) : !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
+  if (badValue || !UUID.test(c.id)) throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
   return {
     where: or(cmp(opts.sortColumn, value), and(eq(opts.sortColumn, value), cmp(opts.idColumn, c.id))),
     orderBy,
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The sort key a client asked for, if the list offers it (own keys only: `__proto__` or `constructor` is not a
+ * column); an unknown one is a 400 naming the parameter, never a crash.
+ */
+export function pickSort<K extends string>(sortable: Record<K, unknown>, asked: string | undefined | null, fallback: NoInfer<K>): K {
+  if (asked === undefined || asked === null || asked === '') return fallback;
+  if (Object.hasOwn(sortable, asked)) return asked as K;
+  throw new AppError('bad_request', `sort must be one of ${Object.keys(sortable).join(', ')}`, { sort: [`Unknown sort "${String(asked).slice(0, 40)}"`] });
 }
 
 /** Takes limit+1 rows to know whether another page exists, and builds its cursor. */

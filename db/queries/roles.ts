@@ -5,7 +5,7 @@ import { permissions, roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { listGrants, type GrantRow } from './permissions';
 import { idFromPath } from '@/lib/ids';
 
@@ -24,7 +24,7 @@ export async function listRoles(actor: Actor, opts: { q?: string; sort?: RoleSor
   const tenantId = requireTenantAdmin(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sort = opts.sort && sortable[opts.sort] ? opts.sort : 'name';
+  const sort = pickSort(sortable, opts.sort, 'name');
   const filters: (SQL | undefined)[] = [eq(roles.tenantId, tenantId)];
   if (opts.q) filters.push(ilike(roles.name, `%${likeEscape(opts.q)}%`));
   const where = and(...filters);

@@ -5,7 +5,7 @@ import { permissions, serviceUsers } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { idFromPath } from '@/lib/ids';
 
 export type ServiceUserRow = {
@@ -28,7 +28,7 @@ export async function listServiceUsers(actor: Actor, opts: { q?: string; status?
   const tenantId = requireTenantAdmin(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sort = opts.sort && sortable[opts.sort] ? opts.sort : 'name';
+  const sort = pickSort(sortable, opts.sort, 'name');
   const filters: (SQL | undefined)[] = [eq(serviceUsers.tenantId, tenantId)];
   if (opts.q) filters.push(ilike(serviceUsers.name, `%${likeEscape(opts.q)}%`));
   if (opts.status === 'active') filters.push(sql`${serviceUsers.active} AND (${serviceUsers.expiresAt} IS NULL OR ${serviceUsers.expiresAt} > now())`);

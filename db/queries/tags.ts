@@ -3,7 +3,7 @@ import { and, count, eq, ilike, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { commits, tags } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { versionedCatalog } from './refs';
 
 export type TagRow = { id: string; name: string; commitId: string; message: string | null; commitMessage: string; createdAt: Date };
@@ -16,7 +16,7 @@ export async function listTags(actor: Actor, catalog: string, opts: { q?: string
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sort = opts.sort && opts.sort in sortable ? opts.sort : 'name';
+  const sort = pickSort(sortable, opts.sort, 'name');
   const filters: (SQL | undefined)[] = [eq(tags.tenantId, c.tenantId), eq(tags.catalogId, c.id), opts.q ? ilike(tags.name, `%${likeEscape(opts.q)}%`) : undefined];
   const page = keyset({ sortColumn: sortable[sort], idColumn: tags.id, desc: !!opts.desc, cursor: opts.cursor, castValue: sort === 'createdAt' ? (v) => new Date(String(v)) : undefined });
   const [rows, [{ total }]] = await Promise.all([

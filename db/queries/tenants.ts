@@ -5,7 +5,7 @@ import { catalogs, tenants, users, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Tenants for Root's switcher (names only). */
@@ -24,7 +24,7 @@ export async function listTenants(actor: Actor, opts: { q?: string; sort?: Tenan
   requireRoot(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sortColumn = sortable[opts.sort ?? 'name'];
+  const sortColumn = sortable[pickSort(sortable, opts.sort, 'name')];
   const filter = opts.q ? ilike(tenants.name, `%${likeEscape(opts.q)}%`) : undefined;
   const page = keyset({
     sortColumn, idColumn: tenants.id, desc: !!opts.desc, cursor: opts.cursor,

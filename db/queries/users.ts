@@ -5,7 +5,7 @@ import { roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { isTenantAdmin, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
 import { idFromPath } from '@/lib/ids';
 
 export type UserRow = {
@@ -27,7 +27,7 @@ export async function listUsers(actor: Actor, opts: {
   const tenantId = requireTenantAdmin(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const sort = opts.sort && sortable[opts.sort] ? opts.sort : 'username';
+  const sort = pickSort(sortable, opts.sort, 'username');
   const filters: (SQL | undefined)[] = [eq(users.tenantId, tenantId)];
   if (opts.q) filters.push(or(ilike(users.username, `%${likeEscape(opts.q)}%`), ilike(users.email, `%${likeEscape(opts.q)}%`)));
   if (opts.role === 'tenant_admin' || opts.role === 'tenant_user') filters.push(eq(users.role, opts.role));

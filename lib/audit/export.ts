@@ -9,14 +9,18 @@ const COLUMNS = [
 ] as const;
 
 /**
- * One CSV field (RFC 4180). A text cell starting with = + - @ (or tab/CR) is prefixed with ' so a spreadsheet
- * never runs it as a formula: audit data is attacker-influenced (resource names, user agents).
+ * One CSV field (RFC 4180). Every text cell is quoted, and one that could start a spreadsheet formula is prefixed
+ * with ': one starting with = + - @ (or tab/CR), and one where such a character follows a separator a spreadsheet
+ * may split on (, ; tab), as OWASP's CSV-injection advice says. Audit data is attacker-influenced (resource names,
+ * user agents). Numbers and timestamps stay bare.
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(s) || /[,;\t][\s]*[=+\-@]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export const csvHeader = () => `${COLUMNS.join(',')}\r\n`;
