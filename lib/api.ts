@@ -6,7 +6,7 @@ import type { Actor } from './actor';
 import { authenticateApiRequest } from './auth/api-auth';
 import { AppError, toAppError } from './errors';
 import { logger } from './logger';
-import { readCappedText } from './body';
+import { assertJsonDepth, readCappedText } from './body';
 import { executeMutation, type Mutation } from './mutation';
 import { requestInfoFrom, withRequestId } from './request-info';
 
@@ -27,11 +27,14 @@ export function errorResponse(err: AppError, requestId?: string): NextResponse {
 export async function readJson(req: Request): Promise<unknown> {
   const text = await readCappedText(req, MAX_BODY_BYTES);
   if (!text.trim()) return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
-    throw new AppError('bad_request', `The request body is not valid JSON: ${(err as Error).message}`);
+    throw new AppError('bad_request', `The request body is not valid JSON: ${err instanceof RangeError ? 'nested too deeply' : (err as Error).message}`);
   }
+  assertJsonDepth(value);
+  return value;
 }
 
 type Handler<P> = (ctx: { req: NextRequest; actor: Actor; params: P; url: URL }) => Promise<unknown>;

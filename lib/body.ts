@@ -28,3 +28,24 @@ export async function readCappedText(req: Request, maxBytes: number): Promise<st
   }
   return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
+
+/** How deeply a parsed JSON value nests (counted without recursion, so any input is safe to measure). */
+export function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Bodies nest this deep at most: an Iceberg schema of a few levels of structs, lists and maps is far below it. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Refuses a body nested deeper than MAX_JSON_DEPTH (a recursive validator would otherwise run out of stack). */
+export function assertJsonDepth(value: unknown): void {
+  if (jsonDepth(value) > MAX_JSON_DEPTH) throw new AppError('bad_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+}

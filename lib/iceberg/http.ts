@@ -4,7 +4,7 @@ import type { Actor } from '../actor';
 import { executeMutation, type Mutation } from '../mutation';
 import { badRequest } from './errors';
 import { parseJson, stringifyJson } from './json';
-import { readCappedText } from '../body';
+import { jsonDepth, MAX_JSON_DEPTH, readCappedText } from '../body';
 
 const MAX_BODY_BYTES = 10_000_000;
 
@@ -27,14 +27,18 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
 export async function readRaw(req: Request): Promise<unknown> {
   const text = await readCappedText(req, MAX_BODY_BYTES);
   if (!text.trim()) return {};
+  let value: unknown;
   try {
-    return parseJson(text);
+    value = parseJson(text);
   } catch (err) {
-    throw badRequest(`Malformed request: the body is not valid JSON (${(err as Error).message})`);
+    throw badRequest(`Malformed request: the body is not valid JSON (${err instanceof RangeError ? 'nested too deeply' : (err as Error).message})`);
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) throw badRequest(`Malformed request: the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
 }
 
 export function parseBody<S extends z.ZodType>(raw: unknown, schema: S): z.output<S> {
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw badRequest(`Malformed request: the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

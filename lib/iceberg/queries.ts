@@ -53,13 +53,16 @@ export type Listed<T> = { rows: T[]; nextPageToken: string | null };
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 100;
 
+/** An unpaged listing still answers at most this many, with a next-page-token for the rest: never unbounded. */
+export const UNPAGED_LIMIT = MAX_PAGE;
+
 /**
- * Iceberg paging: without pageToken (and pageSize) everything comes back in one response; with them,
- * keyset pages of at most pageSize, continued by an opaque token.
+ * Iceberg paging: keyset pages of at most pageSize (at most MAX_PAGE), continued by an opaque token. Without
+ * pageToken and pageSize a listing answers up to UNPAGED_LIMIT entries and a next-page-token when there are more.
  */
-function pageLimit(page: PageRequest): number | null {
+function pageLimit(page: PageRequest): number {
   if (page.size !== undefined && (!Number.isInteger(page.size) || page.size < 1)) throw badRequest('pageSize must be a positive integer');
-  if (page.token === undefined && page.size === undefined) return null;
+  if (page.token === undefined && page.size === undefined) return UNPAGED_LIMIT;
   return Math.min(page.size ?? DEFAULT_PAGE, MAX_PAGE);
 }
 
@@ -84,7 +87,7 @@ export async function listChildNamespaces(q: Queryable, actor: Actor, tenantId: 
       visible, seek.where,
     ))
     .orderBy(...seek.orderBy);
-  return finish(limit === null ? await query : await query.limit(limit + 1), limit);
+  return finish(await query.limit(limit + 1), limit);
 }
 
 /** Tables or views of a namespace on a branch that the actor may see, by name. */
@@ -100,7 +103,7 @@ export async function listNamespaceAssets(q: Queryable, actor: Actor, tenantId: 
       eq(assets.assetType, assetType), visible, seek.where,
     ))
     .orderBy(...seek.orderBy);
-  return finish(limit === null ? await query : await query.limit(limit + 1), limit);
+  return finish(await query.limit(limit + 1), limit);
 }
 
 /** Pointers of the same asset on other branches (their metadata files must survive a purge on this one). */
