@@ -77,7 +77,7 @@ export function WarehouseFields({ values, storedSecrets }: { values?: WarehouseV
           </>
         ) : null}
         {type === 'local' ? (
-          <Field name="rootPath" label="Root path" required maxLength={1024} defaultValue={text('rootPath')} placeholder="/var/lib/pangolin/warehouse" />
+          <Field name="rootPath" label="Root path" required maxLength={1024} defaultValue={text('rootPath')} placeholder="lake/raw" description="A folder inside this tenant's storage folder on the server (such as lake/raw); absolute paths and .. are not allowed." />
         ) : null}
       </fieldset>
       <fieldset className="grid gap-4 rounded-md border border-zinc-200 p-4 md:grid-cols-2 dark:border-zinc-800">
