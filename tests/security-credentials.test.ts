@@ -53,3 +53,32 @@ describe('an expiring service-user key cannot outlive itself', () => {
     await executeMutation(rotateServiceUserKey, w.admin, { id: w.otherAdminKey, expiresAt: inDays(30) });
   });
 });
+
+describe("revoking a steward's grant and the grants they handed on", () => {
+  it('leaves handed-on grants without cascade (and lists them), revokes them with it, in one audited change', async () => {
+    const { permissions, auditLogs } = await import('@/db/schema');
+    const { revokeGrant } = await import('@/lib/governance/grants');
+    const { listGrants } = await import('@/db/queries/permissions');
+    const { createUser: makeUser } = await import('./support/fixtures');
+    const { and } = await import('drizzle-orm');
+    const w = await tenantWorld();
+    const db = await getDb();
+    const steward = await makeUser({ role: 'tenant_user', tenantId: w.tenant.id });
+    const grantee = await makeUser({ role: 'tenant_user', tenantId: w.tenant.id });
+    const grant = async (userId: string, grantedBy: string) => (await db.insert(permissions).values({
+      tenantId: w.tenant.id, userId, scopeType: 'tag', tag: 'pii', actions: ['read', 'manage-discovery'], grantedBy,
+    }).returning({ id: permissions.id }))[0].id;
+    const stewardGrant = await grant(steward.id, w.admin.id);
+    const handedOn = await grant(grantee.id, steward.id);
+    expect((await listGrants(w.admin, { grantedBy: steward.id })).map((g) => g.id)).toEqual([handedOn]);
+    // A steward may not cascade; only a TenantAdmin.
+    expect((await refused(executeMutation(revokeGrant, w.user, { id: stewardGrant, cascade: true }))).code).toBe('forbidden');
+    await executeMutation(revokeGrant, w.admin, { id: stewardGrant });
+    expect((await db.select().from(permissions).where(eq(permissions.id, handedOn))).length).toBe(1);
+    const again = await grant(steward.id, w.admin.id);
+    await executeMutation(revokeGrant, w.admin, { id: again, cascade: true });
+    expect((await db.select().from(permissions).where(eq(permissions.id, handedOn))).length).toBe(0);
+    const [row] = await db.select().from(auditLogs).where(and(eq(auditLogs.action, 'permission.revoke'), eq(auditLogs.resourceId, again)));
+    expect((row.metadata as { handedOnRevoked: string[] }).handedOnRevoked).toEqual([handedOn]);
+  });
+});

@@ -16,7 +16,8 @@ export type GrantRow = {
   description: string;
 };
 
-export type GrantFilter = { userId?: string; serviceUserId?: string; roleId?: string };
+/** `grantedBy`: the grants a person handed on to others (shown when one of their own grants is revoked). */
+export type GrantFilter = { userId?: string; serviceUserId?: string; roleId?: string; grantedBy?: string };
 
 /**
  * Grants held directly by a user, a service user or a role (the console's grant lists, GET /permissions).
@@ -30,7 +31,8 @@ export async function listGrants(actor: Actor, filter: GrantFilter): Promise<Gra
   if (filter.userId) conds.push(eq(permissions.userId, idFromPath(filter.userId, 'User')));
   if (filter.serviceUserId) conds.push(eq(permissions.serviceUserId, idFromPath(filter.serviceUserId, 'Service user')));
   if (filter.roleId) conds.push(eq(permissions.roleId, idFromPath(filter.roleId, 'Role')));
-  if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && actor.role !== 'root' && actor.role !== 'tenant_admin') {
+  if (filter.grantedBy) conds.push(eq(permissions.grantedBy, idFromPath(filter.grantedBy, 'User')));
+  if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && !filter.grantedBy && actor.role !== 'root' && actor.role !== 'tenant_admin') {
     throw forbidden('Name a user, service user or role');
   }
   const db = await getDb();

@@ -7,7 +7,7 @@ import { isTenantAdmin, requireTenant, requireTenantAdmin } from '../authz';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import {
-  actionsInput, assertHolds, assertSteward, futureDate, holdsRole, roleInTenant, serviceUserInTenant, userInTenant, uuidSchema,
+  actionsInput, assertHolds, checkbox, assertSteward, futureDate, holdsRole, roleInTenant, serviceUserInTenant, userInTenant, uuidSchema,
 } from './guards';
 import { checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
 
@@ -101,14 +101,19 @@ export const createGrant = defineMutation({
 
 export const revokeGrant = defineMutation({
   action: 'permission.revoke',
-  recordInput: ['id'],
+  recordInput: ['id', 'cascade'],
   resourceType: 'permission',
-  input: z.object({ id: uuidSchema('Permission') }),
+  input: z.object({
+    id: uuidSchema('Permission'),
+    /** Also revoke the grants the holder handed on to others (TenantAdmins only). */
+    cascade: checkbox.optional(),
+  }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const [p] = await tx.select({ grantedBy: permissions.grantedBy, roleId: permissions.roleId }).from(permissions)
       .where(and(eq(permissions.tenantId, tenantId), eq(permissions.id, input.id))).limit(1);
     if (!p) throw notFound('Permission');
+    if (input.cascade && !isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may revoke the grants someone handed on');
     if (isTenantAdmin(actor)) {
       if (p.roleId && actor.role !== 'root' && await holdsRole(tx, actor, tenantId, p.roleId)) {
         throw forbidden('You cannot change the grants of a role you hold yourself');
@@ -123,9 +128,13 @@ export const revokeGrant = defineMutation({
       .returning({ id: permissions.id, userId: permissions.userId, serviceUserId: permissions.serviceUserId, roleId: permissions.roleId,
         scopeType: permissions.scopeType, actions: permissions.actions });
     if (!p) throw badRequest('This permission was already revoked');
+    // The holder's grants handed on to others go too when asked (in this transaction, listed in the one audit row).
+    const handedOn = input.cascade && p.userId
+      ? (await tx.delete(permissions).where(and(eq(permissions.tenantId, tenantId), eq(permissions.grantedBy, p.userId))).returning({ id: permissions.id })).map((r) => r.id)
+      : [];
     return {
-      data: p,
-      audit: { resourceId: p.id, resourceName: `${p.scopeType} grant`, metadata: { userId: p.userId, serviceUserId: p.serviceUserId, roleId: p.roleId, actions: p.actions } },
+      data: { ...p, handedOnRevoked: handedOn },
+      audit: { resourceId: p.id, resourceName: `${p.scopeType} grant`, metadata: { userId: p.userId, serviceUserId: p.serviceUserId, roleId: p.roleId, actions: p.actions, handedOnRevoked: handedOn } },
     };
   },
   revalidate: () => ['/roles', '/users', '/service-users'],

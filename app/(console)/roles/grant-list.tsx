@@ -5,7 +5,11 @@ import { formatDate } from '@/lib/governance/format';
 import { revokeGrantAction } from '../users/actions';
 
 /** Grants as a table: scope, actions, expiry, who granted it; revoke buttons when the viewer may. */
-export function GrantList({ grants, canRevoke, empty = 'No grants yet' }: { grants: GrantRow[]; canRevoke: boolean; empty?: string }) {
+/**
+ * `handedOn`: the grants this list's holder handed on to others. Revoking one of the holder's grants leaves those in
+ * place unless the person confirming asks to revoke them too, so the confirmation lists them.
+ */
+export function GrantList({ grants, canRevoke, empty = 'No grants yet', handedOn = [] }: { grants: GrantRow[]; canRevoke: boolean; empty?: string; handedOn?: GrantRow[] }) {
   if (!grants.length) return <EmptyState title={empty} />;
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
@@ -31,13 +35,36 @@ export function GrantList({ grants, canRevoke, empty = 'No grants yet' }: { gran
               {canRevoke ? (
                 <td className="px-3 py-2 text-right">
                   <ConfirmButton action={revokeGrantAction} hidden={{ id: g.id }} label="Revoke" title="Revoke grant"
-                    confirmText={`Revoke ${g.actions.join(', ')} on ${g.description}? It stops working at once.`} confirmLabel="Revoke" />
+                    confirmText={<HandedOnNotice text={`Revoke ${g.actions.join(', ')} on ${g.description}? It stops working at once.`} handedOn={handedOn} />} confirmLabel="Revoke" />
                 </td>
               ) : null}
             </tr>
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** The revoke confirmation's text, and the grants the holder handed on with a choice to revoke them too. */
+function HandedOnNotice({ text, handedOn }: { text: string; handedOn: GrantRow[] }) {
+  if (!handedOn.length) return <>{text}</>;
+  const shown = handedOn.slice(0, 10);
+  return (
+    <div className="space-y-2">
+      <p>{text}</p>
+      <p>
+        The holder handed on {handedOn.length} grant{handedOn.length === 1 ? '' : 's'} to others; revoking this one leaves them in place:
+      </p>
+      <ul className="list-disc space-y-0.5 pl-5">
+        {shown.map((h) => (
+          <li key={h.id}>{h.actions.join(', ')} on {h.description} to {h.grantee.name ?? 'a deleted grantee'}</li>
+        ))}
+        {handedOn.length > shown.length ? <li>and {handedOn.length - shown.length} more</li> : null}
+      </ul>
+      <label className="flex items-center gap-2 text-zinc-800 dark:text-zinc-200">
+        <input type="checkbox" name="cascade" /> Also revoke the {handedOn.length} grant{handedOn.length === 1 ? '' : 's'} handed on
+      </label>
     </div>
   );
 }

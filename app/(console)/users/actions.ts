@@ -54,7 +54,7 @@ export async function addGrantAction(_prev: Prev, formData: FormData) {
 }
 
 export async function revokeGrantAction(formData: FormData) {
-  return runAction(revokeGrant, { id: formData.get('id') });
+  return runAction(revokeGrant, { id: formData.get('id'), cascade: formData.get('cascade') === 'on' });
 }
 
 /** "Why may (or may not) this user do A on O?" for the effective-permissions view. */

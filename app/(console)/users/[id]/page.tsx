@@ -36,12 +36,13 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   const admin = isTenantAdmin(actor) && user.tenantId === actor.tenantId;
   const canEdit = admin && !self;
   const db = await getDb();
-  const [effective, direct, roleOptions, catalogs, tags] = await Promise.all([
+  const [effective, direct, roleOptions, catalogs, tags, handedOn] = await Promise.all([
     effectivePermissions(db, actor, user.id),
     user.tenantId ? listGrants(actor, { userId: user.id }) : Promise.resolve([]),
     canEdit ? roleChoices(actor) : Promise.resolve([]),
     actor.tenantId ? scopeCatalogs(actor) : Promise.resolve([]),
     canEdit ? scopeTags(actor) : Promise.resolve([]),
+    canEdit && user.tenantId ? listGrants(actor, { grantedBy: user.id }) : Promise.resolve([]),
   ]);
   const unassigned = roleOptions.filter((r) => !user.roles.some((x) => x.id === r.id));
 
@@ -134,7 +135,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
 
         {user.tenantId ? (
           <Card title="Direct grants">
-            <GrantList grants={direct} canRevoke={canEdit} empty="No direct grants" />
+            <GrantList grants={direct} canRevoke={canEdit} empty="No direct grants" handedOn={handedOn} />
             {canEdit ? (
               <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
                 <h3 className="mb-2 text-sm font-semibold">Grant access</h3>
