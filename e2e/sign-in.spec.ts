@@ -11,6 +11,14 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
+test('the sign-in page shows only its own messages, whatever text a link puts in ?error=', async ({ page }) => {
+  await page.goto('/login?error=Your%20account%20is%20suspended.%20Call%20%2B1-555-0100');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByText('Call +1-555-0100')).toHaveCount(0);
+  await page.goto('/login?error=SessionRequired');
+  await expect(page.getByText('Sign in to continue.')).toBeVisible();
+});
+
 test('Root signs in, sees the console, and signs out', async ({ page }) => {
   await signIn(page);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
