@@ -163,3 +163,19 @@ test('a service user key is shown once, then never again', async ({ browser, req
   await expect(admin.getByText(key!)).toHaveCount(0);
   await expect(admin.getByText(`pgl_${key!.slice(4, 20)}_…`)).toBeVisible();
 });
+
+test('an admin sees that someone is locked out by failed sign-ins and clears the lock', async ({ request, browser }) => {
+  const w = await world(request);
+  const victim = await w.person('locked');
+  for (let i = 0; i < 5; i++) {
+    const r = await request.post('/api/v1/users/login', { data: { username: victim.username, password: `wrong password ${i}` } });
+    expect(r.status()).toBe(401);
+  }
+  expect((await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status()).toBe(429);
+  const admin = await signedIn(browser, w.adminName);
+  await admin.goto(`/users/${victim.id}`);
+  await admin.getByRole('button', { name: 'Clear sign-in locks' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Clear locks' }).click();
+  await expect(admin.getByRole('button', { name: 'Clear sign-in locks' })).toHaveCount(0);
+  expect((await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status()).toBe(200);
+});

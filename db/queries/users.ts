@@ -89,3 +89,17 @@ export async function getMe(actor: Actor) {
     tenantId: u.tenantId, actingTenantId: actor.tenantId, lastLoginAt: u.lastLoginAt, roles: u.roles.map((r) => ({ id: r.id, name: r.name })),
   };
 }
+
+/**
+ * How many addresses are locked out of a user's account now (failed sign-ins lock an account and address pair;
+ * lib/auth/throttle.ts). For the admin's "Clear sign-in locks" button.
+ */
+export async function signInLockCount(actor: Actor, user: { id: string; username: string }): Promise<number> {
+  const tenantId = requireTenantAdmin(actor);
+  const db = await getDb();
+  const [owned] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, user.id), eq(users.tenantId, tenantId)));
+  if (!owned) return 0;
+  const prefix = `pair:${likeEscape(user.username.toLowerCase())}|%`;
+  const [row] = (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM login_throttle WHERE key LIKE ${prefix} AND locked_until > now()`)).rows;
+  return Number(row?.n ?? 0);
+}

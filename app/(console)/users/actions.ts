@@ -8,7 +8,7 @@ import { requireActor } from '@/lib/auth/session';
 import { badRequest } from '@/lib/errors';
 import { createGrant, revokeGrant } from '@/lib/governance/grants';
 import { resolveScope, scopeInput } from '@/lib/governance/scope';
-import { assignRole, createUser, deleteUser, resetPassword, setUserActive, unassignRole, updateUser } from '@/lib/governance/users';
+import { assignRole, clearSignInLock, createUser, deleteUser, resetPassword, setUserActive, unassignRole, updateUser } from '@/lib/governance/users';
 import { permissionActions, type PermissionAction } from '@/db/schema';
 import { redirect } from 'next/navigation';
 
@@ -32,6 +32,11 @@ export async function resetPasswordAction(_prev: Prev, formData: FormData) {
   return runAction(resetPassword, formObject(formData), {
     formData, message: (d) => (d.temporaryPassword ? 'Password reset; their sessions were signed out. The temporary password below is shown only once.' : 'Password changed; their sessions were signed out.'),
   });
+}
+
+/** Clears the user's sign-in locks on every address (audited). */
+export async function clearSignInLockAction(formData: FormData) {
+  return runAction(clearSignInLock, { id: formData.get('id') });
 }
 
 export async function deleteUserAction(formData: FormData) {

@@ -6,14 +6,14 @@ import { getDb } from '@/db/client';
 import { scopeCatalogs, scopeTags } from '@/db/queries/governance-scopes';
 import { listGrants } from '@/db/queries/permissions';
 import { roleChoices } from '@/db/queries/roles';
-import { getUser } from '@/db/queries/users';
+import { getUser, signInLockCount } from '@/db/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { effectivePermissions, isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';
 import { formatDate, formatDateTime, roleLabels } from '@/lib/governance/format';
 import { GrantBuilder } from '../../roles/grant-builder';
 import { GrantList } from '../../roles/grant-list';
-import { addGrantAction, deleteUserAction, setUserActiveAction, unassignRoleAction } from '../actions';
+import { addGrantAction, clearSignInLockAction, deleteUserAction, setUserActiveAction, unassignRoleAction } from '../actions';
 import { ResetPasswordForm } from '../forms';
 import { CheckAccess } from './check-access';
 import { ProfileForm } from './profile-form';
@@ -36,13 +36,14 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   const admin = isTenantAdmin(actor) && user.tenantId === actor.tenantId;
   const canEdit = admin && !self;
   const db = await getDb();
-  const [effective, direct, roleOptions, catalogs, tags, handedOn] = await Promise.all([
+  const [effective, direct, roleOptions, catalogs, tags, handedOn, lockedAddresses] = await Promise.all([
     effectivePermissions(db, actor, user.id),
     user.tenantId ? listGrants(actor, { userId: user.id }) : Promise.resolve([]),
     canEdit ? roleChoices(actor) : Promise.resolve([]),
     actor.tenantId ? scopeCatalogs(actor) : Promise.resolve([]),
     canEdit ? scopeTags(actor) : Promise.resolve([]),
     canEdit && user.tenantId ? listGrants(actor, { grantedBy: user.id }) : Promise.resolve([]),
+    canEdit ? signInLockCount(actor, user) : Promise.resolve(0),
   ]);
   const unassigned = roleOptions.filter((r) => !user.roles.some((x) => x.id === r.id));
 
@@ -59,6 +60,11 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                 label={user.active ? 'Deactivate' : 'Reactivate'} variant={user.active ? 'danger' : 'secondary'}
                 confirmText={user.active ? `${user.username} is signed out everywhere and cannot sign in until reactivated.` : `${user.username} can sign in again.`}
                 confirmLabel={user.active ? 'Deactivate' : 'Reactivate'} />
+            ) : null}
+            {canEdit && lockedAddresses > 0 ? (
+              <ConfirmButton action={clearSignInLockAction} hidden={{ id: user.id }} label="Clear sign-in locks" variant="secondary"
+                confirmText={`Failed sign-ins have locked ${user.username} out from ${lockedAddresses} address${lockedAddresses === 1 ? '' : 'es'}. Clear the locks so they can sign in from there again?`}
+                confirmLabel="Clear locks" />
             ) : null}
             {canEdit ? (
               <ConfirmButton action={deleteUserAction} hidden={{ id: user.id }} label="Delete user" typedConfirmation={user.username}
