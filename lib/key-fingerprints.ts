@@ -37,7 +37,7 @@ export async function checkKeyFingerprints(db: Queryable, given: { jwtSecret?: s
     }
     const actual = fingerprintOf(key);
     if (actual !== expected) {
-      throw new KeyMismatchError(`${VARIABLES[name]} does not match the key this database was initialised with (fingerprint ${expected}, this process has ${actual}). Set ${VARIABLES[name]} to the key it was started with; stored credentials and the audit chain need it.`);
+      throw new KeyMismatchError(`${VARIABLES[name]} does not match the key this database was initialised with (fingerprint ${expected}, this process has ${actual}). Set ${VARIABLES[name]} to the key it was started with; ${name === 'encryption_key' ? 'stored credentials and the audit chain need it' : 'sessions and API tokens are signed with it'}.`);
     }
   }
   if (stored.size === Object.keys(VARIABLES).length) return;

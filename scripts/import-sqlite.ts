@@ -7,6 +7,7 @@ import { explainConnectionError } from '@/lib/ops/connection-errors';
 import { OpsError } from '@/lib/ops/pg-tools';
 import { formatPlan, importSqlite } from '@/lib/ops/sqlite';
 import { waitForDatabase } from '@/lib/startup';
+import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';
 
 const usage = `Usage: npm run import:sqlite -- FILE [--dry-run]
 
@@ -30,6 +31,13 @@ try {
     throw new OpsError(`Cannot reach the database: ${explainConnectionError(err, env().DATABASE_URL)}`);
   }
   await runMigrations(db);
+  // The import seals credentials and chains audit rows: only with the keys the database was initialised with (exit 2).
+  await checkKeyFingerprints(db).catch(async (err) => {
+    if (!(err instanceof KeyMismatchError)) throw err;
+    console.error(err.message);
+    await closeDb().catch(() => undefined);
+    process.exit(2);
+  });
   let last = '';
   const plan = await importSqlite(db, file, {
     dryRun,

@@ -12,6 +12,9 @@ import { getDb } from '@/db/client';
 import { keyFingerprints } from '@/db/schema';
 import { decodeKey } from '@/lib/env';
 import { checkKeyFingerprints, fingerprintOf } from '@/lib/key-fingerprints';
+import { tenants } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { referenceWorld } from './support/sqlite-fixture';
 
 const KEY = decodeKey(process.env.PANGOLIN_ENCRYPTION_KEY!)!;
 const JWT = process.env.PANGOLIN_JWT_SECRET!;
@@ -55,7 +58,37 @@ describe('key fingerprints', () => {
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/PANGOLIN_ENCRYPTION_KEY is not set/);
     expect(existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+    const noJwt = run({ PANGOLIN_JWT_SECRET: undefined, PANGOLIN_DATA_DIR: dataDir });
+    expect(noJwt.status).toBe(2);
+    expect(noJwt.stderr).toMatch(/PANGOLIN_JWT_SECRET is not set/);
+    expect(existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
     const right = run({});
     expect(right.status).toBe(0);
+  });
+
+  it.skipIf(!onPostgres)('import:sqlite with another key exits 2 naming the variable and imports nothing (it seals credentials and chains audit rows)', async () => {
+    await checkKeyFingerprints(await getDb(), { encryptionKey: KEY, jwtSecret: JWT });
+    const root = path.resolve(import.meta.dirname, '..');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pangolin-keys-')), 'reference.db');
+    const world = referenceWorld(file);
+    const env = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL, PANGOLIN_ENCRYPTION_KEY: 'c'.repeat(64) };
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/import-sqlite.ts', file], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toMatch(/PANGOLIN_ENCRYPTION_KEY does not match/);
+    expect(r.status).toBe(2);
+    const db = await getDb();
+    for (const name of [world.names.acme, world.names.globex]) expect(await db.select().from(tenants).where(eq(tenants.name, name))).toHaveLength(0);
+  });
+
+  it('instances starting together with different keys agree on one fingerprint: the first writer wins, the others refuse', async () => {
+    const db = await getDb();
+    await db.delete(keyFingerprints);
+    const keys = [1, 2, 3].map((i) => Buffer.alloc(32, i));
+    const results = await Promise.allSettled(keys.map((k) => checkKeyFingerprints(db, { encryptionKey: k, jwtSecret: JWT })));
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [keys[i]] : []));
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).message).toMatch(/^PANGOLIN_ENCRYPTION_KEY /);
+    const rows = await db.select().from(keyFingerprints);
+    expect(rows.filter((r) => r.name === 'encryption_key').map((r) => r.fingerprint)).toEqual([fingerprintOf(won[0])]);
+    await db.delete(keyFingerprints);
   });
 });

@@ -76,7 +76,7 @@ async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetLis
   const sort = opts.sort ?? 'name';
   const dir = opts.desc ? sql`DESC` : sql`ASC`;
   const cmp = opts.desc ? sql`<` : sql`>`;
-  const c = decodeCursor(opts.cursor);
+  const c = decodeCursor(opts.cursor, { date: sort !== 'name' });
   const filters: SQL[] = [
     sql`a.tenant_id = ${tenantId}`, sql`a.namespace_id = ${where.namespaceId}`, sql`a.branch_id = ${where.branchId}`,
     await visibleAssets(actor, where.namespacePath),
@@ -195,7 +195,7 @@ export async function metadataHistory(actor: Actor, asset: { assetId: string; ca
     throw forbidden('You may not read the history of this table or view');
   }
   const limit = opts.limit ?? 20;
-  const c = decodeCursor(opts.cursor);
+  const c = decodeCursor(opts.cursor, { date: true });
   const base = sql`m.tenant_id = ${tenantId} AND m.asset_id = ${asset.assetId} AND m.branch_id = ${branchId}`;
   const after = c ? sql`(m.created_at, m.id) < (${String(c.value)}::timestamptz, ${c.id}::uuid)` : sql`true`;
   const [rows, counted] = await Promise.all([

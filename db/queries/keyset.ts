@@ -15,13 +15,22 @@ export function encodeCursor(value: CursorValue | Date, id: string): string {
   return Buffer.from(JSON.stringify([v, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined | null): { value: CursorValue; id: string } | null {
+/**
+ * The cursor a client sent back, checked like any input (never a 500 from the database): base64url JSON of
+ * [value, id], the id a UUID and the value a string or number, and with `{ date: true }` a timestamp.
+ */
+export function decodeCursor(cursor: string | undefined | null, expect: { date?: boolean } = {}): { value: string | number; id: string } | null {
   if (!cursor) return null;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') return { value: parsed[0], id: parsed[1] };
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    parsed = null;
+  }
+  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && UUID.test(parsed[1])
+    && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number')
+    && (!expect.date || isTimestamp(parsed[0]))) {
+    return { value: parsed[0], id: parsed[1] };
   }
   throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
 }
@@ -44,8 +53,8 @@ export function keyset(opts: {
   if (!c) return { where: undefined, orderBy };
   const value = opts.castValue ? opts.castValue(c.value) : c.value;
   // A cursor is the client's to send back, so it is checked like any input: never a 500 from the database.
-  const badValue = value instanceof Date ? Number.isNaN(value.getTime()) : !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
-  if (badValue || !UUID.test(c.id)) throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
+  const badValue = value instanceof Date ? !isTimestamp(c.value) || Number.isNaN(value.getTime()) : !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
+  if (badValue) throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
   return {
     where: or(cmp(opts.sortColumn, value), and(eq(opts.sortColumn, value), cmp(opts.idColumn, c.id))),
     orderBy,
@@ -53,6 +62,20 @@ export function keyset(opts: {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * A timestamp as cursors carry it (toISOString, or PostgreSQL's timestamptz text): strict, because `new Date`
+ * accepts "x 1" and rolls Feb 30 over while PostgreSQL refuses both.
+ */
+function isTimestamp(v: unknown): boolean {
+  const m = typeof v === 'string' ? TIMESTAMP.exec(v) : null;
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const day = new Date(0);
+  day.setUTCFullYear(y, mo - 1, d);
+  return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+}
 
 /**
  * The sort key a client asked for, if the list offers it (own keys only: `__proto__` or `constructor` is not a

@@ -52,9 +52,11 @@ export async function issueOAuthToken(req: Request, request: RequestInfo) {
   let clientSecret = form.get('client_secret') ?? '';
   if (basic && !clientId) {
     // RFC 6749 2.3.1: base64 of form-urlencoded id ":" secret. Anything else is the client's mistake, a 400.
-    const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(basic) ? Buffer.from(basic, 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
+    let decoded = '';
     try {
+      // fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and tried as a password.
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(basic)) decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(basic, 'base64'));
+      const colon = decoded.indexOf(':');
       if (colon < 0) throw new Error('no colon');
       clientId = decodeURIComponent(decoded.slice(0, colon));
       clientSecret = decodeURIComponent(decoded.slice(colon + 1));
