@@ -122,16 +122,17 @@ export function scrubSecrets(value: unknown, secrets: Set<string>, underSecret =
 }
 
 /** What of an input an audit row may carry: the mutation's allow-list, scrubbed. */
-export function recordableInput(m: { recordInput: readonly string[] }, input: unknown): Record<string, unknown> {
+export function recordableInput(m: { recordInput: readonly string[] }, input: unknown, secrets = secretValuesOf(input)): Record<string, unknown> {
   const target = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const picked = Object.fromEntries(m.recordInput.filter((k) => !SECRET_NAME.test(k) && Object.hasOwn(target, k)).map((k) => [k, target[k]]));
-  return scrubSecrets(picked, secretValuesOf(target)) as Record<string, unknown>;
+  return scrubSecrets(picked, secrets) as Record<string, unknown>;
 }
 
 /** Refusals are audited in their own transaction: the change itself rolled back. */
 async function recordRefusal(m: { action: string; resourceType: string; recordInput: readonly string[] }, actor: Actor, input: unknown, result: 'denied' | 'failure', message: string) {
   const db = await getDb();
-  const recorded = recordableInput(m, input);
+  const secrets = secretValuesOf(input);
+  const recorded = recordableInput(m, input, secrets);
   await recordAuditEvent(db, {
     tenantId: actor.tenantId,
     actor: actorRef(actor),
@@ -140,7 +141,7 @@ async function recordRefusal(m: { action: string; resourceType: string; recordIn
     resourceId: typeof recorded.id === 'string' ? recorded.id : null,
     resourceName: typeof recorded.name === 'string' ? recorded.name : null,
     result,
-    errorMessage: scrubSecrets(message, secretValuesOf(input)) as string,
+    errorMessage: scrubSecrets(message, secrets) as string,
     metadata: { input: recorded },
     request: actor.request,
   });

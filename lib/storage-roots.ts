@@ -33,7 +33,7 @@ export function rootPathProblem(rootPath: string): string | null {
 
 /** The absolute folder of a local warehouse, or null when its root path is not a valid relative path. */
 export function localWarehouseRoot(tenantId: string, rootPath: unknown): string | null {
-  if (typeof rootPath !== 'string' || rootPath.trim() === '' || rootPath.includes('\0') || rootPath.startsWith('/') || rootPathProblem(rootPath)) return null;
+  if (typeof rootPath !== 'string' || rootPath.trim() === '' || rootPathProblem(rootPath)) return null;
   const dir = tenantStorageDir(tenantId);
   const full = path.resolve(dir, rootPath);
   return full.startsWith(dir + path.sep) ? full : null;

@@ -2,12 +2,11 @@
 import { closeDb } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { env } from '@/lib/env';
-import { fail, parseArgs } from '@/lib/ops/cli';
+import { fail, parseArgs, requireDatabaseKeys } from '@/lib/ops/cli';
 import { explainConnectionError } from '@/lib/ops/connection-errors';
 import { OpsError } from '@/lib/ops/pg-tools';
 import { formatPlan, importSqlite } from '@/lib/ops/sqlite';
 import { waitForDatabase } from '@/lib/startup';
-import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';
 
 const usage = `Usage: npm run import:sqlite -- FILE [--dry-run]
 
@@ -32,12 +31,7 @@ try {
   }
   await runMigrations(db);
   // The import seals credentials and chains audit rows: only with the keys the database was initialised with (exit 2).
-  await checkKeyFingerprints(db).catch(async (err) => {
-    if (!(err instanceof KeyMismatchError)) throw err;
-    console.error(err.message);
-    await closeDb().catch(() => undefined);
-    process.exit(2);
-  });
+  await requireDatabaseKeys(db);
   let last = '';
   const plan = await importSqlite(db, file, {
     dryRun,

@@ -23,7 +23,7 @@ import { createRole } from '@/lib/governance/roles';
 import { assignRole, createUser } from '@/lib/governance/users';
 import { executeMutation, type Mutation } from '@/lib/mutation';
 import { waitForDatabase } from '@/lib/startup';
-import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';
+import { requireDatabaseKeys } from '@/lib/ops/cli';
 import { createBranch } from '@/lib/versioning/mutations';
 
 const TENANTS = ['acme', 'globex'] as const;
@@ -216,11 +216,7 @@ async function main() {
   const db = await waitForDatabase(5);
   await runMigrations(db);
   // The seed seals warehouse credentials: only with the keys the database was initialised with (exit 2 otherwise).
-  await checkKeyFingerprints(db).catch((err) => {
-    if (!(err instanceof KeyMismatchError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  });
+  await requireDatabaseKeys(db);
   const existing = await db.select({ name: tenants.name }).from(tenants).where(inArray(tenants.name, [...TENANTS]));
   if (existing.length) {
     console.log(`The demo is already there (tenant${existing.length > 1 ? 's' : ''} ${existing.map((t) => t.name).join(', ')}); nothing was changed.`);

@@ -88,6 +88,14 @@ describe('audit export', () => {
     expect(csvField('a;=cmd|calc')).toBe('"\'a;=cmd|calc"');
     expect(csvField('x,@SUM(1)')).toBe('"\'x,@SUM(1)"');
     expect(csvField('x\t-1')).toBe('"\'x\t-1"');
+    expect(csvField('name,@SUM(A1)')).toBe('"\'name,@SUM(A1)"');
+    expect(csvField('a;\tb')).toBe('"\'a;\tb"');
+    expect(csvField('a,\rb')).toBe('"\'a,\rb"');
+    expect(csvField('a\t+1')).toBe('"\'a\t+1"');
+    expect(csvField('-2+3')).toBe('"\'-2+3"');
+    expect(csvField('plain text, fine; really')).toBe('"plain text, fine; really"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField(7)).toBe('7');
     expect(csvField(42)).toBe('42');
     expect(csvField('say "hi"\nbye')).toBe('"say ""hi""\nbye"');
     expect(csvField('=HYPERLINK("http://evil")')).toBe('"\'=HYPERLINK(""http://evil"")"');

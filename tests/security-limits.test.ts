@@ -19,7 +19,6 @@ import { NextRequest } from 'next/server';
 import * as loginRoute from '@/app/api/v1/users/login/route';
 import * as assetsRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/route';
 import * as searchRoute from '@/app/api/v1/search/assets/route';
-import { csvField } from '@/lib/audit/export';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
 import { catalogTenant } from './support/catalog';
 import { ordersSchema } from './support/iceberg';
@@ -217,18 +216,6 @@ describe('more hostile edges', () => {
     const found = await call(searchRoute.GET, { token: t.adminApi.token, path: `/api/v1/search/assets?cursor=${encodeCursor('orders', 'not-a-uuid')}` });
     expect(found.status).toBe(400);
     expect(found.body.error.code).toBe('bad_request');
-  });
-
-  it('quotes every CSV text cell and neutralises formula starters at the start and after a separator', () => {
-    expect(csvField('a;=cmd|calc')).toBe('"\'a;=cmd|calc"');
-    expect(csvField('name,@SUM(A1)')).toBe('"\'name,@SUM(A1)"');
-    expect(csvField('a;\tb')).toBe('"\'a;\tb"');
-    expect(csvField('a,\rb')).toBe('"\'a,\rb"');
-    expect(csvField('a\t+1')).toBe('"\'a\t+1"');
-    expect(csvField('-2+3')).toBe('"\'-2+3"');
-    expect(csvField('plain text, fine; really')).toBe('"plain text, fine; really"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField(7)).toBe('7');
   });
 
   it('bounds table listings without pageSize and clamps a pageSize above the maximum', async () => {

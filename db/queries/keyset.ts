@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
 
 /** A page of a list: the rows, the cursor of the next page (null at the end) and the filtered total. */
 export type Page<T> = { rows: T[]; nextCursor: string | null; total: number };
@@ -27,7 +28,7 @@ export function decodeCursor(cursor: string | undefined | null, expect: { date?:
   } catch {
     parsed = null;
   }
-  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && UUID.test(parsed[1])
+  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && isUuid(parsed[1])
     && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number')
     && (!expect.date || isTimestamp(parsed[0]))) {
     return { value: parsed[0], id: parsed[1] };
@@ -53,15 +54,16 @@ export function keyset(opts: {
   if (!c) return { where: undefined, orderBy };
   const value = opts.castValue ? opts.castValue(c.value) : c.value;
   // A cursor is the client's to send back, so it is checked like any input: never a 500 from the database.
-  const badValue = value instanceof Date ? !isTimestamp(c.value) || Number.isNaN(value.getTime()) : !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
-  if (badValue) throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
+  // decodeCursor vouched for the id and a string or number value; a date cast needs a real timestamp too.
+  if (value instanceof Date && (!isTimestamp(c.value) || Number.isNaN(value.getTime()))) {
+    throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
+  }
   return {
     where: or(cmp(opts.sortColumn, value), and(eq(opts.sortColumn, value), cmp(opts.idColumn, c.id))),
     orderBy,
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**

@@ -2,18 +2,16 @@ import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { catalogs, federatedSyncStats, namespaces } from '@/db/schema';
-import { authorize } from '../authz';
+import { authorize, isTenantAdmin, requireTenant } from '../authz';
 import { decryptSecret, encryptSecret } from '../crypto';
 import { AppError, conflict, forbidden, notFound } from '../errors';
 import { pathToFileURL } from 'node:url';
-import { isTenantAdmin } from '../authz';
-import { isWithin, localWarehouseRoot } from '../storage-roots';
-import { localPath, parseObjectLocation } from '../iceberg/fileio';
+import { localWarehouseRoot } from '../storage-roots';
+import { locationInWarehouse } from './warehouses';
 import { defineMutation } from '../mutation';
 import { initCatalogHistory } from '../versioning/commit';
 import { findCatalog, findWarehouse } from './lookup';
 import { flag, objectName, properties, storageLocationUri, uuid } from './names';
-import { requireTenant } from '../authz';
 import { getTenantSettings } from '../governance/settings';
 
 const storageLocation = storageLocationUri
@@ -91,28 +89,10 @@ function defaultLocation(tenantId: string, w: WarehouseRow, catalog: string) {
   return `${root}/${encodeURIComponent(catalog)}`;
 }
 
-/**
- * A catalog's storage location lies inside its warehouse: the warehouse's local folder (compared on normalised
- * paths) or its bucket/container. Anything else is refused, naming the field.
- */
+/** A catalog's storage location lies inside its warehouse; anything else is refused, naming the field. */
 function checkInsideWarehouse(tenantId: string, w: WarehouseRow, location: string) {
-  const refuse = () => new AppError('validation_failed', 'Storage location must lie inside the catalog\'s warehouse', { storageLocation: [`Must be inside the warehouse (${w.storageType === 'local' ? 'its folder' : warehouseRootUri(tenantId, w)})`] });
-  if (w.storageType === 'local') {
-    const dir = localWarehouseRoot(tenantId, w.storageConfig.rootPath);
-    const p = localPath(location);
-    if (!dir || !p || !isWithin(p, dir) || p === dir) throw refuse();
-    return;
-  }
-  let loc;
-  try {
-    loc = parseObjectLocation(`${location.replace(/\/+$/, '')}/x`);
-  } catch {
-    throw refuse();
-  }
-  const c = w.storageConfig;
-  const ok = loc.type === (w.storageType as string)
-    && (w.storageType === 'azure' ? loc.bucket === c.container && loc.account === String(c.accountName ?? '').toLowerCase() : loc.bucket === c.bucket);
-  if (!ok) throw refuse();
+  if (locationInWarehouse(tenantId, w, location)) return;
+  throw new AppError('validation_failed', 'Storage location must lie inside the catalog\'s warehouse', { storageLocation: [`Must be inside the warehouse (${w.storageType === 'local' ? 'its folder' : warehouseRootUri(tenantId, w)})`] });
 }
 
 /** The warehouse a local catalog gets when none is chosen: the tenant's default, as its settings name it. */

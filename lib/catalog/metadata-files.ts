@@ -3,8 +3,8 @@ import type { Queryable } from '@/db/client';
 import type { Actor } from '../actor';
 import { authorize, isTenantAdmin } from '../authz';
 import { AppError } from '../errors';
-import { localPath, parseObjectLocation } from '../iceberg/fileio/index';
-import { isWithin, localWarehouseRoot, sharedStorageAllowed } from '../storage-roots';
+import { sharedStorageAllowed } from '../storage-roots';
+import { locationInWarehouse } from './warehouses';
 
 /** One answer, whoever owns the file and whether it exists: nothing is learned about other tables or tenants. */
 const notYours = () => new AppError('forbidden', "This metadata file belongs to a table you may not read; write a copy under this table's own location");
@@ -24,7 +24,7 @@ export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { ten
     SELECT w.storage_type, w.storage_config FROM catalogs c
     LEFT JOIN warehouses w ON w.tenant_id = c.tenant_id AND w.id = c.warehouse_id
     WHERE c.tenant_id = ${t.tenantId} AND c.id = ${t.catalogId}::uuid`)).rows;
-  if (!c || !insideWarehouse(t.tenantId, c.storage_type, c.storage_config ?? {}, t.location)) return;
+  if (!c || !locationInWarehouse(t.tenantId, { storageType: c.storage_type, storageConfig: c.storage_config ?? {} }, t.location)) return;
   const owners = (await q.execute<{ tenant_id: string; asset_id: string; catalog_id: string | null; path: string[] | null; tags: string[] | null }>(sql`
     SELECT o.tenant_id, o.asset_id, i.catalog_id, n.path, bm.tags
     FROM (SELECT DISTINCT m.tenant_id, m.asset_id FROM metadata_locations m
@@ -49,21 +49,3 @@ export async function claimMetadataLocation(q: Queryable, actor: Actor, t: { ten
   }
 }
 
-
-function insideWarehouse(tenantId: string, type: string | null, cfg: Record<string, unknown>, location: string): boolean {
-  if (type === 'local') {
-    const dir = localWarehouseRoot(tenantId, cfg.rootPath);
-    const p = localPath(location);
-    return !!dir && !!p && isWithin(p, dir);
-  }
-  if (type !== 's3' && type !== 'gcs' && type !== 'azure') return false;
-  try {
-    const loc = parseObjectLocation(location);
-    if (loc.type !== type) return false;
-    return type === 'azure'
-      ? loc.bucket === cfg.container && loc.account === String(cfg.accountName ?? '').toLowerCase()
-      : loc.bucket === cfg.bucket;
-  } catch {
-    return false;
-  }
-}

@@ -8,7 +8,8 @@ import { defineMutation } from '../mutation';
 import { flag, objectName, uuid } from './names';
 import type { Tx } from '@/db/client';
 import { sql } from 'drizzle-orm';
-import { rootPathProblem, sharedStorageAllowed } from '../storage-roots';
+import { isWithin, localWarehouseRoot, rootPathProblem, sharedStorageAllowed } from '../storage-roots';
+import { localPath, parseObjectLocation } from '../iceberg/fileio';
 
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
@@ -80,6 +81,29 @@ async function refuseSharedStorage(tx: Tx, tenantId: string, w: z.infer<typeof w
   if (same) {
     const field = w.storageType === 'azure' ? 'container' : 'bucket';
     throw new AppError('conflict', `This ${field} is already used by a warehouse of another tenant; warehouses of different tenants never share storage`, { [field]: ['Already used by another tenant'] });
+  }
+}
+
+/**
+ * Whether a location lies inside a warehouse's storage: strictly inside its local folder (within the tenant's),
+ * or in its bucket (S3, GCS) or container of its account (Azure). The one check for catalog storage locations
+ * (lib/catalog/catalogs.ts) and client-named metadata files (lib/catalog/metadata-files.ts).
+ */
+export function locationInWarehouse(tenantId: string, w: { storageType: string | null; storageConfig: Record<string, unknown> }, location: string): boolean {
+  const c = w.storageConfig;
+  if (w.storageType === 'local') {
+    const dir = localWarehouseRoot(tenantId, c.rootPath);
+    const p = localPath(location);
+    return !!dir && !!p && isWithin(p, dir) && p !== dir;
+  }
+  if (w.storageType !== 's3' && w.storageType !== 'gcs' && w.storageType !== 'azure') return false;
+  try {
+    // A bucket or container root names no object: parse a child of it, so `s3://bucket` itself is inside.
+    const loc = parseObjectLocation(`${location.replace(/\/+$/, '')}/x`);
+    return loc.type === w.storageType
+      && (w.storageType === 'azure' ? loc.bucket === c.container && loc.account === String(c.accountName ?? '').toLowerCase() : loc.bucket === c.bucket);
+  } catch {
+    return false;
   }
 }
 

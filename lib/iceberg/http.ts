@@ -37,8 +37,8 @@ export async function readRaw(req: Request): Promise<unknown> {
   return value;
 }
 
+/** Validates a body readRaw returned (readRaw has already refused one nested too deeply for this to recurse on). */
 export function parseBody<S extends z.ZodType>(raw: unknown, schema: S): z.output<S> {
-  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw badRequest(`Malformed request: the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

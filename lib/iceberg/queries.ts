@@ -120,7 +120,7 @@ export async function pointersOnOtherBranches(q: Queryable, tenantId: string, as
  */
 export async function filesStillReferenced(q: Queryable, tenantId: string, catalogId: string, assetId: string, branchId: string, files: string[]): Promise<Set<string>> {
   if (!files.length) return new Set();
-  const list = sql`${`{${files.map((f) => `"${f.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`}::text[]`;
+  const list = sql`${toPgArray(files)}::text[]`;
   const res = await q.execute<{ location: string }>(sql`
     WITH RECURSIVE tagged(id) AS (
       SELECT t.commit_id FROM tags t WHERE t.tenant_id = ${tenantId} AND t.catalog_id = ${catalogId}::uuid

@@ -1,3 +1,5 @@
+import { closeDb, type Queryable } from '@/db/client';
+import { checkKeyFingerprints, KeyMismatchError } from '../key-fingerprints';
 import { EnvError } from '../env';
 import { OpsError } from './pg-tools';
 
@@ -30,6 +32,21 @@ export function reportFailure(err: unknown): never {
   if (err instanceof OpsError || err instanceof EnvError) fail(err.message);
   const e = err as Error & { cause?: Error };
   fail(`Unexpected failure: ${e?.stack ?? err}${e?.cause ? `\ncaused by: ${e.cause.message}` : ''}`);
+}
+
+/**
+ * For scripts that seal credentials or chain audit rows: stop (exit 2, naming the variable) unless the keys are
+ * the ones the database was initialised with (lib/key-fingerprints.ts).
+ */
+export async function requireDatabaseKeys(db: Queryable): Promise<void> {
+  try {
+    await checkKeyFingerprints(db);
+  } catch (err) {
+    if (!(err instanceof KeyMismatchError)) throw err;
+    console.error(err.message);
+    await closeDb().catch(() => undefined);
+    process.exit(2);
+  }
 }
 
 export const formatBytes = (n: number) =>

@@ -1,4 +1,4 @@
-import { checkResolvedEndpoint } from './s3';
+import { checkResolvedEndpoint } from './endpoint';
 import type { BlobClient, ContainerClient } from '@azure/storage-blob';
 import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';

@@ -1,4 +1,4 @@
-import { checkResolvedEndpoint } from './s3';
+import { checkResolvedEndpoint } from './endpoint';
 import type { Bucket, File } from '@google-cloud/storage';
 import { IcebergError } from '../errors';
 import { httpStatus, storageFailure } from './failures';

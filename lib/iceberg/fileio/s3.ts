@@ -1,5 +1,5 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { addressAllowed, assertEgressUrl, EGRESS_MESSAGES, egressAgents } from '../../egress';
+import { egressAgents } from '../../egress';
+import { checkEndpoint } from './endpoint';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';
@@ -16,23 +16,6 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : und
  * and access key. The server's own (ambient) AWS identity is never used: a tenant's warehouse naming some
  * bucket must bring the credentials for it.
  */
-/** A warehouse endpoint outside the egress policy is refused before any client is built. */
-export function checkEndpoint(w: WarehouseStorage, endpoint: string) {
-  try {
-    assertEgressUrl(endpoint);
-  } catch {
-    throw new IcebergError(403, 'ForbiddenException', `The endpoint of warehouse "${w.name}" is ${EGRESS_MESSAGES.denied}`);
-  }
-}
-
-/** The endpoint checked, and its name resolved now with every address checked (for SDKs that take no agent). */
-export async function checkResolvedEndpoint(w: WarehouseStorage, endpoint: string) {
-  checkEndpoint(w, endpoint);
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-  const addrs = await dnsLookup(host, { all: true }).catch(() => []);
-  if (addrs.some((a) => !addressAllowed(a.address, host))) checkEndpoint(w, 'denied://');
-}
-
 export async function openS3(w: WarehouseStorage, creds: Credentials): Promise<ObjectFileIO> {
   if (!creds.accessKeyId || !creds.secretAccessKey) {
     throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no S3 access key id and secret access key: set them on the warehouse`);
