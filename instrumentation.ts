@@ -1,5 +1,5 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { startupOrExit } = await import('./lib/startup');
+  const { startupOrExit } = await import('./lib/ops/startup');
   await startupOrExit();
 }

@@ -21,10 +21,10 @@ import {
   type ReactNode,
 } from 'react';
 import { useFormStatus } from 'react-dom';
-import type { ActionResult } from './form-types';
+import type { ActionResult } from '../lib/action-result';
 import { buttonClasses, type ButtonSize, type ButtonVariant } from './ui';
 
-export type { ActionResult } from './form-types';
+export type { ActionResult } from '../lib/action-result';
 
 type AnyResult = ActionResult<unknown>;
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import type { Actor } from './actor';
 import { requireActor } from './auth/session';
 import { AppError, toAppError } from './errors';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb, type Tx } from '@/db/client';
 import type { Actor } from './actor';
-import { actorRef, appendAudit, recordAuditEvent, releaseLane } from './audit';
+import { actorRef, appendAudit, recordAuditEvent, releaseLane } from './audit-chain';
 import { AppError, toAppError, validationError } from './errors';
 import { logger } from './logger';
 

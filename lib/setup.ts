@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import type { RequestInfo } from './actor';
-import { appendAudit } from './audit';
+import { appendAudit } from './audit-chain';
 import { AppError, validationError } from './errors';
 import { hashPassword } from './passwords';
 

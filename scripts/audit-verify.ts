@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { closeDb } from '@/db/client';
-import { NIL_CHAIN, verifyAuditChains } from '@/lib/audit';
+import { NIL_CHAIN, verifyAuditChains } from '@/lib/audit-chain';
 import { EnvError } from '@/lib/env';
-import { waitForDatabase } from '@/lib/startup';
+import { waitForDatabase } from '@/lib/ops/startup';
 import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, 'batch-size': { type: 'string' } } });

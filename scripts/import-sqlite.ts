@@ -6,7 +6,7 @@ import { fail, parseArgs, requireDatabaseKeys } from '@/lib/ops/cli';
 import { explainConnectionError } from '@/lib/ops/connection-errors';
 import { OpsError } from '@/lib/ops/pg-tools';
 import { formatPlan, importSqlite } from '@/lib/ops/sqlite';
-import { waitForDatabase } from '@/lib/startup';
+import { waitForDatabase } from '@/lib/ops/startup';
 
 const usage = `Usage: npm run import:sqlite -- FILE [--dry-run]
 

@@ -2,7 +2,7 @@
 import { closeDb } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { EnvError } from '@/lib/env';
-import { waitForDatabase } from '@/lib/startup';
+import { waitForDatabase } from '@/lib/ops/startup';
 import { explainConnectionError } from '@/lib/ops/connection-errors';
 
 try {

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { localWarehouseRoot, tenantStorageDir } from '@/lib/storage-roots';
+import { localWarehouseRoot, tenantStorageDir } from '@/lib/storage/roots';
 /**
  * `npm run db:seed`: a demo to click through. Two tenants (acme, globex) with warehouses of every storage type,
  * local and federated catalogs, nested namespaces, a few hundred tables and views with business metadata,
@@ -22,7 +22,7 @@ import { createGrant } from '@/lib/governance/grants';
 import { createRole } from '@/lib/governance/roles';
 import { assignRole, createUser } from '@/lib/governance/users';
 import { executeMutation, type Mutation } from '@/lib/mutation';
-import { waitForDatabase } from '@/lib/startup';
+import { waitForDatabase } from '@/lib/ops/startup';
 import { requireDatabaseKeys } from '@/lib/ops/cli';
 import { createBranch } from '@/lib/versioning/mutations';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane, verifyAuditChains } from '@/lib/audit';
+import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane, verifyAuditChains } from '@/lib/audit-chain';
 import { failureOf, tenantWorld } from './support/fixtures';
 
 const entry = (tenantId: string, n: number) => ({
@@ -54,7 +54,7 @@ describe('audit chain', () => {
     // Had these queued behind the open transaction's lane, they would never finish (it waits for them).
     const sameInstance = await recordAuditEvent(db, entry(w.tenant.id, 2));
     vi.resetModules();
-    const otherInstance = await (await import('@/lib/audit')).recordAuditEvent(db, entry(w.tenant.id, 3));
+    const otherInstance = await (await import('@/lib/audit-chain')).recordAuditEvent(db, entry(w.tenant.id, 3));
     finish();
     await open;
     releaseLane(first!.chainId);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditExportBatches, type AuditExportRow } from '@/db/queries/audit';
+import { auditExportBatches, type AuditExportRow } from '@/lib/audit/queries/events';
 import { csvField, exportStream } from '@/lib/audit/export';
 import { filtersFromParams } from '@/lib/audit/filters';
 import { tenantWorld } from './support/fixtures';

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
-import { auditWhere, countAudit, FEW_MATCHES, getAuditEvent, listAudit, searchAudit } from '@/db/queries/audit';
+import { auditWhere, countAudit, FEW_MATCHES, getAuditEvent, listAudit, searchAudit } from '@/lib/audit/queries/events';
 import type { Actor } from '@/lib/actor';
 import { filtersFromParams, type AuditFilters } from '@/lib/audit/filters';
 import { appendEvents } from './support/audit';

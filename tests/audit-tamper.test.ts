@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
-import { canonicalJson, canonicalRow, verifyAuditChains } from '@/lib/audit';
+import { canonicalJson, canonicalRow, verifyAuditChains } from '@/lib/audit-chain';
 import { AppError } from '@/lib/errors';
 import { defineMutation, executeMutation } from '@/lib/mutation';
 import canonicalize from 'canonicalize';
@@ -40,7 +40,7 @@ describe('audit chain: tamper evidence', () => {
     await appendEvents([{ tenantId: w.tenant.id }, { tenantId: w.tenant.id }]);
     // A second copy of the module is another instance of the console: it knows nothing of this one's heads.
     vi.resetModules();
-    const other = await import('@/lib/audit');
+    const other = await import('@/lib/audit-chain');
     const db = await getDb();
     await db.transaction((tx) => other.appendAudit(tx, { tenantId: w.tenant.id, actor: { id: null, type: 'system', name: 'other' }, action: 'test.other', resourceType: 'thing', result: 'success' }));
     await Promise.all([1, 2, 3].map(() => appendEvents([{ tenantId: w.tenant.id }])));

@@ -12,7 +12,7 @@ import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
 import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/mutations';
 import { createBranch } from '@/lib/versioning/mutations';
-import type { SearchTuning } from '@/db/queries/search';
+import type { SearchTuning } from '@/lib/catalog/queries/search';
 import type { Actor } from '@/lib/actor';
 import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
 
@@ -289,7 +289,7 @@ describe('search strategies', () => {
   }
 
   async function allPages(actor: Actor, opts: { q?: string; tag?: string; type?: 'table' | 'view' }, tuning: Partial<SearchTuning>) {
-    const { searchAssets } = await import('@/db/queries/search');
+    const { searchAssets } = await import('@/lib/catalog/queries/search');
     const seen: string[] = [];
     const taken = new Set<string>();
     let cursor: string | null = null;
@@ -375,7 +375,7 @@ describe('search strategies', () => {
   });
 
   it('says when a total is only a lower bound: the count looked at the first metadata rows only', async () => {
-    const { searchAssets } = await import('@/db/queries/search');
+    const { searchAssets } = await import('@/lib/catalog/queries/search');
     const w = await describedTenant();
     // "gold" is a tag on six assets; the count looks at three metadata rows only.
     for (const [way, tuning] of Object.entries(ways)) {

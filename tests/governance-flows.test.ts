@@ -7,7 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { accessRequests, activeTokens, permissions, revokedTokens, roles, serviceUsers, systemSettings, userRoles, users } from '@/db/schema';
-import { listAccessRequests, getAccessRequest } from '@/db/queries/access-requests';
+import { listAccessRequests, getAccessRequest } from '@/lib/governance/queries/access-requests';
 import { authorize, can } from '@/lib/authz';
 import { purgeExpiredTokens } from '@/lib/auth/tokens';
 import { decryptSecret, sha256Hex } from '@/lib/crypto';

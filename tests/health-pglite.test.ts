@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { healthArea, healthOverview, healthTrends } from '@/db/queries/health';
+import { healthArea, healthOverview, healthTrends } from '@/lib/health/queries/reports';
 import { cancelBackend, terminateBackend } from '@/lib/health/mutations';
 import type { SequenceRow } from '@/lib/health/safety';
 import { takeHealthSample } from '@/lib/health/sampler';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IcebergError } from '@/lib/iceberg/errors';
-import { localPath, LocalFileIO, metadataVersion } from '@/lib/iceberg/fileio';
+import { localPath, LocalFileIO, metadataVersion } from '@/lib/storage/fileio';
 import { parseJson, stringifyJson } from '@/lib/iceberg/json';
 import { assignFreshIds, newTableMetadata, parseTableMetadata } from '@/lib/iceberg/metadata';
 import type { TableMetadata, TableUpdate } from '@/lib/iceberg/spec';

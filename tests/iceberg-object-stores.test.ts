@@ -15,7 +15,7 @@ import { AppError } from '@/lib/errors';
 import { createCatalog, createWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
 import { catalogContext } from '@/lib/iceberg/context';
 import { toIcebergError } from '@/lib/iceberg/errors';
-import { closeObjectStores, confine, fileIOFor, parseObjectLocation, type WarehouseStorage } from '@/lib/iceberg/fileio';
+import { closeObjectStores, confine, fileIOFor, parseObjectLocation, type WarehouseStorage } from '@/lib/storage/fileio';
 import { forgetMetadata } from '@/lib/iceberg/store';
 import type { Actor } from '@/lib/actor';
 import { bearerFor, run } from './support/governance';

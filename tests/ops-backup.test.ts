@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationStatus, runMigrations } from '@/db/migrate';
-import { appendAudit, verifyAuditChains } from '@/lib/audit';
+import { appendAudit, verifyAuditChains } from '@/lib/audit-chain';
 import { backupDatabase } from '@/lib/ops/backup';
 import { restoreDatabase } from '@/lib/ops/restore';
 import { failureOf } from './support/fixtures';

@@ -9,11 +9,11 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, migrationStatus, runMigrations } from '@/db/migrate';
 import * as s from '@/db/schema';
-import { appendAudit, verifyAuditChains } from '@/lib/audit';
+import { appendAudit, verifyAuditChains } from '@/lib/audit-chain';
 import { backupDatabase } from '@/lib/ops/backup';
 import { restoreDatabase } from '@/lib/ops/restore';
 import { verifyPassword } from '@/lib/passwords';
-import { maintenance } from '@/lib/startup';
+import { maintenance } from '@/lib/ops/startup';
 import { currentColumns, scratchDatabase, schemaObjects, tableChecksums, type ScratchDb } from './support/ops-db';
 import { populate } from './support/ops-populate';
 

@@ -101,7 +101,7 @@ describe('federated catalogs reach only allowed addresses', () => {
 
 describe('warehouse endpoints reach only allowed addresses', () => {
   it('refuses an S3, Azure or GCS endpoint on loopback before any request, unless the operator allows it', async () => {
-    const { objectStoreFileIO, closeObjectStores } = await import('@/lib/iceberg/fileio/object-stores');
+    const { objectStoreFileIO, closeObjectStores } = await import('@/lib/storage/fileio/object-stores');
     const { encryptSecret } = await import('@/lib/crypto');
     const creds = encryptSecret(JSON.stringify({ accessKeyId: 'AKIA', secretAccessKey: 'sk-secret-123', accountKey: Buffer.from('k'.repeat(32)).toString('base64') }));
     const before = hits;

@@ -13,7 +13,7 @@ import { getDb } from '@/db/client';
 import { namespaces } from '@/db/schema';
 import { createCatalog, createWarehouse, updateCatalog } from '@/lib/catalog/mutations';
 import { createTag } from '@/lib/versioning/mutations';
-import { localStorageRoot, tenantStorageDir } from '@/lib/storage-roots';
+import { localStorageRoot, tenantStorageDir } from '@/lib/storage/roots';
 import { actorOf, createUser, tenantWorld } from './support/fixtures';
 import { bearerFor, insertGrants, run } from './support/governance';
 import { icebergTenant, ns, ordersSchema, removeWarehouseDirs, rest, startIcebergServer, type Server } from './support/iceberg';

@@ -5,7 +5,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
-import { actorRef, appendAudit, recordAuditEvent, releaseLane } from '@/lib/audit';
+import { actorRef, appendAudit, recordAuditEvent, releaseLane } from '@/lib/audit-chain';
 import { requireActor, SESSION_COOKIES, TENANT_COOKIE } from '@/lib/auth/session';
 import { revokeToken } from '@/lib/auth/tokens';
 

@@ -1,7 +1,7 @@
 import { AppHeader } from '@/components/app-header';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
-import { listTenantChoices } from '@/db/queries/tenants';
+import { listTenantChoices } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction, switchTenantAction } from './actions';
 

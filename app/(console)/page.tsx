@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { listAudit } from '@/db/queries/audit';
-import { listCatalogs } from '@/db/queries/catalogs';
-import { overviewCounts } from '@/db/queries/overview';
+import { listAudit } from '@/lib/audit/queries/events';
+import { listCatalogs } from '@/lib/catalog/queries/catalogs';
+import { overviewCounts } from '@/lib/catalog/queries/overview';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
 import { filtersFromParams } from '@/lib/audit/filters';
 import { requireActor } from '@/lib/auth/session';

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { formObject, formValues } from '@/lib/action';
 import { currentRequestInfo } from '@/lib/auth/session';
 import { toAppError } from '@/lib/errors';

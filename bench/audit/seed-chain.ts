@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '@/db/client';
-import { chainHash, GENESIS, NIL_CHAIN, type ChainedFields } from '@/lib/audit';
+import { chainHash, GENESIS, NIL_CHAIN, type ChainedFields } from '@/lib/audit-chain';
 
 const ACTIONS = ['catalog.create', 'catalog.update', 'table.create', 'table.update', 'user.update', 'role.assign', 'branch.create', 'auth.sign_in'];
 

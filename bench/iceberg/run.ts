@@ -9,7 +9,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { localWarehouseRoot } from '@/lib/storage-roots';
+import { localWarehouseRoot } from '@/lib/storage/roots';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { IcebergRestCatalog, type TableIdentifier } from 'iceberg-js';

@@ -1,4 +1,4 @@
-import type { AuditExportRow } from '@/db/queries/audit';
+import type { AuditExportRow } from '@/lib/audit/queries/events';
 
 export const exportFormats = ['csv', 'jsonl'] as const;
 export type ExportFormat = (typeof exportFormats)[number];

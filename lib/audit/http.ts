@@ -1,10 +1,10 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { auditExportBatches, auditScope } from '@/db/queries/audit';
+import { auditExportBatches, auditScope } from '@/lib/audit/queries/events';
 import { tenants } from '@/db/schema';
 import type { Actor } from '../actor';
-import { actorRef, NIL_CHAIN, recordAuditEvent, verifyAuditChains, type VerifyReport } from '../audit';
+import { actorRef, NIL_CHAIN, recordAuditEvent, verifyAuditChains, type VerifyReport } from '../audit-chain';
 import { requireTenantAdmin } from '../authz';
 import { badRequest } from '../errors';
 import { logger } from '../logger';

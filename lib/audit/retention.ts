@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../audit-chain';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 const PARTITION = /^audit_logs_y(\d{4})m(\d{2})$/;

@@ -1,8 +1,8 @@
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import type { Db } from '@/db/client';
-import { canonicalJson, hmacHex } from '../audit';
-import { laneIds } from './lanes';
+import { canonicalJson, hmacHex } from '../audit-chain';
+import { laneIds } from '../audit-lanes';
 
 /** Where a chain breaks: the lane (`chainId`), the tenant whose trail it is (null: outside any tenant), the row. */
 export type ChainBreak = { chainId: string; tenantId: string | null; seq: number; id: string | null; reason: string };

@@ -2,7 +2,7 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { serviceUsers, tenants } from '@/db/schema';
 import type { Actor, RequestInfo } from '../actor';
-import { recordAuditEvent } from '../audit';
+import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { resolveToken, verifyToken } from './tokens';

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import type { RequestInfo } from '../actor';
-import { appendAudit, recordAuditEvent, releaseLane } from '../audit';
+import { appendAudit, recordAuditEvent, releaseLane } from '../audit-chain';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';

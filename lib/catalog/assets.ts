@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { assetCatalog, authorize, can, requireTenant } from '../authz';
 import { conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
-import { commitChanges, lockBranchByName, type AssetSnapshot } from '../versioning/commit';
+import { commitChanges, lockBranchByName, type AssetSnapshot } from './commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
 import { claimMetadataLocation } from './metadata-files';
 import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties, uuid } from './names';

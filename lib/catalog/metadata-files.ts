@@ -3,7 +3,7 @@ import type { Queryable } from '@/db/client';
 import type { Actor } from '../actor';
 import { authorize, isTenantAdmin } from '../authz';
 import { AppError } from '../errors';
-import { sharedStorageAllowed } from '../storage-roots';
+import { sharedStorageAllowed } from '../storage/roots';
 import { locationInWarehouse } from './warehouses';
 
 /** One answer, whoever owns the file and whether it exists: nothing is learned about other tables or tenants. */

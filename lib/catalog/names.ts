@@ -54,7 +54,7 @@ export function parsePropertyLines(text: string | undefined): Record<string, str
 }
 
 /**
- * Storage URIs the catalog's FileIO can reach (lib/iceberg/fileio): S3, Azure (ADLS or Blob), GCS, or local,
+ * Storage URIs the catalog's FileIO can reach (lib/storage/fileio): S3, Azure (ADLS or Blob), GCS, or local,
  * the latter also as an absolute path or as Hadoop writes it (`file:/data/…`).
  */
 const storageUri = (path: string) => new RegExp(`^(s3[an]?|abfss?|wasbs?|gs|file)://\\S+$|^file:/\\S+$|^/${path}$`);

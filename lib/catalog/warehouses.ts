@@ -8,8 +8,8 @@ import { defineMutation } from '../mutation';
 import { flag, objectName, uuid } from './names';
 import type { Tx } from '@/db/client';
 import { sql } from 'drizzle-orm';
-import { isWithin, localWarehouseRoot, rootPathProblem, sharedStorageAllowed } from '../storage-roots';
-import { localPath, parseObjectLocation } from '../iceberg/fileio';
+import { isWithin, localWarehouseRoot, rootPathProblem, sharedStorageAllowed } from '../storage/roots';
+import { localPath, parseObjectLocation } from '../storage/fileio';
 
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;

@@ -1,6 +1,6 @@
 import { connectionsCheck, idleInTransactionCheck } from './connections';
 import { migrationsCheck } from './migrations';
-import { blockedCheck, longRunningCheck } from './queries';
+import { blockedCheck, longRunningCheck } from './sessions';
 import { invalidConstraintCheck, replicationCheck, sequencesCheck, wraparoundCheck } from './safety';
 import { samplerCheck } from './sampler';
 import { settingsCheck } from './settings';

@@ -1,11 +1,11 @@
 import type { PermissionAction } from '@/db/schema';
-import { actorRef, recordAuditEvent } from '../audit';
+import { actorRef, recordAuditEvent } from '../audit-chain';
 import { authorize, type ObjectRef } from '../authz';
 import { AppError } from '../errors';
 import type { CatalogContext } from './context';
 import { addressKey, parseName, parseNamespace, pickBranch } from './context';
 import { alreadyExists, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
-import { lookupAsset, type AssetLookup } from './queries';
+import { lookupAsset, type AssetLookup } from './queries/objects';
 
 export type Kind = 'table' | 'view';
 

@@ -6,9 +6,9 @@ import { authenticateApiRequest } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
 import { toPgArray } from '../catalog/lookup';
-import { type Storage, type WarehouseStorage } from './fileio';
-import { localWarehouseRoot } from '../storage-roots';
-import type { AssetLookup } from './queries';
+import { type Storage, type WarehouseStorage } from '../storage/fileio';
+import { localWarehouseRoot } from '../storage/roots';
+import type { AssetLookup } from './queries/objects';
 import { isUuid } from '@/lib/ids';
 
 const SEP = '\u001f';

@@ -1,24 +1,11 @@
 import { toAppError } from '../errors';
 import { logger } from '../logger';
 
-/**
- * The Iceberg REST error model: `{ "error": { "message", "type", "code" } }`. Clients (Java, PyIceberg,
- * iceberg-js) decide what to do from the status and `type`, so every failure maps to one of the spec's types.
- */
-export type IcebergErrorType =
-  | 'BadRequestException' | 'NotAuthorizedException' | 'ForbiddenException' | 'NoSuchNamespaceException'
-  | 'NoSuchTableException' | 'NoSuchViewException' | 'NotFoundException' | 'AlreadyExistsException'
-  | 'NamespaceNotEmptyException' | 'CommitFailedException' | 'UnsupportedOperationException'
-  | 'NotImplementedException' | 'ServiceUnavailableException' | 'InternalServerError' | 'UnprocessableEntityException';
+import { badRequest, IcebergError } from '../storage/errors';
 
-export class IcebergError extends Error {
-  constructor(readonly status: number, readonly type: IcebergErrorType, message: string) {
-    super(message);
-    this.name = 'IcebergError';
-  }
-}
+export { badRequest, IcebergError };
+export type { IcebergErrorType } from '../storage/errors';
 
-export const badRequest = (message: string) => new IcebergError(400, 'BadRequestException', message);
 export const noSuchNamespace = (ns: string[]) => new IcebergError(404, 'NoSuchNamespaceException', `Namespace does not exist: ${ns.join('.')}`);
 export const noSuchTable = (name: string) => new IcebergError(404, 'NoSuchTableException', `Table does not exist: ${name}`);
 export const noSuchView = (name: string) => new IcebergError(404, 'NoSuchViewException', `View does not exist: ${name}`);

@@ -7,7 +7,7 @@ import { toPgArray } from '../catalog/lookup';
 import { identifierPart, metadataLocation, namespacePath, objectName, properties, uuid } from '../catalog/names';
 import { conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { commitChanges, lockBranchByName, type BranchRef } from '../versioning/commit';
+import { commitChanges, lockBranchByName, type BranchRef } from '../catalog/commit';
 
 const location = metadataLocation('s3://bucket/db/t/metadata/00001.metadata.json');
 

@@ -3,7 +3,7 @@ import { findNamespace } from '../catalog/lookup';
 import { parseNamespace, type CatalogContext } from './context';
 import { IcebergError } from './errors';
 import { json, mutate, noContent, parseBody } from './http';
-import { authorizeNamespace, listChildNamespaces, type PageRequest } from './queries';
+import { authorizeNamespace, listChildNamespaces, type PageRequest } from './queries/objects';
 import { createNamespaceRequest, updateNamespacePropertiesRequest } from './spec';
 
 /** Namespaces belong to the catalog, not to a branch: a `@branch` on a namespace only matters for its tables. */

@@ -8,7 +8,7 @@ import { readRaw } from './http';
 import {
   createNamespaceOp, dropNamespace, listNamespaces, loadNamespace, namespaceExists, updateNamespacePropertiesOp,
 } from './namespace-ops';
-import type { PageRequest } from './queries';
+import type { PageRequest } from './queries/objects';
 import {
   commitTable, commitTransaction, createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists,
 } from './tables';

@@ -1,5 +1,5 @@
 import { IcebergError } from './errors';
-import { fileIOFor, type Storage } from './fileio';
+import { fileIOFor, type Storage } from '../storage/fileio';
 import { parseJson, stringifyJson } from './json';
 import { parseTableMetadata } from './metadata';
 import type { TableMetadata, ViewMetadata } from './spec';

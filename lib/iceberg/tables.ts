@@ -5,11 +5,11 @@ import { AppError, toAppError } from '../errors';
 import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirrorProperties, type AssetRef, type Kind } from './assets';
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
-import { fileIOFor, metadataDir, metadataFileName, metadataVersion, type Storage } from './fileio';
+import { fileIOFor, metadataDir, metadataFileName, metadataVersion, type Storage } from '../storage/fileio';
 import { commitIcebergMetadata, commitIcebergTransaction } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
-import { filesStillReferenced, listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries';
+import { filesStillReferenced, listNamespaceAssets, pointersOnOtherBranches, type PageRequest } from './queries/objects';
 import { claimMetadataLocation } from '../catalog/metadata-files';
 import {
   commitTableRequest, commitTransactionRequest, createTableRequest, registerTableRequest, renameRequest, shorthandUpdateRequest,

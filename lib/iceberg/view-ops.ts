@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAsset, dropAsset } from '../catalog/mutations';
 import { assetRef, checkCreate, defaultLocation, display, locate, mirrorProperties, type AssetRef } from './assets';
 import { parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
-import { metadataDir, metadataFileName, metadataVersion } from './fileio';
+import { metadataDir, metadataFileName, metadataVersion } from '../storage/fileio';
 import { json, mutate, noContent, parseBody } from './http';
 import { commitIcebergMetadata } from './mutations';
 import { stripSlash } from './metadata';

@@ -5,7 +5,7 @@ import { branches, mergeConflicts, mergeOperations } from '@/db/schema';
 import type { Actor } from '../actor';
 import { badRequest, conflict, notFound } from '../errors';
 import { findBranch } from '../catalog/lookup';
-import { commitFromSql, lockBranch, type BranchRef } from './commit';
+import { commitFromSql, lockBranch, type BranchRef } from '../catalog/commit';
 import { mergeBase } from './graph';
 import { buildMergePlan, planRows, planSummary, type PlanChange, type PlanConflict, type PlanInput, type PlanSummary } from './plan';
 

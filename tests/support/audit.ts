@@ -2,7 +2,7 @@
 import { countDistinct, eq, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
 import { auditLogs } from '@/db/schema';
-import { recordAuditEvent, type AuditEntry } from '@/lib/audit';
+import { recordAuditEvent, type AuditEntry } from '@/lib/audit-chain';
 
 export type EventSpec = Partial<Omit<AuditEntry, 'tenantId'>> & { tenantId: string | null };
 

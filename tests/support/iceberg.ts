@@ -3,7 +3,7 @@
  * serves at the same paths), a tenant with a local-filesystem warehouse and catalog, and bearer tokens.
  */
 import { rmSync } from 'node:fs';
-import { tenantStorageDir } from '@/lib/storage-roots';
+import { tenantStorageDir } from '@/lib/storage/roots';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { appendAudit } from '@/lib/audit';
+import { appendAudit } from '@/lib/audit-chain';
 
 export type PopulateOptions = { tenants?: number; catalogsPerTenant?: number; commitsPerCatalog?: number; assetsPerCommit?: number };
 

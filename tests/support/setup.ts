@@ -13,7 +13,7 @@ process.env.PANGOLIN_LOG_LEVEL ??= 'error';
 // Many fixtures give every tenant the same (emulator) bucket; tests/security-storage.test.ts turns this off to
 // prove the default: tenants' warehouses never share a bucket.
 process.env.PANGOLIN_ALLOW_SHARED_STORAGE ??= 'true';
-// Local warehouses live under one storage root, a folder per tenant (lib/storage-roots.ts): a fresh one per file.
+// Local warehouses live under one storage root, a folder per tenant (lib/storage/roots.ts): a fresh one per file.
 process.env.PANGOLIN_LOCAL_STORAGE_ROOT ??= (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/pangolin-storage-`);
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { EmptyState, LinkButton, PageHeader } from '@/components/ui';
-import { listAccessRequests } from '@/db/queries/access-requests';
+import { listAccessRequests } from '@/lib/governance/queries/access-requests';
 import { requireActor } from '@/lib/auth/session';
 import { RequestsTable } from './requests-table';
 

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Badge, KeyValueList } from '@/components/ui';
-import type { AuditEvent } from '@/db/queries/audit';
-import { laneIds, NIL_CHAIN } from '@/lib/audit/lanes';
+import type { AuditEvent } from '@/lib/audit/queries/events';
+import { laneIds, NIL_CHAIN } from '@/lib/audit-lanes';
 import { resourceHref } from '@/lib/audit/links';
 import { formatInstant, RESULT_LABELS, RESULT_TONES } from './format';
 

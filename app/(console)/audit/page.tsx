@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { ErrorState, PageHeader, buttonClasses } from '@/components/ui';
-import { getAuditEvent, listAudit, type AuditEvent } from '@/db/queries/audit';
-import { listTenantChoices } from '@/db/queries/tenants';
+import { getAuditEvent, listAudit, type AuditEvent } from '@/lib/audit/queries/events';
+import { listTenantChoices } from '@/lib/catalog/queries/tenants';
 import { auditFilterSchema, filtersFromParams, filtersToParams, NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
 import { requireActor } from '@/lib/auth/session';
 import { toAppError } from '@/lib/errors';

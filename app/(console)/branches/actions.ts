@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { getDb } from '@/db/client';
 import { formObject, formValues, runAction } from '@/lib/action';
 import { requireActor } from '@/lib/auth/session';

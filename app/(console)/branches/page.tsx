@@ -1,5 +1,5 @@
 import { LinkButton, PageHeader } from '@/components/ui';
-import { listBranches, type BranchSort } from '@/db/queries/branches';
+import { listBranches, type BranchSort } from '@/lib/versioning/queries/branches';
 import { requireActor } from '@/lib/auth/session';
 import { catalogQs } from './_ui/format';
 import { VersioningNav } from './_ui/nav';

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { guarded, runAction } from '@/lib/action';
 import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
 import {

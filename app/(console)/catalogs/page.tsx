@@ -1,7 +1,7 @@
 import { ActionForm } from '@/components/form';
 import { Card, PageHeader } from '@/components/ui';
-import { listCatalogs } from '@/db/queries/catalogs';
-import { warehouseChoices } from '@/db/queries/warehouses';
+import { listCatalogs } from '@/lib/catalog/queries/catalogs';
+import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { can } from '@/lib/authz';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';

@@ -1,4 +1,4 @@
-import { healthOverview } from '@/db/queries/health';
+import { healthOverview } from '@/lib/health/queries/reports';
 import { AREAS, type HealthStatus } from '@/lib/health/types';
 import { requireHealthActor } from './guard';
 import { Notice, Tile } from './parts';

@@ -1,6 +1,6 @@
 import { buttonClasses, Card, PageHeader } from '@/components/ui';
-import { listMergeOperations } from '@/db/queries/merges';
-import { refChoices } from '@/db/queries/refs';
+import { listMergeOperations } from '@/lib/versioning/queries/merges';
+import { refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { VersioningNav } from '../branches/_ui/nav';
 import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../branches/_ui/page-state';

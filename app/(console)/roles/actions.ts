@@ -1,8 +1,8 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
-import { scopeAssets, scopeNamespaces, type ScopeOption } from '@/db/queries/governance-scopes';
+import type { ActionResult } from '@/lib/action-result';
+import { scopeAssets, scopeNamespaces, type ScopeOption } from '@/lib/governance/queries/scopes';
 import { formObject, guarded, runAction } from '@/lib/action';
 import { createRole, deleteRole, updateRole } from '@/lib/governance/roles';
 

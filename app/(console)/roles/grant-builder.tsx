@@ -1,8 +1,8 @@
 'use client';
 
 import { ActionForm, Field } from '@/components/form';
-import type { ActionResult } from '@/components/form-types';
-import type { ScopeOption } from '@/db/queries/governance-scopes';
+import type { ActionResult } from '@/lib/action-result';
+import type { ScopeOption } from '@/lib/governance/queries/scopes';
 import { ScopePicker } from './scope-picker';
 
 const ACTIONS: { value: string; hint: string }[] = [

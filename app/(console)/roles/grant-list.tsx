@@ -1,6 +1,6 @@
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, EmptyState } from '@/components/ui';
-import type { GrantRow } from '@/db/queries/permissions';
+import type { GrantRow } from '@/lib/governance/queries/permissions';
 import { formatDate } from '@/lib/governance/format';
 import { revokeGrantAction } from '../users/actions';
 

@@ -1,5 +1,5 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { listRoles, type RoleSort } from '@/db/queries/roles';
+import { listRoles, type RoleSort } from '@/lib/governance/queries/roles';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { CreateRoleForm } from './forms';

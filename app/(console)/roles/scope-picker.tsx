@@ -5,7 +5,7 @@
  * (scopeType, catalogId, namespaceId, assetId, tag) for the surrounding form.
  */
 import { useId, useState } from 'react';
-import type { ScopeOption } from '@/db/queries/governance-scopes';
+import type { ScopeOption } from '@/lib/governance/queries/scopes';
 import { browseScopeAction } from './actions';
 
 export type PickerScope = 'tenant' | 'catalog' | 'namespace' | 'asset' | 'tag';

@@ -1,6 +1,6 @@
 import { PageHeader } from '@/components/ui';
-import { getCatalog, listCatalogs } from '@/db/queries/catalogs';
-import { popularTags, searchAssets } from '@/db/queries/search';
+import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
+import { popularTags, searchAssets } from '@/lib/catalog/queries/search';
 import { requireActor } from '@/lib/auth/session';
 import { searchQuery } from '@/lib/catalog/api-schemas';
 import { attempt, NeedTenant, param, type SearchParams } from '../catalogs/_ui/page-state';

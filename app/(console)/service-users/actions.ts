@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction } from '@/lib/action';
 import { createServiceUser, deleteServiceUser, rotateServiceUserKey, setServiceUserActive, updateServiceUser } from '@/lib/governance/service-users';
 

@@ -1,5 +1,5 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { listServiceUsers, type ServiceUserSort } from '@/db/queries/service-users';
+import { listServiceUsers, type ServiceUserSort } from '@/lib/governance/queries/service-users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { CreateServiceUserForm } from './forms';

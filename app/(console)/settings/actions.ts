@@ -1,6 +1,6 @@
 'use server';
 
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { runAction } from '@/lib/action';
 import { updateSettings } from '@/lib/governance/settings';
 

@@ -1,6 +1,6 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { getSettings } from '@/db/queries/settings';
-import { warehouseChoices } from '@/db/queries/warehouses';
+import { getSettings } from '@/lib/governance/queries/settings';
+import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatDateTime } from '@/lib/governance/format';

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { runAction } from '@/lib/action';
 import { createTenant, deleteTenant, updateTenant } from '@/lib/catalog/mutations';
 import { formInput } from '../catalogs/_ui/form-input';

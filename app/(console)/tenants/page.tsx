@@ -1,6 +1,6 @@
 import { Field, ActionForm, TextAreaField } from '@/components/form';
 import { Card, ErrorState, PageHeader } from '@/components/ui';
-import { listTenants } from '@/db/queries/tenants';
+import { listTenants } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { tenantListQuery } from '@/lib/catalog/api-schemas';
 import { param, type SearchParams } from '../catalogs/_ui/page-state';

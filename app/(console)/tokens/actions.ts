@@ -1,6 +1,6 @@
 'use server';
 
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction } from '@/lib/action';
 import { createApiToken, revokeAllTokens, revokeTokenById } from '@/lib/governance/tokens';
 

@@ -1,8 +1,8 @@
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, Card, EmptyState, ErrorState, PageHeader } from '@/components/ui';
-import { listTokens } from '@/db/queries/tokens';
-import { userChoices } from '@/db/queries/users';
+import { listTokens } from '@/lib/governance/queries/tokens';
+import { userChoices } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';

@@ -1,7 +1,7 @@
 'use server';
 
 import { getDb } from '@/db/client';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { formObject, guarded, runAction } from '@/lib/action';
 import { explainAccess, type Decision } from '@/lib/authz';
 import { requireActor } from '@/lib/auth/session';

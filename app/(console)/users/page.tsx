@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { listUsers, type UserSort } from '@/db/queries/users';
+import { listUsers, type UserSort } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { CreateUserForm } from './forms';

@@ -1,6 +1,6 @@
 import { ActionForm } from '@/components/form';
 import { Card, PageHeader } from '@/components/ui';
-import { listWarehouses } from '@/db/queries/warehouses';
+import { listWarehouses } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { warehouseListQuery } from '@/lib/catalog/api-schemas';

@@ -1,6 +1,6 @@
 // Old audit entries, appended to each tenant's hash chain (oldest first) marked as imported; and the tables
 // that are deliberately not imported.
-import type { AuditEntry } from '@/lib/audit';
+import type { AuditEntry } from '@/lib/audit-chain';
 import type { PlanContext } from './plan';
 import type { Row } from './reader';
 import { parseJson, snake, text, toDate, uuidOrNull } from './values';

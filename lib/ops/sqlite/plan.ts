@@ -5,7 +5,7 @@ import type {
   federatedSyncStats, mergeConflicts, mergeOperations, metadataLocations, namespaces, permissions, roles,
   serviceUsers, systemSettings, tags, tenants, userRoles, users, warehouses,
 } from '@/db/schema';
-import type { AuditEntry } from '@/lib/audit';
+import type { AuditEntry } from '@/lib/audit-chain';
 import { IdMap } from './values';
 
 export type PlannedRows = {

@@ -3,7 +3,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import * as schema from '@/db/schema';
-import { appendAudit } from '@/lib/audit';
+import { appendAudit } from '@/lib/audit-chain';
 import { WRITE_ORDER, type ImportPlan, type PlannedRows } from './plan';
 
 const TABLES: Record<keyof PlannedRows, Parameters<Tx['insert']>[0]> = {

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Card, KeyValueList, PageHeader } from '@/components/ui';
-import { getAccessRequest } from '@/db/queries/access-requests';
+import { getAccessRequest } from '@/lib/governance/queries/access-requests';
 import { requireActor } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
 import { formatDate, formatDateTime } from '@/lib/governance/format';

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
-import { assetForRequest, discoverableAssets } from '@/db/queries/governance-scopes';
+import { assetForRequest, discoverableAssets } from '@/lib/governance/queries/scopes';
 import { requireActor } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
 import { RequestForm, SearchBox } from './request-form';

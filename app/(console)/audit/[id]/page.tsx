@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { PageHeader } from '@/components/ui';
-import { getAuditEvent } from '@/db/queries/audit';
+import { getAuditEvent } from '@/lib/audit/queries/events';
 import { requireActor } from '@/lib/auth/session';
 import { attempt } from '@/components/page-state';
 import { EventDetail } from '../event-detail';

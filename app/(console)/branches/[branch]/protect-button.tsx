@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { SubmitButton } from '@/components/form';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 
 /** Protect / unprotect in one click, with the refusal (if any) shown beside the button. */
 export function ProtectButton({ action, catalog, name, protect }: {

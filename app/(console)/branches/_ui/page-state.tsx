@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { EmptyState } from '@/components/ui';
 
 export { attempt, param, type SearchParams } from '@/components/page-state';
-import { listVersionedCatalogs } from '@/db/queries/branches';
+import { listVersionedCatalogs } from '@/lib/versioning/queries/branches';
 import type { Actor } from '@/lib/actor';
 
 

@@ -1,5 +1,5 @@
 import { PageHeader } from '@/components/ui';
-import { browseAtRef, refChoices } from '@/db/queries/refs';
+import { browseAtRef, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { shortId } from '../_ui/format';
 import { VersioningNav } from '../_ui/nav';

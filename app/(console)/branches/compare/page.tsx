@@ -1,5 +1,5 @@
 import { PageHeader } from '@/components/ui';
-import { diffRefs, refChoices } from '@/db/queries/refs';
+import { diffRefs, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../changes-table';
 import { shortId } from '../_ui/format';

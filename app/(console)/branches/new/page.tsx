@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { ActionForm, CheckboxField, Field, SelectField } from '@/components/form';
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { browseAtRef, refChoices } from '@/db/queries/refs';
+import { browseAtRef, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { createBranchAction } from '../actions';
 import { catalogQs } from '../_ui/format';

@@ -1,8 +1,8 @@
 import { ActionForm, Field } from '@/components/form';
 import { Card, PageHeader } from '@/components/ui';
 import { getDb } from '@/db/client';
-import { listTags, type TagSort } from '@/db/queries/tags';
-import { versionedCatalog } from '@/db/queries/refs';
+import { listTags, type TagSort } from '@/lib/versioning/queries/tags';
+import { versionedCatalog } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { can } from '@/lib/authz';
 import { createTagAction, deleteTagAction } from '../actions';

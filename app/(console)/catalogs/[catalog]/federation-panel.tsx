@@ -1,6 +1,6 @@
 import { ActionForm } from '@/components/form';
 import { Badge, Card, KeyValueList } from '@/components/ui';
-import { federatedStats, type CatalogDetail } from '@/db/queries/catalogs';
+import { federatedStats, type CatalogDetail } from '@/lib/catalog/queries/catalogs';
 import type { Actor } from '@/lib/actor';
 import { formatTime } from '../_ui/format';
 import { syncAction, testConnectionAction } from '../actions';

@@ -1,6 +1,6 @@
 import { ChevronRight, Folder, FolderOpen } from 'lucide-react';
 import Link from 'next/link';
-import type { TreeLevel } from '@/db/queries/namespaces';
+import type { TreeLevel } from '@/lib/catalog/queries/namespaces';
 
 type Props = { catalogName: string; levels: TreeLevel[]; selected: string[] | null; branch: string };
 

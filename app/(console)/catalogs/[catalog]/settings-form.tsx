@@ -1,5 +1,5 @@
 import { ActionForm, CheckboxField, Field, SelectField, TextAreaField } from '@/components/form';
-import type { CatalogDetail } from '@/db/queries/catalogs';
+import type { CatalogDetail } from '@/lib/catalog/queries/catalogs';
 import { propertyLines } from '../_ui/format';
 import { updateCatalogAction } from '../actions';
 

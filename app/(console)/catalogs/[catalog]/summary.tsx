@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Card } from '@/components/ui';
-import { catalogSummary } from '@/db/queries/catalogs';
+import { catalogSummary } from '@/lib/catalog/queries/catalogs';
 import type { Actor } from '@/lib/actor';
 import { formatTime } from '../_ui/format';
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 import { formObject, formValues } from '@/lib/action';
 import { parsePropertyLines } from '@/lib/catalog/names';
 

@@ -1,4 +1,4 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import type { ConnectionsData, IdleSession, Tally } from '@/lib/health/connections';
 import { formatDuration, formatPct } from '@/lib/health/format';
 import type { CheckResult } from '@/lib/health/types';

@@ -1,4 +1,4 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import type { MigrationsData } from '@/lib/health/migrations';
 import type { CheckResult } from '@/lib/health/types';
 import { Badge } from '@/components/ui';

@@ -1,6 +1,6 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import { formatDuration } from '@/lib/health/format';
-import type { BlockingData, LongRunningData, Session } from '@/lib/health/queries';
+import type { BlockingData, LongRunningData, Session } from '@/lib/health/sessions';
 import type { CheckResult } from '@/lib/health/types';
 import { BackendButtons } from '../backend-buttons';
 import { requireHealthActor } from '../guard';

@@ -1,4 +1,4 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import { formatBytes, formatCount, formatDuration, formatPct } from '@/lib/health/format';
 import { WRAPAROUND_LIMIT, type InvalidConstraint, type ReplicationData, type SequenceRow, type WraparoundData } from '@/lib/health/safety';
 import type { CheckResult } from '@/lib/health/types';

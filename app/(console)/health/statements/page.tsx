@@ -1,4 +1,4 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import { formatCount, formatPct } from '@/lib/health/format';
 import type { StatementRow, StatementsData } from '@/lib/health/statements';
 import type { CheckResult } from '@/lib/health/types';

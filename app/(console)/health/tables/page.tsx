@@ -1,4 +1,4 @@
-import { healthArea } from '@/db/queries/health';
+import { healthArea } from '@/lib/health/queries/reports';
 import { formatBytes, formatCount, formatDuration, formatPct } from '@/lib/health/format';
 import type {
   CacheHitData, DuplicateIndex, IndexRow, MissingFkIndex, SeqScanData, SpaceData, UnusedIndexData, VacuumData,

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import clsx from 'clsx';
-import { healthArea, healthTrends } from '@/db/queries/health';
+import { healthArea, healthTrends } from '@/lib/health/queries/reports';
 import { TREND_RANGES, type TrendRange } from '@/lib/health/trends';
 import { EmptyState } from '@/components/ui';
 import { requireHealthActor } from '../guard';

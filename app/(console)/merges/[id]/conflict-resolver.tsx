@@ -2,7 +2,7 @@
 
 import { useActionState, useId } from 'react';
 import { SubmitButton } from '@/components/form';
-import type { ActionResult } from '@/components/form-types';
+import type { ActionResult } from '@/lib/action-result';
 
 type Action = (prev: ActionResult<unknown> | null, fd: FormData) => Promise<ActionResult<unknown>>;
 

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, Card, EmptyState, KeyValueList, PageHeader } from '@/components/ui';
-import { getMergeOperation, listConflicts, operationChanges } from '@/db/queries/merges';
+import { getMergeOperation, listConflicts, operationChanges } from '@/lib/versioning/queries/merges';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
 import { catalogQs, formatDateTime, shortId, statusTone } from '../../branches/_ui/format';

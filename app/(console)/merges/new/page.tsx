@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
-import { previewMerge } from '@/db/queries/merges';
+import { previewMerge } from '@/lib/versioning/queries/merges';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
 import { catalogQs, shortId } from '../../branches/_ui/format';

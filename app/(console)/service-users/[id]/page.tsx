@@ -1,9 +1,9 @@
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, Card, EmptyState, KeyValueList, PageHeader } from '@/components/ui';
-import { scopeCatalogs, scopeTags } from '@/db/queries/governance-scopes';
-import { listGrants } from '@/db/queries/permissions';
-import { getServiceUser } from '@/db/queries/service-users';
+import { scopeCatalogs, scopeTags } from '@/lib/governance/queries/scopes';
+import { listGrants } from '@/lib/governance/queries/permissions';
+import { getServiceUser } from '@/lib/governance/queries/service-users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';

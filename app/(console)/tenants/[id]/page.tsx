@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { ActionForm, TextAreaField } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Card, ErrorState, KeyValueList, PageHeader } from '@/components/ui';
-import { getTenantDetail } from '@/db/queries/tenants';
+import { getTenantDetail } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { switchTenantAction } from '../../actions';
 import { formatTime, plural, propertyLines } from '../../catalogs/_ui/format';

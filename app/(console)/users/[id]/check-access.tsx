@@ -1,7 +1,7 @@
 'use client';
 
 import { ActionForm, SelectField, useActionFormState } from '@/components/form';
-import type { ScopeOption } from '@/db/queries/governance-scopes';
+import type { ScopeOption } from '@/lib/governance/queries/scopes';
 import { ScopePicker } from '../../roles/scope-picker';
 import { checkAccessAction } from '../actions';
 

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { ActionForm } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Card, KeyValueList, PageHeader } from '@/components/ui';
-import { getWarehouse } from '@/db/queries/warehouses';
+import { getWarehouse } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatTime } from '../../catalogs/_ui/format';

@@ -1,4 +1,4 @@
-import { listAccessRequests } from '@/db/queries/access-requests';
+import { listAccessRequests } from '@/lib/governance/queries/access-requests';
 import { apiRoute } from '@/lib/api';
 import { listParams } from '@/lib/governance/api';
 

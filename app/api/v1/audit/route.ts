@@ -1,4 +1,4 @@
-import { listAudit } from '@/db/queries/audit';
+import { listAudit } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 import { auditListQuery } from '@/lib/audit/api-schemas';
 import { filtersFromParams } from '@/lib/audit/filters';

@@ -1,4 +1,4 @@
-import { getBranch, listBranches } from '@/db/queries/branches';
+import { getBranch, listBranches } from '@/lib/versioning/queries/branches';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { branchListQuery } from '@/lib/versioning/api-schemas';

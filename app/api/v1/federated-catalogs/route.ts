@@ -1,4 +1,4 @@
-import { getCatalog, listCatalogs } from '@/db/queries/catalogs';
+import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';
 import { withPath } from '@/lib/catalog/http';

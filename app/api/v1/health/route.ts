@@ -1,4 +1,4 @@
-import { healthOverview } from '@/db/queries/health';
+import { healthOverview } from '@/lib/health/queries/reports';
 import { apiRoute } from '@/lib/api';
 
 export const dynamic = 'force-dynamic';

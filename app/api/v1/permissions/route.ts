@@ -1,4 +1,4 @@
-import { listGrants } from '@/db/queries/permissions';
+import { listGrants } from '@/lib/governance/queries/permissions';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { createGrant } from '@/lib/governance/grants';
 

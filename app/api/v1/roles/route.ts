@@ -1,4 +1,4 @@
-import { listRoles, type RoleSort } from '@/db/queries/roles';
+import { listRoles, type RoleSort } from '@/lib/governance/queries/roles';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { listParams } from '@/lib/governance/api';
 import { createRole } from '@/lib/governance/roles';

@@ -1,4 +1,4 @@
-import { listServiceUsers, type ServiceUserSort } from '@/db/queries/service-users';
+import { listServiceUsers, type ServiceUserSort } from '@/lib/governance/queries/service-users';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { listParams } from '@/lib/governance/api';
 import { createServiceUser } from '@/lib/governance/service-users';

@@ -1,4 +1,4 @@
-import { listTags } from '@/db/queries/tags';
+import { listTags } from '@/lib/versioning/queries/tags';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { tagListQuery } from '@/lib/versioning/api-schemas';

@@ -1,4 +1,4 @@
-import { getTenantDetail, listTenants } from '@/db/queries/tenants';
+import { getTenantDetail, listTenants } from '@/lib/catalog/queries/tenants';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { tenantListQuery } from '@/lib/catalog/api-schemas';
 import { createTenant } from '@/lib/catalog/mutations';

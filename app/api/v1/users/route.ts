@@ -1,4 +1,4 @@
-import { listUsers, type UserSort } from '@/db/queries/users';
+import { listUsers, type UserSort } from '@/lib/governance/queries/users';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { listParams } from '@/lib/governance/api';
 import { createUser } from '@/lib/governance/users';

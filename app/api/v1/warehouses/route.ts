@@ -1,4 +1,4 @@
-import { getWarehouse, listWarehouses } from '@/db/queries/warehouses';
+import { getWarehouse, listWarehouses } from '@/lib/catalog/queries/warehouses';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { warehouseListQuery } from '@/lib/catalog/api-schemas';
 import { createWarehouse } from '@/lib/catalog/mutations';

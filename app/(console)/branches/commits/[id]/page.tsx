@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Badge, Card, KeyValueList, LinkButton, PageHeader } from '@/components/ui';
-import { getCommit } from '@/db/queries/commits';
+import { getCommit } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../changes-table';
 import { catalogQs, formatDateTime, shortId } from '../../_ui/format';

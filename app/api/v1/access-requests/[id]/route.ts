@@ -1,4 +1,4 @@
-import { getAccessRequest } from '@/db/queries/access-requests';
+import { getAccessRequest } from '@/lib/governance/queries/access-requests';
 import { apiRoute, mutate } from '@/lib/api';
 import { cancelAccessRequest, decideAccessRequest } from '@/lib/governance/access-requests';
 import { bodyWith } from '@/lib/governance/api';

@@ -1,4 +1,4 @@
-import { getAuditEvent } from '@/db/queries/audit';
+import { getAuditEvent } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 
 /** One event with its full metadata; events outside the caller's view are not found. */

@@ -1,4 +1,4 @@
-import { countAudit } from '@/db/queries/audit';
+import { countAudit } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 import { auditCountQuery } from '@/lib/audit/api-schemas';
 import { filtersFromParams } from '@/lib/audit/filters';

@@ -1,4 +1,4 @@
-import { getBranch } from '@/db/queries/branches';
+import { getBranch } from '@/lib/versioning/queries/branches';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { catalogQuery } from '@/lib/versioning/api-schemas';

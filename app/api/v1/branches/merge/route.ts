@@ -1,4 +1,4 @@
-import { listConflicts, getMergeOperation, previewMerge } from '@/db/queries/merges';
+import { listConflicts, getMergeOperation, previewMerge } from '@/lib/versioning/queries/merges';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { validationError } from '@/lib/errors';
 import { mergeRequest } from '@/lib/versioning/api-schemas';

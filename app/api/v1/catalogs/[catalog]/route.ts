@@ -1,4 +1,4 @@
-import { getCatalog } from '@/db/queries/catalogs';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
 import { withPath } from '@/lib/catalog/http';

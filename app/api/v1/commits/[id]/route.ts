@@ -1,4 +1,4 @@
-import { getCommit } from '@/db/queries/commits';
+import { getCommit } from '@/lib/versioning/queries/commits';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { commitDetailQuery } from '@/lib/versioning/api-schemas';

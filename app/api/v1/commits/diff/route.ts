@@ -1,4 +1,4 @@
-import { diffRefs } from '@/db/queries/refs';
+import { diffRefs } from '@/lib/versioning/queries/refs';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { diffQuery } from '@/lib/versioning/api-schemas';

@@ -1,4 +1,4 @@
-import { getSettings } from '@/db/queries/settings';
+import { getSettings } from '@/lib/governance/queries/settings';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { updateSettings } from '@/lib/governance/settings';
 

@@ -1,4 +1,4 @@
-import { getCatalog } from '@/db/queries/catalogs';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import type { Actor } from '@/lib/actor';
 import { notFound } from '@/lib/errors';
 

@@ -1,4 +1,4 @@
-import { federatedStats } from '@/db/queries/catalogs';
+import { federatedStats } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
 import { deleteCatalog } from '@/lib/catalog/mutations';

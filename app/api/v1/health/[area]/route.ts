@@ -1,4 +1,4 @@
-import { healthArea, healthTrends } from '@/db/queries/health';
+import { healthArea, healthTrends } from '@/lib/health/queries/reports';
 import { apiRoute } from '@/lib/api';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';

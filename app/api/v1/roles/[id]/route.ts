@@ -1,4 +1,4 @@
-import { getRole } from '@/db/queries/roles';
+import { getRole } from '@/lib/governance/queries/roles';
 import { apiRoute, mutate } from '@/lib/api';
 import { bodyWith } from '@/lib/governance/api';
 import { deleteRole, updateRole } from '@/lib/governance/roles';

@@ -1,5 +1,5 @@
-import { getCatalog } from '@/db/queries/catalogs';
-import { searchAssets } from '@/db/queries/search';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
+import { searchAssets } from '@/lib/catalog/queries/search';
 import { apiRoute } from '@/lib/api';
 import { searchQuery } from '@/lib/catalog/api-schemas';
 import { parseQuery } from '@/lib/openapi';

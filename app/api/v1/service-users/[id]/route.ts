@@ -1,4 +1,4 @@
-import { getServiceUser } from '@/db/queries/service-users';
+import { getServiceUser } from '@/lib/governance/queries/service-users';
 import { apiRoute, mutate } from '@/lib/api';
 import { bodyWith } from '@/lib/governance/api';
 import { deleteServiceUser, updateServiceUser } from '@/lib/governance/service-users';

@@ -1,4 +1,4 @@
-import { getTenantDetail } from '@/db/queries/tenants';
+import { getTenantDetail } from '@/lib/catalog/queries/tenants';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
 import { withPath } from '@/lib/catalog/http';

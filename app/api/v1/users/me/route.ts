@@ -1,4 +1,4 @@
-import { getMe } from '@/db/queries/users';
+import { getMe } from '@/lib/governance/queries/users';
 import { apiRoute } from '@/lib/api';
 
 export const GET = apiRoute(async ({ actor }) => getMe(actor));

@@ -1,4 +1,4 @@
-import { getWarehouse } from '@/db/queries/warehouses';
+import { getWarehouse } from '@/lib/catalog/queries/warehouses';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
 import { withPath } from '@/lib/catalog/http';

@@ -1,4 +1,4 @@
-import { assetIdentity, getAsset, preferredBranchOf } from '@/db/queries/assets';
+import { assetIdentity, getAsset, preferredBranchOf } from '@/lib/catalog/queries/assets';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
 import { withPath } from '@/lib/catalog/http';

@@ -1,4 +1,4 @@
-import { listCommits } from '@/db/queries/commits';
+import { listCommits } from '@/lib/versioning/queries/commits';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { commitListQuery } from '@/lib/versioning/api-schemas';

@@ -1,4 +1,4 @@
-import { listMergeOperations } from '@/db/queries/merges';
+import { listMergeOperations } from '@/lib/versioning/queries/merges';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { mergeListQuery } from '@/lib/versioning/api-schemas';

@@ -1,5 +1,5 @@
-import { getCatalog } from '@/db/queries/catalogs';
-import { getNamespace, listNamespacePaths } from '@/db/queries/namespaces';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
+import { getNamespace, listNamespacePaths } from '@/lib/catalog/queries/namespaces';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { namespaceListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath, withPath } from '@/lib/catalog/http';

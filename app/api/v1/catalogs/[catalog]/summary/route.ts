@@ -1,4 +1,4 @@
-import { catalogSummary, getCatalog } from '@/db/queries/catalogs';
+import { catalogSummary, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 
 export const GET = apiRoute<{ catalog: string }>(async ({ actor, params }) => {

@@ -1,4 +1,4 @@
-import { browseAtRef } from '@/db/queries/refs';
+import { browseAtRef } from '@/lib/versioning/queries/refs';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { browseQuery } from '@/lib/versioning/api-schemas';

@@ -1,4 +1,4 @@
-import { federatedStats } from '@/db/queries/catalogs';
+import { federatedStats } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 import { federatedCatalog } from '../federated';
 

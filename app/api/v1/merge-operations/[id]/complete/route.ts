@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { getMergeOperation, listConflicts } from '@/db/queries/merges';
+import { getMergeOperation, listConflicts } from '@/lib/versioning/queries/merges';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { completeMerge } from '@/lib/versioning/mutations';
 

@@ -1,4 +1,4 @@
-import { listConflicts } from '@/db/queries/merges';
+import { listConflicts } from '@/lib/versioning/queries/merges';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { conflictListQuery } from '@/lib/versioning/api-schemas';

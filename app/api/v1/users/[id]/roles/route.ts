@@ -1,4 +1,4 @@
-import { getUser } from '@/db/queries/users';
+import { getUser } from '@/lib/governance/queries/users';
 import { apiRoute, mutate } from '@/lib/api';
 import { bodyWith } from '@/lib/governance/api';
 import { assignRole } from '@/lib/governance/users';

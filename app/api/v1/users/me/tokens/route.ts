@@ -1,4 +1,4 @@
-import { listTokens } from '@/db/queries/tokens';
+import { listTokens } from '@/lib/governance/queries/tokens';
 import { apiRoute } from '@/lib/api';
 
 export const GET = apiRoute(async ({ actor }) => listTokens(actor));

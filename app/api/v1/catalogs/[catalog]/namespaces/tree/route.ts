@@ -1,5 +1,5 @@
-import { getCatalog } from '@/db/queries/catalogs';
-import { namespaceTree } from '@/db/queries/namespaces';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
+import { namespaceTree } from '@/lib/catalog/queries/namespaces';
 import { apiRoute } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
 import { parseQuery } from '@/lib/openapi';

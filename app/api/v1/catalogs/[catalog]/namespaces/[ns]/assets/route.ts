@@ -1,5 +1,5 @@
-import { listAssetsAt } from '@/db/queries/assets';
-import { getCatalog } from '@/db/queries/catalogs';
+import { listAssetsAt } from '@/lib/catalog/queries/assets';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath, withPath } from '@/lib/catalog/http';

@@ -1,5 +1,5 @@
-import { getAsset } from '@/db/queries/assets';
-import { branchOf, getCatalog } from '@/db/queries/catalogs';
+import { getAsset } from '@/lib/catalog/queries/assets';
+import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 import { branchQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath, segment } from '@/lib/catalog/http';

@@ -5,7 +5,7 @@ import { permissions, roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { qualify, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
 import { listGrants, type GrantRow } from './permissions';
 import { idFromPath } from '@/lib/ids';
 

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isWithin } from '../../storage-roots';
+import { isWithin } from '../roots';
 import { IcebergError } from '../errors';
 import { alreadyWritten, missingFile, type FileIO } from './types';
 

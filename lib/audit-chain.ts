@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '@/db/client';
 import { auditChainHeads, auditLogs, type AuditResult } from '@/db/schema';
 import type { Actor, RequestInfo } from './actor';
-import { isBusy, lanesByPreference, markBusy, NIL_CHAIN, releaseLane } from './audit/lanes';
+import { isBusy, lanesByPreference, markBusy, NIL_CHAIN, releaseLane } from './audit-lanes';
 import { secrets } from './secrets';
 
 /** The previous-hash of the first row of every chain. */
@@ -249,5 +249,5 @@ export async function recordAuditEvent(q: Queryable, entry: AuditEntry): Promise
   return appended;
 }
 
-export { AUDIT_LANES, laneIds, NIL_CHAIN, releaseLane } from './audit/lanes';
+export { AUDIT_LANES, laneIds, NIL_CHAIN, releaseLane } from './audit-lanes';
 export { verifyAuditChains, type ChainBreak, type VerifyReport } from './audit/verify';

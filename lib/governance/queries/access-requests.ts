@@ -6,7 +6,7 @@ import { accessRequests, accessRequestStatuses, catalogs, namespaces, users } fr
 import type { Actor } from '@/lib/actor';
 import { isSteward, isTenantAdmin, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { idFromPath } from '@/lib/ids';
 
 export type AccessRequestStatus = (typeof accessRequestStatuses)[number];

@@ -7,7 +7,7 @@ import { authorize, can, requireTenant } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { ACTIVE_STATUSES, computePlanView, computePreview, mergeBranches } from '@/lib/versioning/merge';
 import type { VersionState } from '@/lib/versioning/sql';
-import { encodeCursor, keyset, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, toPage, type Page } from '../../../db/keyset';
 import { versionedCatalog } from './refs';
 
 const source = aliasedTable(branches, 'source_branch');

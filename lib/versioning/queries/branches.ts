@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/actor';
 import { can, qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { aheadBehind } from '@/lib/versioning/graph';
-import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
 import { versionedCatalog } from './refs';
 
 /** Catalogs whose branches the actor may see (a catalog-wide read), for the catalog picker. */

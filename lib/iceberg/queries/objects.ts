@@ -1,12 +1,12 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { encodeCursor, keyset } from '@/db/queries/keyset';
+import { encodeCursor, keyset } from '@/db/keyset';
 import { assets, namespaces, type Properties } from '@/db/schema';
-import type { Actor } from '../actor';
-import { authorize, visibilityFilter } from '../authz';
-import { toPgArray } from '../catalog/lookup';
-import { badRequest } from './errors';
+import type { Actor } from '../../actor';
+import { authorize, visibilityFilter } from '../../authz';
+import { toPgArray } from '../../catalog/lookup';
+import { badRequest } from '../errors';
 
 /** What one Iceberg call needs about a branch, a namespace and (optionally) an asset in it: one round trip. */
 export type AssetLookup = {

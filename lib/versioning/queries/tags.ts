@@ -3,7 +3,7 @@ import { and, count, eq, ilike, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { commits, tags } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
 import { versionedCatalog } from './refs';
 
 export type TagRow = { id: string; name: string; commitId: string; message: string | null; commitMessage: string; createdAt: Date };

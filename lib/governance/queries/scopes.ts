@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/actor';
 import { qualify, requireTenant, visibilityFilter } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { assetIn, type AssetFacts } from '@/lib/governance/scope';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { idFromPath } from '@/lib/ids';
 
 /**

@@ -2,15 +2,15 @@ import { eq, sql } from 'drizzle-orm';
 import { dbHandle, type Db } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { users } from '@/db/schema';
-import { appendAudit } from './audit';
-import { applyAuditRetention } from './audit/retention';
-import { purgeExpiredTokens } from './auth/tokens';
-import { env, EnvError } from './env';
-import { isConnectionError } from './errors';
-import { logger } from './logger';
-import { explainConnectionError } from './ops/connection-errors';
-import { hashPassword } from './passwords';
-import { checkKeyFingerprints } from './key-fingerprints';
+import { appendAudit } from '../audit-chain';
+import { applyAuditRetention } from '../audit/retention';
+import { purgeExpiredTokens } from '../auth/tokens';
+import { env, EnvError } from '../env';
+import { isConnectionError } from '../errors';
+import { logger } from '../logger';
+import { explainConnectionError } from './connection-errors';
+import { hashPassword } from '../passwords';
+import { checkKeyFingerprints } from '../key-fingerprints';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,7 +74,7 @@ export function startup(): Promise<void> {
     await maintenance(db);
     const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);
     timer.unref();
-    void import('./health/sampler').then((m) => m.startHealthSampler(db), (err) => logger.warn('health sampler not started', { err })); // every minute, unref'd, 7 days kept
+    void import('../health/sampler').then((m) => m.startHealthSampler(db), (err) => logger.warn('health sampler not started', { err })); // every minute, unref'd, 7 days kept
   })();
   return started;
 }

@@ -5,7 +5,7 @@ import { branches, catalogs, commits, federatedSyncStats, namespaces, warehouses
 import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
 
 // Qualified by hand: the visibility filter nests these inside subqueries, where a bare name would bind inward.

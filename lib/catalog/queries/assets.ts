@@ -5,7 +5,7 @@ import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { toPgArray } from '@/lib/catalog/lookup';
 import { forbidden, notFound } from '@/lib/errors';
-import { decodeCursor, encodeCursor, likeEscape } from './keyset';
+import { decodeCursor, encodeCursor, likeEscape } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Totals are exact up to this many; beyond it lists say "10,000+" rather than count a million rows. */

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/actor';
 import { can, requireTenant } from '@/lib/authz';
 import { storedCredentialFields } from '@/lib/catalog/warehouses';
 import { forbidden, notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Warehouses are tenant configuration: admins, and whoever may create catalogs in the tenant. */

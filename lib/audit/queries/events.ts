@@ -7,7 +7,7 @@ import type { Actor } from '@/lib/actor';
 import { NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
 import { requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { badRequest, notFound } from '@/lib/errors';
-import { decodeCursor, encodeCursor, likeEscape, toPage, type Page } from './keyset';
+import { decodeCursor, encodeCursor, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Whose events an actor may read: Root every tenant's, a TenantAdmin its tenant's, anyone else only their own. */

@@ -5,7 +5,7 @@ import { catalogs, tenants, users, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
-import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from './keyset';
+import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
 
 /** Tenants for Root's switcher (names only). */

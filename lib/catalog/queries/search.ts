@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import type { Actor } from '@/lib/actor';
 import { requireTenant, visibilityFilter } from '@/lib/authz';
 import type { CappedPage } from './assets';
-import { decodeCursor, encodeCursor, likeEscape } from './keyset';
+import { decodeCursor, encodeCursor, likeEscape } from '../../../db/keyset';
 import { toPgArray } from '@/lib/catalog/lookup';
 
 export type SearchHit = {
