@@ -250,4 +250,3 @@ export async function recordAuditEvent(q: Queryable, entry: AuditEntry): Promise
 }
 
 export { AUDIT_LANES, laneIds, NIL_CHAIN, releaseLane } from './audit-lanes';
-export { verifyAuditChains, type ChainBreak, type VerifyReport } from './audit/verify';

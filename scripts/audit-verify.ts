@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { closeDb } from '@/db/client';
-import { NIL_CHAIN, verifyAuditChains } from '@/lib/audit-chain';
+import { NIL_CHAIN } from '@/lib/audit-chain';
+import { verifyAuditChains } from '@/lib/audit/verify';
 import { EnvError } from '@/lib/env';
 import { waitForDatabase } from '@/lib/ops/startup';
 import { checkKeyFingerprints, KeyMismatchError } from '@/lib/key-fingerprints';

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane, verifyAuditChains } from '@/lib/audit-chain';
+import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane } from '@/lib/audit-chain';
+import { verifyAuditChains } from '@/lib/audit/verify';
 import { failureOf, tenantWorld } from './support/fixtures';
 
 const entry = (tenantId: string, n: number) => ({

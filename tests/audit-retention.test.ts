@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditChainAnchors, auditLogs, systemSettings } from '@/db/schema';
-import { verifyAuditChains } from '@/lib/audit-chain';
+import { verifyAuditChains } from '@/lib/audit/verify';
 import { applyAuditRetention, DEFAULT_AUDIT_RETENTION_DAYS, longestRetentionDays } from '@/lib/audit/retention';
 import { appendEvents } from './support/audit';
 import { tenantWorld } from './support/fixtures';

@@ -11,7 +11,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import * as s from '@/db/schema';
-import { verifyAuditChains } from '@/lib/audit-chain';
+import { verifyAuditChains } from '@/lib/audit/verify';
 import { decryptSecret } from '@/lib/crypto';
 import { formatPlan, importSqlite } from '@/lib/ops/sqlite';
 import { toDate } from '@/lib/ops/sqlite/values';

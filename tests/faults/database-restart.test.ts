@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GET as health } from '@/app/api/health/route';
 import { getDb } from '@/db/client';
 import { auditLogs, namespaces } from '@/db/schema';
-import { verifyAuditChains } from '@/lib/audit-chain';
+import { verifyAuditChains } from '@/lib/audit/verify';
 import { createCatalog, createNamespace, createWarehouse } from '@/lib/catalog/mutations';
 import { AppError } from '@/lib/errors';
 import { executeMutation } from '@/lib/mutation';
