@@ -28,7 +28,7 @@ import { createBranch } from '@/lib/versioning/mutations';
 
 const TENANTS = ['acme', 'globex'] as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any mutation, whatever its input schema
 const run = async <O>(m: Mutation<any, O>, actor: Actor, input: unknown): Promise<O> => (await executeMutation(m, actor, input)).data;
 
 const demoPassword = () => process.env.PANGOLIN_DEMO_PASSWORD ?? randomBytes(12).toString('base64url');

@@ -12,7 +12,6 @@ import { createAsset, createCatalog, createNamespace, createWarehouse, setBusine
 import { executeMutation, type Mutation } from '@/lib/mutation';
 import { actorOf, createUser, tenantWorld, uniqueName } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const run = async <T = any>(m: Mutation<any, any>, actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
 
 /** The AppError a call is refused with (fails the test if it succeeds). */
@@ -108,7 +107,7 @@ type Handler<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Res
 /** Calls a route handler as an HTTP client would. */
 export async function call<P = Record<string, string>>(handler: Handler<P>, opts: {
   method?: string; path?: string; token?: string; apiKey?: string; tenant?: string; body?: unknown; params?: P; headers?: Record<string, string>;
-}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+}): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'vitest', ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;

@@ -8,7 +8,6 @@ import { AppError } from '@/lib/errors';
 import { executeMutation, type Mutation } from '@/lib/mutation';
 import { tenantWorld } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const run = async <T = any>(m: Mutation<any, any>, actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
 export const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: AppError) => e);
 
