@@ -16,7 +16,7 @@ export function localStorageRoot(): string {
 /** The tenant's own folder under the storage root. */
 export const tenantStorageDir = (tenantId: string) => path.join(localStorageRoot(), tenantId);
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+ 
 const UNSAFE = /[\\\u0000-\u001f\u007f]/;
 
 /** Why a local warehouse's root path is not a folder inside the tenant's own, or null when it is. */

@@ -40,7 +40,7 @@ export function parseObjectLocation(location: string): ObjectLocation {
 }
 
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+ 
 const UNSAFE = /[\\?#\u0000-\u001f\u007f]/;
 
 function checkKey(key: string, location: string) {
