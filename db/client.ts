@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { Pool } from 'pg';
+import lockfile from 'proper-lockfile';
 import { env, type Env } from '@/lib/env';
 import { poolConfig } from './connection-options';
 import * as schema from './schema';
@@ -32,10 +33,64 @@ async function open(config: Env): Promise<Handle> {
   const inMemory = config.PANGOLIN_DATA_DIR.startsWith('memory://');
   const dataDir = inMemory ? undefined : path.resolve(config.PANGOLIN_DATA_DIR, 'pglite');
   if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
-  const client = new PGlite(dataDir);
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => undefined;
+  try {
+    const client = new PGlite(dataDir);
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return { db, kind: 'pglite', close: () => client.close().finally(unlock) };
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+/** Raised when another process has the embedded database open. */
+export class DataDirLockedError extends Error {
+  readonly code = 'PANGOLIN_DATA_DIR_LOCKED';
+}
+
+/**
+ * PGlite is one process's database: two processes opening the same folder each write their own copy and one loses
+ * the other's work. So every process that opens it (server, seed, migrate, verify, import, backup) takes this lock
+ * first, and a second one refuses at once, naming the process that holds it. The lock is a directory beside the data
+ * (`pglite.lock`, atomic mkdir, kept fresh every 10 s and released on exit); one left by a killed process is taken
+ * over after 30 s.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const holderFile = `${dataDir}.holder.json`;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, {
+      lockfilePath: `${dataDir}.lock`,
+      realpath: false,
+      stale: 30_000,
+      update: 10_000,
+      onCompromised: (err) => console.error(`[db] the lock on the embedded database was lost (${err.message}); stop this process`),
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ELOCKED') throw err;
+    let holder = 'another process';
+    try {
+      const h = JSON.parse(readFileSync(holderFile, 'utf8')) as { pid: number; command: string; since: string };
+      holder = `process ${h.pid} (${h.command}, since ${h.since})`;
+    } catch {
+      // the holder is still starting: its description is not written yet
+    }
+    throw new DataDirLockedError(
+      `The embedded database in ${path.dirname(dataDir)} is in use by ${holder}. It is one process's database: stop ` +
+        'that process first (for the console, Ctrl-C where `npm start` runs), then run this again; or run both against ' +
+        'PostgreSQL (DATABASE_URL).',
+    );
+  }
+  const command = path.basename(process.argv[1] ?? process.argv0) + (process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : '');
+  writeFileSync(holderFile, JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() }));
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await release().catch(() => undefined);
+  };
 }
 
 /** The process-wide database handle (one pool, or one embedded PGlite), opened on first use. */
