@@ -8,7 +8,6 @@ export const E2E_ROOT = { username: 'admin', password: 'e2e-admin-password' };
 // The server under test: the production build, on a fresh PostgreSQL database (E2E_DATABASE_URL, made by
 // scripts/test.sh) or on a fresh embedded PGlite directory.
 const serverEnv: Record<string, string> = {
-  PORT: String(port),
   NEXT_TELEMETRY_DISABLED: '1',
   PANGOLIN_ROOT_USER: E2E_ROOT.username,
   PANGOLIN_ROOT_PASSWORD: E2E_ROOT.password,
@@ -36,7 +35,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'node scripts/start.mjs',
+    command: `node scripts/start.mjs -p ${port}`, // the flag, as a person would type it (npm start -- -p N)
     url: `http://127.0.0.1:${port}/api/health`,
     env: serverEnv,
     timeout: 240_000,

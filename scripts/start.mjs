@@ -2,8 +2,34 @@
 // `npm start`: builds the console on first use, then serves it (default http://localhost:3000).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? 'true' };
+// `npm start -- -p 8080 -H 0.0.0.0` as with `next start`; PORT and HOSTNAME work too (the flags win).
+let flags;
+try {
+  ({ values: flags } = parseArgs({
+    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, help: { type: 'boolean', short: 'h' } },
+  }));
+} catch (err) {
+  console.error(`${err.message}\nUsage: npm start [-- -p <port>] [-- -H <hostname>]`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log('Usage: npm start [-- -p <port>] [-- -H <hostname>]   (or PORT=… HOSTNAME=… npm start)');
+  process.exit(0);
+}
+if (flags.port !== undefined && (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) > 65535)) {
+  console.error(`-p ${flags.port}: the port is a number from 0 to 65535`);
+  process.exit(2);
+}
+
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? 'true',
+  ...(flags.port !== undefined && { PORT: flags.port }),
+  ...(flags.hostname !== undefined && { HOSTNAME: flags.hostname }),
+};
 const next = 'node_modules/next/dist/bin/next';
 
 const distDir = process.env.NEXT_DIST_DIR || '.next';

@@ -54,3 +54,14 @@ export const keyFingerprints = pgTable('key_fingerprints', {
   fingerprint: text('fingerprint').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The one-time setup token of a console without a Root account (only its SHA-256): printed in the server log at
+ * start-up and asked for on /setup, so whoever reaches the server first cannot take it over. Deleted with the first
+ * Root; a newer start replaces it.
+ */
+export const setupTokens = pgTable('setup_tokens', {
+  id: integer('id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

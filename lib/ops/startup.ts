@@ -11,6 +11,7 @@ import { logger } from '../logger';
 import { explainConnectionError } from './connection-errors';
 import { hashPassword } from '../passwords';
 import { checkKeyFingerprints } from '../key-fingerprints';
+import { issueSetupToken } from '../setup';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,6 +53,30 @@ export async function bootstrapRootFromEnv(db: Db): Promise<void> {
   logger.info(`created Root account "${username}" from PANGOLIN_ROOT_USER`);
 }
 
+/**
+ * No Root yet: print a one-time setup token that /setup asks for (as Jenkins does), so a console reachable by others
+ * cannot be taken over by whoever opens it first. On stdout, not through the logger: it is meant for the operator's
+ * eyes, once per start, and never stored in clear.
+ */
+async function announceSetupToken(db: Db): Promise<void> {
+  const token = await issueSetupToken(db);
+  if (!token) return;
+  console.log(
+    [
+      '',
+      '*'.repeat(72),
+      'No Root account yet. Open the console at /setup and enter this setup token:',
+      '',
+      `    ${token}`,
+      '',
+      'It works until the Root account is created; the next start prints a new one.',
+      '(Or set PANGOLIN_ROOT_USER and PANGOLIN_ROOT_PASSWORD to create Root at start-up.)',
+      '*'.repeat(72),
+      '',
+    ].join('\n'),
+  );
+}
+
 /** Periodic housekeeping: audit partitions ahead of time, expired token records, audit partitions past retention. */
 export async function maintenance(db: Db): Promise<void> {
   await db.execute(sql`SELECT audit_ensure_partitions(3)`);
@@ -71,6 +96,7 @@ export function startup(): Promise<void> {
     // Before anything encrypts, signs or chains: the keys must be the database's (never generated over them).
     await checkKeyFingerprints(db);
     await bootstrapRootFromEnv(db);
+    await announceSetupToken(db);
     await maintenance(db);
     const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);
     timer.unref();
