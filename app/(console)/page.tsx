@@ -21,10 +21,10 @@ export default async function OverviewPage() {
   const tiles = [
     ...(actor.role === 'root' && !inTenant ? [{ label: 'Tenants', value: counts.tenants, href: '/tenants' }] : []),
     { label: 'Catalogs', value: counts.catalogs, href: '/catalogs' },
-    { label: 'Tables and views (main)', value: counts.assets, href: '/search' },
-    { label: 'Users', value: counts.users, href: '/users' },
+    { label: 'Tables and views (main)', value: counts.assets, atLeast: counts.assetsAtLeast, href: '/search' },
+    ...(counts.users === null ? [] : [{ label: 'Users', value: counts.users, href: '/users' }]),
     { label: 'Pending access requests', value: counts.pendingRequests, href: '/access-requests?status=pending' },
-  ];
+  ] as { label: string; value: number; atLeast?: boolean; href: string }[];
   return (
     <>
       <PageHeader
@@ -36,7 +36,7 @@ export default async function OverviewPage() {
           <Link key={t.label} href={t.href} className="rounded-xl focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
             <Card className="h-full transition hover:border-indigo-300 dark:hover:border-indigo-700">
               <p className="text-sm text-zinc-500">{t.label}</p>
-              <p className="mt-1 text-2xl font-semibold tabular-nums">{t.value.toLocaleString('en-US')}</p>
+              <p className="mt-1 text-2xl font-semibold tabular-nums">{t.value.toLocaleString('en-US')}{t.atLeast ? '+' : ''}</p>
             </Card>
           </Link>
         ))}
