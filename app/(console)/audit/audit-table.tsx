@@ -1,9 +1,8 @@
 'use client';
 
-import type { ColumnDef } from '@tanstack/react-table';
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
-import { DataTable, type DataTableProps, type FilterDef } from '@/components/data-table';
+import { DataTable, type DataTableProps, type FilterDef, type Columns } from '@/components/data-table';
 import { Badge } from '@/components/ui';
 import { formatInstant, RESULT_LABELS, RESULT_TONES } from './format';
 
@@ -31,7 +30,7 @@ function EventLink({ row }: { row: AuditTableRow }) {
 
 const actorText = (r: AuditTableRow) => r.actorName ?? (r.actorType === 'anonymous' ? 'anonymous' : r.actorType);
 
-function columnsFor(showTenant: boolean): ColumnDef<AuditTableRow, any>[] {
+function columnsFor(showTenant: boolean): Columns<AuditTableRow> {
   return [
     { accessorKey: 'occurredAt', header: 'Time', cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatInstant(c.getValue<string>())}</span> },
     ...(showTenant ? [{ accessorKey: 'tenantName', header: 'Tenant', cell: (c: { getValue: <T>() => T }) => c.getValue<string | null>() ?? '—' }] : []),

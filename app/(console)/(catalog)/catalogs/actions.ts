@@ -1,0 +1,101 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import type { ActionResult } from '@/lib/action-result';
+import { guarded, runAction } from '@/lib/action';
+import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
+import {
+  createCatalog, createNamespace, deleteBusinessMetadata, deleteCatalog, deleteNamespace, setBusinessMetadata, updateCatalog,
+  updateNamespaceProperties,
+} from '@/lib/catalog/mutations';
+import { parsePropertyLines } from '@/lib/catalog/names';
+import { formInput } from '../_ui/form-input';
+
+const catalogHref = (name: string, ns?: string) => `/catalogs/${encodeURIComponent(name)}${ns ? `?ns=${encodeURIComponent(ns)}` : ''}`;
+
+export async function createCatalogAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData, ['properties']);
+  if (!parsed.ok) return parsed.result;
+  const result = await runAction(createCatalog, parsed.input, { formData });
+  if (result.ok) redirect(catalogHref(result.data.name));
+  return result;
+}
+
+export async function updateCatalogAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData, ['properties']);
+  if (!parsed.ok) return parsed.result;
+  return runAction(updateCatalog, parsed.input, { formData, message: () => 'Saved.' });
+}
+
+export async function deleteCatalogAction(formData: FormData) {
+  const parsed = formInput(formData);
+  if (!parsed.ok) return parsed.result;
+  const result = await runAction(deleteCatalog, parsed.input);
+  if (result.ok) redirect('/catalogs');
+  return result;
+}
+
+/** Creates a namespace under the one being browsed (`parent`), then opens it. */
+export async function createNamespaceAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData, ['properties']);
+  if (!parsed.ok) return parsed.result;
+  const { parent, catalogName, name, ...rest } = parsed.input as Record<string, unknown>;
+  const levels = [...(typeof parent === 'string' && parent ? parent.split('.') : []), ...(typeof name === 'string' ? [name] : [])];
+  if (typeof name === 'string' && name.includes('.')) {
+    return { ok: false, error: 'One level at a time: a name cannot contain "."', fieldErrors: { name: ['A namespace name cannot contain "."'] }, values: { name } };
+  }
+  const result = await runAction(createNamespace, { ...rest, namespace: levels.length ? levels : undefined }, { formData });
+  if (!result.ok && result.fieldErrors?.namespace) result.fieldErrors.name = result.fieldErrors.namespace;
+  if (result.ok) redirect(catalogHref(String(catalogName), result.data.namespace.join('.')));
+  return result;
+}
+
+/** Replaces the properties with the textarea's lines: removed lines become removals. */
+export async function updateNamespaceAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData, ['properties']);
+  if (!parsed.ok) return parsed.result;
+  const { catalog, namespace, properties, previous } = parsed.input as { catalog: string; namespace: string; properties: Record<string, string>; previous?: string };
+  let before: Record<string, string> = {};
+  try {
+    before = parsePropertyLines(previous);
+  } catch {
+    before = {};
+  }
+  const removals = Object.keys(before).filter((k) => !(k in properties));
+  return runAction(updateNamespaceProperties, { catalog, namespace, updates: properties, removals }, {
+    formData, message: (d) => `Saved: ${d.updated.length} set, ${d.removed.length} removed.`,
+  });
+}
+
+export async function deleteNamespaceAction(formData: FormData) {
+  const catalogName = String(formData.get('catalogName') ?? '');
+  const namespace = String(formData.get('namespace') ?? '');
+  const result = await runAction(deleteNamespace, { catalog: formData.get('catalog'), namespace });
+  if (result.ok) redirect(catalogHref(catalogName, namespace.split('.').slice(0, -1).join('.') || undefined));
+  return result;
+}
+
+export async function setBusinessMetadataAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData);
+  if (!parsed.ok) return parsed.result;
+  return runAction(setBusinessMetadata, { tags: '', ...parsed.input, discoverable: parsed.input.discoverable ?? false }, { formData, message: () => 'Business metadata saved.' });
+}
+
+export async function clearBusinessMetadataAction(formData: FormData) {
+  return runAction(deleteBusinessMetadata, { assetId: formData.get('assetId') });
+}
+
+/** "Test connection": not a change, so no mutation; the answer is the result sentence. */
+export async function testConnectionAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const result = await guarded((actor) => testFederatedConnection(actor, String(formData.get('catalog') ?? '')));
+  if (!result.ok) return result;
+  return result.data.ok ? { ok: true, data: result.data, message: result.data.message } : { ok: false, error: result.data.message };
+}
+
+export async function syncAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const result = await guarded((actor) => syncFederatedCatalog(actor, String(formData.get('catalog') ?? '')));
+  revalidatePath('/catalogs', 'layout');
+  if (!result.ok) return result;
+  return result.data.ok ? { ok: true, data: result.data, message: result.data.message } : { ok: false, error: result.data.message };
+}

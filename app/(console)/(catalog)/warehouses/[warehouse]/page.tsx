@@ -1,0 +1,65 @@
+import Link from 'next/link';
+import { ActionForm } from '@/components/form';
+import { ConfirmButton } from '@/components/confirm-button';
+import { Card, KeyValueList, PageHeader } from '@/components/ui';
+import { getWarehouse } from '@/lib/catalog/queries/warehouses';
+import { requireActor } from '@/lib/auth/session';
+import { isTenantAdmin } from '@/lib/authz';
+import { formatTime } from '../../_ui/format';
+import { attempt, NeedTenant } from '../../_ui/page-state';
+import { deleteWarehouseAction, updateWarehouseAction } from '../actions';
+import { WarehouseFields } from '../warehouse-fields';
+
+export const metadata = { title: 'Warehouse' };
+
+export default async function WarehousePage({ params }: { params: Promise<{ warehouse: string }> }) {
+  const actor = await requireActor();
+  if (!actor.tenantId) return <NeedTenant actor={actor} what="Warehouses" />;
+  const name = decodeURIComponent((await params).warehouse);
+  const loaded = await attempt(() => getWarehouse(actor, name));
+  if (!loaded.ok) return loaded.view;
+  const w = loaded.value;
+  const admin = isTenantAdmin(actor);
+  const inUse = w.catalogCount > 0;
+  return (
+    <>
+      <PageHeader
+        title={w.name}
+        description={`${w.storageType.toUpperCase()} warehouse`}
+        actions={admin ? (
+          <ConfirmButton
+            action={deleteWarehouseAction}
+            hidden={{ id: w.id }}
+            label="Delete warehouse"
+            confirmText={inUse
+              ? `Warehouse "${w.name}" is used by ${w.catalogCount} catalog${w.catalogCount === 1 ? '' : 's'}, so it cannot be deleted; move or delete them first.`
+              : `This deletes warehouse "${w.name}" and its stored credentials. The data in storage is not touched.`}
+            confirmLabel="Delete"
+          />
+        ) : null}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Overview" className="lg:col-span-1">
+          <KeyValueList items={[
+            ...Object.entries(w.storageConfig).map(([k, v]) => ({ label: k, value: <code className="text-xs">{String(v)}</code> })),
+            { label: 'Credential vending', value: w.vendingStrategy },
+            { label: 'Stored credentials', value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none' },
+            { label: 'Used by', value: w.catalogs.length ? w.catalogs.map((c, i) => <span key={c.id}>{i ? ', ' : ''}<Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link></span>) : 'no catalog' },
+            { label: 'Created', value: formatTime(w.createdAt) },
+            { label: 'Updated', value: formatTime(w.updatedAt) },
+          ]} />
+        </Card>
+        {admin ? (
+          <Card title="Edit" className="lg:col-span-2">
+            <ActionForm action={updateWarehouseAction} submitLabel="Save changes">
+              <input type="hidden" name="id" value={w.id} />
+              <input type="hidden" name="originalName" value={w.name} />
+              <WarehouseFields values={w} storedSecrets={w.storedSecretFields} />
+            </ActionForm>
+          </Card>
+        ) : null}
+      </div>
+      <p className="mt-6 text-sm"><Link className="text-indigo-600 hover:underline dark:text-indigo-400" href="/warehouses">← All warehouses</Link></p>
+    </>
+  );
+}

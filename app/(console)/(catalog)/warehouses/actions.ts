@@ -1,0 +1,30 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ActionResult } from '@/lib/action-result';
+import { runAction } from '@/lib/action';
+import { createWarehouse, deleteWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
+import { formInput } from '../_ui/form-input';
+
+export async function createWarehouseAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData);
+  if (!parsed.ok) return parsed.result;
+  const result = await runAction(createWarehouse, parsed.input, { formData });
+  if (result.ok) redirect(`/warehouses/${encodeURIComponent(result.data.name)}`);
+  return result;
+}
+
+export async function updateWarehouseAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData);
+  if (!parsed.ok) return parsed.result;
+  const { originalName, ...input } = parsed.input;
+  const result = await runAction(updateWarehouse, input, { formData, message: () => 'Saved.' });
+  if (result.ok && originalName !== result.data.name) redirect(`/warehouses/${encodeURIComponent(result.data.name)}`);
+  return result;
+}
+
+export async function deleteWarehouseAction(formData: FormData) {
+  const result = await runAction(deleteWarehouse, { id: formData.get('id') });
+  if (result.ok) redirect('/warehouses');
+  return result;
+}
