@@ -123,6 +123,7 @@ export function DataTable<TRow>({
   const sorting: SortingState = activeSort ? [{ id: activeSort.id, desc: activeSort.desc }] : [];
   const sortable = new Set(sortableColumns);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table is not memoizable; the compiler leaves this component alone, as it should
   const table = useReactTable<TRow>({
     data: rows,
     columns,

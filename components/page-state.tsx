@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ReactNode } from 'react';
-import { ErrorState } from '@/components/ui';
+import { EmptyState, ErrorState } from '@/components/ui';
 import { toAppError } from '@/lib/errors';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -21,4 +21,14 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; valu
     const title = e.code === 'not_found' ? 'Not found' : e.code === 'forbidden' ? 'Not allowed' : 'This cannot be shown';
     return { ok: false, view: <ErrorState title={title} message={e.message} /> };
   }
+}
+
+/** Root in the all-tenants view must pick a tenant before tenant-owned objects make sense. */
+export function NeedTenant({ what }: { what: string }) {
+  return (
+    <EmptyState
+      title="Choose a tenant first"
+      description={`${what} belong to a tenant. Pick one with the Tenant switcher at the top of the page.`}
+    />
+  );
 }

@@ -118,6 +118,9 @@ export function LinkButton({ variant = 'secondary', size = 'md', className, ...p
 /* Badges                                                              */
 /* ------------------------------------------------------------------ */
 
+/** A text link (in prose, tables and lists): the console's one link look; extra classes (font, size) are added. */
+export const linkClass = (extra?: string) => clsx('text-indigo-700 hover:underline dark:text-indigo-400', extra);
+
 export type BadgeTone = 'neutral' | 'green' | 'yellow' | 'red' | 'blue';
 
 const TONE_CLASSES: Record<BadgeTone, string> = {
@@ -199,19 +202,6 @@ export function LoadingState({ label, rows = 5 }: { label?: string; rows?: numbe
           <div key={i} className="h-9 animate-pulse rounded-md bg-zinc-200/70 dark:bg-zinc-800" />
         ))}
       </div>
-    </div>
-  );
-}
-
-/** Honest placeholder for areas that have not been built. */
-export function NotAvailableYet({ area }: { area: string }) {
-  return (
-    <div className="rounded-lg border border-zinc-200 bg-white px-6 py-10 text-center dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 className="text-base font-semibold text-zinc-900 dark:text-zinc-100">This area is not available yet</h2>
-      <p className="mx-auto mt-2 max-w-md text-sm text-zinc-600 dark:text-zinc-400">
-        {area} has not been implemented in this version of Pangolin Console. Nothing here is simulated; the page
-        will show real data once the feature ships.
-      </p>
     </div>
   );
 }

@@ -1,12 +1,9 @@
 import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 
 /** A page of a list: the rows, the cursor of the next page (null at the end) and the filtered total. */
 export type Page<T> = { rows: T[]; nextCursor: string | null; total: number };
-
-export const pageSizeSchema = z.coerce.number().int().min(1).max(500).default(50);
 
 type CursorValue = string | number | null;
 

@@ -14,8 +14,3 @@ export type ActionResult<T = unknown> =
       /** What the person submitted (never secrets), echoed back so fields keep their values. */
       values?: Record<string, string>;
     };
-
-export type FormAction<T = unknown> = (
-  prev: ActionResult<unknown> | null,
-  formData: FormData,
-) => Promise<ActionResult<T>>;

@@ -4,7 +4,7 @@ import {
   assetIdentities, catalogs, namespaces, permissionActions, permissions, roles, userRoles, users,
   type PermissionAction, type ScopeType,
 } from '@/db/schema';
-import type { Actor } from './actor';
+import { type Actor, isRoot } from './actor';
 import { AppError, forbidden, notFound } from './errors';
 
 /** What each action also grants: all ⊃ everything; write ⊃ read, create, update, delete, list; read ⊃ list. */
@@ -189,7 +189,7 @@ export function decideScope(
   actor: Actor, grants: Grant[], action: PermissionAction, scope: ScopeRef, tenantId: string,
   coverFn: (g: Grant) => boolean = (g) => grantCoversScope(g, scope),
 ): Decision {
-  if (actor.role === 'root') return { allowed: true, reason: 'Root may do anything', grants: [] };
+  if (isRoot(actor)) return { allowed: true, reason: 'Root may do anything', grants: [] };
   if (actor.tenantId !== tenantId) return { allowed: false, reason: 'The object belongs to another tenant', grants: [] };
   if (actor.role === 'tenant_admin') return { allowed: true, reason: 'TenantAdmin of this tenant', grants: [] };
   const now = Date.now();
@@ -211,7 +211,7 @@ export async function can(q: Queryable, actor: Actor, action: PermissionAction, 
  * tenants reveal nothing.
  */
 export async function authorize(q: Queryable, actor: Actor, action: PermissionAction, obj: ObjectRef, what = 'The object'): Promise<void> {
-  if (actor.role !== 'root' && actor.tenantId !== obj.tenantId) throw new AppError('not_found', `${what} was not found`);
+  if (!isRoot(actor) && actor.tenantId !== obj.tenantId) throw new AppError('not_found', `${what} was not found`);
   const decision = decide(actor, await loadGrants(q, actor), action, obj);
   if (!decision.allowed) throw forbidden(`You may not ${action} here: ${lowerFirst(decision.reason)}`);
 }
@@ -225,17 +225,17 @@ export function requireTenant(actor: Actor): string {
 }
 
 export function requireRoot(actor: Actor): void {
-  if (actor.role !== 'root') throw forbidden('Only Root may do this');
+  if (!isRoot(actor)) throw forbidden('Only Root may do this');
 }
 
 /** Tenant administration (users, roles, warehouses, settings): Root or a TenantAdmin of that tenant. */
 export function requireTenantAdmin(actor: Actor): string {
   const tenantId = requireTenant(actor);
-  if (actor.role === 'root' || actor.role === 'tenant_admin') return tenantId;
+  if (isRoot(actor) || actor.role === 'tenant_admin') return tenantId;
   throw forbidden('Only a TenantAdmin of this tenant may do this');
 }
 
-export const isTenantAdmin = (actor: Actor) => !!actor.tenantId && (actor.role === 'root' || actor.role === 'tenant_admin');
+export const isTenantAdmin = (actor: Actor) => !!actor.tenantId && (isRoot(actor) || actor.role === 'tenant_admin');
 
 /** A data steward: an admin, or someone holding manage-discovery somewhere in the tenant. */
 export async function isSteward(q: Queryable, actor: Actor): Promise<boolean> {
@@ -288,10 +288,10 @@ const uuidArray = (ids: string[]) => sql`ARRAY[${sql.join(ids.map((p) => sql`${p
  * request) become literals in one SQL condition, so a list of any length costs no extra query per row.
  */
 export async function visibilityFilter(q: Queryable, actor: Actor, action: PermissionAction, rawCols: VisibilityColumns, opts: VisibilityOptions): Promise<SQL> {
-  if (!actor.tenantId) return actor.role === 'root' ? sql`true` : sql`false`;
+  if (!actor.tenantId) return isRoot(actor) ? sql`true` : sql`false`;
   const cols = Object.fromEntries(Object.entries(rawCols).map(([k, v]) => [k, v === undefined ? v : qualify(v)])) as VisibilityColumns;
   const inTenant = sql`${cols.tenantId} = ${actor.tenantId}`;
-  if (actor.role === 'root' || actor.role === 'tenant_admin') return inTenant;
+  if (isRoot(actor) || actor.role === 'tenant_admin') return inTenant;
   const grants = (await loadGrants(q, actor)).filter((g) => isLive(g) && actionGranted(g.actions, action));
   const ors = grantConditions(grants, cols, opts, actor.tenantId);
   if (opts.level === 'asset' && opts.includeDiscoverable && cols.assetId) {
@@ -389,7 +389,7 @@ async function loadTargetUser(q: Queryable, viewer: Actor, userId: string) {
     .from(users).where(eq(users.id, userId)).limit(1);
   const self = viewer.kind === 'user' && viewer.id === userId;
   if (!user) throw notFound('User');
-  if (viewer.role !== 'root' && !self && user.tenantId !== viewer.tenantId) throw notFound('User');
+  if (!isRoot(viewer) && !self && user.tenantId !== viewer.tenantId) throw notFound('User');
   if (!self && !isTenantAdmin(viewer)) throw forbidden('Only a TenantAdmin may see the permissions of other users');
   return user;
 }

@@ -6,7 +6,7 @@ import { createBranch, createTag, deleteBranch, deleteTag, setBranchProtection }
 import { assetsAtCommit, diffCommits } from '@/lib/versioning/diff';
 import { aheadBehind } from '@/lib/versioning/graph';
 import { resolveRef } from '@/lib/versioning/refs';
-import { shortCommitId } from '@/lib/versioning/sql';
+import { shortId } from '@/lib/format';
 import { tenantWorld } from './support/fixtures';
 import { grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld } from './support/versioning';
 
@@ -34,7 +34,7 @@ describe('branches', () => {
     expect(await tablesOn(w, 'from-tag')).toEqual({ orders: loc('orders', 1) });
     await run(createBranch, w.admin, { catalog: 'sales', name: 'from-commit', from: first.commitId });
     expect(await tablesOn(w, 'from-commit')).toEqual({ orders: loc('orders', 1) });
-    await run(createBranch, w.admin, { catalog: 'sales', name: 'from-short', from: shortCommitId(first.commitId) });
+    await run(createBranch, w.admin, { catalog: 'sales', name: 'from-short', from: shortId(first.commitId) });
     expect((await headOf(w, 'from-short')).id).toBe(first.commitId);
     expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'x', from: 'nope' }))).message).toBe('Branch, tag or commit "nope" was not found');
   });

@@ -8,6 +8,8 @@ import { tenants } from '@/db/schema';
 import { actorRef, appendAudit, recordAuditEvent, releaseLane } from '@/lib/audit-chain';
 import { requireActor, SESSION_COOKIES, TENANT_COOKIE } from '@/lib/auth/session';
 import { revokeToken } from '@/lib/auth/tokens';
+import { isRoot } from '@/lib/actor';
+import { isUuid } from '@/lib/ids';
 
 export async function signOutAction(): Promise<void> {
   const actor = await requireActor();
@@ -28,10 +30,10 @@ export async function signOutAction(): Promise<void> {
 /** Root only: act inside one tenant (audited), or go back to the all-tenants view. */
 export async function switchTenantAction(formData: FormData): Promise<void> {
   const actor = await requireActor();
-  if (actor.role !== 'root') return;
+  if (!isRoot(actor)) return;
   const tenantId = String(formData.get('tenantId') ?? '');
   const db = await getDb();
-  const [tenant] = tenantId && /^[0-9a-f-]{36}$/i.test(tenantId)
+  const [tenant] = tenantId && isUuid(tenantId)
     ? await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId)).limit(1)
     : [];
   await recordAuditEvent(db, {

@@ -2,9 +2,11 @@ import Link from 'next/link';
 import { listAudit } from '@/lib/audit/queries/events';
 import { listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { overviewCounts } from '@/lib/catalog/queries/overview';
-import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
+import { Badge, Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { filtersFromParams } from '@/lib/audit/filters';
 import { requireActor } from '@/lib/auth/session';
+import { formatInstant } from '@/lib/format';
+import { isRoot } from '@/lib/actor';
 
 export const metadata = { title: 'Overview' };
 
@@ -19,7 +21,7 @@ export default async function OverviewPage() {
     inTenant ? listCatalogs(actor, { limit: 8 }) : Promise.resolve(null),
   ]);
   const tiles = [
-    ...(actor.role === 'root' && !inTenant ? [{ label: 'Tenants', value: counts.tenants, href: '/tenants' }] : []),
+    ...(isRoot(actor) && !inTenant ? [{ label: 'Tenants', value: counts.tenants, href: '/tenants' }] : []),
     { label: 'Catalogs', value: counts.catalogs, href: '/catalogs' },
     { label: 'Tables and views (main)', value: counts.assets, atLeast: counts.assetsAtLeast, href: '/search' },
     ...(counts.users === null ? [] : [{ label: 'Users', value: counts.users, href: '/users' }]),
@@ -29,7 +31,7 @@ export default async function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description={`Signed in as ${actor.name}${actor.role === 'root' && !inTenant ? ' · Root, all tenants (pick a tenant above to work inside one)' : ''}`}
+        description={`Signed in as ${actor.name}${isRoot(actor) && !inTenant ? ' · Root, all tenants (pick a tenant above to work inside one)' : ''}`}
       />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {tiles.map((t) => (
@@ -50,7 +52,7 @@ export default async function OverviewPage() {
               {recent.rows.map((e) => (
                 <li key={e.id} className="flex items-center gap-3 py-2 text-sm">
                   <time className="w-40 shrink-0 tabular-nums text-zinc-500" dateTime={e.occurredAt.toISOString()}>
-                    {e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')} UTC
+                    {formatInstant(e.occurredAt)}
                   </time>
                   <span className="w-32 shrink-0 truncate">{e.actorName ?? 'system'}</span>
                   <code className="shrink-0 text-indigo-700 dark:text-indigo-300">{e.action}</code>
@@ -60,7 +62,7 @@ export default async function OverviewPage() {
               ))}
             </ul>
           )}
-          <p className="mt-3 text-sm"><Link className="text-indigo-700 hover:underline dark:text-indigo-300" href="/audit">Open the audit log →</Link></p>
+          <p className="mt-3 text-sm"><Link className={linkClass()} href="/audit">Open the audit log →</Link></p>
         </Card>
         <Card title="Catalogs">
           {!catalogs ? (
@@ -71,7 +73,7 @@ export default async function OverviewPage() {
             <ul className="space-y-1 text-sm">
               {catalogs.rows.map((c) => (
                 <li key={c.id} className="flex items-center justify-between gap-2">
-                  <Link className="truncate text-indigo-700 hover:underline dark:text-indigo-300" href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                  <Link className={linkClass('truncate')} href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link>
                   <Badge tone={c.catalogType === 'federated' ? 'blue' : 'neutral'}>{c.catalogType}</Badge>
                 </li>
               ))}

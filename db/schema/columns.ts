@@ -11,4 +11,3 @@ export const updatedAt = () =>
     .notNull()
     .default(sql`now()`)
     .$onUpdate(() => new Date());
-export const newId = () => uuidv7();

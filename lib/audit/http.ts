@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { auditExportBatches, auditScope } from '@/lib/audit/queries/events';
 import { tenants } from '@/db/schema';
-import type { Actor } from '../actor';
+import { type Actor, isRoot } from '../actor';
 import { actorRef, NIL_CHAIN, recordAuditEvent } from '../audit-chain';
 import { verifyAuditChains, type VerifyReport } from './verify';
 import { requireTenantAdmin } from '../authz';
@@ -11,6 +11,7 @@ import { badRequest } from '../errors';
 import { logger } from '../logger';
 import { exportFileName, exportFormats, exportStream, type ExportFormat } from './export';
 import { filtersFromParams, filtersToParams, NO_TENANT } from './filters';
+import { isUuid } from '@/lib/ids';
 
 /** Records a read of the trail that matters (an export, a verification) in the actor's chain. */
 async function recordAccess(actor: Actor, entry: { action: string; resourceId?: string | null; resourceName: string; result?: 'success' | 'failure'; errorMessage?: string | null; metadata: Record<string, unknown> }) {
@@ -46,10 +47,10 @@ export type VerifyTarget = { tenantId?: string; label: string };
 
 /** Which chains the actor may verify: Root any (all by default), a TenantAdmin its own tenant's; nobody else. */
 export function verifyTarget(actor: Actor, tenantParam: string | null): VerifyTarget {
-  if (actor.role !== 'root') return { tenantId: requireTenantAdmin(actor), label: 'this tenant' };
+  if (!isRoot(actor)) return { tenantId: requireTenantAdmin(actor), label: 'this tenant' };
   if (!tenantParam || tenantParam === 'all') return { label: 'all tenants' };
   if (tenantParam === NO_TENANT) return { tenantId: NIL_CHAIN, label: 'events outside any tenant' };
-  if (!/^[0-9a-f-]{36}$/i.test(tenantParam)) throw badRequest('tenant must be a tenant id, "none" or "all"');
+  if (!isUuid(tenantParam)) throw badRequest('tenant must be a tenant id, "none" or "all"');
   return { tenantId: tenantParam.toLowerCase(), label: 'one tenant' };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { serviceUsers, tenants } from '@/db/schema';
-import type { Actor, RequestInfo } from '../actor';
+import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
@@ -30,7 +30,7 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
   }
   const selected = headers.get('x-pangolin-tenant');
   if (selected) {
-    if (actor.role !== 'root') {
+    if (!isRoot(actor)) {
       if (actor.tenantId !== selected) throw new AppError('forbidden', 'X-Pangolin-Tenant may only be used by Root');
     } else {
       actor.tenantId = await tenantIdFor(q, selected);

@@ -8,6 +8,7 @@ import { tenants } from '@/db/schema';
 import type { Actor } from '../actor';
 import { requestInfoFrom } from '../request-info';
 import { resolveToken, verifyToken } from './tokens';
+import { isUuid } from '@/lib/ids';
 
 /** next-auth's cookie names (the __Secure- one is used behind TLS). */
 export const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
@@ -31,7 +32,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
   let tenantId = user.tenantId;
   if (user.role === 'root') {
     const selected = jar.get(TENANT_COOKIE)?.value;
-    if (selected && /^[0-9a-f-]{36}$/i.test(selected)) {
+    if (selected && isUuid(selected)) {
       const [t] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, selected)).limit(1);
       tenantId = t?.id ?? null;
     }

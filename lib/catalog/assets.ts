@@ -10,7 +10,8 @@ import { defineMutation } from '../mutation';
 import { commitChanges, lockBranchByName, type AssetSnapshot } from './commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
 import { claimMetadataLocation } from './metadata-files';
-import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties, uuid } from './names';
+import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties } from './names';
+import { idSchema } from '@/lib/ids';
 
 const location = metadataLocation('s3://bucket/path/v1.metadata.json');
 
@@ -67,7 +68,7 @@ export const createAsset = defineMutation({
       audit: { resourceId: assetId, resourceName: `${t.catalog.name}.${input.namespace.join('.')}.${input.name}@${t.branch.name}`, metadata: { commitId, metadataLocation: after.metadataLocation } },
     };
   },
-  revalidate: (i) => ['/catalogs', '/search'],
+  revalidate: () => ['/catalogs', '/search'],
 });
 
 const assetRef = {
@@ -175,7 +176,7 @@ const tagList = z.union([z.array(z.string()), z.string().transform((s) => s.spli
 export const setBusinessMetadataInput = z.object({
   /** Optional: the asset id alone identifies it; when given, the catalog must be the asset's own. */
   catalog: where.catalog.optional(),
-  assetId: uuid('Table'),
+  assetId: idSchema('Table'),
   description: z.string().trim().max(10_000, 'Description is at most 10,000 characters').optional(),
   tags: tagList.default([]),
   discoverable: flag,
@@ -227,7 +228,7 @@ export const setBusinessMetadata = defineMutation({
   revalidate: () => ['/catalogs', '/search'],
 });
 
-export const deleteBusinessMetadataInput = z.object({ catalog: where.catalog.optional(), assetId: uuid('Table') }).strict();
+export const deleteBusinessMetadataInput = z.object({ catalog: where.catalog.optional(), assetId: idSchema('Table') }).strict();
 
 /** Clears description, tags and the discoverable flag (the asset itself stays). */
 export const deleteBusinessMetadata = defineMutation({

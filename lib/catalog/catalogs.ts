@@ -11,7 +11,8 @@ import { locationInWarehouse } from './warehouses';
 import { defineMutation } from '../mutation';
 import { initCatalogHistory } from './commit';
 import { findCatalog, findWarehouse } from './lookup';
-import { flag, objectName, properties, storageLocationUri, uuid } from './names';
+import { flag, objectName, properties, storageLocationUri } from './names';
+import { idSchema } from '@/lib/ids';
 import { getTenantSettings } from '../governance/settings';
 
 const storageLocation = storageLocationUri
@@ -133,7 +134,7 @@ export const createCatalog = defineMutation({
 });
 
 export const updateCatalogInput = z.object({
-  id: uuid('Catalog'),
+  id: idSchema('Catalog'),
   storageLocation,
   properties: properties.optional(),
   /** Federated catalogs only: blank secret fields keep what is stored. */
@@ -208,7 +209,7 @@ export const updateCatalog = defineMutation({
   revalidate: (i) => ['/catalogs', `/catalogs/${i.id}`],
 });
 
-export const deleteCatalogInput = z.object({ id: uuid('Catalog'), cascade: flag, confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional() }).strict();
+export const deleteCatalogInput = z.object({ id: idSchema('Catalog'), cascade: flag, confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional() }).strict();
 
 /** Refused while the catalog has namespaces, unless a cascade is confirmed by typing its name. */
 export const deleteCatalog = defineMutation({

@@ -10,7 +10,7 @@ import { AppError, conflict } from '../errors';
 import { logger } from '../logger';
 import { defineMutation, executeMutation, registerMutations } from '../mutation';
 import { findCatalog } from './lookup';
-import { uuid } from './names';
+import { idSchema } from '@/lib/ids';
 
 /*
  * Federated catalogs: a remote Iceberg REST catalog we only look at. "Test connection" asks its /v1/config;
@@ -241,7 +241,7 @@ async function walkRemote(client: Client): Promise<SyncFigures> {
 }
 
 const syncOutcome = z.object({
-  catalogId: uuid('Catalog'),
+  catalogId: idSchema('Catalog'),
   status: z.enum(['succeeded', 'failed']),
   durationMs: z.number().int().min(0),
   namespaces: z.number().int().min(0),
@@ -263,7 +263,7 @@ export const startFederatedSync = defineMutation({
   action: 'catalog.sync.start',
   recordInput: ['catalogId'],
   resourceType: 'catalog',
-  input: z.object({ catalogId: uuid('Catalog') }).strict(),
+  input: z.object({ catalogId: idSchema('Catalog') }).strict(),
   authorize: async (tx, actor, input) => { await authorizeCatalogUpdate(tx, actor, input.catalogId); },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);

@@ -36,7 +36,6 @@ export const properties = z.record(
 /** A yes/no from JSON (true/false) or a form (checkbox "on", "true", "false"); absent means no. */
 export const flag = z.union([z.boolean(), z.enum(['on', 'true', 'false']).transform((v) => v !== 'false')], { error: 'Must be true or false' }).default(false);
 
-export const uuid = (what: string) => z.uuid({ error: `${what} must be a valid id` });
 
 export const description = z.string().trim().max(2000, 'Description is at most 2000 characters').optional();
 

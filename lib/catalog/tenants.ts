@@ -7,7 +7,8 @@ import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
-import { description, flag, objectName, properties, uuid } from './names';
+import { description, flag, objectName, properties } from './names';
+import { idSchema } from '@/lib/ids';
 
 export const createTenantInput = z.object({
   name: objectName('Tenant'),
@@ -44,7 +45,7 @@ export const createTenant = defineMutation({
   revalidate: () => ['/tenants', '/'],
 });
 
-export const updateTenantInput = z.object({ id: uuid('Tenant'), description, properties: properties.optional() }).strict();
+export const updateTenantInput = z.object({ id: idSchema('Tenant'), description, properties: properties.optional() }).strict();
 
 export const updateTenant = defineMutation({
   action: 'tenant.update',
@@ -63,7 +64,7 @@ export const updateTenant = defineMutation({
 });
 
 export const deleteTenantInput = z.object({
-  id: uuid('Tenant'),
+  id: idSchema('Tenant'),
   cascade: flag,
   confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional(),
 }).strict();

@@ -5,7 +5,8 @@ import { requireTenantAdmin } from '../authz';
 import { decryptSecret, encryptSecret } from '../crypto';
 import { AppError, conflict, notFound } from '../errors';
 import { defineMutation } from '../mutation';
-import { flag, objectName, uuid } from './names';
+import { flag, objectName } from './names';
+import { idSchema } from '@/lib/ids';
 import type { Tx } from '@/db/client';
 import { sql } from 'drizzle-orm';
 import { isWithin, localWarehouseRoot, rootPathProblem, sharedStorageAllowed } from '../storage/roots';
@@ -126,8 +127,6 @@ export function storedCredentialFields(envelope: string | null): string[] {
   }
 }
 
-export const warehouseBaseFields = warehouseFields;
-
 export const createWarehouseInput = warehouseFields.strict().superRefine(checkStorage);
 
 export const createWarehouse = defineMutation({
@@ -157,7 +156,7 @@ const updateFields = warehouseFields.extend({
 /** The body of PUT /warehouses/{warehouse}: the warehouse comes from the path. */
 export const updateWarehouseBody = updateFields.strict().superRefine(checkStorage);
 
-export const updateWarehouseInput = updateFields.extend({ id: uuid('Warehouse') }).strict().superRefine(checkStorage);
+export const updateWarehouseInput = updateFields.extend({ id: idSchema('Warehouse') }).strict().superRefine(checkStorage);
 
 /** Blank secret fields keep the stored credentials; filled ones replace them. */
 export const updateWarehouse = defineMutation({
@@ -191,7 +190,7 @@ export const deleteWarehouse = defineMutation({
   action: 'warehouse.delete',
   recordInput: ['id'],
   resourceType: 'warehouse',
-  input: z.object({ id: uuid('Warehouse') }).strict(),
+  input: z.object({ id: idSchema('Warehouse') }).strict(),
   authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);

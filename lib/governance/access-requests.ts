@@ -7,8 +7,9 @@ import { decideScope, loadGrants, requireTenant } from '../authz';
 import { conflict, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { insertGrant } from './grants';
-import { actionsInput, assertHolds, assertSteward, futureDate, optionalText, uuidSchema } from './guards';
+import { actionsInput, assertHolds, assertSteward, futureDate, optionalText } from './guards';
 import { assetIn, checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
+import { idSchema } from '@/lib/ids';
 
 /** What may be asked for: data access, not administration of discovery or branching. */
 export const REQUESTABLE: PermissionAction[] = ['read', 'list', 'write', 'create', 'update', 'delete'];
@@ -102,7 +103,7 @@ export const decideAccessRequest = defineMutation({
   recordInput: ['id', 'decision', 'comment', 'expiresAt'],
   resourceType: 'access_request',
   input: z.object({
-    id: uuidSchema('Access request'),
+    id: idSchema('Access request'),
     decision: z.enum(['approve', 'reject'], 'Decide approve or reject'),
     comment: optionalText(2000, 'Comment'),
     /** Approve until this date: the grant then expires by itself. */
@@ -157,7 +158,7 @@ export const cancelAccessRequest = defineMutation({
   action: 'access_request.cancel',
   recordInput: ['id'],
   resourceType: 'access_request',
-  input: z.object({ id: uuidSchema('Access request') }),
+  input: z.object({ id: idSchema('Access request') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const r = await loadRequest(tx, tenantId, input.id);

@@ -2,16 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { permissions, type PermissionAction } from '@/db/schema';
-import type { Actor } from '../actor';
+import { type Actor, isRoot } from '../actor';
 import { isTenantAdmin, requireTenant, requireTenantAdmin } from '../authz';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import {
-  actionsInput, assertHolds, checkbox, assertSteward, futureDate, holdsRole, roleInTenant, serviceUserInTenant, userInTenant, uuidSchema,
+  actionsInput, assertHolds, checkbox, assertSteward, futureDate, holdsRole, roleInTenant, serviceUserInTenant, userInTenant, 
 } from './guards';
 import { checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
+import { idSchema } from '@/lib/ids';
 
-const optionalId = (what: string) => z.preprocess((v) => (v === '' || v === null ? undefined : v), uuidSchema(what).optional());
+const optionalId = (what: string) => z.preprocess((v) => (v === '' || v === null ? undefined : v), idSchema(what).optional());
 
 export const grantInput = scopeInput.extend({
   userId: optionalId('User'),
@@ -51,7 +52,7 @@ export async function checkGrant(tx: Tx, actor: Actor, input: GrantInput): Promi
   const scope = await resolveScope(tx, tenantId, input);
   if (grantee.kind === 'role') {
     requireTenantAdmin(actor);
-    if (actor.role !== 'root' && await holdsRole(tx, actor, tenantId, grantee.id)) {
+    if (!isRoot(actor) && await holdsRole(tx, actor, tenantId, grantee.id)) {
       throw forbidden(`You cannot change the grants of ${grantee.name}: you hold that role yourself`);
     }
   } else {
@@ -104,7 +105,7 @@ export const revokeGrant = defineMutation({
   recordInput: ['id', 'cascade'],
   resourceType: 'permission',
   input: z.object({
-    id: uuidSchema('Permission'),
+    id: idSchema('Permission'),
     /** Also revoke the grants the holder handed on to others (TenantAdmins only). */
     cascade: checkbox.optional(),
   }),
@@ -115,7 +116,7 @@ export const revokeGrant = defineMutation({
     if (!p) throw notFound('Permission');
     if (input.cascade && !isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may revoke the grants someone handed on');
     if (isTenantAdmin(actor)) {
-      if (p.roleId && actor.role !== 'root' && await holdsRole(tx, actor, tenantId, p.roleId)) {
+      if (p.roleId && !isRoot(actor) && await holdsRole(tx, actor, tenantId, p.roleId)) {
         throw forbidden('You cannot change the grants of a role you hold yourself');
       }
       return;

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { permissionActions, roles, serviceUsers, userRoles, users, type PermissionAction } from '@/db/schema';
 import type { Actor } from '../actor';
-import { actionGranted, decideScope, isTenantAdmin, loadGrants } from '../authz';
-import { badRequest, forbidden, notFound } from '../errors';
+import { decideScope, isTenantAdmin, loadGrants } from '../authz';
+import { forbidden, notFound } from '../errors';
 import type { ResolvedScope } from './scope';
-
-export const uuidSchema = (what: string) => z.uuid(`${what} is not a valid id`);
 
 /** A checkbox group: one value arrives as a string, several as an array. */
 export const actionsInput = z.preprocess(
@@ -85,11 +83,6 @@ export async function assertSteward(q: Queryable, actor: Actor, tenantId: string
   if (!decideScope(actor, grants, 'manage-discovery', scope.ref, tenantId).allowed) {
     throw forbidden(`Only a TenantAdmin or a steward holding "manage-discovery" on ${scope.label} may ${doing}`);
   }
-}
-
-export function assertNoActionsBeyond(actions: PermissionAction[], allowed: PermissionAction[], what: string) {
-  const extra = actions.filter((a) => !allowed.some((x) => actionGranted([x], a)));
-  if (extra.length) throw badRequest(`${what} may not include ${extra.join(', ')}`);
 }
 
 

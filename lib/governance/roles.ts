@@ -5,7 +5,8 @@ import { requireTenant, requireTenantAdmin } from '../authz';
 import { conflict } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { checkGrant, grantInput, insertGrant } from './grants';
-import { checkbox, optionalText, roleInTenant, uuidSchema } from './guards';
+import { checkbox, optionalText, roleInTenant } from './guards';
+import { idSchema } from '@/lib/ids';
 
 const roleName = z.string().trim().min(1, 'Name is required').max(64, 'Name is at most 64 characters');
 
@@ -43,7 +44,7 @@ export const updateRole = defineMutation({
   action: 'role.update',
   recordInput: ['id', 'name', 'description'],
   resourceType: 'role',
-  input: z.object({ id: uuidSchema('Role'), name: roleName.optional(), description: optionalText(500, 'Description') }),
+  input: z.object({ id: idSchema('Role'), name: roleName.optional(), description: optionalText(500, 'Description') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await roleInTenant(tx, tenantId, input.id);
@@ -63,7 +64,7 @@ export const deleteRole = defineMutation({
   action: 'role.delete',
   recordInput: ['id', 'force'],
   resourceType: 'role',
-  input: z.object({ id: uuidSchema('Role'), force: checkbox.optional() }),
+  input: z.object({ id: idSchema('Role'), force: checkbox.optional() }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await roleInTenant(tx, tenantId, input.id);

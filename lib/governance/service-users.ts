@@ -6,7 +6,8 @@ import { requireTenant, requireTenantAdmin } from '../authz';
 import { randomToken, sha256Hex } from '../crypto';
 import { forbidden } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { assertKeyDoesNotOutlive, assertNotSelf, checkbox, futureDate, optionalText, serviceUserInTenant, uuidSchema } from './guards';
+import { assertKeyDoesNotOutlive, assertNotSelf, checkbox, futureDate, optionalText, serviceUserInTenant } from './guards';
+import { idSchema } from '@/lib/ids';
 
 const nameSchema = z.string().trim().min(1, 'Name is required').max(64, 'Name is at most 64 characters')
   .regex(/^[a-zA-Z0-9_.-]+$/, 'Name may only contain letters, digits, ".", "_" and "-"');
@@ -55,7 +56,7 @@ export const updateServiceUser = defineMutation({
   recordInput: ['id', 'name', 'description', 'role', 'expiresAt', 'active'],
   resourceType: 'service_user',
   input: z.object({
-    id: uuidSchema('Service user'),
+    id: idSchema('Service user'),
     name: nameSchema.optional(),
     description: optionalText(500, 'Description'),
     role: suRole.optional(),
@@ -94,7 +95,7 @@ export const rotateServiceUserKey = defineMutation({
   action: 'service_user.rotate',
   recordInput: ['id', 'expiresAt'],
   resourceType: 'service_user',
-  input: z.object({ id: uuidSchema('Service user'), expiresAt: futureDate('Expiry') }),
+  input: z.object({ id: idSchema('Service user'), expiresAt: futureDate('Expiry') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     const su = await serviceUserInTenant(tx, tenantId, input.id);
@@ -124,7 +125,7 @@ export const setServiceUserActive = defineMutation({
   action: 'service_user.set_active',
   recordInput: ['id', 'active'],
   resourceType: 'service_user',
-  input: z.object({ id: uuidSchema('Service user'), active: checkbox }),
+  input: z.object({ id: idSchema('Service user'), active: checkbox }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await serviceUserInTenant(tx, tenantId, input.id);
@@ -142,7 +143,7 @@ export const deleteServiceUser = defineMutation({
   action: 'service_user.delete',
   recordInput: ['id'],
   resourceType: 'service_user',
-  input: z.object({ id: uuidSchema('Service user') }),
+  input: z.object({ id: idSchema('Service user') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await serviceUserInTenant(tx, tenantId, input.id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { systemSettings, warehouses, type TenantSettings } from '@/db/schema';
 import { requireTenant, requireTenantAdmin } from '../authz';
-import { decryptSecret, encryptSecret } from '../crypto';
+import { encryptSecret } from '../crypto';
 import { AppError } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 
@@ -23,12 +23,6 @@ export async function getTenantSettings(q: Queryable, tenantId: string): Promise
   const [row] = await q.select({ settings: systemSettings.settings, pw: systemSettings.smtpPasswordEncrypted, updatedAt: systemSettings.updatedAt })
     .from(systemSettings).where(eq(systemSettings.tenantId, tenantId)).limit(1);
   return { ...DEFAULT_SETTINGS, ...(row?.settings ?? {}), smtpPasswordSet: !!row?.pw, updatedAt: row?.updatedAt ?? null };
-}
-
-/** The SMTP password for sending mail (never shown in the console or the API). */
-export async function getSmtpPassword(q: Queryable, tenantId: string): Promise<string | null> {
-  const [row] = await q.select({ pw: systemSettings.smtpPasswordEncrypted }).from(systemSettings).where(eq(systemSettings.tenantId, tenantId)).limit(1);
-  return row?.pw ? decryptSecret(row.pw) : null;
 }
 
 const blankToNull = (v: unknown) => (v === '' ? null : v);

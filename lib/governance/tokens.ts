@@ -2,12 +2,13 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { activeTokens, users } from '@/db/schema';
-import type { Actor } from '../actor';
+import { type Actor, isRoot } from '../actor';
 import { isTenantAdmin } from '../authz';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { optionalText, uuidSchema } from './guards';
+import { optionalText } from './guards';
+import { idSchema } from '@/lib/ids';
 
 const tokenId = z.string().trim().regex(/^[0-9a-f]{64}$/, 'A token id is 64 hexadecimal characters');
 
@@ -22,7 +23,7 @@ async function tokenOwnedOrAdministered(tx: Tx, actor: Actor, hash: string) {
     .where(and(eq(activeTokens.tokenHash, hash), gt(activeTokens.expiresAt, sql`now()`))).limit(1);
   if (!t) throw notFound('Session or token');
   const own = actor.kind === 'user' && t.userId === actor.id;
-  if (own || actor.role === 'root') return t;
+  if (own || isRoot(actor)) return t;
   if (t.userTenant !== actor.tenantId) throw notFound('Session or token');
   if (!isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
   return t;
@@ -73,12 +74,12 @@ export const revokeAllTokens = defineMutation({
   action: 'token.revoke_all',
   recordInput: ['userId', 'keepCurrent'],
   resourceType: 'token',
-  input: z.object({ userId: uuidSchema('User'), keepCurrent: z.boolean().optional() }),
+  input: z.object({ userId: idSchema('User'), keepCurrent: z.boolean().optional() }),
   authorize: async (tx, actor, input) => {
     if (actor.kind === 'user' && actor.id === input.userId) return;
     const [u] = await tx.select({ tenantId: users.tenantId }).from(users).where(eq(users.id, input.userId)).limit(1);
-    if (!u || (actor.role !== 'root' && u.tenantId !== actor.tenantId)) throw notFound('User');
-    if (!isTenantAdmin(actor) && actor.role !== 'root') throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
+    if (!u || (!isRoot(actor) && u.tenantId !== actor.tenantId)) throw notFound('User');
+    if (!isTenantAdmin(actor) && !isRoot(actor)) throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
   },
   run: async (tx, actor, input) => {
     const live = await tx.select({ h: activeTokens.tokenHash }).from(activeTokens).where(eq(activeTokens.userId, input.userId));

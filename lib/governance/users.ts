@@ -13,7 +13,8 @@ import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
 import { getTenantSettings } from './settings';
-import { assertMayMintHumanCredentials, assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant, uuidSchema } from './guards';
+import { assertMayMintHumanCredentials, assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant } from './guards';
+import { idSchema } from '@/lib/ids';
 
 const email = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.email('Enter a valid email address').max(254).optional());
 const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
@@ -61,7 +62,7 @@ export const updateUser = defineMutation({
   recordInput: ['id', 'email', 'displayName', 'role', 'active'],
   resourceType: 'user',
   input: z.object({
-    id: uuidSchema('User'),
+    id: idSchema('User'),
     email,
     displayName: optionalText(200, 'Display name'),
     role: tenantRole.optional(),
@@ -97,7 +98,7 @@ export const setUserActive = defineMutation({
   action: 'user.set_active',
   recordInput: ['id', 'active'],
   resourceType: 'user',
-  input: z.object({ id: uuidSchema('User'), active: checkbox }),
+  input: z.object({ id: idSchema('User'), active: checkbox }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await userInTenant(tx, tenantId, input.id);
@@ -119,7 +120,7 @@ export const resetPassword = defineMutation({
   recordInput: ['id'],
   resourceType: 'user',
   input: z.object({
-    id: uuidSchema('User'),
+    id: idSchema('User'),
     /** Empty: generate a temporary password, shown once. */
     password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
   }),
@@ -143,7 +144,7 @@ export const deleteUser = defineMutation({
   action: 'user.delete',
   recordInput: ['id'],
   resourceType: 'user',
-  input: z.object({ id: uuidSchema('User') }),
+  input: z.object({ id: idSchema('User') }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await userInTenant(tx, tenantId, input.id);
@@ -159,7 +160,7 @@ export const deleteUser = defineMutation({
   revalidate: () => ['/users'],
 });
 
-const roleAssignment = z.object({ userId: uuidSchema('User'), roleId: uuidSchema('Role') });
+const roleAssignment = z.object({ userId: idSchema('User'), roleId: idSchema('Role') });
 
 export const assignRole = defineMutation({
   action: 'user.assign_role',
@@ -249,7 +250,7 @@ export const clearSignInLock = defineMutation({
   action: 'user.clear_sign_in_lock',
   recordInput: ['id'],
   resourceType: 'user',
-  input: z.object({ id: uuidSchema('User') }).strict(),
+  input: z.object({ id: idSchema('User') }).strict(),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await userInTenant(tx, tenantId, input.id);

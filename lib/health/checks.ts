@@ -8,10 +8,10 @@ import { statementsCheck } from './statements';
 import {
   cacheHitCheck, duplicateIndexCheck, fkIndexCheck, invalidIndexCheck, seqScanCheck, spaceCheck, unusedIndexCheck, vacuumCheck,
 } from './tables';
-import type { AreaId, CheckDef } from './types';
+import type { AnyCheckDef, AreaId } from './types';
 
 /** Every check, in the order of the overview's tiles. */
-export const CHECKS: CheckDef<any>[] = [
+export const CHECKS: AnyCheckDef[] = [
   connectionsCheck, idleInTransactionCheck,
   longRunningCheck, blockedCheck,
   statementsCheck,
@@ -23,4 +23,3 @@ export const CHECKS: CheckDef<any>[] = [
 ];
 
 export const checksOf = (area: AreaId) => CHECKS.filter((c) => c.area === area);
-export const checkById = (id: string) => CHECKS.find((c) => c.id === id);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatDuration, formatPct, plural } from './format';
+import { formatDuration, formatPct } from './format';
+import { plural } from '@/lib/format';
 import { notHealthCheck, QUERY_TEXT_LIMIT, rows } from './sql';
 import type { Assessment, CheckDef } from './types';
 

@@ -27,5 +27,3 @@ export const formatCount = (n: number | null | undefined) => (n === null || n ==
 export function formatPct(n: number | null | undefined, digits = 1): string {
   return n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(digits)}%`;
 }
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;

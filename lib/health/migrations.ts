@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { migrationsFolder, migrationStatus } from '@/db/migrate';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from '@/db/schema';
-import { plural } from './format';
+import { plural } from '@/lib/format';
 import { rows } from './sql';
 import type { Assessment, CheckDef } from './types';
 

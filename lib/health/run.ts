@@ -6,8 +6,7 @@ import { requireRoot } from '@/lib/authz';
 import { HEALTH_APPLICATION } from './sql';
 import {
   DEFAULT_THRESHOLDS, DEFAULT_TIMEOUTS,
-  type CheckDef, type CheckResult, type ServerContext, type Thresholds, type Timeouts,
-} from './types';
+  type CheckDef, type CheckResult, type ServerContext, type Thresholds, type Timeouts, type AnyCheckDef } from './types';
 
 export type RunOptions = {
   /** Keep each check's details (area pages); the overview needs only the tiles. */
@@ -166,7 +165,7 @@ async function limited<I, O>(items: I[], limit: number, fn: (item: I) => Promise
 export type HealthRun = { ctx: ServerContext; results: CheckResult[]; ms: number };
 
 /** Root only. Runs the given checks a few at a time, each isolated. */
-export async function runChecks(actor: Actor, defs: CheckDef<any>[], opts: RunOptions = {}): Promise<HealthRun> {
+export async function runChecks(actor: Actor, defs: AnyCheckDef[], opts: RunOptions = {}): Promise<HealthRun> {
   requireRoot(actor);
   const started = performance.now();
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };

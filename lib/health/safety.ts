@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatCount, formatDuration, formatPct, plural } from './format';
+import { formatCount, formatDuration, formatPct } from './format';
+import { plural } from '@/lib/format';
 import { rows, userSchema } from './sql';
 import type { Assessment, CheckDef } from './types';
 

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { dbHealthSamples } from '@/db/schema';
 import { logger } from '@/lib/logger';
-import { formatDuration, plural } from './format';
+import { formatDuration } from './format';
+import { plural } from '@/lib/format';
 import { rows } from './sql';
 import { DEFAULT_TIMEOUTS, type Assessment, type CheckDef, type Timeouts } from './types';
 

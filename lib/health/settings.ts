@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatBytes, plural } from './format';
+import { formatBytes } from './format';
+import { plural } from '@/lib/format';
 import { rows } from './sql';
 import type { Assessment, CheckDef } from './types';
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatCount, plural } from './format';
+import { formatCount } from './format';
+import { plural } from '@/lib/format';
 import { QUERY_TEXT_LIMIT, rows } from './sql';
 import type { Assessment, CheckDef, ServerContext } from './types';
 

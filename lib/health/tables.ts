@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { formatBytes, formatDuration, formatPct, plural } from './format';
+import { formatBytes, formatDuration, formatPct } from './format';
+import { plural } from '@/lib/format';
 import { rows, userSchema } from './sql';
 import type { Assessment, CheckDef, ServerContext } from './types';
 

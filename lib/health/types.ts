@@ -109,6 +109,10 @@ export type CheckDef<T> = {
   assess: (data: T, ctx: ServerContext) => Assessment;
 };
 
+/** A check of any data shape (the registry and the runner hold them all). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each check's data type differs; the list holds them all
+export type AnyCheckDef = CheckDef<any>;
+
 export type CheckResult<T = unknown> = {
   id: string;
   area: AreaId;

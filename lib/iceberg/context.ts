@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { catalogs, type Properties } from '@/db/schema';
-import type { Actor, RequestInfo } from '../actor';
+import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { authenticateApiRequest } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
@@ -50,7 +50,7 @@ export const addressKey = (a: Addressed) => `${a.branch}\u0000${a.path.join(SEP)
  */
 export async function catalogContext(actor: Actor, prefix: string, addressed?: Addressed | null): Promise<CatalogContext> {
   const db = await getDb();
-  if (!actor.tenantId && actor.role === 'root' && isUuid(prefix)) {
+  if (!actor.tenantId && isRoot(actor) && isUuid(prefix)) {
     // Root without a selected tenant: the catalog id says which tenant it acts in.
     const [row] = await db.select({ tenantId: catalogs.tenantId }).from(catalogs).where(eq(catalogs.id, prefix)).limit(1);
     if (row) actor.tenantId = row.tenantId;
@@ -156,5 +156,3 @@ export function pickBranch(...candidates: (string | null | undefined)[]): string
 export function namespaceFromArray(parts: string[]): { path: string[]; branch: string | null } {
   return parseNamespace(parts.join(SEP));
 }
-
-export const NAMESPACE_SEPARATOR = SEP;

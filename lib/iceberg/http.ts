@@ -19,11 +19,6 @@ export function rawJson(text: string, headers: Record<string, string> = {}): Res
 
 export const noContent = () => new Response(null, { status: 204 });
 
-/** Reads and validates a JSON body; exact 64-bit ids survive, and a bad body is a 400 that says where. */
-export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  return parseBody(await readRaw(req), schema);
-}
-
 export async function readRaw(req: Request): Promise<unknown> {
   const text = await readCappedText(req, MAX_BODY_BYTES);
   if (!text.trim()) return {};

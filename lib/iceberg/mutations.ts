@@ -4,7 +4,8 @@ import type { Tx } from '@/db/client';
 import type { Properties } from '@/db/schema';
 import { authorize, requireTenant } from '../authz';
 import { toPgArray } from '../catalog/lookup';
-import { identifierPart, metadataLocation, namespacePath, objectName, properties, uuid } from '../catalog/names';
+import { identifierPart, metadataLocation, namespacePath, objectName, properties } from '../catalog/names';
+import { idSchema } from '@/lib/ids';
 import { conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { commitChanges, lockBranchByName, type BranchRef } from '../catalog/commit';
@@ -12,7 +13,7 @@ import { commitChanges, lockBranchByName, type BranchRef } from '../catalog/comm
 const location = metadataLocation('s3://bucket/db/t/metadata/00001.metadata.json');
 
 export const commitMetadataInput = z.object({
-  catalogId: uuid('Catalog'),
+  catalogId: idSchema('Catalog'),
   branch: objectName('Branch'),
   namespace: namespacePath,
   name: identifierPart('Table name'),
@@ -106,7 +107,7 @@ const change = z.object({
 }).strict();
 
 export const commitTransactionInput = z.object({
-  catalogId: uuid('Catalog'),
+  catalogId: idSchema('Catalog'),
   changes: z.array(change).min(1).max(100),
   message: z.string().max(2000),
 }).strict();

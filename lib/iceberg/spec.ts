@@ -219,7 +219,6 @@ const viewVersionInput = z.object({
   'default-catalog': z.string().optional(),
   'default-namespace': z.array(z.string()),
 });
-export type ViewVersionInput = z.output<typeof viewVersionInput>;
 
 export const createViewRequest = z.object({
   name: z.string().min(1).max(255),

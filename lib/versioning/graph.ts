@@ -30,15 +30,6 @@ export async function mergeBase(q: Queryable, tenantId: string, a: string, b: st
   return row ? { commitId: row.id, candidates: Number(row.candidates) } : null;
 }
 
-/** Whether `ancestor` is reachable from `descendant` over both parents (a commit is its own ancestor). */
-export async function isAncestor(q: Queryable, tenantId: string, ancestor: string, descendant: string): Promise<boolean> {
-  if (ancestor === descendant) return true;
-  const res = await q.execute<{ found: boolean }>(sql`
-    WITH RECURSIVE ${ancestorsCte('anc', tenantId, descendant)}
-    SELECT EXISTS (SELECT 1 FROM anc WHERE id = ${ancestor}::uuid) AS found`);
-  return !!res.rows[0]?.found;
-}
-
 /**
  * Ahead/behind of each head against a reference head, in one query: ahead = commits reachable from the head
  * and not from the reference; behind = the reverse (git's counts since the merge base).

@@ -7,7 +7,8 @@ import { requireTenant } from '../authz';
 import { AppError, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { findCatalog } from '../catalog/lookup';
-import { metadataLocation, objectName, uuid } from '../catalog/names';
+import { metadataLocation, objectName } from '../catalog/names';
+import { idSchema } from '@/lib/ids';
 import { authorizeBranching, authorizeMergeInto, catalogFor } from './access';
 import { branchRow, createBranchAt, deleteBranchRow } from './branches';
 import { assertOpen, completeMergeOperation, lockOperation, mergeBranches, resolveMergeConflict, startMergeOperation } from './merge';
@@ -19,7 +20,7 @@ const message = z.string().trim().max(2000, 'Message is at most 2000 characters'
 const flag = z.union([z.boolean(), z.enum(['on', 'true', 'false', 'off']).transform((v) => v === 'on' || v === 'true')]);
 const location = metadataLocation('s3://bucket/path/v2.metadata.json');
 /** Repeated form fields arrive as an array, a single one as a string. */
-const idList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(uuid('Table')).max(10_000, 'At most 10,000 tables'));
+const idList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(idSchema('Table')).max(10_000, 'At most 10,000 tables'));
 
 const paths = () => ['/branches', '/merges'];
 
@@ -173,7 +174,7 @@ export const startMergeInput = z.object({
   target: objectName('Target branch').default('main'),
   message,
   /** The target head the person previewed; a different head is reported back as targetMoved. */
-  expectedTargetHead: uuid('Target head').optional(),
+  expectedTargetHead: idSchema('Target head').optional(),
 }).strict();
 
 export const startMerge = defineMutation({
@@ -209,7 +210,7 @@ export const resolveConflictBody = z.object({
   metadataLocation: location.optional(),
 }).strict();
 
-export const resolveConflictInput = resolveConflictBody.extend({ id: uuid('Conflict') }).strict().superRefine((v, ctx) => {
+export const resolveConflictInput = resolveConflictBody.extend({ id: idSchema('Conflict') }).strict().superRefine((v, ctx) => {
   if (v.resolution === 'manual' && !v.metadataLocation) ctx.addIssue({ code: 'custom', path: ['metadataLocation'], message: 'Enter or choose the metadata location to keep' });
 });
 
@@ -233,7 +234,7 @@ export const resolveConflict = defineMutation({
   revalidate: (_i, d) => [...paths(), `/merges/${d.mergeOperationId}`],
 });
 
-export const completeMergeInput = z.object({ id: uuid('Merge operation'), message }).strict();
+export const completeMergeInput = z.object({ id: idSchema('Merge operation'), message }).strict();
 
 /**
  * Completes the merge, or — when the target moved since the start and new conflicts appeared — records the
@@ -263,7 +264,7 @@ export const completeMerge = defineMutation({
   revalidate: (i) => [...paths(), `/merges/${i.id}`],
 });
 
-export const abortMergeInput = z.object({ id: uuid('Merge operation') }).strict();
+export const abortMergeInput = z.object({ id: idSchema('Merge operation') }).strict();
 
 export const abortMerge = defineMutation({
   action: 'merge.abort',

@@ -58,25 +58,12 @@ export const ancestorsCte = (name: string, tenantId: string, commitId: string): 
       CROSS JOIN LATERAL (VALUES (c.parent_id), (c.merge_parent_id)) p(x) WHERE p.x IS NOT NULL)`;
 };
 
-/**
- * CTE `name(asset_id, st)`: the state (jsonb, NULL when dropped) of each asset at the head of `chain`,
- * optionally only for the asset ids in CTE `candidates(asset_id)`. The jsonb is built for the winning row only.
- */
-export const stateCte = (name: string, chain: string, tenantId: string, candidates?: string): SQL => {
-  const only = candidates ? sql` AND v.asset_id IN (SELECT asset_id FROM ${ident(candidates)})` : sql``;
-  return sql`${ident(name)}(asset_id, st) AS (
-    SELECT w.asset_id, ${stateJson('w')} FROM (
-      SELECT DISTINCT ON (v.asset_id) v.* FROM asset_versions v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
-      WHERE v.tenant_id = ${tenantId}${only}
-      ORDER BY v.asset_id, ch.depth DESC) w)`;
-};
-
 /** CTE `name`: every version row of the assets in CTE `candidates` (read once, shared by several states). */
 export const candidateVersionsCte = (name: string, tenantId: string, candidates: string): SQL => sql`${ident(name)} AS MATERIALIZED (
     SELECT v.asset_id, v.commit_id, v.dropped, v.namespace_id, v.name, v.asset_type, v.metadata_location, v.schema_id, v.properties
     FROM asset_versions v WHERE v.tenant_id = ${tenantId} AND v.asset_id IN (SELECT asset_id FROM ${ident(candidates)}))`;
 
-/** CTE `name(asset_id, st)`: like stateCte, over the rows of a candidateVersionsCte. */
+/** CTE `name(asset_id, st)`: like a chain's state CTE, over the rows of a candidateVersionsCte. */
 export const stateFromCte = (name: string, chain: string, versions: string): SQL => sql`${ident(name)}(asset_id, st) AS (
     SELECT w.asset_id, ${stateJson('w')} FROM (
       SELECT DISTINCT ON (v.asset_id) v.* FROM ${ident(versions)} v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
@@ -100,4 +87,3 @@ export const changedBetweenCte = (name: string, pairs: [string, string][], tenan
 export const uuidArrayParam = (ids: string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /** Short form of a commit id for lists: uuidv7 ids share their time prefix, so the random tail is shown. */
-export const shortCommitId = (id: string) => id.replace(/-/g, '').slice(-8);

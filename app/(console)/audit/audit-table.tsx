@@ -3,8 +3,9 @@
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { DataTable, type DataTableProps, type FilterDef, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatInstant, RESULT_LABELS, RESULT_TONES } from './format';
+import { Badge, linkClass } from '@/components/ui';
+import { RESULT_LABELS, RESULT_TONES } from './format';
+import { formatInstant } from '@/lib/format';
 
 export type AuditTableRow = {
   id: string; occurredAt: string; tenantName: string | null; actorName: string | null; actorType: string; action: string;
@@ -21,7 +22,7 @@ function EventLink({ row }: { row: AuditTableRow }) {
       href={`${pathname}?${params}`}
       scroll={false}
       aria-label={`${row.action} at ${formatInstant(row.occurredAt)}`}
-      className="font-mono text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+      className={linkClass('font-mono text-xs font-medium')}
     >
       {row.action}
     </Link>

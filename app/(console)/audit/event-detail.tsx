@@ -1,9 +1,10 @@
 import Link from 'next/link';
-import { Badge, KeyValueList } from '@/components/ui';
+import { Badge, KeyValueList, linkClass } from '@/components/ui';
 import type { AuditEvent } from '@/lib/audit/queries/events';
 import { laneIds, NIL_CHAIN } from '@/lib/audit-lanes';
 import { resourceHref } from '@/lib/audit/links';
-import { formatInstant, RESULT_LABELS, RESULT_TONES } from './format';
+import { RESULT_LABELS, RESULT_TONES } from './format';
+import { formatInstant } from '@/lib/format';
 
 const mono = (v: string | null | undefined) => (v ? <code className="font-mono text-xs break-all">{v}</code> : '—');
 
@@ -23,7 +24,7 @@ export function EventDetail({ event }: { event: AuditEvent }) {
           <span className="text-zinc-500">{event.resourceType}</span>
           <span>{event.resourceName ?? '—'}</span>
           {event.resourceId ? mono(event.resourceId) : null}
-          {href ? <Link href={href} className="text-indigo-600 hover:underline dark:text-indigo-400">Open {event.resourceType.replace('_', ' ')}</Link> : null}
+          {href ? <Link href={href} className={linkClass()}>Open {event.resourceType.replace('_', ' ')}</Link> : null}
         </span>
       ),
     },

@@ -2,7 +2,7 @@
 import clsx from 'clsx';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { Badge, type BadgeTone } from '@/components/ui';
+import { Badge, type BadgeTone, linkClass } from '@/components/ui';
 import type { CheckResult, HealthStatus } from '@/lib/health/types';
 
 const STATUS: Record<HealthStatus, { label: string; tone: BadgeTone; border: string }> = {
@@ -31,7 +31,7 @@ export function Tile({ result, href }: { result: CheckResult; href: string }) {
       </div>
       <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900 dark:text-zinc-100">{result.figure}</p>
       <p className="mt-1 flex-1 text-sm text-zinc-600 dark:text-zinc-400">{result.reason}</p>
-      <Link href={`${href}#${result.id}`} className="mt-3 text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+      <Link href={`${href}#${result.id}`} className={linkClass('mt-3 text-xs font-medium')}>
         Details<span className="sr-only"> of {result.title}</span> →
       </Link>
     </article>

@@ -3,7 +3,7 @@ import { and, count, desc, eq, gte, inArray, like, lte, or, sql, type AnyColumn,
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { getDb, type Queryable } from '@/db/client';
 import { auditLogs, serviceUsers, tenants, users, type AuditResult } from '@/db/schema';
-import type { Actor } from '@/lib/actor';
+import { type Actor, isRoot } from '@/lib/actor';
 import { NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
 import { requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { badRequest, notFound } from '@/lib/errors';
@@ -14,7 +14,7 @@ import { isUuid } from '@/lib/ids';
 export type AuditScope = { all: true } | { all: false; tenantId: string; actorId?: string };
 
 export function auditScope(actor: Actor): AuditScope {
-  if (actor.role === 'root') return { all: true };
+  if (isRoot(actor)) return { all: true };
   if (actor.role === 'tenant_admin') return { all: false, tenantId: requireTenantAdmin(actor) };
   return { all: false, tenantId: requireTenant(actor), actorId: actor.id };
 }

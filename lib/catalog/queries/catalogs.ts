@@ -24,7 +24,6 @@ export type CatalogRow = {
 
 const sortable = { name: catalogs.name, createdAt: catalogs.createdAt } as const;
 export type CatalogSort = keyof typeof sortable;
-export const catalogSorts = Object.keys(sortable) as CatalogSort[];
 
 /** Catalogs the actor may list, including those that only lead to something granted further down. */
 export async function listCatalogs(actor: Actor, opts: {

@@ -128,14 +128,3 @@ export async function listNamespacePaths(actor: Actor, catalogId: string, parent
   }
   return namespaceChildren(actor, catalogId, parentId, opts);
 }
-
-/** A namespace's id by path, if the actor may see it (for listing what is inside). */
-export async function resolveNamespace(actor: Actor, catalogId: string, path: string[]): Promise<{ id: string; path: string[] }> {
-  const tenantId = requireTenant(actor);
-  const db = await getDb();
-  const [n] = await db.select({ id: namespaces.id, path: namespaces.path, visible: sql<boolean>`${await visibleNamespaces(actor)}` }).from(namespaces)
-    .where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId), sql`${namespaces.path} = ${toPgArray(path)}::text[]`)).limit(1);
-  if (!n) throw notFound(`Namespace "${path.join('.')}"`);
-  if (!n.visible) throw forbidden(`You have no access to namespace "${path.join('.')}"`);
-  return { id: n.id, path: n.path };
-}

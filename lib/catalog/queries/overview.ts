@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import type { Actor } from '@/lib/actor';
+import { type Actor, isRoot } from '@/lib/actor';
 import { listAccessRequests } from '@/lib/governance/queries/access-requests';
 import { listCatalogs } from './catalogs';
 import { searchAssets } from './search';
@@ -24,7 +24,7 @@ export type OverviewCounts = {
  * queue (a steward's decidable ones and their own), and no user count.
  */
 export async function overviewCounts(actor: Actor): Promise<OverviewCounts> {
-  if (actor.role !== 'root' && actor.role !== 'tenant_admin') {
+  if (!isRoot(actor) && actor.role !== 'tenant_admin') {
     const [catalogs, assets, requests] = await Promise.all([
       listCatalogs(actor, { limit: 1 }),
       searchAssets(actor, { limit: 1 }),

@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, count, eq, ilike, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { catalogs, tenants, users, warehouses } from '@/db/schema';
-import type { Actor } from '@/lib/actor';
+import { tenants, users } from '@/db/schema';
+import { type Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
@@ -40,14 +40,6 @@ export async function listTenants(actor: Actor, opts: { q?: string; sort?: Tenan
     db.select({ total: count() }).from(tenants).where(filter),
   ]);
   return toPage(rows, limit, total, (r) => encodeCursor(opts.sort === 'createdAt' ? r.createdAt : r.name, r.id));
-}
-
-export async function getTenant(actor: Actor, id: string) {
-  if (actor.role !== 'root' && actor.tenantId !== id) throw notFound('Tenant');
-  const db = await getDb();
-  const [t] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
-  if (!t) throw notFound('Tenant');
-  return t;
 }
 
 export type TenantDetail = {

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { catalogs, systemSettings, warehouses } from '@/db/schema';
-import type { Actor } from '@/lib/actor';
+import { type Actor, isRoot } from '@/lib/actor';
 import { can, requireTenant } from '@/lib/authz';
 import { storedCredentialFields } from '@/lib/catalog/warehouses';
 import { forbidden, notFound } from '@/lib/errors';
@@ -12,7 +12,7 @@ import { isUuid } from '@/lib/ids';
 /** Warehouses are tenant configuration: admins, and whoever may create catalogs in the tenant. */
 async function requireWarehouseReader(actor: Actor): Promise<string> {
   const tenantId = requireTenant(actor);
-  if (actor.role === 'root' || actor.role === 'tenant_admin') return tenantId;
+  if (isRoot(actor) || actor.role === 'tenant_admin') return tenantId;
   if (await can(await getDb(), actor, 'create', { tenantId })) return tenantId;
   throw forbidden('Only a TenantAdmin, or someone who may create catalogs, may see warehouses');
 }
@@ -39,7 +39,6 @@ export function warehouseLocation(storageType: string, cfg: Record<string, strin
 
 const sortable = { name: warehouses.name, createdAt: warehouses.createdAt } as const;
 export type WarehouseSort = keyof typeof sortable;
-export const warehouseSorts = Object.keys(sortable) as WarehouseSort[];
 
 export async function listWarehouses(actor: Actor, opts: {
   q?: string; storageType?: string; sort?: WarehouseSort; desc?: boolean; cursor?: string | null; limit?: number;

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Queryable } from '@/db/client';
 import { catalogs, namespaces, permissions, roles, serviceUsers, users, type PermissionAction, type ScopeType } from '@/db/schema';
-import type { Actor } from '@/lib/actor';
+import { type Actor, isRoot } from '@/lib/actor';
 import { describeGrantScope, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { forbidden } from '@/lib/errors';
 import { roleInTenant, serviceUserInTenant, userInTenant } from '@/lib/governance/guards';
@@ -32,7 +32,7 @@ export async function listGrants(actor: Actor, filter: GrantFilter): Promise<Gra
   if (filter.serviceUserId) conds.push(eq(permissions.serviceUserId, idFromPath(filter.serviceUserId, 'Service user')));
   if (filter.roleId) conds.push(eq(permissions.roleId, idFromPath(filter.roleId, 'Role')));
   if (filter.grantedBy) conds.push(eq(permissions.grantedBy, idFromPath(filter.grantedBy, 'User')));
-  if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && !filter.grantedBy && actor.role !== 'root' && actor.role !== 'tenant_admin') {
+  if (!own && !filter.userId && !filter.serviceUserId && !filter.roleId && !filter.grantedBy && !isRoot(actor) && actor.role !== 'tenant_admin') {
     throw forbidden('Name a user, service user or role');
   }
   const db = await getDb();

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { activeTokens, users } from '@/db/schema';
-import type { Actor } from '@/lib/actor';
+import { type Actor, isRoot } from '@/lib/actor';
 import { isTenantAdmin } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
 import { idFromPath } from '@/lib/ids';
@@ -23,8 +23,8 @@ export async function listTokens(actor: Actor, userId?: string): Promise<{ user:
   const db = await getDb();
   const [u] = await db.select({ id: users.id, username: users.username, tenantId: users.tenantId }).from(users).where(eq(users.id, target)).limit(1);
   const own = actor.kind === 'user' && target === actor.id;
-  if (!u || (!own && actor.role !== 'root' && u.tenantId !== actor.tenantId)) throw notFound('User');
-  if (!own && actor.role !== 'root' && !isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may see the sessions of other users');
+  if (!u || (!own && !isRoot(actor) && u.tenantId !== actor.tenantId)) throw notFound('User');
+  if (!own && !isRoot(actor) && !isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may see the sessions of other users');
   const rows = await db.select({
     id: activeTokens.tokenHash, kind: activeTokens.kind, name: activeTokens.name, ipAddress: activeTokens.ipAddress, userAgent: activeTokens.userAgent,
     createdAt: activeTokens.createdAt, lastUsedAt: activeTokens.lastUsedAt, expiresAt: activeTokens.expiresAt,

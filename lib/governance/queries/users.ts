@@ -15,7 +15,6 @@ export type UserRow = {
 
 const sortable = { username: users.username, createdAt: users.createdAt } as const;
 export type UserSort = keyof typeof sortable;
-export const USER_SORTS = Object.keys(sortable) as UserSort[];
 
 const roleNamesSql = sql<string[]>`coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM ${userRoles} ur
   JOIN ${roles} r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id WHERE ur.tenant_id = ${qualify(users.tenantId)} AND ur.user_id = ${qualify(users.id)}), '{}')`;

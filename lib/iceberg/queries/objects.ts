@@ -38,11 +38,6 @@ export async function lookupAsset(q: Queryable, tenantId: string, catalogId: str
   };
 }
 
-/** Throws unless the actor may `action` the asset (grants may name its catalog, namespace, id or tags). */
-export function authorizeAsset(q: Queryable, actor: Actor, action: 'read' | 'list' | 'update' | 'delete', tenantId: string, catalogId: string, path: string[], a: AssetLookup) {
-  return authorize(q, actor, action, { tenantId, catalogId, namespacePath: path, assetId: a.assetId ?? undefined, tags: a.tags }, 'Table or view');
-}
-
 export function authorizeNamespace(q: Queryable, actor: Actor, action: 'read' | 'list', tenantId: string, catalogId: string, path: string[]) {
   return authorize(q, actor, action, { tenantId, catalogId, namespacePath: path }, 'Namespace');
 }

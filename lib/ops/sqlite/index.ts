@@ -15,14 +15,15 @@ import { PlanContext, type ImportPlan, type TargetState } from './plan';
 import { readReference, type ReferenceData } from './reader';
 import { text } from './values';
 import { writePlan, type Progress } from './writer';
+import { isUuid } from '@/lib/ids';
 
 /** Serialises imports: two runs of the same file at once must not both pass the "imported before?" check. */
 const IMPORT_LOCK = 7_361_204_120;
 
 async function targetState(q: Queryable, data: ReferenceData): Promise<TargetState> {
-  const ids = data.tables.tenants.map((t) => text(t.id)).filter((v): v is string => !!v && /^[0-9a-f-]{36}$/i.test(v)).map((v) => v.toLowerCase());
+  const ids = data.tables.tenants.map((t) => text(t.id)).filter((v): v is string => !!v && isUuid(v)).map((v) => v.toLowerCase());
   const names = data.tables.tenants.map((t) => text(t.name)?.trim()).filter((v): v is string => !!v);
-  const userIds = data.tables.users.map((u) => text(u.id)).filter((v): v is string => !!v && /^[0-9a-f-]{36}$/i.test(v)).map((v) => v.toLowerCase());
+  const userIds = data.tables.users.map((u) => text(u.id)).filter((v): v is string => !!v && isUuid(v)).map((v) => v.toLowerCase());
   const usernames = data.tables.users.map((u) => text(u.username)?.trim()).filter((v): v is string => !!v);
   const emails = data.tables.users.map((u) => text(u.email)?.trim()).filter((v): v is string => !!v);
   const t = ids.length || names.length

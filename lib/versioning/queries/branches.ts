@@ -38,7 +38,6 @@ export type BranchRow = {
 
 const sortable = { name: branches.name, updatedAt: branches.updatedAt } as const;
 export type BranchSort = keyof typeof sortable;
-export const branchSorts = Object.keys(sortable) as BranchSort[];
 
 /** A catalog's branches with their head commit and how far each is ahead of and behind main. */
 export async function listBranches(actor: Actor, catalog: string, opts: {

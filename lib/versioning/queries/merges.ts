@@ -9,6 +9,7 @@ import { ACTIVE_STATUSES, computePlanView, computePreview, mergeBranches } from 
 import type { VersionState } from '@/lib/versioning/sql';
 import { encodeCursor, keyset, toPage, type Page } from '../../../db/keyset';
 import { versionedCatalog } from './refs';
+import { isUuid } from '@/lib/ids';
 
 const source = aliasedTable(branches, 'source_branch');
 const target = aliasedTable(branches, 'target_branch');
@@ -60,7 +61,7 @@ export async function listMergeOperations(actor: Actor, catalog: string, opts: {
 /** One merge operation (any tenant but the actor's: not found), with what the actor may do with it. */
 export async function getMergeOperation(actor: Actor, id: string) {
   const tenantId = requireTenant(actor);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Merge operation');
+  if (!isUuid(id)) throw notFound('Merge operation');
   const db = await getDb();
   const [row] = await db.select({ ...columns, catalogId: catalogs.id, catalogName: catalogs.name }).from(mergeOperations)
     .innerJoin(catalogs, and(eq(catalogs.tenantId, mergeOperations.tenantId), eq(catalogs.id, mergeOperations.catalogId)))

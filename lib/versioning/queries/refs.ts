@@ -7,6 +7,7 @@ import { badRequest } from '@/lib/errors';
 import { catalogFor } from '@/lib/versioning/access';
 import { assetsAtCommit, diffCommits, type DiffRow } from '@/lib/versioning/diff';
 import { resolveRef } from '@/lib/versioning/refs';
+import { isUuid } from '@/lib/ids';
 
 /** The catalog a versioning page or call is about, after checking the actor may read it. */
 export async function versionedCatalog(actor: Actor, catalog: string | undefined | null) {
@@ -21,7 +22,7 @@ export function decodeNameCursor(cursor: string | null | undefined): { name: str
   if (!cursor) return null;
   try {
     const [name, assetId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof name === 'string' && /^[0-9a-f-]{36}$/i.test(String(assetId))) return { name, assetId };
+    if (typeof name === 'string' && isUuid(String(assetId))) return { name, assetId };
   } catch {
     /* fall through */
   }

@@ -2,17 +2,17 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatTime } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { formatDateTime } from '@/lib/format';
 
 export type CatalogTableRow = { id: string; name: string; catalogType: 'local' | 'federated'; warehouseName: string | null; location: string | null; createdAt: string };
 
 const columns: Columns<CatalogTableRow> = [
-  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/catalogs/${encodeURIComponent(c.row.original.name)}`}>{c.getValue<string>()}</Link> },
+  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/catalogs/${encodeURIComponent(c.row.original.name)}`}>{c.getValue<string>()}</Link> },
   { accessorKey: 'catalogType', header: 'Kind', cell: (c) => <Badge tone={c.getValue<string>() === 'local' ? 'green' : 'yellow'}>{c.getValue<string>()}</Badge> },
   { accessorKey: 'warehouseName', header: 'Warehouse', cell: (c) => c.getValue<string | null>() ?? '—' },
   { accessorKey: 'location', header: 'Location / remote URL', cell: (c) => <code className="text-xs break-all">{c.getValue<string | null>() ?? '—'}</code> },
-  { accessorKey: 'createdAt', header: 'Created', cell: (c) => formatTime(c.getValue<string>()) },
+  { accessorKey: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.getValue<string>()) },
 ];
 
 export function CatalogsTable(props: Omit<DataTableProps<CatalogTableRow>, 'columns'>) {

@@ -6,7 +6,7 @@ import { requireActor } from '@/lib/auth/session';
 import { can } from '@/lib/authz';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';
 import { getDb } from '@/db/client';
-import { attempt, NeedTenant, param, type SearchParams } from '../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { createCatalogAction } from './actions';
 import { CatalogFields } from './catalog-fields';
 import { CatalogsTable } from './catalogs-table';
@@ -16,7 +16,7 @@ export const metadata = { title: 'Catalogs' };
 export default async function CatalogsPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
   const header = <PageHeader title="Catalogs" description="Iceberg catalogs of this tenant: local ones keep data in a warehouse, federated ones mirror a remote REST catalog." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant actor={actor} what="Catalogs" /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Catalogs" /></>;
   const sp = await searchParams;
   const parsed = catalogListQuery.safeParse({ q: param(sp, 'q'), type: param(sp, 'type'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
   const q = parsed.success ? parsed.data : catalogListQuery.parse({});

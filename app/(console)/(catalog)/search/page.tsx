@@ -3,7 +3,7 @@ import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { popularTags, searchAssets } from '@/lib/catalog/queries/search';
 import { requireActor } from '@/lib/auth/session';
 import { searchQuery } from '@/lib/catalog/api-schemas';
-import { attempt, NeedTenant, param, type SearchParams } from '../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { SearchTable } from './search-table';
 
 export const metadata = { title: 'Search' };
@@ -11,7 +11,7 @@ export const metadata = { title: 'Search' };
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
   const header = <PageHeader title="Search" description="Tables and views on the main branch of every catalog you may see, by name (from its start), description words and tags." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant actor={actor} what="Tables and views" /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Tables and views" /></>;
   const sp = await searchParams;
   const parsed = searchQuery.safeParse({ q: param(sp, 'q'), tag: param(sp, 'tag'), type: param(sp, 'type'), catalog: param(sp, 'catalog'), cursor: param(sp, 'cursor') });
   const q = parsed.success ? parsed.data : searchQuery.parse({});

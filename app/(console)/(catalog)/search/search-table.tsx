@@ -2,21 +2,21 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type FilterDef, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatTime } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { formatDateTime } from '@/lib/format';
 
 export type SearchRow = { assetId: string; name: string; assetType: 'table' | 'view'; catalogName: string; namespacePath: string[]; description: string | null; tags: string[]; updatedAt: string };
 
 const columns: Columns<SearchRow> = [
   {
     accessorKey: 'name', header: 'Name',
-    cell: (c) => <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/catalogs/${encodeURIComponent(c.row.original.catalogName)}/assets/${c.row.original.assetId}`}>{c.getValue<string>()}</Link>,
+    cell: (c) => <Link className={linkClass('font-medium')} href={`/catalogs/${encodeURIComponent(c.row.original.catalogName)}/assets/${c.row.original.assetId}`}>{c.getValue<string>()}</Link>,
   },
   { id: 'where', header: 'Catalog and namespace', cell: (c) => <code className="text-xs">{c.row.original.catalogName}.{c.row.original.namespacePath.join('.')}</code> },
   { accessorKey: 'assetType', header: 'Type', cell: (c) => <Badge tone={c.getValue<string>() === 'view' ? 'blue' : 'neutral'}>{c.getValue<string>()}</Badge> },
   { accessorKey: 'description', header: 'Description', cell: (c) => <span className="line-clamp-2 max-w-md text-zinc-600 dark:text-zinc-400">{c.getValue<string | null>() ?? ''}</span> },
   { accessorKey: 'tags', header: 'Tags', cell: (c) => <span className="flex flex-wrap gap-1">{c.getValue<string[]>().map((t) => <Badge key={t}>{t}</Badge>)}</span> },
-  { accessorKey: 'updatedAt', header: 'Last change', cell: (c) => formatTime(c.getValue<string>()) },
+  { accessorKey: 'updatedAt', header: 'Last change', cell: (c) => formatDateTime(c.getValue<string>()) },
 ];
 
 export function SearchTable(props: Omit<DataTableProps<SearchRow>, 'columns' | 'filters'> & { catalogs: string[]; tags: string[]; capped: boolean }) {

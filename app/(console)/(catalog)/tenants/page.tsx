@@ -3,15 +3,16 @@ import { Card, ErrorState, PageHeader } from '@/components/ui';
 import { listTenants } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { tenantListQuery } from '@/lib/catalog/api-schemas';
-import { param, type SearchParams } from '../_ui/page-state';
+import { param, type SearchParams } from '@/components/page-state';
 import { createTenantAction } from './actions';
 import { TenantsTable } from './tenants-table';
+import { isRoot } from '@/lib/actor';
 
 export const metadata = { title: 'Tenants' };
 
 export default async function TenantsPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
-  if (actor.role !== 'root') {
+  if (!isRoot(actor)) {
     return (
       <>
         <PageHeader title="Tenants" />

@@ -4,7 +4,7 @@ import { listWarehouses } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { warehouseListQuery } from '@/lib/catalog/api-schemas';
-import { attempt, NeedTenant, param, type SearchParams } from '../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { createWarehouseAction } from './actions';
 import { WarehouseFields } from './warehouse-fields';
 import { WarehousesTable } from './warehouses-table';
@@ -14,7 +14,7 @@ export const metadata = { title: 'Warehouses' };
 export default async function WarehousesPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
   const header = <PageHeader title="Warehouses" description="Object storage that local catalogs write to: S3, Azure Blob, Google Cloud Storage or a local directory. Credentials are encrypted and never shown again." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant actor={actor} what="Warehouses" /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Warehouses" /></>;
   const sp = await searchParams;
   const parsed = warehouseListQuery.safeParse({ q: param(sp, 'q'), storageType: param(sp, 'storageType'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
   const q = parsed.success ? parsed.data : warehouseListQuery.parse({});

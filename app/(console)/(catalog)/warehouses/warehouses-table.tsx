@@ -2,20 +2,20 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatTime } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { formatDateTime } from '@/lib/format';
 
 export type WarehouseTableRow = { id: string; name: string; storageType: string; location: string; vendingStrategy: string; catalogCount: number; createdAt: string };
 
 const TYPE_LABEL: Record<string, string> = { s3: 'S3', azure: 'Azure', gcs: 'GCS', local: 'Local' };
 
 const columns: Columns<WarehouseTableRow> = [
-  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/warehouses/${encodeURIComponent(c.row.original.name)}`}>{c.getValue<string>()}</Link> },
+  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/warehouses/${encodeURIComponent(c.row.original.name)}`}>{c.getValue<string>()}</Link> },
   { accessorKey: 'storageType', header: 'Storage', cell: (c) => <Badge tone="blue">{TYPE_LABEL[c.getValue<string>()] ?? c.getValue<string>()}</Badge> },
   { accessorKey: 'location', header: 'Location', cell: (c) => <code className="text-xs">{c.getValue<string>()}</code> },
   { accessorKey: 'vendingStrategy', header: 'Vending' },
   { accessorKey: 'catalogCount', header: 'Catalogs', meta: { className: 'tabular-nums' } },
-  { accessorKey: 'createdAt', header: 'Created', cell: (c) => formatTime(c.getValue<string>()) },
+  { accessorKey: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.getValue<string>()) },
 ];
 
 export function WarehousesTable(props: Omit<DataTableProps<WarehouseTableRow>, 'columns'>) {

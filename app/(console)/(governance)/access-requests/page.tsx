@@ -1,14 +1,15 @@
 import Link from 'next/link';
-import { EmptyState, LinkButton, PageHeader } from '@/components/ui';
+import { LinkButton, PageHeader } from '@/components/ui';
 import { listAccessRequests } from '@/lib/governance/queries/access-requests';
 import { requireActor } from '@/lib/auth/session';
 import { RequestsTable } from './requests-table';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Access requests' };
 
 export default async function AccessRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <><PageHeader title="Access requests" /><EmptyState title="Select a tenant" description="Access requests belong to a tenant: pick one with the tenant switcher." /></>;
+  if (!actor.tenantId) return <><PageHeader title="Access requests" /><NeedTenant what="Access requests" /></>;
   const sp = await searchParams;
   const mine = sp.view === 'mine';
   const page = await listAccessRequests(actor, {

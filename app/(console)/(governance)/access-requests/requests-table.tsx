@@ -2,8 +2,9 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type FilterDef, type Columns } from '@/components/data-table';
-import { formatDateTime } from '@/lib/governance/format';
+import { formatDateTime } from '@/lib/format';
 import { StatusBadge } from './status-badge';
+import { linkClass } from '@/components/ui';
 
 export type RequestTableRow = {
   id: string; resource: string; scopeType: string; requesterName: string | null; actions: string[]; status: string;
@@ -11,7 +12,7 @@ export type RequestTableRow = {
 };
 
 const columns: Columns<RequestTableRow> = [
-  { id: 'resource', accessorKey: 'resource', header: 'Resource', cell: (c) => <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/access-requests/${c.row.original.id}`}>{c.row.original.resource}</Link> },
+  { id: 'resource', accessorKey: 'resource', header: 'Resource', cell: (c) => <Link className={linkClass('font-medium')} href={`/access-requests/${c.row.original.id}`}>{c.row.original.resource}</Link> },
   { id: 'requester', accessorKey: 'requesterName', header: 'Requested by', cell: (c) => c.getValue() ?? '—' },
   { id: 'actions', accessorKey: 'actions', header: 'Access', cell: (c) => c.getValue<string[]>().join(', ') },
   { id: 'status', accessorKey: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> },

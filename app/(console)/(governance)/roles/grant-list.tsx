@@ -1,7 +1,7 @@
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, EmptyState } from '@/components/ui';
 import type { GrantRow } from '@/lib/governance/queries/permissions';
-import { formatDate } from '@/lib/governance/format';
+import { formatDate } from '@/lib/format';
 import { revokeGrantAction } from '../users/actions';
 
 /** Grants as a table: scope, actions, expiry, who granted it; revoke buttons when the viewer may. */

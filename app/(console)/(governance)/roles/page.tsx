@@ -4,13 +4,14 @@ import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { CreateRoleForm } from './forms';
 import { RolesTable } from './roles-table';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Roles' };
 
 export default async function RolesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requireActor();
   if (!actor.tenantId) {
-    return <><PageHeader title="Roles" /><EmptyState title="Select a tenant" description="Roles belong to a tenant: pick one with the tenant switcher." /></>;
+    return <><PageHeader title="Roles" /><NeedTenant what="Roles" /></>;
   }
   if (!isTenantAdmin(actor)) {
     return <><PageHeader title="Roles" /><EmptyState title="Only TenantAdmins manage roles" description="Your own roles and what they give you are on your user page." /></>;

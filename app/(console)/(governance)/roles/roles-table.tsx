@@ -2,12 +2,13 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { formatDateTime } from '@/lib/governance/format';
+import { formatDateTime } from '@/lib/format';
+import { linkClass } from '@/components/ui';
 
 export type RoleTableRow = { id: string; name: string; description: string | null; userCount: number; grantCount: number; createdAt: string };
 
 const columns: Columns<RoleTableRow> = [
-  { id: 'name', accessorKey: 'name', header: 'Name', cell: (c) => <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/roles/${c.row.original.id}`}>{c.row.original.name}</Link> },
+  { id: 'name', accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/roles/${c.row.original.id}`}>{c.row.original.name}</Link> },
   { id: 'description', accessorKey: 'description', header: 'Description', cell: (c) => c.getValue() ?? '—' },
   { id: 'grantCount', accessorKey: 'grantCount', header: 'Grants' },
   { id: 'userCount', accessorKey: 'userCount', header: 'Users' },

@@ -5,12 +5,13 @@ import { isTenantAdmin } from '@/lib/authz';
 import { CreateServiceUserForm } from './forms';
 import { ServiceUsersTable } from './service-users-table';
 import { keyStatus } from './status';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Service users' };
 
 export default async function ServiceUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <><PageHeader title="Service users" /><EmptyState title="Select a tenant" description="Service users belong to a tenant: pick one with the tenant switcher." /></>;
+  if (!actor.tenantId) return <><PageHeader title="Service users" /><NeedTenant what="Service users" /></>;
   if (!isTenantAdmin(actor)) return <><PageHeader title="Service users" /><EmptyState title="Only TenantAdmins manage service users" /></>;
   const sp = await searchParams;
   const sort = (sp.sort === 'createdAt' ? 'createdAt' : 'name') as ServiceUserSort;

@@ -2,8 +2,9 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatDateTime, relativeTime, roleLabels } from '@/lib/governance/format';
+import { Badge, linkClass } from '@/components/ui';
+import { roleLabels } from '@/lib/governance/format';
+import { formatDateTime, relativeTime } from '@/lib/format';
 
 export type ServiceUserTableRow = {
   id: string; name: string; role: string; keyId: string; status: 'active' | 'expired' | 'revoked'; lastUsedAt: string | null; expiresAt: string | null; createdAt: string; grantCount: number;
@@ -12,7 +13,7 @@ export type ServiceUserTableRow = {
 const tone = { active: 'green', expired: 'yellow', revoked: 'red' } as const;
 
 const columns: Columns<ServiceUserTableRow> = [
-  { id: 'name', accessorKey: 'name', header: 'Name', cell: (c) => <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/service-users/${c.row.original.id}`}>{c.row.original.name}</Link> },
+  { id: 'name', accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/service-users/${c.row.original.id}`}>{c.row.original.name}</Link> },
   { id: 'role', accessorKey: 'role', header: 'Role', cell: (c) => roleLabels[c.getValue<string>()] },
   { id: 'key', accessorKey: 'keyId', header: 'Key', cell: (c) => <code className="text-xs">pgl_{c.getValue<string>()}_…</code> },
   { id: 'status', accessorKey: 'status', header: 'Status', cell: (c) => <Badge tone={tone[c.row.original.status]}>{c.row.original.status}</Badge> },

@@ -3,14 +3,15 @@ import { getSettings } from '@/lib/governance/queries/settings';
 import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
-import { formatDateTime } from '@/lib/governance/format';
+import { formatDateTime } from '@/lib/format';
 import { SettingsForm } from './settings-form';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const actor = await requireActor();
-  if (!actor.tenantId) return <><PageHeader title="Settings" /><EmptyState title="Select a tenant" description="Settings are per tenant: pick one with the tenant switcher." /></>;
+  if (!actor.tenantId) return <><PageHeader title="Settings" /><NeedTenant what="Settings" /></>;
   if (!isTenantAdmin(actor)) return <><PageHeader title="Settings" /><EmptyState title="Only TenantAdmins change settings" /></>;
   const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
   const { updatedAt, ...view } = settings;

@@ -6,7 +6,7 @@ import { userChoices } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';
-import { formatDateTime, relativeTime } from '@/lib/governance/format';
+import { formatDateTime, relativeTime } from '@/lib/format';
 import { revokeAllAction, revokeTokenAction } from './actions';
 import { CreateTokenForm } from './forms';
 import { UserPicker } from './user-picker';

@@ -1,10 +1,11 @@
 import Link from 'next/link';
-import { Card, EmptyState, PageHeader } from '@/components/ui';
+import { Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { listUsers, type UserSort } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { CreateUserForm } from './forms';
 import { UsersTable } from './users-table';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Users' };
 
@@ -16,7 +17,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     return (
       <>
         <PageHeader title="Users" />
-        <EmptyState title="Select a tenant" description="Users belong to a tenant: pick one with the tenant switcher at the top." />
+        <NeedTenant what="Users" />
       </>
     );
   }
@@ -26,7 +27,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         <PageHeader title="Users" />
         <EmptyState title="Only TenantAdmins manage users"
           description="You can see what you yourself may do, and why."
-          action={<Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/users/${actor.id}`}>My permissions</Link>} />
+          action={<Link className={linkClass()} href={`/users/${actor.id}`}>My permissions</Link>} />
       </>
     );
   }

@@ -2,15 +2,16 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatDateTime, roleLabels } from '@/lib/governance/format';
+import { Badge, linkClass } from '@/components/ui';
+import { roleLabels } from '@/lib/governance/format';
+import { formatDateTime } from '@/lib/format';
 
 export type UserTableRow = {
   id: string; username: string; email: string | null; role: string; active: boolean; lastLoginAt: string | null; createdAt: string; roleNames: string[];
 };
 
 const columns: Columns<UserTableRow> = [
-  { id: 'username', accessorKey: 'username', header: 'Username', cell: (c) => <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/users/${c.row.original.id}`}>{c.row.original.username}</Link> },
+  { id: 'username', accessorKey: 'username', header: 'Username', cell: (c) => <Link className={linkClass('font-medium')} href={`/users/${c.row.original.id}`}>{c.row.original.username}</Link> },
   { id: 'email', accessorKey: 'email', header: 'Email', cell: (c) => c.getValue() ?? '—' },
   { id: 'role', accessorKey: 'role', header: 'Built-in role', cell: (c) => roleLabels[c.getValue<string>()] ?? c.getValue() },
   { id: 'roles', accessorKey: 'roleNames', header: 'Roles', cell: (c) => (c.getValue<string[]>().length ? c.getValue<string[]>().join(', ') : '—') },

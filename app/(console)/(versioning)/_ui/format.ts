@@ -1,13 +1,3 @@
-/** Dates as the console shows them: stable across server and browser (UTC, minute precision). */
-export function formatDateTime(d: Date | string | null | undefined): string {
-  if (!d) return '—';
-  const date = typeof d === 'string' ? new Date(d) : d;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** uuidv7 ids share their time prefix, so lists show the random tail (also accepted as a ref). */
-export const shortId = (id: string | null | undefined) => (id ? id.replace(/-/g, '').slice(-8) : '—');
-
 export const catalogQs = (catalog: string, extra: Record<string, string | undefined> = {}) => {
   const p = new URLSearchParams({ catalog });
   for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);

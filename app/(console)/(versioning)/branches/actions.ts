@@ -10,6 +10,7 @@ import { findAsset, findBranch, findCatalog } from '@/lib/catalog/lookup';
 import { updateAsset } from '@/lib/catalog/mutations';
 import { toAppError } from '@/lib/errors';
 import { createBranch, createTag, deleteBranch, deleteTag, setBranchProtection } from '@/lib/versioning/mutations';
+import { shortId } from '@/lib/format';
 
 type Prev = ActionResult<unknown> | null;
 const qs = (catalog: unknown) => `?catalog=${encodeURIComponent(String(catalog ?? ''))}`;
@@ -34,7 +35,7 @@ export async function setProtectionAction(formData: FormData) {
 }
 
 export async function createTagAction(_prev: Prev, formData: FormData) {
-  return runAction(createTag, formObject(formData), { formData, message: (d) => `Tagged commit ${d.commitId.replace(/-/g, '').slice(-8)} as ${d.name}.` });
+  return runAction(createTag, formObject(formData), { formData, message: (d) => `Tagged commit ${shortId(d.commitId)} as ${d.name}.` });
 }
 
 export async function deleteTagAction(formData: FormData) {

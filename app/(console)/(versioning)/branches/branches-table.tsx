@@ -2,8 +2,9 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { catalogQs, formatDateTime, shortId } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { catalogQs } from '../_ui/format';
+import { formatDateTime, shortId } from '@/lib/format';
 
 export type BranchTableRow = {
   id: string; name: string; catalog: string; branchType: 'main' | 'ingest' | 'experimental'; protected: boolean; partial: boolean;
@@ -15,7 +16,7 @@ const columns: Columns<BranchTableRow> = [
     id: 'name', accessorKey: 'name', header: 'Branch',
     cell: (c) => (
       <span className="flex items-center gap-2">
-        <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/${encodeURIComponent(c.row.original.name)}${catalogQs(c.row.original.catalog)}`}>{c.row.original.name}</Link>
+        <Link className={linkClass('font-medium')} href={`/branches/${encodeURIComponent(c.row.original.name)}${catalogQs(c.row.original.catalog)}`}>{c.row.original.name}</Link>
         {c.row.original.protected ? <Badge tone="yellow">protected</Badge> : null}
         {c.row.original.partial ? <Badge tone="blue">partial</Badge> : null}
       </span>
@@ -26,7 +27,7 @@ const columns: Columns<BranchTableRow> = [
     id: 'head', accessorKey: 'headMessage', header: 'Head commit',
     cell: (c) => (
       <span className="flex flex-col">
-        <Link className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${c.row.original.headCommitId}${catalogQs(c.row.original.catalog)}`}>{shortId(c.row.original.headCommitId)}</Link>
+        <Link className={linkClass('font-mono text-xs')} href={`/branches/commits/${c.row.original.headCommitId}${catalogQs(c.row.original.catalog)}`}>{shortId(c.row.original.headCommitId)}</Link>
         <span className="max-w-xs truncate text-xs text-zinc-600 dark:text-zinc-400" title={c.row.original.headMessage}>{c.row.original.headMessage} · {c.row.original.headAuthor}</span>
       </span>
     ),

@@ -2,15 +2,16 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { catalogQs, formatDateTime, shortId } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { catalogQs } from '../_ui/format';
+import { formatDateTime, shortId } from '@/lib/format';
 
 export type CommitTableRow = {
   id: string; catalog: string; message: string; authorName: string; createdAt: string; changeCount: number; mergeParentId: string | null; branchName: string; tags: string[];
 };
 
 const columns: Columns<CommitTableRow> = [
-  { id: 'id', header: 'Commit', cell: (c) => <Link className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${c.row.original.id}${catalogQs(c.row.original.catalog)}`} title={c.row.original.id}>{shortId(c.row.original.id)}</Link> },
+  { id: 'id', header: 'Commit', cell: (c) => <Link className={linkClass('font-mono text-xs')} href={`/branches/commits/${c.row.original.id}${catalogQs(c.row.original.catalog)}`} title={c.row.original.id}>{shortId(c.row.original.id)}</Link> },
   {
     id: 'message', header: 'Message',
     cell: (c) => (

@@ -3,7 +3,8 @@ import { listBranches, type BranchSort } from '@/lib/versioning/queries/branches
 import { requireActor } from '@/lib/auth/session';
 import { catalogQs } from '../_ui/format';
 import { VersioningNav } from '../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../_ui/catalog-picker';
 import { BranchesTable } from './branches-table';
 
 export const metadata = { title: 'Branches' };
@@ -13,7 +14,7 @@ export default async function BranchesPage({ searchParams }: { searchParams: Sea
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
   const description = 'Branches of a catalog: each has its own head commit; changes reach another branch only by a merge.';
-  if (!actor.tenantId) return <><PageHeader title="Branches" description={description} /><NeedTenant /></>;
+  if (!actor.tenantId) return <><PageHeader title="Branches" description={description} /><NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <><PageHeader title="Branches" description={description} /><CatalogPicker actor={actor} base="/branches" what="Branches" /></>;
   const sort = (param(sp, 'sort') === 'updatedAt' ? 'updatedAt' : 'name') as BranchSort;
   const desc = param(sp, 'dir') === 'desc';

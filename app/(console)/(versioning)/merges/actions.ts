@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction } from '@/lib/action';
 import { abortMerge, completeMerge, resolveConflict, startMerge } from '@/lib/versioning/mutations';
+import { shortId } from '@/lib/format';
 
 type Prev = ActionResult<unknown> | null;
 
@@ -25,7 +26,7 @@ export async function completeMergeAction(_prev: Prev, formData: FormData): Prom
   if (!result.ok) return result;
   const d = result.data;
   if (!d.completed) return { ok: false, error: d.message };
-  return { ok: true, data: d, message: `Merged: commit ${d.commitId.replace(/-/g, '').slice(-8)} with ${d.changeCount} change${d.changeCount === 1 ? '' : 's'}.` };
+  return { ok: true, data: d, message: `Merged: commit ${shortId(d.commitId)} with ${d.changeCount} change${d.changeCount === 1 ? '' : 's'}.` };
 }
 
 export async function abortMergeAction(formData: FormData) {

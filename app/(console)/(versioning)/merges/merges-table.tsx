@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatDateTime } from '../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { formatDateTime } from '@/lib/format';
 import { statusTone } from '../_ui/format';
 
 export type MergeTableRow = {
@@ -12,7 +12,7 @@ export type MergeTableRow = {
 };
 
 const columns: Columns<MergeTableRow> = [
-  { id: 'merge', header: 'Merge', cell: (c) => <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`/merges/${c.row.original.id}`}>{c.row.original.sourceBranch} → {c.row.original.targetBranch}</Link> },
+  { id: 'merge', header: 'Merge', cell: (c) => <Link className={linkClass('font-medium')} href={`/merges/${c.row.original.id}`}>{c.row.original.sourceBranch} → {c.row.original.targetBranch}</Link> },
   { id: 'status', header: 'Status', cell: (c) => <Badge tone={statusTone(c.row.original.status)}>{c.row.original.status}</Badge> },
   { id: 'conflicts', header: 'Conflicts', cell: (c) => (c.row.original.conflicts ? `${c.row.original.openConflicts} open of ${c.row.original.conflicts}` : 'none') },
   { id: 'by', header: 'Started by', cell: (c) => c.row.original.initiatedBy ?? '—' },

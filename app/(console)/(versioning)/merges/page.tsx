@@ -3,7 +3,8 @@ import { listMergeOperations } from '@/lib/versioning/queries/merges';
 import { refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { VersioningNav } from '../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../_ui/catalog-picker';
 import { MergesTable } from './merges-table';
 
 export const metadata = { title: 'Merges' };
@@ -15,7 +16,7 @@ export default async function MergesPage({ searchParams }: { searchParams: Searc
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
   const header = <PageHeader title="Merges" description="Three-way merges between branches: preview, resolve conflicts one by one, complete as one merge commit." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/merges" what="Merges" /></>;
   const [page, choices] = await Promise.all([
     attempt(() => listMergeOperations(actor, catalog, { status: param(sp, 'status'), cursor: param(sp, 'cursor') })),

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { PageHeader } from '@/components/ui';
+import { PageHeader, linkClass } from '@/components/ui';
 import { getAuditEvent } from '@/lib/audit/queries/events';
 import { requireActor } from '@/lib/auth/session';
 import { attempt } from '@/components/page-state';
@@ -13,7 +13,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
   const event = await attempt(() => getAuditEvent(actor, id));
   return (
     <>
-      <PageHeader title="Event detail" actions={<Link href="/audit" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">Back to the audit log</Link>} />
+      <PageHeader title="Event detail" actions={<Link href="/audit" className={linkClass('text-sm')}>Back to the audit log</Link>} />
       {event.ok ? <EventDetail event={event.value} /> : event.view}
     </>
   );

@@ -2,17 +2,17 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
-import { formatTime } from '../../_ui/format';
+import { Badge, linkClass } from '@/components/ui';
+import { formatDateTime } from '@/lib/format';
 
 export type AssetTableRow = { assetId: string; name: string; assetType: 'table' | 'view'; metadataLocation: string | null; updatedAt: string; description: string | null; tags: string[]; href: string };
 
 const columns: Columns<AssetTableRow> = [
-  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={c.row.original.href}>{c.getValue<string>()}</Link> },
+  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={c.row.original.href}>{c.getValue<string>()}</Link> },
   { accessorKey: 'assetType', header: 'Type', cell: (c) => <Badge tone={c.getValue<string>() === 'view' ? 'blue' : 'neutral'}>{c.getValue<string>()}</Badge> },
   { accessorKey: 'description', header: 'Description', cell: (c) => <span className="line-clamp-1 max-w-xs text-zinc-600 dark:text-zinc-400">{c.getValue<string | null>() ?? ''}</span> },
   { accessorKey: 'tags', header: 'Tags', cell: (c) => <span className="flex flex-wrap gap-1">{c.getValue<string[]>().map((t) => <Badge key={t}>{t}</Badge>)}</span> },
-  { accessorKey: 'updatedAt', header: 'Last change', cell: (c) => formatTime(c.getValue<string>()) },
+  { accessorKey: 'updatedAt', header: 'Last change', cell: (c) => formatDateTime(c.getValue<string>()) },
 ];
 
 export function AssetsTable(props: Omit<DataTableProps<AssetTableRow>, 'columns'> & { capped?: boolean }) {

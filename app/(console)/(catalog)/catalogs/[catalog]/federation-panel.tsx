@@ -2,7 +2,7 @@ import { ActionForm } from '@/components/form';
 import { Badge, Card, KeyValueList } from '@/components/ui';
 import { federatedStats, type CatalogDetail } from '@/lib/catalog/queries/catalogs';
 import type { Actor } from '@/lib/actor';
-import { formatTime } from '../../_ui/format';
+import { formatDateTime } from '@/lib/format';
 import { syncAction, testConnectionAction } from '../actions';
 
 const TONE = { never: 'neutral', running: 'blue', succeeded: 'green', failed: 'red' } as const;
@@ -25,7 +25,7 @@ export async function FederationPanel({ actor, catalog }: { actor: Actor; catalo
           <div>
             <h3 className="text-sm font-semibold">Last sync <Badge tone={TONE[s.status]}>{s.status}</Badge></h3>
             <KeyValueList items={[
-              { label: 'When', value: formatTime(s.lastSyncAt) },
+              { label: 'When', value: formatDateTime(s.lastSyncAt) },
               { label: 'Took', value: s.durationMs === null ? '—' : `${s.durationMs.toLocaleString('en-US')} ms` },
               { label: 'Namespaces', value: s.namespaces.toLocaleString('en-US') },
               { label: 'Tables', value: s.tables.toLocaleString('en-US') },

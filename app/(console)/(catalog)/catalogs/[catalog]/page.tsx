@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, Field, TextAreaField } from '@/components/form';
-import { Card, EmptyState, KeyValueList, LinkButton, LoadingState, PageHeader } from '@/components/ui';
+import { Card, EmptyState, KeyValueList, LinkButton, LoadingState, PageHeader, linkClass } from '@/components/ui';
 import { listAssets } from '@/lib/catalog/queries/assets';
 import { branchChoices, getCatalog, namespaceCount, type CatalogDetail } from '@/lib/catalog/queries/catalogs';
 import { getNamespace, namespaceTreeFor } from '@/lib/catalog/queries/namespaces';
@@ -10,8 +10,9 @@ import type { Actor } from '@/lib/actor';
 import { requireActor } from '@/lib/auth/session';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
 import { namespacePathInput } from '@/lib/catalog/names';
-import { formatTime, plural, propertyLines } from '../../_ui/format';
-import { attempt, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { propertyLines } from '../../_ui/format';
+import { formatDateTime, plural } from '@/lib/format';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { createNamespaceAction, deleteCatalogAction, deleteNamespaceAction, updateNamespaceAction } from '../actions';
 import { AssetsTable } from './assets-table';
 import { BranchPicker } from './branch-picker';
@@ -24,7 +25,7 @@ export const metadata = { title: 'Catalog' };
 
 export default async function CatalogPage({ params, searchParams }: { params: Promise<{ catalog: string }>; searchParams: SearchParams }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <NeedTenant actor={actor} what="Catalogs" />;
+  if (!actor.tenantId) return <NeedTenant what="Catalogs" />;
   const name = decodeURIComponent((await params).catalog);
   const sp = await searchParams;
   const loaded = await attempt(() => getCatalog(actor, name));
@@ -44,7 +45,7 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
       <PageHeader
         title={catalog.name}
         description={catalog.catalogType === 'local'
-          ? <>Local catalog on warehouse <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}>{catalog.warehouse?.name}</Link>, at <code className="text-xs">{catalog.storageLocation}</code></>
+          ? <>Local catalog on warehouse <Link className={linkClass()} href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}>{catalog.warehouse?.name}</Link>, at <code className="text-xs">{catalog.storageLocation}</code></>
           : <>Federated catalog mirroring <code className="text-xs">{catalog.remote?.url}</code></>}
         actions={
           <>
@@ -91,8 +92,8 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
                   <KeyValueList items={[
                     { label: 'Id', value: <code className="text-xs">{catalog.id}</code> },
                     { label: 'Properties', value: Object.keys(catalog.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(catalog.properties)}</code> : 'none' },
-                    { label: 'Created', value: formatTime(catalog.createdAt) },
-                    { label: 'Updated', value: formatTime(catalog.updatedAt) },
+                    { label: 'Created', value: formatDateTime(catalog.createdAt) },
+                    { label: 'Updated', value: formatDateTime(catalog.updatedAt) },
                   ]} />
                 </Card>
               </>
@@ -154,7 +155,7 @@ async function NamespaceView({ actor, catalog, path, branch, sp }: {
             { label: 'Child namespaces', value: ns.childCount },
             { label: 'Tables and views (all branches)', value: ns.assetCount > 10_000 ? 'more than 10,000' : ns.assetCount },
             { label: 'Properties', value: Object.keys(ns.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(ns.properties)}</code> : 'none' },
-            { label: 'Created', value: formatTime(ns.createdAt) },
+            { label: 'Created', value: formatDateTime(ns.createdAt) },
           ]} />
           <div className="space-y-4">
             {ns.may.update ? (

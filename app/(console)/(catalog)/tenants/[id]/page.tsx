@@ -1,19 +1,21 @@
 import Link from 'next/link';
 import { ActionForm, TextAreaField } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Card, ErrorState, KeyValueList, PageHeader } from '@/components/ui';
+import { Card, ErrorState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getTenantDetail } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { switchTenantAction } from '../../../actions';
-import { formatTime, plural, propertyLines } from '../../_ui/format';
-import { attempt } from '../../_ui/page-state';
+import { propertyLines } from '../../_ui/format';
+import { formatDateTime, plural } from '@/lib/format';
+import { attempt } from '@/components/page-state';
 import { deleteTenantAction, updateTenantAction } from '../actions';
+import { isRoot } from '@/lib/actor';
 
 export const metadata = { title: 'Tenant' };
 
 export default async function TenantPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
-  if (actor.role !== 'root') return <ErrorState title="Not allowed" message="Only Root manages tenants." />;
+  if (!isRoot(actor)) return <ErrorState title="Not allowed" message="Only Root manages tenants." />;
   const { id } = await params;
   const loaded = await attempt(() => getTenantDetail(actor, id));
   if (!loaded.ok) return loaded.view;
@@ -63,8 +65,8 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
             { label: 'Warehouses', value: t.counts.warehouses },
             { label: 'Users', value: t.counts.users },
             { label: 'TenantAdmins', value: t.admins.length ? t.admins.map((a) => a.username).join(', ') : 'none' },
-            { label: 'Created', value: formatTime(t.createdAt) },
-            { label: 'Updated', value: formatTime(t.updatedAt) },
+            { label: 'Created', value: formatDateTime(t.createdAt) },
+            { label: 'Updated', value: formatDateTime(t.updatedAt) },
           ]} />
         </Card>
         <Card title="Edit">
@@ -75,7 +77,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           </ActionForm>
         </Card>
       </div>
-      <p className="mt-6 text-sm"><Link className="text-indigo-600 hover:underline dark:text-indigo-400" href="/tenants">← All tenants</Link></p>
+      <p className="mt-6 text-sm"><Link className={linkClass()} href="/tenants">← All tenants</Link></p>
     </>
   );
 }

@@ -1,12 +1,12 @@
 import Link from 'next/link';
 import { ActionForm } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Card, KeyValueList, PageHeader } from '@/components/ui';
+import { Card, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getWarehouse } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
-import { formatTime } from '../../_ui/format';
-import { attempt, NeedTenant } from '../../_ui/page-state';
+import { formatDateTime } from '@/lib/format';
+import { attempt, NeedTenant } from '@/components/page-state';
 import { deleteWarehouseAction, updateWarehouseAction } from '../actions';
 import { WarehouseFields } from '../warehouse-fields';
 
@@ -14,7 +14,7 @@ export const metadata = { title: 'Warehouse' };
 
 export default async function WarehousePage({ params }: { params: Promise<{ warehouse: string }> }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <NeedTenant actor={actor} what="Warehouses" />;
+  if (!actor.tenantId) return <NeedTenant what="Warehouses" />;
   const name = decodeURIComponent((await params).warehouse);
   const loaded = await attempt(() => getWarehouse(actor, name));
   if (!loaded.ok) return loaded.view;
@@ -44,9 +44,9 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
             ...Object.entries(w.storageConfig).map(([k, v]) => ({ label: k, value: <code className="text-xs">{String(v)}</code> })),
             { label: 'Credential vending', value: w.vendingStrategy },
             { label: 'Stored credentials', value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none' },
-            { label: 'Used by', value: w.catalogs.length ? w.catalogs.map((c, i) => <span key={c.id}>{i ? ', ' : ''}<Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link></span>) : 'no catalog' },
-            { label: 'Created', value: formatTime(w.createdAt) },
-            { label: 'Updated', value: formatTime(w.updatedAt) },
+            { label: 'Used by', value: w.catalogs.length ? w.catalogs.map((c, i) => <span key={c.id}>{i ? ', ' : ''}<Link className={linkClass()} href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link></span>) : 'no catalog' },
+            { label: 'Created', value: formatDateTime(w.createdAt) },
+            { label: 'Updated', value: formatDateTime(w.updatedAt) },
           ]} />
         </Card>
         {admin ? (
@@ -59,7 +59,7 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
           </Card>
         ) : null}
       </div>
-      <p className="mt-6 text-sm"><Link className="text-indigo-600 hover:underline dark:text-indigo-400" href="/warehouses">← All warehouses</Link></p>
+      <p className="mt-6 text-sm"><Link className={linkClass()} href="/warehouses">← All warehouses</Link></p>
     </>
   );
 }

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Card, KeyValueList, PageHeader } from '@/components/ui';
+import { Card, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getAccessRequest } from '@/lib/governance/queries/access-requests';
 import { requireActor } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
-import { formatDate, formatDateTime } from '@/lib/governance/format';
+import { formatDate, formatDateTime } from '@/lib/format';
 import { cancelRequestAction } from '../actions';
 import { StatusBadge } from '../status-badge';
 import { DecideForm } from './decide-form';
@@ -47,7 +47,7 @@ export default async function AccessRequestPage({ params }: { params: Promise<{ 
             ...(r.status === 'approved' ? [{ label: 'Access until', value: r.grantExpiresAt ? formatDate(r.grantExpiresAt) : 'no end date' }] : []),
           ]} />
           {mine && r.status === 'approved' ? (
-            <p className="mt-4 text-sm">The access was granted. <Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/users/${actor.id}`}>See your effective permissions</Link>.</p>
+            <p className="mt-4 text-sm">The access was granted. <Link className={linkClass()} href={`/users/${actor.id}`}>See your effective permissions</Link>.</p>
           ) : null}
         </Card>
         {r.canDecide ? <Card title="Decide"><DecideForm id={r.id} /></Card> : null}

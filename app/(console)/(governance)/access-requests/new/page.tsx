@@ -1,16 +1,17 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
+import { Badge, Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { assetForRequest, discoverableAssets } from '@/lib/governance/queries/scopes';
 import { requireActor } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
 import { RequestForm, SearchBox } from './request-form';
+import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Request access' };
 
 export default async function NewRequestPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <><PageHeader title="Request access" /><EmptyState title="Select a tenant" /></>;
+  if (!actor.tenantId) return <><PageHeader title="Request access" /><NeedTenant what="Access requests" /></>;
   const sp = await searchParams;
   if (sp.asset) {
     let asset;
@@ -48,13 +49,13 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
                 <div className="mt-1 flex flex-wrap gap-1">{r.tags.map((t) => <Badge key={t}>{t}</Badge>)}</div>
               </div>
               {r.hasRead ? <Badge tone="green">you can read this</Badge> : (
-                <Link className="shrink-0 text-sm text-indigo-700 hover:underline dark:text-indigo-400" href={`/access-requests/new?asset=${r.assetId}`} aria-label={`Request access to ${r.name}`}>Request access</Link>
+                <Link className={linkClass('shrink-0 text-sm')} href={`/access-requests/new?asset=${r.assetId}`} aria-label={`Request access to ${r.name}`}>Request access</Link>
               )}
             </li>
           ))}
         </ul>
       ) : <EmptyState title="No discoverable tables" description={sp.q ? 'Nothing matches that name.' : 'Stewards mark tables as discoverable in their business metadata.'} />}
-      {page.nextCursor ? <p className="mt-3 text-sm"><Link className="text-indigo-700 hover:underline" href={`/access-requests/new?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), cursor: page.nextCursor })}`}>Next page</Link></p> : null}
+      {page.nextCursor ? <p className="mt-3 text-sm"><Link className={linkClass()} href={`/access-requests/new?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), cursor: page.nextCursor })}`}>Next page</Link></p> : null}
     </>
   );
 }

@@ -1,14 +1,14 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Card, EmptyState, PageHeader } from '@/components/ui';
+import { Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { scopeCatalogs, scopeTags } from '@/lib/governance/queries/scopes';
 import { getRole } from '@/lib/governance/queries/roles';
 import { userChoices } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';
-import { formatDate } from '@/lib/governance/format';
+import { formatDate } from '@/lib/format';
 import { addGrantAction, unassignRoleAction } from '../../users/actions';
 import { deleteRoleAction } from '../actions';
 import { AssignToUserForm } from '../assign-form';
@@ -66,7 +66,7 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Members">
                 {role.members.map((m) => (
                   <li key={m.id} className="flex items-center justify-between py-2 text-sm">
-                    <span><Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/users/${m.id}`}>{m.username}</Link> <span className="text-xs text-zinc-500">since {formatDate(m.assignedAt)}</span></span>
+                    <span><Link className={linkClass()} href={`/users/${m.id}`}>{m.username}</Link> <span className="text-xs text-zinc-500">since {formatDate(m.assignedAt)}</span></span>
                     {m.id !== actor.id ? <ConfirmButton action={unassignRoleAction} hidden={{ userId: m.id, roleId: role.id }} label="Remove" title="Remove role" confirmText={`Remove ${role.name} from ${m.username}?`} confirmLabel="Remove" /> : null}
                   </li>
                 ))}

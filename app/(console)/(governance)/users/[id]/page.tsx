@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Badge, Card, ErrorState, KeyValueList, PageHeader } from '@/components/ui';
+import { Badge, Card, ErrorState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getDb } from '@/db/client';
 import { scopeCatalogs, scopeTags } from '@/lib/governance/queries/scopes';
 import { listGrants } from '@/lib/governance/queries/permissions';
@@ -10,7 +10,8 @@ import { getUser, signInLockCount } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { effectivePermissions, isTenantAdmin } from '@/lib/authz';
 import { AppError } from '@/lib/errors';
-import { formatDate, formatDateTime, roleLabels } from '@/lib/governance/format';
+import { roleLabels } from '@/lib/governance/format';
+import { formatDate, formatDateTime } from '@/lib/format';
 import { GrantBuilder } from '../../roles/grant-builder';
 import { GrantList } from '../../roles/grant-list';
 import { addGrantAction, clearSignInLockAction, deleteUserAction, setUserActiveAction, unassignRoleAction } from '../actions';
@@ -54,7 +55,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         description={self ? 'Your account: what you may do, and why.' : `${roleLabels[user.role]} in this tenant`}
         actions={
           <>
-            {admin || self ? <Link className="text-sm text-indigo-700 hover:underline dark:text-indigo-400" href={self ? '/tokens' : `/tokens?user=${user.id}`}>Sessions & tokens</Link> : null}
+            {admin || self ? <Link className={linkClass('text-sm')} href={self ? '/tokens' : `/tokens?user=${user.id}`}>Sessions & tokens</Link> : null}
             {canEdit ? (
               <ConfirmButton action={setUserActiveAction} hidden={{ id: user.id, active: String(!user.active) }}
                 label={user.active ? 'Deactivate' : 'Reactivate'} variant={user.active ? 'danger' : 'secondary'}
@@ -90,7 +91,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Assigned roles">
               {user.roles.map((r) => (
                 <li key={r.id} className="flex items-center justify-between py-2 text-sm">
-                  <span>{admin ? <Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/roles/${r.id}`}>{r.name}</Link> : r.name} <span className="text-xs text-zinc-500">since {formatDate(r.assignedAt)}</span></span>
+                  <span>{admin ? <Link className={linkClass()} href={`/roles/${r.id}`}>{r.name}</Link> : r.name} <span className="text-xs text-zinc-500">since {formatDate(r.assignedAt)}</span></span>
                   {canEdit ? <ConfirmButton action={unassignRoleAction} hidden={{ userId: user.id, roleId: r.id }} label="Remove" title="Remove role" confirmText={`Remove the role ${r.name} from ${user.username}?`} confirmLabel="Remove" /> : null}
                 </li>
               ))}

@@ -1,15 +1,16 @@
 import Link from 'next/link';
 import { ActionForm, Field, SelectField } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Badge, Card, KeyValueList, LinkButton, PageHeader } from '@/components/ui';
+import { Badge, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
 import { branchTables, getBranch } from '@/lib/versioning/queries/branches';
 import { listCommits } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
 import { changeTableAction, createTagAction, deleteBranchAction, setProtectionAction } from '../actions';
 import { CommitsTable } from '../commits-table';
-import { catalogQs, formatDateTime, shortId } from '../../_ui/format';
+import { catalogQs } from '../../_ui/format';
+import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { ProtectButton } from './protect-button';
 
 export const metadata = { title: 'Branch' };
@@ -19,7 +20,7 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
   const name = decodeURIComponent((await params).branch);
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  if (!actor.tenantId) return <><PageHeader title={`Branch ${name}`} /><NeedTenant /></>;
+  if (!actor.tenantId) return <><PageHeader title={`Branch ${name}`} /><NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <><PageHeader title={`Branch ${name}`} /><p className="text-sm">Open this branch from the <Link className="text-indigo-700 underline" href="/branches">branch list</Link> of its catalog.</p></>;
   const got = await attempt(() => getBranch(actor, catalog, name));
   if (!got.ok) return <><PageHeader title={`Branch ${name}`} /><VersioningNav catalog={catalog} current="branches" />{got.view}</>;
@@ -46,10 +47,10 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Details" className="lg:col-span-2">
           <KeyValueList items={[
-            { label: 'Head commit', value: <span><Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${b.headCommitId}${catalogQs(catalog)}`}>{shortId(b.headCommitId)}</Link> {b.headMessage} · {b.headAuthor} · {formatDateTime(b.headAt)}</span> },
+            { label: 'Head commit', value: <span><Link className={linkClass('font-mono')} href={`/branches/commits/${b.headCommitId}${catalogQs(catalog)}`}>{shortId(b.headCommitId)}</Link> {b.headMessage} · {b.headAuthor} · {formatDateTime(b.headAt)}</span> },
             { label: 'Against main', value: b.vsMain ? `${b.vsMain.ahead} commit${b.vsMain.ahead === 1 ? '' : 's'} ahead, ${b.vsMain.behind} behind` : '—' },
             { label: 'Tables on this branch', value: b.tables.toLocaleString('en-US') + (b.partialAssetIds ? ` (partial: ${b.partialAssetIds.length} chosen at creation)` : '') },
-            { label: 'Started from', value: b.createdFromCommitId ? <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${b.createdFromCommitId}${catalogQs(catalog)}`}>{shortId(b.createdFromCommitId)}</Link> : '—' },
+            { label: 'Started from', value: b.createdFromCommitId ? <Link className={linkClass('font-mono')} href={`/branches/commits/${b.createdFromCommitId}${catalogQs(catalog)}`}>{shortId(b.createdFromCommitId)}</Link> : '—' },
             { label: 'Protection', value: b.protected ? 'Protected: changes only by merge, by catalog maintainers' : 'Not protected' },
             { label: 'Created', value: formatDateTime(b.createdAt) },
           ]} />

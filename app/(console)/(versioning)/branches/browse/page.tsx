@@ -1,9 +1,10 @@
 import { PageHeader } from '@/components/ui';
 import { browseAtRef, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
-import { shortId } from '../../_ui/format';
+import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../../_ui/catalog-picker';
 import { RefForm } from '../../_ui/ref-form';
 import { SnapshotTable } from './snapshot-table';
 
@@ -14,7 +15,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: Searc
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
   const header = <PageHeader title="Browse at a ref" description="The catalog as it was at a tag, a commit or a branch head: every table with its metadata location then." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/branches/browse" what="Snapshots" /></>;
   const ref = param(sp, 'ref') ?? 'main';
   const choices = await attempt(() => refChoices(actor, catalog));

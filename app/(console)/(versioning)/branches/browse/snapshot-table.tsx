@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { catalogQs, shortId } from '../../_ui/format';
+import { catalogQs } from '../../_ui/format';
+import { shortId } from '@/lib/format';
+import { linkClass } from '@/components/ui';
 
 export type SnapshotRow = {
   assetId: string; catalog: string; namespace: string; name: string; assetType: string; metadataLocation: string | null; schemaId: number | null; lastCommitId: string;
@@ -13,7 +15,7 @@ const columns: Columns<SnapshotRow> = [
   { id: 'type', header: 'Type', cell: (c) => c.row.original.assetType },
   { id: 'location', header: 'Metadata location', cell: (c) => <span className="break-all font-mono text-xs">{c.row.original.metadataLocation ?? '—'}</span> },
   { id: 'schema', header: 'Schema id', cell: (c) => c.row.original.schemaId ?? '—' },
-  { id: 'commit', header: 'Last changed by', cell: (c) => <Link className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${c.row.original.lastCommitId}${catalogQs(c.row.original.catalog)}`}>{shortId(c.row.original.lastCommitId)}</Link> },
+  { id: 'commit', header: 'Last changed by', cell: (c) => <Link className={linkClass('font-mono text-xs')} href={`/branches/commits/${c.row.original.lastCommitId}${catalogQs(c.row.original.catalog)}`}>{shortId(c.row.original.lastCommitId)}</Link> },
 ];
 
 export function SnapshotTable(props: Omit<DataTableProps<SnapshotRow>, 'columns'>) {

@@ -2,9 +2,10 @@ import { PageHeader } from '@/components/ui';
 import { diffRefs, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../changes-table';
-import { shortId } from '../../_ui/format';
+import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../../_ui/catalog-picker';
 import { RefForm } from '../../_ui/ref-form';
 
 export const metadata = { title: 'Compare' };
@@ -16,7 +17,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
   const header = <PageHeader title="Compare" description="What changed from one ref to another: tables added, removed and changed, each with before and after." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/branches/compare" what="Comparisons" /></>;
   const from = param(sp, 'from');
   const to = param(sp, 'to');

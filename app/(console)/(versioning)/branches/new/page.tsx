@@ -1,12 +1,13 @@
 import Link from 'next/link';
 import { ActionForm, CheckboxField, Field, SelectField } from '@/components/form';
-import { Card, EmptyState, PageHeader } from '@/components/ui';
+import { Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { browseAtRef, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { createBranchAction } from '../actions';
 import { catalogQs } from '../../_ui/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../../_ui/catalog-picker';
 import { AssetPicker } from './asset-picker';
 
 export const metadata = { title: 'New branch' };
@@ -15,7 +16,7 @@ export default async function NewBranchPage({ searchParams }: { searchParams: Se
   const actor = await requireActor();
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  if (!actor.tenantId) return <><PageHeader title="New branch" /><NeedTenant /></>;
+  if (!actor.tenantId) return <><PageHeader title="New branch" /><NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <><PageHeader title="New branch" /><CatalogPicker actor={actor} base="/branches/new" what="Branches" /></>;
   const from = param(sp, 'from') ?? 'main';
   const filter = param(sp, 'assetFilter');
@@ -61,7 +62,7 @@ export default async function NewBranchPage({ searchParams }: { searchParams: Se
                 ? <EmptyState title="No tables here" description={filter ? 'No table name contains that text.' : 'The catalog had no tables at this point; a full branch is the only choice.'} />
                 : <p className="text-sm text-zinc-600 dark:text-zinc-400">{tables.value.total.toLocaleString('en-US')} table{tables.value.total === 1 ? '' : 's'}{tables.value.total > tables.value.rows.length ? `; the first ${tables.value.rows.length} are listed in the form, narrow them with the filter` : ' listed in the form'}.</p>
             ) : tables.view}
-            <p className="mt-3 text-sm"><Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches${catalogQs(catalog)}`}>Back to the branches</Link></p>
+            <p className="mt-3 text-sm"><Link className={linkClass()} href={`/branches${catalogQs(catalog)}`}>Back to the branches</Link></p>
           </Card>
         </div>
       )}

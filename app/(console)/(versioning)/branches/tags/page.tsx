@@ -7,7 +7,8 @@ import { requireActor } from '@/lib/auth/session';
 import { can } from '@/lib/authz';
 import { createTagAction, deleteTagAction } from '../actions';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../../_ui/catalog-picker';
 import { TagsTable } from './tags-table';
 
 export const metadata = { title: 'Tags' };
@@ -17,7 +18,7 @@ export default async function TagsPage({ searchParams }: { searchParams: SearchP
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
   const header = <PageHeader title="Tags" description="Immutable names for commits: a tag never moves. Delete it to reuse its name." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/branches/tags" what="Tags" /></>;
   const sort = (param(sp, 'sort') === 'createdAt' ? 'createdAt' : 'name') as TagSort;
   const desc = param(sp, 'dir') === 'desc';

@@ -1,13 +1,14 @@
 import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Badge, Card, EmptyState, KeyValueList, PageHeader } from '@/components/ui';
+import { Badge, Card, EmptyState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getMergeOperation, listConflicts, operationChanges } from '@/lib/versioning/queries/merges';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
-import { catalogQs, formatDateTime, shortId, statusTone } from '../../_ui/format';
+import { catalogQs, statusTone } from '../../_ui/format';
+import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { abortMergeAction, completeMergeAction, resolveConflictAction } from '../actions';
 import { ConflictSides } from '../conflict-sides';
 import { ConflictResolver } from './conflict-resolver';
@@ -20,7 +21,7 @@ export default async function MergePage({ params, searchParams }: { params: Prom
   const actor = await requireActor();
   const { id } = await params;
   const sp = await searchParams;
-  if (!actor.tenantId) return <><PageHeader title="Merge" /><NeedTenant /></>;
+  if (!actor.tenantId) return <><PageHeader title="Merge" /><NeedTenant what="Branches, tags and merges" /></>;
   const got = await attempt(() => getMergeOperation(actor, id));
   if (!got.ok) return <><PageHeader title="Merge" />{got.view}</>;
   const op = got.value;
@@ -30,8 +31,8 @@ export default async function MergePage({ params, searchParams }: { params: Prom
     open ? operationChanges(actor, id, { limit: 200 }) : Promise.resolve(null),
   ]);
   const catalog = op.catalogName;
-  const commitLink = (c: string | null) => (c ? <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${c}${catalogQs(catalog)}`}>{shortId(c)}</Link> : '—');
-  const branchLink = (b: string) => <Link className="text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/${encodeURIComponent(b)}${catalogQs(catalog)}`}>{b}</Link>;
+  const commitLink = (c: string | null) => (c ? <Link className={linkClass('font-mono')} href={`/branches/commits/${c}${catalogQs(catalog)}`}>{shortId(c)}</Link> : '—');
+  const branchLink = (b: string) => <Link className={linkClass()} href={`/branches/${encodeURIComponent(b)}${catalogQs(catalog)}`}>{b}</Link>;
   return (
     <>
       <PageHeader

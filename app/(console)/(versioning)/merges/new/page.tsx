@@ -1,12 +1,14 @@
 import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
-import { Badge, Card, EmptyState, PageHeader } from '@/components/ui';
+import { Badge, Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { previewMerge } from '@/lib/versioning/queries/merges';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
-import { catalogQs, shortId } from '../../_ui/format';
+import { catalogQs } from '../../_ui/format';
+import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
-import { attempt, CatalogPicker, NeedTenant, param, type SearchParams } from '../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
+import { CatalogPicker } from '../../_ui/catalog-picker';
 import { startMergeAction } from '../actions';
 import { ConflictSides } from '../conflict-sides';
 
@@ -19,7 +21,7 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
   const source = param(sp, 'source');
   const target = param(sp, 'target') ?? 'main';
   const header = <PageHeader title={source ? `Merge ${source} into ${target}` : 'Merge preview'} description="A dry run: nothing is recorded until you start the merge." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant /></>;
+  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/merges" what="Merges" /></>;
   if (!source) return <>{header}<VersioningNav catalog={catalog} current="merges" /><EmptyState title="Pick the branch to merge" action={<Link className="text-indigo-700 underline" href={`/merges${catalogQs(catalog)}`}>Back to merges</Link>} /></>;
   const got = await attempt(() => previewMerge(actor, catalog, source, target, { limit: 200 }));
@@ -41,7 +43,7 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
               <li><Badge tone={s.conflicts ? 'red' : 'green'}>{s.conflicts} conflict{s.conflicts === 1 ? '' : 's'}</Badge></li>
             </ul>
             <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
-              Computed three-way against the merge base <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${p.baseCommitId}${catalogQs(catalog)}`}>{shortId(p.baseCommitId)}</Link>
+              Computed three-way against the merge base <Link className={linkClass('font-mono')} href={`/branches/commits/${p.baseCommitId}${catalogQs(catalog)}`}>{shortId(p.baseCommitId)}</Link>
               {p.baseCandidates > 1 ? ` (one of ${p.baseCandidates} equally near common ancestors: a criss-cross history)` : ''}; source head {shortId(p.source.headCommitId)}, target head {shortId(p.target.headCommitId)}.
             </p>
             {p.mayMerge ? (

@@ -1,11 +1,12 @@
 import Link from 'next/link';
-import { Badge, Card, KeyValueList, LinkButton, PageHeader } from '@/components/ui';
+import { Badge, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
 import { getCommit } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../changes-table';
-import { catalogQs, formatDateTime, shortId } from '../../../_ui/format';
+import { catalogQs } from '../../../_ui/format';
+import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../../_ui/nav';
-import { attempt, NeedTenant, param, type SearchParams } from '../../../_ui/page-state';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 
 export const metadata = { title: 'Commit' };
 
@@ -14,12 +15,12 @@ export default async function CommitPage({ params, searchParams }: { params: Pro
   const { id } = await params;
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  if (!actor.tenantId) return <><PageHeader title="Commit" /><NeedTenant /></>;
+  if (!actor.tenantId) return <><PageHeader title="Commit" /><NeedTenant what="Branches, tags and merges" /></>;
   if (!catalog) return <><PageHeader title="Commit" /><p className="text-sm">Open commits from a branch&apos;s history in <Link className="text-indigo-700 underline" href="/branches">Branches</Link>.</p></>;
   const got = await attempt(() => getCommit(actor, catalog, id, { cursor: param(sp, 'cursor'), limit: 100 }));
   if (!got.ok) return <><PageHeader title={`Commit ${shortId(id)}`} /><VersioningNav catalog={catalog} current={null} />{got.view}</>;
   const { commit: c, tags, heads, changes, nextCursor } = got.value;
-  const link = (to: string | null) => (to ? <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={`/branches/commits/${to}${catalogQs(catalog)}`} title={to}>{shortId(to)}</Link> : 'none (the first commit)');
+  const link = (to: string | null) => (to ? <Link className={linkClass('font-mono')} href={`/branches/commits/${to}${catalogQs(catalog)}`} title={to}>{shortId(to)}</Link> : 'none (the first commit)');
   return (
     <>
       <PageHeader

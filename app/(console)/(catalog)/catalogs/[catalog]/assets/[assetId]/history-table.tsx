@@ -1,12 +1,12 @@
 'use client';
 
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { formatTime } from '../../../../_ui/format';
+import { formatDateTime } from '@/lib/format';
 
 export type HistoryRow = { id: string; location: string; previousLocation: string | null; commitMessage: string; createdAt: string };
 
 const columns: Columns<HistoryRow> = [
-  { accessorKey: 'createdAt', header: 'When', cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue<string>())}</span> },
+  { accessorKey: 'createdAt', header: 'When', cell: (c) => <span className="whitespace-nowrap">{formatDateTime(c.getValue<string>())}</span> },
   { accessorKey: 'location', header: 'Metadata location', cell: (c) => <code className="text-xs break-all">{c.getValue<string>()}</code> },
   { accessorKey: 'commitMessage', header: 'Commit' },
 ];

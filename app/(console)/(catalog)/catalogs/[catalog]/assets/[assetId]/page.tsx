@@ -1,26 +1,28 @@
 import Link from 'next/link';
 import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, CheckboxField, Field, TextAreaField } from '@/components/form';
-import { Badge, Card, EmptyState, KeyValueList, PageHeader } from '@/components/ui';
+import { Badge, Card, EmptyState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getAsset, metadataHistory } from '@/lib/catalog/queries/assets';
 import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
 import { notFound } from '@/lib/errors';
-import { formatTime, propertyLines } from '../../../../_ui/format';
-import { attempt, NeedTenant, param, type SearchParams } from '../../../../_ui/page-state';
+import { propertyLines } from '../../../../_ui/format';
+import { formatDateTime } from '@/lib/format';
+import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { clearBusinessMetadataAction, setBusinessMetadataAction } from '../../../actions';
 import { HistoryTable } from './history-table';
+import { isUuid } from '@/lib/ids';
 
 export const metadata = { title: 'Table' };
 
 export default async function AssetPage({ params, searchParams }: { params: Promise<{ catalog: string; assetId: string }>; searchParams: SearchParams }) {
   const actor = await requireActor();
-  if (!actor.tenantId) return <NeedTenant actor={actor} what="Tables" />;
+  if (!actor.tenantId) return <NeedTenant what="Tables" />;
   const p = await params;
   const sp = await searchParams;
   const catalogName = decodeURIComponent(p.catalog);
   const loaded = await attempt(async () => {
-    if (!/^[0-9a-f-]{36}$/i.test(p.assetId)) throw notFound('Table or view');
+    if (!isUuid(p.assetId)) throw notFound('Table or view');
     const catalog = await getCatalog(actor, catalogName);
     const branch = await branchOf(actor, catalog.id, param(sp, 'branch') ?? 'main');
     const asset = await getAsset(actor, catalog.id, branch, { assetId: p.assetId });
@@ -43,7 +45,7 @@ export default async function AssetPage({ params, searchParams }: { params: Prom
       </nav>
       <PageHeader
         title={<span className="flex items-center gap-2">{asset.name} <Badge tone={asset.assetType === 'view' ? 'blue' : 'neutral'}>{asset.assetType}</Badge></span>}
-        description={<>{catalog.name}.{full} on branch <strong>{branch.name}</strong>{asset.onBranches.length > 1 ? <> · also on {asset.onBranches.filter((x) => x !== branch.name).map((x, i) => <span key={x}>{i ? ', ' : ''}<Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`?branch=${encodeURIComponent(x)}`}>{x}</Link></span>)}</> : null}</>}
+        description={<>{catalog.name}.{full} on branch <strong>{branch.name}</strong>{asset.onBranches.length > 1 ? <> · also on {asset.onBranches.filter((x) => x !== branch.name).map((x, i) => <span key={x}>{i ? ', ' : ''}<Link className={linkClass()} href={`?branch=${encodeURIComponent(x)}`}>{x}</Link></span>)}</> : null}</>}
       />
       <div className="grid gap-6 lg:grid-cols-2">
         {asset.state ? (
@@ -51,10 +53,10 @@ export default async function AssetPage({ params, searchParams }: { params: Prom
             <KeyValueList items={[
               { label: 'Metadata location', value: <code className="text-xs break-all">{asset.state.metadataLocation ?? 'none'}</code> },
               { label: 'Schema id', value: asset.state.schemaId ?? '—' },
-              { label: 'Last commit', value: <>{asset.state.lastCommit.message} <span className="text-xs text-zinc-500">by {asset.state.lastCommit.authorName}, {formatTime(asset.state.lastCommit.createdAt)}</span></> },
+              { label: 'Last commit', value: <>{asset.state.lastCommit.message} <span className="text-xs text-zinc-500">by {asset.state.lastCommit.authorName}, {formatDateTime(asset.state.lastCommit.createdAt)}</span></> },
               { label: 'Properties', value: Object.keys(asset.state.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(asset.state.properties)}</code> : 'none' },
               { label: 'Asset id', value: <code className="text-xs">{asset.assetId}</code> },
-              { label: 'History', value: <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/branches?catalog=${encodeURIComponent(catalog.name)}`}>Branches and commits of {catalog.name}</Link> },
+              { label: 'History', value: <Link className={linkClass()} href={`/branches?catalog=${encodeURIComponent(catalog.name)}`}>Branches and commits of {catalog.name}</Link> },
             ]} />
           </Card>
         ) : (
@@ -71,7 +73,7 @@ export default async function AssetPage({ params, searchParams }: { params: Prom
               </ActionForm>
               {b.updatedAt ? (
                 <div className="flex items-center justify-between text-xs text-zinc-500">
-                  <span>Last edited by {b.updatedBy ?? 'unknown'}, {formatTime(b.updatedAt)}</span>
+                  <span>Last edited by {b.updatedBy ?? 'unknown'}, {formatDateTime(b.updatedAt)}</span>
                   <ConfirmButton action={clearBusinessMetadataAction} hidden={{ assetId: asset.assetId }} label="Clear" confirmText="This removes the description, tags and discoverable flag of this table." confirmLabel="Clear" />
                 </div>
               ) : null}

@@ -1,18 +1,9 @@
 import 'server-only';
 import Link from 'next/link';
-import { EmptyState } from '@/components/ui';
+import { EmptyState, linkClass } from '@/components/ui';
 
-export { attempt, param, type SearchParams } from '@/components/page-state';
 import { listVersionedCatalogs } from '@/lib/versioning/queries/branches';
 import type { Actor } from '@/lib/actor';
-
-
-
-
-/** Root in the all-tenants view must pick a tenant first. */
-export function NeedTenant() {
-  return <EmptyState title="Choose a tenant first" description="Branches and merges belong to a tenant's catalogs. Pick a tenant with the Tenant switcher at the top of the page." />;
-}
 
 /** The catalogs whose versioning the actor may see, as links to `base?catalog=…`. */
 export async function CatalogPicker({ actor, base, what }: { actor: Actor; base: string; what: string }) {
@@ -26,7 +17,7 @@ export async function CatalogPicker({ actor, base, what }: { actor: Actor; base:
       <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
         {catalogs.map((c) => (
           <li key={c.id} className="flex items-center justify-between px-4 py-2.5 text-sm">
-            <Link className="font-medium text-indigo-700 hover:underline dark:text-indigo-400" href={`${base}?catalog=${encodeURIComponent(c.name)}`}>{c.name}</Link>
+            <Link className={linkClass('font-medium')} href={`${base}?catalog=${encodeURIComponent(c.name)}`}>{c.name}</Link>
             <span className="text-zinc-500">{c.branchCount} branch{c.branchCount === 1 ? '' : 'es'}</span>
           </li>
         ))}
