@@ -56,6 +56,8 @@ const config = [
   comments.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
+    // The import rules read our sources, never the packages' bundles (PGlite's is too deep to parse).
+    settings: { 'import/ignore': ['node_modules'] },
     rules: {
       'import/no-restricted-paths': ['error', { zones }],
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],

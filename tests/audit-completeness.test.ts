@@ -146,7 +146,6 @@ describe('audit completeness: nothing under app/ writes around the pipeline', ()
 
 describe('audit completeness: behaviour of the pipeline', () => {
   const tag = randomUUID().slice(0, 8);
-  type Mode = 'ok' | 'conflict' | 'deny' | 'crash';
   const probe = defineMutation({
     action: `test_${tag}.probe`,
     resourceType: 'tenant',

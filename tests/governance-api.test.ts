@@ -72,7 +72,7 @@ beforeAll(async () => {
   creds.svcUser = { apiKey: svcUser.apiKey };
 });
 
-type Case = { route: string; who: Who; want: number; go: (as: Who) => Promise<{ status: number; body: any }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Case = { route: string; who: Who; want: number; go: (as: Who) => Promise<{ status: number; body: any }> };
 const as = (who: Who) => creds[who];
 
 const cases: Case[] = [];

@@ -6,8 +6,7 @@
  *
  *   DATABASE_URL=postgres://… npm run bench:iceberg     (TABLES=100000 SAMPLES=400 by default)
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { localWarehouseRoot } from '@/lib/storage/roots';
 import { randomUUID } from 'node:crypto';
@@ -64,7 +63,7 @@ const storage = `file://${root}/lake`;
 const fileFor = (i: number) => `${storage}/${nsName(i % NAMESPACES)}/${tableName(i)}/metadata/00000-${String(i).padStart(8, '0')}-0000-4000-8000-000000000000.metadata.json`;
 const shared = `${storage}/shared/metadata/00000-shared.metadata.json`;
 const t0 = performance.now();
-for (const [i, location] of [...Array.from({ length: WITH_FILES }, (_, i) => [i, fileFor(i)] as const), [-1, shared] as const]) {
+for (const location of [...Array.from({ length: WITH_FILES }, (_, i) => fileFor(i)), shared]) {
   const tableLocation = location.replace(/\/metadata\/[^/]+$/, '');
   const m = newTableMetadata({ name: 'x', schema, properties: { 'write.format.default': 'parquet', owner: 'bench' } }, { location: tableLocation, uuid: randomUUID(), now: Date.now() });
   mkdirSync(path.dirname(new URL(location).pathname), { recursive: true });
