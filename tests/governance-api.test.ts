@@ -3,10 +3,10 @@
  * bearer token or API key) as each kind of actor, on objects inside and outside its scope and in another
  * tenant, and must answer exactly as the model says (another tenant's object: 404, never 403).
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { accessRequests, serviceUsers } from '@/db/schema';
+import { accessRequests, serviceUsers, userRoles, users } from '@/db/schema';
 import { createServiceUser } from '@/lib/governance/service-users';
 import { createUser, uniqueName } from './support/fixtures';
 import { bearerFor, call, governanceWorld, insertGrants, insertRole, lastAudit, run, type GovernanceWorld } from './support/governance';
@@ -232,5 +232,53 @@ describe('governance API permission matrix', () => {
     expect(r).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'User was not found' } } });
     const db = await getDb();
     expect(await db.$count(accessRequests, eq(accessRequests.tenantId, w.b.tenant.id))).toBe(0);
+  });
+});
+
+describe('governance API: one route style (the query parsed by its schema, a body never contradicts the path)', () => {
+  const db = async () => getDb();
+
+  it('refuses a body that names another id than the URL, and changes nothing', async () => {
+    const target = await createUser({ role: 'tenant_user', tenantId: w.tenant.id });
+    const other = await createUser({ role: 'tenant_user', tenantId: w.tenant.id });
+    const r = await call(userItem.PUT, { ...as('admin'), method: 'PUT', params: { id: target.id }, body: { id: other.id, displayName: 'Retargeted' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'validation_failed', fields: { id: ['Not allowed in the body'] } });
+    const names = await (await db()).select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, [target.id, other.id]));
+    expect(names.every((u) => u.displayName !== 'Retargeted')).toBe(true);
+
+    const role = await insertRole(w.tenant.id, uniqueName('Keep'), []);
+    const otherRole = await insertRole(w.tenant.id, uniqueName('Other'), []);
+    const rr = await call(roleItem.PUT, { ...as('admin'), method: 'PUT', params: { id: role }, body: { id: otherRole, name: uniqueName('Renamed') } });
+    expect(rr.status).toBe(422);
+    expect(rr.body.error.fields).toEqual({ id: ['Not allowed in the body'] });
+
+    const assign = await call(userRolesRoute.POST, { ...as('admin'), method: 'POST', params: { id: target.id }, body: { userId: other.id, roleId: role } });
+    expect(assign.status).toBe(422);
+    expect(await (await db()).$count(userRoles, eq(userRoles.roleId, role))).toBe(0);
+
+    const ask = await call(assetRequests.POST, { ...as('user'), method: 'POST', params: { id: w.data.assets.ledger }, body: { assetId: w.data.assets.payroll, reason: 'please' } });
+    expect(ask.status).toBe(422);
+    expect(ask.body.error.fields).toEqual({ assetId: ['Not allowed in the body'] });
+  });
+
+  it('answers a bad or unknown list parameter with a 4xx naming it, never a silent default', async () => {
+    for (const [route, path, field] of [
+      [usersRoute.GET, '/api/v1/users?limit=abc', 'limit'],
+      [usersRoute.GET, '/api/v1/users?sort=passwordHash', 'sort'],
+      [rolesRoute.GET, '/api/v1/roles?dir=sideways', 'dir'],
+      [serviceUsersRoute.GET, '/api/v1/service-users?status=maybe', 'status'],
+      [accessRequestsRoute.GET, '/api/v1/access-requests?mine=yes', 'mine'],
+      [permissionsRoute.GET, '/api/v1/permissions?usr=1', ''],
+    ] as const) {
+      const r = await call(route, { ...as('admin'), path });
+      expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(r.body.error.code).toBe('validation_failed');
+      if (field) expect(Object.keys(r.body.error.fields ?? {})).toContain(field);
+    }
+    const ok = await call(usersRoute.GET, { ...as('admin'), path: '/api/v1/users?role=tenant_user&status=active&sort=createdAt&dir=desc&limit=2' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rows.length).toBeLessThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+// GET, HEAD, POST, DELETE /v1/{path...}
 import { handleIcebergRequest } from '@/lib/iceberg/router';
 
 /** The Apache Iceberg REST catalog API (/v1/config, /v1/oauth/tokens, /v1/{prefix}/…): see lib/iceberg/router.ts. */

@@ -1,3 +1,4 @@
+// GET /api/v1/audit
 import { listAudit } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 import { auditListQuery } from '@/lib/audit/api-schemas';

@@ -1,3 +1,4 @@
+// GET, POST /api/v1/branches
 import { getBranch, listBranches } from '@/lib/versioning/queries/branches';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

@@ -1,3 +1,4 @@
+// GET, POST /api/v1/catalogs
 import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';

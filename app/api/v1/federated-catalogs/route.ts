@@ -1,7 +1,7 @@
+// GET, POST /api/v1/federated-catalogs
 import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';
-import { withPath } from '@/lib/catalog/http';
 import { createCatalog } from '@/lib/catalog/mutations';
 import { AppError } from '@/lib/errors';
 import { parseQuery } from '@/lib/openapi';

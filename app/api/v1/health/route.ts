@@ -1,3 +1,4 @@
+// GET /api/v1/health
 import { healthOverview } from '@/lib/health/queries/reports';
 import { apiRoute } from '@/lib/api';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/openapi.json
 import { NextResponse } from 'next/server';
 import { publicRoute } from '@/lib/api';
 import { openApiDocument } from '@/lib/openapi';

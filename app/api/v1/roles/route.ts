@@ -1,11 +1,13 @@
-import { listRoles, type RoleSort } from '@/lib/governance/queries/roles';
+// GET, POST /api/v1/roles
 import { apiRoute, mutate, readJson } from '@/lib/api';
-import { listParams } from '@/lib/governance/api';
+import { roleListQuery } from '@/lib/governance/api-schemas';
+import { listRoles } from '@/lib/governance/queries/roles';
 import { createRole } from '@/lib/governance/roles';
+import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {
-  const p = listParams(url);
-  return listRoles(actor, { ...p, sort: p.sort as RoleSort });
+  const { dir, ...q } = parseQuery(roleListQuery, url);
+  return listRoles(actor, { ...q, desc: dir === 'desc' });
 });
 
 /** `{ name, description?, grants?: [{ scopeType, catalogId?, namespaceId?, assetId?, tag?, actions, expiresAt? }] }` */

@@ -1,11 +1,13 @@
-import { listServiceUsers, type ServiceUserSort } from '@/lib/governance/queries/service-users';
+// GET, POST /api/v1/service-users
 import { apiRoute, mutate, readJson } from '@/lib/api';
-import { listParams } from '@/lib/governance/api';
+import { serviceUserListQuery } from '@/lib/governance/api-schemas';
+import { listServiceUsers } from '@/lib/governance/queries/service-users';
 import { createServiceUser } from '@/lib/governance/service-users';
+import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {
-  const p = listParams(url);
-  return listServiceUsers(actor, { ...p, sort: p.sort as ServiceUserSort, status: url.searchParams.get('status') ?? undefined });
+  const { dir, ...q } = parseQuery(serviceUserListQuery, url);
+  return listServiceUsers(actor, { ...q, desc: dir === 'desc' });
 });
 
 /** The answer carries `apiKey` — the only time it is ever shown. */

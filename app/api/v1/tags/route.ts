@@ -1,3 +1,4 @@
+// GET, POST /api/v1/tags
 import { listTags } from '@/lib/versioning/queries/tags';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

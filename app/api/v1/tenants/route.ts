@@ -1,3 +1,4 @@
+// GET, POST /api/v1/tenants
 import { getTenantDetail, listTenants } from '@/lib/catalog/queries/tenants';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { tenantListQuery } from '@/lib/catalog/api-schemas';

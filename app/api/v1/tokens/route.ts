@@ -1,3 +1,4 @@
+// POST /api/v1/tokens
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { createApiToken } from '@/lib/governance/tokens';
 

@@ -1,11 +1,13 @@
-import { listUsers, type UserSort } from '@/lib/governance/queries/users';
+// GET, POST /api/v1/users
 import { apiRoute, mutate, readJson } from '@/lib/api';
-import { listParams } from '@/lib/governance/api';
+import { userListQuery } from '@/lib/governance/api-schemas';
+import { listUsers } from '@/lib/governance/queries/users';
 import { createUser } from '@/lib/governance/users';
+import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {
-  const p = listParams(url);
-  return listUsers(actor, { ...p, sort: p.sort as UserSort, role: url.searchParams.get('role') ?? undefined, status: url.searchParams.get('status') ?? undefined });
+  const { dir, ...q } = parseQuery(userListQuery, url);
+  return listUsers(actor, { ...q, desc: dir === 'desc' });
 });
 
 /** Creates a user; without a password one is generated and returned once as temporaryPassword. */

@@ -1,3 +1,4 @@
+// GET, POST /api/v1/warehouses
 import { getWarehouse, listWarehouses } from '@/lib/catalog/queries/warehouses';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { warehouseListQuery } from '@/lib/catalog/api-schemas';

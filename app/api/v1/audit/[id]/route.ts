@@ -1,3 +1,4 @@
+// GET /api/v1/audit/{id}
 import { getAuditEvent } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 

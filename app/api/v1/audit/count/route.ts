@@ -1,3 +1,4 @@
+// GET /api/v1/audit/count
 import { countAudit } from '@/lib/audit/queries/events';
 import { apiRoute } from '@/lib/api';
 import { auditCountQuery } from '@/lib/audit/api-schemas';

@@ -1,3 +1,4 @@
+// GET /api/v1/audit/export
 import { apiRoute } from '@/lib/api';
 import { auditExportQuery } from '@/lib/audit/api-schemas';
 import { auditExportResponse } from '@/lib/audit/http';

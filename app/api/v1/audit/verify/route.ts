@@ -1,3 +1,4 @@
+// GET /api/v1/audit/verify
 import { apiRoute } from '@/lib/api';
 import { auditVerifyQuery } from '@/lib/audit/api-schemas';
 import { runVerification, verificationStreamResponse, verifyTarget } from '@/lib/audit/http';

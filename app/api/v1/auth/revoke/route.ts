@@ -1,3 +1,4 @@
+// POST /api/v1/auth/revoke
 import { apiRoute, mutate } from '@/lib/api';
 import { revokeCurrentToken } from '@/lib/governance/tokens';
 

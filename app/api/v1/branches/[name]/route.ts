@@ -1,3 +1,4 @@
+// GET, PATCH, DELETE /api/v1/branches/{name}
 import { getBranch } from '@/lib/versioning/queries/branches';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

@@ -1,3 +1,4 @@
+// POST /api/v1/branches/merge
 import { listConflicts, getMergeOperation, previewMerge } from '@/lib/versioning/queries/merges';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { validationError } from '@/lib/errors';

@@ -1,7 +1,7 @@
+// GET, PUT, DELETE /api/v1/catalogs/{catalog}
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { withPath } from '@/lib/catalog/http';
 import { deleteCatalog, updateCatalog } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 

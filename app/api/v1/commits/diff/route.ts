@@ -1,3 +1,4 @@
+// GET /api/v1/commits/diff
 import { diffRefs } from '@/lib/versioning/queries/refs';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

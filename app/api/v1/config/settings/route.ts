@@ -1,3 +1,4 @@
+// GET, PUT /api/v1/config/settings
 import { getSettings } from '@/lib/governance/queries/settings';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { updateSettings } from '@/lib/governance/settings';

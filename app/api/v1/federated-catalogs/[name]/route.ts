@@ -1,3 +1,4 @@
+// GET, DELETE /api/v1/federated-catalogs/{name}
 import { federatedStats } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';

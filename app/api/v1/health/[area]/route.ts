@@ -1,3 +1,4 @@
+// GET /api/v1/health/{area}
 import { healthArea, healthTrends } from '@/lib/health/queries/reports';
 import { apiRoute } from '@/lib/api';
 import { requireRoot } from '@/lib/authz';

@@ -1,3 +1,4 @@
+// GET /api/v1/merge-operations/{id}
 import { getMergeOperation } from '@/lib/versioning/queries/merges';
 import { apiRoute } from '@/lib/api';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/search/assets
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { searchAssets } from '@/lib/catalog/queries/search';
 import { apiRoute } from '@/lib/api';

@@ -1,3 +1,4 @@
+// DELETE /api/v1/tags/{name}
 import { apiRoute, mutate } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';
 import { catalogQuery } from '@/lib/versioning/api-schemas';

@@ -1,7 +1,7 @@
+// GET, PUT, DELETE /api/v1/tenants/{id}
 import { getTenantDetail } from '@/lib/catalog/queries/tenants';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { withPath } from '@/lib/catalog/http';
 import { deleteTenant, updateTenant } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 import { idFromPath } from '@/lib/ids';

@@ -1,3 +1,4 @@
+// DELETE /api/v1/tokens/{id}
 import { apiRoute, mutate } from '@/lib/api';
 import { revokeTokenById } from '@/lib/governance/tokens';
 

@@ -1,3 +1,4 @@
+// POST /api/v1/tokens/rotate
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { rotateCurrentToken } from '@/lib/governance/tokens';
 

@@ -1,3 +1,4 @@
+// POST /api/v1/users/login
 import { publicRoute, readJson } from '@/lib/api';
 import { signInWithPassword } from '@/lib/auth/login';
 import { badRequest } from '@/lib/errors';

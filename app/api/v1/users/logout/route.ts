@@ -1,3 +1,4 @@
+// POST /api/v1/users/logout
 import { apiRoute, mutate } from '@/lib/api';
 import { revokeCurrentToken } from '@/lib/governance/tokens';
 

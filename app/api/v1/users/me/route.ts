@@ -1,3 +1,4 @@
+// GET /api/v1/users/me
 import { getMe } from '@/lib/governance/queries/users';
 import { apiRoute } from '@/lib/api';
 

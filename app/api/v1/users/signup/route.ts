@@ -1,3 +1,4 @@
+// POST /api/v1/users/signup
 import { getDb } from '@/db/client';
 import { publicRoute, readJson } from '@/lib/api';
 import { findTenantForSignup } from '@/lib/governance/signup';

@@ -1,7 +1,7 @@
+// GET, PUT, DELETE /api/v1/warehouses/{warehouse}
 import { getWarehouse } from '@/lib/catalog/queries/warehouses';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { withPath } from '@/lib/catalog/http';
 import { deleteWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 

@@ -1,7 +1,7 @@
+// GET, POST, DELETE /api/v1/assets/{id}/metadata
 import { assetIdentity, getAsset, preferredBranchOf } from '@/lib/catalog/queries/assets';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { withPath } from '@/lib/catalog/http';
 import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/mutations';
 import type { Actor } from '@/lib/actor';
 import { parseQuery } from '@/lib/openapi';

@@ -1,3 +1,4 @@
+// GET /api/v1/branches/{name}/commits
 import { listCommits } from '@/lib/versioning/queries/commits';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

@@ -1,3 +1,4 @@
+// GET /api/v1/catalogs/{catalog}/merge-operations
 import { listMergeOperations } from '@/lib/versioning/queries/merges';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

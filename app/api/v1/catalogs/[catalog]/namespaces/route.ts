@@ -1,8 +1,9 @@
+// GET, POST /api/v1/catalogs/{catalog}/namespaces
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { getNamespace, listNamespacePaths } from '@/lib/catalog/queries/namespaces';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { namespaceListQuery } from '@/lib/catalog/api-schemas';
-import { namespaceFromPath, withPath } from '@/lib/catalog/http';
+import { namespaceFromPath } from '@/lib/catalog/http';
 import { createNamespace } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 

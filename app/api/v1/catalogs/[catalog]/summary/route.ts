@@ -1,3 +1,4 @@
+// GET /api/v1/catalogs/{catalog}/summary
 import { catalogSummary, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 

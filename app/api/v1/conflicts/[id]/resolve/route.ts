@@ -1,3 +1,4 @@
+// POST /api/v1/conflicts/{id}/resolve
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { resolveConflict } from '@/lib/versioning/mutations';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/federated-catalogs/{name}/stats
 import { federatedStats } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
 import { federatedCatalog } from '../federated';

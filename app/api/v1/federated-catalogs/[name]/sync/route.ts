@@ -1,6 +1,6 @@
-import { apiRoute, readJson } from '@/lib/api';
+// POST /api/v1/federated-catalogs/{name}/sync
+import { apiRoute, readJson, noBody } from '@/lib/api';
 import { syncFederatedCatalog } from '@/lib/catalog/federation';
-import { noBody } from '@/lib/catalog/http';
 import { federatedCatalog } from '../federated';
 
 /** Walks the remote's namespaces, counts tables and views, and records the figures (409 while one runs). */

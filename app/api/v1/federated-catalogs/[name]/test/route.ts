@@ -1,6 +1,6 @@
-import { apiRoute, readJson } from '@/lib/api';
+// POST /api/v1/federated-catalogs/{name}/test
+import { apiRoute, readJson, noBody } from '@/lib/api';
 import { testFederatedConnection } from '@/lib/catalog/federation';
-import { noBody } from '@/lib/catalog/http';
 import { federatedCatalog } from '../federated';
 
 /** Asks the remote's /v1/config (5 s timeout); `ok` and a sentence saying what happened. */

@@ -1,3 +1,4 @@
+// POST /api/v1/merge-operations/{id}/abort
 import { apiRoute, mutate } from '@/lib/api';
 import { abortMerge } from '@/lib/versioning/mutations';
 

@@ -1,6 +1,7 @@
+// POST /api/v1/merge-operations/{id}/complete
 import { NextResponse } from 'next/server';
 import { getMergeOperation, listConflicts } from '@/lib/versioning/queries/merges';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { completeMerge } from '@/lib/versioning/mutations';
 
 /**
@@ -8,8 +9,7 @@ import { completeMerge } from '@/lib/versioning/mutations';
  * found new conflicts, nothing is merged: 409 with the message and the conflicts to resolve.
  */
 export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
-  const body = await readJson(req);
-  const out = await mutate(completeMerge, actor, { ...(body && typeof body === 'object' ? body : {}), id: params.id });
+  const out = await mutate(completeMerge, actor, withPath(await readJson(req), { id: params.id }));
   if (!out.completed) {
     const conflicts = await listConflicts(actor, params.id, { open: true });
     return NextResponse.json({ error: { code: 'conflict', message: out.message }, newConflicts: out.newConflicts, unresolved: out.unresolved, conflicts }, { status: 409 });

@@ -1,3 +1,4 @@
+// GET /api/v1/merge-operations/{id}/conflicts
 import { listConflicts } from '@/lib/versioning/queries/merges';
 import { apiRoute } from '@/lib/api';
 import { parseQuery } from '@/lib/openapi';

@@ -1,6 +1,6 @@
-import { apiRoute, mutate } from '@/lib/api';
-import { bodyWith } from '@/lib/governance/api';
+// POST /api/v1/service-users/{id}/rotate
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { rotateServiceUserKey } from '@/lib/governance/service-users';
 
 /** Replaces the key at once (the old one stops working) and answers the new one, shown only here. */
-export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => mutate(rotateServiceUserKey, actor, await bodyWith(req, { id: params.id })));
+export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => mutate(rotateServiceUserKey, actor, withPath(await readJson(req), { id: params.id })));

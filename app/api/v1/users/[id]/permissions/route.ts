@@ -1,3 +1,4 @@
+// GET /api/v1/users/{id}/permissions
 import { getDb } from '@/db/client';
 import { apiRoute } from '@/lib/api';
 import { effectivePermissions } from '@/lib/authz';

@@ -1,3 +1,4 @@
+// DELETE /api/v1/users/{id}/sign-in-lock
 import { apiRoute, mutate } from '@/lib/api';
 import { clearSignInLock } from '@/lib/governance/users';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/users/{id}/tokens
 import { listTokens } from '@/lib/governance/queries/tokens';
 import { apiRoute } from '@/lib/api';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/users/me/tokens
 import { listTokens } from '@/lib/governance/queries/tokens';
 import { apiRoute } from '@/lib/api';
 

@@ -1,8 +1,9 @@
+// GET, PUT, DELETE /api/v1/catalogs/{catalog}/namespaces/{ns}
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { getNamespace } from '@/lib/catalog/queries/namespaces';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { namespaceFromPath, withPath } from '@/lib/catalog/http';
+import { namespaceFromPath } from '@/lib/catalog/http';
 import { deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 

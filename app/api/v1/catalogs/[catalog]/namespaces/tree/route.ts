@@ -1,3 +1,4 @@
+// GET, PUT, DELETE /api/v1/catalogs/{catalog}/namespaces/tree
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { namespaceTree } from '@/lib/catalog/queries/namespaces';
 import { apiRoute } from '@/lib/api';

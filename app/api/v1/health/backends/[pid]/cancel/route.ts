@@ -1,3 +1,4 @@
+// POST /api/v1/health/backends/{pid}/cancel
 import { apiRoute, mutate } from '@/lib/api';
 import { cancelBackend } from '@/lib/health/mutations';
 

@@ -1,3 +1,4 @@
+// POST /api/v1/health/backends/{pid}/terminate
 import { apiRoute, mutate } from '@/lib/api';
 import { terminateBackend } from '@/lib/health/mutations';
 

@@ -1,3 +1,4 @@
+// DELETE /api/v1/users/{id}/roles/{roleId}
 import { apiRoute, mutate } from '@/lib/api';
 import { unassignRole } from '@/lib/governance/users';
 

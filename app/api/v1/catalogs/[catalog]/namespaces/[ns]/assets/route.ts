@@ -1,8 +1,9 @@
+// GET, POST /api/v1/catalogs/{catalog}/namespaces/{ns}/assets
 import { listAssetsAt } from '@/lib/catalog/queries/assets';
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
-import { apiRoute, mutate, readJson } from '@/lib/api';
+import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
-import { namespaceFromPath, withPath } from '@/lib/catalog/http';
+import { namespaceFromPath } from '@/lib/catalog/http';
 import { createAsset } from '@/lib/catalog/mutations';
 import { parseQuery } from '@/lib/openapi';
 

@@ -1,3 +1,4 @@
+// GET /api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}
 import { getAsset } from '@/lib/catalog/queries/assets';
 import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute } from '@/lib/api';
