@@ -15,9 +15,11 @@ import { closeDb } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { tenants } from '@/db/schema';
 import { systemActor, type Actor } from '@/lib/actor';
-import {
-  createAsset, createCatalog, createNamespace, createTenant, createWarehouse, renameAsset, setBusinessMetadata, updateAsset,
-} from '@/lib/catalog/mutations';
+import { createAsset, renameAsset, setBusinessMetadata, updateAsset } from '@/lib/catalog/assets';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { createNamespace } from '@/lib/catalog/namespaces';
+import { createTenant } from '@/lib/catalog/tenants';
+import { createWarehouse } from '@/lib/catalog/warehouses';
 import { createGrant } from '@/lib/governance/grants';
 import { createRole } from '@/lib/governance/roles';
 import { assignRole, createUser } from '@/lib/governance/users';

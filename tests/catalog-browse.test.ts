@@ -10,7 +10,7 @@ import * as assetRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/ass
 import * as searchRoute from '@/app/api/v1/search/assets/route';
 import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
-import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/mutations';
+import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/assets';
 import { createBranch } from '@/lib/versioning/mutations';
 import type { SearchTuning } from '@/lib/catalog/queries/search';
 import type { Actor } from '@/lib/actor';

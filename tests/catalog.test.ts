@@ -2,10 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { assets, auditLogs, branches, commits, metadataLocations, tenants, warehouses } from '@/db/schema';
-import {
-  createAsset, createCatalog, createNamespace, createTenant, createWarehouse, deleteCatalog, deleteNamespace, deleteTenant,
-  deleteWarehouse, dropAsset, renameAsset, updateAsset, updateNamespaceProperties,
-} from '@/lib/catalog/mutations';
+import { createAsset, dropAsset, renameAsset, updateAsset } from '@/lib/catalog/assets';
+import { createCatalog, deleteCatalog } from '@/lib/catalog/catalogs';
+import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
+import { createTenant, deleteTenant } from '@/lib/catalog/tenants';
+import { createWarehouse, deleteWarehouse } from '@/lib/catalog/warehouses';
 import { AppError } from '@/lib/errors';
 import { executeMutation, type AnyMutation } from '@/lib/mutation';
 import type { Actor } from '@/lib/actor';

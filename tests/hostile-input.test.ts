@@ -8,7 +8,7 @@ import { executeMutation } from '@/lib/mutation';
 import { AppError } from '@/lib/errors';
 import { createUser, tenantWorld, uniqueName } from './support/fixtures';
 import { call, discoverRoutes, METHODS } from './support/routes';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Strings that have broken other systems: injection, traversal, unicode edge cases, sheer size. */
@@ -84,14 +84,14 @@ describe('hostile input to every API route', () => {
   }
 });
 
-/** Imports every lib/**\/mutations.ts so the registry holds all server-action mutations. */
+/** Imports every lib file that defines mutations (each registers its own), so the registry holds them all. */
 async function loadAllMutations() {
   const root = path.resolve(import.meta.dirname, '../lib');
   const walk = async (dir: string) => {
     for (const e of readdirSync(dir)) {
       const full = path.join(dir, e);
       if (statSync(full).isDirectory()) await walk(full);
-      else if (e === 'mutations.ts') await import(/* @vite-ignore */ full);
+      else if (/\.ts$/.test(e) && /\bdefineMutation\s*\(/.test(readFileSync(full, 'utf8'))) await import(/* @vite-ignore */ full);
     }
   };
   await walk(root);

@@ -12,7 +12,8 @@ import {
 import { IcebergError as ClientError, IcebergRestCatalog } from 'iceberg-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { createCatalog, createWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { createWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
 import { catalogContext } from '@/lib/iceberg/context';
 import { toIcebergError } from '@/lib/iceberg/errors';
 import { closeObjectStores, confine, fileIOFor, parseObjectLocation, type WarehouseStorage } from '@/lib/storage/fileio';

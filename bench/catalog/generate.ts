@@ -8,7 +8,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { systemActor, type Actor } from '@/lib/actor';
-import { createCatalog, createTenant, createWarehouse } from '@/lib/catalog/mutations';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { createTenant } from '@/lib/catalog/tenants';
+import { createWarehouse } from '@/lib/catalog/warehouses';
 import { executeMutation } from '@/lib/mutation';
 
 export type GenerateOptions = {

@@ -18,7 +18,13 @@ export async function seedLoadData(base: string, databaseUrl: string, decisions:
   const { runMigrations } = await import('@/db/migrate');
   const { executeMutation } = await import('@/lib/mutation');
   const { systemActor } = await import('@/lib/actor');
-  const m = await import('@/lib/catalog/mutations');
+  const m = {
+    ...(await import('@/lib/catalog/tenants')),
+    ...(await import('@/lib/catalog/warehouses')),
+    ...(await import('@/lib/catalog/catalogs')),
+    ...(await import('@/lib/catalog/namespaces')),
+    ...(await import('@/lib/catalog/assets')),
+  };
   const { users } = await import('@/db/schema');
   const { hashPassword } = await import('@/lib/passwords');
   await runMigrations(await getDb());

@@ -6,7 +6,7 @@ import { businessMetadata } from '@/db/schema';
 import type { Actor } from '../actor';
 import { assetCatalog, authorize, can, requireTenant } from '../authz';
 import { conflict, notFound } from '../errors';
-import { defineMutation } from '../mutation';
+import { defineMutation, registerMutations } from '../mutation';
 import { commitChanges, lockBranchByName, type AssetSnapshot } from './commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
 import { claimMetadataLocation } from './metadata-files';
@@ -85,6 +85,32 @@ async function authorizeOnAsset(tx: Tx, actor: Actor, action: 'update' | 'delete
   return { ...t, asset };
 }
 
+type Located = Awaited<ReturnType<typeof target>> & { asset: Awaited<ReturnType<typeof findAsset>> };
+type AssetChange = { metadataLocation?: string; expectedMetadataLocation?: string | null; schemaId?: number; properties?: Record<string, string>; message?: string };
+
+/** The update itself, once the asset is found, locked and authorized: one commit on its branch. */
+async function applyUpdate(tx: Tx, actor: Actor, t: Located, input: AssetChange) {
+  const a = t.asset;
+  if (input.expectedMetadataLocation !== undefined && input.expectedMetadataLocation !== a.metadataLocation) {
+    throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
+  }
+  if (input.metadataLocation && input.metadataLocation !== a.metadataLocation) {
+    await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: a.assetId, location: input.metadataLocation });
+  }
+  const after: AssetSnapshot = {
+    namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,
+    metadataLocation: input.metadataLocation ?? a.metadataLocation, schemaId: input.schemaId ?? a.schemaId,
+    properties: input.properties ?? a.properties,
+  };
+  const { commitId } = await commitChanges(tx, actor, {
+    branch: t.branch, message: input.message ?? `Update ${a.name}`, changes: [{ assetId: a.assetId, op: 'update', after }],
+  });
+  return {
+    data: { assetId: a.assetId, name: a.name, branch: t.branch.name, commitId },
+    audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${a.namespacePath.join('.')}.${a.name}@${t.branch.name}`, metadata: { commitId, before: a.metadataLocation, after: after.metadataLocation, properties: input.properties } },
+  };
+}
+
 export const updateAssetInput = z.object({
   ...assetRef,
   metadataLocation: location.optional(),
@@ -101,30 +127,38 @@ export const updateAsset = defineMutation({
   resourceType: 'asset',
   input: updateAssetInput,
   authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
-  run: async (tx, actor, input) => {
-    const t = await authorizeOnAsset(tx, actor, 'update', input);
-    const a = t.asset;
-    if (input.expectedMetadataLocation !== undefined && input.expectedMetadataLocation !== a.metadataLocation) {
-      throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
-    }
-    if (input.metadataLocation && input.metadataLocation !== a.metadataLocation) {
-      await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: a.assetId, location: input.metadataLocation });
-    }
-    const after: AssetSnapshot = {
-      namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,
-      metadataLocation: input.metadataLocation ?? a.metadataLocation, schemaId: input.schemaId ?? a.schemaId,
-      properties: input.properties ?? a.properties,
-    };
-    const { commitId } = await commitChanges(tx, actor, {
-      branch: t.branch, message: input.message ?? `Update ${a.name}`, changes: [{ assetId: a.assetId, op: 'update', after }],
-    });
-    return {
-      data: { assetId: a.assetId, commitId },
-      audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${a.namespacePath.join('.')}.${a.name}@${t.branch.name}`, metadata: { commitId, before: a.metadataLocation, after: after.metadataLocation, properties: input.properties } },
-    };
-  },
+  run: async (tx, actor, input) => applyUpdate(tx, actor, await authorizeOnAsset(tx, actor, 'update', input), input),
   revalidate: () => ['/catalogs', '/search'],
 });
+
+/**
+ * The console's "Change a table": points a table on a branch at another Iceberg metadata file, the table chosen by
+ * id (what an engine's commit does, for fixing a pointer by hand). Found, locked and checked in its transaction.
+ */
+export const setTableMetadata = defineMutation({
+  action: 'asset.set_metadata',
+  recordInput: ['catalog', 'branch', 'assetId', 'metadataLocation', 'message'],
+  resourceType: 'asset',
+  input: z.object({
+    ...where,
+    assetId: idSchema('Table'),
+    metadataLocation: location,
+    message,
+  }).strict(),
+  authorize: async (tx, actor, input) => { await authorizeById(tx, actor, input); },
+  run: async (tx, actor, input) => applyUpdate(tx, actor, await authorizeById(tx, actor, input), input),
+  revalidate: () => ['/catalogs', '/search', '/branches'],
+});
+
+async function authorizeById(tx: Tx, actor: Actor, input: { catalog: string; branch: string; assetId: string }): Promise<Located> {
+  const tenantId = requireTenant(actor);
+  const catalog = await findCatalog(tx, tenantId, input.catalog);
+  const branch = await lockBranchByName(tx, tenantId, catalog.id, input.branch);
+  const asset = await findAsset(tx, tenantId, branch.id, { assetId: input.assetId });
+  await authorize(tx, actor, 'update', { tenantId, catalogId: catalog.id, namespacePath: asset.namespacePath, assetId: asset.assetId, tags: asset.tags }, 'Table or view');
+  const namespace = await findNamespace(tx, tenantId, catalog.id, asset.namespacePath);
+  return { tenantId, catalog, branch, namespace, asset };
+}
 
 export const renameAssetInput = z.object({ ...assetRef, newNamespace: namespacePathInput.optional(), newName: identifierPart('New name'), message }).strict();
 
@@ -247,3 +281,5 @@ export const deleteBusinessMetadata = defineMutation({
   },
   revalidate: () => ['/catalogs', '/search'],
 });
+
+registerMutations(createAsset, updateAsset, setTableMetadata, renameAsset, dropAsset, setBusinessMetadata, deleteBusinessMetadata);

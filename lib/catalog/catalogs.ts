@@ -8,7 +8,7 @@ import { AppError, conflict, forbidden, notFound } from '../errors';
 import { pathToFileURL } from 'node:url';
 import { localWarehouseRoot } from '../storage/roots';
 import { locationInWarehouse } from './warehouses';
-import { defineMutation } from '../mutation';
+import { defineMutation, registerMutations } from '../mutation';
 import { initCatalogHistory } from './commit';
 import { findCatalog, findWarehouse } from './lookup';
 import { flag, objectName, properties, storageLocationUri } from './names';
@@ -234,3 +234,5 @@ export const deleteCatalog = defineMutation({
   },
   revalidate: () => ['/catalogs', '/'],
 });
+
+registerMutations(createCatalog, updateCatalog, deleteCatalog);

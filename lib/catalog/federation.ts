@@ -340,3 +340,5 @@ export async function syncFederatedCatalog(actor: Actor, catalogRef: string): Pr
     : `Sync failed: ${error}`;
   return { ok: !!figures, message, figures, durationMs };
 }
+
+registerMutations(startFederatedSync, recordFederatedSync);

@@ -5,7 +5,7 @@ import { assets, namespaces } from '@/db/schema';
 import type { Actor } from '../actor';
 import { authorize, requireTenant } from '../authz';
 import { conflict } from '../errors';
-import { defineMutation } from '../mutation';
+import { defineMutation, registerMutations } from '../mutation';
 import { findCatalog, findNamespace } from './lookup';
 import { namespacePathInput, properties } from './names';
 
@@ -119,3 +119,4 @@ export const deleteNamespace = defineMutation({
   revalidate: () => ['/catalogs'],
 });
 
+registerMutations(createNamespace, updateNamespaceProperties, deleteNamespace);

@@ -4,7 +4,7 @@ import { catalogs, systemSettings, tenants, users } from '@/db/schema';
 import { requireRoot } from '../authz';
 import { randomToken } from '../crypto';
 import { AppError, conflict, notFound } from '../errors';
-import { defineMutation } from '../mutation';
+import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
 import { description, flag, objectName, properties } from './names';
@@ -91,3 +91,5 @@ export const deleteTenant = defineMutation({
   },
   revalidate: () => ['/tenants', '/'],
 });
+
+registerMutations(createTenant, updateTenant, deleteTenant);

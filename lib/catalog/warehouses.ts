@@ -4,7 +4,7 @@ import { catalogs, warehouses } from '@/db/schema';
 import { requireTenantAdmin } from '../authz';
 import { decryptSecret, encryptSecret } from '../crypto';
 import { AppError, conflict, notFound } from '../errors';
-import { defineMutation } from '../mutation';
+import { defineMutation, registerMutations } from '../mutation';
 import { flag, objectName } from './names';
 import { idSchema } from '@/lib/ids';
 import type { Tx } from '@/db/client';
@@ -204,3 +204,5 @@ export const deleteWarehouse = defineMutation({
   },
   revalidate: () => ['/warehouses'],
 });
+
+registerMutations(createWarehouse, updateWarehouse, deleteWarehouse);

@@ -1,4 +1,4 @@
-import { createNamespace, deleteNamespace, updateNamespaceProperties } from '../catalog/mutations';
+import { createNamespace, deleteNamespace, updateNamespaceProperties } from '../catalog/namespaces';
 import { findNamespace } from '../catalog/lookup';
 import { parseNamespace, type CatalogContext } from './context';
 import { IcebergError } from './errors';

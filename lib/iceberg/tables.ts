@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { authorize } from '../authz';
-import { createAsset, dropAsset, renameAsset, updateAsset } from '../catalog/mutations';
+import { createAsset, dropAsset, renameAsset, updateAsset } from '../catalog/assets';
 import { AppError, toAppError } from '../errors';
 import { assetRef, checkCreate, defaultLocation, display, locate, lookupIn, mirrorProperties, type AssetRef, type Kind } from './assets';
 import { namespaceFromArray, parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';

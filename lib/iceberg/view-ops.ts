@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createAsset, dropAsset } from '../catalog/mutations';
+import { createAsset, dropAsset } from '../catalog/assets';
 import { assetRef, checkCreate, defaultLocation, display, locate, mirrorProperties, type AssetRef } from './assets';
 import { parseName, parseNamespace, pickBranch, requireLocalCatalog, type CatalogContext } from './context';
 import { metadataDir, metadataFileName, metadataVersion } from '../storage/fileio';

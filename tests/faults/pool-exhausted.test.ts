@@ -7,7 +7,7 @@ process.env.DATABASE_CONNECT_TIMEOUT = '1';
 
 const { dbHandle } = await import('@/db/client');
 const { executeMutation } = await import('@/lib/mutation');
-const { createWarehouse } = await import('@/lib/catalog/mutations');
+const { createWarehouse } = await import('@/lib/catalog/warehouses');
 const { AppError } = await import('@/lib/errors');
 const { tenantWorld } = await import('../support/fixtures');
 

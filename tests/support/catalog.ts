@@ -4,7 +4,10 @@ import { NextRequest } from 'next/server';
 import { signInWithPassword } from '@/lib/auth/login';
 import type { Actor } from '@/lib/actor';
 import { executeMutation, type AnyMutation } from '@/lib/mutation';
-import { createAsset, createCatalog, createNamespace, createWarehouse, setBusinessMetadata } from '@/lib/catalog/mutations';
+import { createAsset, setBusinessMetadata } from '@/lib/catalog/assets';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { createNamespace } from '@/lib/catalog/namespaces';
+import { createWarehouse } from '@/lib/catalog/warehouses';
 import { createUser, tenantWorld } from './fixtures';
 
 export const PASSWORD = 'catalog-test-password';

@@ -8,7 +8,10 @@ import { getDb } from '@/db/client';
 import { auditLogs, permissions, roles, userRoles, type PermissionAction, type ScopeType } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { issueToken } from '@/lib/auth/tokens';
-import { createAsset, createCatalog, createNamespace, createWarehouse, setBusinessMetadata } from '@/lib/catalog/mutations';
+import { createAsset, setBusinessMetadata } from '@/lib/catalog/assets';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { createNamespace } from '@/lib/catalog/namespaces';
+import { createWarehouse } from '@/lib/catalog/warehouses';
 import { executeMutation, type Mutation } from '@/lib/mutation';
 import { actorOf, createUser, tenantWorld, uniqueName } from './fixtures';
 

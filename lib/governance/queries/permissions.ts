@@ -1,11 +1,12 @@
 import 'server-only';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Queryable } from '@/db/client';
-import { catalogs, namespaces, permissions, roles, serviceUsers, users, type PermissionAction, type ScopeType } from '@/db/schema';
+import { catalogs, namespaces, permissionActions, permissions, roles, serviceUsers, users, type PermissionAction, type ScopeType } from '@/db/schema';
 import { type Actor, isRoot } from '@/lib/actor';
-import { describeGrantScope, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
-import { forbidden } from '@/lib/errors';
+import { describeGrantScope, explainAccess, qualify, requireTenant, requireTenantAdmin, type Decision } from '@/lib/authz';
+import { badRequest, forbidden } from '@/lib/errors';
 import { roleInTenant, serviceUserInTenant, userInTenant } from '@/lib/governance/guards';
+import { resolveScope, scopeInput } from '@/lib/governance/scope';
 import { idFromPath } from '@/lib/ids';
 
 export type GrantRow = {
@@ -70,4 +71,26 @@ async function granteeInTenant(q: Queryable, tenantId: string, f: GrantFilter) {
   if (f.userId) await userInTenant(q, tenantId, f.userId);
   if (f.serviceUserId) await serviceUserInTenant(q, tenantId, f.serviceUserId);
   if (f.roleId) await roleInTenant(q, tenantId, f.roleId);
+}
+
+/**
+ * "Why may (or may not) this user do A on O?" for the effective-permissions view: the form's action and scope
+ * (a catalog, namespace or table) resolved in the actor's tenant, then lib/authz.ts explains the decision.
+ */
+export async function checkUserAccess(actor: Actor, raw: Record<string, unknown>): Promise<Decision & { scope: string }> {
+  const tenantId = requireTenant(actor);
+  const action = String(raw.action ?? '') as PermissionAction;
+  if (!permissionActions.includes(action)) throw badRequest('Pick an action');
+  const parsed = scopeInput.safeParse(raw);
+  if (!parsed.success || parsed.data.scopeType === 'tenant' || parsed.data.scopeType === 'tag') {
+    throw badRequest('Pick a catalog, namespace or table to check');
+  }
+  const db = await getDb();
+  const scope = await resolveScope(db, tenantId, parsed.data);
+  const ref = scope.ref;
+  const obj = ref.type === 'asset'
+    ? { tenantId, catalogId: ref.catalogId, namespacePath: ref.namespacePath, assetId: ref.assetId, tags: ref.tags }
+    : ref.type === 'namespace' ? { tenantId, catalogId: ref.catalogId, namespacePath: ref.namespacePath } : { tenantId, catalogId: (ref as { catalogId: string }).catalogId };
+  const decision = await explainAccess(db, actor, String(raw.userId ?? ''), action, obj);
+  return { ...decision, scope: scope.label };
 }

@@ -5,10 +5,9 @@ import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { guarded, runAction } from '@/lib/action';
 import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
-import {
-  createCatalog, createNamespace, deleteBusinessMetadata, deleteCatalog, deleteNamespace, setBusinessMetadata, updateCatalog,
-  updateNamespaceProperties,
-} from '@/lib/catalog/mutations';
+import { createCatalog, deleteCatalog, updateCatalog } from '@/lib/catalog/catalogs';
+import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
+import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/assets';
 import { parsePropertyLines } from '@/lib/catalog/names';
 import { formInput } from '../_ui/form-input';
 

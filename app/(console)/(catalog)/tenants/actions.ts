@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { runAction } from '@/lib/action';
-import { createTenant, deleteTenant, updateTenant } from '@/lib/catalog/mutations';
+import { createTenant, deleteTenant, updateTenant } from '@/lib/catalog/tenants';
 import { formInput } from '../_ui/form-input';
 
 export async function createTenantAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {

@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { runAction } from '@/lib/action';
-import { createWarehouse, deleteWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
+import { createWarehouse, deleteWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
 import { formInput } from '../_ui/form-input';
 
 export async function createWarehouseAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {

@@ -1,15 +1,11 @@
 'use server';
 
-import { getDb } from '@/db/client';
 import type { ActionResult } from '@/lib/action-result';
 import { formObject, guarded, runAction } from '@/lib/action';
-import { explainAccess, type Decision } from '@/lib/authz';
-import { requireActor } from '@/lib/auth/session';
-import { badRequest } from '@/lib/errors';
+import type { Decision } from '@/lib/authz';
 import { createGrant, revokeGrant } from '@/lib/governance/grants';
-import { resolveScope, scopeInput } from '@/lib/governance/scope';
+import { checkUserAccess } from '@/lib/governance/queries/permissions';
 import { assignRole, clearSignInLock, createUser, deleteUser, resetPassword, setUserActive, unassignRole, updateUser } from '@/lib/governance/users';
-import { permissionActions, type PermissionAction } from '@/db/schema';
 import { redirect } from 'next/navigation';
 
 type Prev = ActionResult<unknown> | null;
@@ -62,24 +58,7 @@ export async function revokeGrantAction(formData: FormData) {
   return runAction(revokeGrant, { id: formData.get('id'), cascade: formData.get('cascade') === 'on' });
 }
 
-/** "Why may (or may not) this user do A on O?" for the effective-permissions view. */
+/** "Why may (or may not) this user do A on O?" for the effective-permissions view (lib/governance/queries/permissions.ts). */
 export async function checkAccessAction(_prev: Prev, formData: FormData): Promise<ActionResult<Decision & { scope: string }>> {
-  await requireActor();
-  return guarded(async (actor) => {
-    const raw = formObject(formData);
-    const action = String(raw.action ?? '') as PermissionAction;
-    if (!permissionActions.includes(action)) throw badRequest('Pick an action');
-    const parsed = scopeInput.safeParse(raw);
-    if (!parsed.success || parsed.data.scopeType === 'tenant' || parsed.data.scopeType === 'tag') throw badRequest('Pick a catalog, namespace or table to check');
-    const db = await getDb();
-    const tenantId = actor.tenantId;
-    if (!tenantId) throw badRequest('Select a tenant first');
-    const scope = await resolveScope(db, tenantId, parsed.data);
-    const ref = scope.ref;
-    const obj = ref.type === 'asset'
-      ? { tenantId, catalogId: ref.catalogId, namespacePath: ref.namespacePath, assetId: ref.assetId, tags: ref.tags }
-      : ref.type === 'namespace' ? { tenantId, catalogId: ref.catalogId, namespacePath: ref.namespacePath } : { tenantId, catalogId: (ref as { catalogId: string }).catalogId };
-    const decision = await explainAccess(db, actor, String(raw.userId ?? ''), action, obj);
-    return { ...decision, scope: scope.label };
-  });
+  return guarded((actor) => checkUserAccess(actor, formObject(formData)));
 }

@@ -2,13 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { getDb } from '@/db/client';
-import { formObject, formValues, runAction } from '@/lib/action';
-import { requireActor } from '@/lib/auth/session';
-import { requireTenant } from '@/lib/authz';
-import { findAsset, findBranch, findCatalog } from '@/lib/catalog/lookup';
-import { updateAsset } from '@/lib/catalog/mutations';
-import { toAppError } from '@/lib/errors';
+import { formObject, runAction } from '@/lib/action';
+import { setTableMetadata } from '@/lib/catalog/assets';
 import { createBranch, createTag, deleteBranch, deleteTag, setBranchProtection } from '@/lib/versioning/mutations';
 import { shortId } from '@/lib/format';
 
@@ -42,27 +37,10 @@ export async function deleteTagAction(formData: FormData) {
   return runAction(deleteTag, { catalog: formData.get('catalog'), name: formData.get('name') });
 }
 
-/**
- * Points a table on a branch at another Iceberg metadata file (a commit on that branch): what an engine's
- * commit does, for fixing a pointer by hand. The table is chosen by id; the change is the catalog's asset.update.
- */
+/** "Change a table": points a table on a branch at another Iceberg metadata file (lib/catalog/assets.ts setTableMetadata). */
 export async function changeTableAction(_prev: Prev, formData: FormData): Promise<ActionResult<unknown>> {
-  const actor = await requireActor();
-  const input = formObject(formData) as Record<string, string | undefined>;
-  try {
-    const db = await getDb();
-    const tenantId = requireTenant(actor);
-    const c = await findCatalog(db, tenantId, input.catalog ?? '');
-    const b = await findBranch(db, tenantId, c.id, input.branch ?? '');
-    if (!input.assetId) return { ok: false, error: 'Choose a table', fieldErrors: { assetId: ['Choose a table'] }, values: formValues(formData) };
-    const a = await findAsset(db, tenantId, b.id, { assetId: input.assetId });
-    return runAction(updateAsset, {
-      catalog: c.name, branch: b.name, namespace: a.namespacePath, name: a.name, metadataLocation: input.metadataLocation,
-      expectedMetadataLocation: a.metadataLocation ?? null, ...(input.message ? { message: input.message } : {}),
-    }, { formData, message: () => `Committed the new metadata location of ${a.name} on ${b.name}.` });
-  } catch (err) {
-    const e = toAppError(err);
-    if (!e) throw err;
-    return { ok: false, error: e.message, values: formValues(formData) };
-  }
+  return runAction(setTableMetadata, formObject(formData), {
+    formData,
+    message: (d) => `Committed the new metadata location of ${d.name} on ${d.branch}.`,
+  });
 }

@@ -2,7 +2,7 @@
 import { getCatalog, listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { catalogListQuery } from '@/lib/catalog/api-schemas';
-import { createCatalog } from '@/lib/catalog/mutations';
+import { createCatalog } from '@/lib/catalog/catalogs';
 import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {

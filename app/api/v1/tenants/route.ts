@@ -2,7 +2,7 @@
 import { getTenantDetail, listTenants } from '@/lib/catalog/queries/tenants';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { tenantListQuery } from '@/lib/catalog/api-schemas';
-import { createTenant } from '@/lib/catalog/mutations';
+import { createTenant } from '@/lib/catalog/tenants';
 import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {

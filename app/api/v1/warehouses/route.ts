@@ -2,7 +2,7 @@
 import { getWarehouse, listWarehouses } from '@/lib/catalog/queries/warehouses';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { warehouseListQuery } from '@/lib/catalog/api-schemas';
-import { createWarehouse } from '@/lib/catalog/mutations';
+import { createWarehouse } from '@/lib/catalog/warehouses';
 import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {

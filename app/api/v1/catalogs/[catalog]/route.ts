@@ -2,7 +2,7 @@
 import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { deleteCatalog, updateCatalog } from '@/lib/catalog/mutations';
+import { deleteCatalog, updateCatalog } from '@/lib/catalog/catalogs';
 import { parseQuery } from '@/lib/openapi';
 
 type P = { catalog: string };

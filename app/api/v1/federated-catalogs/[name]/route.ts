@@ -2,7 +2,7 @@
 import { federatedStats } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { deleteCatalog } from '@/lib/catalog/mutations';
+import { deleteCatalog } from '@/lib/catalog/catalogs';
 import { parseQuery } from '@/lib/openapi';
 import { federatedCatalog } from './federated';
 

@@ -2,7 +2,7 @@
 import { getTenantDetail } from '@/lib/catalog/queries/tenants';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { deleteQuery } from '@/lib/catalog/api-schemas';
-import { deleteTenant, updateTenant } from '@/lib/catalog/mutations';
+import { deleteTenant, updateTenant } from '@/lib/catalog/tenants';
 import { parseQuery } from '@/lib/openapi';
 import { idFromPath } from '@/lib/ids';
 

@@ -2,7 +2,7 @@
 import { getWarehouse } from '@/lib/catalog/queries/warehouses';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { deleteWarehouse, updateWarehouse } from '@/lib/catalog/mutations';
+import { deleteWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
 import { parseQuery } from '@/lib/openapi';
 
 type P = { warehouse: string };

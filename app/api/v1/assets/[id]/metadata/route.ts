@@ -2,7 +2,7 @@
 import { assetIdentity, getAsset, preferredBranchOf } from '@/lib/catalog/queries/assets';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
-import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/mutations';
+import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/assets';
 import type { Actor } from '@/lib/actor';
 import { parseQuery } from '@/lib/openapi';
 import { idFromPath } from '@/lib/ids';

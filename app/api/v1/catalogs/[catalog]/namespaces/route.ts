@@ -4,7 +4,7 @@ import { getNamespace, listNamespacePaths } from '@/lib/catalog/queries/namespac
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { namespaceListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath } from '@/lib/catalog/http';
-import { createNamespace } from '@/lib/catalog/mutations';
+import { createNamespace } from '@/lib/catalog/namespaces';
 import { parseQuery } from '@/lib/openapi';
 
 type P = { catalog: string };

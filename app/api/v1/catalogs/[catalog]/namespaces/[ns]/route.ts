@@ -4,7 +4,7 @@ import { getNamespace } from '@/lib/catalog/queries/namespaces';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath } from '@/lib/catalog/http';
-import { deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/mutations';
+import { deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
 import { parseQuery } from '@/lib/openapi';
 
 type P = { catalog: string; ns: string };

@@ -4,7 +4,7 @@ import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath } from '@/lib/catalog/http';
-import { createAsset } from '@/lib/catalog/mutations';
+import { createAsset } from '@/lib/catalog/assets';
 import { parseQuery } from '@/lib/openapi';
 
 type P = { catalog: string; ns: string };
