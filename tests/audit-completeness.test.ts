@@ -120,7 +120,6 @@ const goesThroughPipeline = (file: string) => PIPELINE_CALL.test(source(file)) |
  */
 const NOT_MUTATIONS: Record<string, string> = {
   [path.join('app', 'api', 'v1', 'users', 'login', 'route.ts')]: 'sign-in has no actor yet; lib/auth/login audits success and failure itself',
-  [path.join('app', '(console)', 'actions.ts')]: 'sign-out and Root\'s tenant switch are security events, appended in their own transaction',
   [path.join('app', 'setup', 'actions.ts')]: 'creating the first Root has no actor yet; lib/setup audits it',
 };
 
