@@ -31,10 +31,18 @@ zones.push({
 });
 for (const [i, a] of ORDERED.entries()) {
   const above = [...ORDERED.slice(i + 1), ...ALONE, 'ops'];
-  zones.push({ target: area(a), from: above.map(area), message: `lib/${a} may import only ${ORDERED.slice(0, i).join(', ') || 'no other area'} (ARCHITECTURE.md: areas).` });
+  zones.push({
+    target: area(a),
+    from: above.map(area),
+    message: `lib/${a} may import only ${ORDERED.slice(0, i).join(', ') || 'no other area'} (ARCHITECTURE.md: areas).`,
+  });
 }
 for (const a of ALONE) {
-  zones.push({ target: area(a), from: AREAS.filter((b) => b !== a).map(area), message: `lib/${a} imports no other area.` });
+  zones.push({
+    target: area(a),
+    from: AREAS.filter((b) => b !== a).map(area),
+    message: `lib/${a} imports no other area.`,
+  });
 }
 // A console wing (an area's route group such as (catalog), or audit, health) imports only components/, lib/, db/,
 // itself, and the shell's actions (sign-out, tenant switch).
@@ -50,7 +58,18 @@ for (const d of fs.readdirSync(consoleDir, { withFileTypes: true })) {
 }
 
 const config = [
-  { ignores: ['.next/**', 'node_modules/**', 'db/migrations/**', 'bench/out/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'db/migrations/**',
+      'bench/out/**',
+      '.data/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   ...nextVitals,
   ...nextTs,
   comments.recommended,
@@ -62,7 +81,10 @@ const config = [
       'import/no-restricted-paths': ['error', { zones }],
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
       '@eslint-community/eslint-comments/disable-enable-pair': ['error', { allowWholeFile: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

@@ -12,7 +12,15 @@ const nextConfig = {
   // Separate build folders let several builds coexist (e.g. parallel test runs); the default is .next.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native, WASM or large SDKs load from node_modules at run time instead of being bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg', '@aws-sdk/client-s3', '@azure/storage-blob', '@google-cloud/storage', 'proper-lockfile'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@node-rs/argon2',
+    'pg',
+    '@aws-sdk/client-s3',
+    '@azure/storage-blob',
+    '@google-cloud/storage',
+    'proper-lockfile',
+  ],
   poweredByHeader: false,
   // Types are checked by `npm run typecheck` (part of `npm test`), once for the whole tree, not per build.
   typescript: { ignoreBuildErrors: true },

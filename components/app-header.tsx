@@ -40,7 +40,10 @@ export function AppHeader({
           </summary>
           <div className="absolute right-0 z-30 mt-1 w-56 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
             <div className="px-3 py-2">
-              <p className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100" data-testid="user-menu-username">
+              <p
+                className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100"
+                data-testid="user-menu-username"
+              >
                 {user.username}
               </p>
               <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="user-menu-role">

@@ -122,8 +122,11 @@ export function ConfirmButton({
           {typedConfirmation !== undefined ? (
             <div className="space-y-1">
               <label htmlFor={inputId} className="block text-sm text-zinc-800 dark:text-zinc-200">
-                Type <code className="rounded bg-zinc-100 px-1 py-0.5 font-semibold dark:bg-zinc-800">{typedConfirmation}</code> to
-                confirm
+                Type{' '}
+                <code className="rounded bg-zinc-100 px-1 py-0.5 font-semibold dark:bg-zinc-800">
+                  {typedConfirmation}
+                </code>{' '}
+                to confirm
               </label>
               <input
                 id={inputId}

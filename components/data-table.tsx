@@ -32,24 +32,10 @@
  * server → client boundary. The component calls useSearchParams(), so render
  * it from a dynamic page (or inside <Suspense> on a prerendered one).
  */
-import {
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type ColumnDef,
-  type SortingState,
-} from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import {
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  useTransition,
-  type MouseEvent,
-  type ReactNode,
-} from 'react';
+import { useEffect, useMemo, useRef, useState, useTransition, type MouseEvent, type ReactNode } from 'react';
 import { EmptyState } from './ui';
 
 export type FilterDef = {
@@ -139,8 +125,7 @@ export function DataTable<TRow>({
   /** Replace the URL (no history entry) with updated params; always drops cursor. */
   const replaceParams = (mutate: (p: URLSearchParams) => void) => {
     // Read the live URL so debounced updates don't clobber each other.
-    const params =
-      typeof window !== 'undefined' ? new URLSearchParams(window.location.search) : currentParams();
+    const params = typeof window !== 'undefined' ? new URLSearchParams(window.location.search) : currentParams();
     mutate(params);
     params.delete(CURSOR_PARAM);
     startTransition(() => {
@@ -245,9 +230,7 @@ export function DataTable<TRow>({
           <div aria-busy={isPending || undefined}>
             <EmptyState
               title={emptyTitle}
-              description={
-                emptyDescription ?? (hasActiveFilters ? 'No rows match the current filters.' : undefined)
-              }
+              description={emptyDescription ?? (hasActiveFilters ? 'No rows match the current filters.' : undefined)}
             />
           </div>
         ) : (

@@ -12,14 +12,7 @@
  * `fieldErrors[name]` and, after a failed submit, restore `values[name]`.
  */
 import { unstable_rethrow } from 'next/navigation';
-import {
-  createContext,
-  startTransition,
-  useActionState,
-  useContext,
-  type FormEvent,
-  type ReactNode,
-} from 'react';
+import { createContext, startTransition, useActionState, useContext, type FormEvent, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
 import type { ActionResult } from '../lib/action-result';
 import { buttonClasses, type ButtonSize, type ButtonVariant } from './ui';
@@ -200,9 +193,7 @@ function useFieldState(name: string, id: string, hasDescription: boolean, restor
   const restored = restoreValue ? failed?.values?.[name] : undefined;
   const errorId = `${id}-error`;
   const descriptionId = `${id}-description`;
-  const describedBy = [hasDescription ? descriptionId : null, errors.length ? errorId : null]
-    .filter(Boolean)
-    .join(' ');
+  const describedBy = [hasDescription ? descriptionId : null, errors.length ? errorId : null].filter(Boolean).join(' ');
   return {
     key: ctx?.fieldsKey ?? 0,
     errors,

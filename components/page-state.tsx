@@ -12,13 +12,16 @@ export const param = (sp: Record<string, string | string[] | undefined>, key: st
 };
 
 /** Runs a page's read; refusals, bad input and "not found" become a message on the page, anything else the error page. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; view: ReactNode }> {
+export async function attempt<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; view: ReactNode }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
     const e = toAppError(err);
     if (!e || e.status >= 500) throw err;
-    const title = e.code === 'not_found' ? 'Not found' : e.code === 'forbidden' ? 'Not allowed' : 'This cannot be shown';
+    const title =
+      e.code === 'not_found' ? 'Not found' : e.code === 'forbidden' ? 'Not allowed' : 'This cannot be shown';
     return { ok: false, view: <ErrorState title={title} message={e.message} /> };
   }
 }

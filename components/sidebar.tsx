@@ -80,11 +80,7 @@ export function Sidebar({ isRoot }: { isRoot: boolean }) {
         </button>
       </div>
 
-      <nav
-        id="sidebar-nav"
-        aria-label="Main"
-        className={`${open ? 'block' : 'hidden'} px-3 pb-4 md:block`}
-      >
+      <nav id="sidebar-nav" aria-label="Main" className={`${open ? 'block' : 'hidden'} px-3 pb-4 md:block`}>
         {sections.map((section) => (
           <div key={section.id} className="mt-4 first:mt-1">
             {section.title ? (
@@ -95,10 +91,7 @@ export function Sidebar({ isRoot }: { isRoot: boolean }) {
                 {section.title}
               </h2>
             ) : null}
-            <ul
-              className="space-y-0.5"
-              aria-labelledby={section.title ? `nav-${section.id}` : undefined}
-            >
+            <ul className="space-y-0.5" aria-labelledby={section.title ? `nav-${section.id}` : undefined}>
               {section.items.map((item) => {
                 const active = isNavItemActive(pathname, item.href);
                 const Icon = ICONS[item.icon];

@@ -66,7 +66,8 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       realpath: false,
       stale: 30_000,
       update: 10_000,
-      onCompromised: (err) => console.error(`[db] the lock on the embedded database was lost (${err.message}); stop this process`),
+      onCompromised: (err) =>
+        console.error(`[db] the lock on the embedded database was lost (${err.message}); stop this process`),
     });
   } catch (err) {
     if ((err as { code?: string }).code !== 'ELOCKED') throw err;
@@ -83,7 +84,9 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
         'PostgreSQL (DATABASE_URL).',
     );
   }
-  const command = path.basename(process.argv[1] ?? process.argv0) + (process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : '');
+  const command =
+    path.basename(process.argv[1] ?? process.argv0) +
+    (process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : '');
   writeFileSync(holderFile, JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() }));
   let released = false;
   return async () => {

@@ -17,7 +17,10 @@ export function encodeCursor(value: CursorValue | Date, id: string): string {
  * The cursor a client sent back, checked like any input (never a 500 from the database): base64url JSON of
  * [value, id], the id a UUID and the value a string or number, and with `{ date: true }` a timestamp.
  */
-export function decodeCursor(cursor: string | undefined | null, expect: { date?: boolean } = {}): { value: string | number; id: string } | null {
+export function decodeCursor(
+  cursor: string | undefined | null,
+  expect: { date?: boolean } = {},
+): { value: string | number; id: string } | null {
   if (!cursor) return null;
   let parsed: unknown;
   try {
@@ -25,9 +28,14 @@ export function decodeCursor(cursor: string | undefined | null, expect: { date?:
   } catch {
     parsed = null;
   }
-  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && isUuid(parsed[1])
-    && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number')
-    && (!expect.date || isTimestamp(parsed[0]))) {
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    typeof parsed[1] === 'string' &&
+    isUuid(parsed[1]) &&
+    (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
+    (!expect.date || isTimestamp(parsed[0]))
+  ) {
     return { value: parsed[0], id: parsed[1] };
   }
   throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page');
@@ -73,17 +81,31 @@ function isTimestamp(v: unknown): boolean {
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
   const day = new Date(0);
   day.setUTCFullYear(y, mo - 1, d);
-  return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return (
+    y >= 1 &&
+    day.getUTCFullYear() === y &&
+    day.getUTCMonth() === mo - 1 &&
+    day.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60
+  );
 }
 
 /**
  * The sort key a client asked for, if the list offers it (own keys only: `__proto__` or `constructor` is not a
  * column); an unknown one is a 400 naming the parameter, never a crash.
  */
-export function pickSort<K extends string>(sortable: Record<K, unknown>, asked: string | undefined | null, fallback: NoInfer<K>): K {
+export function pickSort<K extends string>(
+  sortable: Record<K, unknown>,
+  asked: string | undefined | null,
+  fallback: NoInfer<K>,
+): K {
   if (asked === undefined || asked === null || asked === '') return fallback;
   if (Object.hasOwn(sortable, asked)) return asked as K;
-  throw new AppError('bad_request', `sort must be one of ${Object.keys(sortable).join(', ')}`, { sort: [`Unknown sort "${String(asked).slice(0, 40)}"`] });
+  throw new AppError('bad_request', `sort must be one of ${Object.keys(sortable).join(', ')}`, {
+    sort: [`Unknown sort "${String(asked).slice(0, 40)}"`],
+  });
 }
 
 /** Takes limit+1 rows to know whether another page exists, and builds its cursor. */

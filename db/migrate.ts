@@ -44,9 +44,11 @@ export async function runMigrations(db: Db, folder = migrationsFolder): Promise<
 /** Applied migrations versus the files shipped with this build (for the health page and tests). */
 export async function migrationStatus(db: Db) {
   const files = readMigrationFiles({ migrationsFolder });
-  const rows = await db.execute<{ hash: string; created_at: string }>(
-    sql`SELECT hash, created_at::text FROM drizzle.__drizzle_migrations ORDER BY created_at`,
-  ).catch(() => ({ rows: [] as { hash: string; created_at: string }[] }));
+  const rows = await db
+    .execute<{ hash: string; created_at: string }>(
+      sql`SELECT hash, created_at::text FROM drizzle.__drizzle_migrations ORDER BY created_at`,
+    )
+    .catch(() => ({ rows: [] as { hash: string; created_at: string }[] }));
   const appliedHashes = new Set(rows.rows.map((r) => r.hash));
   return {
     files: files.map((f) => ({ createdAt: f.folderMillis, hash: f.hash, applied: appliedHashes.has(f.hash) })),

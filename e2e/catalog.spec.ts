@@ -14,7 +14,10 @@ const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
-test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then browses to a table', async ({ page, request }) => {
+test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then browses to a table', async ({
+  page,
+  request,
+}) => {
   await signIn(page);
 
   // A tenant with its first TenantAdmin, whose generated password is shown once.
@@ -53,7 +56,11 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   await sidebar(page).getByRole('link', { name: 'Catalogs' }).click();
   await page.getByLabel('Catalog name').fill('sales/2024');
   await page.getByRole('button', { name: 'Create catalog' }).click();
-  await expect(page.getByText('Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit').last()).toBeVisible();
+  await expect(
+    page
+      .getByText('Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit')
+      .last(),
+  ).toBeVisible();
   await page.getByLabel('Catalog name').fill('sales');
   await page.getByRole('button', { name: 'Create catalog' }).click();
   await expect(page.getByRole('heading', { name: 'sales', level: 1 })).toBeVisible();
@@ -87,8 +94,12 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   await tree.getByRole('link', { name: 'emea' }).click();
   await page.getByRole('link', { name: 'orders' }).click();
   await expect(page.getByRole('heading', { name: /orders/, level: 1 })).toBeVisible();
-  await expect(page.getByText('s3://acme-lake/sales/retail/emea/orders/metadata/v1.metadata.json').first()).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Metadata location history' }).getByRole('cell', { name: /v1\.metadata\.json/ })).toBeVisible();
+  await expect(
+    page.getByText('s3://acme-lake/sales/retail/emea/orders/metadata/v1.metadata.json').first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Metadata location history' }).getByRole('cell', { name: /v1\.metadata\.json/ }),
+  ).toBeVisible();
 
   // Business metadata, then find the table by a word of its description.
   await page.getByLabel('Description').fill('Customer orders of the European shops');

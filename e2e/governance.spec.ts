@@ -6,14 +6,21 @@ const uid = () => Math.random().toString(36).slice(2, 8);
 
 /** Root, over the API: a tenant with a catalog lake, namespace sales and a table; people with passwords. */
 async function world(request: APIRequestContext) {
-  const login = await request.post('/api/v1/users/login', { data: { username: ROOT.username, password: ROOT.password } });
+  const login = await request.post('/api/v1/users/login', {
+    data: { username: ROOT.username, password: ROOT.password },
+  });
   expect(login.status()).toBe(200);
   const rootToken = (await login.json()).token as string;
   const tenantName = `gov-${uid()}`;
   const adminName = `admin-${uid()}`;
-  const t = await request.post('/api/v1/tenants', { headers: { authorization: `Bearer ${rootToken}` }, data: { name: tenantName, adminUsername: adminName, adminPassword: PASSWORD } });
+  const t = await request.post('/api/v1/tenants', {
+    headers: { authorization: `Bearer ${rootToken}` },
+    data: { name: tenantName, adminUsername: adminName, adminPassword: PASSWORD },
+  });
   expect(t.status(), await t.text()).toBe(201);
-  const adminToken = (await (await request.post('/api/v1/users/login', { data: { username: adminName, password: PASSWORD } })).json()).token as string;
+  const adminToken = (
+    await (await request.post('/api/v1/users/login', { data: { username: adminName, password: PASSWORD } })).json()
+  ).token as string;
   const as = { headers: { authorization: `Bearer ${adminToken}` } };
   const post = async (path: string, data: unknown) => {
     const r = await request.post(path, { ...as, data });
@@ -25,13 +32,25 @@ async function world(request: APIRequestContext) {
   await post('/api/v1/catalogs/lake/namespaces', { namespace: ['sales'] });
   const table = `orders_${uid()}`;
   const asset = await post('/api/v1/catalogs/lake/namespaces/sales/assets', { name: table });
-  await post(`/api/v1/assets/${asset.assetId}/metadata`, { description: 'All orders', tags: ['sales'], discoverable: true });
+  await post(`/api/v1/assets/${asset.assetId}/metadata`, {
+    description: 'All orders',
+    tags: ['sales'],
+    discoverable: true,
+  });
   const person = async (prefix: string) => {
     const username = `${prefix}-${uid()}`;
     const u = await post('/api/v1/users', { username, password: PASSWORD });
     return { id: u.id as string, username };
   };
-  return { adminName, adminToken, catalogId: catalog.id as string, assetId: asset.assetId as string, table, person, post };
+  return {
+    adminName,
+    adminToken,
+    catalogId: catalog.id as string,
+    assetId: asset.assetId as string,
+    table,
+    person,
+    post,
+  };
 }
 
 async function signedIn(browser: Browser, username: string): Promise<Page> {
@@ -44,7 +63,10 @@ test('a steward approves an access request and the requester then has access', a
   const w = await world(request);
   const requester = await w.person('ana');
   const steward = await w.person('sam');
-  const stewards = await w.post('/api/v1/roles', { name: `Stewards-${uid()}`, grants: [{ scopeType: 'catalog', catalogId: w.catalogId, actions: ['read', 'manage-discovery'] }] });
+  const stewards = await w.post('/api/v1/roles', {
+    name: `Stewards-${uid()}`,
+    grants: [{ scopeType: 'catalog', catalogId: w.catalogId, actions: ['read', 'manage-discovery'] }],
+  });
   await w.post(`/api/v1/users/${steward.id}/roles`, { roleId: stewards.id });
 
   // The requester finds the discoverable table and asks for read access.
@@ -80,7 +102,9 @@ test('a steward approves an access request and the requester then has access', a
   await expect(ana.getByText('Approved', { exact: true })).toBeVisible();
   await expect(ana.getByText('ok for the report')).toBeVisible();
   await ana.getByRole('link', { name: 'See your effective permissions' }).click();
-  const row = ana.getByRole('table', { name: 'Effective permissions' }).getByRole('row', { name: new RegExp(`table ${w.table} in catalog lake`) });
+  const row = ana
+    .getByRole('table', { name: 'Effective permissions' })
+    .getByRole('row', { name: new RegExp(`table ${w.table} in catalog lake`) });
   await expect(row).toContainText('read, list');
   await expect(row).toContainText('direct grant');
   // …and they can now open the table itself,
@@ -89,8 +113,14 @@ test('a steward approves an access request and the requester then has access', a
   await expect(ana.getByText('Metadata location', { exact: true })).toBeVisible();
   await expect(ana.getByText('Discoverable only')).toHaveCount(0);
   // …and read it over the API.
-  const anaToken = (await (await request.post('/api/v1/users/login', { data: { username: requester.username, password: PASSWORD } })).json()).token;
-  const metadata = await request.get(`/api/v1/assets/${w.assetId}/metadata`, { headers: { authorization: `Bearer ${anaToken}` } });
+  const anaToken = (
+    await (
+      await request.post('/api/v1/users/login', { data: { username: requester.username, password: PASSWORD } })
+    ).json()
+  ).token;
+  const metadata = await request.get(`/api/v1/assets/${w.assetId}/metadata`, {
+    headers: { authorization: `Bearer ${anaToken}` },
+  });
   expect(metadata.status()).toBe(200);
 });
 
@@ -114,7 +144,9 @@ test('an admin builds a role in the grant builder and assigns it', async ({ brow
   await admin.getByRole('checkbox', { name: /ingest-branching/ }).check();
   await admin.getByRole('button', { name: 'Add grant' }).click();
   const grants = admin.getByRole('table', { name: 'Grants' });
-  await expect(grants.getByRole('row', { name: /namespace sales in catalog lake \(and its children\)/ })).toContainText('ingest-branching');
+  await expect(grants.getByRole('row', { name: /namespace sales in catalog lake \(and its children\)/ })).toContainText(
+    'ingest-branching',
+  );
 
   // A table too, by browsing one level further.
   await admin.getByRole('radio', { name: 'Table or view' }).check();
@@ -164,18 +196,27 @@ test('a service user key is shown once, then never again', async ({ browser, req
   await expect(admin.getByText(`pgl_${key!.slice(4, 20)}_…`)).toBeVisible();
 });
 
-test('an admin sees that someone is locked out by failed sign-ins and clears the lock', async ({ request, browser }) => {
+test('an admin sees that someone is locked out by failed sign-ins and clears the lock', async ({
+  request,
+  browser,
+}) => {
   const w = await world(request);
   const victim = await w.person('locked');
   for (let i = 0; i < 5; i++) {
-    const r = await request.post('/api/v1/users/login', { data: { username: victim.username, password: `wrong password ${i}` } });
+    const r = await request.post('/api/v1/users/login', {
+      data: { username: victim.username, password: `wrong password ${i}` },
+    });
     expect(r.status()).toBe(401);
   }
-  expect((await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status()).toBe(429);
+  expect(
+    (await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status(),
+  ).toBe(429);
   const admin = await signedIn(browser, w.adminName);
   await admin.goto(`/users/${victim.id}`);
   await admin.getByRole('button', { name: 'Clear sign-in locks' }).click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Clear locks' }).click();
   await expect(admin.getByRole('button', { name: 'Clear sign-in locks' })).toHaveCount(0);
-  expect((await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status()).toBe(200);
+  expect(
+    (await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status(),
+  ).toBe(200);
 });

@@ -3,9 +3,22 @@ import pg from 'pg';
 import { signIn } from './helpers';
 
 const TILES = [
-  'Connections', 'Idle in transaction', 'Long-running queries', 'Blocked sessions', 'Query statistics', 'Cache hit rate',
-  'Space', 'Dead rows and vacuum', 'Unused indexes', 'Duplicate indexes', 'Transaction ID wraparound',
-  'Sequences near their maximum', 'Replication', 'Settings review', 'Migrations', 'Trend sampler',
+  'Connections',
+  'Idle in transaction',
+  'Long-running queries',
+  'Blocked sessions',
+  'Query statistics',
+  'Cache hit rate',
+  'Space',
+  'Dead rows and vacuum',
+  'Unused indexes',
+  'Duplicate indexes',
+  'Transaction ID wraparound',
+  'Sequences near their maximum',
+  'Replication',
+  'Settings review',
+  'Migrations',
+  'Trend sampler',
 ];
 
 test('Root opens database health and sees a status tile per check', async ({ page }) => {
@@ -17,13 +30,21 @@ test('Root opens database health and sees a status tile per check', async ({ pag
     await expect(tile, title).toBeVisible();
     await expect(tile.getByText(/^(OK|Warning|Critical|Timed out|Failed|Does not apply)$/)).toBeVisible();
   }
-  await expect(page.getByRole('article', { name: 'Migrations', exact: true }).getByText('OK', { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('article', { name: 'Migrations', exact: true }).getByText('OK', { exact: true }),
+  ).toBeVisible();
 
   // A tile leads to its area page, which shows the details.
-  await page.getByRole('article', { name: 'Sequences near their maximum' }).getByRole('link', { name: /Details/ }).click();
+  await page
+    .getByRole('article', { name: 'Sequences near their maximum' })
+    .getByRole('link', { name: /Details/ })
+    .click();
   await expect(page).toHaveURL(/\/health\/safety/);
   await expect(page.getByRole('heading', { name: 'Sequences near their maximum', level: 2 })).toBeVisible();
-  await page.getByRole('navigation', { name: 'Database health areas' }).getByRole('link', { name: 'Query statistics' }).click();
+  await page
+    .getByRole('navigation', { name: 'Database health areas' })
+    .getByRole('link', { name: 'Query statistics' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Query statistics', level: 2 })).toBeVisible();
 });
 
@@ -48,7 +69,12 @@ test('Root terminates an idle-in-transaction session after confirming', async ({
     await expect(dialog).toBeHidden();
     await expect(idle.query('SELECT 1')).rejects.toThrow();
     await page.reload();
-    await expect(page.getByRole('table', { name: 'Sessions idle in transaction' }).getByRole('row').filter({ hasText: 'e2e-idle-session' })).toHaveCount(0);
+    await expect(
+      page
+        .getByRole('table', { name: 'Sessions idle in transaction' })
+        .getByRole('row')
+        .filter({ hasText: 'e2e-idle-session' }),
+    ).toHaveCount(0);
   } finally {
     await idle.end().catch(() => undefined);
   }
@@ -69,7 +95,13 @@ test('the trends page charts rates from the stored snapshots', async ({ page }) 
   await signIn(page);
   await page.goto('/health/trends?range=1h');
   await expect(page.getByRole('link', { name: 'Last hour' })).toHaveAttribute('aria-current', 'page');
-  for (const title of ['Transactions per second', 'Block hits and reads per second', 'Cache hit rate (%)', 'Connections by state (whole server)', 'Database size']) {
+  for (const title of [
+    'Transactions per second',
+    'Block hits and reads per second',
+    'Cache hit rate (%)',
+    'Connections by state (whole server)',
+    'Database size',
+  ]) {
     const chart = page.getByRole('figure', { name: title });
     await expect(chart).toBeVisible();
     await expect(chart.locator('svg.recharts-surface').first()).toBeVisible();

@@ -18,9 +18,14 @@ test('every page carries the security headers, with a per-request CSP nonce', as
   expect(seen.size).toBe(3);
 });
 
-test('the session cookie is HttpOnly and SameSite, and the page still hydrates under the CSP', async ({ page, context }) => {
+test('the session cookie is HttpOnly and SameSite, and the page still hydrates under the CSP', async ({
+  page,
+  context,
+}) => {
   const violations: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
   await signIn(page);
   const cookie = (await context.cookies()).find((c) => c.name.endsWith('next-auth.session-token'))!;
   expect(cookie.httpOnly).toBe(true);

@@ -18,7 +18,13 @@ async function bearer(context: BrowserContext) {
   return { authorization: `Bearer ${cookie!.value}` };
 }
 
-async function api(request: APIRequestContext, headers: Record<string, string>, method: 'post', path: string, data: unknown) {
+async function api(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  method: 'post',
+  path: string,
+  data: unknown,
+) {
   const res = await request[method](path, { headers, data });
   expect(res.status(), `${method.toUpperCase()} ${path}: ${await res.text()}`).toBeLessThan(300);
   return res.json();
@@ -26,24 +32,39 @@ async function api(request: APIRequestContext, headers: Record<string, string>, 
 
 async function changeTable(page: Page, branch: string, location: string) {
   await page.goto(`/branches/${branch}?catalog=sales`);
-  const form = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Change a table on this branch' }) });
+  const form = page
+    .locator('section')
+    .filter({ has: page.getByRole('heading', { name: 'Change a table on this branch' }) });
   await form.getByRole('combobox', { name: 'Table', exact: true }).selectOption({ label: 'emea.orders' });
   await form.getByLabel('New metadata location').fill(location);
   await form.getByRole('button', { name: 'Commit change' }).click();
-  await expect(form.getByRole('status').filter({ hasText: `Committed the new metadata location of orders on ${branch}` })).toBeVisible();
+  await expect(
+    form.getByRole('status').filter({ hasText: `Committed the new metadata location of orders on ${branch}` }),
+  ).toBeVisible();
 }
 
-test('branch, change both sides, resolve by taking the source, complete, see the merge commit', async ({ page, context, request }) => {
+test('branch, change both sides, resolve by taking the source, complete, see the merge commit', async ({
+  page,
+  context,
+  request,
+}) => {
   // Set-up through the API: Root creates a tenant and its admin; the admin creates a catalog with one table.
   await signIn(page);
-  await api(request, await bearer(context), 'post', '/api/v1/tenants', { name: tenant, adminUsername: admin.username, adminPassword: admin.password });
+  await api(request, await bearer(context), 'post', '/api/v1/tenants', {
+    name: tenant,
+    adminUsername: admin.username,
+    adminPassword: admin.password,
+  });
   await context.clearCookies();
   await signIn(page, admin.username, admin.password);
   const auth = await bearer(context);
   await api(request, auth, 'post', '/api/v1/warehouses', { name: 'lake', storageType: 'local', rootPath: 'lake' });
   await api(request, auth, 'post', '/api/v1/catalogs', { catalogType: 'local', name: 'sales', warehouse: 'lake' });
   await api(request, auth, 'post', '/api/v1/catalogs/sales/namespaces', { namespace: ['emea'] });
-  await api(request, auth, 'post', '/api/v1/catalogs/sales/namespaces/emea/assets', { name: 'orders', metadataLocation: loc('v1') });
+  await api(request, auth, 'post', '/api/v1/catalogs/sales/namespaces/emea/assets', {
+    name: 'orders',
+    metadataLocation: loc('v1'),
+  });
 
   // Create a branch from main.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Branches' }).click();
@@ -77,7 +98,9 @@ test('branch, change both sides, resolve by taking the source, complete, see the
   const conflict = page.getByRole('region', { name: 'Conflict on emea.orders' });
   await expect(conflict.getByText('Both branches changed emea.orders differently since the merge base')).toBeVisible();
   await conflict.getByRole('button', { name: 'Take source' }).click();
-  await expect(conflict.getByRole('status').filter({ hasText: 'Resolved; the merge is ready to complete.' })).toBeVisible();
+  await expect(
+    conflict.getByRole('status').filter({ hasText: 'Resolved; the merge is ready to complete.' }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Complete merge' }).click();
   await expect(page.getByText('completed', { exact: true })).toBeVisible();
   await expect(page.getByText('Merge commit', { exact: true })).toBeVisible();

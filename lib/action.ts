@@ -37,7 +37,13 @@ function failure(err: unknown, actor: Actor | null, values?: Record<string, stri
     logger.error('server action failed unexpectedly', { requestId, err });
     return { ok: false, error: `Something went wrong (request ${requestId ?? 'unknown'})`, requestId, values };
   }
-  return { ok: false, error: appError.message, fieldErrors: appError.fieldErrors, requestId: appError.requestId, values };
+  return {
+    ok: false,
+    error: appError.message,
+    fieldErrors: appError.fieldErrors,
+    requestId: appError.requestId,
+    values,
+  };
 }
 
 /**

@@ -21,7 +21,12 @@ export const isRoot = (actor: Actor) => actor.role === 'root';
 /** A system actor for start-up tasks, the CLI and tests. */
 export function systemActor(requestId = 'system'): Actor {
   return {
-    kind: 'user', id: '00000000-0000-0000-0000-000000000000', name: 'system', role: 'root',
-    homeTenantId: null, tenantId: null, request: { ip: null, userAgent: 'pangolin-cli', requestId },
+    kind: 'user',
+    id: '00000000-0000-0000-0000-000000000000',
+    name: 'system',
+    role: 'root',
+    homeTenantId: null,
+    tenantId: null,
+    request: { ip: null, userAgent: 'pangolin-cli', requestId },
   };
 }

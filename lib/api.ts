@@ -31,7 +31,10 @@ export async function readJson(req: Request): Promise<unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new AppError('bad_request', `The request body is not valid JSON: ${err instanceof RangeError ? 'nested too deeply' : (err as Error).message}`);
+    throw new AppError(
+      'bad_request',
+      `The request body is not valid JSON: ${err instanceof RangeError ? 'nested too deeply' : (err as Error).message}`,
+    );
   }
   assertJsonDepth(value);
   return value;
@@ -51,7 +54,10 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
       const actor = await authenticateApiRequest(db, req.headers, request);
       const result = await handler({ req, actor, params: await context.params, url: new URL(req.url) });
       if (result instanceof Response) return withRequestId(result, request.requestId);
-      return NextResponse.json(result ?? { ok: true }, { status: opts.status ?? 200, headers: { 'X-Request-Id': request.requestId } });
+      return NextResponse.json(result ?? { ok: true }, {
+        status: opts.status ?? 200,
+        headers: { 'X-Request-Id': request.requestId },
+      });
     } catch (err) {
       return withRequestId(handleError(err, request.requestId), request.requestId);
     }
@@ -59,7 +65,9 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
 }
 
 /** An unauthenticated route (sign-in, health) with the same error handling. */
-export function publicRoute<P = Record<string, string>>(handler: (ctx: { req: NextRequest; params: P }) => Promise<unknown>) {
+export function publicRoute<P = Record<string, string>>(
+  handler: (ctx: { req: NextRequest; params: P }) => Promise<unknown>,
+) {
   return async (req: NextRequest, context: RouteContext<P>) => {
     const request = requestInfoFrom(req.headers);
     try {
@@ -95,7 +103,11 @@ export function withPath(body: unknown, fromPath: Record<string, unknown>): Reco
   }
   const clash = Object.keys(fromPath).filter((k) => k in (body as object));
   if (clash.length) {
-    throw new AppError('validation_failed', `${clash.join(', ')} comes from the URL and must not be in the body`, Object.fromEntries(clash.map((k) => [k, ['Not allowed in the body']])));
+    throw new AppError(
+      'validation_failed',
+      `${clash.join(', ')} comes from the URL and must not be in the body`,
+      Object.fromEntries(clash.map((k) => [k, ['Not allowed in the body']])),
+    );
   }
   return { ...(body as Record<string, unknown>), ...fromPath };
 }

@@ -34,7 +34,10 @@ export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) ? '[redacted]' : redact(v),
+      ]),
     );
   }
   return typeof value === 'string' ? value.replace(/\u0000/g, '') : value;
@@ -42,14 +45,32 @@ export function redact(value: unknown): unknown {
 
 /** Every stored column except the two hashes: what a row's hash covers. */
 export type ChainedFields = {
-  chainId: string; seq: number; occurredAt: Date; id: string; tenantId: string | null; actorId: string | null;
-  actorType: string; actorName: string | null; action: string; resourceType: string; resourceId: string | null;
-  resourceName: string | null; result: string; errorMessage: string | null; ipAddress: string | null;
-  userAgent: string | null; requestId: string | null; metadata: unknown; imported: boolean;
+  chainId: string;
+  seq: number;
+  occurredAt: Date;
+  id: string;
+  tenantId: string | null;
+  actorId: string | null;
+  actorType: string;
+  actorName: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  resourceName: string | null;
+  result: string;
+  errorMessage: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  metadata: unknown;
+  imported: boolean;
 };
 
 let chainKey: KeyObject | undefined;
-const key = () => (chainKey ??= createSecretKey(createHmac('sha256', secrets().encryptionKey).update('pangolin-audit-chain-v1').digest()));
+const key = () =>
+  (chainKey ??= createSecretKey(
+    createHmac('sha256', secrets().encryptionKey).update('pangolin-audit-chain-v1').digest(),
+  ));
 
 type HashInput = Omit<ChainedFields, 'occurredAt'> & { occurredAt: Date | string };
 
@@ -68,7 +89,8 @@ export function canonicalJson(value: unknown): string {
   }
   const keys = Object.keys(value).sort();
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson((value as Record<string, unknown>)[keys[i]])}`;
+  for (let i = 0; i < keys.length; i++)
+    out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson((value as Record<string, unknown>)[keys[i]])}`;
   return `${out}}`;
 }
 
@@ -78,12 +100,14 @@ export function canonicalJson(value: unknown): string {
  */
 export function canonicalRow(row: HashInput): string {
   const occurredAt = typeof row.occurredAt === 'string' ? row.occurredAt : row.occurredAt.toISOString();
-  return `{"action":${str(row.action)},"actorId":${str(row.actorId)},"actorName":${str(row.actorName)},"actorType":${str(row.actorType)}`
-    + `,"chainId":${str(row.chainId)},"errorMessage":${str(row.errorMessage)},"id":${str(row.id)},"imported":${row.imported}`
-    + `,"ipAddress":${str(row.ipAddress)},"metadata":${canonicalJson(row.metadata)},"occurredAt":${str(occurredAt)}`
-    + `,"requestId":${str(row.requestId)},"resourceId":${str(row.resourceId)},"resourceName":${str(row.resourceName)}`
-    + `,"resourceType":${str(row.resourceType)},"result":${str(row.result)},"seq":${row.seq},"tenantId":${str(row.tenantId)}`
-    + `,"userAgent":${str(row.userAgent)}}`;
+  return (
+    `{"action":${str(row.action)},"actorId":${str(row.actorId)},"actorName":${str(row.actorName)},"actorType":${str(row.actorType)}` +
+    `,"chainId":${str(row.chainId)},"errorMessage":${str(row.errorMessage)},"id":${str(row.id)},"imported":${row.imported}` +
+    `,"ipAddress":${str(row.ipAddress)},"metadata":${canonicalJson(row.metadata)},"occurredAt":${str(occurredAt)}` +
+    `,"requestId":${str(row.requestId)},"resourceId":${str(row.resourceId)},"resourceName":${str(row.resourceName)}` +
+    `,"resourceType":${str(row.resourceType)},"result":${str(row.result)},"seq":${row.seq},"tenantId":${str(row.tenantId)}` +
+    `,"userAgent":${str(row.userAgent)}}`
+  );
 }
 
 /** HMAC over the previous hash and the row's canonical JSON (RFC 8785), so any edit breaks the chain. */
@@ -99,7 +123,8 @@ export function hmacHex(prevHashHex: string, canonical: string): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strings as the database will give them back: no lone surrogates, no NUL (PostgreSQL text holds neither). */
-const wellFormed = (v: string | null | undefined) => (v == null ? null : v.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, ''));
+const wellFormed = (v: string | null | undefined) =>
+  v == null ? null : v.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, '');
 
 /** Metadata exactly as it will be read back from jsonb, so the hash covers what is stored (NaN → null, Dates → strings). */
 const asStored = (metadata: unknown): Record<string, unknown> =>
@@ -172,8 +197,12 @@ type LockedHead = { chain_id: string; seq: string | number; hash: Uint8Array };
  * else it opens the next lane not created yet; else (more writers than lanes) it waits for one.
  */
 async function lockLane(q: Queryable, trail: string, lanes: string[]): Promise<LockedHead> {
-  const ids = sql`ARRAY[${sql.join(lanes.map((l) => sql`${l}::uuid`), sql`, `)}]`;
-  const pick = (wait: boolean) => q.execute<LockedHead>(sql`
+  const ids = sql`ARRAY[${sql.join(
+    lanes.map((l) => sql`${l}::uuid`),
+    sql`, `,
+  )}]`;
+  const pick = (wait: boolean) =>
+    q.execute<LockedHead>(sql`
     SELECT chain_id, seq, hash FROM audit_chain_heads WHERE chain_id = ANY(${ids})
     ORDER BY array_position(${ids}, chain_id) LIMIT 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`);
   const free = await pick(false);

@@ -37,7 +37,8 @@ export function jsonDepth(value: unknown): number {
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d > max) max = d;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
   }
   return max;
 }
@@ -47,5 +48,6 @@ export const MAX_JSON_DEPTH = 100;
 
 /** Refuses a body nested deeper than MAX_JSON_DEPTH (a recursive validator would otherwise run out of stack). */
 export function assertJsonDepth(value: unknown): void {
-  if (jsonDepth(value) > MAX_JSON_DEPTH) throw new AppError('bad_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepth(value) > MAX_JSON_DEPTH)
+    throw new AppError('bad_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
 }

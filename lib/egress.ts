@@ -27,12 +27,36 @@ export class EgressError extends Error {
 
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['192.0.0.0', 24], ['192.0.2.0', 24], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32], ['100::', 64]] as const) blocked.addSubnet(net, bits, 'ipv6');
+  ['0.0.0.0', 8],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['2001:db8::', 32],
+  ['100::', 64],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
 const privateRanges = new BlockList();
-for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]] as const) privateRanges.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+] as const)
+  privateRanges.addSubnet(net, bits, 'ipv4');
 privateRanges.addSubnet('fc00::', 7, 'ipv6');
 
 type Allow = { raw: string; hosts: Set<string>; nets: BlockList; privateOk: boolean };
@@ -43,10 +67,16 @@ function allowList(): Allow {
   if (cached?.raw === raw) return cached;
   const hosts = new Set<string>();
   const nets = new BlockList();
-  for (const entry of (process.env.PANGOLIN_EGRESS_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (process.env.PANGOLIN_EGRESS_ALLOW ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [addr, bits] = entry.split('/');
     const family = isIP(addr);
-    if (!family) { hosts.add(entry.toLowerCase()); continue; }
+    if (!family) {
+      hosts.add(entry.toLowerCase());
+      continue;
+    }
     const type = family === 6 ? 'ipv6' : 'ipv4';
     if (bits === undefined) nets.addAddress(addr, type);
     else nets.addSubnet(addr, Number(bits), type);
@@ -90,7 +120,8 @@ export function assertEgressUrl(raw: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EgressError('denied');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && !addressAllowed(host, host)) throw new EgressError('denied');
-  if (!isIP(host) && (host === 'localhost' || host.endsWith('.localhost')) && !allowList().hosts.has(host)) throw new EgressError('denied');
+  if (!isIP(host) && (host === 'localhost' || host.endsWith('.localhost')) && !allowList().hosts.has(host))
+    throw new EgressError('denied');
   return url;
 }
 
@@ -106,18 +137,27 @@ export const egressLookup: LookupFunction = (hostname, options, callback) => {
       const e = Object.assign(new EgressError('denied'), { code: 'EGRESS_DENIED' });
       return (callback as (e: Error | null, a: string, f: number) => void)(e, '', 0);
     }
-    if ((options as dns.LookupOptions)?.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, ok);
+    if ((options as dns.LookupOptions)?.all)
+      return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, ok);
     (callback as (e: Error | null, a: string, f: number) => void)(null, ok[0].address, ok[0].family);
   });
 };
 
 /** HTTP(S) agents whose sockets resolve through the policy (for SDKs that take an agent). */
-export const egressAgents = { http: new http.Agent({ keepAlive: true, lookup: egressLookup }), https: new https.Agent({ keepAlive: true, lookup: egressLookup }) };
+export const egressAgents = {
+  http: new http.Agent({ keepAlive: true, lookup: egressLookup }),
+  https: new https.Agent({ keepAlive: true, lookup: egressLookup }),
+};
 
 /** True when an error came from the policy (at any depth of causes). */
 export function isEgressDenied(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown; name?: string } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
-    if ((e instanceof EgressError && e.reason === 'denied') || (e as { code?: string }).code === 'EGRESS_DENIED') return true;
+  for (
+    let e = err as { code?: string; cause?: unknown; name?: string } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if ((e instanceof EgressError && e.reason === 'denied') || (e as { code?: string }).code === 'EGRESS_DENIED')
+      return true;
   }
   return false;
 }
@@ -128,28 +168,51 @@ export type EgressResponse = { status: number; headers: http.IncomingHttpHeaders
  * One HTTP request under the policy: the URL checked, the host resolved once through it, no redirects (a 3xx is
  * returned as is), a timeout and a cap on the answer's size. Failures are EgressErrors with fixed messages.
  */
-export function egressRequest(raw: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number }): Promise<EgressResponse> {
+export function egressRequest(
+  raw: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number },
+): Promise<EgressResponse> {
   const url = assertEgressUrl(raw);
   const maxBytes = init.maxBytes ?? 5_000_000;
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, {
-      method: init.method ?? 'GET', headers: init.headers, lookup: egressLookup, agent: false, timeout: init.timeoutMs,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBytes) { req.destroy(new EgressError('refused')); return; }
-        chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', () => reject(new EgressError('unreachable')));
-    });
+    const req = lib.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        lookup: egressLookup,
+        agent: false,
+        timeout: init.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            req.destroy(new EgressError('refused'));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', () => reject(new EgressError('unreachable')));
+      },
+    );
     req.on('timeout', () => req.destroy(new EgressError('unreachable')));
-    req.on('error', (err) => reject(isEgressDenied(err) ? new EgressError('denied') : err instanceof EgressError ? err : new EgressError('unreachable')));
+    req.on('error', (err) =>
+      reject(
+        isEgressDenied(err)
+          ? new EgressError('denied')
+          : err instanceof EgressError
+            ? err
+            : new EgressError('unreachable'),
+      ),
+    );
     if (init.body) req.write(init.body);
     req.end();
   });
 }
-

@@ -35,13 +35,20 @@ const envSchema = z
     PANGOLIN_ROOT_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, {
       message: 'PANGOLIN_ROOT_PASSWORD must be at least 12 characters (as every other password)',
     }),
-    PANGOLIN_LOCAL_STORAGE_ROOT: optionalText.refine((v) => v === undefined || path.isAbsolute(v) || !v.includes('\0'), {
-      message: 'PANGOLIN_LOCAL_STORAGE_ROOT must be a folder path',
-    }),
+    PANGOLIN_LOCAL_STORAGE_ROOT: optionalText.refine(
+      (v) => v === undefined || path.isAbsolute(v) || !v.includes('\0'),
+      {
+        message: 'PANGOLIN_LOCAL_STORAGE_ROOT must be a folder path',
+      },
+    ),
     PANGOLIN_ALLOW_SHARED_STORAGE: z.enum(['true', 'false', '']).optional(),
-    PANGOLIN_TRUSTED_PROXIES: optionalText.refine((v) => v === undefined || v.split(',').every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e.trim())), {
-      message: 'PANGOLIN_TRUSTED_PROXIES must be addresses or CIDRs separated by commas, such as 10.0.0.0/8,127.0.0.1',
-    }),
+    PANGOLIN_TRUSTED_PROXIES: optionalText.refine(
+      (v) => v === undefined || v.split(',').every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e.trim())),
+      {
+        message:
+          'PANGOLIN_TRUSTED_PROXIES must be addresses or CIDRs separated by commas, such as 10.0.0.0/8,127.0.0.1',
+      },
+    ),
     PANGOLIN_JWT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
       message: 'PANGOLIN_JWT_SECRET must be at least 32 characters',
     }),

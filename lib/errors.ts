@@ -1,12 +1,28 @@
 import { z } from 'zod';
 
 export type ErrorCode =
-  | 'bad_request' | 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found'
-  | 'conflict' | 'payload_too_large' | 'too_many_requests' | 'unavailable' | 'internal';
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'too_many_requests'
+  | 'unavailable'
+  | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
-  bad_request: 400, validation_failed: 422, unauthenticated: 401, forbidden: 403, not_found: 404,
-  conflict: 409, payload_too_large: 413, too_many_requests: 429, unavailable: 503, internal: 500,
+  bad_request: 400,
+  validation_failed: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  unavailable: 503,
+  internal: 500,
 };
 
 /** An error whose message is safe to show to the person who caused it. */
@@ -50,7 +66,12 @@ export function isConnectionError(err: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (e.code && (connectionErrorCodes.has(e.code) || /^(08|57P0)/.test(e.code))) return true;
   const msg = String(e.message ?? '');
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg)) return true;
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      msg,
+    )
+  )
+    return true;
   return e.cause ? isConnectionError(e.cause) : false;
 }
 
@@ -58,12 +79,20 @@ export function isConnectionError(err: unknown): boolean {
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return validationError(err);
-  const e = (err as { cause?: unknown })?.cause && !(err as PgError).code ? ((err as { cause: PgError }).cause) : (err as PgError);
+  const e =
+    (err as { cause?: unknown })?.cause && !(err as PgError).code
+      ? (err as { cause: PgError }).cause
+      : (err as PgError);
   if (isConnectionError(err)) {
-    const busy = /timeout exceeded when trying to connect/i.test(String((err as Error)?.message) + String((err as { cause?: Error })?.cause?.message));
-    return new AppError('unavailable', busy
-      ? 'The metadata database is busy (every connection is in use); please retry shortly'
-      : 'The metadata database is unavailable right now; please retry shortly');
+    const busy = /timeout exceeded when trying to connect/i.test(
+      String((err as Error)?.message) + String((err as { cause?: Error })?.cause?.message),
+    );
+    return new AppError(
+      'unavailable',
+      busy
+        ? 'The metadata database is busy (every connection is in use); please retry shortly'
+        : 'The metadata database is unavailable right now; please retry shortly',
+    );
   }
   switch (e?.code) {
     case '23505':

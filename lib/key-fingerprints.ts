@@ -14,7 +14,8 @@ export class KeyMismatchError extends Error {
 
 const LABEL = 'pangolin key fingerprint v1';
 /** HMAC of a fixed label under the key: the same key always gives it, and it tells nothing of the key. */
-export const fingerprintOf = (key: Buffer | string) => createHmac('sha256', key).update(LABEL).digest('hex').slice(0, 16);
+export const fingerprintOf = (key: Buffer | string) =>
+  createHmac('sha256', key).update(LABEL).digest('hex').slice(0, 16);
 
 const VARIABLES = { encryption_key: 'PANGOLIN_ENCRYPTION_KEY', jwt_secret: 'PANGOLIN_JWT_SECRET' } as const;
 type Name = keyof typeof VARIABLES;
@@ -25,19 +26,29 @@ type Name = keyof typeof VARIABLES;
  * never a new key). A database without fingerprints (new, or from before them) stores the current keys'
  * (generating them where the embedded default does), first writer wins among instances starting together.
  */
-export async function checkKeyFingerprints(db: Queryable, given: { jwtSecret?: string; encryptionKey?: Buffer } = configuredSecrets()): Promise<void> {
+export async function checkKeyFingerprints(
+  db: Queryable,
+  given: { jwtSecret?: string; encryptionKey?: Buffer } = configuredSecrets(),
+): Promise<void> {
   const stored = new Map((await db.select().from(keyFingerprints)).map((r) => [r.name as Name, r.fingerprint]));
-  const have: Record<Name, Buffer | string | undefined> = { encryption_key: given.encryptionKey, jwt_secret: given.jwtSecret };
+  const have: Record<Name, Buffer | string | undefined> = {
+    encryption_key: given.encryptionKey,
+    jwt_secret: given.jwtSecret,
+  };
   for (const name of Object.keys(VARIABLES) as Name[]) {
     const expected = stored.get(name);
     if (!expected) continue;
     const key = have[name];
     if (!key) {
-      throw new KeyMismatchError(`${VARIABLES[name]} is not set, but this database was initialised with one (fingerprint ${expected}). Set ${VARIABLES[name]} to the key it was started with, or point PANGOLIN_DATA_DIR at the folder whose secrets.json holds it; no new key was generated.`);
+      throw new KeyMismatchError(
+        `${VARIABLES[name]} is not set, but this database was initialised with one (fingerprint ${expected}). Set ${VARIABLES[name]} to the key it was started with, or point PANGOLIN_DATA_DIR at the folder whose secrets.json holds it; no new key was generated.`,
+      );
     }
     const actual = fingerprintOf(key);
     if (actual !== expected) {
-      throw new KeyMismatchError(`${VARIABLES[name]} does not match the key this database was initialised with (fingerprint ${expected}, this process has ${actual}). Set ${VARIABLES[name]} to the key it was started with; ${name === 'encryption_key' ? 'stored credentials and the audit chain need it' : 'sessions and API tokens are signed with it'}.`);
+      throw new KeyMismatchError(
+        `${VARIABLES[name]} does not match the key this database was initialised with (fingerprint ${expected}, this process has ${actual}). Set ${VARIABLES[name]} to the key it was started with; ${name === 'encryption_key' ? 'stored credentials and the audit chain need it' : 'sessions and API tokens are signed with it'}.`,
+      );
     }
   }
   if (stored.size === Object.keys(VARIABLES).length) return;
@@ -49,8 +60,15 @@ export async function checkKeyFingerprints(db: Queryable, given: { jwtSecret?: s
   ].filter((v) => !stored.has(v.name as Name));
   await db.insert(keyFingerprints).values(values).onConflictDoNothing();
   // Another instance may have stored its own a moment earlier: compare with what won.
-  const won = new Map((await db.execute<{ name: string; fingerprint: string }>(sql`SELECT name, fingerprint FROM key_fingerprints`)).rows.map((r) => [r.name, r.fingerprint]));
+  const won = new Map(
+    (
+      await db.execute<{ name: string; fingerprint: string }>(sql`SELECT name, fingerprint FROM key_fingerprints`)
+    ).rows.map((r) => [r.name, r.fingerprint]),
+  );
   for (const v of values) {
-    if (won.get(v.name) !== v.fingerprint) throw new KeyMismatchError(`${VARIABLES[v.name as Name]} differs from the one another instance initialised this database with (fingerprint ${won.get(v.name)}): every instance needs the same keys.`);
+    if (won.get(v.name) !== v.fingerprint)
+      throw new KeyMismatchError(
+        `${VARIABLES[v.name as Name]} differs from the one another instance initialised this database with (fingerprint ${won.get(v.name)}): every instance needs the same keys.`,
+      );
   }
 }

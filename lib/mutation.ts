@@ -51,7 +51,11 @@ export function registerMutations(...ms: AnyMutation[]) {
 export type Executed<O> = { data: O; paths: string[] };
 
 /** parse → authorize → run in one transaction → audit in the same transaction. Throws AppError only. */
-export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>, actor: Actor, raw: unknown): Promise<Executed<O>> {
+export async function executeMutation<S extends z.ZodType, O>(
+  m: Mutation<S, O>,
+  actor: Actor,
+  raw: unknown,
+): Promise<Executed<O>> {
   const parsed = m.input.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error);
   const input = parsed.data;
@@ -80,11 +84,21 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
     if (!appError) {
       logger.error('mutation failed unexpectedly', { action: m.action, requestId: actor.request.requestId, err });
       await recordRefusal(m, actor, input, 'failure', 'Unexpected error').catch(() => undefined);
-      throw new AppError('internal', `Something went wrong (request ${actor.request.requestId})`, undefined, actor.request.requestId);
+      throw new AppError(
+        'internal',
+        `Something went wrong (request ${actor.request.requestId})`,
+        undefined,
+        actor.request.requestId,
+      );
     }
     if (appError.code !== 'unavailable') {
-      await recordRefusal(m, actor, input, appError.code === 'forbidden' ? 'denied' : 'failure', appError.message)
-        .catch((e) => logger.warn('could not audit a refused mutation', { action: m.action, err: e }));
+      await recordRefusal(
+        m,
+        actor,
+        input,
+        appError.code === 'forbidden' ? 'denied' : 'failure',
+        appError.message,
+      ).catch((e) => logger.warn('could not audit a refused mutation', { action: m.action, err: e }));
     }
     throw appError;
   } finally {
@@ -93,7 +107,8 @@ export async function executeMutation<S extends z.ZodType, O>(m: Mutation<S, O>,
 }
 
 /** Names that mark a secret wherever they appear (input fields, metadata keys, Iceberg properties). */
-export const SECRET_NAME = /pass(word|phrase)?|secret|token|credential|private[-_.]?key|account[-_.]?key|access[-_.]?key|api[-_.]?key|sas|service[-_.]?account|authorization|cookie/i;
+export const SECRET_NAME =
+  /pass(word|phrase)?|secret|token|credential|private[-_.]?key|account[-_.]?key|access[-_.]?key|api[-_.]?key|sas|service[-_.]?account|authorization|cookie/i;
 
 /** Every string held under a secret-named key of the input, at any depth (what must never be written down). */
 export function secretValuesOf(input: unknown, out = new Set<string>(), underSecret = false): Set<string> {
@@ -112,23 +127,38 @@ export function secretValuesOf(input: unknown, out = new Set<string>(), underSec
  * string containing one of this call's secret values is too, whoever put it there.
  */
 export function scrubSecrets(value: unknown, secrets: Set<string>, underSecret = false): unknown {
-  if (typeof value === 'string') return underSecret || [...secrets].some((s) => value.includes(s)) ? '[redacted]' : value;
+  if (typeof value === 'string')
+    return underSecret || [...secrets].some((s) => value.includes(s)) ? '[redacted]' : value;
   if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, secrets, underSecret));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubSecrets(v, secrets, underSecret || SECRET_NAME.test(k))]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, scrubSecrets(v, secrets, underSecret || SECRET_NAME.test(k))]),
+    );
   }
   return value;
 }
 
 /** What of an input an audit row may carry: the mutation's allow-list, scrubbed. */
-export function recordableInput(m: { recordInput: readonly string[] }, input: unknown, secrets = secretValuesOf(input)): Record<string, unknown> {
+export function recordableInput(
+  m: { recordInput: readonly string[] },
+  input: unknown,
+  secrets = secretValuesOf(input),
+): Record<string, unknown> {
   const target = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-  const picked = Object.fromEntries(m.recordInput.filter((k) => !SECRET_NAME.test(k) && Object.hasOwn(target, k)).map((k) => [k, target[k]]));
+  const picked = Object.fromEntries(
+    m.recordInput.filter((k) => !SECRET_NAME.test(k) && Object.hasOwn(target, k)).map((k) => [k, target[k]]),
+  );
   return scrubSecrets(picked, secrets) as Record<string, unknown>;
 }
 
 /** Refusals are audited in their own transaction: the change itself rolled back. */
-async function recordRefusal(m: { action: string; resourceType: string; recordInput: readonly string[] }, actor: Actor, input: unknown, result: 'denied' | 'failure', message: string) {
+async function recordRefusal(
+  m: { action: string; resourceType: string; recordInput: readonly string[] },
+  actor: Actor,
+  input: unknown,
+  result: 'denied' | 'failure',
+  message: string,
+) {
   const db = await getDb();
   const secrets = secretValuesOf(input);
   const recorded = recordableInput(m, input, secrets);

@@ -50,21 +50,40 @@ export function findOperation(method: string, path: string): Operation | undefin
 }
 
 /** Query parameters every keyset-paginated list shares (each area's api-schemas builds its queries from them). */
-export const pageLimit = z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number')
-  .min(1, 'limit must be at least 1').max(500, 'limit is at most 500').default(50);
-export const pageCursor = z.string().max(2000, 'cursor is at most 2000 characters').optional()
+export const pageLimit = z.coerce
+  .number({ error: 'limit must be a number' })
+  .int('limit must be a whole number')
+  .min(1, 'limit must be at least 1')
+  .max(500, 'limit is at most 500')
+  .default(50);
+export const pageCursor = z
+  .string()
+  .max(2000, 'cursor is at most 2000 characters')
+  .optional()
   .meta({ description: 'Opaque cursor: the nextCursor of the previous page' });
 export const sortDir = z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('asc');
 export const textParam = (what: string) => z.string().trim().max(200, `${what} is at most 200 characters`).optional();
 
-export const errorBody = z.object({
-  error: z.object({
-    code: z.enum(['bad_request', 'validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_many_requests', 'unavailable', 'internal']),
-    message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional(),
-    requestId: z.string().optional(),
-  }),
-}).meta({ id: 'Error' });
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'bad_request',
+        'validation_failed',
+        'unauthenticated',
+        'forbidden',
+        'not_found',
+        'conflict',
+        'too_many_requests',
+        'unavailable',
+        'internal',
+      ]),
+      message: z.string(),
+      fields: z.record(z.string(), z.array(z.string())).optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
 
 const tenantHeader = z.object({
   'x-pangolin-tenant': z.string().optional().meta({ description: 'Root only: the tenant (id or name) to act in' }),
@@ -101,7 +120,10 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
     summary: op.summary,
     description: op.description,
     tags: [op.tag],
-    operationId: `${op.method}${op.path.replace(/^\/api\/v1/, '').replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${op.method}${op.path
+      .replace(/^\/api\/v1/, '')
+      .replace(/\{(\w+)\}/g, 'By_$1')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     requestParams: {
       ...(op.params ? { path: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),
@@ -111,7 +133,12 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
     ...(op.authenticated === false ? { security: [] } : {}),
     responses: {
       [String(op.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: op.response } } },
-      ...Object.fromEntries(errors.map((s) => [String(s), { description: errorText[s] ?? 'Error', content: { 'application/json': { schema: errorBody } } }])),
+      ...Object.fromEntries(
+        errors.map((s) => [
+          String(s),
+          { description: errorText[s] ?? 'Error', content: { 'application/json': { schema: errorBody } } },
+        ]),
+      ),
     },
   };
 }
@@ -130,7 +157,8 @@ export function openApiDocument(): unknown {
     info: {
       title: 'Pangolin Console API',
       version: '1',
-      description: 'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login) or a service user\'s `X-API-Key`; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
+      description:
+        'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login) or a service user\'s `X-API-Key`; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { apiKey: [] }],

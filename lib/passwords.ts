@@ -1,7 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /** argon2id at 64 MiB and 3 passes: about 100 ms per hash on the reference 2-core machine. */
-const options = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 65_536, timeCost: 3, parallelism: 1 } as const;
+const options = {
+  algorithm: 2 /* Algorithm.Argon2id (a const enum) */,
+  memoryCost: 65_536,
+  timeCost: 3,
+  parallelism: 1,
+} as const;
 
 export const hashPassword = (password: string) => hash(password, options);
 

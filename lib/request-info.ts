@@ -24,7 +24,10 @@ export function trustedProxies(): BlockList | null {
   const raw = process.env.PANGOLIN_TRUSTED_PROXIES?.trim() ?? '';
   if (proxies?.raw === raw) return proxies.list;
   let list: BlockList | null = null;
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [addr, bits] = entry.split('/');
     const ip = ipOf(addr);
     const family = ip && isIP(ip) === 6 ? 'ipv6' : 'ipv4';
@@ -33,7 +36,8 @@ export function trustedProxies(): BlockList | null {
     if (bits === undefined) list.addAddress(ip, family);
     else {
       const n = Number(bits);
-      if (!Number.isInteger(n) || n < 0 || n > (family === 'ipv6' ? 128 : 32)) throw new Error(`PANGOLIN_TRUSTED_PROXIES: "${entry}" has a bad prefix length`);
+      if (!Number.isInteger(n) || n < 0 || n > (family === 'ipv6' ? 128 : 32))
+        throw new Error(`PANGOLIN_TRUSTED_PROXIES: "${entry}" has a bad prefix length`);
       list.addSubnet(ip, n, family);
     }
   }
@@ -53,7 +57,10 @@ export function clientAddress(headers: HeaderSource): string | null {
   if (!peer) return null;
   const list = trustedProxies();
   if (!list || !trusted(list, peer)) return peer;
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   let nearest = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = ipOf(hops[i]);
@@ -82,7 +89,9 @@ export function withRequestId(res: Response, requestId: string): Response {
   if (!res.headers.has('X-Request-Id')) {
     try {
       res.headers.set('X-Request-Id', requestId);
-    } catch { /* immutable headers (a fetched response passed through): leave them */ }
+    } catch {
+      /* immutable headers (a fetched response passed through): leave them */
+    }
   }
   return res;
 }

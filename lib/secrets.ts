@@ -20,9 +20,13 @@ export function configuredSecrets(): { jwtSecret?: string; encryptionKey?: Buffe
   const config = env();
   let stored: { jwtSecret?: string; encryptionKey?: string } = {};
   const file = path.resolve(config.PANGOLIN_DATA_DIR, 'secrets.json');
-  if (!config.PANGOLIN_DATA_DIR.startsWith('memory://') && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+  if (!config.PANGOLIN_DATA_DIR.startsWith('memory://') && existsSync(file))
+    stored = JSON.parse(readFileSync(file, 'utf8'));
   const key = config.PANGOLIN_ENCRYPTION_KEY ?? stored.encryptionKey;
-  return { jwtSecret: config.PANGOLIN_JWT_SECRET ?? stored.jwtSecret, encryptionKey: key ? decodeKey(key) ?? undefined : undefined };
+  return {
+    jwtSecret: config.PANGOLIN_JWT_SECRET ?? stored.jwtSecret,
+    encryptionKey: key ? (decodeKey(key) ?? undefined) : undefined,
+  };
 }
 
 export function secrets(): Secrets {
@@ -44,7 +48,9 @@ export function secrets(): Secrets {
       writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
       chmodSync(file, 0o600);
       if (config.DATABASE_URL) {
-        console.warn(`[secrets] generated ${file}; set PANGOLIN_JWT_SECRET and PANGOLIN_ENCRYPTION_KEY when running several instances`);
+        console.warn(
+          `[secrets] generated ${file}; set PANGOLIN_JWT_SECRET and PANGOLIN_ENCRYPTION_KEY when running several instances`,
+        );
       }
     }
   }

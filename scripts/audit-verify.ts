@@ -45,7 +45,11 @@ try {
   }
   await closeDb();
 } catch (err) {
-  console.error(err instanceof EnvError || err instanceof KeyMismatchError ? err.message : `Verification could not run: ${(err as Error).message}`);
+  console.error(
+    err instanceof EnvError || err instanceof KeyMismatchError
+      ? err.message
+      : `Verification could not run: ${(err as Error).message}`,
+  );
   process.exitCode = 2;
   await closeDb().catch(() => undefined);
 }

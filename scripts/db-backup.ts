@@ -13,9 +13,14 @@ try {
   const args = parseArgs(process.argv.slice(2), ['--force'], usage);
   if (args.positional.length !== 1) fail(usage);
   const url = requirePostgresUrl(env().DATABASE_URL, 'db:backup');
-  const result = await backupDatabase(url, args.positional[0], { force: args.flags.has('--force'), log: (l) => console.log(l) });
-  console.log(`Backup written to ${result.file}: ${formatBytes(result.bytes)}, ${result.entries} archive entries `
-    + `(PostgreSQL ${result.serverVersion}, pg_dump ${result.toolVersion}). Restore with: npm run db:restore -- ${args.positional[0]}`);
+  const result = await backupDatabase(url, args.positional[0], {
+    force: args.flags.has('--force'),
+    log: (l) => console.log(l),
+  });
+  console.log(
+    `Backup written to ${result.file}: ${formatBytes(result.bytes)}, ${result.entries} archive entries ` +
+      `(PostgreSQL ${result.serverVersion}, pg_dump ${result.toolVersion}). Restore with: npm run db:restore -- ${args.positional[0]}`,
+  );
 } catch (err) {
   reportFailure(err);
 }

@@ -15,9 +15,14 @@ try {
   const args = parseArgs(process.argv.slice(2), ['--force'], usage);
   if (args.positional.length !== 1) fail(usage);
   const url = requirePostgresUrl(env().DATABASE_URL, 'db:restore');
-  const result = await restoreDatabase(url, args.positional[0], { force: args.flags.has('--force'), log: (l) => console.log(l) });
-  console.log(`Restored ${result.relations} tables, sequences and views${result.dumpedFrom ? ` (backup taken from PostgreSQL ${result.dumpedFrom})` : ''}`
-    + `${result.replaced ? ', replacing what was there' : ''}. Start the console: pending migrations, if any, apply at start-up.`);
+  const result = await restoreDatabase(url, args.positional[0], {
+    force: args.flags.has('--force'),
+    log: (l) => console.log(l),
+  });
+  console.log(
+    `Restored ${result.relations} tables, sequences and views${result.dumpedFrom ? ` (backup taken from PostgreSQL ${result.dumpedFrom})` : ''}` +
+      `${result.replaced ? ', replacing what was there' : ''}. Start the console: pending migrations, if any, apply at start-up.`,
+  );
 } catch (err) {
   reportFailure(err);
 }

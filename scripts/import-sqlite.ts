@@ -49,5 +49,7 @@ try {
   await closeDb().catch(() => undefined);
   if (err instanceof OpsError) fail(`${err.message}`);
   const e = err as Error & { cause?: Error };
-  fail(`The import failed and was rolled back; nothing was changed.\n${e.message}${e.cause ? `\ncaused by: ${e.cause.message}` : ''}`);
+  fail(
+    `The import failed and was rolled back; nothing was changed.\n${e.message}${e.cause ? `\ncaused by: ${e.cause.message}` : ''}`,
+  );
 }

@@ -8,11 +8,17 @@ import { explainConnectionError } from '@/lib/ops/connection-errors';
 try {
   const db = await waitForDatabase(5);
   const report = await runMigrations(db);
-  console.log(report.applied.length
-    ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}`
-    : `Database is up to date (${report.alreadyApplied} migrations applied earlier).`);
+  console.log(
+    report.applied.length
+      ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}`
+      : `Database is up to date (${report.alreadyApplied} migrations applied earlier).`,
+  );
   await closeDb();
 } catch (err) {
-  console.error(err instanceof EnvError ? err.message : `Migration failed: ${explainConnectionError(err, process.env.DATABASE_URL)}`);
+  console.error(
+    err instanceof EnvError
+      ? err.message
+      : `Migration failed: ${explainConnectionError(err, process.env.DATABASE_URL)}`,
+  );
   process.exit(1);
 }

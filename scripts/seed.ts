@@ -31,7 +31,8 @@ import { createBranch } from '@/lib/versioning/mutations';
 const TENANTS = ['acme', 'globex'] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any mutation, whatever its input schema
-const run = async <O>(m: Mutation<any, O>, actor: Actor, input: unknown): Promise<O> => (await executeMutation(m, actor, input)).data;
+const run = async <O>(m: Mutation<any, O>, actor: Actor, input: unknown): Promise<O> =>
+  (await executeMutation(m, actor, input)).data;
 
 const demoPassword = () => process.env.PANGOLIN_DEMO_PASSWORD ?? randomBytes(12).toString('base64url');
 
@@ -44,8 +45,28 @@ function rng(seed: number) {
   };
 }
 
-const SUBJECTS = ['orders', 'order_items', 'customers', 'refunds', 'shipments', 'inventory', 'products', 'payments', 'sessions',
-  'page_views', 'invoices', 'returns', 'suppliers', 'stores', 'promotions', 'carts', 'reviews', 'loyalty_points', 'prices', 'deliveries'];
+const SUBJECTS = [
+  'orders',
+  'order_items',
+  'customers',
+  'refunds',
+  'shipments',
+  'inventory',
+  'products',
+  'payments',
+  'sessions',
+  'page_views',
+  'invoices',
+  'returns',
+  'suppliers',
+  'stores',
+  'promotions',
+  'carts',
+  'reviews',
+  'loyalty_points',
+  'prices',
+  'deliveries',
+];
 const SUFFIXES = ['', '_daily', '_raw', '_clean', '_agg', '_v2', '_snapshot', '_hist'];
 const DESCRIBE: Record<string, string> = {
   orders: 'Customer orders, one row per order, with totals in EUR',
@@ -86,34 +107,114 @@ const PLANS: TenantPlan[] = [
     name: 'acme',
     description: 'Acme Retail: web shop and stores across three regions',
     warehouses: [
-      { name: 'acme-s3', storageType: 's3', bucket: 'acme-lakehouse', region: 'eu-west-1', vendingStrategy: 'sts', accessKeyId: 'AKIADEMOACMEEXAMPLE', secretAccessKey: randomBytes(24).toString('base64url') },
-      { name: 'acme-minio', storageType: 's3', bucket: 'acme-dev', endpoint: 'http://minio.acme.internal:9000', pathStyle: true, vendingStrategy: 'static', accessKeyId: 'minio-demo', secretAccessKey: randomBytes(24).toString('base64url') },
+      {
+        name: 'acme-s3',
+        storageType: 's3',
+        bucket: 'acme-lakehouse',
+        region: 'eu-west-1',
+        vendingStrategy: 'sts',
+        accessKeyId: 'AKIADEMOACMEEXAMPLE',
+        secretAccessKey: randomBytes(24).toString('base64url'),
+      },
+      {
+        name: 'acme-minio',
+        storageType: 's3',
+        bucket: 'acme-dev',
+        endpoint: 'http://minio.acme.internal:9000',
+        pathStyle: true,
+        vendingStrategy: 'static',
+        accessKeyId: 'minio-demo',
+        secretAccessKey: randomBytes(24).toString('base64url'),
+      },
       { name: 'acme-local', storageType: 'local', rootPath: 'acme' },
     ],
     catalogs: [
-      { name: 'sales', warehouse: 'acme-s3', tablesPerNamespace: 26, namespaces: [['emea', 'retail'], ['emea', 'online'], ['apac', 'retail'], ['americas', 'retail'], ['americas', 'online']] },
-      { name: 'analytics', warehouse: 'acme-s3', tablesPerNamespace: 22, namespaces: [['marts', 'finance'], ['marts', 'marketing'], ['staging'], ['reference', 'geo', 'countries']] },
-      { name: 'sandbox', warehouse: 'acme-local', tablesPerNamespace: 10, namespaces: [['ana'], ['bo', 'experiments']] },
+      {
+        name: 'sales',
+        warehouse: 'acme-s3',
+        tablesPerNamespace: 26,
+        namespaces: [
+          ['emea', 'retail'],
+          ['emea', 'online'],
+          ['apac', 'retail'],
+          ['americas', 'retail'],
+          ['americas', 'online'],
+        ],
+      },
+      {
+        name: 'analytics',
+        warehouse: 'acme-s3',
+        tablesPerNamespace: 22,
+        namespaces: [['marts', 'finance'], ['marts', 'marketing'], ['staging'], ['reference', 'geo', 'countries']],
+      },
+      {
+        name: 'sandbox',
+        warehouse: 'acme-local',
+        tablesPerNamespace: 10,
+        namespaces: [['ana'], ['bo', 'experiments']],
+      },
     ],
     federated: { name: 'partner-feed', url: 'http://localhost:8181' },
     people: [
-      { username: 'acme-ana', displayName: 'Ana Analyst', role: 'tenant_user', does: 'role Analysts: read on catalogs sales and analytics' },
-      { username: 'acme-bo', displayName: 'Bo Steward', role: 'tenant_user', does: 'manage-discovery on catalog sales, write on sandbox' },
+      {
+        username: 'acme-ana',
+        displayName: 'Ana Analyst',
+        role: 'tenant_user',
+        does: 'role Analysts: read on catalogs sales and analytics',
+      },
+      {
+        username: 'acme-bo',
+        displayName: 'Bo Steward',
+        role: 'tenant_user',
+        does: 'manage-discovery on catalog sales, write on sandbox',
+      },
     ],
   },
   {
     name: 'globex',
     description: 'Globex Manufacturing: plants, supply chain and finance',
     warehouses: [
-      { name: 'globex-adls', storageType: 'azure', container: 'lake', accountName: 'globexdata', vendingStrategy: 'sas', accountKey: randomBytes(32).toString('base64') },
-      { name: 'globex-gcs', storageType: 'gcs', bucket: 'globex-warehouse', vendingStrategy: 'downscoped', serviceAccountJson: JSON.stringify({ type: 'service_account', project_id: 'globex-demo', private_key_id: randomBytes(8).toString('hex') }) },
+      {
+        name: 'globex-adls',
+        storageType: 'azure',
+        container: 'lake',
+        accountName: 'globexdata',
+        vendingStrategy: 'sas',
+        accountKey: randomBytes(32).toString('base64'),
+      },
+      {
+        name: 'globex-gcs',
+        storageType: 'gcs',
+        bucket: 'globex-warehouse',
+        vendingStrategy: 'downscoped',
+        serviceAccountJson: JSON.stringify({
+          type: 'service_account',
+          project_id: 'globex-demo',
+          private_key_id: randomBytes(8).toString('hex'),
+        }),
+      },
     ],
     catalogs: [
-      { name: 'plant-ops', warehouse: 'globex-adls', tablesPerNamespace: 22, namespaces: [['plants', 'north'], ['plants', 'south'], ['maintenance']] },
-      { name: 'finance', warehouse: 'globex-gcs', tablesPerNamespace: 20, namespaces: [['ledger'], ['controlling', 'cost_centers']] },
+      {
+        name: 'plant-ops',
+        warehouse: 'globex-adls',
+        tablesPerNamespace: 22,
+        namespaces: [['plants', 'north'], ['plants', 'south'], ['maintenance']],
+      },
+      {
+        name: 'finance',
+        warehouse: 'globex-gcs',
+        tablesPerNamespace: 20,
+        namespaces: [['ledger'], ['controlling', 'cost_centers']],
+      },
     ],
     people: [
-      { username: 'globex-carla', displayName: 'Carla Controller', role: 'tenant_user', does: 'read on catalog finance' },
+      {
+        username: 'globex-carla',
+        displayName: 'Carla Controller',
+        role: 'tenant_user',
+        does: 'read on catalog finance',
+      },
     ],
   },
 ];
@@ -121,21 +222,38 @@ const PLANS: TenantPlan[] = [
 /** Where a warehouse keeps files, as a URI prefix (for plausible metadata locations). */
 function storageRoot(w: Record<string, unknown> | undefined, tenantId: string): string {
   switch (w?.storageType) {
-    case 's3': return `s3://${w.bucket}`;
-    case 'gcs': return `gs://${w.bucket}`;
-    case 'azure': return `abfss://${w.container}@${w.accountName}.dfs.core.windows.net`;
-    default: return pathToFileURL(localWarehouseRoot(tenantId, w?.rootPath) ?? tenantStorageDir(tenantId)).href;
+    case 's3':
+      return `s3://${w.bucket}`;
+    case 'gcs':
+      return `gs://${w.bucket}`;
+    case 'azure':
+      return `abfss://${w.container}@${w.accountName}.dfs.core.windows.net`;
+    default:
+      return pathToFileURL(localWarehouseRoot(tenantId, w?.rootPath) ?? tenantStorageDir(tenantId)).href;
   }
 }
 
 async function seedTenant(root: Actor, plan: TenantPlan) {
   const adminPassword = demoPassword();
   const t = await run(createTenant, root, {
-    name: plan.name, description: plan.description, adminUsername: `${plan.name}-admin`, adminPassword,
+    name: plan.name,
+    description: plan.description,
+    adminUsername: `${plan.name}-admin`,
+    adminPassword,
     properties: { demo: 'true' },
   });
-  const admin: Actor = { ...root, tenantId: t.id, name: `${plan.name}-admin`, id: t.adminId, kind: 'user', role: 'tenant_admin', homeTenantId: t.id };
-  const credentials = [{ username: `${plan.name}-admin`, password: adminPassword, role: 'TenantAdmin', does: 'everything in the tenant' }];
+  const admin: Actor = {
+    ...root,
+    tenantId: t.id,
+    name: `${plan.name}-admin`,
+    id: t.adminId,
+    kind: 'user',
+    role: 'tenant_admin',
+    homeTenantId: t.id,
+  };
+  const credentials = [
+    { username: `${plan.name}-admin`, password: adminPassword, role: 'TenantAdmin', does: 'everything in the tenant' },
+  ];
   for (const w of plan.warehouses) await run(createWarehouse, admin, w);
 
   const random = rng(plan.name.length * 7919);
@@ -143,10 +261,22 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
   const catalogIds: Record<string, string> = {};
   const created: { catalog: string; namespace: string[]; name: string; assetId: string }[] = [];
   for (const c of plan.catalogs) {
-    const cat = await run(createCatalog, admin, { catalogType: 'local', name: c.name, warehouse: c.warehouse, properties: { owner: `${plan.name}-data-team` } });
+    const cat = await run(createCatalog, admin, {
+      catalogType: 'local',
+      name: c.name,
+      warehouse: c.warehouse,
+      properties: { owner: `${plan.name}-data-team` },
+    });
     catalogIds[c.name] = cat.id;
     for (const ns of c.namespaces) {
-      await run(createNamespace, admin, { catalog: c.name, namespace: ns, properties: { owner: pick(['data-eng', 'analytics', 'finance-it']), retention_days: String(pick([30, 90, 365])) } });
+      await run(createNamespace, admin, {
+        catalog: c.name,
+        namespace: ns,
+        properties: {
+          owner: pick(['data-eng', 'analytics', 'finance-it']),
+          retention_days: String(pick([30, 90, 365])),
+        },
+      });
       const used = new Set<string>();
       for (let i = 0; i < c.tablesPerNamespace; i++) {
         const subject = pick(SUBJECTS);
@@ -154,9 +284,15 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
         if (used.has(name)) continue;
         used.add(name);
         const isView = name.endsWith('_agg') || random() < 0.08;
-        const base = `${storageRoot(plan.warehouses.find((w) => w.name === c.warehouse), t.id)}/${c.name}/${ns.join('/')}/${name}`;
+        const base = `${storageRoot(
+          plan.warehouses.find((w) => w.name === c.warehouse),
+          t.id,
+        )}/${c.name}/${ns.join('/')}/${name}`;
         const a = await run(createAsset, admin, {
-          catalog: c.name, namespace: ns, name, assetType: isView ? 'view' : 'table',
+          catalog: c.name,
+          namespace: ns,
+          name,
+          assetType: isView ? 'view' : 'table',
           metadataLocation: `${base}/metadata/00000-${randomBytes(4).toString('hex')}.metadata.json`,
           properties: { 'write.format.default': 'parquet', owner: pick(['ana', 'bo', 'carla', 'etl']) },
         });
@@ -166,7 +302,8 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
           await run(setBusinessMetadata, admin, {
             assetId: a.assetId,
             description: `${DESCRIBE[subject]}${ns.length ? ` (${ns.join(' / ')})` : ''}.`,
-            tags, discoverable: random() < 0.25,
+            tags,
+            discoverable: random() < 0.25,
           });
         }
       }
@@ -175,41 +312,100 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
 
   // History: new snapshots on main, and branches with their own commits.
   const first = plan.catalogs[0].name;
-  const firstRoot = storageRoot(plan.warehouses.find((w) => w.name === plan.catalogs[0].warehouse), t.id);
+  const firstRoot = storageRoot(
+    plan.warehouses.find((w) => w.name === plan.catalogs[0].warehouse),
+    t.id,
+  );
   const onMain = created.filter((x) => x.catalog === first).slice(0, 12);
   for (const a of onMain) {
-    await run(updateAsset, admin, { catalog: first, namespace: a.namespace, name: a.name, metadataLocation: `${firstRoot}/${first}/${a.namespace.join('/')}/${a.name}/metadata/00001-${randomBytes(4).toString('hex')}.metadata.json`, message: `Append new data to ${a.name}` });
+    await run(updateAsset, admin, {
+      catalog: first,
+      namespace: a.namespace,
+      name: a.name,
+      metadataLocation: `${firstRoot}/${first}/${a.namespace.join('/')}/${a.name}/metadata/00001-${randomBytes(4).toString('hex')}.metadata.json`,
+      message: `Append new data to ${a.name}`,
+    });
   }
   await run(createBranch, admin, { catalog: first, name: 'etl-nightly', branchType: 'ingest' });
   for (const a of onMain.slice(0, 6)) {
-    await run(updateAsset, admin, { catalog: first, branch: 'etl-nightly', namespace: a.namespace, name: a.name, metadataLocation: `${firstRoot}/${first}/${a.namespace.join('/')}/${a.name}/metadata/00002-${randomBytes(4).toString('hex')}.metadata.json`, message: `Nightly load of ${a.name}` });
+    await run(updateAsset, admin, {
+      catalog: first,
+      branch: 'etl-nightly',
+      namespace: a.namespace,
+      name: a.name,
+      metadataLocation: `${firstRoot}/${first}/${a.namespace.join('/')}/${a.name}/metadata/00002-${randomBytes(4).toString('hex')}.metadata.json`,
+      message: `Nightly load of ${a.name}`,
+    });
   }
   await run(createBranch, admin, { catalog: first, name: 'dedupe-experiment', branchType: 'experimental' });
   const renamed = onMain[7];
-  if (renamed) await run(renameAsset, admin, { catalog: first, branch: 'dedupe-experiment', namespace: renamed.namespace, name: renamed.name, newName: `${renamed.name}_dedup`, message: `Try a deduplicated ${renamed.name}` });
+  if (renamed)
+    await run(renameAsset, admin, {
+      catalog: first,
+      branch: 'dedupe-experiment',
+      namespace: renamed.namespace,
+      name: renamed.name,
+      newName: `${renamed.name}_dedup`,
+      message: `Try a deduplicated ${renamed.name}`,
+    });
 
   if (plan.federated) {
-    await run(createCatalog, admin, { catalogType: 'federated', name: plan.federated.name, url: plan.federated.url, authType: 'bearer', token: randomBytes(16).toString('hex') });
+    await run(createCatalog, admin, {
+      catalogType: 'federated',
+      name: plan.federated.name,
+      url: plan.federated.url,
+      authType: 'bearer',
+      token: randomBytes(16).toString('hex'),
+    });
   }
 
   // People: a role with read grants, and direct grants.
   const people: Record<string, string> = {};
   for (const p of plan.people) {
     const password = demoPassword();
-    const u = await run(createUser, admin, { username: p.username, displayName: p.displayName, role: p.role, password });
+    const u = await run(createUser, admin, {
+      username: p.username,
+      displayName: p.displayName,
+      role: p.role,
+      password,
+    });
     people[p.username] = u.id;
-    credentials.push({ username: p.username, password, role: p.role === 'tenant_admin' ? 'TenantAdmin' : 'TenantUser', does: p.does });
+    credentials.push({
+      username: p.username,
+      password,
+      role: p.role === 'tenant_admin' ? 'TenantAdmin' : 'TenantUser',
+      does: p.does,
+    });
   }
   if (plan.name === 'acme') {
     const role = await run(createRole, admin, {
-      name: 'Analysts', description: 'Read access to the sales and analytics catalogs',
-      grants: [{ scopeType: 'catalog', catalogId: catalogIds.sales, actions: ['read'] }, { scopeType: 'catalog', catalogId: catalogIds.analytics, actions: ['read'] }],
+      name: 'Analysts',
+      description: 'Read access to the sales and analytics catalogs',
+      grants: [
+        { scopeType: 'catalog', catalogId: catalogIds.sales, actions: ['read'] },
+        { scopeType: 'catalog', catalogId: catalogIds.analytics, actions: ['read'] },
+      ],
     });
     await run(assignRole, admin, { userId: people['acme-ana'], roleId: role.id });
-    await run(createGrant, admin, { userId: people['acme-bo'], scopeType: 'catalog', catalogId: catalogIds.sales, actions: ['manage-discovery'] });
-    await run(createGrant, admin, { userId: people['acme-bo'], scopeType: 'catalog', catalogId: catalogIds.sandbox, actions: ['write'] });
+    await run(createGrant, admin, {
+      userId: people['acme-bo'],
+      scopeType: 'catalog',
+      catalogId: catalogIds.sales,
+      actions: ['manage-discovery'],
+    });
+    await run(createGrant, admin, {
+      userId: people['acme-bo'],
+      scopeType: 'catalog',
+      catalogId: catalogIds.sandbox,
+      actions: ['write'],
+    });
   } else {
-    await run(createGrant, admin, { userId: people['globex-carla'], scopeType: 'catalog', catalogId: catalogIds.finance, actions: ['read'] });
+    await run(createGrant, admin, {
+      userId: people['globex-carla'],
+      scopeType: 'catalog',
+      catalogId: catalogIds.finance,
+      actions: ['read'],
+    });
   }
   return { tenant: plan.name, assets: created.length, credentials };
 }
@@ -219,10 +415,17 @@ async function main() {
   await runMigrations(db);
   // The seed seals warehouse credentials: only with the keys the database was initialised with (exit 2 otherwise).
   await requireDatabaseKeys(db);
-  const existing = await db.select({ name: tenants.name }).from(tenants).where(inArray(tenants.name, [...TENANTS]));
+  const existing = await db
+    .select({ name: tenants.name })
+    .from(tenants)
+    .where(inArray(tenants.name, [...TENANTS]));
   if (existing.length) {
-    console.log(`The demo is already there (tenant${existing.length > 1 ? 's' : ''} ${existing.map((t) => t.name).join(', ')}); nothing was changed.`);
-    console.log('Its passwords were printed when it was seeded. To seed again, delete the demo tenants first (Tenants page, "Delete with everything").');
+    console.log(
+      `The demo is already there (tenant${existing.length > 1 ? 's' : ''} ${existing.map((t) => t.name).join(', ')}); nothing was changed.`,
+    );
+    console.log(
+      'Its passwords were printed when it was seeded. To seed again, delete the demo tenants first (Tenants page, "Delete with everything").',
+    );
     return;
   }
   const root = { ...systemActor('seed'), name: 'seed' };
@@ -233,13 +436,19 @@ async function main() {
   for (const r of results) console.log(`  tenant ${r.tenant}: ${r.assets} tables and views`);
   console.log('\nDemo accounts (passwords shown only now):');
   for (const r of results) {
-    for (const c of r.credentials) console.log(`  ${c.username.padEnd(14)} ${c.password.padEnd(20)} ${c.role.padEnd(12)} ${c.does}`);
+    for (const c of r.credentials)
+      console.log(`  ${c.username.padEnd(14)} ${c.password.padEnd(20)} ${c.role.padEnd(12)} ${c.does}`);
   }
-  console.log('\nRoot signs in with the account made on first start (or PANGOLIN_ROOT_USER) and can switch into either tenant.');
+  console.log(
+    '\nRoot signs in with the account made on first start (or PANGOLIN_ROOT_USER) and can switch into either tenant.',
+  );
 }
 
-main().then(() => closeDb(), async (err) => {
-  console.error(`Seeding failed: ${err instanceof Error ? err.message : String(err)}`);
-  await closeDb().catch(() => undefined);
-  process.exit(1);
-});
+main().then(
+  () => closeDb(),
+  async (err) => {
+    console.error(`Seeding failed: ${err instanceof Error ? err.message : String(err)}`);
+    await closeDb().catch(() => undefined);
+    process.exit(1);
+  },
+);

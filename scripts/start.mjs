@@ -8,7 +8,11 @@ import { parseArgs } from 'node:util';
 let flags;
 try {
   ({ values: flags } = parseArgs({
-    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string', short: 'p' },
+      hostname: { type: 'string', short: 'H' },
+      help: { type: 'boolean', short: 'h' },
+    },
   }));
 } catch (err) {
   console.error(`${err.message}\nUsage: npm start [-- -p <port>] [-- -H <hostname>]`);
@@ -40,6 +44,9 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.PANGOLIN_REBUILD === '1') 
 }
 
 // Serves through scripts/server.mjs (Next's handler behind a Node server that records each request's socket peer).
-const server = spawn(process.execPath, ['scripts/server.mjs'], { stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
+const server = spawn(process.execPath, ['scripts/server.mjs'], {
+  stdio: 'inherit',
+  env: { ...env, NODE_ENV: 'production' },
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

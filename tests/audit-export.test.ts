@@ -17,67 +17,88 @@ describe('audit export', () => {
     const w = await tenantWorld();
     // Rows made set-based in SQL inside a transaction that is rolled back: they exist only for this test, and
     // only what the export reads is filled in (no hash chain: this is about streaming, not about the chain).
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`
+    await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`
         INSERT INTO audit_logs (chain_id, seq, occurred_at, id, tenant_id, actor_type, actor_name, action, resource_type, resource_name, result, prev_hash, hash)
         SELECT ${w.tenant.id}::uuid, g, now() - g * interval '1 millisecond', gen_random_uuid(), ${w.tenant.id}::uuid, 'system', 'bulk',
           'test.bulk', 'thing', 'thing-' || g, 'success', decode('', 'hex'), decode('', 'hex')
         FROM generate_series(1, ${ROWS}) g`);
 
-      let fetched = 0;
-      const source = auditExportBatches(w.admin, filtersFromParams({}), { db: tx, batchSize: BATCH });
-      const counting = (async function* (): AsyncGenerator<AuditExportRow[]> {
-        for await (const batch of source) {
-          fetched++;
-          yield batch;
+        let fetched = 0;
+        const source = auditExportBatches(w.admin, filtersFromParams({}), { db: tx, batchSize: BATCH });
+        const counting = (async function* (): AsyncGenerator<AuditExportRow[]> {
+          for await (const batch of source) {
+            fetched++;
+            yield batch;
+          }
+        })();
+        const bytes = exportStream(counting, 'csv').getReader();
+        const decoder = new TextDecoder();
+        const reader = {
+          read: async () => {
+            const r = await bytes.read();
+            return { done: r.done, value: r.value ? decoder.decode(r.value) : undefined };
+          },
+        };
+
+        const header = await reader.read();
+        expect(header.value).toMatch(/^occurredAt,id,tenantId,/);
+        expect(fetched).toBe(0);
+        const first = await reader.read();
+        expect(fetched).toBe(1); // one batch read for one chunk asked: nothing runs ahead of the reader
+        const firstLines = first.value!.trimEnd().split('\r\n');
+        expect(firstLines).toHaveLength(BATCH);
+        expect(firstLines[0]).toContain(',"thing-1",'); // newest first
+
+        let lines = firstLines.length;
+        let last = '';
+        let chunks = 1;
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const chunkLines = value!.trimEnd().split('\r\n');
+          expect(chunkLines.length).toBeLessThanOrEqual(BATCH);
+          lines += chunkLines.length;
+          last = chunkLines[chunkLines.length - 1];
+          chunks++;
         }
-      })();
-      const bytes = exportStream(counting, 'csv').getReader();
-      const decoder = new TextDecoder();
-      const reader = { read: async () => { const r = await bytes.read(); return { done: r.done, value: r.value ? decoder.decode(r.value) : undefined }; } };
+        expect(lines).toBe(ROWS);
+        expect(chunks).toBe(ROWS / BATCH);
+        expect(fetched).toBe(ROWS / BATCH);
+        expect(last).toContain(`,"thing-${ROWS}",`);
 
-      const header = await reader.read();
-      expect(header.value).toMatch(/^occurredAt,id,tenantId,/);
-      expect(fetched).toBe(0);
-      const first = await reader.read();
-      expect(fetched).toBe(1); // one batch read for one chunk asked: nothing runs ahead of the reader
-      const firstLines = first.value!.trimEnd().split('\r\n');
-      expect(firstLines).toHaveLength(BATCH);
-      expect(firstLines[0]).toContain(',"thing-1",'); // newest first
+        // JSON Lines of a filtered slice: one object per line with the full row.
+        const jsonl = await new Response(
+          exportStream(auditExportBatches(w.admin, filtersFromParams({ resource: 'thing-42' }), { db: tx }), 'jsonl'),
+        ).text();
+        const objects = jsonl
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        expect(objects).toEqual([
+          expect.objectContaining({
+            resourceName: 'thing-42',
+            action: 'test.bulk',
+            tenantId: w.tenant.id,
+            metadata: {},
+          }),
+        ]);
 
-      let lines = firstLines.length;
-      let last = '';
-      let chunks = 1;
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const chunkLines = value!.trimEnd().split('\r\n');
-        expect(chunkLines.length).toBeLessThanOrEqual(BATCH);
-        lines += chunkLines.length;
-        last = chunkLines[chunkLines.length - 1];
-        chunks++;
-      }
-      expect(lines).toBe(ROWS);
-      expect(chunks).toBe(ROWS / BATCH);
-      expect(fetched).toBe(ROWS / BATCH);
-      expect(last).toContain(`,"thing-${ROWS}",`);
-
-      // JSON Lines of a filtered slice: one object per line with the full row.
-      const jsonl = await new Response(exportStream(auditExportBatches(w.admin, filtersFromParams({ resource: 'thing-42' }), { db: tx }), 'jsonl')).text();
-      const objects = jsonl.trimEnd().split('\n').map((l) => JSON.parse(l));
-      expect(objects).toEqual([expect.objectContaining({ resourceName: 'thing-42', action: 'test.bulk', tenantId: w.tenant.id, metadata: {} })]);
-
-      // A reader that stops early releases the query loop (no batches keep being fetched).
-      const stopping = auditExportBatches(w.admin, filtersFromParams({}), { db: tx, batchSize: BATCH });
-      const early = exportStream(stopping, 'jsonl').getReader();
-      await early.read();
-      await early.cancel();
-      expect(await stopping.next()).toEqual({ value: undefined, done: true });
-      throw new Rollback();
-    }).catch((err) => {
-      if (!(err instanceof Rollback)) throw err;
-    });
-    const [{ n }] = (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = ${w.tenant.id}`)).rows;
+        // A reader that stops early releases the query loop (no batches keep being fetched).
+        const stopping = auditExportBatches(w.admin, filtersFromParams({}), { db: tx, batchSize: BATCH });
+        const early = exportStream(stopping, 'jsonl').getReader();
+        await early.read();
+        await early.cancel();
+        expect(await stopping.next()).toEqual({ value: undefined, done: true });
+        throw new Rollback();
+      })
+      .catch((err) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    const [{ n }] = (
+      await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = ${w.tenant.id}`)
+    ).rows;
     expect(n).toBe(0);
   }, 180_000);
 

@@ -25,19 +25,93 @@ beforeAll(async () => {
   [a, b] = await Promise.all([tenantWorld(), tenantWorld()]);
   const ref = (actor: Actor) => ({ id: actor.id, type: 'user' as const, name: actor.name });
   const events = [
-    { key: 'a1', tenantId: a.tenant.id, actor: ref(a.admin), action: `${tag}.create`, resourceType: 'catalog', resourceId: 'cat-1', resourceName: 'sales', occurredAt: at(0), metadata: { location: 'primary warehouse', storage: 's3://bucket/path' } },
-    { key: 'a2', tenantId: a.tenant.id, actor: ref(a.user), action: `${tag}.update`, resourceType: 'catalog', resourceId: 'cat-1', resourceName: 'sales', occurredAt: at(10), result: 'denied' as const, errorMessage: 'No grant gives "update" on this object' },
-    { key: 'a3', tenantId: a.tenant.id, actor: ref(a.user), action: `${tag}.create`, resourceType: 'table', resourceId: 'tbl-9', resourceName: 'orders_emea', occurredAt: at(20), metadata: { columns: ['id', 'amount'], note: 'quarterly ledger' } },
-    { key: 'a4', tenantId: a.tenant.id, actor: ref(a.admin), action: `${tag}.delete`, resourceType: 'table', resourceId: 'tbl-9', resourceName: 'orders_emea', occurredAt: at(30), result: 'failure' as const, errorMessage: 'still referenced' },
-    { key: 'b1', tenantId: b.tenant.id, actor: ref(b.admin), action: `${tag}.create`, resourceType: 'catalog', resourceId: 'cat-2', resourceName: 'sales', occurredAt: at(5), metadata: { note: 'quarterly ledger' } },
-    { key: 'b2', tenantId: b.tenant.id, actor: ref(b.user), action: `${tag}.update`, resourceType: 'catalog', resourceId: 'cat-2', resourceName: 'finance', occurredAt: at(15) },
-    { key: 'n1', tenantId: null, actor: { id: null, type: 'anonymous' as const, name: null }, action: `${tag}.sign_in`, resourceType: 'session', resourceName: a.user.name, occurredAt: at(25), result: 'denied' as const, errorMessage: 'Wrong username or password' },
+    {
+      key: 'a1',
+      tenantId: a.tenant.id,
+      actor: ref(a.admin),
+      action: `${tag}.create`,
+      resourceType: 'catalog',
+      resourceId: 'cat-1',
+      resourceName: 'sales',
+      occurredAt: at(0),
+      metadata: { location: 'primary warehouse', storage: 's3://bucket/path' },
+    },
+    {
+      key: 'a2',
+      tenantId: a.tenant.id,
+      actor: ref(a.user),
+      action: `${tag}.update`,
+      resourceType: 'catalog',
+      resourceId: 'cat-1',
+      resourceName: 'sales',
+      occurredAt: at(10),
+      result: 'denied' as const,
+      errorMessage: 'No grant gives "update" on this object',
+    },
+    {
+      key: 'a3',
+      tenantId: a.tenant.id,
+      actor: ref(a.user),
+      action: `${tag}.create`,
+      resourceType: 'table',
+      resourceId: 'tbl-9',
+      resourceName: 'orders_emea',
+      occurredAt: at(20),
+      metadata: { columns: ['id', 'amount'], note: 'quarterly ledger' },
+    },
+    {
+      key: 'a4',
+      tenantId: a.tenant.id,
+      actor: ref(a.admin),
+      action: `${tag}.delete`,
+      resourceType: 'table',
+      resourceId: 'tbl-9',
+      resourceName: 'orders_emea',
+      occurredAt: at(30),
+      result: 'failure' as const,
+      errorMessage: 'still referenced',
+    },
+    {
+      key: 'b1',
+      tenantId: b.tenant.id,
+      actor: ref(b.admin),
+      action: `${tag}.create`,
+      resourceType: 'catalog',
+      resourceId: 'cat-2',
+      resourceName: 'sales',
+      occurredAt: at(5),
+      metadata: { note: 'quarterly ledger' },
+    },
+    {
+      key: 'b2',
+      tenantId: b.tenant.id,
+      actor: ref(b.user),
+      action: `${tag}.update`,
+      resourceType: 'catalog',
+      resourceId: 'cat-2',
+      resourceName: 'finance',
+      occurredAt: at(15),
+    },
+    {
+      key: 'n1',
+      tenantId: null,
+      actor: { id: null, type: 'anonymous' as const, name: null },
+      action: `${tag}.sign_in`,
+      resourceType: 'session',
+      resourceName: a.user.name,
+      occurredAt: at(25),
+      result: 'denied' as const,
+      errorMessage: 'Wrong username or password',
+    },
   ];
   const written = await appendEvents(events.map(({ key: _k, ...e }) => e));
-  events.forEach((e, i) => { ids[e.key] = written[i].id; });
+  events.forEach((e, i) => {
+    ids[e.key] = written[i].id;
+  });
 });
 
-const keysOf = (rows: { id: string }[]) => rows.map((r) => Object.entries(ids).find(([, id]) => id === r.id)?.[0] ?? 'other');
+const keysOf = (rows: { id: string }[]) =>
+  rows.map((r) => Object.entries(ids).find(([, id]) => id === r.id)?.[0] ?? 'other');
 
 describe('audit search', () => {
   it('Root sees every tenant newest first; a TenantAdmin its tenant; a TenantUser only their own events', async () => {
@@ -96,7 +170,12 @@ describe('audit search', () => {
 
   it('an event is shown with its metadata only to those who may see it (others get "not found")', async () => {
     const event = await getAuditEvent(a.admin, ids.a3);
-    expect(event).toMatchObject({ action: `${tag}.create`, resourceName: 'orders_emea', tenantName: a.tenant.name, metadata: { columns: ['id', 'amount'] } });
+    expect(event).toMatchObject({
+      action: `${tag}.create`,
+      resourceName: 'orders_emea',
+      tenantName: a.tenant.name,
+      metadata: { columns: ['id', 'amount'] },
+    });
     expect((await getAuditEvent(a.rootNoTenant, ids.b1)).tenantId).toBe(b.tenant.id);
     await expect(getAuditEvent(b.admin, ids.a3)).rejects.toThrow('Audit event was not found');
     await expect(getAuditEvent(a.user, ids.a4)).rejects.toThrow('Audit event was not found');
@@ -116,7 +195,11 @@ describe('audit search', () => {
     expect(() => filtersFromParams({ from: '2026-03-02', to: '2026-03-01' })).toThrow(/must not be after/);
     expect(() => filtersFromParams({ result: 'maybe' })).toThrow();
     expect(() => filtersFromParams({ tenant: 'acme' })).toThrow(/tenant id/);
-    expect(filtersFromParams({ user_id: 'x', start_time: '2026-01-01', resource_id: 'r' })).toMatchObject({ actor: 'x', resource: 'r', from: new Date('2026-01-01T00:00:00Z') });
+    expect(filtersFromParams({ user_id: 'x', start_time: '2026-01-01', resource_id: 'r' })).toMatchObject({
+      actor: 'x',
+      resource: 'r',
+      from: new Date('2026-01-01T00:00:00Z'),
+    });
   });
 
   it('both ways of serving a free-text page (collect the few matches, or walk the time index) give the same pages', async () => {
@@ -141,7 +224,9 @@ describe('audit search', () => {
     const where = await auditWhere(db, a.rootNoTenant, filtersFromParams({ q: 'quarterly' }));
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);
-      const r = await tx.execute<Record<string, string>>(sql`EXPLAIN SELECT ${sql.raw('id')} FROM audit_logs WHERE ${where}`);
+      const r = await tx.execute<Record<string, string>>(
+        sql`EXPLAIN SELECT ${sql.raw('id')} FROM audit_logs WHERE ${where}`,
+      );
       return r.rows.map((row) => Object.values(row)[0]).join('\n');
     });
     expect(plan).toMatch(/Bitmap Index Scan on \S*(to_tsvector|search)\S*/);

@@ -12,9 +12,14 @@ import canonicalize from 'canonicalize';
 import { appendEvents, asAttacker, chainRows, lanesUsed, occurredAtOf, reinsert } from './support/audit';
 import { failureOf, tenantWorld, uniqueName } from './support/fixtures';
 
-const five = (tenantId: string) => appendEvents(Array.from({ length: 5 }, (_, i) => ({
-  tenantId, resourceName: `thing-${i + 1}`, metadata: { n: i + 1, note: 'ünïcödé "quoted"\n\ttab', nested: { b: [1, 2.5, null], a: true } },
-})));
+const five = (tenantId: string) =>
+  appendEvents(
+    Array.from({ length: 5 }, (_, i) => ({
+      tenantId,
+      resourceName: `thing-${i + 1}`,
+      metadata: { n: i + 1, note: 'ünïcödé "quoted"\n\ttab', nested: { b: [1, 2.5, null], a: true } },
+    })),
+  );
 
 const verifyChain = async (chainId: string) => verifyAuditChains(await getDb(), { tenantId: chainId, batchSize: 2 });
 
@@ -22,28 +27,54 @@ describe('audit chain: tamper evidence', () => {
   it('verifies after concurrent audited mutations from several tenants', async () => {
     const worlds = await Promise.all(Array.from({ length: 4 }, () => tenantWorld()));
     const touch = defineMutation({
-      action: 'test.touch', resourceType: 'tenant', recordInput: ['n'], input: z.object({ n: z.number() }),
+      action: 'test.touch',
+      resourceType: 'tenant',
+      recordInput: ['n'],
+      input: z.object({ n: z.number() }),
       authorize: async () => undefined,
       run: async (tx, actor, input) => {
-        await tx.update(tenants).set({ description: `touched ${input.n}` }).where(sql`${tenants.id} = ${actor.tenantId}`);
-        return { data: input.n, audit: { resourceId: actor.tenantId, resourceName: 'touched', metadata: { n: input.n } } };
+        await tx
+          .update(tenants)
+          .set({ description: `touched ${input.n}` })
+          .where(sql`${tenants.id} = ${actor.tenantId}`);
+        return {
+          data: input.n,
+          audit: { resourceId: actor.tenantId, resourceName: 'touched', metadata: { n: input.n } },
+        };
       },
     });
-    await Promise.all(worlds.flatMap((w) => Array.from({ length: 10 }, (_, i) => executeMutation(touch, i % 2 ? w.admin : w.user, { n: i }))));
+    await Promise.all(
+      worlds.flatMap((w) =>
+        Array.from({ length: 10 }, (_, i) => executeMutation(touch, i % 2 ? w.admin : w.user, { n: i })),
+      ),
+    );
     for (const w of worlds) {
       // Each tenant's trail: its fixture events (none) plus exactly the ten mutations, all linked, on every lane they took.
-      expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 10, chains: await lanesUsed(w.tenant.id), firstBreak: null });
+      expect(await verifyChain(w.tenant.id)).toMatchObject({
+        ok: true,
+        rows: 10,
+        chains: await lanesUsed(w.tenant.id),
+        firstBreak: null,
+      });
     }
   });
 
-  it('appends from another instance (this one\'s guess of the head goes stale) fall back to the locking path', async () => {
+  it("appends from another instance (this one's guess of the head goes stale) fall back to the locking path", async () => {
     const w = await tenantWorld();
     await appendEvents([{ tenantId: w.tenant.id }, { tenantId: w.tenant.id }]);
     // A second copy of the module is another instance of the console: it knows nothing of this one's heads.
     vi.resetModules();
     const other = await import('@/lib/audit-chain');
     const db = await getDb();
-    await db.transaction((tx) => other.appendAudit(tx, { tenantId: w.tenant.id, actor: { id: null, type: 'system', name: 'other' }, action: 'test.other', resourceType: 'thing', result: 'success' }));
+    await db.transaction((tx) =>
+      other.appendAudit(tx, {
+        tenantId: w.tenant.id,
+        actor: { id: null, type: 'system', name: 'other' },
+        action: 'test.other',
+        resourceType: 'thing',
+        result: 'success',
+      }),
+    );
     await Promise.all([1, 2, 3].map(() => appendEvents([{ tenantId: w.tenant.id }])));
     expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 6 });
     // The three concurrent appends may have taken other lanes; lane 0 is still gapless from 1.
@@ -54,10 +85,25 @@ describe('audit chain: tamper evidence', () => {
 
   it('the hand-written canonical form is byte-identical to RFC 8785 canonicalize', () => {
     const row = {
-      chainId: randomUUID(), seq: 42, occurredAt: new Date('2026-01-02T03:04:05.678Z'), id: randomUUID(), tenantId: null, actorId: randomUUID(),
-      actorType: 'user', actorName: 'Zoë "the" admin\u2028', action: 'catalog.create', resourceType: 'catalog', resourceId: null,
-      resourceName: 'sales\u0001', result: 'success', errorMessage: null, ipAddress: '10.0.0.1', userAgent: 'x\\y', requestId: 'r-1',
-      metadata: { b: [1, 1e21, 0.1, -0, 'é'], a: { '10': 1, '9': 2, B: null, a: false }, '': 'empty key' }, imported: false,
+      chainId: randomUUID(),
+      seq: 42,
+      occurredAt: new Date('2026-01-02T03:04:05.678Z'),
+      id: randomUUID(),
+      tenantId: null,
+      actorId: randomUUID(),
+      actorType: 'user',
+      actorName: 'Zoë "the" admin\u2028',
+      action: 'catalog.create',
+      resourceType: 'catalog',
+      resourceId: null,
+      resourceName: 'sales\u0001',
+      result: 'success',
+      errorMessage: null,
+      ipAddress: '10.0.0.1',
+      userAgent: 'x\\y',
+      requestId: 'r-1',
+      metadata: { b: [1, 1e21, 0.1, -0, 'é'], a: { '10': 1, '9': 2, B: null, a: false }, '': 'empty key' },
+      imported: false,
     };
     expect(canonicalRow(row)).toBe(canonicalize({ ...row, occurredAt: row.occurredAt.toISOString() }));
     expect(canonicalJson(row.metadata)).toBe(canonicalize(row.metadata));
@@ -69,7 +115,9 @@ describe('audit chain: tamper evidence', () => {
     const rows = await chainRows(w.tenant.id);
     expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 5 });
 
-    await asAttacker((tx) => tx.execute(sql`UPDATE audit_logs SET resource_name = 'innocent' WHERE id = ${rows[2].id}`));
+    await asAttacker((tx) =>
+      tx.execute(sql`UPDATE audit_logs SET resource_name = 'innocent' WHERE id = ${rows[2].id}`),
+    );
     const report = await verifyChain(w.tenant.id);
     expect(report.ok).toBe(false);
     expect(report.rows).toBe(2);
@@ -77,10 +125,18 @@ describe('audit chain: tamper evidence', () => {
     expect(report.firstBreak!.reason).toMatch(/changed after it was written/);
 
     // Metadata edits are caught too (jsonb key order does not matter, content does).
-    await asAttacker((tx) => tx.execute(sql`UPDATE audit_logs SET resource_name = 'thing-3', metadata = metadata || '{"n": 99}' WHERE id = ${rows[2].id}`));
+    await asAttacker((tx) =>
+      tx.execute(
+        sql`UPDATE audit_logs SET resource_name = 'thing-3', metadata = metadata || '{"n": 99}' WHERE id = ${rows[2].id}`,
+      ),
+    );
     expect((await verifyChain(w.tenant.id)).firstBreak).toMatchObject({ seq: 3, id: rows[2].id });
 
-    await asAttacker((tx) => tx.execute(sql`UPDATE audit_logs SET metadata = ${JSON.stringify(rows[2].metadata)}::jsonb WHERE id = ${rows[2].id}`));
+    await asAttacker((tx) =>
+      tx.execute(
+        sql`UPDATE audit_logs SET metadata = ${JSON.stringify(rows[2].metadata)}::jsonb WHERE id = ${rows[2].id}`,
+      ),
+    );
     expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 5 });
   });
 
@@ -108,7 +164,12 @@ describe('audit chain: tamper evidence', () => {
     const w = await tenantWorld();
     await five(w.tenant.id);
     const rows = await chainRows(w.tenant.id);
-    const forged = (over: Record<string, unknown>) => ({ ...rows[2], id: randomUUID(), resource_name: 'forged', ...over });
+    const forged = (over: Record<string, unknown>) => ({
+      ...rows[2],
+      id: randomUUID(),
+      resource_name: 'forged',
+      ...over,
+    });
 
     const twin = forged({ occurred_at: new Date(occurredAtOf(rows[2]).getTime() + 1) });
     await asAttacker((tx) => reinsert(tx, twin));
@@ -149,10 +210,16 @@ describe('audit chain: tamper evidence', () => {
   it('a rolled-back audited mutation leaves no row and no gap; the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     const w = await tenantWorld();
     const failing = defineMutation({
-      action: 'test.fail_after_write', resourceType: 'tenant', recordInput: [], input: z.object({}),
+      action: 'test.fail_after_write',
+      resourceType: 'tenant',
+      recordInput: [],
+      input: z.object({}),
       authorize: async () => undefined,
       run: async (tx) => {
-        await tx.update(tenants).set({ description: 'should not stay' }).where(sql`${tenants.id} = ${w.tenant.id}`);
+        await tx
+          .update(tenants)
+          .set({ description: 'should not stay' })
+          .where(sql`${tenants.id} = ${w.tenant.id}`);
         throw new AppError('conflict', 'refused on purpose');
       },
     });
@@ -161,8 +228,12 @@ describe('audit chain: tamper evidence', () => {
     // The refusal was audited in its own transaction; the chain stays contiguous.
     expect(await verifyChain(w.tenant.id)).toMatchObject({ ok: true, rows: 2 });
     const db = await getDb();
-    expect(await failureOf(db.execute(sql`UPDATE audit_logs SET action = 'x' WHERE chain_id = ${w.tenant.id}`))).toMatch(/append-only/);
-    expect(await failureOf(db.execute(sql`DELETE FROM audit_logs WHERE chain_id = ${w.tenant.id}`))).toMatch(/append-only/);
+    expect(
+      await failureOf(db.execute(sql`UPDATE audit_logs SET action = 'x' WHERE chain_id = ${w.tenant.id}`)),
+    ).toMatch(/append-only/);
+    expect(await failureOf(db.execute(sql`DELETE FROM audit_logs WHERE chain_id = ${w.tenant.id}`))).toMatch(
+      /append-only/,
+    );
     expect(await failureOf(db.execute(sql`TRUNCATE audit_logs`))).toMatch(/append-only/);
   });
 });

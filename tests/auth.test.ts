@@ -14,16 +14,23 @@ const PASSWORD = 'correct horse battery staple';
 
 async function lastSignInAudit(username: string) {
   const db = await getDb();
-  const [row] = await db.select().from(auditLogs)
+  const [row] = await db
+    .select()
+    .from(auditLogs)
     .where(and(eq(auditLogs.action, 'auth.sign_in'), eq(auditLogs.resourceName, username)))
-    .orderBy(desc(auditLogs.occurredAt), desc(auditLogs.seq)).limit(1);
+    .orderBy(desc(auditLogs.occurredAt), desc(auditLogs.seq))
+    .limit(1);
   return row;
 }
 
 describe('password sign-in', () => {
   it('refuses a wrong password with a clear message and audits the failure', async () => {
     const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const err = await signInWithPassword({ username: u.username, password: 'wrong password!', request: request(uniqueName('ip')) }).catch((e) => e);
+    const err = await signInWithPassword({
+      username: u.username,
+      password: 'wrong password!',
+      request: request(uniqueName('ip')),
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe('unauthenticated');
     expect(err.message).toBe('Wrong username or password');
@@ -33,45 +40,70 @@ describe('password sign-in', () => {
   });
 
   it('gives the same answer for an unknown user (no username probing)', async () => {
-    const err = await signInWithPassword({ username: uniqueName('nobody'), password: 'whatever', request: request(uniqueName('ip')) }).catch((e) => e);
+    const err = await signInWithPassword({
+      username: uniqueName('nobody'),
+      password: 'whatever',
+      request: request(uniqueName('ip')),
+    }).catch((e) => e);
     expect(err.message).toBe('Wrong username or password');
   });
 
   it('locks an (account, address) pair after repeated failures, even against the right password, then reports when to retry', async () => {
     const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
     for (let i = 0; i < THROTTLE.pairLimit; i++) {
-      await signInWithPassword({ username: u.username, password: `nope-${i}`, request: request('10.0.0.1') }).catch(() => undefined);
+      await signInWithPassword({ username: u.username, password: `nope-${i}`, request: request('10.0.0.1') }).catch(
+        () => undefined,
+      );
     }
-    const err = await signInWithPassword({ username: u.username, password: PASSWORD, request: request('10.0.0.1') }).catch((e) => e);
+    const err = await signInWithPassword({
+      username: u.username,
+      password: PASSWORD,
+      request: request('10.0.0.1'),
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe('too_many_requests');
     expect(err.message).toMatch(/Too many failed sign-ins\. Try again in \d+ minutes?/);
     const db = await getDb();
-    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, `pair:${u.username.toLowerCase()}|10.0.0.1`));
+    const [row] = await db
+      .select()
+      .from(loginThrottle)
+      .where(eq(loginThrottle.key, `pair:${u.username.toLowerCase()}|10.0.0.1`));
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('issues a tracked token that resolves to the user, and revocation takes effect at once', async () => {
     const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({ username: u.username, password: PASSWORD, request: request(uniqueName('ip')) });
+    const { token } = await signInWithPassword({
+      username: u.username,
+      password: PASSWORD,
+      request: request(uniqueName('ip')),
+    });
     expect((await lastSignInAudit(u.username)).result).toBe('success');
     const db = await getDb();
     const claims = await verifyToken(token.jwt);
     expect(claims?.sub).toBe(u.id);
     expect((await resolveToken(db, claims!))?.id).toBe(u.id);
     // the token itself is never stored: only its hash
-    const stored = await db.execute(`SELECT count(*)::int AS n FROM active_tokens WHERE token_hash = '${claims!.jti}'` as never);
+    const stored = await db.execute(
+      `SELECT count(*)::int AS n FROM active_tokens WHERE token_hash = '${claims!.jti}'` as never,
+    );
     expect((stored.rows[0] as { n: number }).n).toBe(0);
 
     expect(await revokeToken(db, token.tokenHash, u.id, 'test')).toBe(true);
     expect(await resolveToken(db, claims!)).toBeNull();
     const headers = new Headers({ authorization: `Bearer ${token.jwt}` });
-    await expect(authenticateApiRequest(db, headers, request())).rejects.toThrow(/Invalid, expired or revoked credentials/);
+    await expect(authenticateApiRequest(db, headers, request())).rejects.toThrow(
+      /Invalid, expired or revoked credentials/,
+    );
   });
 
   it('rejects a tampered token', async () => {
     const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({ username: u.username, password: PASSWORD, request: request(uniqueName('ip')) });
+    const { token } = await signInWithPassword({
+      username: u.username,
+      password: PASSWORD,
+      request: request(uniqueName('ip')),
+    });
     const [h, p, s] = token.jwt.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload.sub = '00000000-0000-0000-0000-000000000001';
@@ -83,14 +115,24 @@ describe('password sign-in', () => {
   it('authenticates API calls by bearer token and lets only Root pick a tenant', async () => {
     const db = await getDb();
     const root = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({ username: root.username, password: PASSWORD, request: request(uniqueName('ip')) });
+    const { token } = await signInWithPassword({
+      username: root.username,
+      password: PASSWORD,
+      request: request(uniqueName('ip')),
+    });
     const actor = await authenticateApiRequest(db, new Headers({ authorization: `Bearer ${token.jwt}` }), request());
     expect(actor.role).toBe('root');
     expect(actor.tenantId).toBeNull();
-    await expect(authenticateApiRequest(db, new Headers({ authorization: `Bearer ${token.jwt}`, 'x-pangolin-tenant': 'no-such-tenant' }), request()))
-      .rejects.toThrow(/Tenant "no-such-tenant" was not found/);
+    await expect(
+      authenticateApiRequest(
+        db,
+        new Headers({ authorization: `Bearer ${token.jwt}`, 'x-pangolin-tenant': 'no-such-tenant' }),
+        request(),
+      ),
+    ).rejects.toThrow(/Tenant "no-such-tenant" was not found/);
     await expect(authenticateApiRequest(db, new Headers(), request())).rejects.toThrow(/Authentication required/);
-    await expect(authenticateApiRequest(db, new Headers({ 'x-api-key': 'pgl_0123456789abcdef_notarealsecretatall' }), request()))
-      .rejects.toThrow(/Invalid, expired or revoked credentials/);
+    await expect(
+      authenticateApiRequest(db, new Headers({ 'x-api-key': 'pgl_0123456789abcdef_notarealsecretatall' }), request()),
+    ).rejects.toThrow(/Invalid, expired or revoked credentials/);
   });
 });

@@ -25,59 +25,155 @@ describe('namespaces over /api/v1', () => {
     const w = await catalogTenant({ tables: 1 });
     const as = w.adminApi;
     const p = { catalog: 'sales' };
-    const created = await documented('post', '/api/v1/catalogs/{catalog}/namespaces', await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
-      as, method: 'POST', params: p, body: { namespace: ['emea', 'wholesale', 'bulk'], properties: { tier: 'gold' } },
-    }));
-    expect(created.body).toMatchObject({ path: ['emea', 'wholesale', 'bulk'], properties: { tier: 'gold' }, childCount: 0, assetCount: 0 });
-    const dotted = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as, method: 'POST', params: p, body: { namespace: 'apac.jp' } });
+    const created = await documented(
+      'post',
+      '/api/v1/catalogs/{catalog}/namespaces',
+      await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
+        as,
+        method: 'POST',
+        params: p,
+        body: { namespace: ['emea', 'wholesale', 'bulk'], properties: { tier: 'gold' } },
+      }),
+    );
+    expect(created.body).toMatchObject({
+      path: ['emea', 'wholesale', 'bulk'],
+      properties: { tier: 'gold' },
+      childCount: 0,
+      assetCount: 0,
+    });
+    const dotted = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
+      as,
+      method: 'POST',
+      params: p,
+      body: { namespace: 'apac.jp' },
+    });
     expect(dotted.status).toBe(201);
-    const dup = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as, method: 'POST', params: p, body: { namespace: 'apac.jp' } });
+    const dup = await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
+      as,
+      method: 'POST',
+      params: p,
+      body: { namespace: 'apac.jp' },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toBe('Namespace "apac.jp" already exists');
 
-    const top = await documented('get', '/api/v1/catalogs/{catalog}/namespaces', await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces', { as, params: p }));
-    expect(top.body.namespaces.map((n: { name: string; hasChildren: boolean }) => [n.name, n.hasChildren])).toEqual([['apac', true], ['emea', true]]);
-    const children = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea', { as, params: p });
+    const top = await documented(
+      'get',
+      '/api/v1/catalogs/{catalog}/namespaces',
+      await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces', { as, params: p }),
+    );
+    expect(top.body.namespaces.map((n: { name: string; hasChildren: boolean }) => [n.name, n.hasChildren])).toEqual([
+      ['apac', true],
+      ['emea', true],
+    ]);
+    const children = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea', {
+      as,
+      params: p,
+    });
     expect(names(children.body.namespaces)).toEqual(['retail', 'wholesale']);
-    const firstOnly = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1', { as, params: p });
+    const firstOnly = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1', {
+      as,
+      params: p,
+    });
     expect(firstOnly.body.nextCursor).toBe('retail');
-    const rest = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1&after=retail', { as, params: p });
+    const rest = await call(namespacesRoute.GET, '/api/v1/catalogs/sales/namespaces?parent=emea&limit=1&after=retail', {
+      as,
+      params: p,
+    });
     expect(names(rest.body.namespaces)).toEqual(['wholesale']);
     expect(rest.body.nextCursor).toBeNull();
 
-    const tree = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/tree', await call(treeRoute.GET, '/api/v1/catalogs/sales/namespaces/tree', { as, params: p }));
+    const tree = await documented(
+      'get',
+      '/api/v1/catalogs/{catalog}/namespaces/tree',
+      await call(treeRoute.GET, '/api/v1/catalogs/sales/namespaces/tree', { as, params: p }),
+    );
     expect(tree.body.count).toBe(6);
     const emea = tree.body.tree.find((n: { name: string }) => n.name === 'emea');
     expect(emea.children.map((c: { name: string }) => c.name)).toEqual(['retail', 'wholesale']);
     expect(emea.children[1].children[0].path).toEqual(['emea', 'wholesale', 'bulk']);
 
     const ns = { catalog: 'sales', ns: 'emea.retail' };
-    const detail = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail', { as, params: ns }));
-    expect(detail.body).toMatchObject({ path: ['emea', 'retail'], properties: { owner: 'ana' }, childCount: 0, assetCount: 1 });
-    const viaSeparator = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea%1Fretail', { as, params: { catalog: 'sales', ns: 'emea%1Fretail' } });
+    const detail = await documented(
+      'get',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}',
+      await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail', { as, params: ns }),
+    );
+    expect(detail.body).toMatchObject({
+      path: ['emea', 'retail'],
+      properties: { owner: 'ana' },
+      childCount: 0,
+      assetCount: 1,
+    });
+    const viaSeparator = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea%1Fretail', {
+      as,
+      params: { catalog: 'sales', ns: 'emea%1Fretail' },
+    });
     expect(viaSeparator.body.path).toEqual(['emea', 'retail']);
 
-    const props = await documented('put', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.PUT, '/api/v1/catalogs/sales/namespaces/emea.retail', {
-      as, method: 'PUT', params: ns, body: { updates: { steward: 'bo' }, removals: ['owner', 'absent'] },
-    }));
+    const props = await documented(
+      'put',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}',
+      await call(namespaceRoute.PUT, '/api/v1/catalogs/sales/namespaces/emea.retail', {
+        as,
+        method: 'PUT',
+        params: ns,
+        body: { updates: { steward: 'bo' }, removals: ['owner', 'absent'] },
+      }),
+    );
     expect(props.body).toEqual({ updated: ['steward'], removed: ['owner'], missing: ['absent'] });
 
-    const notEmpty = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.retail', { as, method: 'DELETE', params: ns });
+    const notEmpty = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.retail', {
+      as,
+      method: 'DELETE',
+      params: ns,
+    });
     expect(notEmpty.status).toBe(409);
-    expect(notEmpty.body.error.message).toBe('Namespace "emea.retail" is not empty: it has 1 table or view (across branches)');
-    const parent = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale', { as, method: 'DELETE', params: { catalog: 'sales', ns: 'emea.wholesale' } });
+    expect(notEmpty.body.error.message).toBe(
+      'Namespace "emea.retail" is not empty: it has 1 table or view (across branches)',
+    );
+    const parent = await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale', {
+      as,
+      method: 'DELETE',
+      params: { catalog: 'sales', ns: 'emea.wholesale' },
+    });
     expect(parent.body.error.message).toBe('Namespace "emea.wholesale" is not empty: it has 1 child namespace');
-    await documented('delete', '/api/v1/catalogs/{catalog}/namespaces/{ns}', await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', { as, method: 'DELETE', params: { catalog: 'sales', ns: 'emea.wholesale.bulk' } }));
-    const gone = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', { as, params: { catalog: 'sales', ns: 'emea.wholesale.bulk' } });
+    await documented(
+      'delete',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}',
+      await call(namespaceRoute.DELETE, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', {
+        as,
+        method: 'DELETE',
+        params: { catalog: 'sales', ns: 'emea.wholesale.bulk' },
+      }),
+    );
+    const gone = await call(namespaceRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.wholesale.bulk', {
+      as,
+      params: { catalog: 'sales', ns: 'emea.wholesale.bulk' },
+    });
     expect(gone.status).toBe(404);
   });
 
   it('reaches a namespace literally named "tree" for updates and deletes', async () => {
     const w = await catalogTenant({ tables: 0 });
-    await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', { as: w.adminApi, method: 'POST', params: { catalog: 'sales' }, body: { namespace: 'tree' } });
-    const put = await call(treeRoute.PUT, '/api/v1/catalogs/sales/namespaces/tree', { as: w.adminApi, method: 'PUT', params: { catalog: 'sales' }, body: { updates: { a: 'b' } } });
+    await call(namespacesRoute.POST, '/api/v1/catalogs/sales/namespaces', {
+      as: w.adminApi,
+      method: 'POST',
+      params: { catalog: 'sales' },
+      body: { namespace: 'tree' },
+    });
+    const put = await call(treeRoute.PUT, '/api/v1/catalogs/sales/namespaces/tree', {
+      as: w.adminApi,
+      method: 'PUT',
+      params: { catalog: 'sales' },
+      body: { updates: { a: 'b' } },
+    });
     expect(put.body).toEqual({ updated: ['a'], removed: [], missing: [] });
-    const del = await call(treeRoute.DELETE, '/api/v1/catalogs/sales/namespaces/tree', { as: w.adminApi, method: 'DELETE', params: { catalog: 'sales' } });
+    const del = await call(treeRoute.DELETE, '/api/v1/catalogs/sales/namespaces/tree', {
+      as: w.adminApi,
+      method: 'DELETE',
+      params: { catalog: 'sales' },
+    });
     expect(del.body.deleted).toBe(true);
   });
 });
@@ -88,13 +184,28 @@ describe('tables and views over /api/v1', () => {
     const as = w.adminApi;
     const params = { catalog: 'sales', ns: 'emea.retail' };
     const url = '/api/v1/catalogs/sales/namespaces/emea.retail/assets';
-    await documented('post', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets', await call(assetsRoute.POST, url, {
-      as, method: 'POST', params, body: { name: 'daily_orders', assetType: 'view', metadataLocation: 's3://lake-bucket/sales/views/daily.metadata.json' },
-    }));
+    await documented(
+      'post',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets',
+      await call(assetsRoute.POST, url, {
+        as,
+        method: 'POST',
+        params,
+        body: {
+          name: 'daily_orders',
+          assetType: 'view',
+          metadataLocation: 's3://lake-bucket/sales/views/daily.metadata.json',
+        },
+      }),
+    );
     const dup = await call(assetsRoute.POST, url, { as, method: 'POST', params, body: { name: 'daily_orders' } });
     expect(dup.status).toBe(409);
 
-    const first = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets', await call(assetsRoute.GET, `${url}?limit=2`, { as, params }));
+    const first = await documented(
+      'get',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets',
+      await call(assetsRoute.GET, `${url}?limit=2`, { as, params }),
+    );
     expect(names(first.body.rows)).toEqual(['daily_orders', 'orders_000']);
     expect(first.body).toMatchObject({ total: 6, totalCapped: false });
     const pages = [...first.body.rows];
@@ -104,18 +215,37 @@ describe('tables and views over /api/v1', () => {
       pages.push(...next.body.rows);
       cursor = next.body.nextCursor;
     }
-    expect(names(pages)).toEqual(['daily_orders', 'orders_000', 'orders_001', 'orders_002', 'orders_003', 'orders_004']);
+    expect(names(pages)).toEqual([
+      'daily_orders',
+      'orders_000',
+      'orders_001',
+      'orders_002',
+      'orders_003',
+      'orders_004',
+    ]);
 
     const desc = await call(assetsRoute.GET, `${url}?dir=desc&limit=3`, { as, params });
     expect(names(desc.body.rows)).toEqual(['orders_004', 'orders_003', 'orders_002']);
-    const descNext = await call(assetsRoute.GET, `${url}?dir=desc&limit=3&cursor=${desc.body.nextCursor}`, { as, params });
+    const descNext = await call(assetsRoute.GET, `${url}?dir=desc&limit=3&cursor=${desc.body.nextCursor}`, {
+      as,
+      params,
+    });
     expect(names(descNext.body.rows)).toEqual(['orders_001', 'orders_000', 'daily_orders']);
 
     // Touch orders_001 so it becomes the most recently changed.
-    await executeMutation(updateAsset, w.admin, { catalog: 'sales', namespace: 'emea.retail', name: 'orders_001', metadataLocation: 's3://lake-bucket/sales/orders_1/v2.metadata.json' });
+    await executeMutation(updateAsset, w.admin, {
+      catalog: 'sales',
+      namespace: 'emea.retail',
+      name: 'orders_001',
+      metadataLocation: 's3://lake-bucket/sales/orders_1/v2.metadata.json',
+    });
     const byChange = await call(assetsRoute.GET, `${url}?sort=updatedAt&dir=desc&limit=1`, { as, params });
     expect(names(byChange.body.rows)).toEqual(['orders_001']);
-    const byChangeNext = await call(assetsRoute.GET, `${url}?sort=updatedAt&dir=desc&limit=10&cursor=${byChange.body.nextCursor}`, { as, params });
+    const byChangeNext = await call(
+      assetsRoute.GET,
+      `${url}?sort=updatedAt&dir=desc&limit=10&cursor=${byChange.body.nextCursor}`,
+      { as, params },
+    );
     expect(byChangeNext.body.rows).toHaveLength(5);
     expect(names(byChangeNext.body.rows)).not.toContain('orders_001');
 
@@ -135,7 +265,8 @@ describe('tables and views over /api/v1', () => {
 
   it('refuses a listing of what is not there (404) or hidden (403), and shows a TenantUser only what it may see', async () => {
     const w = await catalogTenant({ tables: 3 });
-    const get = (catalog: string, ns: string, as = w.adminApi) => call(assetsRoute.GET, `/api/v1/catalogs/${catalog}/namespaces/${ns}/assets`, { as, params: { catalog, ns } });
+    const get = (catalog: string, ns: string, as = w.adminApi) =>
+      call(assetsRoute.GET, `/api/v1/catalogs/${catalog}/namespaces/${ns}/assets`, { as, params: { catalog, ns } });
     const noCatalog = await get('nope', 'emea.retail');
     expect([noCatalog.status, noCatalog.body.error.message]).toEqual([404, 'Catalog "nope" was not found']);
     const noNamespace = await get('sales', 'emea.nope');
@@ -150,7 +281,16 @@ describe('tables and views over /api/v1', () => {
     // With a grant on one table it sees the catalog and the way down to the table, and only that table.
     const db = await getDb();
     const user = await signedIn('tenant_user', w.tenant.id);
-    await db.insert(permissions).values({ tenantId: w.tenant.id, userId: user.userId, scopeType: 'asset', catalogId: w.catalogId, assetId: w.assetIds[1], actions: ['read'] });
+    await db
+      .insert(permissions)
+      .values({
+        tenantId: w.tenant.id,
+        userId: user.userId,
+        scopeType: 'asset',
+        catalogId: w.catalogId,
+        assetId: w.assetIds[1],
+        actions: ['read'],
+      });
     const one = await get('sales', 'emea.retail', user);
     expect(one.status).toBe(200);
     expect(names(one.body.rows)).toEqual(['orders_001']);
@@ -160,11 +300,17 @@ describe('tables and views over /api/v1', () => {
     expect(other.status).toBe(403);
     expect(other.body.rows).toBeUndefined();
     // The page is read beside the target's lookup, but the target's refusal is what is answered.
-    const otherPaged = await call(assetsRoute.GET, '/api/v1/catalogs/sales/namespaces/apac/assets?cursor=garbage&limit=1',
-      { as: user, params: { catalog: 'sales', ns: 'apac' } });
+    const otherPaged = await call(
+      assetsRoute.GET,
+      '/api/v1/catalogs/sales/namespaces/apac/assets?cursor=garbage&limit=1',
+      { as: user, params: { catalog: 'sales', ns: 'apac' } },
+    );
     expect([otherPaged.status, otherPaged.text.includes('orders_00')]).toEqual([403, false]);
-    const missingPaged = await call(assetsRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.nope/assets?cursor=garbage',
-      { as: w.adminApi, params: { catalog: 'sales', ns: 'emea.nope' } });
+    const missingPaged = await call(
+      assetsRoute.GET,
+      '/api/v1/catalogs/sales/namespaces/emea.nope/assets?cursor=garbage',
+      { as: w.adminApi, params: { catalog: 'sales', ns: 'emea.nope' } },
+    );
     expect(missingPaged.status).toBe(404);
     // The namespace list and tree show the way down to the granted table, not the namespace beside it.
     const p = { catalog: 'sales' };
@@ -181,19 +327,39 @@ describe('tables and views over /api/v1', () => {
   it('answers an asset by name or id, with its metadata location, and not from another namespace', async () => {
     const w = await catalogTenant({ tables: 1 });
     const as = w.adminApi;
-    const byName = await documented('get', '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}', await call(assetRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail/assets/orders_000', {
-      as, params: { catalog: 'sales', ns: 'emea.retail', asset: 'orders_000' },
-    }));
+    const byName = await documented(
+      'get',
+      '/api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}',
+      await call(assetRoute.GET, '/api/v1/catalogs/sales/namespaces/emea.retail/assets/orders_000', {
+        as,
+        params: { catalog: 'sales', ns: 'emea.retail', asset: 'orders_000' },
+      }),
+    );
     expect(byName.body).toMatchObject({
-      assetId: w.assetIds[0], namespacePath: ['emea', 'retail'], branch: { name: 'main' }, onBranches: ['main'],
-      state: { metadataLocation: 's3://lake-bucket/sales/orders_0/v1.metadata.json', lastCommit: { message: 'Create table emea.retail.orders_000' } },
+      assetId: w.assetIds[0],
+      namespacePath: ['emea', 'retail'],
+      branch: { name: 'main' },
+      onBranches: ['main'],
+      state: {
+        metadataLocation: 's3://lake-bucket/sales/orders_0/v1.metadata.json',
+        lastCommit: { message: 'Create table emea.retail.orders_000' },
+      },
       may: { read: true, editMetadata: true, update: true, delete: true },
     });
-    const byId = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'emea.retail', asset: w.assetIds[0] } });
+    const byId = await call(assetRoute.GET, '/x', {
+      as,
+      params: { catalog: 'sales', ns: 'emea.retail', asset: w.assetIds[0] },
+    });
     expect(byId.body.name).toBe('orders_000');
-    const elsewhere = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'apac', asset: w.assetIds[0] } });
+    const elsewhere = await call(assetRoute.GET, '/x', {
+      as,
+      params: { catalog: 'sales', ns: 'apac', asset: w.assetIds[0] },
+    });
     expect(elsewhere.status).toBe(404);
-    const missing = await call(assetRoute.GET, '/x', { as, params: { catalog: 'sales', ns: 'emea.retail', asset: 'nope' } });
+    const missing = await call(assetRoute.GET, '/x', {
+      as,
+      params: { catalog: 'sales', ns: 'emea.retail', asset: 'nope' },
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe('Table or view "emea.retail.nope" on branch "main" was not found');
   });
@@ -208,9 +374,18 @@ describe('search and business metadata over /api/v1', () => {
     const as = w.adminApi;
     const find = async (qs: string) => (await call(searchRoute.GET, `/api/v1/search/assets?${qs}`, { as })).body;
 
-    const prefix = await documented('get', '/api/v1/search/assets', await call(searchRoute.GET, '/api/v1/search/assets?q=ORDERS_00', { as }));
+    const prefix = await documented(
+      'get',
+      '/api/v1/search/assets',
+      await call(searchRoute.GET, '/api/v1/search/assets?q=ORDERS_00', { as }),
+    );
     expect(names(prefix.body.rows)).toEqual(['orders_000', 'orders_001', 'orders_002', 'orders_003']);
-    expect(prefix.body.rows[0]).toMatchObject({ catalogName: 'sales', namespacePath: ['emea', 'retail'], tags: ['pii', 'gold'], description: 'Customer orders from the retail web shop' });
+    expect(prefix.body.rows[0]).toMatchObject({
+      catalogName: 'sales',
+      namespacePath: ['emea', 'retail'],
+      tags: ['pii', 'gold'],
+      description: 'Customer orders from the retail web shop',
+    });
     expect(names((await find('q=custom')).rows)).toEqual(['orders_000', 'orders_001']);
     expect(names((await find('q=retail%20shop')).rows)).toEqual(['orders_000']);
     expect(names((await find('q=gold')).rows)).toEqual(['orders_000', 'orders_002']);
@@ -233,35 +408,80 @@ describe('search and business metadata over /api/v1', () => {
     const w = await catalogTenant({ tables: 2 });
     const id = w.assetIds[0];
     const params = { id };
-    const empty = await documented('get', '/api/v1/assets/{id}/metadata', await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, params }));
+    const empty = await documented(
+      'get',
+      '/api/v1/assets/{id}/metadata',
+      await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, params }),
+    );
     expect(empty.body).toMatchObject({ assetId: id, description: null, tags: [], discoverable: false });
-    const set = await documented('post', '/api/v1/assets/{id}/metadata', await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
-      as: w.adminApi, method: 'POST', params, body: { description: 'Orders', tags: ['Gold', 'pii', 'gold'], discoverable: true },
-    }));
-    expect(set.body).toMatchObject({ description: 'Orders', tags: ['gold', 'pii'], discoverable: true, updatedBy: expect.any(String) });
+    const set = await documented(
+      'post',
+      '/api/v1/assets/{id}/metadata',
+      await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
+        as: w.adminApi,
+        method: 'POST',
+        params,
+        body: { description: 'Orders', tags: ['Gold', 'pii', 'gold'], discoverable: true },
+      }),
+    );
+    expect(set.body).toMatchObject({
+      description: 'Orders',
+      tags: ['gold', 'pii'],
+      discoverable: true,
+      updatedBy: expect.any(String),
+    });
 
     // A TenantUser with no grant: discovers the discoverable asset, cannot read the other, cannot edit.
     const found = await call(searchRoute.GET, '/api/v1/search/assets', { as: w.userApi });
     expect(names(found.body.rows)).toEqual(['orders_000']);
     const seen = await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.userApi, params });
     expect(seen.body.description).toBe('Orders');
-    const hidden = await call(metadataRoute.GET, `/api/v1/assets/${w.assetIds[1]}/metadata`, { as: w.userApi, params: { id: w.assetIds[1] } });
+    const hidden = await call(metadataRoute.GET, `/api/v1/assets/${w.assetIds[1]}/metadata`, {
+      as: w.userApi,
+      params: { id: w.assetIds[1] },
+    });
     expect(hidden.status).toBe(403);
-    const denied = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, { as: w.userApi, method: 'POST', params, body: { description: 'mine now' } });
+    const denied = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
+      as: w.userApi,
+      method: 'POST',
+      params,
+      body: { description: 'mine now' },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toMatch(/^You may not manage-discovery here/);
 
     // A steward (manage-discovery on the catalog) may.
     const steward = await signedIn('tenant_user', w.tenant.id);
     const db = await getDb();
-    await db.insert(permissions).values({ tenantId: w.tenant.id, userId: steward.userId, scopeType: 'catalog', catalogId: w.catalogId, actions: ['manage-discovery'] });
-    const bySteward = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, { as: steward, method: 'POST', params, body: { description: 'Curated', tags: ['gold'] } });
+    await db
+      .insert(permissions)
+      .values({
+        tenantId: w.tenant.id,
+        userId: steward.userId,
+        scopeType: 'catalog',
+        catalogId: w.catalogId,
+        actions: ['manage-discovery'],
+      });
+    const bySteward = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
+      as: steward,
+      method: 'POST',
+      params,
+      body: { description: 'Curated', tags: ['gold'] },
+    });
     expect(bySteward.body).toMatchObject({ description: 'Curated', tags: ['gold'], discoverable: false });
 
-    await documented('delete', '/api/v1/assets/{id}/metadata', await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, method: 'DELETE', params }));
+    await documented(
+      'delete',
+      '/api/v1/assets/{id}/metadata',
+      await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, method: 'DELETE', params }),
+    );
     const cleared = await call(metadataRoute.GET, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, params });
     expect(cleared.body).toMatchObject({ description: null, tags: [] });
-    const again = await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, { as: w.adminApi, method: 'DELETE', params });
+    const again = await call(metadataRoute.DELETE, `/api/v1/assets/${id}/metadata`, {
+      as: w.adminApi,
+      method: 'DELETE',
+      params,
+    });
     expect(again.status).toBe(404);
   });
 });
@@ -283,12 +503,21 @@ describe('search strategies', () => {
   async function describedTenant() {
     const w = await catalogTenant({ tables: 12 });
     for (const [i, id] of w.assetIds.entries()) {
-      await describeAsset(w.admin, id, i % 3 === 0 ? 'Refunds of the web shop' : 'Orders of the stores', i % 2 ? ['gold'] : ['silver', 'pii']);
+      await describeAsset(
+        w.admin,
+        id,
+        i % 3 === 0 ? 'Refunds of the web shop' : 'Orders of the stores',
+        i % 2 ? ['gold'] : ['silver', 'pii'],
+      );
     }
     return w;
   }
 
-  async function allPages(actor: Actor, opts: { q?: string; tag?: string; type?: 'table' | 'view' }, tuning: Partial<SearchTuning>) {
+  async function allPages(
+    actor: Actor,
+    opts: { q?: string; tag?: string; type?: 'table' | 'view' },
+    tuning: Partial<SearchTuning>,
+  ) {
     const { searchAssets } = await import('@/lib/catalog/queries/search');
     const seen: string[] = [];
     const taken = new Set<string>();
@@ -303,7 +532,15 @@ describe('search strategies', () => {
     return { seen, total, taken };
   }
 
-  const queries = [{ q: 'refunds' }, { q: 'shop' }, { q: 'gold' }, { tag: 'gold' }, { q: 'stores', tag: 'pii' }, { q: 'orders' }, { tag: 'silver', type: 'table' as const }];
+  const queries = [
+    { q: 'refunds' },
+    { q: 'shop' },
+    { q: 'gold' },
+    { tag: 'gold' },
+    { q: 'stores', tag: 'pii' },
+    { q: 'orders' },
+    { tag: 'silver', type: 'table' as const },
+  ];
 
   it('finds the same pages and totals whichever way a metadata match is found', async () => {
     const w = await describedTenant();
@@ -321,16 +558,28 @@ describe('search strategies', () => {
         else expect(got.taken, `${way} ${JSON.stringify(opts)}`).toEqual(new Set([wayOf(way)]));
       }
     }
-    expect((await allPages(w.admin, { q: 'refunds' }, ways.rare)).seen).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
+    expect((await allPages(w.admin, { q: 'refunds' }, ways.rare)).seen).toEqual([
+      'orders_000',
+      'orders_003',
+      'orders_006',
+      'orders_009',
+    ]);
   });
 
   it('finds the same pages each way for a TenantUser who sees some of the assets', async () => {
     const w = await describedTenant();
     const db = await getDb();
     // Read on five tables; the others stay invisible (none is discoverable).
-    await db.insert(permissions).values([1, 2, 3, 6, 9].map((i) => ({
-      tenantId: w.tenant.id, userId: w.user.id, scopeType: 'asset' as const, catalogId: w.catalogId, assetId: w.assetIds[i], actions: ['read' as const],
-    })));
+    await db.insert(permissions).values(
+      [1, 2, 3, 6, 9].map((i) => ({
+        tenantId: w.tenant.id,
+        userId: w.user.id,
+        scopeType: 'asset' as const,
+        catalogId: w.catalogId,
+        assetId: w.assetIds[i],
+        actions: ['read' as const],
+      })),
+    );
     for (const opts of queries) {
       const rare = await allPages(w.user, opts, ways.rare);
       for (const [way, tuning] of Object.entries(ways)) {
@@ -339,7 +588,11 @@ describe('search strategies', () => {
         expect(got.total, `${way} ${JSON.stringify(opts)}`).toBe(got.seen.length);
       }
     }
-    expect((await allPages(w.user, { q: 'refunds' }, ways.hashed)).seen).toEqual(['orders_003', 'orders_006', 'orders_009']);
+    expect((await allPages(w.user, { q: 'refunds' }, ways.hashed)).seen).toEqual([
+      'orders_003',
+      'orders_006',
+      'orders_009',
+    ]);
   });
 
   it('keeps description words in step with renames, drops, description changes and other branches', async () => {
@@ -347,10 +600,21 @@ describe('search strategies', () => {
     const where = { catalog: 'sales', namespace: 'emea.retail' };
     // asset_words (several words: a walk of one, or with a walk of one row, cut at once, the GIN indexes again) and the GIN indexes agree.
     const both = async (q: string) => {
-      const [viaWords, viaShortWalk, viaMatching] = await Promise.all([allPages(w.admin, { q }, { frequent: never }),
-        allPages(w.admin, { q }, { frequent: never, wordWalk: 1 }), allPages(w.admin, { q }, ways.rare)]);
-      expect({ q, seen: viaWords.seen, total: viaWords.total }).toEqual({ q, seen: viaMatching.seen, total: viaMatching.total });
-      expect({ q, seen: viaShortWalk.seen, total: viaShortWalk.total }).toEqual({ q, seen: viaMatching.seen, total: viaMatching.total });
+      const [viaWords, viaShortWalk, viaMatching] = await Promise.all([
+        allPages(w.admin, { q }, { frequent: never }),
+        allPages(w.admin, { q }, { frequent: never, wordWalk: 1 }),
+        allPages(w.admin, { q }, ways.rare),
+      ]);
+      expect({ q, seen: viaWords.seen, total: viaWords.total }).toEqual({
+        q,
+        seen: viaMatching.seen,
+        total: viaMatching.total,
+      });
+      expect({ q, seen: viaShortWalk.seen, total: viaShortWalk.total }).toEqual({
+        q,
+        seen: viaMatching.seen,
+        total: viaMatching.total,
+      });
       return viaWords.seen;
     };
     expect(await both('refunds')).toEqual(['orders_000', 'orders_003', 'orders_006', 'orders_009']);
@@ -361,15 +625,32 @@ describe('search strategies', () => {
     expect(await both('refunds')).toEqual(['aaa_returns', 'orders_009']);
     // Another branch's rows do not count: renaming there leaves main's order alone.
     await executeMutation(createBranch, w.admin, { catalog: 'sales', name: 'dev', from: 'main' });
-    await executeMutation(renameAsset, w.admin, { ...where, branch: 'dev', name: 'orders_009', newName: 'zzz_refunds' });
+    await executeMutation(renameAsset, w.admin, {
+      ...where,
+      branch: 'dev',
+      name: 'orders_009',
+      newName: 'zzz_refunds',
+    });
     expect(await both('refunds')).toEqual(['aaa_returns', 'orders_009']);
     const db = await getDb();
-    const kept = await db.select({ nameKey: assetWords.nameKey }).from(assetWords)
-      .where(and(eq(assetWords.tenantId, w.tenant.id), eq(assetWords.word, 'refunds'))).orderBy(assetWords.nameKey);
+    const kept = await db
+      .select({ nameKey: assetWords.nameKey })
+      .from(assetWords)
+      .where(and(eq(assetWords.tenantId, w.tenant.id), eq(assetWords.word, 'refunds')))
+      .orderBy(assetWords.nameKey);
     expect(kept.map((r) => r.nameKey)).toEqual(['aaa_returns', 'orders_009']);
     // Several words: every one in the description, each as a prefix.
     expect(await both('web sho')).toEqual(['aaa_returns', 'orders_009']);
-    expect(await both('stores orde')).toEqual(['orders_001', 'orders_002', 'orders_004', 'orders_005', 'orders_007', 'orders_008', 'orders_010', 'orders_011']);
+    expect(await both('stores orde')).toEqual([
+      'orders_001',
+      'orders_002',
+      'orders_004',
+      'orders_005',
+      'orders_007',
+      'orders_008',
+      'orders_010',
+      'orders_011',
+    ]);
     expect(await both('shop stores')).toEqual([]);
     expect(await both('shop nowhere')).toEqual([]);
   });
@@ -382,7 +663,9 @@ describe('search strategies', () => {
       const page = await searchAssets(w.admin, { q: 'gold', limit: 2, tuning: { ...tuning, countProbes: 3 } });
       expect(page.rows).toHaveLength(2);
       // Rare matches are all looked up for the page anyway, so their count is exact.
-      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual(wayOf(way) === 'rare' ? { way, total: 6, totalCapped: false } : { way, total: 3, totalCapped: true });
+      expect({ way, total: page.total, totalCapped: page.totalCapped }).toEqual(
+        wayOf(way) === 'rare' ? { way, total: 6, totalCapped: false } : { way, total: 3, totalCapped: true },
+      );
     }
     // With every row looked at, the total is exact whatever the way.
     for (const [way, tuning] of Object.entries(ways)) {

@@ -21,7 +21,11 @@ function routeFiles(dir: string): string[] {
 }
 
 /** app/api/v1/catalogs/[catalog]/route.ts → /api/v1/catalogs/{catalog} */
-const openApiPath = (file: string) => `/${path.relative(path.join(ROOT, 'app'), path.dirname(file)).split(path.sep).join('/')}`.replace(/\[(\w+)\]/g, '{$1}');
+const openApiPath = (file: string) =>
+  `/${path.relative(path.join(ROOT, 'app'), path.dirname(file)).split(path.sep).join('/')}`.replace(
+    /\[(\w+)\]/g,
+    '{$1}',
+  );
 
 describe('the OpenAPI document', () => {
   it('is served as OpenAPI 3.1 with every catalog operation, its errors and its security', async () => {
@@ -29,11 +33,16 @@ describe('the OpenAPI document', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, apiKey: { in: 'header', name: 'X-API-Key' } });
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      apiKey: { in: 'header', name: 'X-API-Key' },
+    });
     for (const op of catalogOperations) {
       const documentedOp = doc.paths[op.path]?.[op.method];
       expect(documentedOp, `${op.method} ${op.path}`).toBeDefined();
-      expect(Object.keys(documentedOp.responses)).toEqual(expect.arrayContaining([String(op.status ?? 200), '401', ...(op.errors ?? []).map(String)]));
+      expect(Object.keys(documentedOp.responses)).toEqual(
+        expect.arrayContaining([String(op.status ?? 200), '401', ...(op.errors ?? []).map(String)]),
+      );
     }
     // Request bodies are the mutations' own schemas: strict objects with their rules.
     const createWarehouse = doc.paths['/api/v1/warehouses'].post.requestBody.content['application/json'].schema;
@@ -42,8 +51,23 @@ describe('the OpenAPI document', () => {
     expect(body.properties.storageType.enum).toEqual(['s3', 'azure', 'gcs', 'local']);
     expect(body.properties.name).toMatchObject({ maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
     expect(body.required).toEqual(expect.arrayContaining(['name', 'storageType']));
-    const list = doc.paths['/api/v1/catalogs/{catalog}/namespaces/{ns}/assets'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
-    expect(list).toEqual(expect.arrayContaining(['path:catalog', 'path:ns', 'query:branch', 'query:q', 'query:type', 'query:sort', 'query:dir', 'query:cursor', 'query:limit', 'header:x-pangolin-tenant']));
+    const list = doc.paths['/api/v1/catalogs/{catalog}/namespaces/{ns}/assets'].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
+    expect(list).toEqual(
+      expect.arrayContaining([
+        'path:catalog',
+        'path:ns',
+        'query:branch',
+        'query:q',
+        'query:type',
+        'query:sort',
+        'query:dir',
+        'query:cursor',
+        'query:limit',
+        'header:x-pangolin-tenant',
+      ]),
+    );
   });
 
   it('documents every handler the catalog routes export, and serves every catalog operation (it cannot drift)', async () => {
@@ -62,6 +86,9 @@ describe('the OpenAPI document', () => {
         }
       }
     }
-    for (const o of catalogOperations) expect(served, `${o.method} ${o.path} is documented but not served`).toContain(`${o.method.toUpperCase()} ${o.path}`);
+    for (const o of catalogOperations)
+      expect(served, `${o.method} ${o.path} is documented but not served`).toContain(
+        `${o.method.toUpperCase()} ${o.path}`,
+      );
   });
 });

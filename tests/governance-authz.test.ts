@@ -25,12 +25,25 @@ beforeAll(async () => {
   const t = w.tenant.id;
   const yesterday = new Date(Date.now() - 86_400_000);
   actors = {
-    root: w.root, admin: w.admin, adminB: w.b.admin, user: w.user, reader: w.reader, steward: w.steward,
+    root: w.root,
+    admin: w.admin,
+    adminB: w.b.admin,
+    user: w.user,
+    reader: w.reader,
+    steward: w.steward,
     tagUser: await tenantUser(t, [{ scopeType: 'tag', tag: 'pii', actions: ['read'] }]),
-    nsWriter: await tenantUser(t, [{ scopeType: 'namespace', catalogId: w.data.lake, namespaceId: w.data.ns.emea, actions: ['write'] }]),
-    expired: await tenantUser(t, [{ scopeType: 'catalog', catalogId: w.data.lake, actions: ['all'], expiresAt: yesterday }]),
-    assetUser: await tenantUser(t, [{ scopeType: 'asset', catalogId: w.data.lake, assetId: w.data.assets.payroll, actions: ['read'] }]),
-    sandboxTagUser: await tenantUser(t, [{ scopeType: 'tag', catalogId: w.data.sandbox, tag: 'pii', actions: ['read'] }]),
+    nsWriter: await tenantUser(t, [
+      { scopeType: 'namespace', catalogId: w.data.lake, namespaceId: w.data.ns.emea, actions: ['write'] },
+    ]),
+    expired: await tenantUser(t, [
+      { scopeType: 'catalog', catalogId: w.data.lake, actions: ['all'], expiresAt: yesterday },
+    ]),
+    assetUser: await tenantUser(t, [
+      { scopeType: 'asset', catalogId: w.data.lake, assetId: w.data.assets.payroll, actions: ['read'] },
+    ]),
+    sandboxTagUser: await tenantUser(t, [
+      { scopeType: 'tag', catalogId: w.data.sandbox, tag: 'pii', actions: ['read'] },
+    ]),
   };
   objects = {
     orders: await assetRef(t, w.data.assets.orders),
@@ -71,7 +84,10 @@ describe('permission evaluation matrix (built-in roles, role grants, direct, nam
       const outcomes: string[] = [];
       for (const o of OBJECTS) {
         for (const a of ACTIONS) {
-          const got = await authorize(db, actor, a, objects[o], 'The object').then(() => 'allow', (e) => e.code);
+          const got = await authorize(db, actor, a, objects[o], 'The object').then(
+            () => 'allow',
+            (e) => e.code,
+          );
           const otherTenant = objects[o].tenantId !== actor.tenantId && actor.role !== 'root';
           const want = allowed.has(`${o}:${a}`) ? 'allow' : otherTenant ? 'not_found' : 'forbidden';
           if (got !== want) outcomes.push(`${o}:${a} got ${got}, want ${want}`);
@@ -84,7 +100,9 @@ describe('permission evaluation matrix (built-in roles, role grants, direct, nam
   it('explains refusals and approvals with the grant that decided', async () => {
     const db = await getDb();
     const err = await authorize(db, actors.steward, 'write', objects.orders).catch((e) => e);
-    expect(err.message).toMatch(/^You may not write here: no grant gives "write" here; role Stewards-\w+ \(read, manage-discovery on namespace sales in catalog lake/);
+    expect(err.message).toMatch(
+      /^You may not write here: no grant gives "write" here; role Stewards-\w+ \(read, manage-discovery on namespace sales in catalog lake/,
+    );
     const ok = await explainAccess(db, w.admin, actors.tagUser.id, 'read', objects.ledger);
     expect(ok.allowed).toBe(true);
     expect(ok.reason).toBe('Allowed by direct grant (read on assets tagged "pii")');
@@ -102,7 +120,13 @@ describe('cost of a check', () => {
     const spy = vi.spyOn(client, 'query');
     try {
       for (let i = 0; i < 20; i++) for (const o of OBJECTS) await can(db, actor, 'read', objects[o]);
-      await visibilityFilter(db, actor, 'read', { tenantId: assets.tenantId, assetId: assets.assetId }, { level: 'asset' });
+      await visibilityFilter(
+        db,
+        actor,
+        'read',
+        { tenantId: assets.tenantId, assetId: assets.assetId },
+        { level: 'asset' },
+      );
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
@@ -113,10 +137,22 @@ describe('cost of a check', () => {
 describe('SQL visibility filter for lists', () => {
   async function visibleAssets(actor: Actor, action: PermissionAction, opts: { includeDiscoverable?: boolean } = {}) {
     const db = await getDb();
-    const filter = await visibilityFilter(db, actor, action,
-      { tenantId: assets.tenantId, catalogId: assets.catalogId, namespaceId: assets.namespaceId, namespacePath: namespaces.path, assetId: assets.assetId },
-      { level: 'asset', ...opts });
-    const rows = await db.select({ name: assets.name }).from(assets)
+    const filter = await visibilityFilter(
+      db,
+      actor,
+      action,
+      {
+        tenantId: assets.tenantId,
+        catalogId: assets.catalogId,
+        namespaceId: assets.namespaceId,
+        namespacePath: namespaces.path,
+        assetId: assets.assetId,
+      },
+      { level: 'asset', ...opts },
+    );
+    const rows = await db
+      .select({ name: assets.name })
+      .from(assets)
       .innerJoin(branches, and(eq(branches.tenantId, assets.tenantId), eq(branches.id, assets.branchId)))
       .innerJoin(namespaces, and(eq(namespaces.tenantId, assets.tenantId), eq(namespaces.id, assets.namespaceId)))
       .where(and(eq(branches.name, 'main'), sql`${assets.tenantId} IN (${w.tenant.id}, ${w.b.tenant.id})`, filter));
@@ -124,10 +160,24 @@ describe('SQL visibility filter for lists', () => {
   }
 
   it('matches the per-object decision for every actor, in one query per list', async () => {
-    const names: Record<string, string> = { orders: 'orders', customers: 'customers', ledger: 'ledger', payroll: 'payroll', scratch: 'tmp' };
+    const names: Record<string, string> = {
+      orders: 'orders',
+      customers: 'customers',
+      ledger: 'ledger',
+      payroll: 'payroll',
+      scratch: 'tmp',
+    };
     for (const [name, allowed] of Object.entries(ALLOWED)) {
       if (name === 'root' || name === 'adminB') continue;
-      const readable = [...new Set(allowed().filter((k) => k.endsWith(':read')).map((k) => k.split(':')[0]).filter((o) => o in names).map((o) => names[o]))].sort();
+      const readable = [
+        ...new Set(
+          allowed()
+            .filter((k) => k.endsWith(':read'))
+            .map((k) => k.split(':')[0])
+            .filter((o) => o in names)
+            .map((o) => names[o]),
+        ),
+      ].sort();
       expect(await visibleAssets(actors[name], 'read'), name).toEqual(readable);
     }
     // Tenant B's admin sees B's tables only (same names, other ids).
@@ -142,10 +192,22 @@ describe('SQL visibility filter for lists', () => {
   it('lets people navigate down to what they were granted (ancestors), without granting the ancestors', async () => {
     const db = await getDb();
     const visibleNamespaces = async (actor: Actor, includeAncestors: boolean) => {
-      const f = await visibilityFilter(db, actor, 'list',
-        { tenantId: namespaces.tenantId, catalogId: namespaces.catalogId, namespaceId: namespaces.id, namespacePath: namespaces.path },
-        { level: 'namespace', includeAncestors });
-      const rows = await db.select({ path: namespaces.path }).from(namespaces).where(and(eq(namespaces.tenantId, w.tenant.id), f));
+      const f = await visibilityFilter(
+        db,
+        actor,
+        'list',
+        {
+          tenantId: namespaces.tenantId,
+          catalogId: namespaces.catalogId,
+          namespaceId: namespaces.id,
+          namespacePath: namespaces.path,
+        },
+        { level: 'namespace', includeAncestors },
+      );
+      const rows = await db
+        .select({ path: namespaces.path })
+        .from(namespaces)
+        .where(and(eq(namespaces.tenantId, w.tenant.id), f));
       return rows.map((r) => r.path.join('.')).sort();
     };
     expect(await visibleNamespaces(actors.nsWriter, false)).toEqual(['sales.emea']);
@@ -160,10 +222,17 @@ describe('effective permissions view', () => {
     const reader = await effectivePermissions(db, w.admin, w.reader.id);
     expect(reader.builtin).toMatch(/^TenantUser/);
     expect(reader.grants).toHaveLength(1);
-    expect(reader.grants[0]).toMatchObject({ via: expect.stringMatching(/^role Readers-/), description: 'catalog lake', effectiveActions: ['read', 'list'], expired: false });
+    expect(reader.grants[0]).toMatchObject({
+      via: expect.stringMatching(/^role Readers-/),
+      description: 'catalog lake',
+      effectiveActions: ['read', 'list'],
+      expired: false,
+    });
     const expired = await effectivePermissions(db, w.admin, actors.expired.id);
     expect(expired.grants[0]).toMatchObject({ expired: true, via: 'direct grant' });
-    expect((await effectivePermissions(db, w.admin, w.admin.id)).builtin).toMatch(/TenantAdmin: may do anything inside this tenant/);
+    expect((await effectivePermissions(db, w.admin, w.admin.id)).builtin).toMatch(
+      /TenantAdmin: may do anything inside this tenant/,
+    );
   });
 
   it('is visible to the user themself and admins of the tenant only', async () => {

@@ -13,7 +13,15 @@ import { check } from './support/health';
 const onPglite = !process.env.TEST_DATABASE_URL;
 
 /** Checks that need other sessions, a preloaded extension, replicas or a tunable server. */
-const NOT_ON_PGLITE = ['connections', 'idle_in_transaction', 'long_running', 'blocked', 'query_stats', 'replication', 'settings'];
+const NOT_ON_PGLITE = [
+  'connections',
+  'idle_in_transaction',
+  'long_running',
+  'blocked',
+  'query_stats',
+  'replication',
+  'settings',
+];
 
 describe.skipIf(!onPglite)('database health on the embedded PGlite', () => {
   it('says which checks do not apply and runs the rest', async () => {
@@ -56,7 +64,9 @@ describe.skipIf(!onPglite)('database health on the embedded PGlite', () => {
     await takeHealthSample(db);
     const trends = await healthTrends(w.rootNoTenant, '1h');
     expect(trends.samples).toBeGreaterThanOrEqual(1);
-    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 42 })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 42 })).rejects.toMatchObject({
+      code: 'bad_request',
+    });
     await expect(executeMutation(terminateBackend, w.admin, { pid: 42 })).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

@@ -51,19 +51,35 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     const admin = (await bearerFor(w.admin)).jwt;
     const ok = await call(overviewRoute, { path: '/api/v1/health', token: root });
     expect(ok.status).toBe(200);
-    expect(ok.body.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['connections', 'wraparound', 'migrations']));
+    expect(ok.body.checks.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['connections', 'wraparound', 'migrations']),
+    );
     expect((await call(overviewRoute, { path: '/api/v1/health', token: admin })).status).toBe(403);
     const area = await call(areaRoute, { path: '/api/v1/health/safety', token: root, params: { area: 'safety' } });
     expect(area.status).toBe(200);
     expect(area.body.checks.find((c: { id: string }) => c.id === 'sequences').data.sequences).toBeInstanceOf(Array);
-    expect((await call(areaRoute, { path: '/api/v1/health/queries', token: admin, params: { area: 'queries' } })).status).toBe(403);
-    expect((await call(areaRoute, { path: '/api/v1/health/nope', token: root, params: { area: 'nope' } })).status).toBe(404);
+    expect(
+      (await call(areaRoute, { path: '/api/v1/health/queries', token: admin, params: { area: 'queries' } })).status,
+    ).toBe(403);
+    expect((await call(areaRoute, { path: '/api/v1/health/nope', token: root, params: { area: 'nope' } })).status).toBe(
+      404,
+    );
     const victim = await session('h3-api-victim');
-    const refused = await call(terminateRoute, { method: 'POST', path: `/api/v1/health/backends/${victim.pid}/terminate`, token: admin, params: { pid: String(victim.pid) } });
+    const refused = await call(terminateRoute, {
+      method: 'POST',
+      path: `/api/v1/health/backends/${victim.pid}/terminate`,
+      token: admin,
+      params: { pid: String(victim.pid) },
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('forbidden');
     expect((await victim.query('SELECT 1 AS alive')).rows[0].alive).toBe(1);
-    const bad = await call(terminateRoute, { method: 'POST', path: '/api/v1/health/backends/x/terminate', token: root, params: { pid: 'x' } });
+    const bad = await call(terminateRoute, {
+      method: 'POST',
+      path: '/api/v1/health/backends/x/terminate',
+      token: root,
+      params: { pid: 'x' },
+    });
     expect(bad.status).toBe(422);
   });
 
@@ -108,12 +124,20 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     const waiter = await session('h3-waiter');
     await holder.query('BEGIN');
     await holder.query('UPDATE h3_lock_target SET v = v + 1 WHERE id = 1');
-    const waiting = waiter.query('UPDATE h3_lock_target SET v = v + 10 WHERE id = 1').then(() => 'finished', (e: Error) => e.message);
+    const waiting = waiter.query('UPDATE h3_lock_target SET v = v + 10 WHERE id = 1').then(
+      () => 'finished',
+      (e: Error) => e.message,
+    );
 
-    await expect.poll(async () => {
-      const r = check<BlockingData>(await healthArea(w.rootNoTenant, 'queries'), 'blocked');
-      return r.data?.blocked.some((b) => b.pid === waiter.pid);
-    }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const r = check<BlockingData>(await healthArea(w.rootNoTenant, 'queries'), 'blocked');
+          return r.data?.blocked.some((b) => b.pid === waiter.pid);
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
 
     const run = await healthArea(w.rootNoTenant, 'queries', { thresholds: { blockedWarnSecs: 0 } });
     const r = check<BlockingData>(run, 'blocked');
@@ -136,7 +160,9 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     expect(JSON.stringify(audit.metadata)).not.toContain('v = v + 10');
 
     // A TenantAdmin may not terminate anything: refused, audited as denied, the session lives on.
-    await expect(executeMutation(terminateBackend, w.admin, { pid: holder.pid })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(executeMutation(terminateBackend, w.admin, { pid: holder.pid })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect(await lastBackendAudit('health.terminate_backend', holder.pid)).toMatchObject({ result: 'denied' });
     expect((await holder.query('SELECT 1 AS alive')).rows[0].alive).toBe(1);
 
@@ -147,8 +173,12 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
   });
 
   it('refuses to signal what it should not: unknown pids, other databases, bad input', async () => {
-    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 2_000_000_000 })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 'abc' })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 2_000_000_000 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(executeMutation(cancelBackend, w.rootNoTenant, { pid: 'abc' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
     const elsewhere = await extraSession('h3-other-db');
     sessions.push(elsewhere);
     // the same server, another database: not the console's to stop
@@ -159,7 +189,9 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     await c.connect();
     try {
       const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await expect(executeMutation(terminateBackend, w.rootNoTenant, { pid: rows[0].pid })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(executeMutation(terminateBackend, w.rootNoTenant, { pid: rows[0].pid })).rejects.toMatchObject({
+        code: 'not_found',
+      });
       expect((await c.query('SELECT 1 AS alive')).rows[0].alive).toBe(1);
     } finally {
       await c.end();
@@ -168,12 +200,26 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
 
   it('lists long-running queries and lets Root cancel one', async () => {
     const slow = await session('h3-slow');
-    const running = slow.query('SELECT pg_sleep(30), 1 AS h3_slow_marker').then(() => 'finished', (e: Error) => e.message);
-    await expect.poll(async () => {
-      const r = check<LongRunningData>(await healthArea(w.rootNoTenant, 'queries', { thresholds: { longRunningSecs: 0.2 } }), 'long_running');
-      return r.data?.client.find((s) => s.pid === slow.pid)?.query ?? null;
-    }, { timeout: 10_000 }).toContain('h3_slow_marker');
-    const r = check(await healthArea(w.rootNoTenant, 'queries', { thresholds: { longRunningSecs: 0.2 } }), 'long_running');
+    const running = slow.query('SELECT pg_sleep(30), 1 AS h3_slow_marker').then(
+      () => 'finished',
+      (e: Error) => e.message,
+    );
+    await expect
+      .poll(
+        async () => {
+          const r = check<LongRunningData>(
+            await healthArea(w.rootNoTenant, 'queries', { thresholds: { longRunningSecs: 0.2 } }),
+            'long_running',
+          );
+          return r.data?.client.find((s) => s.pid === slow.pid)?.query ?? null;
+        },
+        { timeout: 10_000 },
+      )
+      .toContain('h3_slow_marker');
+    const r = check(
+      await healthArea(w.rootNoTenant, 'queries', { thresholds: { longRunningSecs: 0.2 } }),
+      'long_running',
+    );
     expect(['warning', 'critical']).toContain(r.status);
     await executeMutation(cancelBackend, w.rootNoTenant, { pid: slow.pid });
     expect(await running).toMatch(/canceling statement/);
@@ -219,17 +265,25 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     await db.execute(sql`INSERT INTO h3_dead SELECT g, repeat('x', 50) FROM generate_series(1, 1000) g`);
     await db.execute(sql`DELETE FROM h3_dead WHERE id <= 600`);
     // statistics reach the shared view after the writer flushes them (at most a second or so)
-    await expect.poll(async () => {
-      const r = check<VacuumData>(await healthArea(w.rootNoTenant, 'tables'), 'vacuum');
-      return r.data?.tables.find((t) => t.table === 'h3_dead')?.needsVacuum ?? false;
-    }, { timeout: 15_000, interval: 500 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const r = check<VacuumData>(await healthArea(w.rootNoTenant, 'tables'), 'vacuum');
+          return r.data?.tables.find((t) => t.table === 'h3_dead')?.needsVacuum ?? false;
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
     const r = check<VacuumData>(await healthArea(w.rootNoTenant, 'tables'), 'vacuum');
     const row = r.data!.tables.find((t) => t.table === 'h3_dead')!;
     expect(row.deadRows).toBe(600);
     expect(row.autovacuumEnabled).toBe(false);
     // trigger = autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor × live rows, from the server's settings
     const ctx = await loadServerContext(DEFAULT_THRESHOLDS, DEFAULT_TIMEOUTS);
-    expect(row.triggerRows).toBeCloseTo(ctx.autovacuumVacuumThreshold + ctx.autovacuumVacuumScaleFactor * row.liveRows, 5);
+    expect(row.triggerRows).toBeCloseTo(
+      ctx.autovacuumVacuumThreshold + ctx.autovacuumVacuumScaleFactor * row.liveRows,
+      5,
+    );
     expect(r.status).toBe('warning');
   });
 
@@ -263,14 +317,18 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     expect(absent.figure).toBe('not enabled');
     const commands = absent.data!.steps.map((s) => s.command ?? '').join('\n');
     expect(commands).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements;');
-    const loaded = (await db.execute<{ s: string }>(sql`SELECT current_setting('shared_preload_libraries') AS s`)).rows[0].s;
+    const loaded = (await db.execute<{ s: string }>(sql`SELECT current_setting('shared_preload_libraries') AS s`))
+      .rows[0].s;
     if (!loaded.includes('pg_stat_statements')) {
       expect(commands).toContain('shared_preload_libraries');
       expect(absent.data!.steps.some((s) => /Restart PostgreSQL/.test(s.text))).toBe(true);
     }
 
     // Present, if this server lets us create it (it may still not be preloaded; the shared server is never reconfigured here).
-    const created = await db.execute(sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`).then(() => true, () => false);
+    const created = await db.execute(sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`).then(
+      () => true,
+      () => false,
+    );
     if (!created) return;
     try {
       const present = check<StatementsData>(await healthArea(w.rootNoTenant, 'statements'), 'query_stats');
@@ -299,7 +357,8 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
       expect(space.status).toBe('timed_out');
       expect(space.figure).toBe('timed out');
       expect(space.reason).toMatch(/lock_timeout/);
-      for (const id of ['connections', 'wraparound', 'migrations', 'sequences']) expect(check(run, id).status, id).not.toMatch(/timed_out|failed/);
+      for (const id of ['connections', 'wraparound', 'migrations', 'sequences'])
+        expect(check(run, id).status, id).not.toMatch(/timed_out|failed/);
     } finally {
       await migrator.query('ROLLBACK');
     }
@@ -308,15 +367,27 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
   it('turns a statement_timeout into "timed out" and an error into "failed: reason"', async () => {
     const ctx = await loadServerContext(DEFAULT_THRESHOLDS, DEFAULT_TIMEOUTS);
     const slow: CheckDef<null> = {
-      id: 'slow', area: 'tables', title: 'Slow',
-      run: async (tx) => { await tx.execute(sql`SELECT pg_sleep(2)`); return null; },
+      id: 'slow',
+      area: 'tables',
+      title: 'Slow',
+      run: async (tx) => {
+        await tx.execute(sql`SELECT pg_sleep(2)`);
+        return null;
+      },
       assess: () => ({ status: 'ok', figure: '', reason: '' }),
     };
     const r = await executeCheck(slow, ctx, { statementTimeoutMs: 100, lockTimeoutMs: 100 }, false);
     expect(r).toMatchObject({ status: 'timed_out', figure: 'timed out' });
     expect(r.reason).toBe('Timed out: did not finish within 100 ms (statement_timeout)');
 
-    const broken: CheckDef<null> = { ...slow, id: 'broken', run: async (tx) => { await tx.execute(sql`SELECT 1 / 0`); return null; } };
+    const broken: CheckDef<null> = {
+      ...slow,
+      id: 'broken',
+      run: async (tx) => {
+        await tx.execute(sql`SELECT 1 / 0`);
+        return null;
+      },
+    };
     const f = await executeCheck(broken, ctx, DEFAULT_TIMEOUTS, false);
     expect(f).toMatchObject({ status: 'failed', reason: 'Failed: division by zero' });
 
@@ -343,19 +414,29 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
 
   it('samples once a minute without resetting statistics, keeps 7 days, and charts rates from deltas', async () => {
     const db = await getDb();
-    const resetBefore = (await db.execute<{ r: string | null }>(sql`SELECT stats_reset::text AS r FROM pg_stat_database WHERE datname = current_database()`)).rows[0].r;
+    const resetBefore = (
+      await db.execute<{ r: string | null }>(
+        sql`SELECT stats_reset::text AS r FROM pg_stat_database WHERE datname = current_database()`,
+      )
+    ).rows[0].r;
     await db.execute(sql`DELETE FROM ${dbHealthSamples}`); // this test's database only: start from no snapshots
     await db.execute(sql`INSERT INTO ${dbHealthSamples} VALUES (now() - interval '8 days', '{}', 0, 0, 0, 0, 0)`);
     const first = await takeHealthSample(db);
     const second = await takeHealthSample(db); // same minute: one row between all instances
     expect(first || second).toBe(true);
     expect(first && second).toBe(false);
-    const [{ old, current }] = (await db.execute<{ old: number; current: number }>(sql`SELECT
+    const [{ old, current }] = (
+      await db.execute<{ old: number; current: number }>(sql`SELECT
       count(*) FILTER (WHERE sampled_at < now() - interval '7 days')::int AS old,
-      count(*) FILTER (WHERE sampled_at = date_trunc('minute', now()))::int AS current FROM ${dbHealthSamples}`)).rows;
+      count(*) FILTER (WHERE sampled_at = date_trunc('minute', now()))::int AS current FROM ${dbHealthSamples}`)
+    ).rows;
     expect(old).toBe(0);
     expect(current).toBe(1);
-    const resetAfter = (await db.execute<{ r: string | null }>(sql`SELECT stats_reset::text AS r FROM pg_stat_database WHERE datname = current_database()`)).rows[0].r;
+    const resetAfter = (
+      await db.execute<{ r: string | null }>(
+        sql`SELECT stats_reset::text AS r FROM pg_stat_database WHERE datname = current_database()`,
+      )
+    ).rows[0].r;
     expect(resetAfter).toBe(resetBefore);
 
     // Known snapshots an hour back: 600 commits and 60 rollbacks per minute, then a counter reset.
@@ -368,7 +449,13 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
       const t = Math.floor((Date.now() - minutesAgo * 60_000) / 60_000) * 60_000;
       return trends.points.find((p) => p.t === t);
     };
-    expect(at(49)).toMatchObject({ commitsPerSec: 10, rollbacksPerSec: 1, active: 4, idleInTransaction: 1, sizeBytes: 6000 });
+    expect(at(49)).toMatchObject({
+      commitsPerSec: 10,
+      rollbacksPerSec: 1,
+      active: 4,
+      idleInTransaction: 1,
+      sizeBytes: 6000,
+    });
     expect(at(49)!.hitPct).toBeCloseTo(99, 5);
     expect(at(48)).toMatchObject({ commitsPerSec: null, sizeBytes: 7000 }); // counters went backwards: no rate
     expect(at(50)).toMatchObject({ active: 2, idle: 4 });

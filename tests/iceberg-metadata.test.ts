@@ -10,18 +10,48 @@ const schema = {
   type: 'struct' as const,
   fields: [
     { id: 10, name: 'id', type: 'long', required: true },
-    { id: 20, name: 'point', type: { type: 'struct' as const, fields: [{ id: 21, name: 'x', type: 'double', required: true }, { id: 22, name: 'y', type: 'double', required: true }] }, required: false },
-    { id: 30, name: 'attrs', type: { type: 'map' as const, 'key-id': 31, key: 'string', 'value-id': 32, value: 'string', 'value-required': false }, required: false },
+    {
+      id: 20,
+      name: 'point',
+      type: {
+        type: 'struct' as const,
+        fields: [
+          { id: 21, name: 'x', type: 'double', required: true },
+          { id: 22, name: 'y', type: 'double', required: true },
+        ],
+      },
+      required: false,
+    },
+    {
+      id: 30,
+      name: 'attrs',
+      type: {
+        type: 'map' as const,
+        'key-id': 31,
+        key: 'string',
+        'value-id': 32,
+        value: 'string',
+        'value-required': false,
+      },
+      required: false,
+    },
     { id: 40, name: 'ts', type: 'timestamptz', required: true },
   ],
   'identifier-field-ids': [10],
 };
 
-const table = () => newTableMetadata({
-  name: 't', schema,
-  'partition-spec': { fields: [{ 'source-id': 40, name: 'ts_day', transform: 'day' }] },
-  'write-order': { fields: [{ 'source-id': 10, transform: 'identity', direction: 'desc', 'null-order': 'nulls-last' }] },
-}, { location: 'file:///w/t/', uuid: '11111111-1111-4111-8111-111111111111', now: 1000 });
+const table = () =>
+  newTableMetadata(
+    {
+      name: 't',
+      schema,
+      'partition-spec': { fields: [{ 'source-id': 40, name: 'ts_day', transform: 'day' }] },
+      'write-order': {
+        fields: [{ 'source-id': 10, transform: 'identity', direction: 'desc', 'null-order': 'nulls-last' }],
+      },
+    },
+    { location: 'file:///w/t/', uuid: '11111111-1111-4111-8111-111111111111', now: 1000 },
+  );
 
 const apply = (m: TableMetadata, updates: TableUpdate[], location = 'file:///w/t/metadata/00000-a.metadata.json') =>
   applyUpdates(m, location, updates, { now: 2000 });
@@ -38,7 +68,8 @@ const rejection = (fn: () => unknown) => {
 
 describe('Iceberg JSON with 64-bit ids', () => {
   it('keeps integers beyond 2^53 exact, and leaves strings and small numbers alone', () => {
-    const text = '{"snapshot-id":8744736658442914487,"neg":-9223372036854775808,"small":42,"f":1.5e300,"s":"12345678901234567890","nested":[{"id":9007199254740993}]}';
+    const text =
+      '{"snapshot-id":8744736658442914487,"neg":-9223372036854775808,"small":42,"f":1.5e300,"s":"12345678901234567890","nested":[{"id":9007199254740993}]}';
     const value = parseJson(text) as Record<string, unknown>;
     expect(value['snapshot-id']).toBe(8744736658442914487n);
     expect(value.neg).toBe(-9223372036854775808n);
@@ -59,55 +90,132 @@ describe('table metadata (format version 2)', () => {
     expect(idMap.get(40)).toBe(4);
     const m = table();
     expect(m).toMatchObject({
-      'format-version': 2, location: 'file:///w/t', 'last-column-id': 8, 'last-partition-id': 1000, 'default-spec-id': 0,
-      'partition-specs': [{ 'spec-id': 0, fields: [{ 'source-id': 4, 'field-id': 1000, name: 'ts_day', transform: 'day' }] }],
-      'sort-orders': [{ 'order-id': 1, fields: [{ 'source-id': 1, transform: 'identity', direction: 'desc', 'null-order': 'nulls-last' }] }],
-      'default-sort-order-id': 1, 'current-snapshot-id': -1, 'metadata-log': [], refs: {},
+      'format-version': 2,
+      location: 'file:///w/t',
+      'last-column-id': 8,
+      'last-partition-id': 1000,
+      'default-spec-id': 0,
+      'partition-specs': [
+        { 'spec-id': 0, fields: [{ 'source-id': 4, 'field-id': 1000, name: 'ts_day', transform: 'day' }] },
+      ],
+      'sort-orders': [
+        {
+          'order-id': 1,
+          fields: [{ 'source-id': 1, transform: 'identity', direction: 'desc', 'null-order': 'nulls-last' }],
+        },
+      ],
+      'default-sort-order-id': 1,
+      'current-snapshot-id': -1,
+      'metadata-log': [],
+      refs: {},
     });
   });
 
   it('refuses schemas and specs that cannot be right', () => {
-    expect(rejection(() => assignFreshIds({ type: 'struct', fields: [{ id: 1, name: 'a', type: 'long', required: true }, { id: 2, name: 'a', type: 'int', required: true }] })).message)
-      .toBe('Invalid schema: duplicate field name "a"');
-    expect(rejection(() => newTableMetadata({ name: 't', schema, 'partition-spec': { fields: [{ 'source-id': 99, name: 'p', transform: 'identity' }] } }, { location: '/w', uuid: 'u', now: 0 })).message)
-      .toBe('Invalid partition spec: source id 99 is not a field of the schema');
-    expect(rejection(() => newTableMetadata({ name: 't', schema, 'partition-spec': { fields: [{ 'source-id': 10, name: 'p', transform: 'rot13' }] } }, { location: '/w', uuid: 'u', now: 0 })).message)
-      .toBe('Invalid transform "rot13"');
+    expect(
+      rejection(() =>
+        assignFreshIds({
+          type: 'struct',
+          fields: [
+            { id: 1, name: 'a', type: 'long', required: true },
+            { id: 2, name: 'a', type: 'int', required: true },
+          ],
+        }),
+      ).message,
+    ).toBe('Invalid schema: duplicate field name "a"');
+    expect(
+      rejection(() =>
+        newTableMetadata(
+          { name: 't', schema, 'partition-spec': { fields: [{ 'source-id': 99, name: 'p', transform: 'identity' }] } },
+          { location: '/w', uuid: 'u', now: 0 },
+        ),
+      ).message,
+    ).toBe('Invalid partition spec: source id 99 is not a field of the schema');
+    expect(
+      rejection(() =>
+        newTableMetadata(
+          { name: 't', schema, 'partition-spec': { fields: [{ 'source-id': 10, name: 'p', transform: 'rot13' }] } },
+          { location: '/w', uuid: 'u', now: 0 },
+        ),
+      ).message,
+    ).toBe('Invalid transform "rot13"');
   });
 
   it('reuses identical schemas and specs, resolves -1 to the last added, and logs the previous metadata file', () => {
     const m = table();
-    const sameAgain = apply(m, [{ action: 'add-schema', schema: m.schemas[0] }, { action: 'set-current-schema', 'schema-id': -1 }]);
+    const sameAgain = apply(m, [
+      { action: 'add-schema', schema: m.schemas[0] },
+      { action: 'set-current-schema', 'schema-id': -1 },
+    ]);
     expect(sameAgain.schemas).toHaveLength(1);
     const grown = apply(m, [
-      { action: 'add-schema', schema: { type: 'struct', fields: [...m.schemas[0].fields, { id: 9, name: 'note', type: 'string', required: false }] } },
+      {
+        action: 'add-schema',
+        schema: {
+          type: 'struct',
+          fields: [...m.schemas[0].fields, { id: 9, name: 'note', type: 'string', required: false }],
+        },
+      },
       { action: 'set-current-schema', 'schema-id': -1 },
       { action: 'add-spec', spec: { fields: [{ 'source-id': 4, name: 'ts_hour', transform: 'hour' }] } },
       { action: 'set-default-spec', 'spec-id': -1 },
       { action: 'add-sort-order', 'sort-order': { fields: [] } },
       { action: 'set-default-sort-order', 'sort-order-id': -1 },
     ]);
-    expect(grown).toMatchObject({ 'current-schema-id': 1, 'last-column-id': 9, 'default-spec-id': 1, 'last-partition-id': 1001, 'default-sort-order-id': 0, 'last-updated-ms': 2000 });
-    expect(grown['partition-specs'][1].fields).toEqual([{ name: 'ts_hour', transform: 'hour', 'source-id': 4, 'field-id': 1001 }]);
-    expect(grown['metadata-log']).toEqual([{ 'metadata-file': 'file:///w/t/metadata/00000-a.metadata.json', 'timestamp-ms': 1000 }]);
+    expect(grown).toMatchObject({
+      'current-schema-id': 1,
+      'last-column-id': 9,
+      'default-spec-id': 1,
+      'last-partition-id': 1001,
+      'default-sort-order-id': 0,
+      'last-updated-ms': 2000,
+    });
+    expect(grown['partition-specs'][1].fields).toEqual([
+      { name: 'ts_hour', transform: 'hour', 'source-id': 4, 'field-id': 1001 },
+    ]);
+    expect(grown['metadata-log']).toEqual([
+      { 'metadata-file': 'file:///w/t/metadata/00000-a.metadata.json', 'timestamp-ms': 1000 },
+    ]);
     expect(m.schemas).toHaveLength(1);
-    expect(rejection(() => apply(m, [{ action: 'set-current-schema', 'schema-id': -1 }])).message).toBe('Cannot set the last added schema: no schema was added');
-    expect(rejection(() => apply(m, [{ action: 'assign-uuid', uuid: '22222222-2222-4222-8222-222222222222' }])).status).toBe(400);
+    expect(rejection(() => apply(m, [{ action: 'set-current-schema', 'schema-id': -1 }])).message).toBe(
+      'Cannot set the last added schema: no schema was added',
+    );
+    expect(
+      rejection(() => apply(m, [{ action: 'assign-uuid', uuid: '22222222-2222-4222-8222-222222222222' }])).status,
+    ).toBe(400);
   });
 
   it('tracks snapshots, refs and their logs; removing a snapshot drops its refs and the history before it', () => {
     let m = table();
     const snap = (id: bigint, seq: number, parent?: bigint) => ({
       action: 'add-snapshot' as const,
-      snapshot: { 'snapshot-id': id, ...(parent ? { 'parent-snapshot-id': parent } : {}), 'sequence-number': seq, 'timestamp-ms': 1500 + seq, 'manifest-list': `file:///w/t/metadata/snap-${id}.avro`, summary: { operation: 'append' as const } },
+      snapshot: {
+        'snapshot-id': id,
+        ...(parent ? { 'parent-snapshot-id': parent } : {}),
+        'sequence-number': seq,
+        'timestamp-ms': 1500 + seq,
+        'manifest-list': `file:///w/t/metadata/snap-${id}.avro`,
+        summary: { operation: 'append' as const },
+      },
     });
-    const main = (id: bigint) => ({ action: 'set-snapshot-ref' as const, 'ref-name': 'main', type: 'branch' as const, 'snapshot-id': id });
+    const main = (id: bigint) => ({
+      action: 'set-snapshot-ref' as const,
+      'ref-name': 'main',
+      type: 'branch' as const,
+      'snapshot-id': id,
+    });
     m = apply(m, [snap(9000000000000000001n, 1), main(9000000000000000001n)]);
-    m = apply(m, [snap(9000000000000000002n, 2, 9000000000000000001n), main(9000000000000000002n), { action: 'set-snapshot-ref', 'ref-name': 'audit', type: 'tag', 'snapshot-id': 9000000000000000001n }]);
+    m = apply(m, [
+      snap(9000000000000000002n, 2, 9000000000000000001n),
+      main(9000000000000000002n),
+      { action: 'set-snapshot-ref', 'ref-name': 'audit', type: 'tag', 'snapshot-id': 9000000000000000001n },
+    ]);
     expect(m['current-snapshot-id']).toBe(9000000000000000002n);
     expect(m['last-sequence-number']).toBe(2);
     expect(m['snapshot-log'].map((e) => e['snapshot-id'])).toEqual([9000000000000000001n, 9000000000000000002n]);
-    expect(rejection(() => apply(m, [snap(9000000000000000003n, 2, 9000000000000000002n)])).message).toBe('Cannot add snapshot with sequence number 2 older than last sequence number 2');
+    expect(rejection(() => apply(m, [snap(9000000000000000003n, 2, 9000000000000000002n)])).message).toBe(
+      'Cannot add snapshot with sequence number 2 older than last sequence number 2',
+    );
     expect(rejection(() => apply(m, [main(123n)])).message).toBe('Cannot set main to unknown snapshot: 123');
 
     const pruned = apply(m, [{ action: 'remove-snapshots', 'snapshot-ids': [9000000000000000001n] }]);
@@ -119,7 +227,16 @@ describe('table metadata (format version 2)', () => {
 
   it('checks every requirement type against the current metadata', () => {
     const m = apply(table(), [
-      { action: 'add-snapshot', snapshot: { 'snapshot-id': 5, 'sequence-number': 1, 'timestamp-ms': 1, 'manifest-list': 'file:///w/x.avro', summary: { operation: 'append' } } },
+      {
+        action: 'add-snapshot',
+        snapshot: {
+          'snapshot-id': 5,
+          'sequence-number': 1,
+          'timestamp-ms': 1,
+          'manifest-list': 'file:///w/x.avro',
+          summary: { operation: 'append' },
+        },
+      },
       { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 5 },
     ]);
     const ok = [
@@ -144,24 +261,65 @@ describe('table metadata (format version 2)', () => {
       { type: 'assert-default-spec-id' as const, 'default-spec-id': 1 },
       { type: 'assert-default-sort-order-id' as const, 'default-sort-order-id': 0 },
     ];
-    for (const r of failures) expect(rejection(() => checkRequirements(m, [r])), r.type).toMatchObject({ status: 409, type: 'CommitFailedException' });
+    for (const r of failures)
+      expect(
+        rejection(() => checkRequirements(m, [r])),
+        r.type,
+      ).toMatchObject({ status: 409, type: 'CommitFailedException' });
     expect(() => checkRequirements(null, [{ type: 'assert-create' }])).not.toThrow();
   });
 
   it('reads format 1 metadata for registration, deriving schemas, specs and the main ref', () => {
-    const v1 = parseTableMetadata({
-      'format-version': 1, location: 'file:///w/old', 'last-updated-ms': 1, 'last-column-id': 1,
-      schema: { type: 'struct', fields: [{ id: 1, name: 'a', type: 'int', required: false }] }, 'partition-spec': [],
-      properties: {}, 'current-snapshot-id': 77, snapshots: [{ 'snapshot-id': 77, 'timestamp-ms': 1, 'manifest-list': 'x', summary: { operation: 'append' } }],
-    }, 'v1.json');
-    expect(v1).toMatchObject({ 'current-schema-id': 0, 'default-spec-id': 0, refs: { main: { type: 'branch', 'snapshot-id': 77 } } });
-    const added = applyUpdates(v1, 'file:///w/old/metadata/v1.metadata.json', [{ action: 'add-schema', schema: { type: 'struct', fields: [{ id: 1, name: 'a', type: 'int', required: false }, { id: 2, name: 'b', type: 'string', required: false }] } }, { action: 'set-current-schema', 'schema-id': -1 }], { now: 5 });
+    const v1 = parseTableMetadata(
+      {
+        'format-version': 1,
+        location: 'file:///w/old',
+        'last-updated-ms': 1,
+        'last-column-id': 1,
+        schema: { type: 'struct', fields: [{ id: 1, name: 'a', type: 'int', required: false }] },
+        'partition-spec': [],
+        properties: {},
+        'current-snapshot-id': 77,
+        snapshots: [{ 'snapshot-id': 77, 'timestamp-ms': 1, 'manifest-list': 'x', summary: { operation: 'append' } }],
+      },
+      'v1.json',
+    );
+    expect(v1).toMatchObject({
+      'current-schema-id': 0,
+      'default-spec-id': 0,
+      refs: { main: { type: 'branch', 'snapshot-id': 77 } },
+    });
+    const added = applyUpdates(
+      v1,
+      'file:///w/old/metadata/v1.metadata.json',
+      [
+        {
+          action: 'add-schema',
+          schema: {
+            type: 'struct',
+            fields: [
+              { id: 1, name: 'a', type: 'int', required: false },
+              { id: 2, name: 'b', type: 'string', required: false },
+            ],
+          },
+        },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+      { now: 5 },
+    );
     expect(added['format-version']).toBe(1);
     expect((added.schema as { fields: unknown[] }).fields).toHaveLength(2);
-    const upgraded = applyUpdates(added, 'file:///w/old/metadata/v2.metadata.json', [{ action: 'upgrade-format-version', 'format-version': 2 }], { now: 6 });
+    const upgraded = applyUpdates(
+      added,
+      'file:///w/old/metadata/v2.metadata.json',
+      [{ action: 'upgrade-format-version', 'format-version': 2 }],
+      { now: 6 },
+    );
     expect(upgraded).toMatchObject({ 'format-version': 2, 'current-schema-id': 1 });
     expect(upgraded.schema).toBeUndefined();
-    expect(rejection(() => parseTableMetadata({ 'format-version': 9 }, 'x.json')).message).toBe('x.json is not valid Iceberg table metadata: format-version 9 is not supported (1 or 2)');
+    expect(rejection(() => parseTableMetadata({ 'format-version': 9 }, 'x.json')).message).toBe(
+      'x.json is not valid Iceberg table metadata: format-version 9 is not supported (1 or 2)',
+    );
   });
 });
 
@@ -171,7 +329,10 @@ describe('local FileIO', () => {
     expect(() => io.check('file:///data/wh/cat/t/metadata/00000-x.metadata.json')).not.toThrow();
     expect(() => io.check('file:/data/wh/t')).not.toThrow();
     for (const outside of ['file:///data/wh/../etc/passwd', '/data/wh2/x', 'file:///data/w%68/../../etc', '/data/wh']) {
-      expect(rejection(() => io.check(outside)), outside).toMatchObject({ status: 403, type: 'ForbiddenException' });
+      expect(
+        rejection(() => io.check(outside)),
+        outside,
+      ).toMatchObject({ status: 403, type: 'ForbiddenException' });
     }
     expect(localPath('s3://bucket/x')).toBeNull();
     expect(metadataVersion('file:///w/t/metadata/00012-abc.metadata.json')).toBe(12);

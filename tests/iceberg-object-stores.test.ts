@@ -6,8 +6,13 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
-  AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters,
-  SASProtocol, StorageSharedKeyCredential,
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  generateAccountSASQueryParameters,
+  SASProtocol,
+  StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { IcebergError as ClientError, IcebergRestCatalog } from 'iceberg-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +21,13 @@ import { createCatalog } from '@/lib/catalog/catalogs';
 import { createWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
 import { catalogContext } from '@/lib/iceberg/context';
 import { toIcebergError } from '@/lib/iceberg/errors';
-import { closeObjectStores, confine, fileIOFor, parseObjectLocation, type WarehouseStorage } from '@/lib/storage/fileio';
+import {
+  closeObjectStores,
+  confine,
+  fileIOFor,
+  parseObjectLocation,
+  type WarehouseStorage,
+} from '@/lib/storage/fileio';
 import { forgetMetadata } from '@/lib/iceberg/store';
 import type { Actor } from '@/lib/actor';
 import { bearerFor, run } from './support/governance';
@@ -43,7 +54,12 @@ beforeAll(async () => {
   // The remote catalog and the object-store emulators are fakes on loopback: allowed explicitly, as an operator
   // would allow a private endpoint (PANGOLIN_EGRESS_ALLOW; lib/egress.ts refuses loopback otherwise).
   process.env.PANGOLIN_EGRESS_ALLOW = '127.0.0.1';
-  [server, s3, azure, gcs] = await Promise.all([startIcebergServer(), startS3(S3_BUCKET), startAzurite(), startGcsJsonApi(GCS_BUCKET)]);
+  [server, s3, azure, gcs] = await Promise.all([
+    startIcebergServer(),
+    startS3(S3_BUCKET),
+    startAzurite(),
+    startGcsJsonApi(GCS_BUCKET),
+  ]);
   // Containers are provisioned with the storage account, as buckets are; the FileIO never creates them.
   const svc = new BlobServiceClient(azure.endpoint, new StorageSharedKeyCredential(azure.account, azure.accountKey));
   await svc.getContainerClient('lake').create();
@@ -62,10 +78,16 @@ const capture: typeof fetch = async (input, init) => {
   return res;
 };
 
-const clientError = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an IcebergError, but the call succeeded'); }, (e) => {
-  if (!(e instanceof ClientError)) throw e;
-  return e;
-});
+const clientError = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected an IcebergError, but the call succeeded');
+    },
+    (e) => {
+      if (!(e instanceof ClientError)) throw e;
+      return e;
+    },
+  );
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 
@@ -76,9 +98,18 @@ async function objectWorld(kind: Kind, opts: { sas?: boolean } = {}) {
   const w = await tenantWorld();
   const { warehouse, secrets } = warehouseInput(kind, opts);
   const wh = await run<{ id: string }>(createWarehouse, w.admin, warehouse);
-  const cat = await run<{ id: string }>(createCatalog, w.admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' });
+  const cat = await run<{ id: string }>(createCatalog, w.admin, {
+    catalogType: 'local',
+    name: 'lake',
+    warehouse: 'wh',
+  });
   const token = (await bearerFor(w.admin)).jwt;
-  const catalog = new IcebergRestCatalog({ baseUrl: server.url, warehouse: 'lake', auth: { type: 'bearer', token }, fetch: capture });
+  const catalog = new IcebergRestCatalog({
+    baseUrl: server.url,
+    warehouse: 'lake',
+    auth: { type: 'bearer', token },
+    fetch: capture,
+  });
   return { ...w, catalog, catalogId: cat.id, warehouseId: wh.id, warehouse, secrets };
 }
 
@@ -88,36 +119,78 @@ function warehouseInput(kind: Kind, opts: { sas?: boolean }) {
     const secretAccessKey = hex(20);
     s3.addKey(accessKeyId, secretAccessKey);
     return {
-      warehouse: { name: 'wh', storageType: 's3', bucket: S3_BUCKET, region: 'eu-west-1', endpoint: s3.endpoint, pathStyle: true, accessKeyId, secretAccessKey },
+      warehouse: {
+        name: 'wh',
+        storageType: 's3',
+        bucket: S3_BUCKET,
+        region: 'eu-west-1',
+        endpoint: s3.endpoint,
+        pathStyle: true,
+        accessKeyId,
+        secretAccessKey,
+      },
       secrets: [secretAccessKey],
     };
   }
   if (kind === 'azure') {
-    const base = { name: 'wh', storageType: 'azure', container: 'lake', accountName: azure.account, endpoint: azure.endpoint };
+    const base = {
+      name: 'wh',
+      storageType: 'azure',
+      container: 'lake',
+      accountName: azure.account,
+      endpoint: azure.endpoint,
+    };
     if (!opts.sas) return { warehouse: { ...base, accountKey: azure.accountKey }, secrets: [azure.accountKey] };
-    const sasToken = generateAccountSASQueryParameters({
-      permissions: AccountSASPermissions.parse('rwdlc'), resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
-      services: AccountSASServices.parse('b').toString(), expiresOn: new Date(Date.now() + 3_600_000), protocol: SASProtocol.HttpsAndHttp,
-    }, new StorageSharedKeyCredential(azure.account, azure.accountKey)).toString();
+    const sasToken = generateAccountSASQueryParameters(
+      {
+        permissions: AccountSASPermissions.parse('rwdlc'),
+        resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+        services: AccountSASServices.parse('b').toString(),
+        expiresOn: new Date(Date.now() + 3_600_000),
+        protocol: SASProtocol.HttpsAndHttp,
+      },
+      new StorageSharedKeyCredential(azure.account, azure.accountKey),
+    ).toString();
     return { warehouse: { ...base, sasToken }, secrets: [azure.accountKey, new URLSearchParams(sasToken).get('sig')!] };
   }
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const serviceAccountJson = JSON.stringify({
-    type: 'service_account', project_id: 'pangolin-test', private_key_id: hex(8), private_key: privateKey,
-    client_email: 'lake@pangolin-test.iam.gserviceaccount.com', client_id: '1',
+    type: 'service_account',
+    project_id: 'pangolin-test',
+    private_key_id: hex(8),
+    private_key: privateKey,
+    client_email: 'lake@pangolin-test.iam.gserviceaccount.com',
+    client_id: '1',
   });
   // The key's base64 body, as it would appear if any part of the JSON leaked.
-  return { warehouse: { name: 'wh', storageType: 'gcs', bucket: GCS_BUCKET, endpoint: gcs.endpoint, serviceAccountJson }, secrets: [privateKey.split('\n')[5]] };
+  return {
+    warehouse: { name: 'wh', storageType: 'gcs', bucket: GCS_BUCKET, endpoint: gcs.endpoint, serviceAccountJson },
+    secrets: [privateKey.split('\n')[5]],
+  };
 }
 
 /** The warehouse bucket as a location prefix (Azurite's account name is random, so it is known only at run time). */
-const root = (kind: Kind) => (kind === 's3' ? `s3://${S3_BUCKET}` : kind === 'gcs' ? `gs://${GCS_BUCKET}` : `abfss://lake@${azure.account}.dfs.core.windows.net`);
+const root = (kind: Kind) =>
+  kind === 's3'
+    ? `s3://${S3_BUCKET}`
+    : kind === 'gcs'
+      ? `gs://${GCS_BUCKET}`
+      : `abfss://lake@${azure.account}.dfs.core.windows.net`;
 
 /** The stored object's text, read from the store with the SDK (or the GCS test server's map), not through our code. */
 async function stored(kind: Kind, location: string): Promise<string | null> {
   const { key } = parseObjectLocation(location);
   if (kind === 's3') {
-    const direct = new S3Client({ endpoint: s3.directEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }); // s3rver's built-in key
+    const direct = new S3Client({
+      endpoint: s3.directEndpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    }); // s3rver's built-in key
     try {
       return await (await direct.send(new GetObjectCommand({ Bucket: S3_BUCKET, Key: key }))).Body!.transformToString();
     } catch (err) {
@@ -128,7 +201,9 @@ async function stored(kind: Kind, location: string): Promise<string | null> {
     }
   }
   if (kind === 'azure') {
-    const blob = new BlobServiceClient(azure.endpoint, new StorageSharedKeyCredential(azure.account, azure.accountKey)).getContainerClient('lake').getBlobClient(key);
+    const blob = new BlobServiceClient(azure.endpoint, new StorageSharedKeyCredential(azure.account, azure.accountKey))
+      .getContainerClient('lake')
+      .getBlobClient(key);
     return (await blob.exists()) ? (await blob.downloadToBuffer()).toString('utf8') : null;
   }
   return gcs.objects.get(key)?.data.toString('utf8') ?? null;
@@ -142,11 +217,18 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     const w = await objectWorld(kind);
     const c = w.catalog;
     await c.createNamespace({ namespace: ['sales'] });
-    const created = await c.createTableResult({ namespace: ['sales'] }, { name: 'orders', schema: ordersSchema, properties: { owner: 'ana' } });
+    const created = await c.createTableResult(
+      { namespace: ['sales'] },
+      { name: 'orders', schema: ordersSchema, properties: { owner: 'ana' } },
+    );
     const t = { namespace: ['sales'], name: 'orders' };
     expect(created.metadata.location).toBe(`${root(kind)}/lake/sales/orders`);
     const first = created['metadata-location']!;
-    expect(first).toMatch(new RegExp(`^${root(kind).replace(/[.]/g, '\\.')}/lake/sales/orders/metadata/00000-[0-9a-f-]{36}\\.metadata\\.json$`));
+    expect(first).toMatch(
+      new RegExp(
+        `^${root(kind).replace(/[.]/g, '\\.')}/lake/sales/orders/metadata/00000-[0-9a-f-]{36}\\.metadata\\.json$`,
+      ),
+    );
     expect(JSON.parse((await stored(kind, first))!)).toEqual(created.metadata);
 
     const committed = await c.commitTable(t, {
@@ -154,7 +236,10 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
       updates: [{ action: 'set-properties', updates: { tier: 'gold' } }],
     });
     expect(committed['metadata-location']).toMatch(/\/metadata\/00001-[0-9a-f-]{36}\.metadata\.json$/);
-    expect(JSON.parse((await stored(kind, committed['metadata-location']))!).properties).toEqual({ owner: 'ana', tier: 'gold' });
+    expect(JSON.parse((await stored(kind, committed['metadata-location']))!).properties).toEqual({
+      owner: 'ana',
+      tier: 'gold',
+    });
 
     // A cold load reads the file back from the store.
     forgetMetadata();
@@ -164,9 +249,12 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     expect(loaded.metadata['metadata-log']!.map((e) => e['metadata-file'])).toEqual([first]);
 
     // A stale requirement is still the client's CommitFailed, and leaves no file behind.
-    const stale = await clientError(c.commitTable(t, {
-      requirements: [{ type: 'assert-current-schema-id', 'current-schema-id': 7 }], updates: [{ action: 'set-properties', updates: { x: '1' } }],
-    }));
+    const stale = await clientError(
+      c.commitTable(t, {
+        requirements: [{ type: 'assert-current-schema-id', 'current-schema-id': 7 }],
+        updates: [{ action: 'set-properties', updates: { x: '1' } }],
+      }),
+    );
     expect(stale).toMatchObject({ status: 409, icebergType: 'CommitFailedException' });
 
     await c.dropTable(t, { purge: true });
@@ -185,12 +273,19 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     const storage = await storageOf(w.admin, w.catalogId);
     const io = await fileIOFor(location, storage);
     expect(await fileIOFor(location, storage)).toBe(io); // one client per warehouse version
-    const lost = await io.writeNew(location, '{"overwritten":true}').then(() => null, (e: unknown) => e);
+    const lost = await io.writeNew(location, '{"overwritten":true}').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(lost).toBeInstanceOf(AppError);
     expect(lost).toMatchObject({ code: 'conflict' });
     expect(await stored(kind, location)).toBe(before);
-    expect(toIcebergError(lost, { notFound: 'NoSuchTableException', conflict: 'CommitFailedException' }, 'r1')).toMatchObject({ status: 409, type: 'CommitFailedException' });
-    expect(toIcebergError(lost, { notFound: 'NoSuchTableException', conflict: 'AlreadyExistsException' }, 'r2')).toMatchObject({ status: 409, type: 'AlreadyExistsException' });
+    expect(
+      toIcebergError(lost, { notFound: 'NoSuchTableException', conflict: 'CommitFailedException' }, 'r1'),
+    ).toMatchObject({ status: 409, type: 'CommitFailedException' });
+    expect(
+      toIcebergError(lost, { notFound: 'NoSuchTableException', conflict: 'AlreadyExistsException' }, 'r2'),
+    ).toMatchObject({ status: 409, type: 'AlreadyExistsException' });
 
     const missing = location.replace(/00000-[^/]+$/, '00009-missing.metadata.json');
     await expect(io.read(missing)).rejects.toMatchObject({ status: 404, type: 'NotFoundException' });
@@ -218,26 +313,51 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     const w = await objectWorld(kind);
     const c = w.catalog;
     await c.createNamespace({ namespace: ['db'] });
-    const other = kind === 's3' ? 's3://other-bucket' : kind === 'gcs' ? 'gs://other-bucket' : `abfss://other@${azure.account}.dfs.core.windows.net`;
-    const register = (loc: string) => clientError(c.registerTable({ namespace: ['db'] }, { name: `r${hex(3)}`, 'metadata-location': loc }));
+    const other =
+      kind === 's3'
+        ? 's3://other-bucket'
+        : kind === 'gcs'
+          ? 'gs://other-bucket'
+          : `abfss://other@${azure.account}.dfs.core.windows.net`;
+    const register = (loc: string) =>
+      clientError(c.registerTable({ namespace: ['db'] }, { name: `r${hex(3)}`, 'metadata-location': loc }));
 
-    expect(await register(`${other}/t/metadata/00000-x.metadata.json`)).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
-    expect(await clientError(c.createTable({ namespace: ['db'] }, { name: 'evil', schema: ordersSchema, location: `${other}/evil` })))
-      .toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
+    expect(await register(`${other}/t/metadata/00000-x.metadata.json`)).toMatchObject({
+      status: 403,
+      icebergType: 'ForbiddenException',
+    });
+    expect(
+      await clientError(
+        c.createTable({ namespace: ['db'] }, { name: 'evil', schema: ordersSchema, location: `${other}/evil` }),
+      ),
+    ).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
     expect(await register('file:///etc/passwd')).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
     const elsewhere = kind === 's3' ? 'gs://x/t/m.metadata.json' : 's3://x/t/m.metadata.json';
     expect(await register(elsewhere)).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
     if (kind === 'azure') {
-      expect(await register(`abfss://lake@someoneelse.dfs.core.windows.net/t/m.metadata.json`)).toMatchObject({ status: 403, icebergType: 'ForbiddenException' });
+      expect(await register(`abfss://lake@someoneelse.dfs.core.windows.net/t/m.metadata.json`)).toMatchObject({
+        status: 403,
+        icebergType: 'ForbiddenException',
+      });
     }
     // Inside the bucket by prefix, but a URL parser would fold it into the other bucket/container.
-    for (const climb of ['a/../../other/t/m.metadata.json', 'a/%2e%2e/%2E%2E/other/m.metadata.json', 'a\\..\\..\\other\\m.metadata.json']) {
-      expect(await register(`${root(kind)}/${climb}`), climb).toMatchObject({ status: 400, icebergType: 'BadRequestException' });
+    for (const climb of [
+      'a/../../other/t/m.metadata.json',
+      'a/%2e%2e/%2E%2E/other/m.metadata.json',
+      'a\\..\\..\\other\\m.metadata.json',
+    ]) {
+      expect(await register(`${root(kind)}/${climb}`), climb).toMatchObject({
+        status: 400,
+        icebergType: 'BadRequestException',
+      });
     }
     if (kind === 's3') expect(s3.requests.some((r) => r.path.startsWith('/other'))).toBe(false);
     if (kind === 'gcs') expect(gcs.requests.some((r) => r.path.includes('/b/other'))).toBe(false);
     if (kind === 'azure') {
-      const otherContainer = new BlobServiceClient(azure.endpoint, new StorageSharedKeyCredential(azure.account, azure.accountKey)).getContainerClient('other');
+      const otherContainer = new BlobServiceClient(
+        azure.endpoint,
+        new StorageSharedKeyCredential(azure.account, azure.accountKey),
+      ).getContainerClient('other');
       const names: string[] = [];
       for await (const b of otherContainer.listBlobsFlat()) names.push(b.name);
       expect(names).toEqual([]);
@@ -252,7 +372,10 @@ describe('Azure specifics', () => {
     const created = await w.catalog.createTableResult({ namespace: ['db'] }, { name: 't', schema: ordersSchema });
     const abfss = created['metadata-location']!;
     expect(JSON.parse((await stored('azure', abfss))!)).toEqual(created.metadata);
-    const registered = await w.catalog.registerTableResult({ namespace: ['db'] }, { name: 'again', 'metadata-location': abfss });
+    const registered = await w.catalog.registerTableResult(
+      { namespace: ['db'] },
+      { name: 'again', 'metadata-location': abfss },
+    );
     expect(registered.metadata['table-uuid']).toBe(created.metadata['table-uuid']);
     // The catalog stores abfss:// pointers; the FileIO also reads the Blob endpoint's wasbs:// spelling of a file.
     const wasbs = abfss.replace(/^abfss:\/\/lake@([^.]+)\.dfs\./, 'wasbs://lake@$1.blob.');
@@ -273,7 +396,10 @@ describe('Azure specifics', () => {
     expect(refused.message).toMatch(/Azure Blob Storage refused the warehouse's credentials/);
     await run(updateWarehouse, w.admin, { ...w.warehouse, id: w.warehouseId, accountKey: azure.accountKey });
     await c.createTable({ namespace: ['db'] }, { name: 'after', schema: ordersSchema });
-    expect((await c.listTables({ namespace: ['db'] })).identifiers.map((i) => i.name).sort()).toEqual(['after', 'before']);
+    expect((await c.listTables({ namespace: ['db'] })).identifiers.map((i) => i.name).sort()).toEqual([
+      'after',
+      'before',
+    ]);
     const everything = [...bodies, ...logged()].join('\n');
     expect(everything).not.toContain(wrongKey);
     expect(everything).not.toContain(azure.accountKey);
@@ -281,25 +407,70 @@ describe('Azure specifics', () => {
 });
 
 describe('object-store locations', () => {
-  const wh = (type: WarehouseStorage['type'], config: Record<string, unknown>): WarehouseStorage => ({ id: 'w', version: '1', name: 'wh', type, config, credentialsEncrypted: null });
+  const wh = (type: WarehouseStorage['type'], config: Record<string, unknown>): WarehouseStorage => ({
+    id: 'w',
+    version: '1',
+    name: 'wh',
+    type,
+    config,
+    credentialsEncrypted: null,
+  });
 
   it('parses the S3, ADLS/WASB and GCS forms into bucket and key', () => {
     expect(parseObjectLocation('s3://b/a/m.json')).toEqual({ type: 's3', bucket: 'b', account: null, key: 'a/m.json' });
     expect(parseObjectLocation('s3a://b/a')).toMatchObject({ type: 's3', bucket: 'b', key: 'a' });
     expect(parseObjectLocation('s3n://b/a')).toMatchObject({ type: 's3', bucket: 'b', key: 'a' });
     expect(parseObjectLocation('gs://g/x/y')).toEqual({ type: 'gcs', bucket: 'g', account: null, key: 'x/y' });
-    expect(parseObjectLocation('abfss://c@Acct.dfs.core.windows.net/p/q')).toEqual({ type: 'azure', bucket: 'c', account: 'acct', key: 'p/q' });
-    expect(parseObjectLocation('abfs://c@acct.dfs.core.windows.net/p')).toMatchObject({ bucket: 'c', account: 'acct', key: 'p' });
-    expect(parseObjectLocation('wasbs://c@acct.blob.core.windows.net/p')).toMatchObject({ bucket: 'c', account: 'acct', key: 'p' });
-    expect(parseObjectLocation('wasb://c@acct.blob.core.windows.net/p')).toMatchObject({ bucket: 'c', account: 'acct', key: 'p' });
+    expect(parseObjectLocation('abfss://c@Acct.dfs.core.windows.net/p/q')).toEqual({
+      type: 'azure',
+      bucket: 'c',
+      account: 'acct',
+      key: 'p/q',
+    });
+    expect(parseObjectLocation('abfs://c@acct.dfs.core.windows.net/p')).toMatchObject({
+      bucket: 'c',
+      account: 'acct',
+      key: 'p',
+    });
+    expect(parseObjectLocation('wasbs://c@acct.blob.core.windows.net/p')).toMatchObject({
+      bucket: 'c',
+      account: 'acct',
+      key: 'p',
+    });
+    expect(parseObjectLocation('wasb://c@acct.blob.core.windows.net/p')).toMatchObject({
+      bucket: 'c',
+      account: 'acct',
+      key: 'p',
+    });
     expect(parseObjectLocation('s3://b/a%20b/c')).toMatchObject({ key: 'a%20b/c' }); // keys are literal, as in Iceberg
   });
 
   it('refuses malformed locations and keys with dot segments, empty segments, backslashes, ? and #', () => {
-    const bad = (loc: string) => { try { parseObjectLocation(loc); } catch (e) { return e; } return null; };
+    const bad = (loc: string) => {
+      try {
+        parseObjectLocation(loc);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
     for (const loc of [
-      's3://b', 's3://b/', 'gs://', 'abfss://acct.dfs.core.windows.net/p', 'abfss://c@/p', 'http://b/x', 's3://b/a/../c', 's3://b/./a', 's3://b/a/..',
-      's3://b/a//c', 's3://b/a/%2e%2e/c', 's3://b/a/%2E/c', 's3://b/a\\b', 's3://b/a?x=1', 's3://b/a#f', 's3://b/a\u0000b',
+      's3://b',
+      's3://b/',
+      'gs://',
+      'abfss://acct.dfs.core.windows.net/p',
+      'abfss://c@/p',
+      'http://b/x',
+      's3://b/a/../c',
+      's3://b/./a',
+      's3://b/a/..',
+      's3://b/a//c',
+      's3://b/a/%2e%2e/c',
+      's3://b/a/%2E/c',
+      's3://b/a\\b',
+      's3://b/a?x=1',
+      's3://b/a#f',
+      's3://b/a\u0000b',
       'abfss://c@acct.dfs.core.windows.net/a/../../d/x',
     ]) {
       expect(bad(loc), loc).toMatchObject({ status: 400, type: 'BadRequestException' });
@@ -311,7 +482,9 @@ describe('object-store locations', () => {
     const s3w = wh('s3', { bucket: 'lake' });
     expect(confine('s3a://lake/t/m.json', s3w)).toMatchObject({ key: 't/m.json' });
     for (const loc of ['s3://lake2/t', 's3://other/t', 'gs://lake/t']) {
-      expect(() => confine(loc, s3w), loc).toThrow(expect.objectContaining({ status: 403, type: 'ForbiddenException' }));
+      expect(() => confine(loc, s3w), loc).toThrow(
+        expect.objectContaining({ status: 403, type: 'ForbiddenException' }),
+      );
     }
     const az = wh('azure', { container: 'c', accountName: 'acct' });
     expect(confine('wasbs://c@acct.blob.core.windows.net/x', az)).toMatchObject({ key: 'x' });

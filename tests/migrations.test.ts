@@ -40,12 +40,36 @@ describe('migrations', () => {
     const status = await migrationStatus(db);
     expect(status.upToDate).toBe(true);
     expect(status.files).toHaveLength(migrationCount);
-    const tables = await db.execute<{ relname: string }>(sql`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    const tables = await db.execute<{
+      relname: string;
+    }>(sql`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`);
     const names = new Set(tables.rows.map((r) => r.relname));
-    for (const t of ['tenants', 'warehouses', 'catalogs', 'namespaces', 'assets', 'branches', 'tags', 'commits', 'metadata_locations',
-      'users', 'service_users', 'roles', 'user_roles', 'permissions', 'access_requests', 'audit_logs', 'merge_operations',
-      'merge_conflicts', 'revoked_tokens', 'active_tokens', 'system_settings', 'federated_sync_stats', 'business_metadata']) {
+    for (const t of [
+      'tenants',
+      'warehouses',
+      'catalogs',
+      'namespaces',
+      'assets',
+      'branches',
+      'tags',
+      'commits',
+      'metadata_locations',
+      'users',
+      'service_users',
+      'roles',
+      'user_roles',
+      'permissions',
+      'access_requests',
+      'audit_logs',
+      'merge_operations',
+      'merge_conflicts',
+      'revoked_tokens',
+      'active_tokens',
+      'system_settings',
+      'federated_sync_stats',
+      'business_metadata',
+    ]) {
       expect(names, `table ${t}`).toContain(t);
     }
   });
@@ -70,22 +94,27 @@ describe('migrations', () => {
     expect(names).toContain('audit_logs_default');
   });
 
-  it.runIf(pgUrl)('three instances migrating one empty database at once apply each migration exactly once', async () => {
-    const target = await freshDatabase('concurrent');
-    const pools = [0, 1, 2].map(() => new Pool({ connectionString: target.url, max: 2 }));
-    try {
-      const dbs = pools.map((p) => drizzle(p, { schema }) as unknown as Db);
-      const reports = await Promise.all(dbs.map((d) => runMigrations(d)));
-      const appliedCounts = reports.map((r) => r.applied.length).sort();
-      expect(appliedCounts).toEqual([0, 0, migrationCount]);
-      const rows = await pools[0].query('SELECT hash, count(*)::int AS n FROM drizzle.__drizzle_migrations GROUP BY hash');
-      expect(rows.rows).toHaveLength(migrationCount);
-      expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);
-    } finally {
-      await Promise.all(pools.map((p) => p.end()));
-      await target.drop();
-    }
-  });
+  it.runIf(pgUrl)(
+    'three instances migrating one empty database at once apply each migration exactly once',
+    async () => {
+      const target = await freshDatabase('concurrent');
+      const pools = [0, 1, 2].map(() => new Pool({ connectionString: target.url, max: 2 }));
+      try {
+        const dbs = pools.map((p) => drizzle(p, { schema }) as unknown as Db);
+        const reports = await Promise.all(dbs.map((d) => runMigrations(d)));
+        const appliedCounts = reports.map((r) => r.applied.length).sort();
+        expect(appliedCounts).toEqual([0, 0, migrationCount]);
+        const rows = await pools[0].query(
+          'SELECT hash, count(*)::int AS n FROM drizzle.__drizzle_migrations GROUP BY hash',
+        );
+        expect(rows.rows).toHaveLength(migrationCount);
+        expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);
+      } finally {
+        await Promise.all(pools.map((p) => p.end()));
+        await target.drop();
+      }
+    },
+  );
 
   it.runIf(pgUrl)('a run that fails midway leaves nothing behind, and the next run completes it', async () => {
     const target = await freshDatabase('interrupted');
@@ -99,7 +128,10 @@ describe('migrations', () => {
       const last = journal.entries[journal.entries.length - 1];
       journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_broken' });
       writeFileSync(journalFile, JSON.stringify(journal));
-      writeFileSync(path.join(broken, '9999_broken.sql'), 'CREATE TABLE half_done (x int);\n--> statement-breakpoint\nSELECT 1/0;');
+      writeFileSync(
+        path.join(broken, '9999_broken.sql'),
+        'CREATE TABLE half_done (x int);\n--> statement-breakpoint\nSELECT 1/0;',
+      );
       const db = drizzle(pool, { schema }) as unknown as Db;
       expect(await failureOf(runMigrations(db, broken))).toMatch(/division by zero/);
       const leftovers = await pool.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);

@@ -62,9 +62,15 @@ describe.runIf(pgUrl)('backup and restore', () => {
 
     // Usable, not just equal: the restored chain takes new rows and still verifies; the append-only rule holds.
     const tenantId = (await target.pool.query('SELECT id FROM tenants ORDER BY name LIMIT 1')).rows[0].id;
-    await target.db.transaction((tx) => appendAudit(tx, {
-      tenantId, actor: { id: null, type: 'system', name: 'after-restore' }, action: 'test.after_restore', resourceType: 'thing', result: 'success',
-    }));
+    await target.db.transaction((tx) =>
+      appendAudit(tx, {
+        tenantId,
+        actor: { id: null, type: 'system', name: 'after-restore' },
+        action: 'test.after_restore',
+        resourceType: 'thing',
+        result: 'success',
+      }),
+    );
     expect((await verifyAuditChains(target.db, { tenantId: tenantId })).ok).toBe(true);
     expect(await failureOf(target.pool.query('DELETE FROM audit_logs'))).toMatch(/append-only/);
   });
@@ -72,8 +78,9 @@ describe.runIf(pgUrl)('backup and restore', () => {
   it('refuses a non-empty database without --force and changes nothing; --force replaces everything in it', async () => {
     await target.pool.query(`INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'added-after-restore')`);
     const before = await tableChecksums(target.pool);
-    expect(await failureOf(restoreDatabase(target.url, backup)))
-      .toMatch(/is not empty \(\d+ tables and other relations, e\.g\. .*\)\. Restore into an empty database .* or pass --force .* Nothing was changed/);
+    expect(await failureOf(restoreDatabase(target.url, backup))).toMatch(
+      /is not empty \(\d+ tables and other relations, e\.g\. .*\)\. Restore into an empty database .* or pass --force .* Nothing was changed/,
+    );
     expect(await tableChecksums(target.pool)).toEqual(before);
 
     const replaced = await restoreDatabase(target.url, backup, { force: true });
@@ -87,27 +94,37 @@ describe.runIf(pgUrl)('backup and restore', () => {
     writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.9)));
     const empty = await scratchDatabase('bk_trunc');
     try {
-      expect(await failureOf(restoreDatabase(empty.url, truncated))).toMatch(/truncated\.dump is incomplete \(truncated: .*\).*Nothing was changed/);
+      expect(await failureOf(restoreDatabase(empty.url, truncated))).toMatch(
+        /truncated\.dump is incomplete \(truncated: .*\).*Nothing was changed/,
+      );
       expect(await userTables(empty.pool)).toEqual([]);
     } finally {
       await empty.drop();
     }
-    expect(await failureOf(restoreDatabase(target.url, truncated, { force: true }))).toMatch(/is incomplete \(truncated/);
+    expect(await failureOf(restoreDatabase(target.url, truncated, { force: true }))).toMatch(
+      /is incomplete \(truncated/,
+    );
     expect(await tableChecksums(target.pool)).toEqual(sourceSums);
 
     const notABackup = path.join(dir, 'notes.txt');
     writeFileSync(notABackup, 'hello');
     expect(await failureOf(restoreDatabase(target.url, notABackup))).toMatch(/is not a pg_dump custom-format archive/);
-    expect(await failureOf(restoreDatabase(target.url, path.join(dir, 'missing.dump')))).toMatch(/missing\.dump does not exist/);
+    expect(await failureOf(restoreDatabase(target.url, path.join(dir, 'missing.dump')))).toMatch(
+      /missing\.dump does not exist/,
+    );
   });
 
   it('never overwrites a file without --force, and leaves no partial file when pg_dump fails', async () => {
     const size = statSync(backup).size;
-    expect(await failureOf(backupDatabase(source.url, backup))).toMatch(/already exists; choose another name or pass --force/);
+    expect(await failureOf(backupDatabase(source.url, backup))).toMatch(
+      /already exists; choose another name or pass --force/,
+    );
     expect(statSync(backup).size).toBe(size);
     const missingDb = new URL(source.url);
     missingDb.pathname = '/no_such_database_ops';
-    expect(await failureOf(backupDatabase(missingDb.toString(), path.join(dir, 'x.dump')))).toMatch(/database "no_such_database_ops" does not exist/);
+    expect(await failureOf(backupDatabase(missingDb.toString(), path.join(dir, 'x.dump')))).toMatch(
+      /database "no_such_database_ops" does not exist/,
+    );
     expect(existsSync(path.join(dir, 'x.dump'))).toBe(false);
   });
 
@@ -115,17 +132,23 @@ describe.runIf(pgUrl)('backup and restore', () => {
     const emptyBin = mkdtempSync(path.join(tmpdir(), 'no-pg-bin-'));
     const fakeBin = mkdtempSync(path.join(tmpdir(), 'fake-pg-bin-'));
     try {
-      expect(await failureOf(backupDatabase(source.url, path.join(dir, 'a.dump'), { binDir: emptyBin })))
-        .toMatch(/pg_dump was not found in .*no-pg-bin-.* \(PANGOLIN_PG_BIN\)/);
-      expect(await failureOf(restoreDatabase(target.url, backup, { binDir: emptyBin, force: true }))).toMatch(/pg_restore was not found/);
+      expect(await failureOf(backupDatabase(source.url, path.join(dir, 'a.dump'), { binDir: emptyBin }))).toMatch(
+        /pg_dump was not found in .*no-pg-bin-.* \(PANGOLIN_PG_BIN\)/,
+      );
+      expect(await failureOf(restoreDatabase(target.url, backup, { binDir: emptyBin, force: true }))).toMatch(
+        /pg_restore was not found/,
+      );
       for (const tool of ['pg_dump', 'pg_restore', 'psql']) {
         writeFileSync(path.join(fakeBin, tool), `#!/bin/sh\necho "${tool} (PostgreSQL) 99.1"\n`);
         chmodSync(path.join(fakeBin, tool), 0o755);
       }
-      expect(await failureOf(backupDatabase(source.url, path.join(dir, 'b.dump'), { binDir: fakeBin })))
-        .toMatch(/pg_dump is version 99\.1 but the server runs PostgreSQL 1\d\.\d+.*apt-get install postgresql-client-1\d/);
+      expect(await failureOf(backupDatabase(source.url, path.join(dir, 'b.dump'), { binDir: fakeBin }))).toMatch(
+        /pg_dump is version 99\.1 but the server runs PostgreSQL 1\d\.\d+.*apt-get install postgresql-client-1\d/,
+      );
       expect(existsSync(path.join(dir, 'b.dump'))).toBe(false);
-      expect(await failureOf(restoreDatabase(target.url, backup, { binDir: fakeBin, force: true }))).toMatch(/pg_restore is version 99\.1/);
+      expect(await failureOf(restoreDatabase(target.url, backup, { binDir: fakeBin, force: true }))).toMatch(
+        /pg_restore is version 99\.1/,
+      );
       expect(await tableChecksums(target.pool)).toEqual(sourceSums);
     } finally {
       rmSync(emptyBin, { recursive: true, force: true });

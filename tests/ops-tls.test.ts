@@ -29,11 +29,18 @@ async function sslOfConnection(url: string): Promise<{ ssl: boolean; version: st
 
 describe.runIf(serverUrl)('TLS to PostgreSQL', () => {
   let tls: TlsFixture;
-  beforeAll(async () => { tls = await enableServerTls(serverUrl!); }, 60_000);
-  afterAll(async () => { await tls?.restore(); }, 60_000);
+  beforeAll(async () => {
+    tls = await enableServerTls(serverUrl!);
+  }, 60_000);
+  afterAll(async () => {
+    await tls?.restore();
+  }, 60_000);
 
   it('sslmode=require connects encrypted; without sslmode the same server is not', async () => {
-    expect(await sslOfConnection(withParams({ sslmode: 'require' }))).toMatchObject({ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) });
+    expect(await sslOfConnection(withParams({ sslmode: 'require' }))).toMatchObject({
+      ssl: true,
+      version: expect.stringMatching(/^TLSv1\.[23]$/),
+    });
     expect((await sslOfConnection(serverUrl!)).ssl).toBe(false);
   });
 
@@ -44,7 +51,10 @@ describe.runIf(serverUrl)('TLS to PostgreSQL', () => {
 
   it('verify-full against a wrong CA fails with a clear message', async () => {
     const url = withParams({ sslmode: 'verify-full', sslrootcert: tls.wrongCaFile });
-    const err = await sslOfConnection(url).then(() => null, (e: unknown) => e);
+    const err = await sslOfConnection(url).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err, 'a connection verified against the wrong CA must fail').not.toBeNull();
     const message = explainConnectionError(err, url);
     expect(message).toContain('TLS verification of the database at 127.0.0.1:5432 failed (sslmode=verify-full)');

@@ -103,7 +103,11 @@ describe.runIf(pgUrl)('upgrading a database made by the first release', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ops-upgrade-'));
     folder = firstReleaseFolder();
-    [v1, upgraded, fresh] = await Promise.all([scratchDatabase('up_v1'), scratchDatabase('up_new'), scratchDatabase('up_fresh')]);
+    [v1, upgraded, fresh] = await Promise.all([
+      scratchDatabase('up_v1'),
+      scratchDatabase('up_new'),
+      scratchDatabase('up_fresh'),
+    ]);
   });
 
   afterAll(async () => {
@@ -146,12 +150,21 @@ describe.runIf(pgUrl)('upgrading a database made by the first release', () => {
     expect(await verifyPassword(alice.passwordHash!, 'correct horse battery staple')).toBe(true);
     const heads = await db.select().from(s.assets).where(eq(s.assets.tenantId, '11111111-1111-4111-8111-111111111111'));
     expect(heads).toHaveLength(120);
-    const [settings] = await db.select().from(s.systemSettings).where(eq(s.systemSettings.tenantId, '22222222-2222-4222-8222-222222222222'));
+    const [settings] = await db
+      .select()
+      .from(s.systemSettings)
+      .where(eq(s.systemSettings.tenantId, '22222222-2222-4222-8222-222222222222'));
     expect(settings.settings).toEqual({ auditRetentionDays: 365 });
-    await db.transaction((tx) => appendAudit(tx, {
-      tenantId: '11111111-1111-4111-8111-111111111111', actor: { id: alice.id, type: 'user', name: alice.username }, action: 'tenant.update',
-      resourceType: 'tenant', result: 'success', metadata: { after: 'upgrade' },
-    }));
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        tenantId: '11111111-1111-4111-8111-111111111111',
+        actor: { id: alice.id, type: 'user', name: alice.username },
+        action: 'tenant.update',
+        resourceType: 'tenant',
+        result: 'success',
+        metadata: { after: 'upgrade' },
+      }),
+    );
     await populate(db, { tenants: 1, catalogsPerTenant: 2, commitsPerCatalog: 3, assetsPerCommit: 5 });
     expect((await verifyAuditChains(db)).ok).toBe(true);
     const health = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM db_health_samples`);

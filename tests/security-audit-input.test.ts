@@ -29,7 +29,9 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 beforeAll(async () => {
-  for (const f of walk(path.join(root, 'lib')).filter((f) => f.endsWith('mutations.ts') || /defineMutation\(/.test(readFileSync(f, 'utf8')))) {
+  for (const f of walk(path.join(root, 'lib')).filter(
+    (f) => f.endsWith('mutations.ts') || /defineMutation\(/.test(readFileSync(f, 'utf8')),
+  )) {
     if (!f.endsWith(`lib${path.sep}mutation.ts`)) await import(/* @vite-ignore */ f);
   }
 }, 120_000);
@@ -59,7 +61,10 @@ describe('every mutation declares what its audit rows may carry', () => {
     expect(mutationRegistry.size).toBeGreaterThan(50);
     const problems: string[] = [];
     for (const [action, m] of mutationRegistry) {
-      if (!Array.isArray(m.recordInput)) { problems.push(`${action}: no recordInput`); continue; }
+      if (!Array.isArray(m.recordInput)) {
+        problems.push(`${action}: no recordInput`);
+        continue;
+      }
       const { top, all } = fieldNames(m.input);
       for (const k of m.recordInput) {
         if (SECRET_NAME.test(k)) problems.push(`${action}: records the secret field ${k}`);
@@ -76,8 +81,10 @@ describe('every mutation declares what its audit rows may carry', () => {
       const recorded = JSON.stringify(recordableInput(m, input));
       for (const [k, v] of markers) {
         if (SECRET_NAME.test(k) && recorded.includes(v)) problems.push(`${action}: ${k} recorded`);
-        if (!m.recordInput.includes(k) && recorded.includes(v)) problems.push(`${action}: ${k} recorded but not on its list`);
-        if (recorded.includes(`${v}-pw`) || recorded.includes(`${v}-sk`)) problems.push(`${action}: a nested secret under ${k} recorded`);
+        if (!m.recordInput.includes(k) && recorded.includes(v))
+          problems.push(`${action}: ${k} recorded but not on its list`);
+        if (recorded.includes(`${v}-pw`) || recorded.includes(`${v}-sk`))
+          problems.push(`${action}: a nested secret under ${k} recorded`);
       }
       expect(all.length).toBeGreaterThanOrEqual(top.length);
     }
@@ -90,26 +97,84 @@ describe('no secret lands in audit_logs', () => {
     const w = await tenantWorld();
     const mark = (what: string) => `SECRET-${what}-${randomUUID()}`;
     const secrets: string[] = [];
-    const s = (what: string) => { const v = mark(what); secrets.push(v); return v; };
+    const s = (what: string) => {
+      const v = mark(what);
+      secrets.push(v);
+      return v;
+    };
     const attempts: [AnyMutation, typeof w.admin, Record<string, unknown>][] = [
       // The issue's case: a refused warehouse create with an Azure account key and a GCS service account key.
-      [createWarehouse, w.user, { name: 'az', storageType: 'azure', container: 'c', accountName: 'acct', accountKey: s('accountKey'), sasToken: s('sas') }],
-      [createWarehouse, w.user, { name: 'gcs', storageType: 'gcs', bucket: 'b', serviceAccountJson: JSON.stringify({ private_key: s('pk') }) }],
-      [createWarehouse, w.admin, { name: 'dup', storageType: 's3', bucket: 'dup-bucket', accessKeyId: s('akid'), secretAccessKey: s('sak') }],
-      [createWarehouse, w.admin, { name: 'dup', storageType: 's3', bucket: 'dup-bucket', accessKeyId: s('akid2'), secretAccessKey: s('sak2') }],
-      [createCatalog, w.user, { catalogType: 'federated', name: 'fed', url: 'https://example.invalid/catalog', authType: 'oauth2', clientId: 'id', clientSecret: s('cs'), token: s('tok') }],
+      [
+        createWarehouse,
+        w.user,
+        {
+          name: 'az',
+          storageType: 'azure',
+          container: 'c',
+          accountName: 'acct',
+          accountKey: s('accountKey'),
+          sasToken: s('sas'),
+        },
+      ],
+      [
+        createWarehouse,
+        w.user,
+        { name: 'gcs', storageType: 'gcs', bucket: 'b', serviceAccountJson: JSON.stringify({ private_key: s('pk') }) },
+      ],
+      [
+        createWarehouse,
+        w.admin,
+        { name: 'dup', storageType: 's3', bucket: 'dup-bucket', accessKeyId: s('akid'), secretAccessKey: s('sak') },
+      ],
+      [
+        createWarehouse,
+        w.admin,
+        { name: 'dup', storageType: 's3', bucket: 'dup-bucket', accessKeyId: s('akid2'), secretAccessKey: s('sak2') },
+      ],
+      [
+        createCatalog,
+        w.user,
+        {
+          catalogType: 'federated',
+          name: 'fed',
+          url: 'https://example.invalid/catalog',
+          authType: 'oauth2',
+          clientId: 'id',
+          clientSecret: s('cs'),
+          token: s('tok'),
+        },
+      ],
       [createUser, w.user, { username: `u${randomUUID().slice(0, 8)}`, role: 'tenant_user', password: s('pw') }],
-      [createTenant, w.admin, { name: `t${randomUUID().slice(0, 8)}`, adminUsername: 'x-admin', adminPassword: s('apw') }],
+      [
+        createTenant,
+        w.admin,
+        { name: `t${randomUUID().slice(0, 8)}`, adminUsername: 'x-admin', adminPassword: s('apw') },
+      ],
       [updateSettings, w.user, { smtpHost: 'smtp.example.com', smtpPassword: s('smtp') }],
     ];
     for (const [m, actor, input] of attempts) await executeMutation(m, actor, input).catch(() => undefined);
     const db = await getDb();
-    const rows = (await db.execute<{ row: string }>(sql`SELECT a::text AS row FROM audit_logs a WHERE a.tenant_id = ${w.tenant.id} OR a.tenant_id IS NULL`)).rows;
+    const rows = (
+      await db.execute<{ row: string }>(
+        sql`SELECT a::text AS row FROM audit_logs a WHERE a.tenant_id = ${w.tenant.id} OR a.tenant_id IS NULL`,
+      )
+    ).rows;
     expect(rows.length).toBeGreaterThanOrEqual(attempts.length);
     const leaked = secrets.filter((v) => rows.some((r) => r.row.includes(v)));
     expect(leaked).toEqual([]);
     // The refusals are still recorded, with their allowed fields.
-    const [refused] = (await db.execute<{ input: Record<string, unknown> }>(sql`SELECT metadata->'input' AS input FROM audit_logs WHERE tenant_id = ${w.tenant.id} AND action = 'warehouse.create' AND result = 'denied' AND resource_name = 'az'`)).rows;
-    expect(refused.input).toEqual({ name: 'az', storageType: 'azure', container: 'c', accountName: 'acct', pathStyle: false, vendingStrategy: 'none' });
+    const [refused] = (
+      await db.execute<{ input: Record<string, unknown> }>(
+        sql`SELECT metadata->'input' AS input FROM audit_logs WHERE tenant_id = ${w.tenant.id} AND action = 'warehouse.create' AND result = 'denied' AND resource_name = 'az'`,
+      )
+    ).rows;
+    expect(refused.input).toEqual({
+      name: 'az',
+      storageType: 'azure',
+      container: 'c',
+      accountName: 'acct',
+      pathStyle: false,
+      vendingStrategy: 'none',
+    });
   });
 });

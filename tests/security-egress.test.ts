@@ -31,17 +31,47 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(req.url?.includes('namespaces') ? 200 : 500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(req.url?.includes('namespaces') ? { namespaces: [[SECRET]] } : { error: { message: `db password is ${SECRET}` }, defaults: {}, overrides: {} }));
+    res.end(
+      JSON.stringify(
+        req.url?.includes('namespaces')
+          ? { namespaces: [[SECRET]] }
+          : { error: { message: `db password is ${SECRET}` }, defaults: {}, overrides: {} },
+      ),
+    );
   });
   await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
   port = (internal.address() as AddressInfo).port;
 });
-afterAll(async () => { internal.closeAllConnections(); await new Promise((r) => internal.close(r)); });
-afterEach(() => { delete process.env.PANGOLIN_EGRESS_ALLOW; delete process.env.PANGOLIN_EGRESS_ALLOW_PRIVATE; });
+afterAll(async () => {
+  internal.closeAllConnections();
+  await new Promise((r) => internal.close(r));
+});
+afterEach(() => {
+  delete process.env.PANGOLIN_EGRESS_ALLOW;
+  delete process.env.PANGOLIN_EGRESS_ALLOW_PRIVATE;
+});
 
 describe('the egress policy', () => {
   it('classifies addresses: loopback, link-local, metadata, private, unique-local and mapped forms are refused', () => {
-    for (const ip of ['127.0.0.1', '127.1.2.3', '0.0.0.0', '169.254.169.254', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '::1', '::', 'fe80::1', 'fd00::1', 'fc00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '224.0.0.1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '127.1.2.3',
+      '0.0.0.0',
+      '169.254.169.254',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '100.64.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      '224.0.0.1',
+    ]) {
       expect(addressAllowed(ip), ip).toBe(false);
     }
     for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111']) expect(addressAllowed(ip), ip).toBe(true);
@@ -56,7 +86,17 @@ describe('the egress policy', () => {
   });
 
   it('sees through the spellings a URL parser folds into loopback', () => {
-    for (const u of ['http://2130706433/', 'http://0x7f.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost/', 'http://foo.localhost/', 'gopher://example.com/']) {
+    for (const u of [
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://0177.0.0.1/',
+      'http://127.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://localhost/',
+      'http://foo.localhost/',
+      'gopher://example.com/',
+    ]) {
       expect(() => assertEgressUrl(u), u).toThrow(EGRESS_MESSAGES.denied);
     }
   });
@@ -66,11 +106,20 @@ describe('federated catalogs reach only allowed addresses', () => {
   it('refuses loopback in every spelling with one fixed message, returns nothing of the service, stores nothing', async () => {
     const w = await catalogTenant({ tables: 0 });
     const as = w.adminApi;
-    const urls = [`http://127.0.0.1:${port}`, `http://2130706433:${port}`, `http://[::1]:${port}`, `http://0x7f.1:${port}`, `http://localhost:${port}`, `http://127.0.0.1:1`];
+    const urls = [
+      `http://127.0.0.1:${port}`,
+      `http://2130706433:${port}`,
+      `http://[::1]:${port}`,
+      `http://0x7f.1:${port}`,
+      `http://localhost:${port}`,
+      `http://127.0.0.1:1`,
+    ];
     const before = hits;
     const answers = new Set<string>();
     for (const [i, url] of urls.entries()) {
-      expect((await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: `int${i}`, url } })).status).toBe(201);
+      expect(
+        (await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: `int${i}`, url } })).status,
+      ).toBe(201);
       const tested = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: `int${i}` } });
       expect(tested.body.ok, url).toBe(false);
       expect(tested.text).not.toContain(SECRET);
@@ -86,11 +135,19 @@ describe('federated catalogs reach only allowed addresses', () => {
     process.env.PANGOLIN_EGRESS_ALLOW = '127.0.0.1';
     const w = await catalogTenant({ tables: 0 });
     const as = w.adminApi;
-    await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'talkative', url: `http://127.0.0.1:${port}` } });
+    await call(federatedRoute.POST, '/x', {
+      as,
+      method: 'POST',
+      body: { name: 'talkative', url: `http://127.0.0.1:${port}` },
+    });
     const tested = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'talkative' } });
     expect(tested.body).toMatchObject({ ok: false, message: 'Connection failed: the remote refused (HTTP 500)' });
     expect(tested.text).not.toContain(SECRET);
-    await call(federatedRoute.POST, '/x', { as, method: 'POST', body: { name: 'redirecting', url: `http://127.0.0.1:${port}/redirect` } });
+    await call(federatedRoute.POST, '/x', {
+      as,
+      method: 'POST',
+      body: { name: 'redirecting', url: `http://127.0.0.1:${port}/redirect` },
+    });
     const before = hits;
     const redirected = await call(testRoute.POST, '/x', { as, method: 'POST', params: { name: 'redirecting' } });
     expect(redirected.body.ok).toBe(false);
@@ -103,7 +160,13 @@ describe('warehouse endpoints reach only allowed addresses', () => {
   it('refuses an S3, Azure or GCS endpoint on loopback before any request, unless the operator allows it', async () => {
     const { objectStoreFileIO, closeObjectStores } = await import('@/lib/storage/fileio/object-stores');
     const { encryptSecret } = await import('@/lib/crypto');
-    const creds = encryptSecret(JSON.stringify({ accessKeyId: 'AKIA', secretAccessKey: 'sk-secret-123', accountKey: Buffer.from('k'.repeat(32)).toString('base64') }));
+    const creds = encryptSecret(
+      JSON.stringify({
+        accessKeyId: 'AKIA',
+        secretAccessKey: 'sk-secret-123',
+        accountKey: Buffer.from('k'.repeat(32)).toString('base64'),
+      }),
+    );
     const before = hits;
     for (const [type, config] of [
       ['s3', { bucket: 'b', endpoint: `http://127.0.0.1:${port}` }],
@@ -112,8 +175,12 @@ describe('warehouse endpoints reach only allowed addresses', () => {
       ['s3', { bucket: 'b', endpoint: `http://169.254.169.254/` }],
     ] as const) {
       const w = { id: `w-${Math.random()}`, version: '1', name: 'wh', type, config, credentialsEncrypted: creds };
-      await expect(objectStoreFileIO(w).then((io) => io.read(`${type === 'azure' ? 'abfss://c@acct.dfs.core.windows.net' : 's3://b'}/t/v1.metadata.json`)), JSON.stringify(config))
-        .rejects.toMatchObject({ status: 403, message: `The endpoint of warehouse "wh" is ${EGRESS_MESSAGES.denied}` });
+      await expect(
+        objectStoreFileIO(w).then((io) =>
+          io.read(`${type === 'azure' ? 'abfss://c@acct.dfs.core.windows.net' : 's3://b'}/t/v1.metadata.json`),
+        ),
+        JSON.stringify(config),
+      ).rejects.toMatchObject({ status: 403, message: `The endpoint of warehouse "wh" is ${EGRESS_MESSAGES.denied}` });
     }
     expect(hits).toBe(before);
     closeObjectStores();

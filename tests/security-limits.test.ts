@@ -25,8 +25,13 @@ import { ordersSchema } from './support/iceberg';
 
 let server: Server;
 const log = newLog();
-beforeAll(async () => { server = await startIcebergServer(); });
-afterAll(async () => { await server?.close(); removeWarehouseDirs(); });
+beforeAll(async () => {
+  server = await startIcebergServer();
+});
+afterAll(async () => {
+  await server?.close();
+  removeWarehouseDirs();
+});
 
 describe('list parameters', () => {
   it('answers 400, not 500, for sort keys that are not columns and cursors that are not what they claim', async () => {
@@ -38,8 +43,17 @@ describe('list parameters', () => {
         expect(r.status, sort).toBe(400);
         expect(r.body.error.code).toBe('bad_request');
       }
-      for (const cursor of [encodeCursor('not a date', randomUUID()), encodeCursor('x 1', randomUUID()), encodeCursor('alice', 'not-a-uuid'), encodeCursor({ a: 1 } as never, randomUUID()), 'garbage!!']) {
-        const r = await call(route.GET, { token, path: `/api/v1/x?sort=createdAt&cursor=${encodeURIComponent(cursor)}` });
+      for (const cursor of [
+        encodeCursor('not a date', randomUUID()),
+        encodeCursor('x 1', randomUUID()),
+        encodeCursor('alice', 'not-a-uuid'),
+        encodeCursor({ a: 1 } as never, randomUUID()),
+        'garbage!!',
+      ]) {
+        const r = await call(route.GET, {
+          token,
+          path: `/api/v1/x?sort=createdAt&cursor=${encodeURIComponent(cursor)}`,
+        });
         expect(r.status, cursor).toBe(400);
       }
     }
@@ -48,9 +62,14 @@ describe('list parameters', () => {
 
 describe('the Iceberg REST edges', () => {
   it('answers a malformed Basic header on /v1/oauth/tokens with 400 in the OAuth error shape', async () => {
-    for (const basic of ['!!!not base64', Buffer.from('no-colon').toString('base64'), Buffer.from('a:%E0%A4%A').toString('base64')]) {
+    for (const basic of [
+      '!!!not base64',
+      Buffer.from('no-colon').toString('base64'),
+      Buffer.from('a:%E0%A4%A').toString('base64'),
+    ]) {
       const r = await rest(server, log, 'POST', '/v1/oauth/tokens', {
-        body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+        body: 'grant_type=client_credentials',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
       });
       expect(r.status, basic).toBe(400);
       expect(r.body.error).toBe('invalid_request');
@@ -62,7 +81,8 @@ describe('the Iceberg REST edges', () => {
     const token = (await bearerFor(w.admin)).jwt;
     await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces`, { token, body: { namespace: ['deep'] } });
     let type = '"string"';
-    for (let i = 0; i < 5000; i++) type = `{"type":"list","element-id":${i + 2},"element":${type},"element-required":false}`;
+    for (let i = 0; i < 5000; i++)
+      type = `{"type":"list","element-id":${i + 2},"element":${type},"element-required":false}`;
     const body = `{"name":"t","schema":{"type":"struct","fields":[{"id":1,"name":"x","required":false,"type":${type}}]}}`;
     const created = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces/deep/tables`, { token, body });
     expect(created.status).toBe(400);
@@ -80,7 +100,13 @@ describe('the Iceberg REST edges', () => {
     expect(first.status).toBe(200);
     expect(first.body.namespaces).toHaveLength(UNPAGED_LIMIT);
     expect(typeof first.body['next-page-token']).toBe('string');
-    const rest2 = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces?pageToken=${encodeURIComponent(first.body['next-page-token'])}`, { token });
+    const rest2 = await rest(
+      server,
+      log,
+      'GET',
+      `/v1/${w.catalogId}/namespaces?pageToken=${encodeURIComponent(first.body['next-page-token'])}`,
+      { token },
+    );
     expect(rest2.body.namespaces).toHaveLength(5);
   });
 });
@@ -91,19 +117,27 @@ describe('the Iceberg REST edges', () => {
  */
 function recordingBody(size = Infinity) {
   const seen = { pulled: 0 };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (seen.pulled >= size || seen.pulled > 300_000_000) return c.close();
-      const n = Math.min(65536, size - seen.pulled);
-      seen.pulled += n;
-      c.enqueue(new Uint8Array(n).fill(0x20));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        if (seen.pulled >= size || seen.pulled > 300_000_000) return c.close();
+        const n = Math.min(65536, size - seen.pulled);
+        seen.pulled += n;
+        c.enqueue(new Uint8Array(n).fill(0x20));
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, seen };
 }
 
 function streamed(url: string, stream: ReadableStream<Uint8Array>, headers: Record<string, string>) {
-  return new NextRequest(url, { method: 'POST', body: stream, headers: { 'user-agent': 'vitest', ...headers }, duplex: 'half' } as ConstructorParameters<typeof NextRequest>[1]);
+  return new NextRequest(url, {
+    method: 'POST',
+    body: stream,
+    headers: { 'user-agent': 'vitest', ...headers },
+    duplex: 'half',
+  } as ConstructorParameters<typeof NextRequest>[1]);
 }
 
 describe('request bodies are capped before and while they are read', () => {
@@ -111,13 +145,22 @@ describe('request bodies are capped before and while they are read', () => {
 
   it('refuses an anonymous sign-in body on its Content-Length without reading it, and stops a chunked one at the cap', async () => {
     const declared = recordingBody();
-    const r1 = await loginRoute.POST(streamed('http://localhost/api/v1/users/login', declared.stream, { 'content-type': 'application/json', 'content-length': '200000000' }), { params: Promise.resolve({}) });
+    const r1 = await loginRoute.POST(
+      streamed('http://localhost/api/v1/users/login', declared.stream, {
+        'content-type': 'application/json',
+        'content-length': '200000000',
+      }),
+      { params: Promise.resolve({}) },
+    );
     expect(r1.status).toBe(413);
     expect((await r1.json()).error.code).toBe('payload_too_large');
     expect(declared.seen.pulled).toBeLessThanOrEqual(CHUNK);
 
     const chunked = recordingBody();
-    const r2 = await loginRoute.POST(streamed('http://localhost/api/v1/users/login', chunked.stream, { 'content-type': 'application/json' }), { params: Promise.resolve({}) });
+    const r2 = await loginRoute.POST(
+      streamed('http://localhost/api/v1/users/login', chunked.stream, { 'content-type': 'application/json' }),
+      { params: Promise.resolve({}) },
+    );
     expect(r2.status).toBe(413);
     expect((await r2.json()).error).toMatchObject({ code: 'payload_too_large' });
     expect(chunked.seen.pulled).toBeGreaterThan(1_000_000);
@@ -129,13 +172,21 @@ describe('request bodies are capped before and while they are read', () => {
     const token = (await bearerFor(w.admin)).jwt;
     const url = `http://localhost/v1/${w.catalogId}/namespaces`;
     const declared = recordingBody();
-    const r1 = await handleIcebergRequest(streamed(url, declared.stream, { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '200000000' }));
+    const r1 = await handleIcebergRequest(
+      streamed(url, declared.stream, {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': '200000000',
+      }),
+    );
     expect(r1.status).toBe(413);
     expect((await r1.json()).error).toMatchObject({ code: 413, type: 'BadRequestException' });
     expect(declared.seen.pulled).toBeLessThanOrEqual(CHUNK);
 
     const chunked = recordingBody();
-    const r2 = await handleIcebergRequest(streamed(url, chunked.stream, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }));
+    const r2 = await handleIcebergRequest(
+      streamed(url, chunked.stream, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }),
+    );
     expect(r2.status).toBe(413);
     expect((await r2.json()).error.code).toBe(413);
     expect(chunked.seen.pulled).toBeLessThan(10_000_000 + 4 * CHUNK);
@@ -164,9 +215,14 @@ describe('request bodies are capped before and while they are read', () => {
       const iceberg = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces`, { token, body });
       expect(iceberg.status).toBe(400);
       expect(iceberg.body.error.type).toBe('BadRequestException');
-      const api = await usersRoute.POST(new NextRequest('http://localhost/api/v1/users', {
-        method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      }), { params: Promise.resolve({}) });
+      const api = await usersRoute.POST(
+        new NextRequest('http://localhost/api/v1/users', {
+          method: 'POST',
+          body,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        }),
+        { params: Promise.resolve({}) },
+      );
       expect(api.status).toBe(400);
       expect((await api.json()).error.code).toBe('bad_request');
     }
@@ -175,9 +231,17 @@ describe('request bodies are capped before and while they are read', () => {
 
 describe('more hostile edges', () => {
   it('answers a Basic header that is not UTF-8 with 400 invalid_request, not a sign-in attempt', async () => {
-    for (const bytes of [[0x61, 0x3a, 0xff, 0xfe], [0xc3, 0x28, 0x3a, 0x62], [0x61, 0x64, 0x6d, 0x69, 0x6e, 0x3a, 0xed, 0xa0, 0x80]]) {
+    for (const bytes of [
+      [0x61, 0x3a, 0xff, 0xfe],
+      [0xc3, 0x28, 0x3a, 0x62],
+      [0x61, 0x64, 0x6d, 0x69, 0x6e, 0x3a, 0xed, 0xa0, 0x80],
+    ]) {
       const r = await rest(server, log, 'POST', '/v1/oauth/tokens', {
-        body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(bytes).toString('base64')}` },
+        body: 'grant_type=client_credentials',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(bytes).toString('base64')}`,
+        },
       });
       expect(r.status, String(bytes)).toBe(400);
       expect(r.body.error).toBe('invalid_request');
@@ -188,16 +252,21 @@ describe('more hostile edges', () => {
     const w = await icebergTenant();
     const token = (await bearerFor(w.admin)).jwt;
     await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces`, { token, body: { namespace: ['deep'] } });
-    const created = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces/deep/tables`, { token, body: { name: 't', schema: ordersSchema } });
+    const created = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces/deep/tables`, {
+      token,
+      body: { name: 't', schema: ordersSchema },
+    });
     expect(created.status).toBe(200);
     let type = '"string"';
-    for (let i = 0; i < 5000; i++) type = `{"type":"list","element-id":${i + 10},"element":${type},"element-required":false}`;
+    for (let i = 0; i < 5000; i++)
+      type = `{"type":"list","element-id":${i + 10},"element":${type},"element-required":false}`;
     const body = `{"requirements":[],"updates":[{"action":"add-schema","schema":{"type":"struct","schema-id":1,"fields":[{"id":9,"name":"x","required":false,"type":${type}}]}}]}`;
     const commit = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces/deep/tables/t`, { token, body });
     expect(commit.status).toBe(400);
     expect(commit.body.error.type).toBe('BadRequestException');
     const tx = await rest(server, log, 'POST', `/v1/${w.catalogId}/transactions/commit`, {
-      token, body: `{"table-changes":[{"identifier":{"namespace":["deep"],"name":"t"},${body.slice(1)}]}`,
+      token,
+      body: `{"table-changes":[{"identifier":{"namespace":["deep"],"name":"t"},${body.slice(1)}]}`,
     });
     expect(tx.status).toBe(400);
   });
@@ -205,15 +274,31 @@ describe('more hostile edges', () => {
   it('answers cursors that are not what the listing sorts by with 400 on asset lists and search', async () => {
     const t = await catalogTenant({ tables: 1 });
     const params = { catalog: 'sales', ns: 'emea.retail' };
-    for (const cursor of [encodeCursor('not a date', randomUUID()), encodeCursor('x 1', randomUUID()), encodeCursor('2024-02-30T00:00:00Z', randomUUID()),
-      encodeCursor('2024-01-01T00:00:00Z', 'not-a-uuid'), encodeCursor({ a: 1 } as never, randomUUID())]) {
-      const listed = await call(assetsRoute.GET, { token: t.adminApi.token, params, path: `/api/v1/catalogs/sales/namespaces/emea.retail/assets?sort=updatedAt&cursor=${encodeURIComponent(cursor)}` });
+    for (const cursor of [
+      encodeCursor('not a date', randomUUID()),
+      encodeCursor('x 1', randomUUID()),
+      encodeCursor('2024-02-30T00:00:00Z', randomUUID()),
+      encodeCursor('2024-01-01T00:00:00Z', 'not-a-uuid'),
+      encodeCursor({ a: 1 } as never, randomUUID()),
+    ]) {
+      const listed = await call(assetsRoute.GET, {
+        token: t.adminApi.token,
+        params,
+        path: `/api/v1/catalogs/sales/namespaces/emea.retail/assets?sort=updatedAt&cursor=${encodeURIComponent(cursor)}`,
+      });
       expect(listed.status, cursor).toBe(400);
       expect(listed.body.error.code).toBe('bad_request');
     }
-    const byName = await call(assetsRoute.GET, { token: t.adminApi.token, params, path: `/api/v1/catalogs/sales/namespaces/emea.retail/assets?cursor=${encodeCursor('orders', 'not-a-uuid')}` });
+    const byName = await call(assetsRoute.GET, {
+      token: t.adminApi.token,
+      params,
+      path: `/api/v1/catalogs/sales/namespaces/emea.retail/assets?cursor=${encodeCursor('orders', 'not-a-uuid')}`,
+    });
     expect(byName.status).toBe(400);
-    const found = await call(searchRoute.GET, { token: t.adminApi.token, path: `/api/v1/search/assets?cursor=${encodeCursor('orders', 'not-a-uuid')}` });
+    const found = await call(searchRoute.GET, {
+      token: t.adminApi.token,
+      path: `/api/v1/search/assets?cursor=${encodeCursor('orders', 'not-a-uuid')}`,
+    });
     expect(found.status).toBe(400);
     expect(found.body.error.code).toBe('bad_request');
   });
@@ -233,9 +318,17 @@ describe('more hostile edges', () => {
     expect(first.status).toBe(200);
     expect(first.body.identifiers).toHaveLength(UNPAGED_LIMIT);
     expect(typeof first.body['next-page-token']).toBe('string');
-    const next = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables?pageToken=${encodeURIComponent(first.body['next-page-token'])}`, { token });
+    const next = await rest(
+      server,
+      log,
+      'GET',
+      `/v1/${w.catalogId}/namespaces/many/tables?pageToken=${encodeURIComponent(first.body['next-page-token'])}`,
+      { token },
+    );
     expect(next.body.identifiers).toHaveLength(5);
-    const huge = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables?pageSize=1000000`, { token });
+    const huge = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables?pageSize=1000000`, {
+      token,
+    });
     expect(huge.body.identifiers).toHaveLength(UNPAGED_LIMIT);
     expect(typeof huge.body['next-page-token']).toBe('string');
     for (const bad of ['0', '-1', 'abc', '1.5']) {

@@ -19,19 +19,30 @@ describe('session mutations', () => {
     const db = await getDb();
     expect(await db.$count(revokedTokens, eq(revokedTokens.tokenHash, token.tokenHash))).toBe(1);
     expect(await db.$count(activeTokens, eq(activeTokens.tokenHash, token.tokenHash))).toBe(0);
-    expect(await lastAudit('auth.sign_out', { actorId: w.admin.id })).toMatchObject({ result: 'success', tenantId: w.tenant.id, resourceType: 'session' });
+    expect(await lastAudit('auth.sign_out', { actorId: w.admin.id })).toMatchObject({
+      result: 'success',
+      tenantId: w.tenant.id,
+      resourceType: 'session',
+    });
   });
 
   it('lets Root enter a tenant or leave for all tenants, and refuses anyone else (audited)', async () => {
     const w = await tenantWorld();
     const entered = await executeMutation(switchTenant, w.rootNoTenant, { tenantId: w.tenant.id });
     expect(entered.data).toEqual({ tenantId: w.tenant.id });
-    expect(await lastAudit('tenant.switch', { actorId: w.rootNoTenant.id })).toMatchObject({ result: 'success', tenantId: w.tenant.id, resourceName: w.tenant.name });
+    expect(await lastAudit('tenant.switch', { actorId: w.rootNoTenant.id })).toMatchObject({
+      result: 'success',
+      tenantId: w.tenant.id,
+      resourceName: w.tenant.name,
+    });
 
     for (const tenantId of ['', 'not-an-id', '00000000-0000-7000-8000-000000000000']) {
       expect((await executeMutation(switchTenant, w.rootNoTenant, { tenantId })).data).toEqual({ tenantId: null });
     }
-    expect(await lastAudit('tenant.switch', { actorId: w.rootNoTenant.id })).toMatchObject({ resourceName: 'all tenants', tenantId: null });
+    expect(await lastAudit('tenant.switch', { actorId: w.rootNoTenant.id })).toMatchObject({
+      resourceName: 'all tenants',
+      tenantId: null,
+    });
 
     const refused = await executeMutation(switchTenant, w.admin, { tenantId: w.tenant.id }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);

@@ -29,27 +29,82 @@ beforeAll(async () => {
   const warehouse = uniqueName('wh');
   const catalog = uniqueName('cat');
   await run(createWarehouse, { name: warehouse, storageType: 's3', bucket: 'iso-bucket' });
-  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, { catalogType: 'local', name: catalog, warehouse });
+  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, {
+    catalogType: 'local',
+    name: catalog,
+    warehouse,
+  });
   await run(createNamespace, { catalog, namespace: ['iso_ns'] });
-  const asset = await run<{ assetId: string }>(createAsset, { catalog, namespace: ['iso_ns'], name: 'iso_table', metadataLocation: 's3://iso-bucket/iso_table/v1.metadata.json' });
-  await run(setBusinessMetadata, { catalog, assetId: asset.assetId, description: 'isolation-secret-description', discoverable: true });
+  const asset = await run<{ assetId: string }>(createAsset, {
+    catalog,
+    namespace: ['iso_ns'],
+    name: 'iso_table',
+    metadataLocation: 's3://iso-bucket/iso_table/v1.metadata.json',
+  });
+  await run(setBusinessMetadata, {
+    catalog,
+    assetId: asset.assetId,
+    description: 'isolation-secret-description',
+    discoverable: true,
+  });
   const role = await run<{ id: string }>(createRole, { name: uniqueName('role') });
   const su = await run<{ id: string }>(createServiceUser, { name: uniqueName('su') });
   const db = await getDb();
-  const [perm] = await db.insert(permissions).values({ tenantId: A.tenant.id, userId: A.user.id, scopeType: 'catalog', catalogId: cat.id, actions: ['read'] }).returning({ id: permissions.id });
-  const [req] = await db.insert(accessRequests).values({ tenantId: A.tenant.id, requesterId: A.user.id, scopeType: 'asset', catalogId: cat.id, assetId: asset.assetId, actions: ['read'], reason: 'isolation test' }).returning({ id: accessRequests.id });
-  const [main] = await db.select({ headCommitId: branches.headCommitId }).from(branches).where(and(eq(branches.tenantId, A.tenant.id), eq(branches.id, cat.mainBranchId)));
+  const [perm] = await db
+    .insert(permissions)
+    .values({ tenantId: A.tenant.id, userId: A.user.id, scopeType: 'catalog', catalogId: cat.id, actions: ['read'] })
+    .returning({ id: permissions.id });
+  const [req] = await db
+    .insert(accessRequests)
+    .values({
+      tenantId: A.tenant.id,
+      requesterId: A.user.id,
+      scopeType: 'asset',
+      catalogId: cat.id,
+      assetId: asset.assetId,
+      actions: ['read'],
+      reason: 'isolation test',
+    })
+    .returning({ id: accessRequests.id });
+  const [main] = await db
+    .select({ headCommitId: branches.headCommitId })
+    .from(branches)
+    .where(and(eq(branches.tenantId, A.tenant.id), eq(branches.id, cat.mainBranchId)));
   a = {
-    tenant: A.tenant.id, user: A.user.id, admin: A.admin.id, warehouse, catalog, catalogId: cat.id, ns: 'iso_ns', asset: 'iso_table',
-    assetId: asset.assetId, role: role.id, serviceUser: su.id, permission: perm.id, accessRequest: req.id, branch: 'main',
+    tenant: A.tenant.id,
+    user: A.user.id,
+    admin: A.admin.id,
+    warehouse,
+    catalog,
+    catalogId: cat.id,
+    ns: 'iso_ns',
+    asset: 'iso_table',
+    assetId: asset.assetId,
+    role: role.id,
+    serviceUser: su.id,
+    permission: perm.id,
+    accessRequest: req.id,
+    branch: 'main',
     commit: main.headCommitId,
   };
   secretsOfA.push(catalog, warehouse, 'iso_table', 'isolation-secret-description', A.admin.name, A.user.name);
 
   const B = await tenantWorld();
   const password = 'isolation-pass-123';
-  const adminB = await createUser({ role: 'tenant_admin', tenantId: B.tenant.id, password, username: uniqueName('isoB') });
-  tokenB = (await signInWithPassword({ username: adminB.username, password, request: { ip: '10.66.0.1', userAgent: 'iso', requestId: 'iso' }, kind: 'api_token' })).token.jwt;
+  const adminB = await createUser({
+    role: 'tenant_admin',
+    tenantId: B.tenant.id,
+    password,
+    username: uniqueName('isoB'),
+  });
+  tokenB = (
+    await signInWithPassword({
+      username: adminB.username,
+      password,
+      request: { ip: '10.66.0.1', userAgent: 'iso', requestId: 'iso' },
+      kind: 'api_token',
+    })
+  ).token.jwt;
 });
 
 /** Tenant A's identifier for a route parameter, judged by its name and the path segment before it. */
@@ -57,14 +112,33 @@ function valueOf(route: DiscoveredRoute, param: string, world: World): string | 
   const before = route.pattern.split('/').findIndex((s) => s === `[${param}]`);
   const owner = route.pattern.split('/')[before - 1] ?? '';
   const byOwner: Record<string, string> = {
-    users: world.user, roles: world.role, 'service-users': world.serviceUser, permissions: world.permission,
-    'access-requests': world.accessRequest, tenants: world.tenant, assets: world.assetId, commits: world.commit,
-    tokens: world.permission, conflicts: world.permission, 'merge-operations': world.permission,
+    users: world.user,
+    roles: world.role,
+    'service-users': world.serviceUser,
+    permissions: world.permission,
+    'access-requests': world.accessRequest,
+    tenants: world.tenant,
+    assets: world.assetId,
+    commits: world.commit,
+    tokens: world.permission,
+    conflicts: world.permission,
+    'merge-operations': world.permission,
   };
   const byName: Record<string, string> = {
-    catalog: world.catalog, prefix: world.catalogId, warehouse: world.warehouse, ns: world.ns, namespace: world.ns, asset: world.asset,
-    table: world.asset, branch: world.branch, name: owner === 'branches' ? world.branch : world.catalog, roleId: world.role,
-    userId: world.user, tag: 'v1', area: 'connections', pid: '1',
+    catalog: world.catalog,
+    prefix: world.catalogId,
+    warehouse: world.warehouse,
+    ns: world.ns,
+    namespace: world.ns,
+    asset: world.asset,
+    table: world.asset,
+    branch: world.branch,
+    name: owner === 'branches' ? world.branch : world.catalog,
+    roleId: world.role,
+    userId: world.user,
+    tag: 'v1',
+    area: 'connections',
+    pid: '1',
   };
   if (param === 'id') return byOwner[owner] ?? null;
   return byName[param] ?? null;
@@ -72,7 +146,13 @@ function valueOf(route: DiscoveredRoute, param: string, world: World): string | 
 
 function nonexistent(route: DiscoveredRoute, param: string, world: World): string {
   const real = valueOf(route, param, world) ?? '';
-  return /^[0-9a-f-]{36}$/.test(real) ? randomUUID() : real === '1' ? '1' : real === 'connections' ? 'connections' : `missing_${param}`;
+  return /^[0-9a-f-]{36}$/.test(real)
+    ? randomUUID()
+    : real === '1'
+      ? '1'
+      : real === 'connections'
+        ? 'connections'
+        : `missing_${param}`;
 }
 
 const routes = discoverRoutes('api/v1', 'v1').filter((r) => r.params.length > 0);
@@ -85,17 +165,28 @@ describe('tenant isolation sweep', () => {
       for (const method of METHODS) {
         const theirs = Object.fromEntries(route.params.map((p) => [p, valueOf(route, p, a) ?? `missing_${p}`]));
         const missing = Object.fromEntries(route.params.map((p) => [p, nonexistent(route, p, a)]));
-        const body = JSON.stringify({ name: 'renamed', description: 'x', properties: {}, status: 'approved', actions: ['read'] });
+        const body = JSON.stringify({
+          name: 'renamed',
+          description: 'x',
+          properties: {},
+          status: 'approved',
+          actions: ['read'],
+        });
         const headers = { authorization: `Bearer ${tokenB}` };
         const got = await call(route, method, theirs, { headers, body });
         if (!got) continue;
         const baseline = await call(route, method, missing, { headers, body });
         const where = `${method} ${route.pattern} ${JSON.stringify(theirs)}`;
         expect(got.status, `${where}: ${got.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
-        expect(got.status, `${where} vs missing: ${got.text.slice(0, 200)} / ${baseline!.text.slice(0, 200)}`).toBe(baseline!.status);
+        expect(got.status, `${where} vs missing: ${got.text.slice(0, 200)} / ${baseline!.text.slice(0, 200)}`).toBe(
+          baseline!.status,
+        );
         // Same words too, once each answer's own echoed identifiers are blanked out: nothing about A shows.
         const blank = (text: string, values: Record<string, string>) =>
-          Object.values(values).reduce((t, v) => t.split(v).join('<id>').split(encodeURIComponent(v)).join('<id>'), text);
+          Object.values(values).reduce(
+            (t, v) => t.split(v).join('<id>').split(encodeURIComponent(v)).join('<id>'),
+            text,
+          );
         expect(blank(got.text, theirs), where).toBe(blank(baseline!.text, missing));
         const echoed = new Set(Object.values(theirs));
         for (const s of secretsOfA.filter((x) => !echoed.has(x))) expect(got.text, where).not.toContain(s);
@@ -103,13 +194,16 @@ describe('tenant isolation sweep', () => {
     });
   }
 
-  it('the Iceberg REST catalog treats another tenant\'s prefix exactly like a missing one', async () => {
+  it("the Iceberg REST catalog treats another tenant's prefix exactly like a missing one", async () => {
     const route = discoverRoutes('v1').find((r) => r.pattern === '/v1/[...path]');
     expect(route).toBeDefined();
     const headers = { authorization: `Bearer ${tokenB}` };
     const paths = (prefix: string) => [
-      `${prefix}/namespaces`, `${prefix}/namespaces/iso_ns`, `${prefix}/namespaces/iso_ns/tables`,
-      `${prefix}/namespaces/iso_ns/tables/iso_table`, `${prefix}/namespaces/iso_ns/views`,
+      `${prefix}/namespaces`,
+      `${prefix}/namespaces/iso_ns`,
+      `${prefix}/namespaces/iso_ns/tables`,
+      `${prefix}/namespaces/iso_ns/tables/iso_table`,
+      `${prefix}/namespaces/iso_ns/views`,
     ];
     const theirs = paths(a.catalogId);
     const missing = paths(randomUUID());
@@ -121,7 +215,9 @@ describe('tenant isolation sweep', () => {
         const where = `${method} /v1/${theirs[i]}`;
         expect(got!.status, `${where}: ${got!.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
         expect(got!.status, where).toBe(baseline!.status);
-        expect(got!.text.split(a.catalogId).join('<p>'), where).toBe(baseline!.text.split(missing[i].split('/')[0]).join('<p>'));
+        expect(got!.text.split(a.catalogId).join('<p>'), where).toBe(
+          baseline!.text.split(missing[i].split('/')[0]).join('<p>'),
+        );
         for (const s of secretsOfA) expect(got!.text, where).not.toContain(s);
       }
     }
@@ -131,7 +227,9 @@ describe('tenant isolation sweep', () => {
 
   it("left tenant A's data untouched", async () => {
     const db = await getDb();
-    const rows = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = ${a.tenant} AND actor_name LIKE 'isoB%'`);
+    const rows = await db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = ${a.tenant} AND actor_name LIKE 'isoB%'`,
+    );
     expect(rows.rows[0].n).toBe(0);
   });
 });

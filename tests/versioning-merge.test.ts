@@ -6,10 +6,22 @@ import { abortMerge, completeMerge, createBranch, resolveConflict, startMerge } 
 import { mergeBase } from '@/lib/versioning/graph';
 import { computePreview, mergeBranches } from '@/lib/versioning/merge';
 import { tenantWorld } from './support/fixtures';
-import { branchCounts, grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld, type World } from './support/versioning';
+import {
+  branchCounts,
+  grantCatalog,
+  headOf,
+  loc,
+  refusal,
+  run,
+  stateAt,
+  tablesOn,
+  versioningWorld,
+  type World,
+} from './support/versioning';
 
 const branch = (w: World, name: string, from = 'main') => run(createBranch, w.admin, { catalog: 'sales', name, from });
-const start = (w: World, source: string, target = 'main') => run(startMerge, w.admin, { catalog: 'sales', source, target });
+const start = (w: World, source: string, target = 'main') =>
+  run(startMerge, w.admin, { catalog: 'sales', source, target });
 const complete = (w: World, id: string) => run(completeMerge, w.admin, { id });
 
 async function conflictsOf(opId: string) {
@@ -47,7 +59,10 @@ describe('clean merges', () => {
     const p = await preview(w, 'dev');
     expect(p.upToDate).toBe(false);
     expect(p.summary).toMatchObject({ sourceOnly: 2, creates: 1, updates: 1, conflicts: 0 });
-    expect(p.changes.map((c) => [c.name, c.op])).toEqual([['invoices', 'create'], ['orders', 'update']]);
+    expect(p.changes.map((c) => [c.name, c.op])).toEqual([
+      ['invoices', 'create'],
+      ['orders', 'update'],
+    ]);
 
     const mainHead = await headOf(w, 'main');
     const devHead = await headOf(w, 'dev');
@@ -59,14 +74,22 @@ describe('clean merges', () => {
     expect(merge.id).toBe(out.commitId);
     expect(merge.parentId).toBe(mainHead.id);
     expect(merge.mergeParentId).toBe(devHead.id);
-    expect(await tablesOn(w, 'main')).toEqual({ customers: loc('customers', 2), invoices: loc('invoices', 1), orders: loc('orders', 2) });
+    expect(await tablesOn(w, 'main')).toEqual({
+      customers: loc('customers', 2),
+      invoices: loc('invoices', 1),
+      orders: loc('orders', 2),
+    });
     // History agrees with the materialised rows.
     expect(await stateAt(w, merge.id)).toEqual(await tablesOn(w, 'main'));
 
     // The other direction: main's change reaches dev; dev's own changes stay.
     await w.update('main', 'customers', 3);
     await mergeResolving(w, 'main', 'dev', 'take_source');
-    expect(await tablesOn(w, 'dev')).toEqual({ customers: loc('customers', 3), invoices: loc('invoices', 1), orders: loc('orders', 2) });
+    expect(await tablesOn(w, 'dev')).toEqual({
+      customers: loc('customers', 3),
+      invoices: loc('invoices', 1),
+      orders: loc('orders', 2),
+    });
     // Nothing left to merge back except the merge itself.
     expect((await preview(w, 'dev')).summary.sourceOnly).toBe(0);
     expect((await refusal(start(w, 'main', 'dev'))).message).toMatch(/nothing to merge/);
@@ -85,7 +108,7 @@ describe('clean merges', () => {
     expect(await tablesOn(w, 'main')).toEqual({ orders_v2: loc('orders', 1) });
   });
 
-  it('keeps each branch\'s table and view counts equal to its head rows through commits, branch copies and merges', async () => {
+  it("keeps each branch's table and view counts equal to its head rows through commits, branch copies and merges", async () => {
     const w = await versioningWorld();
     await w.create('main', 'orders');
     await w.create('main', 'legacy');
@@ -135,7 +158,9 @@ describe('conflicts', () => {
     expect(c.baseState?.metadataLocation).toBe(loc('orders', 1));
     expect(c.sourceState?.metadataLocation).toBe(loc('orders', 'dev'));
     expect(c.targetState?.metadataLocation).toBe(loc('orders', 'main'));
-    expect((await refusal(complete(w, op.id))).message).toBe('1 conflict is still unresolved; resolve it before completing');
+    expect((await refusal(complete(w, op.id))).message).toBe(
+      '1 conflict is still unresolved; resolve it before completing',
+    );
     const r = await run(resolveConflict, w.admin, { id: c.id, resolution: 'take_source' });
     expect(r.status).toBe('ready');
     await complete(w, op.id);
@@ -166,7 +191,10 @@ describe('conflicts', () => {
     const [c] = await conflictsOf(op.id);
     const missing = await refusal(run(resolveConflict, w.admin, { id: c.id, resolution: 'manual' }));
     expect(missing.fieldErrors?.metadataLocation).toBeDefined();
-    expect((await refusal(run(resolveConflict, w.admin, { id: c.id, resolution: 'manual', metadataLocation: 'not a uri' }))).code).toBe('validation_failed');
+    expect(
+      (await refusal(run(resolveConflict, w.admin, { id: c.id, resolution: 'manual', metadataLocation: 'not a uri' })))
+        .code,
+    ).toBe('validation_failed');
     await run(resolveConflict, w.admin, { id: c.id, resolution: 'manual', metadataLocation: loc('orders', 'merged') });
     await complete(w, op.id);
     expect((await tablesOn(w, 'main')).orders).toBe(loc('orders', 'merged'));
@@ -224,7 +252,11 @@ describe('conflicts', () => {
     const op = await start(w, 'dev2');
     const cs = await conflictsOf(op.id);
     expect(cs.map((c) => c.conflictType)).toEqual(['create_conflict']);
-    await run(resolveConflict, w.admin, { id: cs[0].id, resolution: 'manual', metadataLocation: loc('report', 'manual') });
+    await run(resolveConflict, w.admin, {
+      id: cs[0].id,
+      resolution: 'manual',
+      metadataLocation: loc('report', 'manual'),
+    });
     await complete(w, op.id);
     expect(await tablesOn(w, 'main')).toEqual({ report: loc('report', 'manual'), seed: loc('seed', 1) });
   });
@@ -240,13 +272,21 @@ describe('conflicts', () => {
     await w.update('dev', 'same', 2, { schemaId: 2 });
     await w.update('main', 'same', 3, { schemaId: 2 });
     const p = await preview(w, 'dev');
-    expect(p.conflicts.map((c) => [c.name, c.kind])).toEqual([['orders', 'schema_change'], ['same', 'data_overlap']]);
+    expect(p.conflicts.map((c) => [c.name, c.kind])).toEqual([
+      ['orders', 'schema_change'],
+      ['same', 'data_overlap'],
+    ]);
     const op = await start(w, 'dev');
     const cs = await conflictsOf(op.id);
     const schema = cs.find((c) => c.conflictType === 'schema_change')!;
-    expect(schema.description).toBe('Both branches changed the schema of emea.orders (base schema 1, source 2, target 3)');
+    expect(schema.description).toBe(
+      'Both branches changed the schema of emea.orders (base schema 1, source 2, target 3)',
+    );
     await run(resolveConflict, w.admin, { id: schema.id, resolution: 'take_target' });
-    const after = await run(resolveConflict, w.admin, { id: cs.find((c) => c !== schema)!.id, resolution: 'take_source' });
+    const after = await run(resolveConflict, w.admin, {
+      id: cs.find((c) => c !== schema)!.id,
+      resolution: 'take_source',
+    });
     expect(after.status).toBe('ready');
     await complete(w, op.id);
     expect(await tablesOn(w, 'main')).toEqual({ orders: loc('orders', 3), same: loc('same', 2) });
@@ -328,7 +368,9 @@ describe('merge lifecycle', () => {
     const mainBefore = await headOf(w, 'main');
     const out = await complete(w, op.id);
     expect(out).toMatchObject({ completed: false, targetMoved: true, newConflicts: 1, status: 'conflicted' });
-    expect(out.message).toMatch(/changed since this merge was started.*1 new conflict needs resolving; nothing was merged/);
+    expect(out.message).toMatch(
+      /changed since this merge was started.*1 new conflict needs resolving; nothing was merged/,
+    );
     expect((await headOf(w, 'main')).id).toBe(mainBefore.id);
     expect((await tablesOn(w, 'main')).orders).toBe(loc('orders', 'main'));
     const db = await getDb();
@@ -375,7 +417,10 @@ describe('merge lifecycle', () => {
     expect(failed[0].reason.code).toBe('conflict');
     expect(failed[0].reason.message).toMatch(/^This merge was already completed by .+ at .+; nothing was changed$/);
     const db = await getDb();
-    const merges = await db.select().from(commits).where(and(eq(commits.tenantId, w.tenant.id), eq(commits.mergeParentId, (await headOf(w, 'dev')).id)));
+    const merges = await db
+      .select()
+      .from(commits)
+      .where(and(eq(commits.tenantId, w.tenant.id), eq(commits.mergeParentId, (await headOf(w, 'dev')).id)));
     expect(merges).toHaveLength(1);
   });
 
@@ -396,7 +441,9 @@ describe('merge lifecycle', () => {
     expect((await headOf(w, 'dev')).id).toBe(devBefore.id);
     expect((await tablesOn(w, 'main')).orders).toBe(loc('orders', 'main'));
     expect((await refusal(complete(w, op.id))).message).toMatch(/was aborted/);
-    expect((await refusal(run(resolveConflict, w.admin, { id: c.id, resolution: 'take_target' }))).message).toMatch(/was aborted/);
+    expect((await refusal(run(resolveConflict, w.admin, { id: c.id, resolution: 'take_target' }))).message).toMatch(
+      /was aborted/,
+    );
     // A new merge can start once the old one is closed.
     expect((await start(w, 'dev')).status).toBe('conflicted');
   });
@@ -407,22 +454,35 @@ describe('merge lifecycle', () => {
     await branch(w, 'dev');
     await w.update('dev', 'orders', 'dev');
     await w.update('main', 'orders', 'main');
-    expect((await refusal(run(startMerge, w.user, { catalog: 'sales', source: 'dev', target: 'main' }))).code).toBe('forbidden');
+    expect((await refusal(run(startMerge, w.user, { catalog: 'sales', source: 'dev', target: 'main' }))).code).toBe(
+      'forbidden',
+    );
     const op = await start(w, 'dev');
     const [c] = await conflictsOf(op.id);
-    expect((await refusal(run(resolveConflict, w.user, { id: c.id, resolution: 'take_source' }))).code).toBe('forbidden');
+    expect((await refusal(run(resolveConflict, w.user, { id: c.id, resolution: 'take_source' }))).code).toBe(
+      'forbidden',
+    );
     expect((await refusal(run(completeMerge, w.user, { id: op.id }))).code).toBe('forbidden');
     expect((await refusal(run(abortMerge, w.user, { id: op.id }))).code).toBe('forbidden');
     const other = await tenantWorld();
     expect((await refusal(run(completeMerge, other.admin, { id: op.id }))).code).toBe('not_found');
-    expect((await refusal(run(resolveConflict, other.admin, { id: c.id, resolution: 'take_source' }))).code).toBe('not_found');
+    expect((await refusal(run(resolveConflict, other.admin, { id: c.id, resolution: 'take_source' }))).code).toBe(
+      'not_found',
+    );
     await grantCatalog(w, ['write']);
     await run(resolveConflict, w.user, { id: c.id, resolution: 'take_source' });
     await run(completeMerge, w.user, { id: op.id });
     const db = await getDb();
-    const trail = await db.select({ action: auditLogs.action, result: auditLogs.result }).from(auditLogs)
+    const trail = await db
+      .select({ action: auditLogs.action, result: auditLogs.result })
+      .from(auditLogs)
       .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.resourceType, 'merge_operation')));
-    expect(trail.filter((t) => t.result === 'success').map((t) => t.action).sort()).toEqual(['merge.complete', 'merge.start']);
+    expect(
+      trail
+        .filter((t) => t.result === 'success')
+        .map((t) => t.action)
+        .sort(),
+    ).toEqual(['merge.complete', 'merge.start']);
     expect(trail.filter((t) => t.result === 'denied').length).toBeGreaterThanOrEqual(3);
   });
 });

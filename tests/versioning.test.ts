@@ -36,22 +36,43 @@ describe('branches', () => {
     expect(await tablesOn(w, 'from-commit')).toEqual({ orders: loc('orders', 1) });
     await run(createBranch, w.admin, { catalog: 'sales', name: 'from-short', from: shortId(first.commitId) });
     expect((await headOf(w, 'from-short')).id).toBe(first.commitId);
-    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'x', from: 'nope' }))).message).toBe('Branch, tag or commit "nope" was not found');
+    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'x', from: 'nope' }))).message).toBe(
+      'Branch, tag or commit "nope" was not found',
+    );
   });
 
   it('creates a partial branch holding only the chosen tables, and refuses tables that do not exist', async () => {
     const w = await versioningWorld();
     const orders = await w.create('main', 'orders');
     await w.create('main', 'customers');
-    await run(createBranch, w.admin, { catalog: 'sales', name: 'part', from: 'main', partial: 'on', assetIds: orders.assetId });
+    await run(createBranch, w.admin, {
+      catalog: 'sales',
+      name: 'part',
+      from: 'main',
+      partial: 'on',
+      assetIds: orders.assetId,
+    });
     expect(await tablesOn(w, 'part')).toEqual({ orders: loc('orders', 1) });
     const db = await getDb();
-    const [b] = await db.select().from(branches).where(and(eq(branches.tenantId, w.tenant.id), eq(branches.name, 'part')));
+    const [b] = await db
+      .select()
+      .from(branches)
+      .where(and(eq(branches.tenantId, w.tenant.id), eq(branches.name, 'part')));
     expect(b.partialAssetIds).toEqual([orders.assetId]);
-    const e = await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'part2', partial: true, assetIds: ['0190a0a0-0000-7000-8000-000000000000'] }));
+    const e = await refusal(
+      run(createBranch, w.admin, {
+        catalog: 'sales',
+        name: 'part2',
+        partial: true,
+        assetIds: ['0190a0a0-0000-7000-8000-000000000000'],
+      }),
+    );
     expect(e.code).toBe('validation_failed');
     expect(e.message).toMatch(/1 of the chosen tables does not exist/);
-    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'part3', partial: true }))).fieldErrors?.assetIds).toBeDefined();
+    expect(
+      (await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'part3', partial: true }))).fieldErrors
+        ?.assetIds,
+    ).toBeDefined();
     // Merging the partial branch back changes only what it changed: the untaken table stays on main.
     await w.update('part', 'orders', 2);
     const { startMerge, completeMerge } = await import('@/lib/versioning/mutations');
@@ -64,14 +85,29 @@ describe('branches', () => {
   it('refuses duplicate names, never deletes main, and deletes other branches', async () => {
     const w = await versioningWorld();
     expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'main' }))).code).toBe('conflict');
-    expect((await refusal(run(deleteBranch, w.admin, { catalog: 'sales', name: 'main' }))).message).toBe('The main branch cannot be deleted');
+    expect((await refusal(run(deleteBranch, w.admin, { catalog: 'sales', name: 'main' }))).message).toBe(
+      'The main branch cannot be deleted',
+    );
     await run(createBranch, w.admin, { catalog: 'sales', name: 'tmp' });
-    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'tmp' }))).message).toMatch(/already exists/);
-    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'bad name' }))).code).toBe('validation_failed');
+    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'tmp' }))).message).toMatch(
+      /already exists/,
+    );
+    expect((await refusal(run(createBranch, w.admin, { catalog: 'sales', name: 'bad name' }))).code).toBe(
+      'validation_failed',
+    );
     await run(deleteBranch, w.admin, { catalog: 'sales', name: 'tmp' });
     const db = await getDb();
     expect(await db.$count(branches, and(eq(branches.tenantId, w.tenant.id), eq(branches.name, 'tmp')))).toBe(0);
-    const [audit] = await db.select().from(auditLogs).where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.delete'), eq(auditLogs.result, 'success')));
+    const [audit] = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'branch.delete'),
+          eq(auditLogs.result, 'success'),
+        ),
+      );
     expect(audit.resourceName).toBe('sales@tmp');
   });
 
@@ -87,20 +123,28 @@ describe('branches', () => {
     // A TenantUser with write on the catalog may not merge into a protected branch; with "all" they may.
     await grantCatalog(w, ['write']);
     const { startMerge, completeMerge } = await import('@/lib/versioning/mutations');
-    expect((await refusal(run(startMerge, w.user, { catalog: 'sales', source: 'dev', target: 'main' }))).message).toMatch(/protected/);
-    expect((await refusal(run(setBranchProtection, w.user, { catalog: 'sales', name: 'main', protected: false }))).code).toBe('forbidden');
+    expect(
+      (await refusal(run(startMerge, w.user, { catalog: 'sales', source: 'dev', target: 'main' }))).message,
+    ).toMatch(/protected/);
+    expect(
+      (await refusal(run(setBranchProtection, w.user, { catalog: 'sales', name: 'main', protected: false }))).code,
+    ).toBe('forbidden');
     const op = await run(startMerge, w.admin, { catalog: 'sales', source: 'dev', target: 'main' });
     await run(completeMerge, w.admin, { id: op.id });
     expect((await tablesOn(w, 'main')).orders).toBe(loc('orders', 3));
     await run(setBranchProtection, w.admin, { catalog: 'sales', name: 'dev', protected: true });
-    expect((await refusal(run(deleteBranch, w.admin, { catalog: 'sales', name: 'dev' }))).message).toMatch(/unprotect it/);
+    expect((await refusal(run(deleteBranch, w.admin, { catalog: 'sales', name: 'dev' }))).message).toMatch(
+      /unprotect it/,
+    );
     await run(setBranchProtection, w.admin, { catalog: 'sales', name: 'main', protected: false });
     await w.update('main', 'orders', 4);
   });
 
   it('lets typed branches be created with the branching permission alone', async () => {
     const w = await versioningWorld();
-    expect((await refusal(run(createBranch, w.user, { catalog: 'sales', name: 'ing', branchType: 'ingest' }))).code).toBe('forbidden');
+    expect(
+      (await refusal(run(createBranch, w.user, { catalog: 'sales', name: 'ing', branchType: 'ingest' }))).code,
+    ).toBe('forbidden');
     await grantCatalog(w, ['ingest-branching']);
     const out = await run(createBranch, w.user, { catalog: 'sales', name: 'ing', branchType: 'ingest' });
     expect(out.name).toBe('ing');
@@ -108,7 +152,12 @@ describe('branches', () => {
     expect(e.code).toBe('forbidden');
     expect(e.message).toMatch(/experimental-branching/);
     const db = await getDb();
-    const denied = await db.select().from(auditLogs).where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.create'), eq(auditLogs.result, 'denied')));
+    const denied = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.create'), eq(auditLogs.result, 'denied')),
+      );
     expect(denied.length).toBe(2);
   });
 
@@ -132,7 +181,10 @@ describe('tags', () => {
     expect(again.code).toBe('conflict');
     expect(again.message).toMatch(/tags never move/);
     const db = await getDb();
-    const [t] = await db.select().from(tags).where(and(eq(tags.tenantId, w.tenant.id), eq(tags.name, 'v1')));
+    const [t] = await db
+      .select()
+      .from(tags)
+      .where(and(eq(tags.tenantId, w.tenant.id), eq(tags.name, 'v1')));
     expect(t.commitId).toBe(c1.commitId);
     expect(await stateAt(w, t.commitId)).toEqual({ orders: loc('orders', 1) });
     await run(deleteTag, w.admin, { catalog: 'sales', name: 'v1' });
@@ -154,24 +206,44 @@ describe('diff and time travel', () => {
     const from = (await resolveRef(db, w.tenant.id, w.catalogId, 'before')).commitId;
     const to = (await resolveRef(db, w.tenant.id, w.catalogId, 'main')).commitId;
     const d = await diffCommits(db, w.tenant.id, from, to);
-    expect({ total: d.total, added: d.added, removed: d.removed, changed: d.changed }).toEqual({ total: 3, added: 1, removed: 1, changed: 1 });
+    expect({ total: d.total, added: d.added, removed: d.removed, changed: d.changed }).toEqual({
+      total: 3,
+      added: 1,
+      removed: 1,
+      changed: 1,
+    });
     const byName = Object.fromEntries(d.rows.map((r) => [r.name, r]));
     expect(byName.fresh.change).toBe('added');
     expect(byName.gone.change).toBe('removed');
     expect(byName.gone.before?.metadataLocation).toBe(loc('gone', 1));
-    expect(byName.orders).toMatchObject({ change: 'changed', namespace: 'emea', fields: ['location', 'schema', 'properties'] });
+    expect(byName.orders).toMatchObject({
+      change: 'changed',
+      namespace: 'emea',
+      fields: ['location', 'schema', 'properties'],
+    });
     expect(byName.orders.before).toMatchObject({ metadataLocation: loc('orders', 1), schemaId: null, properties: {} });
-    expect(byName.orders.after).toMatchObject({ metadataLocation: loc('orders', 2), schemaId: 3, properties: { owner: 'ana' } });
+    expect(byName.orders.after).toMatchObject({
+      metadataLocation: loc('orders', 2),
+      schemaId: 3,
+      properties: { owner: 'ana' },
+    });
     // Reverse direction and paging.
     const back = await diffCommits(db, w.tenant.id, to, from, { limit: 2 });
-    expect(back.rows.map((r) => [r.name, r.change])).toEqual([['fresh', 'removed'], ['gone', 'added']]);
+    expect(back.rows.map((r) => [r.name, r.change])).toEqual([
+      ['fresh', 'removed'],
+      ['gone', 'added'],
+    ]);
     const rest = await diffCommits(db, w.tenant.id, to, from, { limit: 2, after: back.nextCursor });
     expect(rest.rows.map((r) => r.name)).toEqual(['orders']);
     expect(rest.nextCursor).toBeNull();
     expect((await diffCommits(db, w.tenant.id, to, to)).total).toBe(0);
     // Time travel: the catalog as it was at the tag.
     const then = await assetsAtCommit(db, w.tenant.id, from);
-    expect(then.rows.map((r) => [r.name, r.metadataLocation])).toEqual([['gone', loc('gone', 1)], ['orders', loc('orders', 1)], ['same', loc('same', 1)]]);
+    expect(then.rows.map((r) => [r.name, r.metadataLocation])).toEqual([
+      ['gone', loc('gone', 1)],
+      ['orders', loc('orders', 1)],
+      ['same', loc('same', 1)],
+    ]);
   });
 
   it('counts commits ahead and behind main', async () => {

@@ -21,7 +21,8 @@ export async function switchTenantAction(formData: FormData): Promise<void> {
   if (!result.ok) return;
   const jar = await cookies();
   const secure = (await headers()).get('x-forwarded-proto') === 'https';
-  if (result.data.tenantId) jar.set(TENANT_COOKIE, result.data.tenantId, { httpOnly: true, sameSite: 'lax', path: '/', secure });
+  if (result.data.tenantId)
+    jar.set(TENANT_COOKIE, result.data.tenantId, { httpOnly: true, sameSite: 'lax', path: '/', secure });
   else jar.delete(TENANT_COOKIE);
   redirect('/');
 }

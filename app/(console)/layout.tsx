@@ -18,7 +18,15 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <AppHeader
           user={{ username: actor.name, role: actor.role }}
           signOutAction={signOutAction}
-          tenantSwitcher={isRoot ? <TenantSwitcher tenants={tenantChoices} currentTenantId={actor.tenantId} switchTenantAction={switchTenantAction} /> : undefined}
+          tenantSwitcher={
+            isRoot ? (
+              <TenantSwitcher
+                tenants={tenantChoices}
+                currentTenantId={actor.tenantId}
+                switchTenantAction={switchTenantAction}
+              />
+            ) : undefined
+          }
         />
         <main className="flex-1 p-4 md:p-8">{children}</main>
       </div>

@@ -35,10 +35,17 @@ export default async function OverviewPage() {
       />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {tiles.map((t) => (
-          <Link key={t.label} href={t.href} className="rounded-xl focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+          <Link
+            key={t.label}
+            href={t.href}
+            className="rounded-xl focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
             <Card className="h-full transition hover:border-indigo-300 dark:hover:border-indigo-700">
               <p className="text-sm text-zinc-500">{t.label}</p>
-              <p className="mt-1 text-2xl font-semibold tabular-nums">{t.value.toLocaleString('en-US')}{t.atLeast ? '+' : ''}</p>
+              <p className="mt-1 text-2xl font-semibold tabular-nums">
+                {t.value.toLocaleString('en-US')}
+                {t.atLeast ? '+' : ''}
+              </p>
             </Card>
           </Link>
         ))}
@@ -46,7 +53,10 @@ export default async function OverviewPage() {
       <div className="mt-6 grid gap-4 lg:grid-cols-3">
         <Card title="Recent activity" className="lg:col-span-2">
           {recent.rows.length === 0 ? (
-            <EmptyState title="Nothing has happened yet" description="Changes and sign-ins appear here as they happen." />
+            <EmptyState
+              title="Nothing has happened yet"
+              description="Changes and sign-ins appear here as they happen."
+            />
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {recent.rows.map((e) => (
@@ -56,13 +66,19 @@ export default async function OverviewPage() {
                   </time>
                   <span className="w-32 shrink-0 truncate">{e.actorName ?? 'system'}</span>
                   <code className="shrink-0 text-indigo-700 dark:text-indigo-300">{e.action}</code>
-                  <span className="min-w-0 flex-1 truncate text-zinc-600 dark:text-zinc-400">{e.resourceName ?? e.resourceId ?? ''}</span>
+                  <span className="min-w-0 flex-1 truncate text-zinc-600 dark:text-zinc-400">
+                    {e.resourceName ?? e.resourceId ?? ''}
+                  </span>
                   <Badge tone={resultTone[e.result]}>{e.result}</Badge>
                 </li>
               ))}
             </ul>
           )}
-          <p className="mt-3 text-sm"><Link className={linkClass()} href="/audit">Open the audit log →</Link></p>
+          <p className="mt-3 text-sm">
+            <Link className={linkClass()} href="/audit">
+              Open the audit log →
+            </Link>
+          </p>
         </Card>
         <Card title="Catalogs">
           {!catalogs ? (
@@ -73,7 +89,9 @@ export default async function OverviewPage() {
             <ul className="space-y-1 text-sm">
               {catalogs.rows.map((c) => (
                 <li key={c.id} className="flex items-center justify-between gap-2">
-                  <Link className={linkClass('truncate')} href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                  <Link className={linkClass('truncate')} href={`/catalogs/${encodeURIComponent(c.name)}`}>
+                    {c.name}
+                  </Link>
                   <Badge tone={c.catalogType === 'federated' ? 'blue' : 'neutral'}>{c.catalogType}</Badge>
                 </li>
               ))}

@@ -5,7 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui';
 
-const inputClass = 'mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950';
+const inputClass =
+  'mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950';
 
 export function LoginForm({ initialError }: { initialError?: string }) {
   const router = useRouter();
@@ -34,7 +35,10 @@ export function LoginForm({ initialError }: { initialError?: string }) {
   return (
     <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       {error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
           {error}
         </p>
       )}
@@ -44,9 +48,19 @@ export function LoginForm({ initialError }: { initialError?: string }) {
       </label>
       <label className="block text-sm font-medium" htmlFor="password">
         Password
-        <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={1000} className={inputClass} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={1000}
+          className={inputClass}
+        />
       </label>
-      <Button type="submit" className="w-full" disabled={pending}>{pending ? 'Signing in…' : 'Sign in'}</Button>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
     </form>
   );
 }

@@ -15,7 +15,14 @@ export function SetupForm() {
         description="Printed in the server's log when it started (look for “setup token”)."
       />
       <Field name="username" label="Username" required autoComplete="username" maxLength={64} />
-      <Field name="password" label="Password" type="password" required autoComplete="new-password" description="At least 12 characters." />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        required
+        autoComplete="new-password"
+        description="At least 12 characters."
+      />
       <Field name="confirm" label="Confirm password" type="password" required autoComplete="new-password" />
     </ActionForm>
   );

@@ -3,15 +3,31 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Queryable } from '@/db/client';
 import { chainHash, GENESIS, NIL_CHAIN, type ChainedFields } from '@/lib/audit-chain';
 
-const ACTIONS = ['catalog.create', 'catalog.update', 'table.create', 'table.update', 'user.update', 'role.assign', 'branch.create', 'auth.sign_in'];
+const ACTIONS = [
+  'catalog.create',
+  'catalog.update',
+  'table.create',
+  'table.update',
+  'user.update',
+  'role.assign',
+  'branch.create',
+  'auth.sign_in',
+];
 
 /**
  * Appends `rows` valid, hash-chained rows to lane 0 of one tenant's trail in bulk (hashes computed here, rows inserted
  * 5,000 at a time): much faster than appendAudit one transaction at a time, and verifiable like real rows.
  */
-export async function seedChain(q: Queryable, opts: { tenantId: string | null; rows: number; from: Date; stepMs: number; actors?: string[] }) {
+export async function seedChain(
+  q: Queryable,
+  opts: { tenantId: string | null; rows: number; from: Date; stepMs: number; actors?: string[] },
+) {
   const chainId = opts.tenantId ?? NIL_CHAIN;
-  const head = (await q.execute<{ seq: string; hash: Uint8Array }>(sql`SELECT seq::text AS seq, hash FROM audit_chain_heads WHERE chain_id = ${chainId}`)).rows[0];
+  const head = (
+    await q.execute<{ seq: string; hash: Uint8Array }>(
+      sql`SELECT seq::text AS seq, hash FROM audit_chain_heads WHERE chain_id = ${chainId}`,
+    )
+  ).rows[0];
   let seq = head ? Number(head.seq) : 0;
   let prev: Buffer = head ? Buffer.from(head.hash) : GENESIS;
   const actors = opts.actors ?? [uuidv7(), uuidv7(), uuidv7()];
@@ -22,13 +38,33 @@ export async function seedChain(q: Queryable, opts: { tenantId: string | null; r
       seq++;
       const k = done + i;
       const fields: ChainedFields = {
-        chainId, seq, occurredAt: new Date(opts.from.getTime() + k * opts.stepMs), id: uuidv7(), tenantId: opts.tenantId,
-        actorId: actors[k % actors.length], actorType: 'user', actorName: `user-${k % actors.length}`, action: ACTIONS[k % ACTIONS.length],
-        resourceType: 'table', resourceId: String(k), resourceName: `orders_${k % 1000}`, result: k % 50 === 0 ? 'denied' : 'success',
-        errorMessage: null, ipAddress: '10.0.0.1', userAgent: 'bench', requestId: null, metadata: { n: k, changed: ['description'] }, imported: false,
+        chainId,
+        seq,
+        occurredAt: new Date(opts.from.getTime() + k * opts.stepMs),
+        id: uuidv7(),
+        tenantId: opts.tenantId,
+        actorId: actors[k % actors.length],
+        actorType: 'user',
+        actorName: `user-${k % actors.length}`,
+        action: ACTIONS[k % ACTIONS.length],
+        resourceType: 'table',
+        resourceId: String(k),
+        resourceName: `orders_${k % 1000}`,
+        result: k % 50 === 0 ? 'denied' : 'success',
+        errorMessage: null,
+        ipAddress: '10.0.0.1',
+        userAgent: 'bench',
+        requestId: null,
+        metadata: { n: k, changed: ['description'] },
+        imported: false,
       };
       const hash = chainHash(prev, fields);
-      batch.push({ ...fields, occurredAt: fields.occurredAt.toISOString(), prevHash: prev.toString('hex'), hash: hash.toString('hex') });
+      batch.push({
+        ...fields,
+        occurredAt: fields.occurredAt.toISOString(),
+        prevHash: prev.toString('hex'),
+        hash: hash.toString('hex'),
+      });
       prev = hash;
     }
     await q.execute(sql`

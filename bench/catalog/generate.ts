@@ -25,38 +25,127 @@ export type GenerateOptions = {
   log?: (line: string) => void;
 };
 
-export type GeneratedTenant = { tenantId: string; name: string; adminId: string; adminUsername: string; catalogs: string[]; assets: number };
+export type GeneratedTenant = {
+  tenantId: string;
+  name: string;
+  adminId: string;
+  adminUsername: string;
+  catalogs: string[];
+  assets: number;
+};
 
-const SUBJECTS = ['orders', 'order_items', 'customers', 'refunds', 'shipments', 'inventory', 'products', 'payments', 'sessions', 'page_views',
-  'invoices', 'returns', 'suppliers', 'stores', 'promotions', 'carts', 'reviews', 'loyalty', 'prices', 'deliveries'];
+const SUBJECTS = [
+  'orders',
+  'order_items',
+  'customers',
+  'refunds',
+  'shipments',
+  'inventory',
+  'products',
+  'payments',
+  'sessions',
+  'page_views',
+  'invoices',
+  'returns',
+  'suppliers',
+  'stores',
+  'promotions',
+  'carts',
+  'reviews',
+  'loyalty',
+  'prices',
+  'deliveries',
+];
 // 200 description words: each appears in about 3% of described assets.
-const VOCAB = Array.from({ length: 200 }, (_, i) => `${['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'][i % 10]}${['', 'line', 'stock', 'sale', 'order', 'route', 'yield', 'batch', 'audit', 'price', 'store', 'cost', 'plant', 'fleet', 'grade', 'level', 'merge', 'quota', 'range', 'score'][Math.floor(i / 10)]}`);
-const TAGS = Array.from({ length: 30 }, (_, i) => ['pii', 'gold', 'silver', 'bronze', 'finance', 'gdpr', 'raw', 'daily', 'certified', 'deprecated'][i % 10] + (i >= 10 ? `-${Math.floor(i / 10)}` : ''));
+const VOCAB = Array.from(
+  { length: 200 },
+  (_, i) =>
+    `${['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'][i % 10]}${['', 'line', 'stock', 'sale', 'order', 'route', 'yield', 'batch', 'audit', 'price', 'store', 'cost', 'plant', 'fleet', 'grade', 'level', 'merge', 'quota', 'range', 'score'][Math.floor(i / 10)]}`,
+);
+const TAGS = Array.from(
+  { length: 30 },
+  (_, i) =>
+    ['pii', 'gold', 'silver', 'bronze', 'finance', 'gdpr', 'raw', 'daily', 'certified', 'deprecated'][i % 10] +
+    (i >= 10 ? `-${Math.floor(i / 10)}` : ''),
+);
 
 const textArray = (xs: string[]) => sql.raw(`ARRAY[${xs.map((x) => `'${x}'`).join(',')}]::text[]`);
 
 export const BENCH_PREFIX = 'bench-catalog';
 
-async function makeTenant(db: Db, sys: Actor, index: number, opts: GenerateOptions, assets: number): Promise<GeneratedTenant> {
+async function makeTenant(
+  db: Db,
+  sys: Actor,
+  index: number,
+  opts: GenerateOptions,
+  assets: number,
+): Promise<GeneratedTenant> {
   const name = `${BENCH_PREFIX}-${index}`;
-  const t = (await executeMutation(createTenant, sys, { name, adminUsername: `${name}-admin`, adminPassword: 'bench password 123' })).data;
-  const admin: Actor = { ...sys, kind: 'user', id: t.adminId, name: `${name}-admin`, role: 'tenant_admin', homeTenantId: t.id, tenantId: t.id };
-  await executeMutation(createWarehouse, admin, { name: 'lake', storageType: 's3', bucket: `${name}-lake`, region: 'eu-west-1', secretAccessKey: 'bench-secret' });
+  const t = (
+    await executeMutation(createTenant, sys, {
+      name,
+      adminUsername: `${name}-admin`,
+      adminPassword: 'bench password 123',
+    })
+  ).data;
+  const admin: Actor = {
+    ...sys,
+    kind: 'user',
+    id: t.adminId,
+    name: `${name}-admin`,
+    role: 'tenant_admin',
+    homeTenantId: t.id,
+    tenantId: t.id,
+  };
+  await executeMutation(createWarehouse, admin, {
+    name: 'lake',
+    storageType: 's3',
+    bucket: `${name}-lake`,
+    region: 'eu-west-1',
+    secretAccessKey: 'bench-secret',
+  });
   const catalogs: string[] = [];
   const perCatalog = Math.floor(assets / opts.catalogs);
   const perNamespace = Math.max(1, Math.floor(perCatalog / opts.namespaces));
   for (let c = 0; c < opts.catalogs; c++) {
     const catName = `cat_${c}`;
-    const cat = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: catName, warehouse: 'lake' })).data;
+    const cat = (
+      await executeMutation(createCatalog, admin, { catalogType: 'local', name: catName, warehouse: 'lake' })
+    ).data;
     catalogs.push(catName);
     const started = Date.now();
-    await fillCatalog(db, { tenantId: t.id, catalogId: cat.id, mainBranchId: cat.mainBranchId, adminId: t.adminId, namespaces: opts.namespaces, perNamespace, bucket: `${name}-lake/${catName}` });
-    opts.log?.(`  ${name}/${catName}: ${(perNamespace * opts.namespaces).toLocaleString('en-US')} assets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await fillCatalog(db, {
+      tenantId: t.id,
+      catalogId: cat.id,
+      mainBranchId: cat.mainBranchId,
+      adminId: t.adminId,
+      namespaces: opts.namespaces,
+      perNamespace,
+      bucket: `${name}-lake/${catName}`,
+    });
+    opts.log?.(
+      `  ${name}/${catName}: ${(perNamespace * opts.namespaces).toLocaleString('en-US')} assets in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
-  return { tenantId: t.id, name, adminId: t.adminId, adminUsername: `${name}-admin`, catalogs, assets: perNamespace * opts.namespaces * opts.catalogs };
+  return {
+    tenantId: t.id,
+    name,
+    adminId: t.adminId,
+    adminUsername: `${name}-admin`,
+    catalogs,
+    assets: perNamespace * opts.namespaces * opts.catalogs,
+  };
 }
 
-type Fill = { tenantId: string; catalogId: string; mainBranchId: string; adminId: string; namespaces: number; perNamespace: number; bucket: string };
+type Fill = {
+  tenantId: string;
+  catalogId: string;
+  mainBranchId: string;
+  adminId: string;
+  namespaces: number;
+  perNamespace: number;
+  bucket: string;
+};
 
 /** One catalog: namespaces, one load commit per namespace, the assets, their versions, pointers and metadata. */
 async function fillCatalog(db: Db, f: Fill) {
@@ -104,8 +193,14 @@ async function fillCatalog(db: Db, f: Fill) {
              's3://' || ${f.bucket} || '/' || array_to_string(path, '/') || '/' || name || '/metadata/00000.metadata.json', NULL, updated_at
       FROM bench_assets`);
     // Business metadata on 60%: six description words and up to three tags, chosen by hash (deterministic).
-    const word = (salt: number) => sql.raw(`(${`ARRAY[${VOCAB.map((w) => `'${w}'`).join(',')}]`})[1 + ((hashint4(seq * ${salt} + ${salt}) & 2147483647) % ${VOCAB.length})]`);
-    const tag = (salt: number) => sql.raw(`(${`ARRAY[${TAGS.map((t) => `'${t}'`).join(',')}]`})[1 + ((hashint4(seq * ${salt} + 7) & 2147483647) % ${TAGS.length})]`);
+    const word = (salt: number) =>
+      sql.raw(
+        `(${`ARRAY[${VOCAB.map((w) => `'${w}'`).join(',')}]`})[1 + ((hashint4(seq * ${salt} + ${salt}) & 2147483647) % ${VOCAB.length})]`,
+      );
+    const tag = (salt: number) =>
+      sql.raw(
+        `(${`ARRAY[${TAGS.map((t) => `'${t}'`).join(',')}]`})[1 + ((hashint4(seq * ${salt} + 7) & 2147483647) % ${TAGS.length})]`,
+      );
     await tx.execute(sql`INSERT INTO business_metadata (tenant_id, asset_id, description, tags, properties, discoverable, created_by, updated_by)
       SELECT ${f.tenantId}, asset_id,
              initcap(split_part(name, '_', 1)) || ' data: ' || concat_ws(' ', ${word(3)}, ${word(5)}, ${word(7)}, ${word(11)}, ${word(13)}, ${word(17)}),
@@ -146,7 +241,17 @@ export async function generate(db: Db, opts: GenerateOptions): Promise<Generated
     out.push(await makeTenant(db, sys, i, opts, i === 0 ? opts.assets : opts.otherAssets));
   }
   opts.log?.('VACUUM ANALYZE …');
-  for (const t of ['namespaces', 'commits', 'asset_identities', 'asset_versions', 'assets', 'metadata_locations', 'business_metadata', 'asset_words', 'branches']) {
+  for (const t of [
+    'namespaces',
+    'commits',
+    'asset_identities',
+    'asset_versions',
+    'assets',
+    'metadata_locations',
+    'business_metadata',
+    'asset_words',
+    'branches',
+  ]) {
     await db.execute(sql.raw(`VACUUM ANALYZE ${t}`));
   }
   return out;
@@ -154,11 +259,20 @@ export async function generate(db: Db, opts: GenerateOptions): Promise<Generated
 
 /** The bench tenants already in the database (to reuse a generated data set). */
 export async function existingBenchTenants(db: Db): Promise<GeneratedTenant[]> {
-  const rows = (await db.execute<{ tenantId: string; name: string; adminId: string; adminUsername: string; catalogs: string[]; assets: number }>(sql`
+  const rows = (
+    await db.execute<{
+      tenantId: string;
+      name: string;
+      adminId: string;
+      adminUsername: string;
+      catalogs: string[];
+      assets: number;
+    }>(sql`
     SELECT t.id AS "tenantId", t.name, u.id AS "adminId", u.username AS "adminUsername",
            ARRAY(SELECT c.name FROM catalogs c WHERE c.tenant_id = t.id ORDER BY c.name) AS catalogs,
            (SELECT count(*)::int FROM assets a WHERE a.tenant_id = t.id) AS assets
     FROM tenants t JOIN users u ON u.tenant_id = t.id AND u.role = 'tenant_admin'
-    WHERE t.name LIKE ${`${BENCH_PREFIX}-%`} ORDER BY t.name`)).rows;
+    WHERE t.name LIKE ${`${BENCH_PREFIX}-%`} ORDER BY t.name`)
+  ).rows;
   return rows;
 }

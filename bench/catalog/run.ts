@@ -40,7 +40,10 @@ const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function patched(this: pg.Client, ...args: unknown[]) {
   if (capture) {
     const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
-    capture.push({ text: typeof first === 'string' ? first : first.text, values: (typeof first === 'object' && first.values) || (Array.isArray(second) ? second : undefined) });
+    capture.push({
+      text: typeof first === 'string' ? first : first.text,
+      values: (typeof first === 'object' && first.values) || (Array.isArray(second) ? second : undefined),
+    });
   }
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
@@ -58,58 +61,102 @@ await runMigrations(db);
 let tenants = await existingBenchTenants(db);
 if (!tenants.length || tenants[0].assets < OPTS.assets * 0.99) {
   if (tenants.length) {
-    console.error(`The bench database holds ${tenants[0].assets.toLocaleString('en-US')} assets in the big tenant, not ${OPTS.assets.toLocaleString('en-US')}: run with BENCH_REGENERATE=1.`);
+    console.error(
+      `The bench database holds ${tenants[0].assets.toLocaleString('en-US')} assets in the big tenant, not ${OPTS.assets.toLocaleString('en-US')}: run with BENCH_REGENERATE=1.`,
+    );
     process.exit(2);
   }
   const started = Date.now();
-  console.log(`Generating ${OPTS.tenants} tenants × ${OPTS.catalogs} catalogs × ${OPTS.namespaces} namespaces: ${OPTS.assets.toLocaleString('en-US')} assets in the measured tenant, ${OPTS.otherAssets.toLocaleString('en-US')} in each other one`);
+  console.log(
+    `Generating ${OPTS.tenants} tenants × ${OPTS.catalogs} catalogs × ${OPTS.namespaces} namespaces: ${OPTS.assets.toLocaleString('en-US')} assets in the measured tenant, ${OPTS.otherAssets.toLocaleString('en-US')} in each other one`,
+  );
   await generate(db, { ...OPTS, log: (l) => console.log(l) });
   console.log(`Generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   tenants = await existingBenchTenants(db);
 }
 const big = tenants[0];
 const pool = (await dbHandle()).pool!;
-const token = (await issueToken(db, { userId: big.adminId, tenantId: big.tenantId, kind: 'api_token', ttlSecs: 3600 })).jwt;
+const token = (await issueToken(db, { userId: big.adminId, tenantId: big.tenantId, kind: 'api_token', ttlSecs: 3600 }))
+  .jwt;
 
 // Where to look: the first catalog, its first namespace, a cursor halfway into it.
 const catalog = big.catalogs[0];
-const { rows: [ns] } = await pool.query<{ path: string[]; n: number; id: string }>(
+const {
+  rows: [ns],
+} = await pool.query<{ path: string[]; n: number; id: string }>(
   `SELECT n.path, n.id, (SELECT count(*)::int FROM assets a WHERE a.tenant_id = n.tenant_id AND a.namespace_id = n.id) AS n
    FROM namespaces n JOIN catalogs c ON c.tenant_id = n.tenant_id AND c.id = n.catalog_id
-   WHERE n.tenant_id = $1 AND c.name = $2 AND n.parent_id IS NOT NULL ORDER BY n.path LIMIT 1`, [big.tenantId, catalog]);
-const { rows: [deep] } = await pool.query<{ name: string; asset_id: string }>(
+   WHERE n.tenant_id = $1 AND c.name = $2 AND n.parent_id IS NOT NULL ORDER BY n.path LIMIT 1`,
+  [big.tenantId, catalog],
+);
+const {
+  rows: [deep],
+} = await pool.query<{ name: string; asset_id: string }>(
   `SELECT name, asset_id FROM assets WHERE tenant_id = $1 AND namespace_id = $2 ORDER BY name OFFSET $3 LIMIT 1`,
-  [big.tenantId, ns.id, Math.floor(ns.n / 2)]);
+  [big.tenantId, ns.id, Math.floor(ns.n / 2)],
+);
 const nsParam = ns.path.join('.');
 const deepCursor = encodeCursor(deep.name, deep.asset_id);
-const { rows: [word] } = await pool.query<{ w: string }>(`SELECT split_part(description, ' ', 4) AS w FROM business_metadata WHERE tenant_id = $1 LIMIT 1`, [big.tenantId]);
+const {
+  rows: [word],
+} = await pool.query<{ w: string }>(
+  `SELECT split_part(description, ' ', 4) AS w FROM business_metadata WHERE tenant_id = $1 LIMIT 1`,
+  [big.tenantId],
+);
 
 type Scenario = { name: string; handler: unknown; url: string; params: Record<string, string> };
 const list = (qs: string): Omit<Scenario, 'name'> => ({
-  handler: assetsRoute.GET, url: `/api/v1/catalogs/${catalog}/namespaces/${nsParam}/assets?${qs}`, params: { catalog, ns: nsParam },
+  handler: assetsRoute.GET,
+  url: `/api/v1/catalogs/${catalog}/namespaces/${nsParam}/assets?${qs}`,
+  params: { catalog, ns: nsParam },
 });
 const scenarios: Scenario[] = [
   { name: 'first page', ...list('limit=50') },
   { name: `deep page (row ${Math.floor(ns.n / 2).toLocaleString('en-US')})`, ...list(`limit=50&cursor=${deepCursor}`) },
   { name: 'filtered (q=orders, views)', ...list('limit=50&q=orders&type=view') },
   { name: 'sorted by last change, desc', ...list('limit=50&sort=updatedAt&dir=desc') },
-  { name: 'search: name prefix', handler: searchRoute.GET, url: '/api/v1/search/assets?q=orders_0001&limit=50', params: {} },
-  { name: `search: "${word.w}" (description)`, handler: searchRoute.GET, url: `/api/v1/search/assets?q=${word.w}&limit=50`, params: {} },
-  { name: 'search: tag + type', handler: searchRoute.GET, url: '/api/v1/search/assets?tag=gold&type=view&limit=50', params: {} },
+  {
+    name: 'search: name prefix',
+    handler: searchRoute.GET,
+    url: '/api/v1/search/assets?q=orders_0001&limit=50',
+    params: {},
+  },
+  {
+    name: `search: "${word.w}" (description)`,
+    handler: searchRoute.GET,
+    url: `/api/v1/search/assets?q=${word.w}&limit=50`,
+    params: {},
+  },
+  {
+    name: 'search: tag + type',
+    handler: searchRoute.GET,
+    url: '/api/v1/search/assets?tag=gold&type=view&limit=50',
+    params: {},
+  },
   // A subject word: in 5.5% of descriptions, all of them on tables named after it, so its matches sit together
   // far into the name order (the hard case for a word search in name order).
-  { name: 'search: "suppliers" (clustered)', handler: searchRoute.GET, url: '/api/v1/search/assets?q=suppliers&limit=50', params: {} },
+  {
+    name: 'search: "suppliers" (clustered)',
+    handler: searchRoute.GET,
+    url: '/api/v1/search/assets?q=suppliers&limit=50',
+    params: {},
+  },
 ];
 
 async function callApi(s: Scenario) {
-  const req = new NextRequest(new URL(s.url, 'http://bench'), { headers: { authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
-  const res = await (s.handler as (r: NextRequest, c: { params: Promise<Record<string, string>> }) => Promise<Response>)(req, { params: Promise.resolve(s.params) });
+  const req = new NextRequest(new URL(s.url, 'http://bench'), {
+    headers: { authorization: `Bearer ${token}`, 'user-agent': 'bench' },
+  });
+  const res = await (
+    s.handler as (r: NextRequest, c: { params: Promise<Record<string, string>> }) => Promise<Response>
+  )(req, { params: Promise.resolve(s.params) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${s.url}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as { rows: unknown[]; total: number; totalCapped?: boolean };
 }
 
-const isListing = (c: Captured) => /from assets a|union|from business_metadata bm/i.test(c.text) && !/^\s*(insert|update|delete)/i.test(c.text);
+const isListing = (c: Captured) =>
+  /from assets a|union|from business_metadata bm/i.test(c.text) && !/^\s*(insert|update|delete)/i.test(c.text);
 const isSetting = (c: Captured) => /^\s*(set local|select set_config)/i.test(c.text);
 
 /**
@@ -157,7 +204,10 @@ const stats = (xs: number[]) => {
  * the same machine: a burst of load elsewhere lands on both sides instead of on whichever phase ran during it.
  */
 async function measurePair(api: () => Promise<unknown>, raw: () => Promise<unknown>) {
-  for (let i = 0; i < WARMUP; i++) { await api(); await raw(); }
+  for (let i = 0; i < WARMUP; i++) {
+    await api();
+    await raw();
+  }
   const times = { api: [] as number[], raw: [] as number[] };
   const timed = async (fn: () => Promise<unknown>, into: number[]) => {
     const t = performance.now();
@@ -165,24 +215,40 @@ async function measurePair(api: () => Promise<unknown>, raw: () => Promise<unkno
     into.push(performance.now() - t);
   };
   for (let i = 0; i < SAMPLES; i++) {
-    if (i % 2) { await timed(api, times.api); await timed(raw, times.raw); }
-    else { await timed(raw, times.raw); await timed(api, times.api); }
+    if (i % 2) {
+      await timed(api, times.api);
+      await timed(raw, times.raw);
+    } else {
+      await timed(raw, times.raw);
+      await timed(api, times.api);
+    }
   }
   return { api: stats(times.api), raw: stats(times.raw) };
 }
 
-console.log(`\nMeasured tenant: ${big.assets.toLocaleString('en-US')} assets (${tenants.length} tenants, ${tenants.reduce((n, t) => n + t.assets, 0).toLocaleString('en-US')} in all); namespace ${catalog}.${nsParam} holds ${ns.n.toLocaleString('en-US')}.`);
-console.log(`${SAMPLES} samples after ${WARMUP} warm-up calls each, API and raw in alternation; raw = the API's own page and count statements replayed on the pool, in parallel as the API runs them (in its transaction with its settings where it uses one).\n`);
+console.log(
+  `\nMeasured tenant: ${big.assets.toLocaleString('en-US')} assets (${tenants.length} tenants, ${tenants.reduce((n, t) => n + t.assets, 0).toLocaleString('en-US')} in all); namespace ${catalog}.${nsParam} holds ${ns.n.toLocaleString('en-US')}.`,
+);
+console.log(
+  `${SAMPLES} samples after ${WARMUP} warm-up calls each, API and raw in alternation; raw = the API's own page and count statements replayed on the pool, in parallel as the API runs them (in its transaction with its settings where it uses one).\n`,
+);
 const fmt = (n: number) => n.toFixed(2).padStart(7);
-console.log(`${'scenario'.padEnd(38)} ${'rows'.padStart(5)} ${'total'.padStart(8)} | ${'API med'.padStart(7)} ${'API p95'.padStart(7)} | ${'raw med'.padStart(7)} ${'raw p95'.padStart(7)} | ${'ratio'.padStart(5)}  goal`);
+console.log(
+  `${'scenario'.padEnd(38)} ${'rows'.padStart(5)} ${'total'.padStart(8)} | ${'API med'.padStart(7)} ${'API p95'.padStart(7)} | ${'raw med'.padStart(7)} ${'raw p95'.padStart(7)} | ${'ratio'.padStart(5)}  goal`,
+);
 let allMet = true;
 for (const s of scenarios) {
   const sample = await callApi(s);
   const statements = await listingStatements(s);
-  const { api, raw } = await measurePair(() => callApi(s), () => Promise.all(statements.map(replay)));
+  const { api, raw } = await measurePair(
+    () => callApi(s),
+    () => Promise.all(statements.map(replay)),
+  );
   const met = api.p95 <= 1.5 * raw.p95 + 5 && api.p95 < 50;
   allMet &&= met;
-  console.log(`${s.name.padEnd(38)} ${String(sample.rows.length).padStart(5)} ${`${sample.total}${sample.totalCapped ? '+' : ''}`.padStart(8)} | ${fmt(api.median)} ${fmt(api.p95)} | ${fmt(raw.median)} ${fmt(raw.p95)} | ${(api.p95 / raw.p95).toFixed(2).padStart(5)}  ${met ? 'met' : 'MISSED'}`);
+  console.log(
+    `${s.name.padEnd(38)} ${String(sample.rows.length).padStart(5)} ${`${sample.total}${sample.totalCapped ? '+' : ''}`.padStart(8)} | ${fmt(api.median)} ${fmt(api.p95)} | ${fmt(raw.median)} ${fmt(raw.p95)} | ${(api.p95 / raw.p95).toFixed(2).padStart(5)}  ${met ? 'met' : 'MISSED'}`,
+  );
 }
 console.log(`\n(ms; goal: API p95 ≤ 1.5 × raw p95 + 5 ms and < 50 ms) ${allMet ? 'all met' : 'some missed'}`);
 
@@ -193,9 +259,13 @@ if (process.env.BENCH_EXPLAIN) {
       try {
         for (const c of unit) {
           const plain = !isListing(c);
-          const q = { text: plain ? c.text : `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${c.text}`, values: c.values as unknown[] };
+          const q = {
+            text: plain ? c.text : `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${c.text}`,
+            values: c.values as unknown[],
+          };
           const res = await client.query(q);
-          if (!plain) console.log(`\n--- ${s.name}\n${res.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}`);
+          if (!plain)
+            console.log(`\n--- ${s.name}\n${res.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}`);
         }
       } finally {
         client.release();

@@ -34,7 +34,9 @@ for (let i = 0; i < TABLES; i += 50) {
       parent_id bigint ${j > 0 ? `REFERENCES bench_t${j - 1}(id)` : ''}, created_at timestamptz NOT NULL DEFAULT now())`);
     stmts.push(`CREATE INDEX bench_t${j}_tenant_name ON bench_t${j} (tenant_id, name)`);
     if (j % 10 === 0) stmts.push(`CREATE INDEX bench_t${j}_tenant ON bench_t${j} (tenant_id)`); // a duplicate now and then
-    stmts.push(`INSERT INTO bench_t${j} (tenant_id, name) SELECT gen_random_uuid(), 'n' || g FROM generate_series(1, 200) g`);
+    stmts.push(
+      `INSERT INTO bench_t${j} (tenant_id, name) SELECT gen_random_uuid(), 'n' || g FROM generate_series(1, 200) g`,
+    );
   }
   await db.execute(sql.raw(stmts.join(';\n')));
 }
@@ -56,7 +58,9 @@ async function time(label: string, fn: () => Promise<unknown>) {
     xs.push(performance.now() - t);
   }
   const r = stats(xs);
-  console.log(`${label.padEnd(52)} median ${r.median.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms`);
+  console.log(
+    `${label.padEnd(52)} median ${r.median.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms`,
+  );
   return r;
 }
 
@@ -84,7 +88,13 @@ for (const c of CHECKS) {
   }
   perCheck.push([c.id, stats(xs).median]);
 }
-console.log('per check (bare, median ms):', perCheck.sort((a, b) => b[1] - a[1]).map(([id, m]) => `${id} ${m.toFixed(1)}`).join(', '));
+console.log(
+  'per check (bare, median ms):',
+  perCheck
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, m]) => `${id} ${m.toFixed(1)}`)
+    .join(', '),
+);
 
 await closeDb();
 await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

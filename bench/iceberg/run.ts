@@ -46,35 +46,67 @@ await runMigrations(db);
 
 // --- a tenant, a local warehouse and a catalog, through the catalog mutations ------------------------------
 const sys = systemActor('bench');
-const tenant = (await executeMutation(createTenant, sys, { name: `bench-${randomUUID().slice(0, 8)}`, adminUsername: `bench-${randomUUID().slice(0, 8)}`, adminPassword: 'bench password 123' })).data as { id: string; adminId: string; adminUsername: string };
-const admin = { ...sys, kind: 'user' as const, id: tenant.adminId, name: tenant.adminUsername, role: 'tenant_admin' as const, homeTenantId: tenant.id, tenantId: tenant.id };
+const tenant = (
+  await executeMutation(createTenant, sys, {
+    name: `bench-${randomUUID().slice(0, 8)}`,
+    adminUsername: `bench-${randomUUID().slice(0, 8)}`,
+    adminPassword: 'bench password 123',
+  })
+).data as { id: string; adminId: string; adminUsername: string };
+const admin = {
+  ...sys,
+  kind: 'user' as const,
+  id: tenant.adminId,
+  name: tenant.adminUsername,
+  role: 'tenant_admin' as const,
+  homeTenantId: tenant.id,
+  tenantId: tenant.id,
+};
 await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
 const root = localWarehouseRoot(tenant.id, 'wh')!;
-const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' })).data as { id: string; mainBranchId: string };
-for (let i = 0; i < NAMESPACES; i++) await executeMutation(createNamespace, admin, { catalog: 'lake', namespace: [nsName(i)] });
-const token = (await issueToken(db, { userId: tenant.adminId, tenantId: tenant.id, kind: 'api_token', ttlSecs: 3600 })).jwt;
+const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' }))
+  .data as { id: string; mainBranchId: string };
+for (let i = 0; i < NAMESPACES; i++)
+  await executeMutation(createNamespace, admin, { catalog: 'lake', namespace: [nsName(i)] });
+const token = (await issueToken(db, { userId: tenant.adminId, tenantId: tenant.id, kind: 'api_token', ttlSecs: 3600 }))
+  .jwt;
 
-function nsName(i: number) { return `ns_${String(i).padStart(3, '0')}`; }
+function nsName(i: number) {
+  return `ns_${String(i).padStart(3, '0')}`;
+}
 const tableName = (i: number) => `t_${String(i).padStart(6, '0')}`;
 
 // --- 100,000 tables, set-based: one commit on main carrying every version, identity, head row and pointer ------
 const schema = {
   type: 'struct' as const,
-  fields: Array.from({ length: 24 }, (_, i) => ({ id: i + 1, name: `col_${i}`, type: i % 3 === 0 ? 'long' : i % 3 === 1 ? 'string' : 'timestamptz', required: i === 0 })),
+  fields: Array.from({ length: 24 }, (_, i) => ({
+    id: i + 1,
+    name: `col_${i}`,
+    type: i % 3 === 0 ? 'long' : i % 3 === 1 ? 'string' : 'timestamptz',
+    required: i === 0,
+  })),
 };
 const storage = `file://${root}/lake`;
-const fileFor = (i: number) => `${storage}/${nsName(i % NAMESPACES)}/${tableName(i)}/metadata/00000-${String(i).padStart(8, '0')}-0000-4000-8000-000000000000.metadata.json`;
+const fileFor = (i: number) =>
+  `${storage}/${nsName(i % NAMESPACES)}/${tableName(i)}/metadata/00000-${String(i).padStart(8, '0')}-0000-4000-8000-000000000000.metadata.json`;
 const shared = `${storage}/shared/metadata/00000-shared.metadata.json`;
 const t0 = performance.now();
 for (const location of [...Array.from({ length: WITH_FILES }, (_, i) => fileFor(i)), shared]) {
   const tableLocation = location.replace(/\/metadata\/[^/]+$/, '');
-  const m = newTableMetadata({ name: 'x', schema, properties: { 'write.format.default': 'parquet', owner: 'bench' } }, { location: tableLocation, uuid: randomUUID(), now: Date.now() });
+  const m = newTableMetadata(
+    { name: 'x', schema, properties: { 'write.format.default': 'parquet', owner: 'bench' } },
+    { location: tableLocation, uuid: randomUUID(), now: Date.now() },
+  );
   mkdirSync(path.dirname(new URL(location).pathname), { recursive: true });
   writeFileSync(new URL(location).pathname, stringifyJson(m));
 }
 const commitId = uuidv7();
 await db.transaction(async (tx) => {
-  const [{ head }] = (await tx.execute<{ head: string }>(sql`SELECT head_commit_id AS head FROM branches WHERE tenant_id = ${tenant.id} AND id = ${catalog.mainBranchId}`)).rows;
+  const [{ head }] = (
+    await tx.execute<{ head: string }>(
+      sql`SELECT head_commit_id AS head FROM branches WHERE tenant_id = ${tenant.id} AND id = ${catalog.mainBranchId}`,
+    )
+  ).rows;
   await tx.execute(sql`INSERT INTO commits (tenant_id, id, catalog_id, branch_name, parent_id, depth, author_id, author_name, message, change_count)
     VALUES (${tenant.id}, ${commitId}, ${catalog.id}, 'main', ${head}, 1, ${tenant.adminId}, 'bench', ${`Generate ${TABLES} tables`}, ${TABLES})`);
   await tx.execute(sql`CREATE TEMP TABLE gen ON COMMIT DROP AS
@@ -94,12 +126,20 @@ await db.transaction(async (tx) => {
     SELECT ${tenant.id}, ${catalog.mainBranchId}, asset_id, ${catalog.id}, namespace_id, name, 'table', location, 0, '{"owner":"bench"}'::jsonb, ${commitId} FROM gen`);
   await tx.execute(sql`INSERT INTO metadata_locations (tenant_id, id, asset_id, branch_id, commit_id, location)
     SELECT ${tenant.id}, md5('bench-pointer-' || asset_id::text)::uuid, asset_id, ${catalog.mainBranchId}, ${commitId}, location FROM gen`);
-  await tx.execute(sql`UPDATE branches SET head_commit_id = ${commitId} WHERE tenant_id = ${tenant.id} AND id = ${catalog.mainBranchId}`);
+  await tx.execute(
+    sql`UPDATE branches SET head_commit_id = ${commitId} WHERE tenant_id = ${tenant.id} AND id = ${catalog.mainBranchId}`,
+  );
 });
 await db.execute(sql`ANALYZE assets`);
 await db.execute(sql`ANALYZE namespaces`);
-const [{ n: tableCount }] = (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM assets WHERE tenant_id = ${tenant.id} AND branch_id = ${catalog.mainBranchId}`)).rows;
-console.log(`set-up: ${tableCount.toLocaleString('en')} tables in ${NAMESPACES} namespaces (${WITH_FILES} with their own metadata file) in ${Math.round(performance.now() - t0)} ms`);
+const [{ n: tableCount }] = (
+  await db.execute<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM assets WHERE tenant_id = ${tenant.id} AND branch_id = ${catalog.mainBranchId}`,
+  )
+).rows;
+console.log(
+  `set-up: ${tableCount.toLocaleString('en')} tables in ${NAMESPACES} namespaces (${WITH_FILES} with their own metadata file) in ${Math.round(performance.now() - t0)} ms`,
+);
 
 // --- measurement helpers ------------------------------------------------------------------------------------
 const pick = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * WITH_FILES));
@@ -120,19 +160,28 @@ async function time(n: number, fn: (k: number) => Promise<void>) {
 // The client as a user configures it (warehouse + token). Its fetch hands each request to the handler in the
 // same process: no socket, so the figures are the server's work plus the client's own (URL, JSON, headers).
 const client = new IcebergRestCatalog({
-  baseUrl: 'http://bench', warehouse: 'lake', auth: { type: 'bearer', token },
-  fetch: ((input: string | URL | Request, init?: RequestInit) => handleIcebergRequest(new Request(input, init))) as typeof fetch,
+  baseUrl: 'http://bench',
+  warehouse: 'lake',
+  auth: { type: 'bearer', token },
+  fetch: ((input: string | URL | Request, init?: RequestInit) =>
+    handleIcebergRequest(new Request(input, init))) as typeof fetch,
 });
 const table = (i: number): TableIdentifier => ({ namespace: [nsName(i % NAMESPACES)], name: tableName(i) });
 
 // Warm the pool, the JIT and the grant cache paths (the first call also resolves the prefix via /v1/config).
 for (const i of pick(50)) await client.loadTable(table(i));
-if ((await client.loadConfig()).overrides.prefix !== catalog.id) throw new Error('/v1/config did not resolve the bench catalog');
+if ((await client.loadConfig()).overrides.prefix !== catalog.id)
+  throw new Error('/v1/config did not resolve the bench catalog');
 
 const loadIds = pick(SAMPLES);
 forgetMetadata();
-const loadCold = await time(SAMPLES, async (k) => { forgetMetadata(); await client.loadTable(table(loadIds[k])); });
-const loadWarm = await time(SAMPLES, async (k) => { await client.loadTable(table(loadIds[k])); });
+const loadCold = await time(SAMPLES, async (k) => {
+  forgetMetadata();
+  await client.loadTable(table(loadIds[k]));
+});
+const loadWarm = await time(SAMPLES, async (k) => {
+  await client.loadTable(table(loadIds[k]));
+});
 
 const rawRead = await time(SAMPLES, async (k) => {
   const i = loadIds[k];
@@ -157,7 +206,8 @@ const swapIds = [...new Set(pick(SAMPLES * 2))].filter((i) => !commitIds.include
 const rawSwap = await time(swapIds.length, async (k) => {
   const i = swapIds[k];
   await db.transaction(async (tx) => {
-    const res = await tx.execute(sql`UPDATE assets a SET metadata_location = ${fileFor(i).replace('/00000-', '/00001-')}, updated_at = now()
+    const res =
+      await tx.execute(sql`UPDATE assets a SET metadata_location = ${fileFor(i).replace('/00000-', '/00001-')}, updated_at = now()
       FROM namespaces n
       WHERE a.tenant_id = ${tenant.id} AND a.branch_id = ${catalog.mainBranchId} AND n.tenant_id = a.tenant_id AND n.id = a.namespace_id
         AND n.path = ${`{${nsName(i % NAMESPACES)}}`}::text[] AND a.name = ${tableName(i)} AND a.metadata_location = ${fileFor(i)}`);
@@ -166,9 +216,18 @@ const rawSwap = await time(swapIds.length, async (k) => {
 });
 
 const fmt = (x: number) => x.toFixed(2).padStart(8);
-const row = (name: string, s: { median: number; p95: number; n: number }, rawS?: { median: number; p95: number }, goal?: number) =>
-  console.log(`${name.padEnd(40)} n=${String(s.n).padStart(4)}  median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms${rawS ? `  ×raw median ${(s.median / rawS.median).toFixed(1)}, p95 ${(s.p95 / rawS.p95).toFixed(1)}` : ''}${goal ? `  goal p95 < ${goal} ms: ${s.p95 < goal ? 'met' : 'NOT met'}` : ''}`);
-console.log(`\nIceberg REST with ${tableCount.toLocaleString('en')} tables (iceberg-js client → in-process handler: auth + lookup + authz + metadata; PostgreSQL ${(await db.execute<{ server_version: string }>(sql`SHOW server_version`)).rows[0].server_version})`);
+const row = (
+  name: string,
+  s: { median: number; p95: number; n: number },
+  rawS?: { median: number; p95: number },
+  goal?: number,
+) =>
+  console.log(
+    `${name.padEnd(40)} n=${String(s.n).padStart(4)}  median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms${rawS ? `  ×raw median ${(s.median / rawS.median).toFixed(1)}, p95 ${(s.p95 / rawS.p95).toFixed(1)}` : ''}${goal ? `  goal p95 < ${goal} ms: ${s.p95 < goal ? 'met' : 'NOT met'}` : ''}`,
+  );
+console.log(
+  `\nIceberg REST with ${tableCount.toLocaleString('en')} tables (iceberg-js client → in-process handler: auth + lookup + authz + metadata; PostgreSQL ${(await db.execute<{ server_version: string }>(sql`SHOW server_version`)).rows[0].server_version})`,
+);
 row('load table (metadata file read, cold)', loadCold, rawRead, 10);
 row('load table (metadata cached)', loadWarm, rawRead, 10);
 row('raw SQL pointer read', rawRead);

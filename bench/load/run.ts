@@ -35,7 +35,14 @@ async function freshDatabase(): Promise<string> {
 function startServer(databaseUrl: string): ChildProcess {
   if (!existsSync(`${distDir}/BUILD_ID`)) console.log(`building into ${distDir} (first run)…`);
   return spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, PORT: String(port), NEXT_DIST_DIR: distDir, DATABASE_URL: databaseUrl, DATABASE_MAX_CONNECTIONS: process.env.LOAD_DB_CONNECTIONS ?? '10', PANGOLIN_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NEXT_DIST_DIR: distDir,
+      DATABASE_URL: databaseUrl,
+      DATABASE_MAX_CONNECTIONS: process.env.LOAD_DB_CONNECTIONS ?? '10',
+      PANGOLIN_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -44,7 +51,9 @@ async function waitReady() {
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(500);
   }
   throw new Error('server did not start');
@@ -53,8 +62,12 @@ async function waitReady() {
 /** The server process: the `next start` child of scripts/start.mjs. */
 function serverPid(parentPid: number): number {
   try {
-    return Number(readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(/\s+/)[0]) || parentPid;
-  } catch { return parentPid; }
+    return (
+      Number(readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(/\s+/)[0]) || parentPid
+    );
+  } catch {
+    return parentPid;
+  }
 }
 
 /** Resident memory of the server in MiB, sampled every half second. */
@@ -66,9 +79,16 @@ function rssSampler(pid: number) {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       peak = Math.max(peak, kb / 1024);
       samples.push(kb / 1024);
-    } catch { /* process gone */ }
+    } catch {
+      /* process gone */
+    }
   }, 500);
-  return { stop: () => { clearInterval(timer); return { peakMiB: peak, startMiB: samples[0] ?? 0, endMiB: samples[samples.length - 1] ?? 0 }; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { peakMiB: peak, startMiB: samples[0] ?? 0, endMiB: samples[samples.length - 1] ?? 0 };
+    },
+  };
 }
 
 /** First refusal seen per request kind, so a non-2xx figure comes with its reason. */
@@ -77,10 +97,12 @@ const refusals = new Map<string, string>();
 const latencies = new Map<string, number[]>();
 type Timed = { startedAt?: number };
 type Setup = (request: autocannon.Request, context: object) => autocannon.Request;
-const timed = (setup?: Setup): Setup => (req, context) => {
-  (context as Timed).startedAt = performance.now();
-  return setup ? setup(req, context) : req;
-};
+const timed =
+  (setup?: Setup): Setup =>
+  (req, context) => {
+    (context as Timed).startedAt = performance.now();
+    return setup ? setup(req, context) : req;
+  };
 const onResponse = (kind: string) => (status: number, body: string, context: unknown) => {
   const startedAt = (context as Timed).startedAt;
   if (startedAt !== undefined) {
@@ -111,14 +133,22 @@ type Outcome = { requests: number; errors: number; timeouts: number; non2xx: num
 async function drive(world: LoadWorld, duration = seconds): Promise<Outcome> {
   const run = (opts: Partial<autocannon.Options>, first = 0) =>
     autocannon({ ...opts, url: base, duration, requests: requests(world, first), timeout: 10 });
-  const results = ratePerClient > 0
-    ? await Promise.all(Array.from({ length: connections }, async (_, i) => {
-      await sleep((i * 1000) / connections);
-      return run({ connections: 1, connectionRate: ratePerClient }, i);
-    }))
-    : [await run({ connections })];
+  const results =
+    ratePerClient > 0
+      ? await Promise.all(
+          Array.from({ length: connections }, async (_, i) => {
+            await sleep((i * 1000) / connections);
+            return run({ connections: 1, connectionRate: ratePerClient }, i);
+          }),
+        )
+      : [await run({ connections })];
   const sum = (f: (r: autocannon.Result) => number) => results.reduce((t, r) => t + f(r), 0);
-  return { requests: sum((r) => r.requests.total), errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts), non2xx: sum((r) => r.non2xx) };
+  return {
+    requests: sum((r) => r.requests.total),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+  };
 }
 
 /** Unique names and expiry times across every client. */
@@ -129,32 +159,75 @@ function requests(world: LoadWorld, first = 0): autocannon.Request[] {
   const auth = { authorization: `Bearer ${world.token}`, 'content-type': 'application/json' };
   const all: (autocannon.Request & { kind: string })[] = [
     { kind: 'list catalogs', method: 'GET', path: `/api/v1/catalogs`, headers: auth },
-    { kind: 'list assets', method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets?limit=50`, headers: auth },
+    {
+      kind: 'list assets',
+      method: 'GET',
+      path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets?limit=50`,
+      headers: auth,
+    },
     { kind: 'search', method: 'GET', path: `/api/v1/search/assets?q=orders`, headers: auth },
-    { kind: 'load asset', method: 'GET', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets/${world.assets[0]}`, headers: auth },
     {
-      kind: 'commit asset', method: 'POST', path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets`, headers: auth,
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `load_${process.pid}_${n++}`, metadataLocation: `s3://load/${n}/v1.metadata.json` }) }),
+      kind: 'load asset',
+      method: 'GET',
+      path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets/${world.assets[0]}`,
+      headers: auth,
     },
     {
-      kind: 'grant', method: 'POST', path: `/api/v1/permissions`, headers: auth,
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: world.grantee, scopeType: 'catalog', catalogId: world.catalogId, actions: ['read'], expiresAt: new Date(Date.now() + 86_400_000 + n++ * 1000).toISOString() }) }),
+      kind: 'commit asset',
+      method: 'POST',
+      path: `/api/v1/catalogs/${world.catalog}/namespaces/${world.namespace}/assets`,
+      headers: auth,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          name: `load_${process.pid}_${n++}`,
+          metadataLocation: `s3://load/${n}/v1.metadata.json`,
+        }),
+      }),
     },
     {
-      kind: 'decide request', method: 'PUT', path: '/api/v1/access-requests/x', headers: auth,
+      kind: 'grant',
+      method: 'POST',
+      path: `/api/v1/permissions`,
+      headers: auth,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          userId: world.grantee,
+          scopeType: 'catalog',
+          catalogId: world.catalogId,
+          actions: ['read'],
+          expiresAt: new Date(Date.now() + 86_400_000 + n++ * 1000).toISOString(),
+        }),
+      }),
+    },
+    {
+      kind: 'decide request',
+      method: 'PUT',
+      path: '/api/v1/access-requests/x',
+      headers: auth,
       // Each pending request is decided once; when they run out, read the queue instead.
       setupRequest: (req) => {
         const id = world.pendingRequests.pop();
         return id
-          ? { ...req, path: `/api/v1/access-requests/${id}`, body: JSON.stringify({ status: 'approved', comment: 'load' }) }
+          ? {
+              ...req,
+              path: `/api/v1/access-requests/${id}`,
+              body: JSON.stringify({ status: 'approved', comment: 'load' }),
+            }
           : { ...req, method: 'GET', path: '/api/v1/access-requests?status=pending', body: undefined };
       },
     },
   ];
   // LOAD_ONLY="search,grant" measures some kinds alone.
   const only = process.env.LOAD_ONLY?.split(',').map((k) => k.trim());
-  const mix = all.filter((r) => !only || only.includes(r.kind))
-    .map(({ kind, setupRequest, ...r }) => ({ ...r, setupRequest: timed(setupRequest as Setup | undefined), onResponse: onResponse(kind) }));
+  const mix = all
+    .filter((r) => !only || only.includes(r.kind))
+    .map(({ kind, setupRequest, ...r }) => ({
+      ...r,
+      setupRequest: timed(setupRequest as Setup | undefined),
+      onResponse: onResponse(kind),
+    }));
   const k = first % mix.length;
   return [...mix.slice(k), ...mix.slice(0, k)];
 }
@@ -165,14 +238,18 @@ async function main() {
   try {
     await waitReady();
     // Enough decisions for the warm-up and the run (one request in seven), with a margin; saturation counted at 2 req/s a client.
-    const decisions = Math.ceil(((seconds + 8) * connections * (ratePerClient || 2)) / 7 * 1.3);
+    const decisions = Math.ceil((((seconds + 8) * connections * (ratePerClient || 2)) / 7) * 1.3);
     const world = await seedLoadData(base, databaseUrl, decisions);
     // Warm-up, not measured: a server just started loads each route's code on its first request.
     await drive(world, 8);
     latencies.clear();
     const pid = serverPid(server.pid!);
     const rss = rssSampler(pid);
-    const cpuBefore = { server: processCpuSeconds([pid]) ?? 0, database: processCpuSeconds() ?? 0, load: process.cpuUsage() };
+    const cpuBefore = {
+      server: processCpuSeconds([pid]) ?? 0,
+      database: processCpuSeconds() ?? 0,
+      load: process.cpuUsage(),
+    };
     const result = await drive(world);
     const mem = rss.stop();
     const load = process.cpuUsage(cpuBefore.load);
@@ -184,19 +261,30 @@ async function main() {
       loadGenerator: perRequest((load.user + load.system) / 1e6),
     };
     const report = {
-      seconds, connections, ratePerClient: ratePerClient || 'unbounded', mix: process.env.LOAD_ONLY ?? 'all',
-      requestsPerSecond: result.requests / seconds, totalRequests: result.requests,
+      seconds,
+      connections,
+      ratePerClient: ratePerClient || 'unbounded',
+      mix: process.env.LOAD_ONLY ?? 'all',
+      requestsPerSecond: result.requests / seconds,
+      totalRequests: result.requests,
       latencyMs: percentiles([...latencies.values()].flat()),
-      errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
-      serverRssMiB: mem, cpuMsPerRequest,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      serverRssMiB: mem,
+      cpuMsPerRequest,
     };
     if (refusals.size) console.log('first refusal per kind:', Object.fromEntries(refusals));
     console.log('latency per kind (ms):', latencyByKind());
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/load.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));
-    console.log(`\n${connections} clients ${ratePerClient ? `at ${ratePerClient} req/s each` : 'unpaced (saturation)'}: throughput ${report.requestsPerSecond.toFixed(0)} req/s · p50 ${report.latencyMs.p50} ms · p95 ${report.latencyMs.p95} ms · p99 ${report.latencyMs.p99} ms · errors ${report.errors + report.timeouts} · non-2xx ${report.non2xx} · peak RSS ${mem.peakMiB.toFixed(0)} MiB (start ${mem.startMiB.toFixed(0)}, end ${mem.endMiB.toFixed(0)})`);
-    console.log(`goal: zero errors and p99 < 250 ms → ${report.errors + report.timeouts === 0 && report.non2xx === 0 && report.latencyMs.p99 < 250 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\n${connections} clients ${ratePerClient ? `at ${ratePerClient} req/s each` : 'unpaced (saturation)'}: throughput ${report.requestsPerSecond.toFixed(0)} req/s · p50 ${report.latencyMs.p50} ms · p95 ${report.latencyMs.p95} ms · p99 ${report.latencyMs.p99} ms · errors ${report.errors + report.timeouts} · non-2xx ${report.non2xx} · peak RSS ${mem.peakMiB.toFixed(0)} MiB (start ${mem.startMiB.toFixed(0)}, end ${mem.endMiB.toFixed(0)})`,
+    );
+    console.log(
+      `goal: zero errors and p99 < 250 ms → ${report.errors + report.timeouts === 0 && report.non2xx === 0 && report.latencyMs.p99 < 250 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     server.kill('SIGTERM');
   }

@@ -14,7 +14,11 @@ export function processCpuSeconds(pids?: number[], processName = 'postgres'): nu
     for (const pid of pids?.map(String) ?? readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       let stat: string;
-      try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { continue; }
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!pids && name !== processName) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -39,7 +39,8 @@ const { createNamespace } = await import('@/lib/catalog/namespaces');
 const { createWarehouse } = await import('@/lib/catalog/warehouses');
 const { commitFromSql, lockBranch } = await import('@/lib/catalog/commit');
 const { createBranchAt } = await import('@/lib/versioning/branches');
-const { computePreview, completeMergeOperation, lockOperation, startMergeOperation } = await import('@/lib/versioning/merge');
+const { computePreview, completeMergeOperation, lockOperation, startMergeOperation } =
+  await import('@/lib/versioning/merge');
 const { completeMerge } = await import('@/lib/versioning/mutations');
 const { findBranch } = await import('@/lib/catalog/lookup');
 
@@ -49,8 +50,11 @@ const [tenant] = await db.insert(tenants).values({ name: 'bench' }).returning();
 const t = tenant.id;
 const actor = { ...systemActor('bench'), tenantId: t };
 await executeMutation(createWarehouse, actor, { name: 'lake', storageType: 'local', rootPath: 'lake' });
-const cat = (await executeMutation(createCatalog, actor, { catalogType: 'local', name: 'sales', warehouse: 'lake' })).data as { id: string; mainBranchId: string };
-const ns = (await executeMutation(createNamespace, actor, { catalog: 'sales', namespace: ['bench'] })).data as { id: string };
+const cat = (await executeMutation(createCatalog, actor, { catalogType: 'local', name: 'sales', warehouse: 'lake' }))
+  .data as { id: string; mainBranchId: string };
+const ns = (await executeMutation(createNamespace, actor, { catalog: 'sales', namespace: ['bench'] })).data as {
+  id: string;
+};
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,7 +63,8 @@ const stats = (xs: number[]) => {
 };
 const name = (g: string) => sql.raw(`'t_' || lpad(${g}::text, 7, '0')`);
 const nameOf = (g: number) => `t_${String(g).padStart(7, '0')}`;
-const idOf = (g: string, prefix = '00000000-0000-7000-8000-') => sql.raw(`('${prefix}' || lpad(to_hex(${g}), 12, '0'))::uuid`);
+const idOf = (g: string, prefix = '00000000-0000-7000-8000-') =>
+  sql.raw(`('${prefix}' || lpad(to_hex(${g}), 12, '0'))::uuid`);
 class Rollback extends Error {}
 
 /* ------------------------------ set-up (set-based) ------------------------------ */
@@ -67,7 +72,8 @@ let t0 = performance.now();
 await db.transaction(async (tx) => {
   const main = await lockBranch(tx, t, cat.mainBranchId);
   await commitFromSql(tx, actor, {
-    branch: main, message: `Load ${N} tables`,
+    branch: main,
+    message: `Load ${N} tables`,
     writeVersions: async (commitId) => {
       await tx.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type)
         SELECT ${t}, ${idOf('g')}, ${cat.id}, 'table' FROM generate_series(1, ${N}) g`);
@@ -77,36 +83,60 @@ await db.transaction(async (tx) => {
     },
   });
 });
-const feature = await db.transaction(async (tx) => createBranchAt(tx, actor, { tenantId: t, catalogId: cat.id, name: 'feature', from: 'main', branchType: 'experimental' }));
+const feature = await db.transaction(async (tx) =>
+  createBranchAt(tx, actor, {
+    tenantId: t,
+    catalogId: cat.id,
+    name: 'feature',
+    from: 'main',
+    branchType: 'experimental',
+  }),
+);
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 const change = (branchId: string, message: string, write: (tx: Tx, commitId: string) => Promise<unknown>) =>
   db.transaction(async (tx) => {
     const b = await lockBranch(tx, t, branchId);
-    await commitFromSql(tx, actor, { branch: b, message, writeVersions: async (commitId) => { await write(tx, commitId); } });
+    await commitFromSql(tx, actor, {
+      branch: b,
+      message,
+      writeVersions: async (commitId) => {
+        await write(tx, commitId);
+      },
+    });
   });
-const updates = (tx: Tx, commitId: string, branchId: string, lo: number, hi: number, tagName: string) => tx.execute(sql`
+const updates = (tx: Tx, commitId: string, branchId: string, lo: number, hi: number, tagName: string) =>
+  tx.execute(sql`
   INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
   SELECT a.tenant_id, ${commitId}, a.asset_id, 'update', false, a.namespace_id, a.name, a.asset_type,
     replace(a.metadata_location, '/v1.', ${`/v2-${tagName}.`}), a.schema_id, a.properties
   FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${branchId} AND a.name BETWEEN ${nameOf(lo)} AND ${nameOf(hi)}`);
-await change(feature.id, `Feature work: ${count(UPDATES)} updates, ${count(DROPS)} drops, ${count(DROPS)} creates`, async (tx, c) => {
-  await updates(tx, c, feature.id, 1, UPDATES, 'feature');
-  await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
+await change(
+  feature.id,
+  `Feature work: ${count(UPDATES)} updates, ${count(DROPS)} drops, ${count(DROPS)} creates`,
+  async (tx, c) => {
+    await updates(tx, c, feature.id, 1, UPDATES, 'feature');
+    await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
     SELECT a.tenant_id, ${c}, a.asset_id, 'drop', true, a.namespace_id, a.name, a.asset_type, a.metadata_location, a.schema_id, a.properties
     FROM assets a WHERE a.tenant_id = ${t} AND a.branch_id = ${feature.id} AND a.name BETWEEN ${nameOf(UPDATES + 1)} AND ${nameOf(UPDATES + DROPS)}`);
-  await tx.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type)
+    await tx.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type)
     SELECT ${t}, ${idOf('g', '00000000-0000-7000-9000-')}, ${cat.id}, 'table' FROM generate_series(1, ${DROPS}) g`);
-  await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
+    await tx.execute(sql`INSERT INTO asset_versions (tenant_id, commit_id, asset_id, op, dropped, namespace_id, name, asset_type, metadata_location, schema_id, properties)
     SELECT ${t}, ${c}, ${idOf('g', '00000000-0000-7000-9000-')}, 'create', false, ${ns.id}, 'new_' || g, 'table', 's3://bench/new' || g || '/v1.metadata.json', 1, '{}'::jsonb
     FROM generate_series(1, ${DROPS}) g`);
-});
+  },
+);
 const targetFrom = UPDATES - OVERLAP + 1;
-await change(cat.mainBranchId, `Main work: ${count(TARGET_CHANGES)} updates`,
-  (tx, c) => updates(tx, c, cat.mainBranchId, targetFrom, targetFrom + TARGET_CHANGES - 1, 'main'));
+await change(cat.mainBranchId, `Main work: ${count(TARGET_CHANGES)} updates`, (tx, c) =>
+  updates(tx, c, cat.mainBranchId, targetFrom, targetFrom + TARGET_CHANGES - 1, 'main'),
+);
 await db.execute(sql`ANALYZE`);
-const [{ versions, rows }] = (await db.execute<{ versions: number; rows: number }>(sql`SELECT
-  (SELECT count(*)::int FROM asset_versions) AS versions, (SELECT count(*)::int FROM assets) AS rows`)).rows;
-console.log(`set-up: ${N.toLocaleString('en-US')} tables per branch (${rows.toLocaleString('en-US')} head rows, ${versions.toLocaleString('en-US')} versions), ${Math.round(performance.now() - t0)} ms`);
+const [{ versions, rows }] = (
+  await db.execute<{ versions: number; rows: number }>(sql`SELECT
+  (SELECT count(*)::int FROM asset_versions) AS versions, (SELECT count(*)::int FROM assets) AS rows`)
+).rows;
+console.log(
+  `set-up: ${N.toLocaleString('en-US')} tables per branch (${rows.toLocaleString('en-US')} head rows, ${versions.toLocaleString('en-US')} versions), ${Math.round(performance.now() - t0)} ms`,
+);
 
 if (ONLY_SETUP) {
   await closeDb();
@@ -116,13 +146,15 @@ if (ONLY_SETUP) {
 }
 
 /* ------------------------------ preview ------------------------------ */
-const branchesOf = (tx: Tx) =>
-  Promise.all([findBranch(tx, t, cat.id, 'feature'), findBranch(tx, t, cat.id, 'main')]);
+const branchesOf = (tx: Tx) => Promise.all([findBranch(tx, t, cat.id, 'feature'), findBranch(tx, t, cat.id, 'main')]);
 const previewTimes: number[] = [];
 let summary: unknown;
 for (let i = 0; i < RUNS; i++) {
   t0 = performance.now();
-  const p = await db.transaction(async (tx) => { const [s, m] = await branchesOf(tx); return computePreview(tx, t, s, m); });
+  const p = await db.transaction(async (tx) => {
+    const [s, m] = await branchesOf(tx);
+    return computePreview(tx, t, s, m);
+  });
   previewTimes.push(performance.now() - t0);
   summary = p.summary;
 }
@@ -138,14 +170,20 @@ for (let i = 0; i < RUNS; i++) {
 
 /* ------------------------------ start + resolve ------------------------------ */
 t0 = performance.now();
-const op = await db.transaction(async (tx) => { const [s, m] = await branchesOf(tx); return startMergeOperation(tx, actor, { tenantId: t, catalogId: cat.id, source: s, target: m }); });
+const op = await db.transaction(async (tx) => {
+  const [s, m] = await branchesOf(tx);
+  return startMergeOperation(tx, actor, { tenantId: t, catalogId: cat.id, source: s, target: m });
+});
 const startMs = performance.now() - t0;
-await db.execute(sql`UPDATE merge_conflicts SET resolution = 'take_source', resolved_state = source_state, resolved_at = now() WHERE merge_operation_id = ${op.id}`);
+await db.execute(
+  sql`UPDATE merge_conflicts SET resolution = 'take_source', resolved_state = source_state, resolved_at = now() WHERE merge_operation_id = ${op.id}`,
+);
 await db.execute(sql`UPDATE merge_operations SET status = 'ready' WHERE id = ${op.id}`);
 
 /* ------------------------------ complete ------------------------------ */
 // Rolled-back runs leave dead rows behind; vacuum between runs so each starts from the same tables.
-const vacuum = () => db.execute(sql`VACUUM (ANALYZE) assets, asset_versions, metadata_locations, commits, merge_conflicts`);
+const vacuum = () =>
+  db.execute(sql`VACUUM (ANALYZE) assets, asset_versions, metadata_locations, commits, merge_conflicts`);
 const completeTimes: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   await vacuum();
@@ -169,7 +207,11 @@ for (let i = 0; i < RUNS; i++) {
   await vacuum();
   t0 = performance.now();
   try {
-    await db.transaction(async (tx) => { await tx.execute(sql.raw(rawWrite)); rawWriteTimes.push(performance.now() - t0); throw new Rollback(); });
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(rawWrite));
+      rawWriteTimes.push(performance.now() - t0);
+      throw new Rollback();
+    });
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
@@ -177,7 +219,10 @@ for (let i = 0; i < RUNS; i++) {
 // The real thing once, through the mutation pipeline (permission check, lock, merge commit, audit row, commit).
 await vacuum();
 t0 = performance.now();
-const done = (await executeMutation(completeMerge, actor, { id: op.id })).data as { completed: boolean; changeCount?: number };
+const done = (await executeMutation(completeMerge, actor, { id: op.id })).data as {
+  completed: boolean;
+  changeCount?: number;
+};
 const realCompleteMs = performance.now() - t0;
 
 const p = stats(previewTimes);
@@ -185,10 +230,16 @@ const rd = stats(rawDiffTimes);
 const c = stats(completeTimes);
 const rw = stats(rawWriteTimes);
 console.log(`plan: ${JSON.stringify(summary)}`);
-console.log(`preview  (${RUNS} runs): median ${p.median} ms, p95 ${p.p95} ms   | naive two-way SQL diff of the head rows: median ${rd.median} ms -> ratio ${(p.median / Math.max(1, rd.median)).toFixed(1)}x   goal < 2000 ms: ${p.p95 < 2000 ? 'met' : 'NOT met'}`);
+console.log(
+  `preview  (${RUNS} runs): median ${p.median} ms, p95 ${p.p95} ms   | naive two-way SQL diff of the head rows: median ${rd.median} ms -> ratio ${(p.median / Math.max(1, rd.median)).toFixed(1)}x   goal < 2000 ms: ${p.p95 < 2000 ? 'met' : 'NOT met'}`,
+);
 console.log(`start    (1 run): ${Math.round(startMs)} ms (plan + ${op.conflicts} conflicts recorded)`);
-console.log(`complete (${RUNS} runs, rolled back): median ${c.median} ms, p95 ${c.p95} ms | naive overwrite of the head rows: median ${rw.median} ms -> ratio ${(c.median / Math.max(1, rw.median)).toFixed(1)}x   goal < 2000 ms: ${c.p95 < 2000 ? 'met' : 'NOT met'}`);
-console.log(`complete (mutation pipeline, committed): ${Math.round(realCompleteMs)} ms, ${done.changeCount} changes in the merge commit`);
+console.log(
+  `complete (${RUNS} runs, rolled back): median ${c.median} ms, p95 ${c.p95} ms | naive overwrite of the head rows: median ${rw.median} ms -> ratio ${(c.median / Math.max(1, rw.median)).toFixed(1)}x   goal < 2000 ms: ${c.p95 < 2000 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `complete (mutation pipeline, committed): ${Math.round(realCompleteMs)} ms, ${done.changeCount} changes in the merge commit`,
+);
 
 await closeDb();
 if (process.env.BENCH_KEEP) console.log(`kept database ${dbName} (op ${op.id})`);

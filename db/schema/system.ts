@@ -10,28 +10,40 @@ export type TenantSettings = {
 };
 
 export const systemSettings = pgTable('system_settings', {
-  tenantId: tenantId().primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantId()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
   settings: jsonb('settings').$type<Partial<TenantSettings>>().notNull().default({}),
   smtpPasswordEncrypted: text('smtp_password_encrypted'),
   updatedBy: uuid('updated_by'),
   updatedAt: updatedAt(),
 });
 
-export const federatedSyncStats = pgTable('federated_sync_stats', {
-  tenantId: tenantId(),
-  catalogId: uuid('catalog_id').notNull(),
-  status: text('status', { enum: ['never', 'running', 'succeeded', 'failed'] }).notNull().default('never'),
-  lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
-  durationMs: integer('duration_ms'),
-  namespacesSynced: integer('namespaces_synced').notNull().default(0),
-  tablesSynced: integer('tables_synced').notNull().default(0),
-  error: text('error'),
-  stats: jsonb('stats').$type<Record<string, unknown>>().notNull().default({}),
-  updatedAt: updatedAt(),
-}, (t) => [
-  primaryKey({ columns: [t.tenantId, t.catalogId] }),
-  foreignKey({ name: 'fk_federated_sync_stats_catalog', columns: [t.tenantId, t.catalogId], foreignColumns: [catalogs.tenantId, catalogs.id] }).onDelete('cascade'),
-]);
+export const federatedSyncStats = pgTable(
+  'federated_sync_stats',
+  {
+    tenantId: tenantId(),
+    catalogId: uuid('catalog_id').notNull(),
+    status: text('status', { enum: ['never', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('never'),
+    lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
+    namespacesSynced: integer('namespaces_synced').notNull().default(0),
+    tablesSynced: integer('tables_synced').notNull().default(0),
+    error: text('error'),
+    stats: jsonb('stats').$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.catalogId] }),
+    foreignKey({
+      name: 'fk_federated_sync_stats_catalog',
+      columns: [t.tenantId, t.catalogId],
+      foreignColumns: [catalogs.tenantId, catalogs.id],
+    }).onDelete('cascade'),
+  ],
+);
 
 /** Snapshots of cumulative server statistics, one a minute, kept 7 days; charts show rates from their deltas. */
 export const dbHealthSamples = pgTable('db_health_samples', {

@@ -4,8 +4,26 @@ export const exportFormats = ['csv', 'jsonl'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
 const COLUMNS = [
-  'occurredAt', 'id', 'tenantId', 'tenantName', 'actorId', 'actorType', 'actorName', 'action', 'resourceType', 'resourceId',
-  'resourceName', 'result', 'errorMessage', 'ipAddress', 'userAgent', 'requestId', 'chainId', 'seq', 'imported', 'metadata',
+  'occurredAt',
+  'id',
+  'tenantId',
+  'tenantName',
+  'actorId',
+  'actorType',
+  'actorName',
+  'action',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'result',
+  'errorMessage',
+  'ipAddress',
+  'userAgent',
+  'requestId',
+  'chainId',
+  'seq',
+  'imported',
+  'metadata',
 ] as const;
 
 /**
@@ -39,30 +57,36 @@ export function jsonLine(row: AuditExportRow): string {
  * A byte stream of the export that pulls one database batch per read: the consumer's pace (the HTTP client)
  * sets how fast rows are read, and only the batch being written is in memory.
  */
-export function exportStream(batches: AsyncGenerator<AuditExportRow[]>, format: ExportFormat): ReadableStream<Uint8Array> {
+export function exportStream(
+  batches: AsyncGenerator<AuditExportRow[]>,
+  format: ExportFormat,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let headerSent = format !== 'csv';
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(csvHeader()));
-        return;
-      }
-      const { value, done } = await batches.next();
-      if (done) {
-        controller.close();
-        return;
-      }
-      const line = format === 'csv' ? csvLine : jsonLine;
-      let chunk = '';
-      for (const row of value) chunk += line(row);
-      controller.enqueue(encoder.encode(chunk));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!headerSent) {
+          headerSent = true;
+          controller.enqueue(encoder.encode(csvHeader()));
+          return;
+        }
+        const { value, done } = await batches.next();
+        if (done) {
+          controller.close();
+          return;
+        }
+        const line = format === 'csv' ? csvLine : jsonLine;
+        let chunk = '';
+        for (const row of value) chunk += line(row);
+        controller.enqueue(encoder.encode(chunk));
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
     },
-    async cancel() {
-      await batches.return(undefined);
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 export function exportFileName(format: ExportFormat, now = new Date()): string {

@@ -14,10 +14,25 @@ import { filtersFromParams, filtersToParams, NO_TENANT } from './filters';
 import { isUuid } from '@/lib/ids';
 
 /** Records a read of the trail that matters (an export, a verification) in the actor's chain. */
-async function recordAccess(actor: Actor, entry: { action: string; resourceId?: string | null; resourceName: string; result?: 'success' | 'failure'; errorMessage?: string | null; metadata: Record<string, unknown> }) {
+async function recordAccess(
+  actor: Actor,
+  entry: {
+    action: string;
+    resourceId?: string | null;
+    resourceName: string;
+    result?: 'success' | 'failure';
+    errorMessage?: string | null;
+    metadata: Record<string, unknown>;
+  },
+) {
   const db = await getDb();
   await recordAuditEvent(db, {
-    tenantId: actor.tenantId, actor: actorRef(actor), resourceType: 'audit_log', result: 'success', request: actor.request, ...entry,
+    tenantId: actor.tenantId,
+    actor: actorRef(actor),
+    resourceType: 'audit_log',
+    result: 'success',
+    request: actor.request,
+    ...entry,
   });
 }
 
@@ -30,7 +45,11 @@ export async function auditExportResponse(actor: Actor, params: URLSearchParams)
   if (!exportFormats.includes(format)) throw badRequest('format must be "csv" or "jsonl"');
   const filters = filtersFromParams(params);
   auditScope(actor);
-  await recordAccess(actor, { action: 'audit.export', resourceName: `${format} export`, metadata: { format, filters: Object.fromEntries(filtersToParams(filters)) } });
+  await recordAccess(actor, {
+    action: 'audit.export',
+    resourceName: `${format} export`,
+    metadata: { format, filters: Object.fromEntries(filtersToParams(filters)) },
+  });
   const body = exportStream(auditExportBatches(actor, filters), format);
   return new Response(body, {
     headers: {
@@ -57,7 +76,11 @@ export function verifyTarget(actor: Actor, tenantParam: string | null): VerifyTa
 export type VerifyOutcome = VerifyReport & { tenantName: string | null; durationMs: number };
 
 /** Runs the verification, names the tenant of a break, and records that it ran and what it found. */
-export async function runVerification(actor: Actor, target: VerifyTarget, onProgress?: (checked: number, total: number) => void): Promise<VerifyOutcome> {
+export async function runVerification(
+  actor: Actor,
+  target: VerifyTarget,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<VerifyOutcome> {
   const db = await getDb();
   const started = performance.now();
   const report = await verifyAuditChains(db, { tenantId: target.tenantId, onProgress });
@@ -68,7 +91,9 @@ export async function runVerification(actor: Actor, target: VerifyTarget, onProg
     : [];
   const outcome = { ...report, tenantName: tenant?.name ?? null, durationMs };
   await recordAccess(actor, {
-    action: 'audit.verify', resourceId: target.tenantId ?? null, resourceName: target.label,
+    action: 'audit.verify',
+    resourceId: target.tenantId ?? null,
+    resourceName: target.label,
     result: report.ok ? 'success' : 'failure',
     errorMessage: report.firstBreak ? `seq ${report.firstBreak.seq}: ${report.firstBreak.reason}` : null,
     metadata: { rows: report.rows, chains: report.chains, durationMs, firstBreak: report.firstBreak },
@@ -112,6 +137,11 @@ export function verificationStream(actor: Actor, target: VerifyTarget): Readable
 
 export function verificationStreamResponse(actor: Actor, target: VerifyTarget): Response {
   return new Response(verificationStream(actor, target), {
-    headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no', 'X-Request-Id': actor.request.requestId },
+    headers: {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+      'X-Request-Id': actor.request.requestId,
+    },
   });
 }

@@ -30,7 +30,8 @@ async function expiredPartitions(db: Db, cutoff: Date): Promise<string[]> {
   const result = await db.execute<{ name: string }>(sql`
     SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = 'audit_logs'::regclass`);
-  return result.rows.map((r) => r.name)
+  return result.rows
+    .map((r) => r.name)
     .filter((name) => {
       const m = PARTITION.exec(name);
       return !!m && Date.UTC(Number(m[1]), Number(m[2]), 1) <= cutoff.getTime(); // Date.UTC's month is 0-based: this is the month's end
@@ -55,12 +56,22 @@ export async function applyAuditRetention(db: Db, opts: { now?: Date } = {}): Pr
     await tx.execute(sql`SET LOCAL lock_timeout = '10s'`);
     await tx.execute(sql`LOCK TABLE audit_logs IN ACCESS EXCLUSIVE MODE`);
     const parts = candidates.map((name) => sql`SELECT chain_id, tenant_id, seq, hash FROM ${sql.identifier(name)}`);
-    const lastRows = await tx.execute<{ chain_id: string; tenant_id: string | null; seq: string; hash: Uint8Array; removed: string }>(sql`
+    const lastRows = await tx.execute<{
+      chain_id: string;
+      tenant_id: string | null;
+      seq: string;
+      hash: Uint8Array;
+      removed: string;
+    }>(sql`
       SELECT DISTINCT ON (chain_id) chain_id, tenant_id, seq::text AS seq, hash, count(*) OVER (PARTITION BY chain_id)::text AS removed
       FROM (${sql.join(parts, sql` UNION ALL `)}) expiring
       ORDER BY chain_id, seq DESC`);
     const anchors = lastRows.rows.map((r) => ({
-      chainId: r.chain_id, tenantId: r.tenant_id, seq: Number(r.seq), hash: Buffer.from(r.hash), rowsRemoved: Number(r.removed),
+      chainId: r.chain_id,
+      tenantId: r.tenant_id,
+      seq: Number(r.seq),
+      hash: Buffer.from(r.hash),
+      rowsRemoved: Number(r.removed),
     }));
     const reason = `retention (${retentionDays} days) dropped ${candidates.join(', ')}`;
     for (const a of anchors) {
@@ -75,11 +86,25 @@ export async function applyAuditRetention(db: Db, opts: { now?: Date } = {}): Pr
       await appendAudit(tx, {
         tenantId: a.tenantId,
         actor: { id: null, type: 'system', name: 'retention' },
-        action: 'audit.retention', resourceType: 'audit_log', resourceId: a.chainId, resourceName: candidates.join(', '),
+        action: 'audit.retention',
+        resourceType: 'audit_log',
+        resourceId: a.chainId,
+        resourceName: candidates.join(', '),
         result: 'success',
-        metadata: { partitions: candidates, retentionDays, cutoff: cutoff.toISOString(), rowsRemoved: a.rowsRemoved, anchorSeq: a.seq },
+        metadata: {
+          partitions: candidates,
+          retentionDays,
+          cutoff: cutoff.toISOString(),
+          rowsRemoved: a.rowsRemoved,
+          anchorSeq: a.seq,
+        },
       });
     }
-    return { retentionDays, cutoff, dropped: candidates, anchors: anchors.map(({ hash: _h, tenantId: _t, ...rest }) => rest) };
+    return {
+      retentionDays,
+      cutoff,
+      dropped: candidates,
+      anchors: anchors.map(({ hash: _h, tenantId: _t, ...rest }) => rest),
+    };
   });
 }

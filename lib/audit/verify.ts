@@ -14,7 +14,14 @@ export type VerifyOptions = {
   onProgress?: (rowsChecked: number, totalRows: number) => void;
 };
 
-type Head = { chainId: string; tenantId: string | null; seq: number; hash: string; anchorSeq: number; anchorHash: string | null };
+type Head = {
+  chainId: string;
+  tenantId: string | null;
+  seq: number;
+  hash: string;
+  anchorSeq: number;
+  anchorHash: string | null;
+};
 
 // The genesis hash (32 zero bytes), written out: lib/audit.ts re-exports this module, so nothing of it is read at load time.
 const GENESIS_HEX = '00'.repeat(32);
@@ -45,7 +52,9 @@ async function inSnapshot<T>(db: Db, fn: (query: RawQuery) => Promise<T>): Promi
     const conn = await client.connect();
     try {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await fn(async (text, values) => (await conn.query({ text, values, rowMode: 'array', types: RAW_TYPES })).rows);
+      const result = await fn(
+        async (text, values) => (await conn.query({ text, values, rowMode: 'array', types: RAW_TYPES })).rows,
+      );
       await conn.query('COMMIT');
       return result;
     } catch (err) {
@@ -71,7 +80,11 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
 
   if (!opts.tenantId) {
     const orphan = await firstOrphanRow(query, heads);
-    if (orphan) return broken({ ...orphan, reason: 'a row was inserted into a chain that has no head (it was never appended through the application)' });
+    if (orphan)
+      return broken({
+        ...orphan,
+        reason: 'a row was inserted into a chain that has no head (it was never appended through the application)',
+      });
   }
   opts.onProgress?.(0, totalRows);
   for (const head of heads) {
@@ -95,11 +108,19 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
         const seq = r[0];
         const expected = lastSeq + 1;
         if (seq < expected) {
-          return fail({ seq, id: r[1], reason: `an extra row was inserted with sequence number ${seq}, which was already used` });
+          return fail({
+            seq,
+            id: r[1],
+            reason: `an extra row was inserted with sequence number ${seq}, which was already used`,
+          });
         }
         if (seq > expected) {
           const missing = expected === seq - 1 ? `row ${expected} was` : `rows ${expected}..${seq - 1} were`;
-          return fail({ seq: expected, id: null, reason: `${missing} deleted (the chain jumps from ${lastSeq} to ${seq})` });
+          return fail({
+            seq: expected,
+            id: null,
+            reason: `${missing} deleted (the chain jumps from ${lastSeq} to ${seq})`,
+          });
         }
         if (hmacHex(prevHash, canonicalOf(r)) !== r[6]) {
           // A second row with this seq right after it means the odd one out was inserted, not edited.
@@ -119,14 +140,35 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
     }
     if (lastSeq !== head.seq) {
       const missing = lastSeq + 1 === head.seq ? `row ${head.seq} was` : `rows ${lastSeq + 1}..${head.seq} were`;
-      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: lastSeq + 1, id: null, reason: `${missing} deleted from the end of the chain` });
+      return broken({
+        chainId: head.chainId,
+        tenantId: head.tenantId,
+        seq: lastSeq + 1,
+        id: null,
+        reason: `${missing} deleted from the end of the chain`,
+      });
     }
     if (prevHash !== head.hash) {
-      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: head.seq, id: null, reason: 'the chain head does not match the last row (the head was tampered with)' });
+      return broken({
+        chainId: head.chainId,
+        tenantId: head.tenantId,
+        seq: head.seq,
+        id: null,
+        reason: 'the chain head does not match the last row (the head was tampered with)',
+      });
     }
-    const [extra] = await query('SELECT seq::text, id FROM audit_logs WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT 1', [head.chainId, head.seq]);
+    const [extra] = await query(
+      'SELECT seq::text, id FROM audit_logs WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT 1',
+      [head.chainId, head.seq],
+    );
     if (extra) {
-      return broken({ chainId: head.chainId, tenantId: head.tenantId, seq: Number(extra[0]), id: String(extra[1]), reason: 'a row was inserted after the end of the chain' });
+      return broken({
+        chainId: head.chainId,
+        tenantId: head.tenantId,
+        seq: Number(extra[0]),
+        id: String(extra[1]),
+        reason: 'a row was inserted after the end of the chain',
+      });
     }
   }
   return { ok: true, rows, chains: heads.length, firstBreak: null };
@@ -134,30 +176,48 @@ async function verifyInSnapshot(query: RawQuery, opts: VerifyOptions): Promise<V
 
 /** The heads of every chain, or of one trail's lanes (found by their derived ids, whatever tenant_id says). */
 async function loadHeads(query: RawQuery, trail: string | undefined): Promise<Head[]> {
-  const rows = await query(`
+  const rows = await query(
+    `
     SELECT h.chain_id, h.seq::text, encode(h.hash, 'hex'), a.seq::text, encode(a.hash, 'hex'), h.tenant_id
     FROM audit_chain_heads h LEFT JOIN audit_chain_anchors a ON a.chain_id = h.chain_id
     ${trail ? 'WHERE h.chain_id = ANY($1::uuid[])' : ''}
-    ORDER BY h.chain_id`, trail ? [laneIds(trail)] : []);
+    ORDER BY h.chain_id`,
+    trail ? [laneIds(trail)] : [],
+  );
   return rows.map((r) => ({
-    chainId: String(r[0]), tenantId: r[5] === null ? null : String(r[5]), seq: Number(r[1]), hash: String(r[2]),
-    anchorSeq: r[3] === null ? 0 : Number(r[3]), anchorHash: r[4] === null ? null : String(r[4]),
+    chainId: String(r[0]),
+    tenantId: r[5] === null ? null : String(r[5]),
+    seq: Number(r[1]),
+    hash: String(r[2]),
+    anchorSeq: r[3] === null ? 0 : Number(r[3]),
+    anchorHash: r[4] === null ? null : String(r[4]),
   }));
 }
 
 /** Distinct chain ids by skipping through the primary key (one index probe per chain), minus the known heads. */
 async function firstOrphanRow(query: RawQuery, heads: Head[]): Promise<Omit<ChainBreak, 'reason'> | null> {
   const known = new Set(heads.map((h) => h.chainId));
-  const chains = await query(`
+  const chains = await query(
+    `
     WITH RECURSIVE c AS (
       (SELECT chain_id FROM audit_logs ORDER BY chain_id LIMIT 1)
       UNION ALL
       SELECT (SELECT l.chain_id FROM audit_logs l WHERE l.chain_id > c.chain_id ORDER BY l.chain_id LIMIT 1) FROM c WHERE c.chain_id IS NOT NULL
-    ) SELECT chain_id FROM c WHERE chain_id IS NOT NULL`, []);
+    ) SELECT chain_id FROM c WHERE chain_id IS NOT NULL`,
+    [],
+  );
   const orphan = chains.map((r) => String(r[0])).find((id) => !known.has(id));
   if (!orphan) return null;
-  const [row] = await query('SELECT seq::text, id, tenant_id FROM audit_logs WHERE chain_id = $1 ORDER BY seq LIMIT 1', [orphan]);
-  return { chainId: orphan, tenantId: row[2] === null ? null : String(row[2]), seq: Number(row[0]), id: String(row[1]) };
+  const [row] = await query(
+    'SELECT seq::text, id, tenant_id FROM audit_logs WHERE chain_id = $1 ORDER BY seq LIMIT 1',
+    [orphan],
+  );
+  return {
+    chainId: orphan,
+    tenantId: row[2] === null ? null : String(row[2]),
+    seq: Number(row[0]),
+    id: String(row[1]),
+  };
 }
 
 /** [seq, id, JSON of the fields before the metadata, metadata, JSON of the fields after it, prev hash hex, hash hex] */
@@ -187,7 +247,13 @@ const BATCH_SQL = `
 const canonicalOf = (r: BatchRow) => `${r[2].slice(0, -1)},"metadata":${canonicalJson(r[3])},${r[4].slice(1)}`;
 
 /** One batch of a chain in sequence order (the primary key's order), normalised in place. */
-async function fetchBatch(query: RawQuery, chainId: string, afterSeq: number, maxSeq: number, limit: number): Promise<BatchRow[]> {
+async function fetchBatch(
+  query: RawQuery,
+  chainId: string,
+  afterSeq: number,
+  maxSeq: number,
+  limit: number,
+): Promise<BatchRow[]> {
   const rows = await query(BATCH_SQL, [chainId, afterSeq, maxSeq, limit]);
   for (const r of rows) {
     r[0] = Number(r[0]);

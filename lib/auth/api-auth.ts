@@ -23,8 +23,13 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
   else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
   if (!actor) {
     await recordAuditEvent(q, {
-      tenantId: null, actor: { id: null, type: 'anonymous', name: null }, action: apiKey ? 'auth.api_key' : 'auth.token',
-      resourceType: 'session', result: 'denied', errorMessage: 'Invalid, expired or revoked credentials', request,
+      tenantId: null,
+      actor: { id: null, type: 'anonymous', name: null },
+      action: apiKey ? 'auth.api_key' : 'auth.token',
+      resourceType: 'session',
+      result: 'denied',
+      errorMessage: 'Invalid, expired or revoked credentials',
+      request,
     });
     throw new AppError('unauthenticated', 'Invalid, expired or revoked credentials');
   }
@@ -45,8 +50,14 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
   const user = await resolveToken(q, claims);
   if (!user) return null;
   return {
-    kind: 'user', id: user.id, name: user.username, role: user.role, homeTenantId: user.tenantId,
-    tenantId: user.tenantId, tokenHash: user.tokenHash, request,
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId: user.tenantId,
+    tokenHash: user.tokenHash,
+    request,
   };
 }
 
@@ -54,24 +65,44 @@ async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo):
   const match = API_KEY.exec(key.trim());
   if (!match) return null;
   const [, keyId, secret] = match;
-  const [su] = (await q.execute<{ id: string; name: string; role: 'tenant_admin' | 'tenant_user'; tenantId: string; apiKeyHash: string; stale: boolean }>(sql`
+  const [su] = (
+    await q.execute<{
+      id: string;
+      name: string;
+      role: 'tenant_admin' | 'tenant_user';
+      tenantId: string;
+      apiKeyHash: string;
+      stale: boolean;
+    }>(sql`
     SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash",
            last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
     FROM ${serviceUsers} WHERE key_id = ${keyId} AND active AND (expires_at IS NULL OR expires_at > now())
-    LIMIT 1`)).rows;
+    LIMIT 1`)
+  ).rows;
   if (!su || !safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
   if (su.stale) {
-    await q.update(serviceUsers).set({ lastUsedAt: sql`now()` })
+    await q
+      .update(serviceUsers)
+      .set({ lastUsedAt: sql`now()` })
       .where(and(eq(serviceUsers.tenantId, su.tenantId), eq(serviceUsers.id, su.id)));
   }
   return {
-    kind: 'service_user', id: su.id, name: su.name, role: su.role, homeTenantId: su.tenantId, tenantId: su.tenantId, request,
+    kind: 'service_user',
+    id: su.id,
+    name: su.name,
+    role: su.role,
+    homeTenantId: su.tenantId,
+    tenantId: su.tenantId,
+    request,
   };
 }
 
 async function tenantIdFor(q: Queryable, idOrName: string): Promise<string> {
-  const [t] = await q.select({ id: tenants.id }).from(tenants)
-    .where(isUuid(idOrName) ? or(eq(tenants.id, idOrName), eq(tenants.name, idOrName)) : eq(tenants.name, idOrName)).limit(1);
+  const [t] = await q
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(isUuid(idOrName) ? or(eq(tenants.id, idOrName), eq(tenants.name, idOrName)) : eq(tenants.name, idOrName))
+    .limit(1);
   if (!t) throw new AppError('not_found', `Tenant "${idOrName}" was not found`);
   return t.id;
 }

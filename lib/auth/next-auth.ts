@@ -11,7 +11,7 @@ type RawHeaders = Record<string, string | string[] | undefined>;
 const headerSource = (h: RawHeaders | undefined) => ({
   get: (name: string) => {
     const v = h?.[name];
-    return Array.isArray(v) ? v[0] ?? null : v ?? null;
+    return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
   },
 });
 
@@ -28,14 +28,26 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: 'Password',
-        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+        credentials: {
+          username: { label: 'Username', type: 'text' },
+          password: { label: 'Password', type: 'password' },
+        },
         async authorize(credentials, req) {
           const username = String(credentials?.username ?? '').slice(0, 200);
           const password = String(credentials?.password ?? '').slice(0, 1000);
           if (!username || !password) throw new Error('Enter your username and password');
           try {
-            const { user, token } = await signInWithPassword({ username, password, request: requestInfoFrom(headerSource(req?.headers as RawHeaders)) });
-            return { id: user.id, name: user.username, jti: token.jti, exp: Math.floor(token.expiresAt.getTime() / 1000) };
+            const { user, token } = await signInWithPassword({
+              username,
+              password,
+              request: requestInfoFrom(headerSource(req?.headers as RawHeaders)),
+            });
+            return {
+              id: user.id,
+              name: user.username,
+              jti: token.jti,
+              exp: Math.floor(token.expiresAt.getTime() / 1000),
+            };
           } catch (err) {
             if (err instanceof AppError) throw new Error(err.message);
             throw new Error('Sign-in is unavailable right now; please retry shortly');

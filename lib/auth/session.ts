@@ -38,8 +38,14 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     }
   }
   return {
-    kind: 'user', id: user.id, name: user.username, role: user.role, homeTenantId: user.tenantId, tenantId,
-    tokenHash: user.tokenHash, request: await currentRequestInfo(),
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId,
+    tokenHash: user.tokenHash,
+    request: await currentRequestInfo(),
   };
 });
 

@@ -9,7 +9,14 @@ import { AppError } from '../errors';
  * whole (anyone could lock its owner out): across addresses it slows down, `delayPerFailureMs` per failure up
  * to `maxDelayMs`, and its owner still signs in from an address with no failures. An admin can clear a lock.
  */
-export const THROTTLE = { windowMinutes: 15, lockMinutes: 15, pairLimit: 5, addressLimit: 20, delayPerFailureMs: 200, maxDelayMs: 5000 };
+export const THROTTLE = {
+  windowMinutes: 15,
+  lockMinutes: 15,
+  pairLimit: 5,
+  addressLimit: 20,
+  delayPerFailureMs: 200,
+  maxDelayMs: 5000,
+};
 
 export type ThrottleKeys = { account: string; pair: string; address: string | null };
 
@@ -18,7 +25,8 @@ export const throttleKeys = (username: string, ip: string | null): ThrottleKeys 
   return { account: `user:${u}`, pair: `pair:${u}|${ip ?? '?'}`, address: ip ? `ip:${ip}` : null };
 };
 
-const limitOf = (key: string) => (key.startsWith('pair:') ? THROTTLE.pairLimit : key.startsWith('ip:') ? THROTTLE.addressLimit : null);
+const limitOf = (key: string) =>
+  key.startsWith('pair:') ? THROTTLE.pairLimit : key.startsWith('ip:') ? THROTTLE.addressLimit : null;
 
 /**
  * Takes an attempt before the password is checked, atomically: each key's row is locked, a locked key refuses,
@@ -28,16 +36,30 @@ const limitOf = (key: string) => (key.startsWith('pair:') ? THROTTLE.pairLimit :
 export async function takeAttempt(db: Db, keys: ThrottleKeys): Promise<number> {
   const list = [keys.pair, keys.account, ...(keys.address ? [keys.address] : [])];
   return db.transaction(async (tx) => {
-    await tx.insert(loginThrottle).values(list.map((key) => ({ key, failures: 0 }))).onConflictDoNothing();
-    const rows = await tx.execute<{ key: string; failures: number; fresh: boolean; locked_until: Date | string | null }>(sql`
+    await tx
+      .insert(loginThrottle)
+      .values(list.map((key) => ({ key, failures: 0 })))
+      .onConflictDoNothing();
+    const rows = await tx.execute<{
+      key: string;
+      failures: number;
+      fresh: boolean;
+      locked_until: Date | string | null;
+    }>(sql`
       SELECT key, failures, window_started_at >= now() - make_interval(mins => ${THROTTLE.windowMinutes}) AS fresh, locked_until
-      FROM login_throttle WHERE key IN (${sql.join(list.map((k) => sql`${k}`), sql`, `)}) ORDER BY key FOR UPDATE`);
+      FROM login_throttle WHERE key IN (${sql.join(
+        list.map((k) => sql`${k}`),
+        sql`, `,
+      )}) ORDER BY key FOR UPDATE`);
     const now = Date.now();
     for (const r of rows.rows) {
       const until = r.locked_until ? new Date(r.locked_until).getTime() : 0;
       if (until > now) {
         const minutes = Math.ceil((until - now) / 60_000);
-        throw new AppError('too_many_requests', `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+        throw new AppError(
+          'too_many_requests',
+          `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        );
       }
     }
     let accountFailures = 0;
@@ -68,7 +90,8 @@ export async function attemptSucceeded(q: Queryable, keys: ThrottleKeys): Promis
 export async function clearAccountThrottle(q: Queryable, username: string): Promise<number> {
   const u = username.toLowerCase();
   const likeEscaped = u.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const gone = await q.delete(loginThrottle)
+  const gone = await q
+    .delete(loginThrottle)
     .where(or(inArray(loginThrottle.key, [`user:${u}`]), like(loginThrottle.key, `pair:${likeEscaped}|%`)))
     .returning({ key: loginThrottle.key });
   return gone.length;

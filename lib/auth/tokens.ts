@@ -44,15 +44,33 @@ export async function verifyToken(jwt: string): Promise<TokenClaims | null> {
 /** Records a new token (only its hash is stored) and returns the signed JWT. */
 export async function issueToken(
   q: Queryable,
-  opts: { userId: string; tenantId: string | null; kind: TokenKind; name?: string; ttlSecs: number; request?: RequestInfo | null },
+  opts: {
+    userId: string;
+    tenantId: string | null;
+    kind: TokenKind;
+    name?: string;
+    ttlSecs: number;
+    request?: RequestInfo | null;
+  },
 ): Promise<{ jwt: string; jti: string; tokenHash: string; expiresAt: Date }> {
   const jti = randomUUID();
   const expiresAt = new Date(Date.now() + opts.ttlSecs * 1000);
   await q.insert(activeTokens).values({
-    tokenHash: tokenHash(jti), tenantId: opts.tenantId, userId: opts.userId, kind: opts.kind, name: opts.name,
-    ipAddress: opts.request?.ip ?? null, userAgent: opts.request?.userAgent?.slice(0, 512) ?? null, expiresAt,
+    tokenHash: tokenHash(jti),
+    tenantId: opts.tenantId,
+    userId: opts.userId,
+    kind: opts.kind,
+    name: opts.name,
+    ipAddress: opts.request?.ip ?? null,
+    userAgent: opts.request?.userAgent?.slice(0, 512) ?? null,
+    expiresAt,
   });
-  return { jwt: await signToken({ sub: opts.userId, jti, kind: opts.kind }, expiresAt), jti, tokenHash: tokenHash(jti), expiresAt };
+  return {
+    jwt: await signToken({ sub: opts.userId, jti, kind: opts.kind }, expiresAt),
+    jti,
+    tokenHash: tokenHash(jti),
+    expiresAt,
+  };
 }
 
 /**
@@ -62,16 +80,27 @@ export async function issueToken(
 export async function resolveToken(q: Queryable, claims: TokenClaims) {
   const hash = tokenHash(claims.jti);
   // Every request runs this: a plain statement, since the query builder costs twice the round trip here.
-  const [row] = (await q.execute<{ id: string; username: string; role: BuiltinRole; tenantId: string | null; lastUsedAt: string | null }>(sql`
+  const [row] = (
+    await q.execute<{
+      id: string;
+      username: string;
+      role: BuiltinRole;
+      tenantId: string | null;
+      lastUsedAt: string | null;
+    }>(sql`
     SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt"
     FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
     WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
       AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})
-    LIMIT 1`)).rows;
+    LIMIT 1`)
+  ).rows;
   if (!row) return null;
   // Touch last-used at most once a minute to keep reads cheap.
   if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
-    await q.update(activeTokens).set({ lastUsedAt: sql`now()` }).where(eq(activeTokens.tokenHash, hash));
+    await q
+      .update(activeTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(activeTokens.tokenHash, hash));
   }
   const { lastUsedAt: _, ...user } = row;
   return { ...user, tokenHash: hash };
@@ -79,17 +108,27 @@ export async function resolveToken(q: Queryable, claims: TokenClaims) {
 
 /** Revokes at once: the next request with this token is refused. Returns false if it was not active. */
 export async function revokeToken(q: Queryable, hash: string, by: string | null, reason: string): Promise<boolean> {
-  const [gone] = await q.delete(activeTokens).where(eq(activeTokens.tokenHash, hash))
+  const [gone] = await q
+    .delete(activeTokens)
+    .where(eq(activeTokens.tokenHash, hash))
     .returning({ userId: activeTokens.userId, expiresAt: activeTokens.expiresAt });
   if (!gone) return false;
-  await q.insert(revokedTokens).values({ tokenHash: hash, userId: gone.userId, revokedBy: by, expiresAt: gone.expiresAt, reason })
+  await q
+    .insert(revokedTokens)
+    .values({ tokenHash: hash, userId: gone.userId, revokedBy: by, expiresAt: gone.expiresAt, reason })
     .onConflictDoNothing();
   return true;
 }
 
 /** Drops revocation records and sessions past their expiry: an expired token is refused anyway. */
 export async function purgeExpiredTokens(q: Queryable) {
-  const revoked = await q.delete(revokedTokens).where(lt(revokedTokens.expiresAt, sql`now()`)).returning({ h: revokedTokens.tokenHash });
-  const active = await q.delete(activeTokens).where(lt(activeTokens.expiresAt, sql`now()`)).returning({ h: activeTokens.tokenHash });
+  const revoked = await q
+    .delete(revokedTokens)
+    .where(lt(revokedTokens.expiresAt, sql`now()`))
+    .returning({ h: revokedTokens.tokenHash });
+  const active = await q
+    .delete(activeTokens)
+    .where(lt(activeTokens.expiresAt, sql`now()`))
+    .returning({ h: activeTokens.tokenHash });
   return { revoked: revoked.length, active: active.length };
 }

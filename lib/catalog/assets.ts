@@ -30,20 +30,32 @@ async function target(tx: Tx, actor: Actor, input: { catalog: string; branch: st
   return { tenantId, catalog, branch: await lockBranchByName(tx, tenantId, catalog.id, input.branch), namespace };
 }
 
-export const createAssetInput = z.object({
-  ...where,
-  namespace: namespacePathInput,
-  name: identifierPart('Table name'),
-  assetType: z.enum(['table', 'view']).default('table'),
-  metadataLocation: location.optional(),
-  schemaId: z.coerce.number().int().min(0).optional(),
-  properties,
-  message,
-}).strict();
+export const createAssetInput = z
+  .object({
+    ...where,
+    namespace: namespacePathInput,
+    name: identifierPart('Table name'),
+    assetType: z.enum(['table', 'view']).default('table'),
+    metadataLocation: location.optional(),
+    schemaId: z.coerce.number().int().min(0).optional(),
+    properties,
+    message,
+  })
+  .strict();
 
 export const createAsset = defineMutation({
   action: 'asset.create',
-  recordInput: ['catalog', 'branch', 'namespace', 'name', 'assetType', 'metadataLocation', 'schemaId', 'properties', 'message'],
+  recordInput: [
+    'catalog',
+    'branch',
+    'namespace',
+    'name',
+    'assetType',
+    'metadataLocation',
+    'schemaId',
+    'properties',
+    'message',
+  ],
   resourceType: 'asset',
   input: createAssetInput,
   authorize: async (tx, actor, input) => {
@@ -53,19 +65,34 @@ export const createAsset = defineMutation({
   },
   run: async (tx, actor, input) => {
     const t = await target(tx, actor, input);
-    if (input.metadataLocation) await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: null, location: input.metadataLocation });
+    if (input.metadataLocation)
+      await claimMetadataLocation(tx, actor, {
+        tenantId: t.tenantId,
+        catalogId: t.catalog.id,
+        assetId: null,
+        location: input.metadataLocation,
+      });
     const assetId = uuidv7();
     const after: AssetSnapshot = {
-      namespaceId: t.namespace.id, name: input.name, assetType: input.assetType,
-      metadataLocation: input.metadataLocation ?? null, schemaId: input.schemaId ?? null, properties: input.properties,
+      namespaceId: t.namespace.id,
+      name: input.name,
+      assetType: input.assetType,
+      metadataLocation: input.metadataLocation ?? null,
+      schemaId: input.schemaId ?? null,
+      properties: input.properties,
     };
     const { commitId } = await commitChanges(tx, actor, {
-      branch: t.branch, message: input.message ?? `Create ${input.assetType} ${input.namespace.join('.')}.${input.name}`,
+      branch: t.branch,
+      message: input.message ?? `Create ${input.assetType} ${input.namespace.join('.')}.${input.name}`,
       changes: [{ assetId, op: 'create', after, isNew: true }],
     });
     return {
       data: { assetId, commitId, catalogId: t.catalog.id, branchId: t.branch.id },
-      audit: { resourceId: assetId, resourceName: `${t.catalog.name}.${input.namespace.join('.')}.${input.name}@${t.branch.name}`, metadata: { commitId, metadataLocation: after.metadataLocation } },
+      audit: {
+        resourceId: assetId,
+        resourceName: `${t.catalog.name}.${input.namespace.join('.')}.${input.name}@${t.branch.name}`,
+        metadata: { commitId, metadataLocation: after.metadataLocation },
+      },
     };
   },
   revalidate: () => ['/catalogs', '/search'],
@@ -78,55 +105,108 @@ const assetRef = {
 };
 
 /** Loads the asset and checks the actor may perform `action` on it (grants may name its namespace, id or tags). */
-async function authorizeOnAsset(tx: Tx, actor: Actor, action: 'update' | 'delete', input: { catalog: string; branch: string; namespace: string[]; name: string }) {
+async function authorizeOnAsset(
+  tx: Tx,
+  actor: Actor,
+  action: 'update' | 'delete',
+  input: { catalog: string; branch: string; namespace: string[]; name: string },
+) {
   const t = await target(tx, actor, input);
   const asset = await findAsset(tx, t.tenantId, t.branch.id, { namespaceId: t.namespace.id, name: input.name });
-  await authorize(tx, actor, action, { tenantId: t.tenantId, catalogId: t.catalog.id, namespacePath: asset.namespacePath, assetId: asset.assetId, tags: asset.tags }, 'Table or view');
+  await authorize(
+    tx,
+    actor,
+    action,
+    {
+      tenantId: t.tenantId,
+      catalogId: t.catalog.id,
+      namespacePath: asset.namespacePath,
+      assetId: asset.assetId,
+      tags: asset.tags,
+    },
+    'Table or view',
+  );
   return { ...t, asset };
 }
 
 type Located = Awaited<ReturnType<typeof target>> & { asset: Awaited<ReturnType<typeof findAsset>> };
-type AssetChange = { metadataLocation?: string; expectedMetadataLocation?: string | null; schemaId?: number; properties?: Record<string, string>; message?: string };
+type AssetChange = {
+  metadataLocation?: string;
+  expectedMetadataLocation?: string | null;
+  schemaId?: number;
+  properties?: Record<string, string>;
+  message?: string;
+};
 
 /** The update itself, once the asset is found, locked and authorized: one commit on its branch. */
 async function applyUpdate(tx: Tx, actor: Actor, t: Located, input: AssetChange) {
   const a = t.asset;
   if (input.expectedMetadataLocation !== undefined && input.expectedMetadataLocation !== a.metadataLocation) {
-    throw conflict(`The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`);
+    throw conflict(
+      `The table changed meanwhile: its metadata is now at ${a.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation ?? 'nothing'}`,
+    );
   }
   if (input.metadataLocation && input.metadataLocation !== a.metadataLocation) {
-    await claimMetadataLocation(tx, actor, { tenantId: t.tenantId, catalogId: t.catalog.id, assetId: a.assetId, location: input.metadataLocation });
+    await claimMetadataLocation(tx, actor, {
+      tenantId: t.tenantId,
+      catalogId: t.catalog.id,
+      assetId: a.assetId,
+      location: input.metadataLocation,
+    });
   }
   const after: AssetSnapshot = {
-    namespaceId: a.namespaceId, name: a.name, assetType: a.assetType,
-    metadataLocation: input.metadataLocation ?? a.metadataLocation, schemaId: input.schemaId ?? a.schemaId,
+    namespaceId: a.namespaceId,
+    name: a.name,
+    assetType: a.assetType,
+    metadataLocation: input.metadataLocation ?? a.metadataLocation,
+    schemaId: input.schemaId ?? a.schemaId,
     properties: input.properties ?? a.properties,
   };
   const { commitId } = await commitChanges(tx, actor, {
-    branch: t.branch, message: input.message ?? `Update ${a.name}`, changes: [{ assetId: a.assetId, op: 'update', after }],
+    branch: t.branch,
+    message: input.message ?? `Update ${a.name}`,
+    changes: [{ assetId: a.assetId, op: 'update', after }],
   });
   return {
     data: { assetId: a.assetId, name: a.name, branch: t.branch.name, commitId },
-    audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${a.namespacePath.join('.')}.${a.name}@${t.branch.name}`, metadata: { commitId, before: a.metadataLocation, after: after.metadataLocation, properties: input.properties } },
+    audit: {
+      resourceId: a.assetId,
+      resourceName: `${t.catalog.name}.${a.namespacePath.join('.')}.${a.name}@${t.branch.name}`,
+      metadata: { commitId, before: a.metadataLocation, after: after.metadataLocation, properties: input.properties },
+    },
   };
 }
 
-export const updateAssetInput = z.object({
-  ...assetRef,
-  metadataLocation: location.optional(),
-  /** Compare-and-set: the change applies only if the current pointer is still this one. */
-  expectedMetadataLocation: location.nullable().optional(),
-  schemaId: z.coerce.number().int().min(0).optional(),
-  properties: properties.optional(),
-  message,
-}).strict();
+export const updateAssetInput = z
+  .object({
+    ...assetRef,
+    metadataLocation: location.optional(),
+    /** Compare-and-set: the change applies only if the current pointer is still this one. */
+    expectedMetadataLocation: location.nullable().optional(),
+    schemaId: z.coerce.number().int().min(0).optional(),
+    properties: properties.optional(),
+    message,
+  })
+  .strict();
 
 export const updateAsset = defineMutation({
   action: 'asset.update',
-  recordInput: ['catalog', 'branch', 'namespace', 'name', 'metadataLocation', 'expectedMetadataLocation', 'schemaId', 'properties', 'message'],
+  recordInput: [
+    'catalog',
+    'branch',
+    'namespace',
+    'name',
+    'metadataLocation',
+    'expectedMetadataLocation',
+    'schemaId',
+    'properties',
+    'message',
+  ],
   resourceType: 'asset',
   input: updateAssetInput,
-  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOnAsset(tx, actor, 'update', input);
+  },
   run: async (tx, actor, input) => applyUpdate(tx, actor, await authorizeOnAsset(tx, actor, 'update', input), input),
   revalidate: () => ['/catalogs', '/search'],
 });
@@ -139,48 +219,89 @@ export const setTableMetadata = defineMutation({
   action: 'asset.set_metadata',
   recordInput: ['catalog', 'branch', 'assetId', 'metadataLocation', 'message'],
   resourceType: 'asset',
-  input: z.object({
-    ...where,
-    assetId: idSchema('Table'),
-    metadataLocation: location,
-    message,
-  }).strict(),
-  authorize: async (tx, actor, input) => { await authorizeById(tx, actor, input); },
+  input: z
+    .object({
+      ...where,
+      assetId: idSchema('Table'),
+      metadataLocation: location,
+      message,
+    })
+    .strict(),
+  authorize: async (tx, actor, input) => {
+    await authorizeById(tx, actor, input);
+  },
   run: async (tx, actor, input) => applyUpdate(tx, actor, await authorizeById(tx, actor, input), input),
   revalidate: () => ['/catalogs', '/search', '/branches'],
 });
 
-async function authorizeById(tx: Tx, actor: Actor, input: { catalog: string; branch: string; assetId: string }): Promise<Located> {
+async function authorizeById(
+  tx: Tx,
+  actor: Actor,
+  input: { catalog: string; branch: string; assetId: string },
+): Promise<Located> {
   const tenantId = requireTenant(actor);
   const catalog = await findCatalog(tx, tenantId, input.catalog);
   const branch = await lockBranchByName(tx, tenantId, catalog.id, input.branch);
   const asset = await findAsset(tx, tenantId, branch.id, { assetId: input.assetId });
-  await authorize(tx, actor, 'update', { tenantId, catalogId: catalog.id, namespacePath: asset.namespacePath, assetId: asset.assetId, tags: asset.tags }, 'Table or view');
+  await authorize(
+    tx,
+    actor,
+    'update',
+    { tenantId, catalogId: catalog.id, namespacePath: asset.namespacePath, assetId: asset.assetId, tags: asset.tags },
+    'Table or view',
+  );
   const namespace = await findNamespace(tx, tenantId, catalog.id, asset.namespacePath);
   return { tenantId, catalog, branch, namespace, asset };
 }
 
-export const renameAssetInput = z.object({ ...assetRef, newNamespace: namespacePathInput.optional(), newName: identifierPart('New name'), message }).strict();
+export const renameAssetInput = z
+  .object({ ...assetRef, newNamespace: namespacePathInput.optional(), newName: identifierPart('New name'), message })
+  .strict();
 
 export const renameAsset = defineMutation({
   action: 'asset.rename',
   recordInput: ['catalog', 'branch', 'namespace', 'name', 'newNamespace', 'newName', 'message'],
   resourceType: 'asset',
   input: renameAssetInput,
-  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'update', input); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOnAsset(tx, actor, 'update', input);
+  },
   run: async (tx, actor, input) => {
     const t = await authorizeOnAsset(tx, actor, 'update', input);
     const a = t.asset;
-    const destination = input.newNamespace ? await findNamespace(tx, t.tenantId, t.catalog.id, input.newNamespace) : t.namespace;
+    const destination = input.newNamespace
+      ? await findNamespace(tx, t.tenantId, t.catalog.id, input.newNamespace)
+      : t.namespace;
     if (input.newNamespace) {
-      await authorize(tx, actor, 'create', { tenantId: t.tenantId, catalogId: t.catalog.id, namespacePath: destination.path }, 'Namespace');
+      await authorize(
+        tx,
+        actor,
+        'create',
+        { tenantId: t.tenantId, catalogId: t.catalog.id, namespacePath: destination.path },
+        'Namespace',
+      );
     }
-    const after: AssetSnapshot = { namespaceId: destination.id, name: input.newName, assetType: a.assetType, metadataLocation: a.metadataLocation, schemaId: a.schemaId, properties: a.properties };
+    const after: AssetSnapshot = {
+      namespaceId: destination.id,
+      name: input.newName,
+      assetType: a.assetType,
+      metadataLocation: a.metadataLocation,
+      schemaId: a.schemaId,
+      properties: a.properties,
+    };
     const { commitId } = await commitChanges(tx, actor, {
-      branch: t.branch, message: input.message ?? `Rename ${a.name} to ${destination.path.join('.')}.${input.newName}`,
+      branch: t.branch,
+      message: input.message ?? `Rename ${a.name} to ${destination.path.join('.')}.${input.newName}`,
       changes: [{ assetId: a.assetId, op: 'rename', after }],
     });
-    return { data: { assetId: a.assetId, commitId }, audit: { resourceId: a.assetId, resourceName: `${t.catalog.name}.${destination.path.join('.')}.${input.newName}@${t.branch.name}`, metadata: { commitId, from: `${a.namespacePath.join('.')}.${a.name}` } } };
+    return {
+      data: { assetId: a.assetId, commitId },
+      audit: {
+        resourceId: a.assetId,
+        resourceName: `${t.catalog.name}.${destination.path.join('.')}.${input.newName}@${t.branch.name}`,
+        metadata: { commitId, from: `${a.namespacePath.join('.')}.${a.name}` },
+      },
+    };
   },
   revalidate: () => ['/catalogs', '/search'],
 });
@@ -192,30 +313,53 @@ export const dropAsset = defineMutation({
   recordInput: ['catalog', 'branch', 'namespace', 'name', 'message'],
   resourceType: 'asset',
   input: dropAssetInput,
-  authorize: async (tx, actor, input) => { await authorizeOnAsset(tx, actor, 'delete', input); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOnAsset(tx, actor, 'delete', input);
+  },
   run: async (tx, actor, input) => {
     const t = await authorizeOnAsset(tx, actor, 'delete', input);
     const { commitId } = await commitChanges(tx, actor, {
-      branch: t.branch, message: input.message ?? `Drop ${t.asset.name}`, changes: [{ assetId: t.asset.assetId, op: 'drop', after: null }],
+      branch: t.branch,
+      message: input.message ?? `Drop ${t.asset.name}`,
+      changes: [{ assetId: t.asset.assetId, op: 'drop', after: null }],
     });
-    return { data: { assetId: t.asset.assetId, commitId }, audit: { resourceId: t.asset.assetId, resourceName: `${t.catalog.name}.${t.asset.namespacePath.join('.')}.${t.asset.name}@${t.branch.name}`, metadata: { commitId } } };
+    return {
+      data: { assetId: t.asset.assetId, commitId },
+      audit: {
+        resourceId: t.asset.assetId,
+        resourceName: `${t.catalog.name}.${t.asset.namespacePath.join('.')}.${t.asset.name}@${t.branch.name}`,
+        metadata: { commitId },
+      },
+    };
   },
   revalidate: () => ['/catalogs', '/search'],
 });
 
-const tagList = z.union([z.array(z.string()), z.string().transform((s) => s.split(','))])
+const tagList = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(','))])
   .transform((tags) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))])
-  .pipe(z.array(z.string().max(64, 'Tags are at most 64 characters').regex(/^[a-z0-9][a-z0-9_:-]*$/, 'Tags may only contain lowercase letters, digits, "_", ":" and "-"')).max(50, 'At most 50 tags'));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(64, 'Tags are at most 64 characters')
+          .regex(/^[a-z0-9][a-z0-9_:-]*$/, 'Tags may only contain lowercase letters, digits, "_", ":" and "-"'),
+      )
+      .max(50, 'At most 50 tags'),
+  );
 
-export const setBusinessMetadataInput = z.object({
-  /** Optional: the asset id alone identifies it; when given, the catalog must be the asset's own. */
-  catalog: where.catalog.optional(),
-  assetId: idSchema('Table'),
-  description: z.string().trim().max(10_000, 'Description is at most 10,000 characters').optional(),
-  tags: tagList.default([]),
-  discoverable: flag,
-  properties: properties.optional(),
-}).strict();
+export const setBusinessMetadataInput = z
+  .object({
+    /** Optional: the asset id alone identifies it; when given, the catalog must be the asset's own. */
+    catalog: where.catalog.optional(),
+    assetId: idSchema('Table'),
+    description: z.string().trim().max(10_000, 'Description is at most 10,000 characters').optional(),
+    tags: tagList.default([]),
+    discoverable: flag,
+    properties: properties.optional(),
+  })
+  .strict();
 
 /**
  * The asset behind business metadata: its catalog comes from its identity, its head state from `main`, or
@@ -225,9 +369,11 @@ async function assetForMetadata(tx: Tx, tenantId: string, assetId: string, catal
   const catalogId = await assetCatalog(tx, tenantId, assetId);
   if (!catalogId) throw notFound('Table or view');
   if (catalog && (await findCatalog(tx, tenantId, catalog)).id !== catalogId) throw notFound('Table or view');
-  const [row] = (await tx.execute<{ branch_id: string }>(sql`SELECT a.branch_id FROM branches b
+  const [row] = (
+    await tx.execute<{ branch_id: string }>(sql`SELECT a.branch_id FROM branches b
     JOIN assets a ON a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_id = ${assetId}
-    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY (b.name = 'main') DESC, b.name LIMIT 1`)).rows;
+    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY (b.name = 'main') DESC, b.name LIMIT 1`)
+  ).rows;
   if (!row) throw notFound('Table or view');
   return findAsset(tx, tenantId, row.branch_id, { assetId });
 }
@@ -247,22 +393,45 @@ export const setBusinessMetadata = defineMutation({
   recordInput: ['catalog', 'assetId', 'description', 'tags', 'discoverable', 'properties'],
   resourceType: 'asset',
   input: setBusinessMetadataInput,
-  authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },
+  authorize: async (tx, actor, input) => {
+    await authorizeMetadata(tx, actor, input);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const a = await assetForMetadata(tx, tenantId, input.assetId, input.catalog);
-    const values = { description: input.description || null, tags: input.tags, discoverable: input.discoverable, updatedBy: actor.id };
-    await tx.insert(businessMetadata).values({ tenantId, assetId: input.assetId, ...values, properties: input.properties ?? {}, createdBy: actor.id })
-      .onConflictDoUpdate({ target: [businessMetadata.tenantId, businessMetadata.assetId], set: { ...values, ...(input.properties ? { properties: input.properties } : {}), updatedAt: sql`now()` } });
+    const values = {
+      description: input.description || null,
+      tags: input.tags,
+      discoverable: input.discoverable,
+      updatedBy: actor.id,
+    };
+    await tx
+      .insert(businessMetadata)
+      .values({ tenantId, assetId: input.assetId, ...values, properties: input.properties ?? {}, createdBy: actor.id })
+      .onConflictDoUpdate({
+        target: [businessMetadata.tenantId, businessMetadata.assetId],
+        set: { ...values, ...(input.properties ? { properties: input.properties } : {}), updatedAt: sql`now()` },
+      });
     return {
-      data: { assetId: input.assetId, description: values.description, tags: input.tags, discoverable: input.discoverable },
-      audit: { resourceId: input.assetId, resourceName: `${a.namespacePath.join('.')}.${a.name}`, metadata: { description: input.description, tags: input.tags, discoverable: input.discoverable } },
+      data: {
+        assetId: input.assetId,
+        description: values.description,
+        tags: input.tags,
+        discoverable: input.discoverable,
+      },
+      audit: {
+        resourceId: input.assetId,
+        resourceName: `${a.namespacePath.join('.')}.${a.name}`,
+        metadata: { description: input.description, tags: input.tags, discoverable: input.discoverable },
+      },
     };
   },
   revalidate: () => ['/catalogs', '/search'],
 });
 
-export const deleteBusinessMetadataInput = z.object({ catalog: where.catalog.optional(), assetId: idSchema('Table') }).strict();
+export const deleteBusinessMetadataInput = z
+  .object({ catalog: where.catalog.optional(), assetId: idSchema('Table') })
+  .strict();
 
 /** Clears description, tags and the discoverable flag (the asset itself stays). */
 export const deleteBusinessMetadata = defineMutation({
@@ -270,16 +439,31 @@ export const deleteBusinessMetadata = defineMutation({
   recordInput: ['catalog', 'assetId'],
   resourceType: 'asset',
   input: deleteBusinessMetadataInput,
-  authorize: async (tx, actor, input) => { await authorizeMetadata(tx, actor, input); },
+  authorize: async (tx, actor, input) => {
+    await authorizeMetadata(tx, actor, input);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const a = await assetForMetadata(tx, tenantId, input.assetId, input.catalog);
-    const deleted = await tx.delete(businessMetadata)
-      .where(and(eq(businessMetadata.tenantId, tenantId), eq(businessMetadata.assetId, input.assetId))).returning({ assetId: businessMetadata.assetId });
+    const deleted = await tx
+      .delete(businessMetadata)
+      .where(and(eq(businessMetadata.tenantId, tenantId), eq(businessMetadata.assetId, input.assetId)))
+      .returning({ assetId: businessMetadata.assetId });
     if (!deleted.length) throw notFound('Business metadata of this table or view');
-    return { data: { assetId: input.assetId }, audit: { resourceId: input.assetId, resourceName: `${a.namespacePath.join('.')}.${a.name}` } };
+    return {
+      data: { assetId: input.assetId },
+      audit: { resourceId: input.assetId, resourceName: `${a.namespacePath.join('.')}.${a.name}` },
+    };
   },
   revalidate: () => ['/catalogs', '/search'],
 });
 
-registerMutations(createAsset, updateAsset, setTableMetadata, renameAsset, dropAsset, setBusinessMetadata, deleteBusinessMetadata);
+registerMutations(
+  createAsset,
+  updateAsset,
+  setTableMetadata,
+  renameAsset,
+  dropAsset,
+  setBusinessMetadata,
+  deleteBusinessMetadata,
+);

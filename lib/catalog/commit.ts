@@ -1,7 +1,15 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '@/db/client';
-import { assetIdentities, assets, assetVersions, branches, commits, type CommitOperation, type Properties } from '@/db/schema';
+import {
+  assetIdentities,
+  assets,
+  assetVersions,
+  branches,
+  commits,
+  type CommitOperation,
+  type Properties,
+} from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError, conflict, notFound } from '../errors';
 
@@ -18,24 +26,42 @@ export type AssetSnapshot = {
 /** One change in a commit: the asset's state after it (null = dropped). */
 export type AssetChange = { assetId: string; op: CommitOperation['op']; after: AssetSnapshot | null; isNew?: boolean };
 
-export type BranchRef = { tenantId: string; id: string; name: string; catalogId: string; headCommitId: string; protected: boolean };
+export type BranchRef = {
+  tenantId: string;
+  id: string;
+  name: string;
+  catalogId: string;
+  headCommitId: string;
+  protected: boolean;
+};
 
 const branchRef = {
-  tenantId: branches.tenantId, id: branches.id, name: branches.name, catalogId: branches.catalogId,
-  headCommitId: branches.headCommitId, protected: branches.protected,
+  tenantId: branches.tenantId,
+  id: branches.id,
+  name: branches.name,
+  catalogId: branches.catalogId,
+  headCommitId: branches.headCommitId,
+  protected: branches.protected,
 };
 
 /** Locks the branch row for the rest of the transaction: commits to one branch are serialised. */
 export async function lockBranch(tx: Tx, tenantId: string, branchId: string): Promise<BranchRef> {
-  const [b] = await tx.select(branchRef).from(branches).where(and(eq(branches.tenantId, tenantId), eq(branches.id, branchId))).for('update');
+  const [b] = await tx
+    .select(branchRef)
+    .from(branches)
+    .where(and(eq(branches.tenantId, tenantId), eq(branches.id, branchId)))
+    .for('update');
   if (!b) throw notFound('Branch');
   return b;
 }
 
 /** lockBranch by the branch's name in a catalog: finding and locking it is one round trip. */
 export async function lockBranchByName(tx: Tx, tenantId: string, catalogId: string, name: string): Promise<BranchRef> {
-  const [b] = await tx.select(branchRef).from(branches)
-    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name))).for('update');
+  const [b] = await tx
+    .select(branchRef)
+    .from(branches)
+    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name)))
+    .for('update');
   if (!b) throw notFound(`Branch "${name}"`);
   return b;
 }
@@ -43,10 +69,20 @@ export async function lockBranchByName(tx: Tx, tenantId: string, catalogId: stri
 /** Head states of the given assets on a branch. */
 export async function currentStates(tx: Tx, branch: BranchRef, assetIds: string[]) {
   if (!assetIds.length) return new Map<string, AssetSnapshot>();
-  const rows = await tx.select({
-    assetId: assets.assetId, namespaceId: assets.namespaceId, name: assets.name, assetType: assets.assetType,
-    metadataLocation: assets.metadataLocation, schemaId: assets.schemaId, properties: assets.properties,
-  }).from(assets).where(and(eq(assets.tenantId, branch.tenantId), eq(assets.branchId, branch.id), inArray(assets.assetId, assetIds)));
+  const rows = await tx
+    .select({
+      assetId: assets.assetId,
+      namespaceId: assets.namespaceId,
+      name: assets.name,
+      assetType: assets.assetType,
+      metadataLocation: assets.metadataLocation,
+      schemaId: assets.schemaId,
+      properties: assets.properties,
+    })
+    .from(assets)
+    .where(
+      and(eq(assets.tenantId, branch.tenantId), eq(assets.branchId, branch.id), inArray(assets.assetId, assetIds)),
+    );
   return new Map(rows.map(({ assetId, ...s }) => [assetId, s]));
 }
 
@@ -57,13 +93,17 @@ const SUMMARY_LIMIT = 100;
  * asset_versions rows for the changes, the assets rows replaced, metadata pointers recorded, head moved.
  * Callers pass full after-states, so history, diffs and merges never need to replay anything.
  */
-export async function commitChanges(tx: Tx, actor: Actor, opts: {
-  branch: BranchRef;
-  message: string;
-  changes: AssetChange[];
-  mergeParentId?: string | null;
-  viaMerge?: boolean;
-}): Promise<{ commitId: string }> {
+export async function commitChanges(
+  tx: Tx,
+  actor: Actor,
+  opts: {
+    branch: BranchRef;
+    message: string;
+    changes: AssetChange[];
+    mergeParentId?: string | null;
+    viaMerge?: boolean;
+  },
+): Promise<{ commitId: string }> {
   const { branch } = opts;
   if (branch.protected && !opts.viaMerge) {
     throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
@@ -71,17 +111,35 @@ export async function commitChanges(tx: Tx, actor: Actor, opts: {
   if (!opts.changes.length) throw new AppError('bad_request', 'A commit needs at least one change');
   const commitId = uuidv7();
   await tx.insert(commits).values({
-    tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
-    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: depthAfter(branch),
-    authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: opts.changes.length,
-    operations: opts.changes.slice(0, SUMMARY_LIMIT).map((c) => ({ op: c.op, assetId: c.assetId, name: c.after?.name ?? '' })),
+    tenantId: branch.tenantId,
+    id: commitId,
+    catalogId: branch.catalogId,
+    branchName: branch.name,
+    parentId: branch.headCommitId,
+    mergeParentId: opts.mergeParentId ?? null,
+    depth: depthAfter(branch),
+    authorId: actor.id,
+    authorName: actor.name,
+    message: opts.message,
+    changeCount: opts.changes.length,
+    operations: opts.changes
+      .slice(0, SUMMARY_LIMIT)
+      .map((c) => ({ op: c.op, assetId: c.assetId, name: c.after?.name ?? '' })),
   });
 
   const created = opts.changes.filter((c) => c.isNew);
   if (created.length) {
-    await insertChunked(tx, assetIdentities, created.map((c) => ({
-      tenantId: branch.tenantId, id: c.assetId, catalogId: branch.catalogId, assetType: c.after!.assetType, createdBy: actor.id,
-    })));
+    await insertChunked(
+      tx,
+      assetIdentities,
+      created.map((c) => ({
+        tenantId: branch.tenantId,
+        id: c.assetId,
+        catalogId: branch.catalogId,
+        assetType: c.after!.assetType,
+        createdBy: actor.id,
+      })),
+    );
   }
   await insertVersions(tx, branch, commitId, opts.changes);
   await applyCommit(tx, branch, commitId);
@@ -94,23 +152,35 @@ export async function commitChanges(tx: Tx, actor: Actor, opts: {
  * commit id), so a merge of any size is a handful of statements. Merge commits may be empty: they still record
  * that the source was merged, which moves future merge bases.
  */
-export async function commitFromSql(tx: Tx, actor: Actor, opts: {
-  branch: BranchRef;
-  message: string;
-  writeVersions: (commitId: string) => Promise<void>;
-  mergeParentId?: string | null;
-  viaMerge?: boolean;
-  allowEmpty?: boolean;
-}): Promise<{ commitId: string; changeCount: number }> {
+export async function commitFromSql(
+  tx: Tx,
+  actor: Actor,
+  opts: {
+    branch: BranchRef;
+    message: string;
+    writeVersions: (commitId: string) => Promise<void>;
+    mergeParentId?: string | null;
+    viaMerge?: boolean;
+    allowEmpty?: boolean;
+  },
+): Promise<{ commitId: string; changeCount: number }> {
   const { branch } = opts;
   if (branch.protected && !opts.viaMerge) {
     throw new AppError('forbidden', `Branch "${branch.name}" is protected: it changes only by merge`);
   }
   const commitId = uuidv7();
   await tx.insert(commits).values({
-    tenantId: branch.tenantId, id: commitId, catalogId: branch.catalogId, branchName: branch.name,
-    parentId: branch.headCommitId, mergeParentId: opts.mergeParentId ?? null, depth: depthAfter(branch),
-    authorId: actor.id, authorName: actor.name, message: opts.message, changeCount: 0,
+    tenantId: branch.tenantId,
+    id: commitId,
+    catalogId: branch.catalogId,
+    branchName: branch.name,
+    parentId: branch.headCommitId,
+    mergeParentId: opts.mergeParentId ?? null,
+    depth: depthAfter(branch),
+    authorId: actor.id,
+    authorName: actor.name,
+    message: opts.message,
+    changeCount: 0,
   });
   await opts.writeVersions(commitId);
   const summary = await tx.execute<{ n: number }>(sql`
@@ -131,16 +201,32 @@ export async function commitFromSql(tx: Tx, actor: Actor, opts: {
 
 async function insertVersions(tx: Tx, branch: BranchRef, commitId: string, changes: AssetChange[]) {
   // A drop keeps the last state's name and namespace so history can still say what was dropped.
-  const before = await currentStates(tx, branch, changes.filter((c) => !c.after).map((c) => c.assetId));
-  await insertChunked(tx, assetVersions, changes.map((c) => {
-    const state = c.after ?? before.get(c.assetId);
-    if (!state) throw notFound('Table or view');
-    return {
-      tenantId: branch.tenantId, commitId, assetId: c.assetId, op: c.op, dropped: !c.after,
-      namespaceId: state.namespaceId, name: state.name, assetType: state.assetType,
-      metadataLocation: state.metadataLocation, schemaId: state.schemaId, properties: state.properties,
-    };
-  }));
+  const before = await currentStates(
+    tx,
+    branch,
+    changes.filter((c) => !c.after).map((c) => c.assetId),
+  );
+  await insertChunked(
+    tx,
+    assetVersions,
+    changes.map((c) => {
+      const state = c.after ?? before.get(c.assetId);
+      if (!state) throw notFound('Table or view');
+      return {
+        tenantId: branch.tenantId,
+        commitId,
+        assetId: c.assetId,
+        op: c.op,
+        dropped: !c.after,
+        namespaceId: state.namespaceId,
+        name: state.name,
+        assetType: state.assetType,
+        metadataLocation: state.metadataLocation,
+        schemaId: state.schemaId,
+        properties: state.properties,
+      };
+    }),
+  );
 }
 
 /** Replaces the branch's head rows for every asset in the commit, recording changed metadata pointers. */
@@ -149,7 +235,9 @@ const depthAfter = (branch: BranchRef) =>
   sql`coalesce((SELECT p.depth FROM commits p WHERE p.tenant_id = ${branch.tenantId} AND p.id = ${branch.headCommitId}), 0) + 1`;
 
 async function moveHead(tx: Tx, branch: BranchRef, commitId: string) {
-  await tx.update(branches).set({ headCommitId: commitId })
+  await tx
+    .update(branches)
+    .set({ headCommitId: commitId })
     .where(and(eq(branches.tenantId, branch.tenantId), eq(branches.id, branch.id)));
 }
 
@@ -188,7 +276,8 @@ async function applyCommit(tx: Tx, branch: BranchRef, commitId: string) {
       WHERE v.tenant_id = ${branch.tenantId} AND v.commit_id = ${commitId} AND NOT v.dropped`);
   } catch (err) {
     const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === '23505') throw conflict(`A table or view with that name already exists in the namespace on branch "${branch.name}"`);
+    if (code === '23505')
+      throw conflict(`A table or view with that name already exists in the namespace on branch "${branch.name}"`);
     throw err;
   }
 }
@@ -204,11 +293,28 @@ async function insertChunked<T extends Record<string, unknown>>(tx: Tx, table: P
 export async function initCatalogHistory(tx: Tx, actor: Actor, tenantId: string, catalogId: string) {
   const rootId = uuidv7();
   await tx.insert(commits).values({
-    tenantId, id: rootId, catalogId, branchName: 'main', parentId: null, depth: 0, authorId: actor.id,
-    authorName: actor.name, message: 'Initialize catalog', changeCount: 0,
+    tenantId,
+    id: rootId,
+    catalogId,
+    branchName: 'main',
+    parentId: null,
+    depth: 0,
+    authorId: actor.id,
+    authorName: actor.name,
+    message: 'Initialize catalog',
+    changeCount: 0,
   });
-  const [main] = await tx.insert(branches).values({
-    tenantId, catalogId, name: 'main', headCommitId: rootId, branchType: 'main', createdFromCommitId: rootId, createdBy: actor.id,
-  }).returning({ id: branches.id });
+  const [main] = await tx
+    .insert(branches)
+    .values({
+      tenantId,
+      catalogId,
+      name: 'main',
+      headCommitId: rootId,
+      branchType: 'main',
+      createdFromCommitId: rootId,
+      createdBy: actor.id,
+    })
+    .returning({ id: branches.id });
   return { rootCommitId: rootId, mainBranchId: main.id };
 }

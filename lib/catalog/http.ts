@@ -16,7 +16,11 @@ export function namespaceFromPath(raw: string): string[] {
   const parts = text.includes('\u001f') ? text.split('\u001f') : text.split('.');
   const parsed = namespacePath.safeParse(parts);
   if (!parsed.success) {
-    throw new AppError('validation_failed', `Namespace "${text.slice(0, 100)}" is not valid: ${parsed.error.issues[0]?.message}`, { namespace: [parsed.error.issues[0]?.message ?? 'Invalid'] });
+    throw new AppError(
+      'validation_failed',
+      `Namespace "${text.slice(0, 100)}" is not valid: ${parsed.error.issues[0]?.message}`,
+      { namespace: [parsed.error.issues[0]?.message ?? 'Invalid'] },
+    );
   }
   return parsed.data;
 }

@@ -5,37 +5,53 @@ const nameRule = 'may only contain letters, digits, "_" and "-", and must start 
 
 /** Names of tenants, warehouses, catalogs, branches, tags, roles: no dots, slashes, quotes or spaces. */
 export const objectName = (what: string) =>
-  z.string({ error: `${what} name is required` }).trim()
+  z
+    .string({ error: `${what} name is required` })
+    .trim()
     .min(1, `${what} name is required`)
     .max(128, `${what} name is at most 128 characters`)
     .regex(NAME, `${what} name ${nameRule}`);
 
 /** One level of a namespace path, or a table/view name (Iceberg identifiers). */
 export const identifierPart = (what: string) =>
-  z.string({ error: `${what} is required` }).trim()
+  z
+    .string({ error: `${what} is required` })
+    .trim()
     .min(1, `${what} is required`)
     .max(255, `${what} is at most 255 characters`)
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/, `${what} may only contain letters, digits, "_" and "-"`);
 
-export const namespacePath = z.array(identifierPart('Namespace level'), { error: 'Namespace path must be a list of names' })
+export const namespacePath = z
+  .array(identifierPart('Namespace level'), { error: 'Namespace path must be a list of names' })
   .min(1, 'Namespace path needs at least one level')
   .max(16, 'Namespaces nest at most 16 levels deep');
 
 /** Parses "a.b.c" or ["a","b","c"] into a path. */
 export const namespacePathInput = z.union([
   namespacePath,
-  z.string().trim().min(1, 'Namespace is required').transform((s) => s.split('.')).pipe(namespacePath),
+  z
+    .string()
+    .trim()
+    .min(1, 'Namespace is required')
+    .transform((s) => s.split('.'))
+    .pipe(namespacePath),
 ]);
 
-export const properties = z.record(
-  z.string().min(1, 'Property names cannot be empty').max(256, 'Property names are at most 256 characters'),
-  z.string().max(4096, 'Property values are at most 4096 characters'),
-  { error: 'Properties must be an object of string values' },
-).refine((p) => Object.keys(p).length <= 200, 'At most 200 properties').default({});
+export const properties = z
+  .record(
+    z.string().min(1, 'Property names cannot be empty').max(256, 'Property names are at most 256 characters'),
+    z.string().max(4096, 'Property values are at most 4096 characters'),
+    { error: 'Properties must be an object of string values' },
+  )
+  .refine((p) => Object.keys(p).length <= 200, 'At most 200 properties')
+  .default({});
 
 /** A yes/no from JSON (true/false) or a form (checkbox "on", "true", "false"); absent means no. */
-export const flag = z.union([z.boolean(), z.enum(['on', 'true', 'false']).transform((v) => v !== 'false')], { error: 'Must be true or false' }).default(false);
-
+export const flag = z
+  .union([z.boolean(), z.enum(['on', 'true', 'false']).transform((v) => v !== 'false')], {
+    error: 'Must be true or false',
+  })
+  .default(false);
 
 export const description = z.string().trim().max(2000, 'Description is at most 2000 characters').optional();
 
@@ -59,10 +75,20 @@ export function parsePropertyLines(text: string | undefined): Record<string, str
 const storageUri = (path: string) => new RegExp(`^(s3[an]?|abfss?|wasbs?|gs|file)://\\S+$|^file:/\\S+$|^/${path}$`);
 
 /** A table's or view's metadata file location. */
-export const metadataLocation = (example: string) => z.string().trim().min(1, 'Enter a metadata location')
-  .max(4096, 'Metadata location is at most 4096 characters')
-  .regex(storageUri('\\S+'), `Metadata location must be a URI such as ${example}`);
+export const metadataLocation = (example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Enter a metadata location')
+    .max(4096, 'Metadata location is at most 4096 characters')
+    .regex(storageUri('\\S+'), `Metadata location must be a URI such as ${example}`);
 
 /** A catalog's storage location (an absolute local path may be just "/"). */
-export const storageLocationUri = z.string().trim().max(2048, 'Storage location is at most 2048 characters')
-  .regex(storageUri('\\S*'), 'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path');
+export const storageLocationUri = z
+  .string()
+  .trim()
+  .max(2048, 'Storage location is at most 2048 characters')
+  .regex(
+    storageUri('\\S*'),
+    'Storage location must be a URI such as s3://bucket/path, abfss://…, gs://… or an absolute path',
+  );

@@ -10,13 +10,15 @@ import { passwordSchema, usernameSchema } from '../setup';
 import { description, flag, objectName, properties } from './names';
 import { idSchema } from '@/lib/ids';
 
-export const createTenantInput = z.object({
-  name: objectName('Tenant'),
-  description,
-  properties,
-  adminUsername: usernameSchema,
-  adminPassword: passwordSchema.optional(),
-}).strict();
+export const createTenantInput = z
+  .object({
+    name: objectName('Tenant'),
+    description,
+    properties,
+    adminUsername: usernameSchema,
+    adminPassword: passwordSchema.optional(),
+  })
+  .strict();
 
 /** Root creates a tenant together with its first TenantAdmin (password given, or generated and shown once). */
 export const createTenant = defineMutation({
@@ -26,26 +28,57 @@ export const createTenant = defineMutation({
   input: createTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
   run: async (tx, _actor, input) => {
-    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.adminUsername)).limit(1);
-    if (taken) throw new AppError('conflict', `The username "${input.adminUsername}" is already taken`, { adminUsername: ['This username is already taken'] });
-    const [tenant] = await tx.insert(tenants).values({ name: input.name, description: input.description, properties: input.properties })
-      .onConflictDoNothing().returning({ id: tenants.id, name: tenants.name });
-    if (!tenant) throw new AppError('conflict', `A tenant named "${input.name}" already exists`, { name: ['This name is already taken'] });
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, input.adminUsername))
+      .limit(1);
+    if (taken)
+      throw new AppError('conflict', `The username "${input.adminUsername}" is already taken`, {
+        adminUsername: ['This username is already taken'],
+      });
+    const [tenant] = await tx
+      .insert(tenants)
+      .values({ name: input.name, description: input.description, properties: input.properties })
+      .onConflictDoNothing()
+      .returning({ id: tenants.id, name: tenants.name });
+    if (!tenant)
+      throw new AppError('conflict', `A tenant named "${input.name}" already exists`, {
+        name: ['This name is already taken'],
+      });
     const generated = input.adminPassword ? null : randomToken(15);
-    const [admin] = await tx.insert(users).values({
-      tenantId: tenant.id, username: input.adminUsername, role: 'tenant_admin',
-      passwordHash: await hashPassword(input.adminPassword ?? generated!),
-    }).returning({ id: users.id });
+    const [admin] = await tx
+      .insert(users)
+      .values({
+        tenantId: tenant.id,
+        username: input.adminUsername,
+        role: 'tenant_admin',
+        passwordHash: await hashPassword(input.adminPassword ?? generated!),
+      })
+      .returning({ id: users.id });
     await tx.insert(systemSettings).values({ tenantId: tenant.id, settings: {} });
     return {
-      data: { id: tenant.id, name: tenant.name, adminId: admin.id, adminUsername: input.adminUsername, generatedPassword: generated },
-      audit: { tenantId: tenant.id, resourceId: tenant.id, resourceName: tenant.name, metadata: { adminUsername: input.adminUsername, description: input.description } },
+      data: {
+        id: tenant.id,
+        name: tenant.name,
+        adminId: admin.id,
+        adminUsername: input.adminUsername,
+        generatedPassword: generated,
+      },
+      audit: {
+        tenantId: tenant.id,
+        resourceId: tenant.id,
+        resourceName: tenant.name,
+        metadata: { adminUsername: input.adminUsername, description: input.description },
+      },
     };
   },
   revalidate: () => ['/tenants', '/'],
 });
 
-export const updateTenantInput = z.object({ id: idSchema('Tenant'), description, properties: properties.optional() }).strict();
+export const updateTenantInput = z
+  .object({ id: idSchema('Tenant'), description, properties: properties.optional() })
+  .strict();
 
 export const updateTenant = defineMutation({
   action: 'tenant.update',
@@ -54,20 +87,32 @@ export const updateTenant = defineMutation({
   input: updateTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
   run: async (tx, _actor, input) => {
-    const [t] = await tx.update(tenants)
+    const [t] = await tx
+      .update(tenants)
       .set({ description: input.description ?? null, ...(input.properties ? { properties: input.properties } : {}) })
-      .where(eq(tenants.id, input.id)).returning({ id: tenants.id, name: tenants.name });
+      .where(eq(tenants.id, input.id))
+      .returning({ id: tenants.id, name: tenants.name });
     if (!t) throw notFound('Tenant');
-    return { data: t, audit: { tenantId: t.id, resourceId: t.id, resourceName: t.name, metadata: { description: input.description, properties: input.properties } } };
+    return {
+      data: t,
+      audit: {
+        tenantId: t.id,
+        resourceId: t.id,
+        resourceName: t.name,
+        metadata: { description: input.description, properties: input.properties },
+      },
+    };
   },
   revalidate: (i) => ['/tenants', `/tenants/${i.id}`],
 });
 
-export const deleteTenantInput = z.object({
-  id: idSchema('Tenant'),
-  cascade: flag,
-  confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional(),
-}).strict();
+export const deleteTenantInput = z
+  .object({
+    id: idSchema('Tenant'),
+    cascade: flag,
+    confirmation: z.string().max(256, 'Confirmation is at most 256 characters').optional(),
+  })
+  .strict();
 
 /** Refused while the tenant owns catalogs, unless a cascade is confirmed by typing the tenant's name. */
 export const deleteTenant = defineMutation({
@@ -77,17 +122,36 @@ export const deleteTenant = defineMutation({
   input: deleteTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
   run: async (tx, _actor, input) => {
-    const [t] = await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, input.id)).for('update');
+    const [t] = await tx
+      .select({ id: tenants.id, name: tenants.name })
+      .from(tenants)
+      .where(eq(tenants.id, input.id))
+      .for('update');
     if (!t) throw notFound('Tenant');
-    const [{ n }] = await tx.select({ n: count() }).from(catalogs).where(and(eq(catalogs.tenantId, t.id)));
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(catalogs)
+      .where(and(eq(catalogs.tenantId, t.id)));
     if (n > 0 && !input.cascade) {
-      throw conflict(`Tenant "${t.name}" still owns ${n} catalog${n === 1 ? '' : 's'}; delete them first, or confirm a cascading delete`);
+      throw conflict(
+        `Tenant "${t.name}" still owns ${n} catalog${n === 1 ? '' : 's'}; delete them first, or confirm a cascading delete`,
+      );
     }
     if (input.cascade && input.confirmation !== t.name) {
-      throw new AppError('validation_failed', `Type the tenant name "${t.name}" to confirm the cascading delete`, { confirmation: ['Does not match the tenant name'] });
+      throw new AppError('validation_failed', `Type the tenant name "${t.name}" to confirm the cascading delete`, {
+        confirmation: ['Does not match the tenant name'],
+      });
     }
     await tx.delete(tenants).where(eq(tenants.id, t.id));
-    return { data: { id: t.id }, audit: { tenantId: t.id, resourceId: t.id, resourceName: t.name, metadata: { cascade: input.cascade, catalogs: n } } };
+    return {
+      data: { id: t.id },
+      audit: {
+        tenantId: t.id,
+        resourceId: t.id,
+        resourceName: t.name,
+        metadata: { cascade: input.cascade, catalogs: n },
+      },
+    };
   },
   revalidate: () => ['/tenants', '/'],
 });

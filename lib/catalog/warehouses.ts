@@ -15,8 +15,13 @@ import { localPath, parseObjectLocation } from '../storage/fileio';
 export const storageTypes = ['s3', 'azure', 'gcs', 'local'] as const;
 export const vendingStrategies = ['none', 'static', 'sts', 'sas', 'downscoped'] as const;
 
-const optionalText = (max: number, what: string) => z.string().trim().max(max, `${what} is at most ${max} characters`).optional()
-  .transform((v) => (v ? v : undefined));
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} is at most ${max} characters`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
 
 /** Secret fields: encrypted together, never shown again, never audited. */
 const credentialFields = {
@@ -32,7 +37,11 @@ const warehouseFields = z.object({
   storageType: z.enum(storageTypes, { error: 'Storage type must be one of s3, azure, gcs or local' }),
   bucket: optionalText(255, 'Bucket'),
   region: optionalText(64, 'Region'),
-  endpoint: z.url({ error: 'Endpoint must be a full URL such as https://s3.example.com' }).max(2048).optional().or(z.literal('').transform(() => undefined)),
+  endpoint: z
+    .url({ error: 'Endpoint must be a full URL such as https://s3.example.com' })
+    .max(2048)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   pathStyle: flag,
   container: optionalText(255, 'Container'),
   accountName: optionalText(255, 'Account name'),
@@ -43,10 +52,14 @@ const warehouseFields = z.object({
 
 function checkStorage(w: z.infer<typeof warehouseFields>, ctx: z.RefinementCtx) {
   const need = (field: keyof typeof w, label: string) => {
-    if (!w[field]) ctx.addIssue({ code: 'custom', path: [field], message: `${label} is required for ${w.storageType} storage` });
+    if (!w[field])
+      ctx.addIssue({ code: 'custom', path: [field], message: `${label} is required for ${w.storageType} storage` });
   };
   if (w.storageType === 's3' || w.storageType === 'gcs') need('bucket', 'Bucket');
-  if (w.storageType === 'azure') { need('container', 'Container'); need('accountName', 'Account name'); }
+  if (w.storageType === 'azure') {
+    need('container', 'Container');
+    need('accountName', 'Account name');
+  }
   if (w.storageType === 'local') {
     need('rootPath', 'Root path');
     const problem = w.rootPath ? rootPathProblem(w.rootPath) : null;
@@ -58,7 +71,11 @@ function storageConfig(w: z.infer<typeof warehouseFields>) {
   const cfg: Record<string, string | boolean> = {};
   for (const k of ['bucket', 'region', 'endpoint', 'container', 'accountName'] as const) if (w[k]) cfg[k] = w[k]!;
   // Stored normalised: `./lake//raw/` is the folder lake/raw inside the tenant's storage folder.
-  if (w.rootPath) cfg.rootPath = w.rootPath.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  if (w.rootPath)
+    cfg.rootPath = w.rootPath
+      .split('/')
+      .filter((s) => s !== '' && s !== '.')
+      .join('/');
   if (w.storageType === 's3') cfg.pathStyle = w.pathStyle;
   return cfg;
 }
@@ -72,16 +89,23 @@ async function refuseSharedStorage(tx: Tx, tenantId: string, w: z.infer<typeof w
   if (w.storageType === 'local' || sharedStorageAllowed()) return;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pangolin.warehouse-storage'))`);
   const norm = (v: string | undefined) => (v ?? '').trim().replace(/\/+$/, '').toLowerCase();
-  const rows = (await tx.execute<{ storage_config: Record<string, unknown> }>(sql`
-    SELECT storage_config FROM warehouses WHERE tenant_id <> ${tenantId} AND storage_type = ${w.storageType}`)).rows;
+  const rows = (
+    await tx.execute<{ storage_config: Record<string, unknown> }>(sql`
+    SELECT storage_config FROM warehouses WHERE tenant_id <> ${tenantId} AND storage_type = ${w.storageType}`)
+  ).rows;
   const same = rows.some(({ storage_config: c }) => {
     const text = (k: string) => (typeof c[k] === 'string' ? (c[k] as string) : undefined);
-    if (w.storageType === 'azure') return norm(text('accountName')) === norm(w.accountName) && norm(text('container')) === norm(w.container);
+    if (w.storageType === 'azure')
+      return norm(text('accountName')) === norm(w.accountName) && norm(text('container')) === norm(w.container);
     return norm(text('bucket')) === norm(w.bucket) && norm(text('endpoint')) === norm(w.endpoint);
   });
   if (same) {
     const field = w.storageType === 'azure' ? 'container' : 'bucket';
-    throw new AppError('conflict', `This ${field} is already used by a warehouse of another tenant; warehouses of different tenants never share storage`, { [field]: ['Already used by another tenant'] });
+    throw new AppError(
+      'conflict',
+      `This ${field} is already used by a warehouse of another tenant; warehouses of different tenants never share storage`,
+      { [field]: ['Already used by another tenant'] },
+    );
   }
 }
 
@@ -90,7 +114,11 @@ async function refuseSharedStorage(tx: Tx, tenantId: string, w: z.infer<typeof w
  * or in its bucket (S3, GCS) or container of its account (Azure). The one check for catalog storage locations
  * (lib/catalog/catalogs.ts) and client-named metadata files (lib/catalog/metadata-files.ts).
  */
-export function locationInWarehouse(tenantId: string, w: { storageType: string | null; storageConfig: Record<string, unknown> }, location: string): boolean {
+export function locationInWarehouse(
+  tenantId: string,
+  w: { storageType: string | null; storageConfig: Record<string, unknown> },
+  location: string,
+): boolean {
   const c = w.storageConfig;
   if (w.storageType === 'local') {
     const dir = localWarehouseRoot(tenantId, c.rootPath);
@@ -101,8 +129,12 @@ export function locationInWarehouse(tenantId: string, w: { storageType: string |
   try {
     // A bucket or container root names no object: parse a child of it, so `s3://bucket` itself is inside.
     const loc = parseObjectLocation(`${location.replace(/\/+$/, '')}/x`);
-    return loc.type === w.storageType
-      && (w.storageType === 'azure' ? loc.bucket === c.container && loc.account === String(c.accountName ?? '').toLowerCase() : loc.bucket === c.bucket);
+    return (
+      loc.type === w.storageType &&
+      (w.storageType === 'azure'
+        ? loc.bucket === c.container && loc.account === String(c.accountName ?? '').toLowerCase()
+        : loc.bucket === c.bucket)
+    );
   } catch {
     return false;
   }
@@ -110,7 +142,8 @@ export function locationInWarehouse(tenantId: string, w: { storageType: string |
 
 type Credentials = Partial<Record<keyof typeof credentialFields, string | undefined>>;
 
-const credentialsOf = (w: Credentials) => Object.fromEntries(Object.entries(w).filter(([k, v]) => k in credentialFields && v)) as Record<string, string>;
+const credentialsOf = (w: Credentials) =>
+  Object.fromEntries(Object.entries(w).filter(([k, v]) => k in credentialFields && v)) as Record<string, string>;
 
 function sealCredentials(w: Credentials): string | null {
   const creds = credentialsOf(w);
@@ -131,19 +164,55 @@ export const createWarehouseInput = warehouseFields.strict().superRefine(checkSt
 
 export const createWarehouse = defineMutation({
   action: 'warehouse.create',
-  recordInput: ['name', 'storageType', 'bucket', 'region', 'endpoint', 'pathStyle', 'container', 'accountName', 'rootPath', 'vendingStrategy'],
+  recordInput: [
+    'name',
+    'storageType',
+    'bucket',
+    'region',
+    'endpoint',
+    'pathStyle',
+    'container',
+    'accountName',
+    'rootPath',
+    'vendingStrategy',
+  ],
   resourceType: 'warehouse',
   input: createWarehouseInput,
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (_tx, actor) => {
+    requireTenantAdmin(actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
     await refuseSharedStorage(tx, tenantId, input);
-    const [w] = await tx.insert(warehouses).values({
-      tenantId, name: input.name, storageType: input.storageType, storageConfig: storageConfig(input),
-      vendingStrategy: input.vendingStrategy, useSts: input.vendingStrategy === 'sts', credentialsEncrypted: sealCredentials(input),
-    }).onConflictDoNothing().returning({ id: warehouses.id, name: warehouses.name });
-    if (!w) throw new AppError('conflict', `A warehouse named "${input.name}" already exists`, { name: ['This name is already taken'] });
-    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageType: input.storageType, storageConfig: storageConfig(input), sealedFields: Object.keys(credentialsOf(input)) } } };
+    const [w] = await tx
+      .insert(warehouses)
+      .values({
+        tenantId,
+        name: input.name,
+        storageType: input.storageType,
+        storageConfig: storageConfig(input),
+        vendingStrategy: input.vendingStrategy,
+        useSts: input.vendingStrategy === 'sts',
+        credentialsEncrypted: sealCredentials(input),
+      })
+      .onConflictDoNothing()
+      .returning({ id: warehouses.id, name: warehouses.name });
+    if (!w)
+      throw new AppError('conflict', `A warehouse named "${input.name}" already exists`, {
+        name: ['This name is already taken'],
+      });
+    return {
+      data: w,
+      audit: {
+        resourceId: w.id,
+        resourceName: w.name,
+        metadata: {
+          storageType: input.storageType,
+          storageConfig: storageConfig(input),
+          sealedFields: Object.keys(credentialsOf(input)),
+        },
+      },
+    };
   },
   revalidate: () => ['/warehouses'],
 });
@@ -156,32 +225,73 @@ const updateFields = warehouseFields.extend({
 /** The body of PUT /warehouses/{warehouse}: the warehouse comes from the path. */
 export const updateWarehouseBody = updateFields.strict().superRefine(checkStorage);
 
-export const updateWarehouseInput = updateFields.extend({ id: idSchema('Warehouse') }).strict().superRefine(checkStorage);
+export const updateWarehouseInput = updateFields
+  .extend({ id: idSchema('Warehouse') })
+  .strict()
+  .superRefine(checkStorage);
 
 /** Blank secret fields keep the stored credentials; filled ones replace them. */
 export const updateWarehouse = defineMutation({
   action: 'warehouse.update',
-  recordInput: ['name', 'storageType', 'bucket', 'region', 'endpoint', 'pathStyle', 'container', 'accountName', 'rootPath', 'vendingStrategy', 'id'],
+  recordInput: [
+    'name',
+    'storageType',
+    'bucket',
+    'region',
+    'endpoint',
+    'pathStyle',
+    'container',
+    'accountName',
+    'rootPath',
+    'vendingStrategy',
+    'id',
+  ],
   resourceType: 'warehouse',
   input: updateWarehouseInput,
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (_tx, actor) => {
+    requireTenantAdmin(actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
-    const [current] = await tx.select({ credentialsEncrypted: warehouses.credentialsEncrypted }).from(warehouses)
-      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).for('update');
+    const [current] = await tx
+      .select({ credentialsEncrypted: warehouses.credentialsEncrypted })
+      .from(warehouses)
+      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id)))
+      .for('update');
     if (!current) throw notFound('Warehouse');
     await refuseSharedStorage(tx, tenantId, input);
     // Each filled secret field replaces only itself; blank ones keep what is stored (unless clearing all).
     const replaced = credentialsOf(input);
-    const kept = input.clearCredentials || !current.credentialsEncrypted ? {} : JSON.parse(decryptSecret(current.credentialsEncrypted)) as Credentials;
+    const kept =
+      input.clearCredentials || !current.credentialsEncrypted
+        ? {}
+        : (JSON.parse(decryptSecret(current.credentialsEncrypted)) as Credentials);
     const sealed = Object.keys(replaced).length ? sealCredentials({ ...kept, ...replaced }) : null;
-    const [w] = await tx.update(warehouses).set({
-      name: input.name, storageType: input.storageType, storageConfig: storageConfig(input), vendingStrategy: input.vendingStrategy,
-      useSts: input.vendingStrategy === 'sts',
-      ...(sealed ? { credentialsEncrypted: sealed } : input.clearCredentials ? { credentialsEncrypted: null } : {}),
-    }).where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).returning({ id: warehouses.id, name: warehouses.name });
+    const [w] = await tx
+      .update(warehouses)
+      .set({
+        name: input.name,
+        storageType: input.storageType,
+        storageConfig: storageConfig(input),
+        vendingStrategy: input.vendingStrategy,
+        useSts: input.vendingStrategy === 'sts',
+        ...(sealed ? { credentialsEncrypted: sealed } : input.clearCredentials ? { credentialsEncrypted: null } : {}),
+      })
+      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id)))
+      .returning({ id: warehouses.id, name: warehouses.name });
     if (!w) throw notFound('Warehouse');
-    return { data: w, audit: { resourceId: w.id, resourceName: w.name, metadata: { storageConfig: storageConfig(input), sealedFieldsReplaced: Object.keys(replaced), sealedFieldsCleared: input.clearCredentials } } };
+    return {
+      data: w,
+      audit: {
+        resourceId: w.id,
+        resourceName: w.name,
+        metadata: {
+          storageConfig: storageConfig(input),
+          sealedFieldsReplaced: Object.keys(replaced),
+          sealedFieldsCleared: input.clearCredentials,
+        },
+      },
+    };
   },
   revalidate: (i) => ['/warehouses', `/warehouses/${i.id}`],
 });
@@ -191,14 +301,23 @@ export const deleteWarehouse = defineMutation({
   recordInput: ['id'],
   resourceType: 'warehouse',
   input: z.object({ id: idSchema('Warehouse') }).strict(),
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (_tx, actor) => {
+    requireTenantAdmin(actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenantAdmin(actor);
-    const [w] = await tx.select({ id: warehouses.id, name: warehouses.name }).from(warehouses)
-      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id))).for('update');
+    const [w] = await tx
+      .select({ id: warehouses.id, name: warehouses.name })
+      .from(warehouses)
+      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, input.id)))
+      .for('update');
     if (!w) throw notFound('Warehouse');
-    const [{ n }] = await tx.select({ n: count() }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.warehouseId, w.id)));
-    if (n > 0) throw conflict(`Warehouse "${w.name}" is used by ${n} catalog${n === 1 ? '' : 's'}; move or delete them first`);
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(catalogs)
+      .where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.warehouseId, w.id)));
+    if (n > 0)
+      throw conflict(`Warehouse "${w.name}" is used by ${n} catalog${n === 1 ? '' : 's'}; move or delete them first`);
     await tx.delete(warehouses).where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, w.id)));
     return { data: { id: w.id }, audit: { resourceId: w.id, resourceName: w.name } };
   },

@@ -14,14 +14,25 @@ import { idSchema } from '@/lib/ids';
 /** What may be asked for: data access, not administration of discovery or branching. */
 export const REQUESTABLE: PermissionAction[] = ['read', 'list', 'write', 'create', 'update', 'delete'];
 
-export const requestInput = scopeInput.extend({
-  scopeType: z.enum(['catalog', 'namespace', 'asset'], 'Access can be requested to a catalog, a namespace or a table'),
-  actions: z.preprocess((v) => (v === undefined || v === '' ? ['read'] : v), actionsInput)
-    .refine((a) => a.every((x) => REQUESTABLE.includes(x)), `Only ${REQUESTABLE.join(', ')} can be requested`),
-  reason: z.string().trim().min(5, 'Say why you need access (at least 5 characters)').max(2000, 'The reason is at most 2000 characters'),
-}).superRefine(checkScopeFields);
+export const requestInput = scopeInput
+  .extend({
+    scopeType: z.enum(
+      ['catalog', 'namespace', 'asset'],
+      'Access can be requested to a catalog, a namespace or a table',
+    ),
+    actions: z
+      .preprocess((v) => (v === undefined || v === '' ? ['read'] : v), actionsInput)
+      .refine((a) => a.every((x) => REQUESTABLE.includes(x)), `Only ${REQUESTABLE.join(', ')} can be requested`),
+    reason: z
+      .string()
+      .trim()
+      .min(5, 'Say why you need access (at least 5 characters)')
+      .max(2000, 'The reason is at most 2000 characters'),
+  })
+  .superRefine(checkScopeFields);
 
-const notFoundFor = (t: string) => notFound(t === 'asset' ? 'Table or view' : t === 'namespace' ? 'Namespace' : 'Catalog');
+const notFoundFor = (t: string) =>
+  notFound(t === 'asset' ? 'Table or view' : t === 'namespace' ? 'Namespace' : 'Catalog');
 
 /**
  * Whether the requester can see the object at all: a discoverable asset (or a catalog or namespace holding one),
@@ -36,11 +47,18 @@ async function assertVisible(tx: Tx, actor: Actor, tenantId: string, scope: Reso
     if (asset?.discoverable) return;
   } else if (ref.type === 'catalog' || ref.type === 'namespace') {
     const path = ref.type === 'namespace' ? ref.namespacePath : [];
-    const insideGrant = grants.some((g) => g.catalogId === ref.catalogId
-      && (path.length === 0 || (g.namespacePath && g.namespacePath.slice(0, path.length).join('\u0000') === path.join('\u0000'))));
+    const insideGrant = grants.some(
+      (g) =>
+        g.catalogId === ref.catalogId &&
+        (path.length === 0 ||
+          (g.namespacePath && g.namespacePath.slice(0, path.length).join('\u0000') === path.join('\u0000'))),
+    );
     if (insideGrant) return;
     const pathCond = path.length
-      ? sql`AND n.path[1:${path.length}] = ARRAY[${sql.join(path.map((p) => sql`${p}`), sql`, `)}]::text[]`
+      ? sql`AND n.path[1:${path.length}] = ARRAY[${sql.join(
+          path.map((p) => sql`${p}`),
+          sql`, `,
+        )}]::text[]`
       : sql``;
     const found = await tx.execute(sql`SELECT 1 FROM assets a
       JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
@@ -59,7 +77,9 @@ export const createAccessRequest = defineMutation({
   authorize: async (tx, actor, input) => {
     if (actor.kind !== 'user') throw forbidden('Only people can request access; grant service users directly');
     const tenantId = requireTenant(actor);
-    const scope = await resolveScope(tx, tenantId, input).catch((e) => { throw e.code === 'not_found' ? notFoundFor(input.scopeType) : e; });
+    const scope = await resolveScope(tx, tenantId, input).catch((e) => {
+      throw e.code === 'not_found' ? notFoundFor(input.scopeType) : e;
+    });
     if (actor.role !== 'tenant_user') throw conflict('You already have access to everything in this tenant');
     await assertVisible(tx, actor, tenantId, scope);
     const grants = await loadGrants(tx, actor);
@@ -70,48 +90,85 @@ export const createAccessRequest = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const scope = await resolveScope(tx, tenantId, input);
-    const [dup] = await tx.select({ id: accessRequests.id }).from(accessRequests).where(and(
-      eq(accessRequests.tenantId, tenantId), eq(accessRequests.requesterId, actor.id), eq(accessRequests.status, 'pending'),
-      eq(accessRequests.scopeType, scope.scopeType as 'asset'), eq(accessRequests.catalogId, scope.catalogId!),
-      scope.namespaceId ? eq(accessRequests.namespaceId, scope.namespaceId) : sql`${accessRequests.namespaceId} IS NULL`,
-      scope.assetId ? eq(accessRequests.assetId, scope.assetId) : sql`${accessRequests.assetId} IS NULL`,
-    )).limit(1);
+    const [dup] = await tx
+      .select({ id: accessRequests.id })
+      .from(accessRequests)
+      .where(
+        and(
+          eq(accessRequests.tenantId, tenantId),
+          eq(accessRequests.requesterId, actor.id),
+          eq(accessRequests.status, 'pending'),
+          eq(accessRequests.scopeType, scope.scopeType as 'asset'),
+          eq(accessRequests.catalogId, scope.catalogId!),
+          scope.namespaceId
+            ? eq(accessRequests.namespaceId, scope.namespaceId)
+            : sql`${accessRequests.namespaceId} IS NULL`,
+          scope.assetId ? eq(accessRequests.assetId, scope.assetId) : sql`${accessRequests.assetId} IS NULL`,
+        ),
+      )
+      .limit(1);
     if (dup) throw conflict(`You already asked for access to ${scope.label}; that request is still pending`);
-    const [r] = await tx.insert(accessRequests).values({
-      tenantId, requesterId: actor.id, scopeType: scope.scopeType as 'asset', catalogId: scope.catalogId!, namespaceId: scope.namespaceId,
-      assetId: scope.assetId, actions: input.actions, reason: input.reason,
-    }).returning({ id: accessRequests.id, status: accessRequests.status });
+    const [r] = await tx
+      .insert(accessRequests)
+      .values({
+        tenantId,
+        requesterId: actor.id,
+        scopeType: scope.scopeType as 'asset',
+        catalogId: scope.catalogId!,
+        namespaceId: scope.namespaceId,
+        assetId: scope.assetId,
+        actions: input.actions,
+        reason: input.reason,
+      })
+      .returning({ id: accessRequests.id, status: accessRequests.status });
     return {
       data: { id: r.id, status: r.status, scope: scope.label },
-      audit: { resourceId: r.id, resourceName: scope.label, metadata: { actions: input.actions, scopeType: scope.scopeType } },
+      audit: {
+        resourceId: r.id,
+        resourceName: scope.label,
+        metadata: { actions: input.actions, scopeType: scope.scopeType },
+      },
     };
   },
   revalidate: () => ['/access-requests'],
 });
 
 async function loadRequest(tx: Tx, tenantId: string, id: string) {
-  const [r] = await tx.select().from(accessRequests).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, id))).limit(1);
+  const [r] = await tx
+    .select()
+    .from(accessRequests)
+    .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, id)))
+    .limit(1);
   if (!r) throw notFound('Access request');
   return r;
 }
 
-const requestScope = (r: typeof accessRequests.$inferSelect) =>
-  ({ scopeType: r.scopeType, catalogId: r.catalogId, namespaceId: r.namespaceId ?? undefined, assetId: r.assetId ?? undefined, tag: undefined });
+const requestScope = (r: typeof accessRequests.$inferSelect) => ({
+  scopeType: r.scopeType,
+  catalogId: r.catalogId,
+  namespaceId: r.namespaceId ?? undefined,
+  assetId: r.assetId ?? undefined,
+  tag: undefined,
+});
 
 export const decideAccessRequest = defineMutation({
   action: 'access_request.decide',
   recordInput: ['id', 'decision', 'comment', 'expiresAt'],
   resourceType: 'access_request',
-  input: z.object({
-    id: idSchema('Access request'),
-    decision: z.enum(['approve', 'reject'], 'Decide approve or reject'),
-    comment: optionalText(2000, 'Comment'),
-    /** Approve until this date: the grant then expires by itself. */
-    expiresAt: futureDate('Access end date'),
-  }).superRefine((v, ctx) => {
-    if (v.decision === 'reject' && !v.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the request is rejected' });
-    if (v.decision === 'reject' && v.expiresAt) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'An end date only applies to an approval' });
-  }),
+  input: z
+    .object({
+      id: idSchema('Access request'),
+      decision: z.enum(['approve', 'reject'], 'Decide approve or reject'),
+      comment: optionalText(2000, 'Comment'),
+      /** Approve until this date: the grant then expires by itself. */
+      expiresAt: futureDate('Access end date'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.decision === 'reject' && !v.comment)
+        ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the request is rejected' });
+      if (v.decision === 'reject' && v.expiresAt)
+        ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'An end date only applies to an approval' });
+    }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const r = await loadRequest(tx, tenantId, input.id);
@@ -124,30 +181,67 @@ export const decideAccessRequest = defineMutation({
     const tenantId = requireTenant(actor);
     const status = input.decision === 'approve' ? 'approved' : 'rejected';
     // Only a pending request can be decided: two stewards deciding at once → exactly one wins.
-    const [decided] = await tx.update(accessRequests).set({
-      status, reviewedBy: actor.id, reviewedAt: sql`now()`, reviewComment: input.comment ?? null,
-      grantExpiresAt: input.decision === 'approve' ? input.expiresAt ?? null : null,
-    }).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id), eq(accessRequests.status, 'pending')))
+    const [decided] = await tx
+      .update(accessRequests)
+      .set({
+        status,
+        reviewedBy: actor.id,
+        reviewedAt: sql`now()`,
+        reviewComment: input.comment ?? null,
+        grantExpiresAt: input.decision === 'approve' ? (input.expiresAt ?? null) : null,
+      })
+      .where(
+        and(
+          eq(accessRequests.tenantId, tenantId),
+          eq(accessRequests.id, input.id),
+          eq(accessRequests.status, 'pending'),
+        ),
+      )
       .returning();
     if (!decided) {
-      const [cur] = await tx.select({ status: accessRequests.status, reviewedAt: accessRequests.reviewedAt, by: users.username })
-        .from(accessRequests).leftJoin(users, eq(users.id, accessRequests.reviewedBy))
-        .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id))).limit(1);
+      const [cur] = await tx
+        .select({ status: accessRequests.status, reviewedAt: accessRequests.reviewedAt, by: users.username })
+        .from(accessRequests)
+        .leftJoin(users, eq(users.id, accessRequests.reviewedBy))
+        .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id)))
+        .limit(1);
       if (!cur) throw notFound('Access request');
-      throw conflict(`This request was already ${cur.status}${cur.by ? ` by ${cur.by}` : ''}${cur.reviewedAt ? ` on ${cur.reviewedAt.toISOString().slice(0, 10)}` : ''}; it cannot be decided twice`);
+      throw conflict(
+        `This request was already ${cur.status}${cur.by ? ` by ${cur.by}` : ''}${cur.reviewedAt ? ` on ${cur.reviewedAt.toISOString().slice(0, 10)}` : ''}; it cannot be decided twice`,
+      );
     }
     const scope = await resolveScope(tx, tenantId, requestScope(decided));
     let permissionId: string | null = null;
     if (input.decision === 'approve') {
       // The grant is created in the decision's transaction: if it fails, the approval rolls back with it.
-      permissionId = await insertGrant(tx, actor, tenantId, { kind: 'user', id: decided.requesterId }, scope, decided.actions, input.expiresAt ?? null, decided.id);
-      await tx.update(accessRequests).set({ permissionId }).where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, decided.id)));
+      permissionId = await insertGrant(
+        tx,
+        actor,
+        tenantId,
+        { kind: 'user', id: decided.requesterId },
+        scope,
+        decided.actions,
+        input.expiresAt ?? null,
+        decided.id,
+      );
+      await tx
+        .update(accessRequests)
+        .set({ permissionId })
+        .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, decided.id)));
     }
     return {
       data: { id: decided.id, status, permissionId, expiresAt: input.expiresAt ?? null },
       audit: {
-        resourceId: decided.id, resourceName: scope.label,
-        metadata: { decision: status, requesterId: decided.requesterId, actions: decided.actions, permissionId, expiresAt: input.expiresAt ?? null, comment: input.comment ?? null },
+        resourceId: decided.id,
+        resourceName: scope.label,
+        metadata: {
+          decision: status,
+          requesterId: decided.requesterId,
+          actions: decided.actions,
+          permissionId,
+          expiresAt: input.expiresAt ?? null,
+          comment: input.comment ?? null,
+        },
       },
     };
   },
@@ -166,8 +260,16 @@ export const cancelAccessRequest = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [r] = await tx.update(accessRequests).set({ status: 'cancelled', reviewedAt: sql`now()` })
-      .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, input.id), eq(accessRequests.status, 'pending')))
+    const [r] = await tx
+      .update(accessRequests)
+      .set({ status: 'cancelled', reviewedAt: sql`now()` })
+      .where(
+        and(
+          eq(accessRequests.tenantId, tenantId),
+          eq(accessRequests.id, input.id),
+          eq(accessRequests.status, 'pending'),
+        ),
+      )
       .returning({ id: accessRequests.id });
     if (!r) throw conflict('Only a pending request can be cancelled');
     return { data: { id: r.id, status: 'cancelled' }, audit: { resourceId: r.id } };

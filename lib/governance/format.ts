@@ -1,1 +1,5 @@
-export const roleLabels: Record<string, string> = { root: 'Root', tenant_admin: 'TenantAdmin', tenant_user: 'TenantUser' };
+export const roleLabels: Record<string, string> = {
+  root: 'Root',
+  tenant_admin: 'TenantAdmin',
+  tenant_user: 'TenantUser',
+};

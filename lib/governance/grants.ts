@@ -7,29 +7,45 @@ import { isTenantAdmin, requireTenant, requireTenantAdmin } from '../authz';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import {
-  actionsInput, assertHolds, checkbox, assertSteward, futureDate, holdsRole, roleInTenant, serviceUserInTenant, userInTenant, 
+  actionsInput,
+  assertHolds,
+  checkbox,
+  assertSteward,
+  futureDate,
+  holdsRole,
+  roleInTenant,
+  serviceUserInTenant,
+  userInTenant,
 } from './guards';
 import { checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
 import { idSchema } from '@/lib/ids';
 
-const optionalId = (what: string) => z.preprocess((v) => (v === '' || v === null ? undefined : v), idSchema(what).optional());
+const optionalId = (what: string) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), idSchema(what).optional());
 
-export const grantInput = scopeInput.extend({
-  userId: optionalId('User'),
-  serviceUserId: optionalId('Service user'),
-  roleId: optionalId('Role'),
-  actions: actionsInput,
-  expiresAt: futureDate('Expiry'),
-}).superRefine((v, ctx) => {
-  checkScopeFields(v, ctx);
-  const n = [v.userId, v.serviceUserId, v.roleId].filter(Boolean).length;
-  if (n !== 1) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'Grant to exactly one user, service user or role' });
-});
+export const grantInput = scopeInput
+  .extend({
+    userId: optionalId('User'),
+    serviceUserId: optionalId('Service user'),
+    roleId: optionalId('Role'),
+    actions: actionsInput,
+    expiresAt: futureDate('Expiry'),
+  })
+  .superRefine((v, ctx) => {
+    checkScopeFields(v, ctx);
+    const n = [v.userId, v.serviceUserId, v.roleId].filter(Boolean).length;
+    if (n !== 1)
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'Grant to exactly one user, service user or role' });
+  });
 export type GrantInput = z.output<typeof grantInput>;
 
 type Grantee = { kind: 'user' | 'service_user' | 'role'; id: string; name: string };
 
-async function resolveGrantee(tx: Tx, tenantId: string, input: Pick<GrantInput, 'userId' | 'serviceUserId' | 'roleId'>): Promise<Grantee> {
+async function resolveGrantee(
+  tx: Tx,
+  tenantId: string,
+  input: Pick<GrantInput, 'userId' | 'serviceUserId' | 'roleId'>,
+): Promise<Grantee> {
   if (input.userId) {
     const u = await userInTenant(tx, tenantId, input.userId);
     return { kind: 'user', id: u.id, name: u.username };
@@ -46,13 +62,17 @@ async function resolveGrantee(tx: Tx, tenantId: string, input: Pick<GrantInput, 
  * Everything a new grant must satisfy: grantee and scope inside the actor's tenant (else not found), no
  * granting to oneself or to a role one holds, and no granting more than one holds.
  */
-export async function checkGrant(tx: Tx, actor: Actor, input: GrantInput): Promise<{ grantee: Grantee; scope: ResolvedScope }> {
+export async function checkGrant(
+  tx: Tx,
+  actor: Actor,
+  input: GrantInput,
+): Promise<{ grantee: Grantee; scope: ResolvedScope }> {
   const tenantId = requireTenant(actor);
   const grantee = await resolveGrantee(tx, tenantId, input);
   const scope = await resolveScope(tx, tenantId, input);
   if (grantee.kind === 'role') {
     requireTenantAdmin(actor);
-    if (!isRoot(actor) && await holdsRole(tx, actor, tenantId, grantee.id)) {
+    if (!isRoot(actor) && (await holdsRole(tx, actor, tenantId, grantee.id))) {
       throw forbidden(`You cannot change the grants of ${grantee.name}: you hold that role yourself`);
     }
   } else {
@@ -64,25 +84,56 @@ export async function checkGrant(tx: Tx, actor: Actor, input: GrantInput): Promi
 }
 
 /** Inserts a checked grant (also used when approving an access request, in the same transaction). */
-export async function insertGrant(tx: Tx, actor: Actor, tenantId: string, grantee: Pick<Grantee, 'kind' | 'id'>, scope: ResolvedScope,
-  actions: PermissionAction[], expiresAt: Date | null, accessRequestId: string | null = null) {
-  const [row] = await tx.insert(permissions).values({
-    tenantId,
-    userId: grantee.kind === 'user' ? grantee.id : null,
-    serviceUserId: grantee.kind === 'service_user' ? grantee.id : null,
-    roleId: grantee.kind === 'role' ? grantee.id : null,
-    scopeType: scope.scopeType, catalogId: scope.catalogId, namespaceId: scope.namespaceId, assetId: scope.assetId, tag: scope.tag,
-    actions, expiresAt, grantedBy: actor.id, accessRequestId,
-  }).returning({ id: permissions.id });
+export async function insertGrant(
+  tx: Tx,
+  actor: Actor,
+  tenantId: string,
+  grantee: Pick<Grantee, 'kind' | 'id'>,
+  scope: ResolvedScope,
+  actions: PermissionAction[],
+  expiresAt: Date | null,
+  accessRequestId: string | null = null,
+) {
+  const [row] = await tx
+    .insert(permissions)
+    .values({
+      tenantId,
+      userId: grantee.kind === 'user' ? grantee.id : null,
+      serviceUserId: grantee.kind === 'service_user' ? grantee.id : null,
+      roleId: grantee.kind === 'role' ? grantee.id : null,
+      scopeType: scope.scopeType,
+      catalogId: scope.catalogId,
+      namespaceId: scope.namespaceId,
+      assetId: scope.assetId,
+      tag: scope.tag,
+      actions,
+      expiresAt,
+      grantedBy: actor.id,
+      accessRequestId,
+    })
+    .returning({ id: permissions.id });
   return row.id;
 }
 
 export const createGrant = defineMutation({
   action: 'permission.grant',
-  recordInput: ['scopeType', 'catalogId', 'namespaceId', 'assetId', 'tag', 'userId', 'serviceUserId', 'roleId', 'actions', 'expiresAt'],
+  recordInput: [
+    'scopeType',
+    'catalogId',
+    'namespaceId',
+    'assetId',
+    'tag',
+    'userId',
+    'serviceUserId',
+    'roleId',
+    'actions',
+    'expiresAt',
+  ],
   resourceType: 'permission',
   input: grantInput,
-  authorize: async (tx, actor, input) => { await checkGrant(tx, actor, input); },
+  authorize: async (tx, actor, input) => {
+    await checkGrant(tx, actor, input);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const { grantee, scope } = await checkGrant(tx, actor, input);
@@ -90,13 +141,24 @@ export const createGrant = defineMutation({
     return {
       data: { id, grantee, scope: scope.label, actions: input.actions, expiresAt: input.expiresAt ?? null },
       audit: {
-        resourceId: id, resourceName: `${grantee.kind} ${grantee.name}`,
-        metadata: { grantee, scope: scope.label, scopeType: scope.scopeType, actions: input.actions, expiresAt: input.expiresAt ?? null },
+        resourceId: id,
+        resourceName: `${grantee.kind} ${grantee.name}`,
+        metadata: {
+          grantee,
+          scope: scope.label,
+          scopeType: scope.scopeType,
+          actions: input.actions,
+          expiresAt: input.expiresAt ?? null,
+        },
       },
     };
   },
   revalidate: (input) => [
-    input.roleId ? `/roles/${input.roleId}` : input.userId ? `/users/${input.userId}` : `/service-users/${input.serviceUserId}`,
+    input.roleId
+      ? `/roles/${input.roleId}`
+      : input.userId
+        ? `/users/${input.userId}`
+        : `/service-users/${input.serviceUserId}`,
   ],
 });
 
@@ -111,31 +173,60 @@ export const revokeGrant = defineMutation({
   }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [p] = await tx.select({ grantedBy: permissions.grantedBy, roleId: permissions.roleId }).from(permissions)
-      .where(and(eq(permissions.tenantId, tenantId), eq(permissions.id, input.id))).limit(1);
+    const [p] = await tx
+      .select({ grantedBy: permissions.grantedBy, roleId: permissions.roleId })
+      .from(permissions)
+      .where(and(eq(permissions.tenantId, tenantId), eq(permissions.id, input.id)))
+      .limit(1);
     if (!p) throw notFound('Permission');
-    if (input.cascade && !isTenantAdmin(actor)) throw forbidden('Only a TenantAdmin may revoke the grants someone handed on');
+    if (input.cascade && !isTenantAdmin(actor))
+      throw forbidden('Only a TenantAdmin may revoke the grants someone handed on');
     if (isTenantAdmin(actor)) {
-      if (p.roleId && !isRoot(actor) && await holdsRole(tx, actor, tenantId, p.roleId)) {
+      if (p.roleId && !isRoot(actor) && (await holdsRole(tx, actor, tenantId, p.roleId))) {
         throw forbidden('You cannot change the grants of a role you hold yourself');
       }
       return;
     }
-    if (p.grantedBy !== actor.id || p.roleId) throw forbidden('Only a TenantAdmin, or whoever granted it, may revoke this permission');
+    if (p.grantedBy !== actor.id || p.roleId)
+      throw forbidden('Only a TenantAdmin, or whoever granted it, may revoke this permission');
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [p] = await tx.delete(permissions).where(and(eq(permissions.tenantId, tenantId), eq(permissions.id, input.id)))
-      .returning({ id: permissions.id, userId: permissions.userId, serviceUserId: permissions.serviceUserId, roleId: permissions.roleId,
-        scopeType: permissions.scopeType, actions: permissions.actions });
+    const [p] = await tx
+      .delete(permissions)
+      .where(and(eq(permissions.tenantId, tenantId), eq(permissions.id, input.id)))
+      .returning({
+        id: permissions.id,
+        userId: permissions.userId,
+        serviceUserId: permissions.serviceUserId,
+        roleId: permissions.roleId,
+        scopeType: permissions.scopeType,
+        actions: permissions.actions,
+      });
     if (!p) throw badRequest('This permission was already revoked');
     // The holder's grants handed on to others go too when asked (in this transaction, listed in the one audit row).
-    const handedOn = input.cascade && p.userId
-      ? (await tx.delete(permissions).where(and(eq(permissions.tenantId, tenantId), eq(permissions.grantedBy, p.userId))).returning({ id: permissions.id })).map((r) => r.id)
-      : [];
+    const handedOn =
+      input.cascade && p.userId
+        ? (
+            await tx
+              .delete(permissions)
+              .where(and(eq(permissions.tenantId, tenantId), eq(permissions.grantedBy, p.userId)))
+              .returning({ id: permissions.id })
+          ).map((r) => r.id)
+        : [];
     return {
       data: { ...p, handedOnRevoked: handedOn },
-      audit: { resourceId: p.id, resourceName: `${p.scopeType} grant`, metadata: { userId: p.userId, serviceUserId: p.serviceUserId, roleId: p.roleId, actions: p.actions, handedOnRevoked: handedOn } },
+      audit: {
+        resourceId: p.id,
+        resourceName: `${p.scopeType} grant`,
+        metadata: {
+          userId: p.userId,
+          serviceUserId: p.serviceUserId,
+          roleId: p.roleId,
+          actions: p.actions,
+          handedOnRevoked: handedOn,
+        },
+      },
     };
   },
   revalidate: () => ['/roles', '/users', '/service-users'],

@@ -25,17 +25,26 @@ export const createRole = defineMutation({
     description: optionalText(500, 'Description'),
     grants: z.array(inlineGrant).max(200, 'At most 200 grants at once').optional(),
   }),
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (_tx, actor) => {
+    requireTenantAdmin(actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [r] = await tx.insert(roles).values({ tenantId, name: input.name, description: input.description ?? null, createdBy: actor.id })
+    const [r] = await tx
+      .insert(roles)
+      .values({ tenantId, name: input.name, description: input.description ?? null, createdBy: actor.id })
       .returning({ id: roles.id, name: roles.name });
     const grantIds: string[] = [];
     for (const g of input.grants ?? []) {
       const { scope } = await checkGrant(tx, actor, { ...g, roleId: r.id });
-      grantIds.push(await insertGrant(tx, actor, tenantId, { kind: 'role', id: r.id }, scope, g.actions, g.expiresAt ?? null));
+      grantIds.push(
+        await insertGrant(tx, actor, tenantId, { kind: 'role', id: r.id }, scope, g.actions, g.expiresAt ?? null),
+      );
     }
-    return { data: { id: r.id, name: r.name, grantIds }, audit: { resourceId: r.id, resourceName: r.name, metadata: { grants: grantIds.length } } };
+    return {
+      data: { id: r.id, name: r.name, grantIds },
+      audit: { resourceId: r.id, resourceName: r.name, metadata: { grants: grantIds.length } },
+    };
   },
   revalidate: () => ['/roles'],
 });
@@ -52,10 +61,18 @@ export const updateRole = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const before = await roleInTenant(tx, tenantId, input.id);
-    const [r] = await tx.update(roles).set({
-      ...(input.name ? { name: input.name } : {}), description: input.description ?? null,
-    }).where(and(eq(roles.tenantId, tenantId), eq(roles.id, input.id))).returning({ id: roles.id, name: roles.name, description: roles.description });
-    return { data: r, audit: { resourceId: r.id, resourceName: r.name, metadata: { name: { from: before.name, to: r.name } } } };
+    const [r] = await tx
+      .update(roles)
+      .set({
+        ...(input.name ? { name: input.name } : {}),
+        description: input.description ?? null,
+      })
+      .where(and(eq(roles.tenantId, tenantId), eq(roles.id, input.id)))
+      .returning({ id: roles.id, name: roles.name, description: roles.description });
+    return {
+      data: r,
+      audit: { resourceId: r.id, resourceName: r.name, metadata: { name: { from: before.name, to: r.name } } },
+    };
   },
   revalidate: (input) => ['/roles', `/roles/${input.id}`],
 });
@@ -72,13 +89,21 @@ export const deleteRole = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const r = await roleInTenant(tx, tenantId, input.id);
-    const [{ n }] = await tx.select({ n: count() }).from(userRoles).where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.roleId, r.id)));
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(userRoles)
+      .where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.roleId, r.id)));
     if (n > 0 && !input.force) {
-      throw conflict(`The role ${r.name} is assigned to ${n} user${n === 1 ? '' : 's'}; confirm to remove it from them and delete it`);
+      throw conflict(
+        `The role ${r.name} is assigned to ${n} user${n === 1 ? '' : 's'}; confirm to remove it from them and delete it`,
+      );
     }
     if (n > 0) await tx.delete(userRoles).where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.roleId, r.id)));
     await tx.delete(roles).where(and(eq(roles.tenantId, tenantId), eq(roles.id, r.id)));
-    return { data: { id: r.id, unassigned: n }, audit: { resourceId: r.id, resourceName: r.name, metadata: { unassignedUsers: n } } };
+    return {
+      data: { id: r.id, unassigned: n },
+      audit: { resourceId: r.id, resourceName: r.name, metadata: { unassignedUsers: n } },
+    };
   },
   revalidate: () => ['/roles'],
 });

@@ -24,7 +24,11 @@ export const switchTenant = defineMutation({
       : [];
     return {
       data: { tenantId: tenant?.id ?? null },
-      audit: { tenantId: tenant?.id ?? null, resourceId: tenant?.id ?? null, resourceName: tenant?.name ?? 'all tenants' },
+      audit: {
+        tenantId: tenant?.id ?? null,
+        resourceId: tenant?.id ?? null,
+        resourceName: tenant?.name ?? 'all tenants',
+      },
     };
   },
   revalidate: () => ['/'],

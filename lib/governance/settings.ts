@@ -20,9 +20,21 @@ export type TenantSettingsView = TenantSettings & { smtpPasswordSet: boolean; up
 
 /** A tenant's settings with defaults filled in: what features (sign-up, catalogs, audit retention, mail) read. */
 export async function getTenantSettings(q: Queryable, tenantId: string): Promise<TenantSettingsView> {
-  const [row] = await q.select({ settings: systemSettings.settings, pw: systemSettings.smtpPasswordEncrypted, updatedAt: systemSettings.updatedAt })
-    .from(systemSettings).where(eq(systemSettings.tenantId, tenantId)).limit(1);
-  return { ...DEFAULT_SETTINGS, ...(row?.settings ?? {}), smtpPasswordSet: !!row?.pw, updatedAt: row?.updatedAt ?? null };
+  const [row] = await q
+    .select({
+      settings: systemSettings.settings,
+      pw: systemSettings.smtpPasswordEncrypted,
+      updatedAt: systemSettings.updatedAt,
+    })
+    .from(systemSettings)
+    .where(eq(systemSettings.tenantId, tenantId))
+    .limit(1);
+  return {
+    ...DEFAULT_SETTINGS,
+    ...(row?.settings ?? {}),
+    smtpPasswordSet: !!row?.pw,
+    updatedAt: row?.updatedAt ?? null,
+  };
 }
 
 const blankToNull = (v: unknown) => (v === '' ? null : v);
@@ -36,40 +48,87 @@ function flattenSmtp(raw: unknown) {
   if (smtp === null) return { ...rest, smtpHost: null };
   if (!smtp || typeof smtp !== 'object') return rest;
   const s = smtp as Record<string, unknown>;
-  return { ...rest, smtpHost: s.host, smtpPort: s.port, smtpUsername: s.username, smtpFrom: s.from, smtpSecure: s.secure, smtpPassword: s.password ?? rest.smtpPassword };
+  return {
+    ...rest,
+    smtpHost: s.host,
+    smtpPort: s.port,
+    smtpUsername: s.username,
+    smtpFrom: s.from,
+    smtpSecure: s.secure,
+    smtpPassword: s.password ?? rest.smtpPassword,
+  };
 }
 
 /** Every field is optional: what is left out keeps its current value; an empty SMTP host turns mail off. */
-export const settingsInput = z.preprocess(flattenSmtp, z.object({
-  allowPublicSignup: z.boolean().optional(),
-  defaultWarehouseId: maybe(z.uuid('Pick a warehouse')),
-  auditRetentionDays: z.coerce.number('Audit retention must be a number of days').int('Audit retention must be a whole number of days')
-    .min(1, 'Audit retention is at least 1 day').max(36500, 'Audit retention is at most 36500 days').optional(),
-  smtpHost: maybe(z.string().trim().max(253, 'SMTP host is at most 253 characters').regex(/^[A-Za-z0-9.-]+$/, 'SMTP host must be a host name or address')),
-  smtpPort: z.preprocess(blankToNull, z.coerce.number('SMTP port must be a number').int().min(1, 'SMTP port is 1–65535').max(65535, 'SMTP port is 1–65535').nullable().optional()),
-  smtpUsername: maybe(z.string().trim().max(200)),
-  smtpFrom: maybe(z.email('The sender must be an email address')),
-  smtpSecure: z.boolean().optional(),
-  /** Empty or absent: keep the stored password. */
-  smtpPassword: maybe(z.string().max(1000)),
-  clearSmtpPassword: z.boolean().optional(),
-}).strict());
+export const settingsInput = z.preprocess(
+  flattenSmtp,
+  z
+    .object({
+      allowPublicSignup: z.boolean().optional(),
+      defaultWarehouseId: maybe(z.uuid('Pick a warehouse')),
+      auditRetentionDays: z.coerce
+        .number('Audit retention must be a number of days')
+        .int('Audit retention must be a whole number of days')
+        .min(1, 'Audit retention is at least 1 day')
+        .max(36500, 'Audit retention is at most 36500 days')
+        .optional(),
+      smtpHost: maybe(
+        z
+          .string()
+          .trim()
+          .max(253, 'SMTP host is at most 253 characters')
+          .regex(/^[A-Za-z0-9.-]+$/, 'SMTP host must be a host name or address'),
+      ),
+      smtpPort: z.preprocess(
+        blankToNull,
+        z.coerce
+          .number('SMTP port must be a number')
+          .int()
+          .min(1, 'SMTP port is 1–65535')
+          .max(65535, 'SMTP port is 1–65535')
+          .nullable()
+          .optional(),
+      ),
+      smtpUsername: maybe(z.string().trim().max(200)),
+      smtpFrom: maybe(z.email('The sender must be an email address')),
+      smtpSecure: z.boolean().optional(),
+      /** Empty or absent: keep the stored password. */
+      smtpPassword: maybe(z.string().max(1000)),
+      clearSmtpPassword: z.boolean().optional(),
+    })
+    .strict(),
+);
 
 export const updateSettings = defineMutation({
   action: 'settings.update',
-  recordInput: ['allowPublicSignup', 'defaultWarehouseId', 'auditRetentionDays', 'smtpHost', 'smtpPort', 'smtpUsername', 'smtpFrom', 'smtpSecure'],
+  recordInput: [
+    'allowPublicSignup',
+    'defaultWarehouseId',
+    'auditRetentionDays',
+    'smtpHost',
+    'smtpPort',
+    'smtpUsername',
+    'smtpFrom',
+    'smtpSecure',
+  ],
   resourceType: 'settings',
   input: settingsInput,
-  authorize: async (_tx, actor) => { requireTenantAdmin(actor); },
+  authorize: async (_tx, actor) => {
+    requireTenantAdmin(actor);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const current = await getTenantSettings(tx, tenantId);
     const fieldErrors: Record<string, string[]> = {};
 
-    const defaultWarehouseId = input.defaultWarehouseId === undefined ? current.defaultWarehouseId : input.defaultWarehouseId;
+    const defaultWarehouseId =
+      input.defaultWarehouseId === undefined ? current.defaultWarehouseId : input.defaultWarehouseId;
     if (defaultWarehouseId) {
-      const [w] = await tx.select({ id: warehouses.id }).from(warehouses)
-        .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, defaultWarehouseId))).limit(1);
+      const [w] = await tx
+        .select({ id: warehouses.id })
+        .from(warehouses)
+        .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, defaultWarehouseId)))
+        .limit(1);
       if (!w) fieldErrors.defaultWarehouseId = ['That warehouse was not found in this tenant'];
     }
 
@@ -101,18 +160,31 @@ export const updateSettings = defineMutation({
     };
     const passwordChange = !smtp || input.clearSmtpPassword ? 'cleared' : input.smtpPassword ? 'set' : 'kept';
     const encrypted = passwordChange === 'set' ? encryptSecret(input.smtpPassword!) : undefined;
-    await tx.insert(systemSettings).values({ tenantId, settings: next, smtpPasswordEncrypted: encrypted ?? null, updatedBy: actor.id })
+    await tx
+      .insert(systemSettings)
+      .values({ tenantId, settings: next, smtpPasswordEncrypted: encrypted ?? null, updatedBy: actor.id })
       .onConflictDoUpdate({
         target: systemSettings.tenantId,
         set: {
-          settings: next, updatedBy: actor.id, updatedAt: new Date(),
+          settings: next,
+          updatedBy: actor.id,
+          updatedAt: new Date(),
           ...(passwordChange === 'kept' ? {} : { smtpPasswordEncrypted: encrypted ?? null }),
         },
       });
-    const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof TenantSettings])));
+    const changed = Object.fromEntries(
+      Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof TenantSettings])),
+    );
     return {
-      data: { ...next, smtpPasswordSet: passwordChange === 'set' || (passwordChange === 'kept' && current.smtpPasswordSet) },
-      audit: { resourceId: tenantId, resourceName: 'tenant settings', metadata: { changed, smtpLogin: passwordChange } },
+      data: {
+        ...next,
+        smtpPasswordSet: passwordChange === 'set' || (passwordChange === 'kept' && current.smtpPasswordSet),
+      },
+      audit: {
+        resourceId: tenantId,
+        resourceName: 'tenant settings',
+        metadata: { changed, smtpLogin: passwordChange },
+      },
     };
   },
   revalidate: () => ['/settings'],

@@ -10,17 +10,30 @@ import { defineMutation, registerMutations } from '../mutation';
 import { optionalText } from './guards';
 import { idSchema } from '@/lib/ids';
 
-const tokenId = z.string().trim().regex(/^[0-9a-f]{64}$/, 'A token id is 64 hexadecimal characters');
+const tokenId = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{64}$/, 'A token id is 64 hexadecimal characters');
 
 function requirePerson(actor: Actor) {
-  if (actor.kind !== 'user') throw forbidden('Service users authenticate with their API key and have no sessions or tokens');
+  if (actor.kind !== 'user')
+    throw forbidden('Service users authenticate with their API key and have no sessions or tokens');
 }
 
 /** The owner of a live token, if the actor may see it: its own, or (admins) a user's of the same tenant. */
 async function tokenOwnedOrAdministered(tx: Tx, actor: Actor, hash: string) {
-  const [t] = await tx.select({ userId: activeTokens.userId, kind: activeTokens.kind, name: activeTokens.name, userTenant: users.tenantId, username: users.username })
-    .from(activeTokens).innerJoin(users, eq(users.id, activeTokens.userId))
-    .where(and(eq(activeTokens.tokenHash, hash), gt(activeTokens.expiresAt, sql`now()`))).limit(1);
+  const [t] = await tx
+    .select({
+      userId: activeTokens.userId,
+      kind: activeTokens.kind,
+      name: activeTokens.name,
+      userTenant: users.tenantId,
+      username: users.username,
+    })
+    .from(activeTokens)
+    .innerJoin(users, eq(users.id, activeTokens.userId))
+    .where(and(eq(activeTokens.tokenHash, hash), gt(activeTokens.expiresAt, sql`now()`)))
+    .limit(1);
   if (!t) throw notFound('Session or token');
   const own = actor.kind === 'user' && t.userId === actor.id;
   if (own || isRoot(actor)) return t;
@@ -34,17 +47,38 @@ export const createApiToken = defineMutation({
   recordInput: ['name', 'ttlDays'],
   resourceType: 'token',
   input: z.object({
-    name: z.string().trim().min(1, 'Name the token (e.g. what script uses it)').max(100, 'The name is at most 100 characters'),
-    ttlDays: z.coerce.number('Lifetime must be a number of days').int().min(1, 'Lifetime is 1 to 365 days').max(365, 'Lifetime is 1 to 365 days').default(30),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Name the token (e.g. what script uses it)')
+      .max(100, 'The name is at most 100 characters'),
+    ttlDays: z.coerce
+      .number('Lifetime must be a number of days')
+      .int()
+      .min(1, 'Lifetime is 1 to 365 days')
+      .max(365, 'Lifetime is 1 to 365 days')
+      .default(30),
   }),
-  authorize: async (_tx, actor) => { requirePerson(actor); },
+  authorize: async (_tx, actor) => {
+    requirePerson(actor);
+  },
   run: async (tx, actor, input) => {
     const token = await issueToken(tx, {
-      userId: actor.id, tenantId: actor.homeTenantId, kind: 'api_token', name: input.name, ttlSecs: input.ttlDays * 86_400, request: actor.request,
+      userId: actor.id,
+      tenantId: actor.homeTenantId,
+      kind: 'api_token',
+      name: input.name,
+      ttlSecs: input.ttlDays * 86_400,
+      request: actor.request,
     });
     return {
       data: { id: token.tokenHash, name: input.name, token: token.jwt, expiresAt: token.expiresAt },
-      audit: { resourceId: token.tokenHash.slice(0, 16), resourceName: input.name, tenantId: actor.homeTenantId, metadata: { ttlDays: input.ttlDays } },
+      audit: {
+        resourceId: token.tokenHash.slice(0, 16),
+        resourceName: input.name,
+        tenantId: actor.homeTenantId,
+        metadata: { ttlDays: input.ttlDays },
+      },
     };
   },
   revalidate: () => ['/tokens'],
@@ -55,16 +89,30 @@ export const revokeTokenById = defineMutation({
   recordInput: ['id', 'reason'],
   resourceType: 'token',
   input: z.object({ id: tokenId, reason: optionalText(200, 'Reason') }),
-  authorize: async (tx, actor, input) => { await tokenOwnedOrAdministered(tx, actor, input.id); },
+  authorize: async (tx, actor, input) => {
+    await tokenOwnedOrAdministered(tx, actor, input.id);
+  },
   run: async (tx, actor, input) => {
     const t = await tokenOwnedOrAdministered(tx, actor, input.id);
     const own = t.userId === actor.id;
-    if (!(await revokeToken(tx, input.id, actor.id, input.reason ?? (own ? 'revoked by its owner' : `revoked by ${actor.name}`)))) {
+    if (
+      !(await revokeToken(
+        tx,
+        input.id,
+        actor.id,
+        input.reason ?? (own ? 'revoked by its owner' : `revoked by ${actor.name}`),
+      ))
+    ) {
       throw badRequest('This session or token was already revoked');
     }
     return {
       data: { id: input.id, revoked: true },
-      audit: { resourceId: input.id.slice(0, 16), resourceName: `${t.kind} of ${t.username}`, tenantId: t.userTenant, metadata: { userId: t.userId, kind: t.kind, name: t.name } },
+      audit: {
+        resourceId: input.id.slice(0, 16),
+        resourceName: `${t.kind} of ${t.username}`,
+        tenantId: t.userTenant,
+        metadata: { userId: t.userId, kind: t.kind, name: t.name },
+      },
     };
   },
   revalidate: () => ['/tokens'],
@@ -79,16 +127,23 @@ export const revokeAllTokens = defineMutation({
     if (actor.kind === 'user' && actor.id === input.userId) return;
     const [u] = await tx.select({ tenantId: users.tenantId }).from(users).where(eq(users.id, input.userId)).limit(1);
     if (!u || (!isRoot(actor) && u.tenantId !== actor.tenantId)) throw notFound('User');
-    if (!isTenantAdmin(actor) && !isRoot(actor)) throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
+    if (!isTenantAdmin(actor) && !isRoot(actor))
+      throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
   },
   run: async (tx, actor, input) => {
-    const live = await tx.select({ h: activeTokens.tokenHash }).from(activeTokens).where(eq(activeTokens.userId, input.userId));
+    const live = await tx
+      .select({ h: activeTokens.tokenHash })
+      .from(activeTokens)
+      .where(eq(activeTokens.userId, input.userId));
     let n = 0;
     for (const { h } of live) {
       if (input.keepCurrent && h === actor.tokenHash) continue;
       if (await revokeToken(tx, h, actor.id, 'all sessions revoked')) n++;
     }
-    return { data: { revoked: n }, audit: { resourceId: input.userId, resourceName: 'all sessions and tokens', metadata: { revoked: n } } };
+    return {
+      data: { revoked: n },
+      audit: { resourceId: input.userId, resourceName: 'all sessions and tokens', metadata: { revoked: n } },
+    };
   },
   revalidate: () => ['/tokens'],
 });
@@ -105,7 +160,10 @@ export const revokeCurrentToken = defineMutation({
   },
   run: async (tx, actor) => {
     await revokeToken(tx, actor.tokenHash!, actor.id, 'signed out');
-    return { data: { revoked: true }, audit: { resourceId: actor.tokenHash!.slice(0, 16), resourceName: actor.name, tenantId: actor.homeTenantId } };
+    return {
+      data: { revoked: true },
+      audit: { resourceId: actor.tokenHash!.slice(0, 16), resourceName: actor.name, tenantId: actor.homeTenantId },
+    };
   },
 });
 
@@ -120,15 +178,37 @@ export const rotateCurrentToken = defineMutation({
     if (!actor.tokenHash) throw badRequest('This request was not made with a token');
   },
   run: async (tx, actor, input) => {
-    const [cur] = await tx.select({ kind: activeTokens.kind, name: activeTokens.name, createdAt: activeTokens.createdAt, expiresAt: activeTokens.expiresAt })
-      .from(activeTokens).where(eq(activeTokens.tokenHash, actor.tokenHash!)).limit(1);
+    const [cur] = await tx
+      .select({
+        kind: activeTokens.kind,
+        name: activeTokens.name,
+        createdAt: activeTokens.createdAt,
+        expiresAt: activeTokens.expiresAt,
+      })
+      .from(activeTokens)
+      .where(eq(activeTokens.tokenHash, actor.tokenHash!))
+      .limit(1);
     if (!cur) throw notFound('Session or token');
-    const ttlSecs = input.ttlDays ? input.ttlDays * 86_400 : Math.max(60, Math.round((cur.expiresAt.getTime() - cur.createdAt.getTime()) / 1000));
+    const ttlSecs = input.ttlDays
+      ? input.ttlDays * 86_400
+      : Math.max(60, Math.round((cur.expiresAt.getTime() - cur.createdAt.getTime()) / 1000));
     await revokeToken(tx, actor.tokenHash!, actor.id, 'rotated');
-    const token = await issueToken(tx, { userId: actor.id, tenantId: actor.homeTenantId, kind: cur.kind, name: cur.name ?? undefined, ttlSecs, request: actor.request });
+    const token = await issueToken(tx, {
+      userId: actor.id,
+      tenantId: actor.homeTenantId,
+      kind: cur.kind,
+      name: cur.name ?? undefined,
+      ttlSecs,
+      request: actor.request,
+    });
     return {
       data: { id: token.tokenHash, token: token.jwt, expiresAt: token.expiresAt },
-      audit: { resourceId: token.tokenHash.slice(0, 16), resourceName: cur.name ?? cur.kind, tenantId: actor.homeTenantId, metadata: { replaced: actor.tokenHash!.slice(0, 16) } },
+      audit: {
+        resourceId: token.tokenHash.slice(0, 16),
+        resourceName: cur.name ?? cur.kind,
+        tenantId: actor.homeTenantId,
+        metadata: { replaced: actor.tokenHash!.slice(0, 16) },
+      },
     };
   },
   revalidate: () => ['/tokens'],

@@ -13,10 +13,20 @@ import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
 import { getTenantSettings } from './settings';
-import { assertMayMintHumanCredentials, assertNotSelf, checkbox, optionalText, roleInTenant, userInTenant } from './guards';
+import {
+  assertMayMintHumanCredentials,
+  assertNotSelf,
+  checkbox,
+  optionalText,
+  roleInTenant,
+  userInTenant,
+} from './guards';
 import { idSchema } from '@/lib/ids';
 
-const email = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.email('Enter a valid email address').max(254).optional());
+const email = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z.email('Enter a valid email address').max(254).optional(),
+);
 const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
 
 /** Revokes every live session and token of a user (deactivation, password reset, deletion). */
@@ -45,13 +55,24 @@ export const createUser = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const temporaryPassword = input.password ? undefined : randomToken(12);
-    const [u] = await tx.insert(users).values({
-      tenantId, username: input.username, email: input.email ?? null, displayName: input.displayName ?? null, role: input.role,
-      passwordHash: await hashPassword(input.password ?? temporaryPassword!),
-    }).returning({ id: users.id, username: users.username });
+    const [u] = await tx
+      .insert(users)
+      .values({
+        tenantId,
+        username: input.username,
+        email: input.email ?? null,
+        displayName: input.displayName ?? null,
+        role: input.role,
+        passwordHash: await hashPassword(input.password ?? temporaryPassword!),
+      })
+      .returning({ id: users.id, username: users.username });
     return {
       data: { id: u.id, username: u.username, temporaryPassword },
-      audit: { resourceId: u.id, resourceName: u.username, metadata: { role: input.role, email: input.email ?? null, invited: !input.password } },
+      audit: {
+        resourceId: u.id,
+        resourceName: u.username,
+        metadata: { role: input.role, email: input.email ?? null, invited: !input.password },
+      },
     };
   },
   revalidate: () => ['/users'],
@@ -72,22 +93,35 @@ export const updateUser = defineMutation({
     const tenantId = requireTenantAdmin(actor);
     const target = await userInTenant(tx, tenantId, input.id);
     if (input.role && input.role !== target.role) assertNotSelf(actor, input.id, 'You cannot change your own role');
-    if (input.active !== undefined && input.active !== target.active) assertNotSelf(actor, input.id, 'You cannot deactivate or reactivate your own account');
+    if (input.active !== undefined && input.active !== target.active)
+      assertNotSelf(actor, input.id, 'You cannot deactivate or reactivate your own account');
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const before = await userInTenant(tx, tenantId, input.id);
-    const [u] = await tx.update(users).set({
-      email: input.email ?? null, displayName: input.displayName ?? null, ...(input.role ? { role: input.role } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
-    }).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+    const [u] = await tx
+      .update(users)
+      .set({
+        email: input.email ?? null,
+        displayName: input.displayName ?? null,
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      })
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
       .returning({ id: users.id, username: users.username, role: users.role, active: users.active });
-    const revoked = input.active === false && before.active ? await revokeAllTokensOf(tx, u.id, actor.id, 'account deactivated') : 0;
+    const revoked =
+      input.active === false && before.active ? await revokeAllTokensOf(tx, u.id, actor.id, 'account deactivated') : 0;
     return {
       data: u,
       audit: {
-        resourceId: u.id, resourceName: u.username,
-        metadata: { email: input.email ?? null, role: { from: before.role, to: u.role }, active: u.active, revokedTokens: revoked },
+        resourceId: u.id,
+        resourceName: u.username,
+        metadata: {
+          email: input.email ?? null,
+          role: { from: before.role, to: u.role },
+          active: u.active,
+          revokedTokens: revoked,
+        },
       },
     };
   },
@@ -106,11 +140,17 @@ export const setUserActive = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [u] = await tx.update(users).set({ active: input.active })
-      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId))).returning({ id: users.id, username: users.username });
+    const [u] = await tx
+      .update(users)
+      .set({ active: input.active })
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+      .returning({ id: users.id, username: users.username });
     // A deactivated account is refused at once anyway (tokens check users.active); revoking makes it visible too.
     const revoked = input.active ? 0 : await revokeAllTokensOf(tx, u.id, actor.id, 'account deactivated');
-    return { data: { id: u.id, active: input.active }, audit: { resourceId: u.id, resourceName: u.username, metadata: { active: input.active, revokedTokens: revoked } } };
+    return {
+      data: { id: u.id, active: input.active },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { active: input.active, revokedTokens: revoked } },
+    };
   },
   revalidate: (input) => ['/users', `/users/${input.id}`],
 });
@@ -132,10 +172,20 @@ export const resetPassword = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const temporaryPassword = input.password ? undefined : randomToken(12);
-    const [u] = await tx.update(users).set({ passwordHash: await hashPassword(input.password ?? temporaryPassword!) })
-      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId))).returning({ id: users.id, username: users.username });
+    const [u] = await tx
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.password ?? temporaryPassword!) })
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+      .returning({ id: users.id, username: users.username });
     const revoked = await revokeAllTokensOf(tx, u.id, actor.id, 'password reset');
-    return { data: { id: u.id, temporaryPassword }, audit: { resourceId: u.id, resourceName: u.username, metadata: { generated: !input.password, revokedTokens: revoked } } };
+    return {
+      data: { id: u.id, temporaryPassword },
+      audit: {
+        resourceId: u.id,
+        resourceName: u.username,
+        metadata: { generated: !input.password, revokedTokens: revoked },
+      },
+    };
   },
   revalidate: (input) => [`/users/${input.id}`],
 });
@@ -153,9 +203,14 @@ export const deleteUser = defineMutation({
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const revoked = await revokeAllTokensOf(tx, input.id, actor.id, 'account deleted');
-    const [u] = await tx.delete(users).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
+    const [u] = await tx
+      .delete(users)
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
       .returning({ id: users.id, username: users.username });
-    return { data: { id: u.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { revokedTokens: revoked } } };
+    return {
+      data: { id: u.id },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { revokedTokens: revoked } },
+    };
   },
   revalidate: () => ['/users'],
 });
@@ -177,10 +232,16 @@ export const assignRole = defineMutation({
     const tenantId = requireTenant(actor);
     const u = await userInTenant(tx, tenantId, input.userId);
     const r = await roleInTenant(tx, tenantId, input.roleId);
-    const [row] = await tx.insert(userRoles).values({ tenantId, userId: u.id, roleId: r.id, assignedBy: actor.id })
-      .onConflictDoNothing().returning({ userId: userRoles.userId });
+    const [row] = await tx
+      .insert(userRoles)
+      .values({ tenantId, userId: u.id, roleId: r.id, assignedBy: actor.id })
+      .onConflictDoNothing()
+      .returning({ userId: userRoles.userId });
     if (!row) throw conflict(`${u.username} already has the role ${r.name}`);
-    return { data: { userId: u.id, roleId: r.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } } };
+    return {
+      data: { userId: u.id, roleId: r.id },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } },
+    };
   },
   revalidate: (input) => [`/users/${input.userId}`, `/roles/${input.roleId}`, '/roles'],
 });
@@ -200,18 +261,31 @@ export const unassignRole = defineMutation({
     const tenantId = requireTenant(actor);
     const u = await userInTenant(tx, tenantId, input.userId);
     const r = await roleInTenant(tx, tenantId, input.roleId);
-    const gone = await tx.delete(userRoles)
-      .where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.userId, u.id), eq(userRoles.roleId, r.id))).returning({ u: userRoles.userId });
+    const gone = await tx
+      .delete(userRoles)
+      .where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.userId, u.id), eq(userRoles.roleId, r.id)))
+      .returning({ u: userRoles.userId });
     if (!gone.length) throw conflict(`${u.username} does not have the role ${r.name}`);
     forgetGrants(actor);
-    return { data: { userId: u.id, roleId: r.id }, audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } } };
+    return {
+      data: { userId: u.id, roleId: r.id },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { roleId: r.id, role: r.name } },
+    };
   },
   revalidate: (input) => [`/users/${input.userId}`, `/roles/${input.roleId}`, '/roles'],
 });
 
 /** The actor for public sign-up: nobody is signed in; the audit row names the new account. */
 export function signupActor(tenantId: string, request: Actor['request']): Actor {
-  return { kind: 'user', id: '00000000-0000-0000-0000-000000000000', name: 'public sign-up', role: 'tenant_user', homeTenantId: tenantId, tenantId, request };
+  return {
+    kind: 'user',
+    id: '00000000-0000-0000-0000-000000000000',
+    name: 'public sign-up',
+    role: 'tenant_user',
+    homeTenantId: tenantId,
+    tenantId,
+    request,
+  };
 }
 
 export const publicSignup = defineMutation({
@@ -221,7 +295,8 @@ export const publicSignup = defineMutation({
   input: z.object({ username: usernameSchema, email, password: passwordSchema }),
   authorize: async (tx, actor) => {
     const settings = await getTenantSettings(tx, requireTenant(actor));
-    if (!settings.allowPublicSignup) throw forbidden('Public sign-up is not allowed in this tenant; ask an administrator for an account');
+    if (!settings.allowPublicSignup)
+      throw forbidden('Public sign-up is not allowed in this tenant; ask an administrator for an account');
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
@@ -229,16 +304,38 @@ export const publicSignup = defineMutation({
     // a name taken elsewhere answers exactly as a new account does, and nothing is created (the same hash work is
     // done, so the timing matches too). A name taken in this tenant is this tenant's own business: 409.
     const passwordHash = await hashPassword(input.password);
-    const [taken] = await tx.select({ tenantId: users.tenantId }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`).limit(1);
-    if (taken && taken.tenantId === tenantId) throw new AppError('conflict', 'This username is taken', { username: ['Choose another username'] });
+    const [taken] = await tx
+      .select({ tenantId: users.tenantId })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${input.username})`)
+      .limit(1);
+    if (taken && taken.tenantId === tenantId)
+      throw new AppError('conflict', 'This username is taken', { username: ['Choose another username'] });
     if (taken) {
       const id = randomUUID();
-      return { data: { id, username: input.username }, audit: { resourceId: null, resourceName: input.username, metadata: { source: 'public sign-up', created: false } } };
+      return {
+        data: { id, username: input.username },
+        audit: {
+          resourceId: null,
+          resourceName: input.username,
+          metadata: { source: 'public sign-up', created: false },
+        },
+      };
     }
-    const [u] = await tx.insert(users).values({
-      tenantId, username: input.username, email: input.email ?? null, role: 'tenant_user', passwordHash,
-    }).returning({ id: users.id, username: users.username });
-    return { data: { id: u.id, username: u.username }, audit: { resourceId: u.id, resourceName: u.username, metadata: { source: 'public sign-up' } } };
+    const [u] = await tx
+      .insert(users)
+      .values({
+        tenantId,
+        username: input.username,
+        email: input.email ?? null,
+        role: 'tenant_user',
+        passwordHash,
+      })
+      .returning({ id: users.id, username: users.username });
+    return {
+      data: { id: u.id, username: u.username },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { source: 'public sign-up' } },
+    };
   },
 });
 
@@ -257,11 +354,27 @@ export const clearSignInLock = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const [u] = await tx.select({ id: users.id, username: users.username }).from(users).where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)));
+    const [u] = await tx
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)));
     const cleared = await clearAccountThrottle(tx, u.username);
-    return { data: { id: u.id, cleared }, audit: { resourceId: u.id, resourceName: u.username, metadata: { clearedEntries: cleared } } };
+    return {
+      data: { id: u.id, cleared },
+      audit: { resourceId: u.id, resourceName: u.username, metadata: { clearedEntries: cleared } },
+    };
   },
   revalidate: (input) => [`/users/${input.id}`],
 });
 
-registerMutations(createUser, updateUser, setUserActive, resetPassword, deleteUser, assignRole, unassignRole, publicSignup, clearSignInLock);
+registerMutations(
+  createUser,
+  updateUser,
+  setUserActive,
+  resetPassword,
+  deleteUser,
+  assignRole,
+  unassignRole,
+  publicSignup,
+  clearSignInLock,
+);

@@ -33,12 +33,15 @@ export const connectionsCheck: CheckDef<ConnectionsData> = {
   title: 'Connections',
   notOnPglite: SINGLE_SESSION,
   async run(tx, ctx) {
-    const groups = await rows<Group>(tx, sql`SELECT coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
+    const groups = await rows<Group>(
+      tx,
+      sql`SELECT coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
         coalesce(application_name, '') AS application,
         coalesce(host(client_addr), CASE WHEN client_port = -1 THEN 'local socket' ELSE '' END) AS client,
         coalesce(state, 'unknown') AS state, count(*)::int AS n
       FROM pg_stat_activity WHERE backend_type = 'client backend'
-      GROUP BY 1, 2, 3, 4, 5`);
+      GROUP BY 1, 2, 3, 4, 5`,
+    );
     return {
       total: groups.reduce((s, g) => s + g.n, 0),
       maxConnections: ctx.maxConnections,
@@ -57,19 +60,39 @@ export const connectionsCheck: CheckDef<ConnectionsData> = {
     const figure = `${d.total} / ${d.maxConnections}`;
     const poolNote = d.pool?.waiting ? `; ${plural(d.pool.waiting, 'request')} waiting for the console's pool` : '';
     if (pct >= t.connectionsCriticalPct) {
-      return { status: 'critical', figure, reason: `${formatPct(pct, 0)} of max_connections in use (critical at ${t.connectionsCriticalPct}%)${poolNote}` };
+      return {
+        status: 'critical',
+        figure,
+        reason: `${formatPct(pct, 0)} of max_connections in use (critical at ${t.connectionsCriticalPct}%)${poolNote}`,
+      };
     }
     if (pct >= t.connectionsWarnPct) {
-      return { status: 'warning', figure, reason: `${formatPct(pct, 0)} of max_connections in use (warning at ${t.connectionsWarnPct}%)${poolNote}` };
+      return {
+        status: 'warning',
+        figure,
+        reason: `${formatPct(pct, 0)} of max_connections in use (warning at ${t.connectionsWarnPct}%)${poolNote}`,
+      };
     }
-    if (d.pool?.waiting) return { status: 'warning', figure, reason: `${plural(d.pool.waiting, 'request')} waiting for a connection from the console's pool of ${d.pool.max}` };
+    if (d.pool?.waiting)
+      return {
+        status: 'warning',
+        figure,
+        reason: `${plural(d.pool.waiting, 'request')} waiting for a connection from the console's pool of ${d.pool.max}`,
+      };
     return { status: 'ok', figure, reason: `${formatPct(pct, 0)} of max_connections in use` };
   },
 };
 
 export type IdleSession = {
-  pid: number; database: string; user: string; application: string; client: string; state: string;
-  idleSecs: number; xactSecs: number | null; query: string;
+  pid: number;
+  database: string;
+  user: string;
+  application: string;
+  client: string;
+  state: string;
+  idleSecs: number;
+  xactSecs: number | null;
+  query: string;
 };
 
 /** Sessions holding a transaction open while doing nothing: they pin old row versions and hold locks. */
@@ -79,14 +102,17 @@ export const idleInTransactionCheck: CheckDef<{ sessions: IdleSession[] }> = {
   title: 'Idle in transaction',
   notOnPglite: SINGLE_SESSION,
   async run(tx) {
-    const sessions = await rows<IdleSession>(tx, sql`SELECT pid, coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
+    const sessions = await rows<IdleSession>(
+      tx,
+      sql`SELECT pid, coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
         coalesce(application_name, '') AS application, coalesce(host(client_addr), 'local') AS client, state,
         extract(epoch FROM now() - state_change)::float8 AS "idleSecs",
         extract(epoch FROM now() - xact_start)::float8 AS "xactSecs",
         left(query, ${QUERY_TEXT_LIMIT}) AS query
       FROM pg_stat_activity
       WHERE state IN ('idle in transaction', 'idle in transaction (aborted)') AND ${notHealthCheck()}
-      ORDER BY state_change LIMIT 200`);
+      ORDER BY state_change LIMIT 200`,
+    );
     return { sessions };
   },
   assess({ sessions }, ctx): Assessment {
@@ -96,8 +122,18 @@ export const idleInTransactionCheck: CheckDef<{ sessions: IdleSession[] }> = {
     if (!sessions.length) return { status: 'ok', figure, reason: 'No session is idle inside a transaction' };
     const over = sessions.filter((s) => s.idleSecs >= t.idleInTransactionWarnSecs).length;
     const reason = `${plural(sessions.length, 'session')} idle in transaction, the oldest for ${formatDuration(oldest)}`;
-    if (oldest >= t.idleInTransactionCriticalSecs) return { status: 'critical', figure, reason: `${reason} (critical over ${formatDuration(t.idleInTransactionCriticalSecs)})` };
-    if (over) return { status: 'warning', figure, reason: `${reason} (warning over ${formatDuration(t.idleInTransactionWarnSecs)})` };
+    if (oldest >= t.idleInTransactionCriticalSecs)
+      return {
+        status: 'critical',
+        figure,
+        reason: `${reason} (critical over ${formatDuration(t.idleInTransactionCriticalSecs)})`,
+      };
+    if (over)
+      return {
+        status: 'warning',
+        figure,
+        reason: `${reason} (warning over ${formatDuration(t.idleInTransactionWarnSecs)})`,
+      };
     return { status: 'ok', figure, reason: `${reason}: under ${formatDuration(t.idleInTransactionWarnSecs)}` };
   },
 };

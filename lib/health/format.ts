@@ -22,7 +22,8 @@ export function formatDuration(secs: number | null | undefined): string {
   return `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
 }
 
-export const formatCount = (n: number | null | undefined) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+export const formatCount = (n: number | null | undefined) =>
+  n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-US');
 
 export function formatPct(n: number | null | undefined, digits = 1): string {
   return n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(digits)}%`;

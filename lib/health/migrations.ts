@@ -23,19 +23,31 @@ function declaredTables(): Map<string, string[]> {
   for (const value of Object.values(schema)) {
     if (!is(value, PgTable)) continue;
     const cfg = getTableConfig(value);
-    out.set(`${cfg.schema ?? 'public'}.${cfg.name}`, cfg.columns.map((c) => c.name));
+    out.set(
+      `${cfg.schema ?? 'public'}.${cfg.name}`,
+      cfg.columns.map((c) => c.name),
+    );
   }
   return out;
 }
 
 /** The columns of the database's own tables (partitions excluded: they mirror their parent). */
-async function actualTables(tx: Parameters<CheckDef<unknown>['run']>[0], schemas: string[]): Promise<Map<string, string[]>> {
-  const found = await rows<{ name: string; columns: string[] }>(tx, sql`SELECT n.nspname || '.' || c.relname AS name,
+async function actualTables(
+  tx: Parameters<CheckDef<unknown>['run']>[0],
+  schemas: string[],
+): Promise<Map<string, string[]>> {
+  const found = await rows<{ name: string; columns: string[] }>(
+    tx,
+    sql`SELECT n.nspname || '.' || c.relname AS name,
       array_agg(a.attname::text ORDER BY a.attnum) AS columns
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname IN (${sql.join(schemas.map((s) => sql`${s}`), sql`, `)})
-    GROUP BY 1`);
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname IN (${sql.join(
+      schemas.map((s) => sql`${s}`),
+      sql`, `,
+    )})
+    GROUP BY 1`,
+  );
   return new Map(found.map((r) => [r.name, r.columns]));
 }
 
@@ -64,28 +76,56 @@ export const migrationsCheck: CheckDef<MigrationsData> = {
     const declared = declaredTables();
     const schemas = [...new Set([...declared.keys()].map((k) => k.split('.')[0]))];
     const drift = compareSchema(declared, await actualTables(tx, schemas));
-    const [{ n }] = await rows<{ n: number | null }>(tx, sql`SELECT CASE WHEN to_regclass('drizzle.__drizzle_migrations') IS NOT NULL
-      THEN (SELECT count(*)::int FROM drizzle.__drizzle_migrations) END AS n`);
+    const [{ n }] = await rows<{ n: number | null }>(
+      tx,
+      sql`SELECT CASE WHEN to_regclass('drizzle.__drizzle_migrations') IS NOT NULL
+      THEN (SELECT count(*)::int FROM drizzle.__drizzle_migrations) END AS n`,
+    );
     // migrationStatus only calls execute(), which the check's transaction has: it runs under the same timeouts.
-    const status = n === null
-      ? { files: readMigrationFiles({ migrationsFolder }).map((f) => ({ createdAt: f.folderMillis, hash: f.hash, applied: false })) }
-      : await migrationStatus(tx as unknown as Db);
+    const status =
+      n === null
+        ? {
+            files: readMigrationFiles({ migrationsFolder }).map((f) => ({
+              createdAt: f.folderMillis,
+              hash: f.hash,
+              applied: false,
+            })),
+          }
+        : await migrationStatus(tx as unknown as Db);
     const applied = status.files.filter((f) => f.applied).length;
-    return { files: status.files, pending: status.files.length - applied, unknownApplied: Math.max(0, (n ?? 0) - applied), drift };
+    return {
+      files: status.files,
+      pending: status.files.length - applied,
+      unknownApplied: Math.max(0, (n ?? 0) - applied),
+      drift,
+    };
   },
   assess(d): Assessment {
     const applied = d.files.length - d.pending;
     const figure = `${applied} / ${d.files.length}`;
     const driftCount = d.drift.missingTables.length + d.drift.missingColumns.length;
-    if (d.pending) return { status: 'critical', figure, reason: `${plural(d.pending, 'migration')} of this build not applied: restart the console or run npm run db:migrate` };
+    if (d.pending)
+      return {
+        status: 'critical',
+        figure,
+        reason: `${plural(d.pending, 'migration')} of this build not applied: restart the console or run npm run db:migrate`,
+      };
     if (driftCount) {
       const first = [...d.drift.missingTables, ...d.drift.missingColumns][0];
-      return { status: 'critical', figure, reason: `The schema does not match the code: ${plural(driftCount, 'table or column', 'tables or columns')} missing, e.g. ${first}` };
+      return {
+        status: 'critical',
+        figure,
+        reason: `The schema does not match the code: ${plural(driftCount, 'table or column', 'tables or columns')} missing, e.g. ${first}`,
+      };
     }
     if (d.unknownApplied || d.drift.extraColumns.length) {
       const parts = [
-        d.unknownApplied ? `${plural(d.unknownApplied, 'applied migration')} unknown to this build (is a newer version running?)` : '',
-        d.drift.extraColumns.length ? `${plural(d.drift.extraColumns.length, 'column')} not in the code, e.g. ${d.drift.extraColumns[0]}` : '',
+        d.unknownApplied
+          ? `${plural(d.unknownApplied, 'applied migration')} unknown to this build (is a newer version running?)`
+          : '',
+        d.drift.extraColumns.length
+          ? `${plural(d.drift.extraColumns.length, 'column')} not in the code, e.g. ${d.drift.extraColumns[0]}`
+          : '',
       ].filter(Boolean);
       return { status: 'warning', figure, reason: parts.join('; ') };
     }

@@ -5,8 +5,15 @@ import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { HEALTH_APPLICATION } from './sql';
 import {
-  DEFAULT_THRESHOLDS, DEFAULT_TIMEOUTS,
-  type CheckDef, type CheckResult, type ServerContext, type Thresholds, type Timeouts, type AnyCheckDef } from './types';
+  DEFAULT_THRESHOLDS,
+  DEFAULT_TIMEOUTS,
+  type CheckDef,
+  type CheckResult,
+  type ServerContext,
+  type Thresholds,
+  type Timeouts,
+  type AnyCheckDef,
+} from './types';
 
 export type RunOptions = {
   /** Keep each check's details (area pages); the overview needs only the tiles. */
@@ -39,15 +46,21 @@ const ms = (n: number) => Math.max(1, Math.round(n));
  * transaction-scoped settings end with the transaction, so they are safe behind PgBouncer in transaction
  * mode and never leak into a pooled connection.
  */
-export async function inCheckTransaction<T>(fn: (tx: Tx) => Promise<T>, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<T> {
+export async function inCheckTransaction<T>(
+  fn: (tx: Tx) => Promise<T>,
+  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+): Promise<T> {
   const { db } = await dbHandle();
-  const work = db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`SET LOCAL statement_timeout = ${ms(timeouts.statementTimeoutMs)}`));
-    await tx.execute(sql.raw(`SET LOCAL lock_timeout = ${ms(timeouts.lockTimeoutMs)}`));
-    // Marks the check's own session so the session lists can leave the health page itself out.
-    await tx.execute(sql.raw(`SET LOCAL application_name = '${HEALTH_APPLICATION}'`));
-    return fn(tx);
-  }, { accessMode: 'read only' });
+  const work = db.transaction(
+    async (tx) => {
+      await tx.execute(sql.raw(`SET LOCAL statement_timeout = ${ms(timeouts.statementTimeoutMs)}`));
+      await tx.execute(sql.raw(`SET LOCAL lock_timeout = ${ms(timeouts.lockTimeoutMs)}`));
+      // Marks the check's own session so the session lists can leave the health page itself out.
+      await tx.execute(sql.raw(`SET LOCAL application_name = '${HEALTH_APPLICATION}'`));
+      return fn(tx);
+    },
+    { accessMode: 'read only' },
+  );
   return withDeadline(work, timeouts.statementTimeoutMs + GRACE_MS);
 }
 
@@ -63,36 +76,66 @@ function pgError(err: unknown): PgLikeError {
 /** "timed out" for statement/lock timeouts and the client deadline, otherwise "failed: <reason>". */
 export function classifyFailure(err: unknown, timeouts: Timeouts): { status: 'timed_out' | 'failed'; reason: string } {
   if (err instanceof DeadlineError) {
-    return { status: 'timed_out', reason: `Timed out: no answer within ${((timeouts.statementTimeoutMs + GRACE_MS) / 1000).toFixed(1)} s` };
+    return {
+      status: 'timed_out',
+      reason: `Timed out: no answer within ${((timeouts.statementTimeoutMs + GRACE_MS) / 1000).toFixed(1)} s`,
+    };
   }
   const e = pgError(err);
   if (e.code === '57014' && /statement timeout/i.test(e.message ?? '')) {
-    return { status: 'timed_out', reason: `Timed out: did not finish within ${timeouts.statementTimeoutMs} ms (statement_timeout)` };
+    return {
+      status: 'timed_out',
+      reason: `Timed out: did not finish within ${timeouts.statementTimeoutMs} ms (statement_timeout)`,
+    };
   }
   if (e.code === '55P03') {
-    return { status: 'timed_out', reason: `Timed out: waited over ${timeouts.lockTimeoutMs} ms for a lock (lock_timeout)` };
+    return {
+      status: 'timed_out',
+      reason: `Timed out: waited over ${timeouts.lockTimeoutMs} ms for a lock (lock_timeout)`,
+    };
   }
   const message = (e.message ?? String(err)).split('\n')[0].slice(0, 300);
   return { status: 'failed', reason: `Failed: ${message}` };
 }
 
-const num = (v: unknown, fallback: number) => (v === null || v === undefined || Number.isNaN(Number(v)) ? fallback : Number(v));
+const num = (v: unknown, fallback: number) =>
+  v === null || v === undefined || Number.isNaN(Number(v)) ? fallback : Number(v);
 
 /** Server facts the checks need, in one statement under the same timeouts; defaults if it cannot be read. */
 export async function loadServerContext(thresholds: Thresholds, timeouts: Timeouts): Promise<ServerContext> {
   const handle = await dbHandle();
   const pool = handle.pool
-    ? { max: handle.pool.options.max ?? 10, total: handle.pool.totalCount, idle: handle.pool.idleCount, waiting: handle.pool.waitingCount }
+    ? {
+        max: handle.pool.options.max ?? 10,
+        total: handle.pool.totalCount,
+        idle: handle.pool.idleCount,
+        waiting: handle.pool.waitingCount,
+      }
     : null;
   const base: ServerContext = {
-    kind: handle.kind, versionNum: 0, version: 'unknown', database: 'unknown', currentUser: 'unknown',
-    maxConnections: 100, reservedConnections: 3, autovacuumFreezeMaxAge: 200_000_000,
-    autovacuumMultixactFreezeMaxAge: 400_000_000, autovacuumVacuumScaleFactor: 0.2, autovacuumVacuumThreshold: 50,
-    sharedPreloadLibraries: '', inRecovery: false, uptimeSecs: null, statsResetAgeSecs: null, databaseBytes: 0,
-    pool, thresholds,
+    kind: handle.kind,
+    versionNum: 0,
+    version: 'unknown',
+    database: 'unknown',
+    currentUser: 'unknown',
+    maxConnections: 100,
+    reservedConnections: 3,
+    autovacuumFreezeMaxAge: 200_000_000,
+    autovacuumMultixactFreezeMaxAge: 400_000_000,
+    autovacuumVacuumScaleFactor: 0.2,
+    autovacuumVacuumThreshold: 50,
+    sharedPreloadLibraries: '',
+    inRecovery: false,
+    uptimeSecs: null,
+    statsResetAgeSecs: null,
+    databaseBytes: 0,
+    pool,
+    thresholds,
   };
   try {
-    const r = await inCheckTransaction((tx) => tx.execute<Record<string, unknown>>(sql`SELECT
+    const r = await inCheckTransaction(
+      (tx) =>
+        tx.execute<Record<string, unknown>>(sql`SELECT
       current_setting('server_version_num')::int AS version_num,
       current_setting('server_version') AS version,
       current_database() AS database,
@@ -107,7 +150,9 @@ export async function loadServerContext(thresholds: Thresholds, timeouts: Timeou
       pg_is_in_recovery() AS in_recovery,
       extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_secs,
       (SELECT extract(epoch FROM now() - stats_reset)::float8 FROM pg_stat_database WHERE datname = current_database()) AS stats_reset_age,
-      pg_database_size(current_database())::float8 AS database_bytes`), timeouts);
+      pg_database_size(current_database())::float8 AS database_bytes`),
+      timeouts,
+    );
     const row = r.rows[0];
     return {
       ...base,
@@ -133,10 +178,21 @@ export async function loadServerContext(thresholds: Thresholds, timeouts: Timeou
 }
 
 /** One check: its own transaction and timeouts; a slow or broken check becomes its tile, never an exception. */
-export async function executeCheck<T>(def: CheckDef<T>, ctx: ServerContext, timeouts: Timeouts, withData: boolean): Promise<CheckResult<T>> {
+export async function executeCheck<T>(
+  def: CheckDef<T>,
+  ctx: ServerContext,
+  timeouts: Timeouts,
+  withData: boolean,
+): Promise<CheckResult<T>> {
   const base = { id: def.id, area: def.area, title: def.title };
   if (ctx.kind === 'pglite' && def.notOnPglite) {
-    return { ...base, status: 'not_applicable', figure: 'n/a', reason: `Does not apply on the embedded PGlite: ${def.notOnPglite}`, ms: 0 };
+    return {
+      ...base,
+      status: 'not_applicable',
+      figure: 'n/a',
+      reason: `Does not apply on the embedded PGlite: ${def.notOnPglite}`,
+      ms: 0,
+    };
   }
   const started = performance.now();
   try {
@@ -145,7 +201,13 @@ export async function executeCheck<T>(def: CheckDef<T>, ctx: ServerContext, time
     return { ...base, ...a, ...(withData ? { data } : {}), ms: performance.now() - started };
   } catch (err) {
     const f = classifyFailure(err, timeouts);
-    return { ...base, status: f.status, figure: f.status === 'timed_out' ? 'timed out' : 'failed', reason: f.reason, ms: performance.now() - started };
+    return {
+      ...base,
+      status: f.status,
+      figure: f.status === 'timed_out' ? 'timed out' : 'failed',
+      reason: f.reason,
+      ms: performance.now() - started,
+    };
   }
 }
 

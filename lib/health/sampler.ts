@@ -28,7 +28,9 @@ export async function takeHealthSample(db: Db, timeouts: Timeouts = DEFAULT_TIME
         d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit, pg_database_size(d.datid)
       FROM pg_stat_database d WHERE d.datname = current_database()
       ON CONFLICT (sampled_at) DO NOTHING`);
-    await tx.execute(sql`DELETE FROM ${dbHealthSamples} WHERE sampled_at < now() - make_interval(days => ${KEEP_DAYS})`);
+    await tx.execute(
+      sql`DELETE FROM ${dbHealthSamples} WHERE sampled_at < now() - make_interval(days => ${KEEP_DAYS})`,
+    );
     return (inserted.rowCount ?? (inserted as unknown as { affectedRows?: number }).affectedRows ?? 0) > 0;
   });
 }
@@ -40,7 +42,8 @@ type GlobalWithTimer = typeof globalThis & { [timerKey]?: ReturnType<typeof setI
 export function startHealthSampler(db: Db): void {
   const g = globalThis as GlobalWithTimer;
   if (g[timerKey]) return;
-  const tick = () => takeHealthSample(db).catch((err) => logger.warn('health sample failed', { err: (err as Error).message }));
+  const tick = () =>
+    takeHealthSample(db).catch((err) => logger.warn('health sample failed', { err: (err as Error).message }));
   void tick();
   g[timerKey] = setInterval(tick, SAMPLE_EVERY_MS);
   g[timerKey].unref();
@@ -54,18 +57,34 @@ export const samplerCheck: CheckDef<SamplerData> = {
   area: 'trends',
   title: 'Trend sampler',
   async run(tx) {
-    const [r] = await rows<SamplerData>(tx, sql`SELECT count(*)::int AS count,
+    const [r] = await rows<SamplerData>(
+      tx,
+      sql`SELECT count(*)::int AS count,
         extract(epoch FROM now() - max(sampled_at))::float8 AS "lastAgeSecs",
         extract(epoch FROM now() - min(sampled_at))::float8 AS "firstAgeSecs"
-      FROM ${dbHealthSamples}`);
+      FROM ${dbHealthSamples}`,
+    );
     return r;
   },
   assess(d, ctx): Assessment {
     const figure = plural(d.count, 'sample');
-    if (d.lastAgeSecs === null) return { status: 'warning', figure, reason: 'No snapshots yet: the sampler stores one a minute while the console server runs' };
+    if (d.lastAgeSecs === null)
+      return {
+        status: 'warning',
+        figure,
+        reason: 'No snapshots yet: the sampler stores one a minute while the console server runs',
+      };
     if (d.lastAgeSecs > ctx.thresholds.samplerStaleSecs) {
-      return { status: 'warning', figure, reason: `The last snapshot is ${formatDuration(d.lastAgeSecs)} old: is the console server running its sampler?` };
+      return {
+        status: 'warning',
+        figure,
+        reason: `The last snapshot is ${formatDuration(d.lastAgeSecs)} old: is the console server running its sampler?`,
+      };
     }
-    return { status: 'ok', figure, reason: `A snapshot every minute, the last ${formatDuration(d.lastAgeSecs)} ago, covering ${formatDuration(d.firstAgeSecs)}` };
+    return {
+      status: 'ok',
+      figure,
+      reason: `A snapshot every minute, the last ${formatDuration(d.lastAgeSecs)} ago, covering ${formatDuration(d.firstAgeSecs)}`,
+    };
   },
 };

@@ -4,11 +4,21 @@ import { plural } from '@/lib/format';
 import { notHealthCheck, QUERY_TEXT_LIMIT, rows } from './sql';
 import type { Assessment, CheckDef } from './types';
 
-const SINGLE_SESSION = 'the embedded database runs one statement at a time in the console process, so nothing else can run long or wait for a lock';
+const SINGLE_SESSION =
+  'the embedded database runs one statement at a time in the console process, so nothing else can run long or wait for a lock';
 
 export type Session = {
-  pid: number; database: string; user: string; application: string; client: string; backendType: string;
-  state: string; waitEvent: string | null; querySecs: number | null; xactSecs: number | null; query: string;
+  pid: number;
+  database: string;
+  user: string;
+  application: string;
+  client: string;
+  backendType: string;
+  state: string;
+  waitEvent: string | null;
+  querySecs: number | null;
+  xactSecs: number | null;
+  query: string;
 };
 
 export type LongRunningData = { client: Session[]; background: Session[] };
@@ -21,7 +31,9 @@ export const longRunningCheck: CheckDef<LongRunningData> = {
   notOnPglite: SINGLE_SESSION,
   async run(tx, ctx) {
     const secs = ctx.thresholds.longRunningSecs;
-    const found = await rows<Session>(tx, sql`SELECT pid, coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
+    const found = await rows<Session>(
+      tx,
+      sql`SELECT pid, coalesce(datname, '') AS database, coalesce(usename, '') AS "user",
         coalesce(application_name, '') AS application, coalesce(host(client_addr), 'local') AS client,
         backend_type AS "backendType", coalesce(state, '') AS state,
         CASE WHEN wait_event IS NOT NULL THEN wait_event_type || ': ' || wait_event END AS "waitEvent",
@@ -32,7 +44,8 @@ export const longRunningCheck: CheckDef<LongRunningData> = {
       WHERE ${notHealthCheck()}
         AND ((state = 'active' AND query_start < now() - make_interval(secs => ${secs}))
           OR xact_start < now() - make_interval(secs => ${secs}))
-      ORDER BY least(query_start, xact_start) LIMIT 200`);
+      ORDER BY least(query_start, xact_start) LIMIT 200`,
+    );
     return {
       client: found.filter((s) => s.backendType === 'client backend'),
       background: found.filter((s) => s.backendType !== 'client backend'),
@@ -41,8 +54,11 @@ export const longRunningCheck: CheckDef<LongRunningData> = {
   assess({ client, background }, ctx): Assessment {
     const t = ctx.thresholds;
     const figure = String(client.length);
-    const bg = background.length ? `; ${plural(background.length, 'background worker')} (autovacuum, replication) shown apart` : '';
-    if (!client.length) return { status: 'ok', figure, reason: `No query or transaction over ${formatDuration(t.longRunningSecs)}${bg}` };
+    const bg = background.length
+      ? `; ${plural(background.length, 'background worker')} (autovacuum, replication) shown apart`
+      : '';
+    if (!client.length)
+      return { status: 'ok', figure, reason: `No query or transaction over ${formatDuration(t.longRunningSecs)}${bg}` };
     const oldest = client.reduce((m, s) => Math.max(m, s.querySecs ?? 0, s.xactSecs ?? 0), 0);
     const reason = `${plural(client.length, 'session')} running over ${formatDuration(t.longRunningSecs)}, the longest ${formatDuration(oldest)}${bg}`;
     return { status: oldest >= t.longRunningCriticalSecs ? 'critical' : 'warning', figure, reason };
@@ -61,10 +77,13 @@ export const blockedCheck: CheckDef<BlockingData> = {
   notOnPglite: SINGLE_SESSION,
   async run(tx, ctx) {
     // pg_locks.waitstart exists from PostgreSQL 14; before that the statement start is the best estimate.
-    const waitSince = ctx.versionNum >= 140000
-      ? sql`coalesce((SELECT min(l.waitstart) FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted), a.query_start)`
-      : sql`a.query_start`;
-    const found = await rows<BlockedSession & { role: 'blocked' | 'blocking' }>(tx, sql`WITH waiting AS (
+    const waitSince =
+      ctx.versionNum >= 140000
+        ? sql`coalesce((SELECT min(l.waitstart) FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted), a.query_start)`
+        : sql`a.query_start`;
+    const found = await rows<BlockedSession & { role: 'blocked' | 'blocking' }>(
+      tx,
+      sql`WITH waiting AS (
         SELECT a.pid, pg_blocking_pids(a.pid) AS blocking, extract(epoch FROM now() - ${waitSince})::float8 AS wait_secs
         FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND ${notHealthCheck('a.')}
       ), blocked AS (SELECT * FROM waiting WHERE cardinality(blocking) > 0),
@@ -82,14 +101,17 @@ export const blockedCheck: CheckDef<BlockingData> = {
         left(a.query, ${QUERY_TEXT_LIMIT}) AS query,
         i.wait_secs AS "waitSecs", coalesce(i.blocking, '{}') AS "blockingPids"
       FROM involved i JOIN pg_stat_activity a ON a.pid = i.pid
-      ORDER BY i.wait_secs DESC NULLS LAST LIMIT 400`);
+      ORDER BY i.wait_secs DESC NULLS LAST LIMIT 400`,
+    );
     const blocked = found.filter((r) => r.role === 'blocked').map(({ role: _r, ...s }) => s);
     const blockedPids = new Set(blocked.map((b) => b.pid));
-    const blocking = found.filter((r) => r.role === 'blocking').map(({ role: _r, waitSecs: _w, blockingPids: _b, ...s }) => ({
-      ...s,
-      blocks: blocked.filter((b) => b.blockingPids.includes(s.pid)).length,
-      alsoBlocked: blockedPids.has(s.pid),
-    }));
+    const blocking = found
+      .filter((r) => r.role === 'blocking')
+      .map(({ role: _r, waitSecs: _w, blockingPids: _b, ...s }) => ({
+        ...s,
+        blocks: blocked.filter((b) => b.blockingPids.includes(s.pid)).length,
+        alsoBlocked: blockedPids.has(s.pid),
+      }));
     return { blocked, blocking };
   },
   assess({ blocked, blocking }, ctx): Assessment {

@@ -21,9 +21,18 @@ export const RECOMMENDED_SETTINGS: { name: string; value: string; note?: string 
 
 /** Settings the health checks themselves rely on: shown, never flagged. */
 const CONTEXT_SETTINGS = [
-  'max_connections', 'superuser_reserved_connections', 'autovacuum', 'autovacuum_vacuum_scale_factor', 'autovacuum_vacuum_threshold',
-  'autovacuum_freeze_max_age', 'autovacuum_multixact_freeze_max_age', 'shared_preload_libraries', 'track_counts', 'track_io_timing',
-  'statement_timeout', 'idle_in_transaction_session_timeout',
+  'max_connections',
+  'superuser_reserved_connections',
+  'autovacuum',
+  'autovacuum_vacuum_scale_factor',
+  'autovacuum_vacuum_threshold',
+  'autovacuum_freeze_max_age',
+  'autovacuum_multixact_freeze_max_age',
+  'shared_preload_libraries',
+  'track_counts',
+  'track_io_timing',
+  'statement_timeout',
+  'idle_in_transaction_session_timeout',
 ];
 
 const UNIT_BYTES: Record<string, number> = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
@@ -49,12 +58,27 @@ export function parseSettingValue(value: string): number | null {
 }
 
 export type SettingRow = {
-  name: string; current: string; recommended: string | null; note: string | null; differs: boolean;
-  source: string; pendingRestart: boolean; context: string; description: string;
+  name: string;
+  current: string;
+  recommended: string | null;
+  note: string | null;
+  differs: boolean;
+  source: string;
+  pendingRestart: boolean;
+  context: string;
+  description: string;
 };
 export type SettingsData = { recommended: SettingRow[]; context: SettingRow[] };
 
-type PgSetting = { name: string; setting: string; unit: string | null; source: string; pending_restart: boolean; context: string; short_desc: string };
+type PgSetting = {
+  name: string;
+  setting: string;
+  unit: string | null;
+  source: string;
+  pending_restart: boolean;
+  context: string;
+  short_desc: string;
+};
 
 function display(s: PgSetting): string {
   const u = unitScale(s.unit);
@@ -75,26 +99,57 @@ export const settingsCheck: CheckDef<SettingsData> = {
   id: 'settings',
   area: 'settings',
   title: 'Settings review',
-  notOnPglite: 'the embedded database runs inside the console process with its own fixed memory; the recommendations are for a PostgreSQL server',
+  notOnPglite:
+    'the embedded database runs inside the console process with its own fixed memory; the recommendations are for a PostgreSQL server',
   async run(tx) {
     const names = [...RECOMMENDED_SETTINGS.map((s) => s.name), ...CONTEXT_SETTINGS];
-    const found = await rows<PgSetting>(tx, sql`SELECT name, setting, unit, source, pending_restart, context, short_desc
-      FROM pg_settings WHERE name IN (${sql.join(names.map((n) => sql`${n}`), sql`, `)})`);
+    const found = await rows<PgSetting>(
+      tx,
+      sql`SELECT name, setting, unit, source, pending_restart, context, short_desc
+      FROM pg_settings WHERE name IN (${sql.join(
+        names.map((n) => sql`${n}`),
+        sql`, `,
+      )})`,
+    );
     const byName = new Map(found.map((s) => [s.name, s]));
     const recommended = RECOMMENDED_SETTINGS.flatMap((r): SettingRow[] => {
       const s = byName.get(r.name);
       if (!s) return [];
       const want = parseSettingValue(r.value);
       const have = currentNumber(s);
-      const differs = want === null || have === null ? s.setting !== r.value : Math.abs(want - have) > Math.abs(want) * 1e-9;
-      return [{
-        name: r.name, current: display(s), recommended: r.value, note: r.note ?? null, differs, source: s.source,
-        pendingRestart: s.pending_restart, context: s.context, description: s.short_desc,
-      }];
+      const differs =
+        want === null || have === null ? s.setting !== r.value : Math.abs(want - have) > Math.abs(want) * 1e-9;
+      return [
+        {
+          name: r.name,
+          current: display(s),
+          recommended: r.value,
+          note: r.note ?? null,
+          differs,
+          source: s.source,
+          pendingRestart: s.pending_restart,
+          context: s.context,
+          description: s.short_desc,
+        },
+      ];
     });
     const context = CONTEXT_SETTINGS.flatMap((n): SettingRow[] => {
       const s = byName.get(n);
-      return s ? [{ name: n, current: display(s), recommended: null, note: null, differs: false, source: s.source, pendingRestart: s.pending_restart, context: s.context, description: s.short_desc }] : [];
+      return s
+        ? [
+            {
+              name: n,
+              current: display(s),
+              recommended: null,
+              note: null,
+              differs: false,
+              source: s.source,
+              pendingRestart: s.pending_restart,
+              context: s.context,
+              description: s.short_desc,
+            },
+          ]
+        : [];
     });
     return { recommended, context };
   },
@@ -102,11 +157,22 @@ export const settingsCheck: CheckDef<SettingsData> = {
     const differing = d.recommended.filter((s) => s.differs);
     const pending = [...d.recommended, ...d.context].filter((s) => s.pendingRestart);
     const figure = `${differing.length} / ${d.recommended.length}`;
-    const restart = pending.length ? `; ${plural(pending.length, 'change')} waiting for a restart (${pending.map((s) => s.name).join(', ')})` : '';
-    if (!differing.length && !pending.length) return { status: 'ok', figure, reason: 'Every recommended setting matches' };
+    const restart = pending.length
+      ? `; ${plural(pending.length, 'change')} waiting for a restart (${pending.map((s) => s.name).join(', ')})`
+      : '';
+    if (!differing.length && !pending.length)
+      return { status: 'ok', figure, reason: 'Every recommended setting matches' };
     return {
-      status: 'warning', figure,
-      reason: `${plural(differing.length, 'setting')} differ from the recommendations${differing.length ? ` (${differing.slice(0, 3).map((s) => s.name).join(', ')}${differing.length > 3 ? ', …' : ''})` : ''}${restart}`,
+      status: 'warning',
+      figure,
+      reason: `${plural(differing.length, 'setting')} differ from the recommendations${
+        differing.length
+          ? ` (${differing
+              .slice(0, 3)
+              .map((s) => s.name)
+              .join(', ')}${differing.length > 3 ? ', …' : ''})`
+          : ''
+      }${restart}`,
     };
   },
 };

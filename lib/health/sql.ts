@@ -7,7 +7,8 @@ export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
 }
 
 /** Relations of the user's schemas (not the system catalogs or TOAST). */
-export const userSchema = (nspname: SQL) => sql`${nspname} NOT IN ('pg_catalog', 'information_schema') AND ${nspname} !~ '^pg_toast'`;
+export const userSchema = (nspname: SQL) =>
+  sql`${nspname} NOT IN ('pg_catalog', 'information_schema') AND ${nspname} !~ '^pg_toast'`;
 
 /** Query text shown to Root, bounded. */
 export const QUERY_TEXT_LIMIT = 2000;

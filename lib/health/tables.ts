@@ -22,17 +22,23 @@ export const cacheHitCheck: CheckDef<CacheHitData> = {
   area: 'tables',
   title: 'Cache hit rate',
   async run(tx, ctx) {
-    const [totals] = await rows<{ th: number; tr: number; ih: number; ir: number }>(tx, sql`SELECT
+    const [totals] = await rows<{ th: number; tr: number; ih: number; ir: number }>(
+      tx,
+      sql`SELECT
         (SELECT coalesce(sum(heap_blks_hit), 0)::float8 FROM pg_statio_user_tables) AS th,
         (SELECT coalesce(sum(heap_blks_read), 0)::float8 FROM pg_statio_user_tables) AS tr,
         (SELECT coalesce(sum(idx_blks_hit), 0)::float8 FROM pg_statio_user_indexes) AS ih,
-        (SELECT coalesce(sum(idx_blks_read), 0)::float8 FROM pg_statio_user_indexes) AS ir`);
-    const worstTables = await rows<CacheHitData['worstTables'][number]>(tx, sql`SELECT schemaname AS schema, relname AS "table",
+        (SELECT coalesce(sum(idx_blks_read), 0)::float8 FROM pg_statio_user_indexes) AS ir`,
+    );
+    const worstTables = await rows<CacheHitData['worstTables'][number]>(
+      tx,
+      sql`SELECT schemaname AS schema, relname AS "table",
         heap_blks_hit::float8 AS hit, heap_blks_read::float8 AS read,
         (100.0 * heap_blks_hit / (heap_blks_hit + heap_blks_read))::float8 AS pct
       FROM pg_statio_user_tables
       WHERE heap_blks_hit + heap_blks_read >= ${ctx.thresholds.cacheHitMinBlocks}
-      ORDER BY pct, heap_blks_read DESC LIMIT 20`);
+      ORDER BY pct, heap_blks_read DESC LIMIT 20`,
+    );
     return {
       table: { hit: totals.th, read: totals.tr, pct: ratio(totals.th, totals.tr) },
       index: { hit: totals.ih, read: totals.ir, pct: ratio(totals.ih, totals.ir) },
@@ -43,18 +49,35 @@ export const cacheHitCheck: CheckDef<CacheHitData> = {
     const t = ctx.thresholds;
     const enough = (x: { hit: number; read: number }) => x.hit + x.read >= t.cacheHitMinBlocks;
     const figure = d.table.pct === null ? '—' : formatPct(d.table.pct);
-    if (!enough(d.table) && !enough(d.index)) return { status: 'ok', figure, reason: 'Too little activity yet to judge the cache' };
-    const worst = Math.min(enough(d.table) ? d.table.pct ?? 100 : 100, enough(d.index) ? d.index.pct ?? 100 : 100);
+    if (!enough(d.table) && !enough(d.index))
+      return { status: 'ok', figure, reason: 'Too little activity yet to judge the cache' };
+    const worst = Math.min(enough(d.table) ? (d.table.pct ?? 100) : 100, enough(d.index) ? (d.index.pct ?? 100) : 100);
     const reason = `Tables ${formatPct(d.table.pct)}, indexes ${formatPct(d.index.pct)} read from memory`;
-    if (worst < t.cacheHitCriticalPct) return { status: 'critical', figure, reason: `${reason} (critical below ${t.cacheHitCriticalPct}%)` };
-    if (worst < t.cacheHitWarnPct) return { status: 'warning', figure, reason: `${reason} (warning below ${t.cacheHitWarnPct}%)` };
+    if (worst < t.cacheHitCriticalPct)
+      return { status: 'critical', figure, reason: `${reason} (critical below ${t.cacheHitCriticalPct}%)` };
+    if (worst < t.cacheHitWarnPct)
+      return { status: 'warning', figure, reason: `${reason} (warning below ${t.cacheHitWarnPct}%)` };
     return { status: 'ok', figure, reason };
   },
 };
 
-export type RelationSize = { schema: string; name: string; kind: string; totalBytes: number; tableBytes: number; indexBytes: number; estRows: number };
+export type RelationSize = {
+  schema: string;
+  name: string;
+  kind: string;
+  totalBytes: number;
+  tableBytes: number;
+  indexBytes: number;
+  estRows: number;
+};
 export type IndexSize = { schema: string; table: string; index: string; bytes: number };
-export type SpaceData = { databaseBytes: number; relationCount: number; relationsBytes: number; tables: RelationSize[]; indexes: IndexSize[] };
+export type SpaceData = {
+  databaseBytes: number;
+  relationCount: number;
+  relationsBytes: number;
+  tables: RelationSize[];
+  indexes: IndexSize[];
+};
 
 /** The reference's table-size query, by oid rather than by name, largest first. */
 export const spaceCheck: CheckDef<SpaceData> = {
@@ -62,7 +85,9 @@ export const spaceCheck: CheckDef<SpaceData> = {
   area: 'tables',
   title: 'Space',
   async run(tx, ctx) {
-    const tables = await rows<RelationSize & { n: number; sum: number }>(tx, sql`WITH r AS (
+    const tables = await rows<RelationSize & { n: number; sum: number }>(
+      tx,
+      sql`WITH r AS (
         SELECT n.nspname AS schema, c.relname AS name,
           CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'm' THEN 'materialized view' END AS kind,
           pg_total_relation_size(c.oid)::float8 AS "totalBytes", pg_relation_size(c.oid)::float8 AS "tableBytes",
@@ -71,13 +96,17 @@ export const spaceCheck: CheckDef<SpaceData> = {
         WHERE c.relkind IN ('r', 'p', 'm') AND ${userSchema(sql`n.nspname`)}
       )
       SELECT *, (count(*) OVER ())::int AS n, (sum("totalBytes") OVER ())::float8 AS sum
-      FROM r ORDER BY "totalBytes" DESC, schema, name LIMIT ${LIST_LIMIT}`);
-    const indexes = await rows<IndexSize>(tx, sql`SELECT n.nspname AS schema, t.relname AS "table", c.relname AS index,
+      FROM r ORDER BY "totalBytes" DESC, schema, name LIMIT ${LIST_LIMIT}`,
+    );
+    const indexes = await rows<IndexSize>(
+      tx,
+      sql`SELECT n.nspname AS schema, t.relname AS "table", c.relname AS index,
         pg_relation_size(c.oid)::float8 AS bytes
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE ${userSchema(sql`n.nspname`)}
-      ORDER BY bytes DESC, c.relname LIMIT ${LIST_LIMIT}`);
+      ORDER BY bytes DESC, c.relname LIMIT ${LIST_LIMIT}`,
+    );
     return {
       databaseBytes: ctx.databaseBytes,
       relationCount: tables[0]?.n ?? 0,
@@ -97,9 +126,18 @@ export const spaceCheck: CheckDef<SpaceData> = {
 };
 
 export type VacuumRow = {
-  schema: string; table: string; liveRows: number; deadRows: number; deadPct: number | null; triggerRows: number;
-  needsVacuum: boolean; autovacuumEnabled: boolean; vacuumAgeSecs: number | null; analyzeAgeSecs: number | null;
-  modsSinceAnalyze: number; vacuuming: boolean;
+  schema: string;
+  table: string;
+  liveRows: number;
+  deadRows: number;
+  deadPct: number | null;
+  triggerRows: number;
+  needsVacuum: boolean;
+  autovacuumEnabled: boolean;
+  vacuumAgeSecs: number | null;
+  analyzeAgeSecs: number | null;
+  modsSinceAnalyze: number;
+  vacuuming: boolean;
 };
 export type VacuumData = { flagged: number; tables: VacuumRow[] };
 
@@ -112,7 +150,9 @@ export const vacuumCheck: CheckDef<VacuumData> = {
   area: 'tables',
   title: 'Dead rows and vacuum',
   async run(tx, ctx) {
-    const found = await rows<VacuumRow & { flagged: number }>(tx, sql`WITH o AS (
+    const found = await rows<VacuumRow & { flagged: number }>(
+      tx,
+      sql`WITH o AS (
         SELECT s.relid, s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze,
           greatest(s.last_vacuum, s.last_autovacuum) AS vacuumed, greatest(s.last_analyze, s.last_autoanalyze) AS analyzed,
           (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = 'autovacuum_vacuum_scale_factor')::float8 AS sf,
@@ -130,7 +170,8 @@ export const vacuumCheck: CheckDef<VacuumData> = {
         n_mod_since_analyze::float8 AS "modsSinceAnalyze",
         EXISTS (SELECT 1 FROM pg_stat_progress_vacuum p WHERE p.relid = t.relid) AS vacuuming,
         (count(*) FILTER (WHERE n_dead_tup > trigger) OVER ())::int AS flagged
-      FROM t ORDER BY (n_dead_tup > trigger) DESC, n_dead_tup DESC, relname LIMIT ${LIST_LIMIT}`);
+      FROM t ORDER BY (n_dead_tup > trigger) DESC, n_dead_tup DESC, relname LIMIT ${LIST_LIMIT}`,
+    );
     return { flagged: found[0]?.flagged ?? 0, tables: found.map(({ flagged: _f, ...r }) => r) };
   },
   assess(d, ctx): Assessment {
@@ -139,13 +180,23 @@ export const vacuumCheck: CheckDef<VacuumData> = {
     if (!d.flagged) return { status: 'ok', figure, reason: 'No table has more dead rows than its autovacuum trigger' };
     const worst = d.tables.find((t) => t.needsVacuum)!;
     return {
-      status: 'warning', figure,
+      status: 'warning',
+      figure,
       reason: `${plural(d.flagged, 'table')} past the autovacuum trigger (scale factor ${ctx.autovacuumVacuumScaleFactor}); worst ${worst.schema}.${worst.table} with ${formatPct(worst.deadPct, 0)} dead rows${pglite}`,
     };
   },
 };
 
-export type SeqScanRow = { schema: string; table: string; seqScans: number; idxScans: number; liveRows: number; seqRowsRead: number; indexPct: number | null; flagged: boolean };
+export type SeqScanRow = {
+  schema: string;
+  table: string;
+  seqScans: number;
+  idxScans: number;
+  liveRows: number;
+  seqRowsRead: number;
+  indexPct: number | null;
+  flagged: boolean;
+};
 export type SeqScanData = { flagged: number; tables: SeqScanRow[] };
 
 export const seqScanCheck: CheckDef<SeqScanData> = {
@@ -154,26 +205,42 @@ export const seqScanCheck: CheckDef<SeqScanData> = {
   title: 'Sequential scans',
   async run(tx, ctx) {
     const t = ctx.thresholds;
-    const found = await rows<SeqScanRow & { n: number }>(tx, sql`WITH s AS (
+    const found = await rows<SeqScanRow & { n: number }>(
+      tx,
+      sql`WITH s AS (
         SELECT schemaname AS schema, relname AS "table", seq_scan::float8 AS "seqScans", coalesce(idx_scan, 0)::float8 AS "idxScans",
           n_live_tup::float8 AS "liveRows", seq_tup_read::float8 AS "seqRowsRead",
           CASE WHEN seq_scan + coalesce(idx_scan, 0) > 0 THEN 100.0 * coalesce(idx_scan, 0) / (seq_scan + coalesce(idx_scan, 0)) END::float8 AS "indexPct"
         FROM pg_stat_user_tables WHERE n_live_tup >= ${t.seqScanMinRows} AND seq_scan > 0
       )
       SELECT *, "indexPct" < ${t.seqScanIndexPct} AS flagged, (count(*) FILTER (WHERE "indexPct" < ${t.seqScanIndexPct}) OVER ())::int AS n
-      FROM s ORDER BY "seqRowsRead" DESC LIMIT ${LIST_LIMIT}`);
+      FROM s ORDER BY "seqRowsRead" DESC LIMIT ${LIST_LIMIT}`,
+    );
     return { flagged: found[0]?.n ?? 0, tables: found.map(({ n: _n, ...r }) => r) };
   },
   assess(d, ctx): Assessment {
     const t = ctx.thresholds;
     const figure = String(d.flagged);
-    if (!d.flagged) return { status: 'ok', figure, reason: `Tables of ${t.seqScanMinRows.toLocaleString('en-US')}+ rows are read mostly through indexes` };
-    return { status: 'warning', figure, reason: `${plural(d.flagged, 'table')} of ${t.seqScanMinRows.toLocaleString('en-US')}+ rows use indexes for under ${t.seqScanIndexPct}% of scans` };
+    if (!d.flagged)
+      return {
+        status: 'ok',
+        figure,
+        reason: `Tables of ${t.seqScanMinRows.toLocaleString('en-US')}+ rows are read mostly through indexes`,
+      };
+    return {
+      status: 'warning',
+      figure,
+      reason: `${plural(d.flagged, 'table')} of ${t.seqScanMinRows.toLocaleString('en-US')}+ rows use indexes for under ${t.seqScanIndexPct}% of scans`,
+    };
   },
 };
 
 export type IndexRow = { schema: string; table: string; index: string; bytes: number; definition: string };
-export type UnusedIndexData = { indexes: (IndexRow & { notable: boolean })[]; statsAgeSecs: number | null; statsNote: string | null };
+export type UnusedIndexData = {
+  indexes: (IndexRow & { notable: boolean })[];
+  statsAgeSecs: number | null;
+  statsNote: string | null;
+};
 
 /** Indexes never scanned since the statistics began; unique and constraint indexes are never "unused". */
 export const unusedIndexCheck: CheckDef<UnusedIndexData> = {
@@ -181,13 +248,16 @@ export const unusedIndexCheck: CheckDef<UnusedIndexData> = {
   area: 'tables',
   title: 'Unused indexes',
   async run(tx, ctx) {
-    const indexes = await rows<UnusedIndexData['indexes'][number]>(tx, sql`SELECT s.schemaname AS schema, s.relname AS "table", s.indexrelname AS index,
+    const indexes = await rows<UnusedIndexData['indexes'][number]>(
+      tx,
+      sql`SELECT s.schemaname AS schema, s.relname AS "table", s.indexrelname AS index,
         pg_relation_size(s.indexrelid)::float8 AS bytes, pg_get_indexdef(s.indexrelid) AS definition,
         pg_relation_size(s.indexrelid) >= ${ctx.thresholds.unusedIndexMinBytes} AS notable
       FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
       WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid)
-      ORDER BY bytes DESC, s.indexrelname LIMIT ${LIST_LIMIT}`);
+      ORDER BY bytes DESC, s.indexrelname LIMIT ${LIST_LIMIT}`,
+    );
     return { indexes, statsAgeSecs: ctx.statsResetAgeSecs, statsNote: statsNote(ctx) };
   },
   assess(d, ctx): Assessment {
@@ -196,10 +266,18 @@ export const unusedIndexCheck: CheckDef<UnusedIndexData> = {
     const trust = d.statsNote ? ` ${d.statsNote}` : '';
     if (!d.indexes.length) return { status: 'ok', figure, reason: `Every index has been used.${trust}` };
     if (!notable.length) {
-      return { status: 'ok', figure, reason: `${plural(d.indexes.length, 'index', 'indexes')} never scanned, all under ${formatBytes(ctx.thresholds.unusedIndexMinBytes)}.${trust}` };
+      return {
+        status: 'ok',
+        figure,
+        reason: `${plural(d.indexes.length, 'index', 'indexes')} never scanned, all under ${formatBytes(ctx.thresholds.unusedIndexMinBytes)}.${trust}`,
+      };
     }
     const bytes = notable.reduce((s, i) => s + i.bytes, 0);
-    return { status: 'warning', figure, reason: `${plural(notable.length, 'index', 'indexes')} of ${formatBytes(bytes)} never scanned.${trust}` };
+    return {
+      status: 'warning',
+      figure,
+      reason: `${plural(notable.length, 'index', 'indexes')} of ${formatBytes(bytes)} never scanned.${trust}`,
+    };
   },
 };
 
@@ -229,7 +307,9 @@ export const duplicateIndexCheck: CheckDef<{ indexes: DuplicateIndex[] }> = {
   area: 'tables',
   title: 'Duplicate indexes',
   async run(tx) {
-    const indexes = await rows<DuplicateIndex>(tx, sql`WITH idx AS (
+    const indexes = await rows<DuplicateIndex>(
+      tx,
+      sql`WITH idx AS (
         SELECT i.indexrelid, i.indrelid, c.relam, i.indisunique, n.nspname AS schema, c.relname AS name,
           i.indnatts = i.indnkeyatts AS no_include,
           (string_to_array(i.indkey::text, ' ')::int[])[1:i.indnkeyatts] AS keys,
@@ -259,14 +339,19 @@ export const duplicateIndexCheck: CheckDef<{ indexes: DuplicateIndex[] }> = {
         AND (a.keys = b.keys OR (a.keep_rank = 0 AND a.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')))
         AND (NOT a.indisunique OR (b.indisunique AND a.keys = b.keys))
       ORDER BY a.indexrelid, cardinality(b.keys), b.indexrelid
-      LIMIT ${LIST_LIMIT}`);
+      LIMIT ${LIST_LIMIT}`,
+    );
     return { indexes };
   },
   assess({ indexes }): Assessment {
     const figure = String(indexes.length);
     if (!indexes.length) return { status: 'ok', figure, reason: 'No index is covered by another' };
     const bytes = indexes.reduce((s, i) => s + i.bytes, 0);
-    return { status: 'warning', figure, reason: `${plural(indexes.length, 'index', 'indexes')} (${formatBytes(bytes)}) covered by another index, e.g. ${indexes[0].index} by ${indexes[0].coveredBy}` };
+    return {
+      status: 'warning',
+      figure,
+      reason: `${plural(indexes.length, 'index', 'indexes')} (${formatBytes(bytes)}) covered by another index, e.g. ${indexes[0].index} by ${indexes[0].coveredBy}`,
+    };
   },
 };
 
@@ -276,23 +361,37 @@ export const invalidIndexCheck: CheckDef<{ indexes: IndexRow[] }> = {
   title: 'Invalid indexes',
   async run(tx) {
     // An index being built concurrently is invalid until it finishes: that is not a fault.
-    const indexes = await rows<IndexRow>(tx, sql`SELECT n.nspname AS schema, t.relname AS "table", c.relname AS index,
+    const indexes = await rows<IndexRow>(
+      tx,
+      sql`SELECT n.nspname AS schema, t.relname AS "table", c.relname AS index,
         pg_relation_size(c.oid)::float8 AS bytes, pg_get_indexdef(c.oid) AS definition
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT i.indisvalid AND ${userSchema(sql`n.nspname`)}
         AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.relid = i.indrelid)
-      ORDER BY n.nspname, c.relname LIMIT ${LIST_LIMIT}`);
+      ORDER BY n.nspname, c.relname LIMIT ${LIST_LIMIT}`,
+    );
     return { indexes };
   },
   assess({ indexes }): Assessment {
     const figure = String(indexes.length);
     if (!indexes.length) return { status: 'ok', figure, reason: 'Every index is valid' };
-    return { status: 'warning', figure, reason: `${plural(indexes.length, 'index', 'indexes')} invalid (a failed CREATE INDEX CONCURRENTLY?): REINDEX or drop, e.g. ${indexes[0].index}` };
+    return {
+      status: 'warning',
+      figure,
+      reason: `${plural(indexes.length, 'index', 'indexes')} invalid (a failed CREATE INDEX CONCURRENTLY?): REINDEX or drop, e.g. ${indexes[0].index}`,
+    };
   },
 };
 
-export type MissingFkIndex = { schema: string; table: string; constraint: string; columns: string[]; references: string; tableBytes: number };
+export type MissingFkIndex = {
+  schema: string;
+  table: string;
+  constraint: string;
+  columns: string[];
+  references: string;
+  tableBytes: number;
+};
 
 /** Foreign keys whose columns do not lead any index: deletes on the referenced table scan this one. */
 export const fkIndexCheck: CheckDef<{ keys: MissingFkIndex[] }> = {
@@ -300,7 +399,9 @@ export const fkIndexCheck: CheckDef<{ keys: MissingFkIndex[] }> = {
   area: 'tables',
   title: 'Foreign keys without an index',
   async run(tx) {
-    const keys = await rows<MissingFkIndex>(tx, sql`SELECT n.nspname AS schema, t.relname AS "table", k.conname AS "constraint",
+    const keys = await rows<MissingFkIndex>(
+      tx,
+      sql`SELECT n.nspname AS schema, t.relname AS "table", k.conname AS "constraint",
         (SELECT array_agg(a.attname::text ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum) AS columns,
         k.confrelid::regclass::text AS "references", pg_relation_size(t.oid)::float8 AS "tableBytes"
@@ -311,12 +412,17 @@ export const fkIndexCheck: CheckDef<{ keys: MissingFkIndex[] }> = {
           WHERE i.indrelid = k.conrelid AND i.indpred IS NULL
             AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey
             AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] <@ k.conkey)
-      ORDER BY "tableBytes" DESC, t.relname, k.conname LIMIT ${LIST_LIMIT}`);
+      ORDER BY "tableBytes" DESC, t.relname, k.conname LIMIT ${LIST_LIMIT}`,
+    );
     return { keys };
   },
   assess({ keys }): Assessment {
     const figure = String(keys.length);
     if (!keys.length) return { status: 'ok', figure, reason: 'Every foreign key is backed by an index' };
-    return { status: 'warning', figure, reason: `${plural(keys.length, 'foreign key')} without an index on the referencing columns, e.g. ${keys[0].table}(${keys[0].columns.join(', ')})` };
+    return {
+      status: 'warning',
+      figure,
+      reason: `${plural(keys.length, 'foreign key')} without an index on the referencing columns, e.g. ${keys[0].table}(${keys[0].columns.join(', ')})`,
+    };
   },
 };

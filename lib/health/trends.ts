@@ -11,7 +11,13 @@ export const TREND_RANGES = {
 export type TrendRange = keyof typeof TREND_RANGES;
 
 export type Sample = {
-  t: number; states: Record<string, number>; commit: number; rollback: number; blksRead: number; blksHit: number; size: number;
+  t: number;
+  states: Record<string, number>;
+  commit: number;
+  rollback: number;
+  blksRead: number;
+  blksHit: number;
+  size: number;
 };
 
 export type TrendPoint = {
@@ -31,12 +37,15 @@ export type TrendPoint = {
 /** Snapshots in the range plus the one before it, so the first interval has a delta too. */
 export async function readSamples(tx: Tx, range: TrendRange): Promise<Sample[]> {
   const since = sql`now() - make_interval(secs => ${TREND_RANGES[range].ms / 1000})`;
-  return rows<Sample>(tx, sql`SELECT (extract(epoch FROM sampled_at) * 1000)::float8 AS t, connections_by_state AS states,
+  return rows<Sample>(
+    tx,
+    sql`SELECT (extract(epoch FROM sampled_at) * 1000)::float8 AS t, connections_by_state AS states,
       xact_commit::float8 AS commit, xact_rollback::float8 AS rollback, blks_read::float8 AS "blksRead",
       blks_hit::float8 AS "blksHit", database_size::float8 AS size
     FROM ${dbHealthSamples}
     WHERE sampled_at >= coalesce((SELECT max(sampled_at) FROM ${dbHealthSamples} WHERE sampled_at < ${since}), ${since})
-    ORDER BY sampled_at`);
+    ORDER BY sampled_at`,
+  );
 }
 
 /**
@@ -45,12 +54,32 @@ export async function readSamples(tx: Tx, range: TrendRange): Promise<Sample[]> 
  * statistics were reset or the server restarted: that interval gives no rate.
  */
 export function computeTrends(samples: Sample[], bucketMs: number, fromMs = -Infinity): TrendPoint[] {
-  type Acc = { t: number; secs: number; commit: number; rollback: number; read: number; hit: number; size: number; conn: number[]; n: number };
+  type Acc = {
+    t: number;
+    secs: number;
+    commit: number;
+    rollback: number;
+    read: number;
+    hit: number;
+    size: number;
+    conn: number[];
+    n: number;
+  };
   const buckets = new Map<number, Acc>();
   for (let i = 0; i < samples.length; i++) {
     const cur = samples[i];
     const key = Math.floor(cur.t / bucketMs) * bucketMs;
-    const acc = buckets.get(key) ?? { t: key, secs: 0, commit: 0, rollback: 0, read: 0, hit: 0, size: 0, conn: [0, 0, 0, 0], n: 0 };
+    const acc = buckets.get(key) ?? {
+      t: key,
+      secs: 0,
+      commit: 0,
+      rollback: 0,
+      read: 0,
+      hit: 0,
+      size: 0,
+      conn: [0, 0, 0, 0],
+      n: 0,
+    };
     buckets.set(key, acc);
     const s = cur.states ?? {};
     const idleTx = (s['idle in transaction'] ?? 0) + (s['idle in transaction (aborted)'] ?? 0);
@@ -63,7 +92,12 @@ export function computeTrends(samples: Sample[], bucketMs: number, fromMs = -Inf
     const prev = samples[i - 1];
     if (!prev) continue;
     const secs = (cur.t - prev.t) / 1000;
-    const d = [cur.commit - prev.commit, cur.rollback - prev.rollback, cur.blksRead - prev.blksRead, cur.blksHit - prev.blksHit];
+    const d = [
+      cur.commit - prev.commit,
+      cur.rollback - prev.rollback,
+      cur.blksRead - prev.blksRead,
+      cur.blksHit - prev.blksHit,
+    ];
     if (secs <= 0 || d.some((x) => x < 0)) continue;
     acc.secs += secs;
     acc.commit += d[0];

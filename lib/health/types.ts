@@ -3,7 +3,8 @@ import type { Tx } from '@/db/client';
 /** ok / warning / critical come from a check's own assessment; the others describe why there is none. */
 export type HealthStatus = 'ok' | 'warning' | 'critical' | 'timed_out' | 'failed' | 'not_applicable';
 
-export type AreaId = 'connections' | 'queries' | 'statements' | 'tables' | 'safety' | 'settings' | 'migrations' | 'trends';
+export type AreaId =
+  'connections' | 'queries' | 'statements' | 'tables' | 'safety' | 'settings' | 'migrations' | 'trends';
 
 export const AREAS: { id: AreaId; title: string; href: string }[] = [
   { id: 'connections', title: 'Connections', href: '/health/connections' },

@@ -23,14 +23,24 @@ export const display = (r: AssetRef) => `${r.path.join('.')}.${r.name}${r.branch
 const noSuch = (kind: Kind, r: AssetRef) => (kind === 'table' ? noSuchTable(display(r)) : noSuchView(display(r)));
 
 /** Branch and namespace must exist; the asset may or may not. */
-export async function lookupIn(ctx: CatalogContext, r: AssetRef, kind: Kind, scope: 'asset' | 'namespace' = 'asset'): Promise<AssetLookup & { branchId: string; namespaceId: string }> {
+export async function lookupIn(
+  ctx: CatalogContext,
+  r: AssetRef,
+  kind: Kind,
+  scope: 'asset' | 'namespace' = 'asset',
+): Promise<AssetLookup & { branchId: string; namespaceId: string }> {
   // The router read it with the catalog when the path named it; used once, later lookups see later state.
   const preloaded = ctx.preloaded?.key === addressKey(r) ? ctx.preloaded.lookup : null;
   if (preloaded) ctx.preloaded = undefined;
-  const a = preloaded ?? await lookupAsset(ctx.db, ctx.tenantId, ctx.catalog.id, r.branch, r.path, r.name);
+  const a = preloaded ?? (await lookupAsset(ctx.db, ctx.tenantId, ctx.catalog.id, r.branch, r.path, r.name));
   if (!a.branchId) {
     // A missing branch makes the addressed object missing: the table/view, or for listings and creates the namespace@branch.
-    const type = scope === 'namespace' ? 'NoSuchNamespaceException' : kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException';
+    const type =
+      scope === 'namespace'
+        ? 'NoSuchNamespaceException'
+        : kind === 'table'
+          ? 'NoSuchTableException'
+          : 'NoSuchViewException';
     throw new IcebergError(404, type, `Branch "${r.branch}" does not exist in catalog ${ctx.catalog.name}`);
   }
   if (!a.namespaceId) throw noSuchNamespace(r.path);
@@ -41,14 +51,28 @@ export async function lookupIn(ctx: CatalogContext, r: AssetRef, kind: Kind, sco
  * Authorization before any file is read or written. A refused change is audited under the action the
  * catalog mutation would have run (asset.create, asset.update, …), as the console audits its refusals.
  */
-async function authorizeAs(ctx: CatalogContext, action: PermissionAction, obj: ObjectRef, what: string, audit?: { action: string; name: string; assetId?: string | null }) {
+async function authorizeAs(
+  ctx: CatalogContext,
+  action: PermissionAction,
+  obj: ObjectRef,
+  what: string,
+  audit?: { action: string; name: string; assetId?: string | null },
+) {
   try {
     await authorize(ctx.db, ctx.actor, action, obj, what);
   } catch (err) {
     if (audit && err instanceof AppError && err.code === 'forbidden') {
       await recordAuditEvent(ctx.db, {
-        tenantId: ctx.tenantId, actor: actorRef(ctx.actor), action: audit.action, resourceType: 'asset', resourceId: audit.assetId ?? null,
-        resourceName: `${ctx.catalog.name}.${audit.name}`, result: 'denied', errorMessage: err.message, metadata: { via: 'iceberg-rest' }, request: ctx.actor.request,
+        tenantId: ctx.tenantId,
+        actor: actorRef(ctx.actor),
+        action: audit.action,
+        resourceType: 'asset',
+        resourceId: audit.assetId ?? null,
+        resourceName: `${ctx.catalog.name}.${audit.name}`,
+        result: 'denied',
+        errorMessage: err.message,
+        metadata: { via: 'iceberg-rest' },
+        request: ctx.actor.request,
       }).catch(() => undefined);
     }
     throw err;
@@ -59,16 +83,28 @@ const AUDITED: Partial<Record<PermissionAction, string>> = { update: 'asset.upda
 
 /** An existing table (or view) the actor may `action`; anything else is the right 404. */
 export async function locate(
-  ctx: CatalogContext, r: AssetRef, kind: Kind, action: 'read' | 'list' | 'update' | 'delete', auditAction = AUDITED[action],
+  ctx: CatalogContext,
+  r: AssetRef,
+  kind: Kind,
+  action: 'read' | 'list' | 'update' | 'delete',
+  auditAction = AUDITED[action],
   found?: Awaited<ReturnType<typeof lookupIn>>,
 ) {
-  const a = found ?? await lookupIn(ctx, r, kind);
+  const a = found ?? (await lookupIn(ctx, r, kind));
   if (!a.assetId || a.assetType !== kind) throw noSuch(kind, r);
-  await authorizeAs(ctx, action, { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path, assetId: a.assetId, tags: a.tags },
-    kind === 'table' ? 'Table' : 'View', auditAction ? { action: auditAction, name: display(r), assetId: a.assetId } : undefined);
+  await authorizeAs(
+    ctx,
+    action,
+    { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path, assetId: a.assetId, tags: a.tags },
+    kind === 'table' ? 'Table' : 'View',
+    auditAction ? { action: auditAction, name: display(r), assetId: a.assetId } : undefined,
+  );
   if (!a.metadataLocation) {
-    throw new IcebergError(404, kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException',
-      `${kind === 'table' ? 'Table' : 'View'} ${display(r)} has no Iceberg metadata yet (it was registered in the console without a metadata location)`);
+    throw new IcebergError(
+      404,
+      kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException',
+      `${kind === 'table' ? 'Table' : 'View'} ${display(r)} has no Iceberg metadata yet (it was registered in the console without a metadata location)`,
+    );
   }
   return a as typeof a & { assetId: string; metadataLocation: string };
 }
@@ -76,11 +112,19 @@ export async function locate(
 /** For creates: the name must be free on the branch, and the actor may create in the namespace. */
 export async function checkCreate(ctx: CatalogContext, r: AssetRef, kind: Kind) {
   const a = await lookupIn(ctx, r, kind, 'namespace');
-  await authorizeAs(ctx, 'create', { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path }, 'Namespace', { action: 'asset.create', name: display(r) });
+  await authorizeAs(
+    ctx,
+    'create',
+    { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path },
+    'Namespace',
+    { action: 'asset.create', name: display(r) },
+  );
   if (a.assetId) {
-    throw alreadyExists(a.assetType === kind
-      ? `${kind === 'table' ? 'Table' : 'View'} already exists: ${display(r)}`
-      : `A ${a.assetType} with the same name already exists: ${display(r)}`);
+    throw alreadyExists(
+      a.assetType === kind
+        ? `${kind === 'table' ? 'Table' : 'View'} already exists: ${display(r)}`
+        : `A ${a.assetType} with the same name already exists: ${display(r)}`,
+    );
   }
   return a;
 }

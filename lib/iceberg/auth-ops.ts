@@ -10,17 +10,28 @@ import { readCappedText } from '../body';
 
 /** Endpoints this server implements, announced in /v1/config so clients do not probe for the rest. */
 export const ENDPOINTS = [
-  'GET /v1/{prefix}/namespaces', 'POST /v1/{prefix}/namespaces', 'GET /v1/{prefix}/namespaces/{namespace}',
-  'HEAD /v1/{prefix}/namespaces/{namespace}', 'DELETE /v1/{prefix}/namespaces/{namespace}',
+  'GET /v1/{prefix}/namespaces',
+  'POST /v1/{prefix}/namespaces',
+  'GET /v1/{prefix}/namespaces/{namespace}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}',
   'POST /v1/{prefix}/namespaces/{namespace}/properties',
-  'GET /v1/{prefix}/namespaces/{namespace}/tables', 'POST /v1/{prefix}/namespaces/{namespace}/tables',
-  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}',
-  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}', 'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
-  'POST /v1/{prefix}/namespaces/{namespace}/register', 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
-  'POST /v1/{prefix}/tables/rename', 'POST /v1/{prefix}/transactions/commit',
-  'GET /v1/{prefix}/namespaces/{namespace}/views', 'POST /v1/{prefix}/namespaces/{namespace}/views',
-  'GET /v1/{prefix}/namespaces/{namespace}/views/{view}', 'HEAD /v1/{prefix}/namespaces/{namespace}/views/{view}',
-  'POST /v1/{prefix}/namespaces/{namespace}/views/{view}', 'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'POST /v1/{prefix}/namespaces/{namespace}/register',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/tables/rename',
+  'POST /v1/{prefix}/transactions/commit',
+  'GET /v1/{prefix}/namespaces/{namespace}/views',
+  'POST /v1/{prefix}/namespaces/{namespace}/views',
+  'GET /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'POST /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
   'POST /v1/{prefix}/views/rename',
 ];
 
@@ -55,28 +66,49 @@ export async function issueOAuthToken(req: Request, request: RequestInfo) {
     let decoded = '';
     try {
       // fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and tried as a password.
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(basic)) decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(basic, 'base64'));
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(basic))
+        decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(basic, 'base64'));
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new Error('no colon');
       clientId = decodeURIComponent(decoded.slice(0, colon));
       clientSecret = decodeURIComponent(decoded.slice(colon + 1));
     } catch {
-      return oauthError(400, 'invalid_request', 'The Basic authorization header must be base64 of client_id:client_secret');
+      return oauthError(
+        400,
+        'invalid_request',
+        'The Basic authorization header must be base64 of client_id:client_secret',
+      );
     }
   }
   const grant = form.get('grant_type');
-  if (grant !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Only the client_credentials grant is supported; tokens last PANGOLIN_SESSION_TTL_SECS');
+  if (grant !== 'client_credentials')
+    return oauthError(
+      400,
+      'unsupported_grant_type',
+      'Only the client_credentials grant is supported; tokens last PANGOLIN_SESSION_TTL_SECS',
+    );
   if (!clientId || !clientSecret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required');
   const keyId = KEY_ID.exec(clientId)?.[1];
   try {
     if (keyId) {
       const key = `pgl_${keyId}_${clientSecret}`;
       await authenticateApiRequest(await getDb(), new Headers({ 'x-api-key': key }), request);
-      return json({ access_token: key, token_type: 'bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+      return json({
+        access_token: key,
+        token_type: 'bearer',
+        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      });
     }
-    const { token } = await signInWithPassword({ username: clientId, password: clientSecret, request, kind: 'api_token' });
+    const { token } = await signInWithPassword({
+      username: clientId,
+      password: clientSecret,
+      request,
+      kind: 'api_token',
+    });
     return json({
-      access_token: token.jwt, token_type: 'bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      access_token: token.jwt,
+      token_type: 'bearer',
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
       expires_in: Math.max(1, Math.floor((token.expiresAt.getTime() - Date.now()) / 1000)),
     });
   } catch (err) {
@@ -94,7 +126,9 @@ async function readForm(req: Request): Promise<URLSearchParams> {
   const text = await readCappedText(req, MAX_TOKEN_REQUEST_BYTES);
   if ((req.headers.get('content-type') ?? '').includes('application/json')) {
     try {
-      return new URLSearchParams(Object.entries(JSON.parse(text) as Record<string, string>).map(([k, v]) => [k, String(v)]));
+      return new URLSearchParams(
+        Object.entries(JSON.parse(text) as Record<string, string>).map(([k, v]) => [k, String(v)]),
+      );
     } catch {
       return new URLSearchParams();
     }

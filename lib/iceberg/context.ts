@@ -19,7 +19,10 @@ const API_KEY = /^pgl_[0-9a-f]{16}_/;
  * token (what the OAuth2 token endpoint hands back for key credentials), since Iceberg clients only send bearers.
  */
 export async function authenticate(db: Db, headers: Headers, request: RequestInfo): Promise<Actor> {
-  const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const bearer = headers
+    .get('authorization')
+    ?.match(/^Bearer\s+(.+)$/i)?.[1]
+    ?.trim();
   if (bearer && API_KEY.test(bearer) && !headers.get('x-api-key')) {
     const h = new Headers(headers);
     h.delete('authorization');
@@ -48,22 +51,47 @@ export const addressKey = (a: Addressed) => `${a.branch}\u0000${a.path.join(SEP)
  * The catalog a prefix names. The prefix is the catalog id (what /v1/config hands out), so it is unique across
  * tenants; a catalog name also works within the caller's tenant. Another tenant's catalog is simply not found.
  */
-export async function catalogContext(actor: Actor, prefix: string, addressed?: Addressed | null): Promise<CatalogContext> {
+export async function catalogContext(
+  actor: Actor,
+  prefix: string,
+  addressed?: Addressed | null,
+): Promise<CatalogContext> {
   const db = await getDb();
   if (!actor.tenantId && isRoot(actor) && isUuid(prefix)) {
     // Root without a selected tenant: the catalog id says which tenant it acts in.
-    const [row] = await db.select({ tenantId: catalogs.tenantId }).from(catalogs).where(eq(catalogs.id, prefix)).limit(1);
+    const [row] = await db
+      .select({ tenantId: catalogs.tenantId })
+      .from(catalogs)
+      .where(eq(catalogs.id, prefix))
+      .limit(1);
     if (row) actor.tenantId = row.tenantId;
   }
-  if (!actor.tenantId) throw new AppError('not_found', `Catalog "${prefix}" was not found (Root: select a tenant with X-Pangolin-Tenant or use the catalog id as prefix)`);
+  if (!actor.tenantId)
+    throw new AppError(
+      'not_found',
+      `Catalog "${prefix}" was not found (Root: select a tenant with X-Pangolin-Tenant or use the catalog id as prefix)`,
+    );
   // One round trip for the catalog, its warehouse and (for table and view routes) what the path addresses.
-  const [c] = (await db.execute<{
-    id: string; name: string; catalog_type: 'local' | 'federated'; storage_location: string | null;
-    storage_type: string | null; storage_config: Record<string, unknown> | null;
-    warehouse_id: string | null; warehouse_name: string | null; warehouse_version: string | null; credentials_encrypted: string | null;
-    branch_id: string | null; namespace_id: string | null; namespace_properties: Properties | null; asset_id: string | null;
-    asset_type: 'table' | 'view' | null; metadata_location: string | null; tags: string[] | null;
-  }>(sql`
+  const [c] = (
+    await db.execute<{
+      id: string;
+      name: string;
+      catalog_type: 'local' | 'federated';
+      storage_location: string | null;
+      storage_type: string | null;
+      storage_config: Record<string, unknown> | null;
+      warehouse_id: string | null;
+      warehouse_name: string | null;
+      warehouse_version: string | null;
+      credentials_encrypted: string | null;
+      branch_id: string | null;
+      namespace_id: string | null;
+      namespace_properties: Properties | null;
+      asset_id: string | null;
+      asset_type: 'table' | 'view' | null;
+      metadata_location: string | null;
+      tags: string[] | null;
+    }>(sql`
     SELECT c.id, c.name, c.catalog_type, c.storage_location, w.storage_type, w.storage_config,
            w.id AS warehouse_id, w.name AS warehouse_name, w.updated_at::text AS warehouse_version, w.credentials_encrypted,
            b.id AS branch_id, n.id AS namespace_id, n.properties AS namespace_properties,
@@ -75,7 +103,8 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
     LEFT JOIN assets a ON a.tenant_id = c.tenant_id AND a.branch_id = b.id AND a.namespace_id = n.id AND a.name = ${addressed?.name ?? ''}
     LEFT JOIN business_metadata bm ON bm.tenant_id = c.tenant_id AND bm.asset_id = a.asset_id
     WHERE c.tenant_id = ${actor.tenantId} AND ${isUuid(prefix) ? sql`c.id = ${prefix}` : sql`c.name = ${prefix}`}
-    LIMIT 1`)).rows;
+    LIMIT 1`)
+  ).rows;
   if (!c) throw notFound(`Catalog "${prefix}"`);
   // The one local root is the warehouse's folder inside the tenant's (never a path the tenant typed); a warehouse
   // whose root path is not a relative folder (made before storage was confined) serves nothing until it is fixed.
@@ -83,38 +112,59 @@ export async function catalogContext(actor: Actor, prefix: string, addressed?: A
   const localRoot = c.storage_type === 'local' ? localWarehouseRoot(actor.tenantId, c.storage_config?.rootPath) : null;
   if (localRoot) roots.push(localRoot);
   return {
-    db, actor, tenantId: actor.tenantId,
+    db,
+    actor,
+    tenantId: actor.tenantId,
     catalog: { id: c.id, name: c.name, catalogType: c.catalog_type, storageLocation: c.storage_location },
     storage: { roots, warehouse: objectWarehouse(c) },
-    ...(addressed ? {
-      preloaded: {
-        key: addressKey(addressed),
-        lookup: {
-          branchId: c.branch_id, namespaceId: c.namespace_id, namespaceProperties: c.namespace_properties ?? {}, assetId: c.asset_id,
-          assetType: c.asset_type, metadataLocation: c.metadata_location, tags: c.tags ?? [],
-        },
-      },
-    } : {}),
+    ...(addressed
+      ? {
+          preloaded: {
+            key: addressKey(addressed),
+            lookup: {
+              branchId: c.branch_id,
+              namespaceId: c.namespace_id,
+              namespaceProperties: c.namespace_properties ?? {},
+              assetId: c.asset_id,
+              assetType: c.asset_type,
+              metadataLocation: c.metadata_location,
+              tags: c.tags ?? [],
+            },
+          },
+        }
+      : {}),
   };
 }
 
 /** The catalog's warehouse when it is an object store (its credentials still sealed), else null. */
 function objectWarehouse(c: {
-  storage_type: string | null; storage_config: Record<string, unknown> | null; warehouse_id: string | null;
-  warehouse_name: string | null; warehouse_version: string | null; credentials_encrypted: string | null;
+  storage_type: string | null;
+  storage_config: Record<string, unknown> | null;
+  warehouse_id: string | null;
+  warehouse_name: string | null;
+  warehouse_version: string | null;
+  credentials_encrypted: string | null;
 }): WarehouseStorage | null {
   const type = c.storage_type;
   if (!c.warehouse_id || (type !== 's3' && type !== 'azure' && type !== 'gcs')) return null;
   return {
-    id: c.warehouse_id, version: c.warehouse_version ?? '', name: c.warehouse_name ?? '', type,
-    config: c.storage_config ?? {}, credentialsEncrypted: c.credentials_encrypted,
+    id: c.warehouse_id,
+    version: c.warehouse_version ?? '',
+    name: c.warehouse_name ?? '',
+    type,
+    config: c.storage_config ?? {},
+    credentialsEncrypted: c.credentials_encrypted,
   };
 }
 
 /** Tables and views live in local catalogs; a federated catalog's tables belong to its remote catalog. */
 export function requireLocalCatalog(ctx: CatalogContext): string {
   if (ctx.catalog.catalogType !== 'local' || !ctx.catalog.storageLocation) {
-    throw new IcebergError(400, 'BadRequestException', `Catalog "${ctx.catalog.name}" is federated: use its remote Iceberg REST catalog for tables and views`);
+    throw new IcebergError(
+      400,
+      'BadRequestException',
+      `Catalog "${ctx.catalog.name}" is federated: use its remote Iceberg REST catalog for tables and views`,
+    );
   }
   return ctx.catalog.storageLocation.replace(/\/+$/, '');
 }
@@ -130,7 +180,9 @@ export function parseNamespace(raw: string): { path: string[]; branch: string | 
     path[path.length - 1] = last.slice(0, at);
   }
   if (path.some((p) => !p) || path.slice(0, -1).some((p) => p.includes('@')) || branch === '') {
-    throw badRequest(`Invalid namespace "${raw.split(SEP).join('.')}": levels are separated by %1F and only the last may carry @branch`);
+    throw badRequest(
+      `Invalid namespace "${raw.split(SEP).join('.')}": levels are separated by %1F and only the last may carry @branch`,
+    );
   }
   return { path, branch };
 }

@@ -6,9 +6,12 @@ import { badRequest, IcebergError } from '../storage/errors';
 export { badRequest, IcebergError };
 export type { IcebergErrorType } from '../storage/errors';
 
-export const noSuchNamespace = (ns: string[]) => new IcebergError(404, 'NoSuchNamespaceException', `Namespace does not exist: ${ns.join('.')}`);
-export const noSuchTable = (name: string) => new IcebergError(404, 'NoSuchTableException', `Table does not exist: ${name}`);
-export const noSuchView = (name: string) => new IcebergError(404, 'NoSuchViewException', `View does not exist: ${name}`);
+export const noSuchNamespace = (ns: string[]) =>
+  new IcebergError(404, 'NoSuchNamespaceException', `Namespace does not exist: ${ns.join('.')}`);
+export const noSuchTable = (name: string) =>
+  new IcebergError(404, 'NoSuchTableException', `Table does not exist: ${name}`);
+export const noSuchView = (name: string) =>
+  new IcebergError(404, 'NoSuchViewException', `View does not exist: ${name}`);
 export const commitFailed = (message: string) => new IcebergError(409, 'CommitFailedException', message);
 export const alreadyExists = (message: string) => new IcebergError(409, 'AlreadyExistsException', message);
 
@@ -38,7 +41,11 @@ export function toIcebergError(err: unknown, ctx: ErrorContext, requestId: strin
       return new IcebergError(403, 'ForbiddenException', app.message);
     case 'not_found':
       // The lower layers name what was missing ("Namespace "a.b" was not found").
-      return new IcebergError(404, /^Namespace\b/.test(app.message) ? 'NoSuchNamespaceException' : ctx.notFound, app.message);
+      return new IcebergError(
+        404,
+        /^Namespace\b/.test(app.message) ? 'NoSuchNamespaceException' : ctx.notFound,
+        app.message,
+      );
     case 'conflict':
       return new IcebergError(409, ctx.conflict, app.message);
     case 'payload_too_large':
@@ -55,5 +62,8 @@ export function toIcebergError(err: unknown, ctx: ErrorContext, requestId: strin
 export function errorResponse(e: IcebergError, requestId: string): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Request-Id': requestId };
   if (e.status === 503) headers['Retry-After'] = '5';
-  return new Response(JSON.stringify({ error: { message: e.message, type: e.type, code: e.status } }), { status: e.status, headers });
+  return new Response(JSON.stringify({ error: { message: e.message, type: e.type, code: e.status } }), {
+    status: e.status,
+    headers,
+  });
 }

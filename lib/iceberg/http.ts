@@ -26,9 +26,12 @@ export async function readRaw(req: Request): Promise<unknown> {
   try {
     value = parseJson(text);
   } catch (err) {
-    throw badRequest(`Malformed request: the body is not valid JSON (${err instanceof RangeError ? 'nested too deeply' : (err as Error).message})`);
+    throw badRequest(
+      `Malformed request: the body is not valid JSON (${err instanceof RangeError ? 'nested too deeply' : (err as Error).message})`,
+    );
   }
-  if (jsonDepth(value) > MAX_JSON_DEPTH) throw badRequest(`Malformed request: the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepth(value) > MAX_JSON_DEPTH)
+    throw badRequest(`Malformed request: the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   return value;
 }
 

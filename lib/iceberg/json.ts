@@ -20,7 +20,10 @@ function protectLongs(text: string): string {
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === 92 /* \ */) i += 2;
-        else if (d === 34) { i++; break; } else i++;
+        else if (d === 34) {
+          i++;
+          break;
+        } else i++;
       }
       continue;
     }
@@ -44,20 +47,26 @@ function protectLongs(text: string): string {
 
 export function parseJson(text: string): unknown {
   if (!LONG_RUN.test(text)) return JSON.parse(text);
-  return JSON.parse(protectLongs(text), (_k, v) => (typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v));
+  return JSON.parse(protectLongs(text), (_k, v) =>
+    typeof v === 'string' && v.startsWith(MARK) ? BigInt(v.slice(MARK.length)) : v,
+  );
 }
 
 const ESCAPED_MARK = /"\\u0001i64:(-?\d+)"/g;
 
 export function stringifyJson(value: unknown, indent?: number): string {
   let sawBigInt = false;
-  const text = JSON.stringify(value, (_k, v) => {
-    if (typeof v === 'bigint') {
-      sawBigInt = true;
-      return `${MARK}${v.toString()}`;
-    }
-    return v;
-  }, indent);
+  const text = JSON.stringify(
+    value,
+    (_k, v) => {
+      if (typeof v === 'bigint') {
+        sawBigInt = true;
+        return `${MARK}${v.toString()}`;
+      }
+      return v;
+    },
+    indent,
+  );
   return sawBigInt ? text.replace(ESCAPED_MARK, '$1') : text;
 }
 

@@ -1,8 +1,17 @@
 import canonicalize from 'canonicalize';
 import { badRequest } from './errors';
 import type {
-  CreateTableRequest, IcebergType, NestedField, PartitionSpec, PartitionSpecInput, Schema, SchemaInput, SortOrder, SortOrderInput,
-  StructType, TableMetadata,
+  CreateTableRequest,
+  IcebergType,
+  NestedField,
+  PartitionSpec,
+  PartitionSpecInput,
+  Schema,
+  SchemaInput,
+  SortOrder,
+  SortOrderInput,
+  StructType,
+  TableMetadata,
 } from './spec';
 
 /** Partition field ids start here (Iceberg spec); an unpartitioned table's last-partition-id is 999. */
@@ -14,9 +23,19 @@ const TRANSFORM = /^(identity|year|month|day|hour|void|bucket\[\d+\]|truncate\[\
 /** Every field id in a type, depth first. */
 export function fieldIds(type: IcebergType, out: number[] = []): number[] {
   if (typeof type === 'string') return out;
-  if (type.type === 'struct') for (const f of type.fields) { out.push(f.id); fieldIds(f.type, out); }
-  else if (type.type === 'list') { out.push(type['element-id']); fieldIds(type.element, out); }
-  else { out.push(type['key-id'], type['value-id']); fieldIds(type.key, out); fieldIds(type.value, out); }
+  if (type.type === 'struct')
+    for (const f of type.fields) {
+      out.push(f.id);
+      fieldIds(f.type, out);
+    }
+  else if (type.type === 'list') {
+    out.push(type['element-id']);
+    fieldIds(type.element, out);
+  } else {
+    out.push(type['key-id'], type['value-id']);
+    fieldIds(type.key, out);
+    fieldIds(type.value, out);
+  }
   return out;
 }
 
@@ -30,7 +49,8 @@ export function validateSchema(schema: SchemaInput | Schema): number[] {
   }
   const checkNames = (t: IcebergType) => {
     if (typeof t === 'string') {
-      if (!/^[a-z][a-z0-9_]*(\([^)]*\)|\[\s*\d+\s*\])?$/.test(t)) throw badRequest(`Invalid schema: unknown type "${t}"`);
+      if (!/^[a-z][a-z0-9_]*(\([^)]*\)|\[\s*\d+\s*\])?$/.test(t))
+        throw badRequest(`Invalid schema: unknown type "${t}"`);
       return;
     }
     if (t.type === 'struct') {
@@ -41,7 +61,10 @@ export function validateSchema(schema: SchemaInput | Schema): number[] {
         checkNames(f.type);
       }
     } else if (t.type === 'list') checkNames(t.element);
-    else { checkNames(t.key); checkNames(t.value); }
+    else {
+      checkNames(t.key);
+      checkNames(t.value);
+    }
   };
   checkNames(schema as StructType);
   for (const id of schema['identifier-field-ids'] ?? []) {
@@ -54,11 +77,19 @@ export function validateSchema(schema: SchemaInput | Schema): number[] {
  * Assigns fresh ids the way Iceberg does on create (TypeUtil.assignFreshIds): all fields of a struct first,
  * then each field's nested type in order. Returns the old→new id map for partition and sort references.
  */
-export function assignFreshIds(input: SchemaInput): { schema: Schema; idMap: Map<number, number>; lastColumnId: number } {
+export function assignFreshIds(input: SchemaInput): {
+  schema: Schema;
+  idMap: Map<number, number>;
+  lastColumnId: number;
+} {
   validateSchema(input);
   let next = 0;
   const idMap = new Map<number, number>();
-  const fresh = (old: number) => { const id = ++next; idMap.set(old, id); return id; };
+  const fresh = (old: number) => {
+    const id = ++next;
+    idMap.set(old, id);
+    return id;
+  };
   const visit = (t: IcebergType): IcebergType => {
     if (typeof t === 'string') return t;
     if (t.type === 'struct') return visitStruct(t);
@@ -76,7 +107,12 @@ export function assignFreshIds(input: SchemaInput): { schema: Schema; idMap: Map
   };
   const struct = visitStruct({ type: 'struct', fields: input.fields });
   const identifiers = (input['identifier-field-ids'] ?? []).map((id) => idMap.get(id)!);
-  const schema: Schema = { type: 'struct', 'schema-id': 0, ...(identifiers.length ? { 'identifier-field-ids': identifiers } : {}), fields: struct.fields };
+  const schema: Schema = {
+    type: 'struct',
+    'schema-id': 0,
+    ...(identifiers.length ? { 'identifier-field-ids': identifiers } : {}),
+    fields: struct.fields,
+  };
   return { schema, idMap, lastColumnId: next };
 }
 
@@ -86,12 +122,17 @@ function checkTransform(transform: string) {
 
 const sourceOf = (idMap: Map<number, number> | null, schemaIds: Set<number>, sourceId: number, what: string) => {
   const id = idMap ? idMap.get(sourceId) : sourceId;
-  if (id === undefined || !schemaIds.has(id)) throw badRequest(`Invalid ${what}: source id ${sourceId} is not a field of the schema`);
+  if (id === undefined || !schemaIds.has(id))
+    throw badRequest(`Invalid ${what}: source id ${sourceId} is not a field of the schema`);
   return id;
 };
 
 /** A partition spec bound to a schema; field ids given by the client are kept unless `fresh` (create). */
-export function bindSpec(input: PartitionSpecInput, schema: Schema, opts: { specId: number; lastPartitionId: number; idMap?: Map<number, number>; fresh?: boolean }): PartitionSpec {
+export function bindSpec(
+  input: PartitionSpecInput,
+  schema: Schema,
+  opts: { specId: number; lastPartitionId: number; idMap?: Map<number, number>; fresh?: boolean },
+): PartitionSpec {
   const ids = new Set(fieldIds(schema));
   const names = new Set<string>();
   let last = opts.lastPartitionId;
@@ -101,16 +142,30 @@ export function bindSpec(input: PartitionSpecInput, schema: Schema, opts: { spec
     names.add(f.name);
     const fieldId = opts.fresh || f['field-id'] === undefined ? ++last : f['field-id'];
     last = Math.max(last, fieldId);
-    return { name: f.name, transform: f.transform, 'source-id': sourceOf(opts.idMap ?? null, ids, f['source-id'], 'partition spec'), 'field-id': fieldId };
+    return {
+      name: f.name,
+      transform: f.transform,
+      'source-id': sourceOf(opts.idMap ?? null, ids, f['source-id'], 'partition spec'),
+      'field-id': fieldId,
+    };
   });
   return { 'spec-id': opts.specId, fields };
 }
 
-export function bindSortOrder(input: SortOrderInput, schema: Schema, opts: { orderId: number; idMap?: Map<number, number> }): SortOrder {
+export function bindSortOrder(
+  input: SortOrderInput,
+  schema: Schema,
+  opts: { orderId: number; idMap?: Map<number, number> },
+): SortOrder {
   const ids = new Set(fieldIds(schema));
   const fields = input.fields.map((f) => {
     checkTransform(f.transform);
-    return { transform: f.transform, 'source-id': sourceOf(opts.idMap ?? null, ids, f['source-id'], 'sort order'), direction: f.direction, 'null-order': f['null-order'] };
+    return {
+      transform: f.transform,
+      'source-id': sourceOf(opts.idMap ?? null, ids, f['source-id'], 'sort order'),
+      direction: f.direction,
+      'null-order': f['null-order'],
+    };
   });
   return { 'order-id': fields.length ? opts.orderId : 0, fields };
 }
@@ -125,9 +180,17 @@ export const lastPartitionIdOf = (spec: PartitionSpec) =>
   spec.fields.reduce((m, f) => Math.max(m, f['field-id']), PARTITION_DATA_ID_START - 1);
 
 /** The first metadata of a new table (format version 2), with fresh column and partition field ids. */
-export function newTableMetadata(req: CreateTableRequest, opts: { location: string; uuid: string; now: number }): TableMetadata {
+export function newTableMetadata(
+  req: CreateTableRequest,
+  opts: { location: string; uuid: string; now: number },
+): TableMetadata {
   const { schema, idMap, lastColumnId } = assignFreshIds(req.schema);
-  const spec = bindSpec(req['partition-spec'] ?? { fields: [] }, schema, { specId: 0, lastPartitionId: PARTITION_DATA_ID_START - 1, idMap, fresh: true });
+  const spec = bindSpec(req['partition-spec'] ?? { fields: [] }, schema, {
+    specId: 0,
+    lastPartitionId: PARTITION_DATA_ID_START - 1,
+    idMap,
+    fresh: true,
+  });
   const order = bindSortOrder(req['write-order'] ?? { fields: [] }, schema, { orderId: 1, idMap });
   return {
     'format-version': FORMAT_VERSION,
@@ -157,10 +220,27 @@ export function newTableMetadata(req: CreateTableRequest, opts: { location: stri
 /** An empty starting point for a staged create committed with assert-create (the updates fill it in). */
 export function emptyTableMetadata(now: number): TableMetadata {
   return {
-    'format-version': FORMAT_VERSION, 'table-uuid': '', location: '', 'last-sequence-number': 0, 'last-updated-ms': now,
-    'last-column-id': 0, 'current-schema-id': -1, schemas: [], 'default-spec-id': -1, 'partition-specs': [],
-    'last-partition-id': PARTITION_DATA_ID_START - 1, 'default-sort-order-id': -1, 'sort-orders': [], properties: {},
-    'current-snapshot-id': -1, snapshots: [], refs: {}, 'snapshot-log': [], 'metadata-log': [], statistics: [], 'partition-statistics': [],
+    'format-version': FORMAT_VERSION,
+    'table-uuid': '',
+    location: '',
+    'last-sequence-number': 0,
+    'last-updated-ms': now,
+    'last-column-id': 0,
+    'current-schema-id': -1,
+    schemas: [],
+    'default-spec-id': -1,
+    'partition-specs': [],
+    'last-partition-id': PARTITION_DATA_ID_START - 1,
+    'default-sort-order-id': -1,
+    'sort-orders': [],
+    properties: {},
+    'current-snapshot-id': -1,
+    snapshots: [],
+    refs: {},
+    'snapshot-log': [],
+    'metadata-log': [],
+    statistics: [],
+    'partition-statistics': [],
   };
 }
 
@@ -183,22 +263,39 @@ export function parseTableMetadata(raw: unknown, where: string): TableMetadata {
       m['current-schema-id'] = schema['schema-id'];
     } else throw fail('schemas or current-schema-id is missing');
   }
-  if (!m.schemas!.some((s) => s['schema-id'] === m['current-schema-id'])) throw fail('current-schema-id names no schema');
+  if (!m.schemas!.some((s) => s['schema-id'] === m['current-schema-id']))
+    throw fail('current-schema-id names no schema');
   if (!Array.isArray(m['partition-specs'])) {
     if (version === 1 && Array.isArray((m as { 'partition-spec'?: unknown[] })['partition-spec'])) {
-      m['partition-specs'] = [{ 'spec-id': 0, fields: (m as unknown as { 'partition-spec': PartitionSpec['fields'] })['partition-spec'] }];
+      m['partition-specs'] = [
+        { 'spec-id': 0, fields: (m as unknown as { 'partition-spec': PartitionSpec['fields'] })['partition-spec'] },
+      ];
       m['default-spec-id'] = 0;
     } else throw fail('partition-specs is missing');
   }
   // Metadata written before refs existed: the current snapshot is the main branch.
   const current = m['current-snapshot-id'];
-  if ((!m.refs || !Object.keys(m.refs).length) && current !== undefined && current !== null && String(current) !== '-1') {
+  if (
+    (!m.refs || !Object.keys(m.refs).length) &&
+    current !== undefined &&
+    current !== null &&
+    String(current) !== '-1'
+  ) {
     m.refs = { main: { type: 'branch', 'snapshot-id': current } };
   }
   return {
-    'last-sequence-number': 0, 'last-partition-id': lastPartitionIdOf(m['partition-specs']!.at(-1) ?? { 'spec-id': 0, fields: [] }),
-    'sort-orders': [{ 'order-id': 0, fields: [] }], 'default-sort-order-id': 0, properties: {}, 'current-snapshot-id': -1,
-    snapshots: [], refs: {}, 'snapshot-log': [], 'metadata-log': [], statistics: [], 'partition-statistics': [],
+    'last-sequence-number': 0,
+    'last-partition-id': lastPartitionIdOf(m['partition-specs']!.at(-1) ?? { 'spec-id': 0, fields: [] }),
+    'sort-orders': [{ 'order-id': 0, fields: [] }],
+    'default-sort-order-id': 0,
+    properties: {},
+    'current-snapshot-id': -1,
+    snapshots: [],
+    refs: {},
+    'snapshot-log': [],
+    'metadata-log': [],
+    statistics: [],
+    'partition-statistics': [],
     ...m,
   } as TableMetadata;
 }

@@ -12,34 +12,59 @@ import { commitChanges, lockBranchByName, type BranchRef } from '../catalog/comm
 
 const location = metadataLocation('s3://bucket/db/t/metadata/00001.metadata.json');
 
-export const commitMetadataInput = z.object({
-  catalogId: idSchema('Catalog'),
-  branch: objectName('Branch'),
-  namespace: namespacePath,
-  name: identifierPart('Table name'),
-  assetType: z.enum(['table', 'view']),
-  /** Compare-and-set: the pointer must still be this one when the branch is locked. */
-  expectedMetadataLocation: location,
-  metadataLocation: location,
-  schemaId: z.number().int().min(0),
-  properties,
-  message: z.string().max(2000),
-}).strict();
+export const commitMetadataInput = z
+  .object({
+    catalogId: idSchema('Catalog'),
+    branch: objectName('Branch'),
+    namespace: namespacePath,
+    name: identifierPart('Table name'),
+    assetType: z.enum(['table', 'view']),
+    /** Compare-and-set: the pointer must still be this one when the branch is locked. */
+    expectedMetadataLocation: location,
+    metadataLocation: location,
+    schemaId: z.number().int().min(0),
+    properties,
+    message: z.string().max(2000),
+  })
+  .strict();
 type Input = z.output<typeof commitMetadataInput>;
 
-type Target = { branch: BranchRef; asset: { assetId: string; namespaceId: string; metadataLocation: string | null; tags: string[] } };
+type Target = {
+  branch: BranchRef;
+  asset: { assetId: string; namespaceId: string; metadataLocation: string | null; tags: string[] };
+};
 type AssetKey = { catalogId: string; namespace: string[]; name: string; assetType: 'table' | 'view' };
 
 /** Run after the branch lock is held, as its own statement, so it sees every commit made before. */
 async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: AssetKey): Promise<Target> {
-  const [a] = (await tx.execute<{ asset_id: string; namespace_id: string; metadata_location: string | null; tags: string[] | null }>(sql`
+  const [a] = (
+    await tx.execute<{
+      asset_id: string;
+      namespace_id: string;
+      metadata_location: string | null;
+      tags: string[] | null;
+    }>(sql`
     SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags
     FROM namespaces n
     JOIN assets a ON a.tenant_id = n.tenant_id AND a.branch_id = ${branch.id} AND a.namespace_id = n.id AND a.name = ${key.name} AND a.asset_type = ${key.assetType}
     LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${key.catalogId} AND n.path = ${toPgArray(key.namespace)}::text[]`)).rows;
-  if (!a) throw notFound(key.assetType === 'table' ? `Table "${key.namespace.join('.')}.${key.name}"` : `View "${key.namespace.join('.')}.${key.name}"`);
-  return { branch, asset: { assetId: a.asset_id, namespaceId: a.namespace_id, metadataLocation: a.metadata_location, tags: a.tags ?? [] } };
+    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${key.catalogId} AND n.path = ${toPgArray(key.namespace)}::text[]`)
+  ).rows;
+  if (!a)
+    throw notFound(
+      key.assetType === 'table'
+        ? `Table "${key.namespace.join('.')}.${key.name}"`
+        : `View "${key.namespace.join('.')}.${key.name}"`,
+    );
+  return {
+    branch,
+    asset: {
+      assetId: a.asset_id,
+      namespaceId: a.namespace_id,
+      metadataLocation: a.metadata_location,
+      tags: a.tags ?? [],
+    },
+  };
 }
 
 /**
@@ -60,57 +85,99 @@ const targets = new WeakMap<object, Target>();
  */
 export const commitIcebergMetadata = defineMutation({
   action: 'asset.commit',
-  recordInput: ['catalogId', 'branch', 'namespace', 'name', 'assetType', 'expectedMetadataLocation', 'metadataLocation', 'schemaId', 'properties', 'message'],
+  recordInput: [
+    'catalogId',
+    'branch',
+    'namespace',
+    'name',
+    'assetType',
+    'expectedMetadataLocation',
+    'metadataLocation',
+    'schemaId',
+    'properties',
+    'message',
+  ],
   resourceType: 'asset',
   input: commitMetadataInput,
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const t = await lockTarget(tx, tenantId, input);
-    await authorize(tx, actor, 'update', { tenantId, catalogId: input.catalogId, namespacePath: input.namespace, assetId: t.asset.assetId, tags: t.asset.tags }, 'Table or view');
+    await authorize(
+      tx,
+      actor,
+      'update',
+      {
+        tenantId,
+        catalogId: input.catalogId,
+        namespacePath: input.namespace,
+        assetId: t.asset.assetId,
+        tags: t.asset.tags,
+      },
+      'Table or view',
+    );
     targets.set(input, t);
   },
   run: async (tx, actor, input) => {
-    const t = targets.get(input) ?? await lockTarget(tx, requireTenant(actor), input);
+    const t = targets.get(input) ?? (await lockTarget(tx, requireTenant(actor), input));
     if (t.asset.metadataLocation !== input.expectedMetadataLocation) {
-      throw conflict(`The ${input.assetType} changed meanwhile: its metadata is now at ${t.asset.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation}`);
+      throw conflict(
+        `The ${input.assetType} changed meanwhile: its metadata is now at ${t.asset.metadataLocation ?? 'nothing'}, not ${input.expectedMetadataLocation}`,
+      );
     }
     const { commitId } = await commitChanges(tx, actor, {
       branch: t.branch,
       message: input.message,
-      changes: [{
-        assetId: t.asset.assetId, op: 'update',
-        after: {
-          namespaceId: t.asset.namespaceId, name: input.name, assetType: input.assetType, metadataLocation: input.metadataLocation,
-          schemaId: input.schemaId, properties: input.properties as Properties,
+      changes: [
+        {
+          assetId: t.asset.assetId,
+          op: 'update',
+          after: {
+            namespaceId: t.asset.namespaceId,
+            name: input.name,
+            assetType: input.assetType,
+            metadataLocation: input.metadataLocation,
+            schemaId: input.schemaId,
+            properties: input.properties as Properties,
+          },
         },
-      }],
+      ],
     });
     return {
       data: { assetId: t.asset.assetId, commitId },
       audit: {
-        resourceId: t.asset.assetId, resourceName: `${input.namespace.join('.')}.${input.name}@${input.branch}`,
-        metadata: { commitId, before: input.expectedMetadataLocation, after: input.metadataLocation, via: 'iceberg-rest' },
+        resourceId: t.asset.assetId,
+        resourceName: `${input.namespace.join('.')}.${input.name}@${input.branch}`,
+        metadata: {
+          commitId,
+          before: input.expectedMetadataLocation,
+          after: input.metadataLocation,
+          via: 'iceberg-rest',
+        },
       },
     };
   },
   revalidate: () => ['/catalogs', '/search'],
 });
 
-const change = z.object({
-  branch: objectName('Branch'),
-  namespace: namespacePath,
-  name: identifierPart('Table name'),
-  expectedMetadataLocation: location,
-  metadataLocation: location,
-  schemaId: z.number().int().min(0),
-  properties,
-}).strict();
+const change = z
+  .object({
+    branch: objectName('Branch'),
+    namespace: namespacePath,
+    name: identifierPart('Table name'),
+    expectedMetadataLocation: location,
+    metadataLocation: location,
+    schemaId: z.number().int().min(0),
+    properties,
+  })
+  .strict();
 
-export const commitTransactionInput = z.object({
-  catalogId: idSchema('Catalog'),
-  changes: z.array(change).min(1).max(100),
-  message: z.string().max(2000),
-}).strict();
+export const commitTransactionInput = z
+  .object({
+    catalogId: idSchema('Catalog'),
+    changes: z.array(change).min(1).max(100),
+    message: z.string().max(2000),
+  })
+  .strict();
 
 const transactionTargets = new WeakMap<object, Target[]>();
 
@@ -120,7 +187,15 @@ async function lockAll(tx: Tx, tenantId: string, input: z.output<typeof commitTr
   const locked = new Map<string, BranchRef>();
   for (const n of names) locked.set(n, await lockBranchByName(tx, tenantId, input.catalogId, n));
   const out: Target[] = [];
-  for (const c of input.changes) out.push(await findLocked(tx, tenantId, locked.get(c.branch)!, { catalogId: input.catalogId, namespace: c.namespace, name: c.name, assetType: 'table' }));
+  for (const c of input.changes)
+    out.push(
+      await findLocked(tx, tenantId, locked.get(c.branch)!, {
+        catalogId: input.catalogId,
+        namespace: c.namespace,
+        name: c.name,
+        assetType: 'table',
+      }),
+    );
   return out;
 }
 
@@ -137,31 +212,67 @@ export const commitIcebergTransaction = defineMutation({
     const tenantId = requireTenant(actor);
     const targets = await lockAll(tx, tenantId, input);
     for (const [i, t] of targets.entries()) {
-      await authorize(tx, actor, 'update', { tenantId, catalogId: input.catalogId, namespacePath: input.changes[i].namespace, assetId: t.asset.assetId, tags: t.asset.tags }, 'Table');
+      await authorize(
+        tx,
+        actor,
+        'update',
+        {
+          tenantId,
+          catalogId: input.catalogId,
+          namespacePath: input.changes[i].namespace,
+          assetId: t.asset.assetId,
+          tags: t.asset.tags,
+        },
+        'Table',
+      );
     }
     transactionTargets.set(input, targets);
   },
   run: async (tx, actor, input) => {
-    const targets = transactionTargets.get(input) ?? await lockAll(tx, requireTenant(actor), input);
+    const targets = transactionTargets.get(input) ?? (await lockAll(tx, requireTenant(actor), input));
     const byBranch = new Map<string, { branch: BranchRef; changes: Parameters<typeof commitChanges>[2]['changes'] }>();
     for (const [i, c] of input.changes.entries()) {
       const t = targets[i];
       if (t.asset.metadataLocation !== c.expectedMetadataLocation) {
-        throw conflict(`Table ${c.namespace.join('.')}.${c.name} changed meanwhile: its metadata is now at ${t.asset.metadataLocation ?? 'nothing'}, not ${c.expectedMetadataLocation}`);
+        throw conflict(
+          `Table ${c.namespace.join('.')}.${c.name} changed meanwhile: its metadata is now at ${t.asset.metadataLocation ?? 'nothing'}, not ${c.expectedMetadataLocation}`,
+        );
       }
-      const entry = byBranch.get(t.branch.id) ?? byBranch.set(t.branch.id, { branch: t.branch, changes: [] }).get(t.branch.id)!;
+      const entry =
+        byBranch.get(t.branch.id) ?? byBranch.set(t.branch.id, { branch: t.branch, changes: [] }).get(t.branch.id)!;
       entry.changes.push({
-        assetId: t.asset.assetId, op: 'update',
-        after: { namespaceId: t.asset.namespaceId, name: c.name, assetType: 'table', metadataLocation: c.metadataLocation, schemaId: c.schemaId, properties: c.properties as Properties },
+        assetId: t.asset.assetId,
+        op: 'update',
+        after: {
+          namespaceId: t.asset.namespaceId,
+          name: c.name,
+          assetType: 'table',
+          metadataLocation: c.metadataLocation,
+          schemaId: c.schemaId,
+          properties: c.properties as Properties,
+        },
       });
     }
     const commitIds: string[] = [];
-    for (const { branch, changes } of byBranch.values()) commitIds.push((await commitChanges(tx, actor, { branch, message: input.message, changes })).commitId);
+    for (const { branch, changes } of byBranch.values())
+      commitIds.push((await commitChanges(tx, actor, { branch, message: input.message, changes })).commitId);
     return {
       data: { commitIds },
       audit: {
-        resourceId: null, resourceName: input.changes.map((c) => `${c.namespace.join('.')}.${c.name}@${c.branch}`).join(', ').slice(0, 500),
-        metadata: { commitIds, tables: input.changes.map((c, i) => ({ assetId: targets[i].asset.assetId, before: c.expectedMetadataLocation, after: c.metadataLocation })), via: 'iceberg-rest' },
+        resourceId: null,
+        resourceName: input.changes
+          .map((c) => `${c.namespace.join('.')}.${c.name}@${c.branch}`)
+          .join(', ')
+          .slice(0, 500),
+        metadata: {
+          commitIds,
+          tables: input.changes.map((c, i) => ({
+            assetId: targets[i].asset.assetId,
+            before: c.expectedMetadataLocation,
+            after: c.metadataLocation,
+          })),
+          via: 'iceberg-rest',
+        },
       },
     };
   },

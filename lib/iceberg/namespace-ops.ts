@@ -48,9 +48,17 @@ export async function dropNamespace(ctx: CatalogContext, namespaceRaw: string) {
 export async function updateNamespacePropertiesOp(ctx: CatalogContext, namespaceRaw: string, raw: unknown) {
   const req = parseBody(raw, updateNamespacePropertiesRequest);
   const both = req.removals.filter((k) => k in req.updates);
-  if (both.length) throw new IcebergError(422, 'UnprocessableEntityException', `A property key was included in both removals and updates: ${both.join(', ')}`);
+  if (both.length)
+    throw new IcebergError(
+      422,
+      'UnprocessableEntityException',
+      `A property key was included in both removals and updates: ${both.join(', ')}`,
+    );
   const out = await mutate(updateNamespaceProperties, ctx.actor, {
-    catalog: ctx.catalog.id, namespace: pathOf(namespaceRaw), updates: req.updates, removals: req.removals,
+    catalog: ctx.catalog.id,
+    namespace: pathOf(namespaceRaw),
+    updates: req.updates,
+    removals: req.removals,
   });
   return json(out);
 }

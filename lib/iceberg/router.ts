@@ -6,11 +6,25 @@ import { authenticate, catalogContext, type Addressed, type CatalogContext } fro
 import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
 import { readRaw } from './http';
 import {
-  createNamespaceOp, dropNamespace, listNamespaces, loadNamespace, namespaceExists, updateNamespacePropertiesOp,
+  createNamespaceOp,
+  dropNamespace,
+  listNamespaces,
+  loadNamespace,
+  namespaceExists,
+  updateNamespacePropertiesOp,
 } from './namespace-ops';
 import type { PageRequest } from './queries/objects';
 import {
-  commitTable, commitTransaction, createTable, dropTable, listTables, loadTable, registerTable, renameTable, reportMetrics, tableExists,
+  commitTable,
+  commitTransaction,
+  createTable,
+  dropTable,
+  listTables,
+  loadTable,
+  registerTable,
+  renameTable,
+  reportMetrics,
+  tableExists,
 } from './tables';
 import { createView, dropView, loadView, replaceView } from './view-ops';
 
@@ -30,60 +44,113 @@ const page = (url: URL): PageRequest => {
 
 /** Routes under /v1/{prefix}; ":x" segments are parameters, passed in order. */
 const ROUTES: Route[] = [
-  { path: ['namespaces'], errors: NAMESPACE_CTX, methods: {
-    GET: (c, _p, _r, u) => listNamespaces(c, u.searchParams.get('parent'), page(u)),
-    POST: async (c, _p, r) => createNamespaceOp(c, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns'], errors: { ...NAMESPACE_CTX, conflict: 'NamespaceNotEmptyException' }, methods: {
-    GET: (c, [ns]) => loadNamespace(c, ns),
-    HEAD: (c, [ns]) => namespaceExists(c, ns),
-    DELETE: (c, [ns]) => dropNamespace(c, ns),
-  } },
-  { path: ['namespaces', ':ns', 'properties'], errors: NAMESPACE_CTX, methods: {
-    POST: async (c, [ns], r) => updateNamespacePropertiesOp(c, ns, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns', 'tables'], errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
-    GET: (c, [ns], _r, u) => listTables(c, ns, page(u)),
-    POST: async (c, [ns], r) => createTable(c, ns, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns', 'register'], errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
-    POST: async (c, [ns], r) => registerTable(c, ns, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns', 'tables', ':t'], errors: TABLE_CTX, methods: {
-    GET: (c, [ns, t], r, u) => loadTable(c, ns, t, { snapshots: u.searchParams.get('snapshots'), ifNoneMatch: r.headers.get('if-none-match') }),
-    HEAD: (c, [ns, t]) => tableExists(c, ns, t),
-    POST: async (c, [ns, t], r) => commitTable(c, ns, t, await readRaw(r)),
-    DELETE: (c, [ns, t], _r, u) => dropTable(c, ns, t, u.searchParams.get('purgeRequested') === 'true'),
-  } },
-  { path: ['namespaces', ':ns', 'tables', ':t', 'metrics'], errors: TABLE_CTX, methods: {
-    POST: (c, [ns, t], r) => reportMetrics(c, ns, t, r),
-  } },
-  { path: ['tables', 'rename'], errors: TABLE_CTX, methods: {
-    POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'table'),
-  } },
-  { path: ['transactions', 'commit'], errors: COMMIT_CTX, methods: {
-    POST: async (c, _p, r) => commitTransaction(c, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns', 'views'], errors: { ...VIEW_CTX, notFound: 'NoSuchNamespaceException' }, methods: {
-    GET: (c, [ns], _r, u) => listTables(c, ns, page(u), 'view'),
-    POST: async (c, [ns], r) => createView(c, ns, await readRaw(r)),
-  } },
-  { path: ['namespaces', ':ns', 'views', ':v'], errors: VIEW_CTX, methods: {
-    GET: (c, [ns, v]) => loadView(c, ns, v),
-    HEAD: (c, [ns, v]) => tableExists(c, ns, v, 'view'),
-    POST: async (c, [ns, v], r) => replaceView(c, ns, v, await readRaw(r)),
-    DELETE: (c, [ns, v]) => dropView(c, ns, v),
-  } },
-  { path: ['views', 'rename'], errors: VIEW_CTX, methods: {
-    POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'view'),
-  } },
+  {
+    path: ['namespaces'],
+    errors: NAMESPACE_CTX,
+    methods: {
+      GET: (c, _p, _r, u) => listNamespaces(c, u.searchParams.get('parent'), page(u)),
+      POST: async (c, _p, r) => createNamespaceOp(c, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns'],
+    errors: { ...NAMESPACE_CTX, conflict: 'NamespaceNotEmptyException' },
+    methods: {
+      GET: (c, [ns]) => loadNamespace(c, ns),
+      HEAD: (c, [ns]) => namespaceExists(c, ns),
+      DELETE: (c, [ns]) => dropNamespace(c, ns),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'properties'],
+    errors: NAMESPACE_CTX,
+    methods: {
+      POST: async (c, [ns], r) => updateNamespacePropertiesOp(c, ns, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables'],
+    errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' },
+    methods: {
+      GET: (c, [ns], _r, u) => listTables(c, ns, page(u)),
+      POST: async (c, [ns], r) => createTable(c, ns, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'register'],
+    errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' },
+    methods: {
+      POST: async (c, [ns], r) => registerTable(c, ns, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t'],
+    errors: TABLE_CTX,
+    methods: {
+      GET: (c, [ns, t], r, u) =>
+        loadTable(c, ns, t, {
+          snapshots: u.searchParams.get('snapshots'),
+          ifNoneMatch: r.headers.get('if-none-match'),
+        }),
+      HEAD: (c, [ns, t]) => tableExists(c, ns, t),
+      POST: async (c, [ns, t], r) => commitTable(c, ns, t, await readRaw(r)),
+      DELETE: (c, [ns, t], _r, u) => dropTable(c, ns, t, u.searchParams.get('purgeRequested') === 'true'),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t', 'metrics'],
+    errors: TABLE_CTX,
+    methods: {
+      POST: (c, [ns, t], r) => reportMetrics(c, ns, t, r),
+    },
+  },
+  {
+    path: ['tables', 'rename'],
+    errors: TABLE_CTX,
+    methods: {
+      POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'table'),
+    },
+  },
+  {
+    path: ['transactions', 'commit'],
+    errors: COMMIT_CTX,
+    methods: {
+      POST: async (c, _p, r) => commitTransaction(c, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'views'],
+    errors: { ...VIEW_CTX, notFound: 'NoSuchNamespaceException' },
+    methods: {
+      GET: (c, [ns], _r, u) => listTables(c, ns, page(u), 'view'),
+      POST: async (c, [ns], r) => createView(c, ns, await readRaw(r)),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'views', ':v'],
+    errors: VIEW_CTX,
+    methods: {
+      GET: (c, [ns, v]) => loadView(c, ns, v),
+      HEAD: (c, [ns, v]) => tableExists(c, ns, v, 'view'),
+      POST: async (c, [ns, v], r) => replaceView(c, ns, v, await readRaw(r)),
+      DELETE: (c, [ns, v]) => dropView(c, ns, v),
+    },
+  },
+  {
+    path: ['views', 'rename'],
+    errors: VIEW_CTX,
+    methods: {
+      POST: async (c, _p, r) => renameTable(c, await readRaw(r), 'view'),
+    },
+  },
 ];
 
 function match(segments: string[]): { route: Route; params: string[] } | null {
   for (const route of ROUTES) {
     if (route.path.length !== segments.length) continue;
     const params: string[] = [];
-    if (route.path.every((part, i) => (part.startsWith(':') ? (params.push(segments[i]), true) : part === segments[i]))) return { route, params };
+    if (route.path.every((part, i) => (part.startsWith(':') ? (params.push(segments[i]), true) : part === segments[i])))
+      return { route, params };
   }
   return null;
 }
@@ -124,7 +191,11 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     }
     const found = rest.length >= 2 ? match(rest.slice(1)) : null;
     if (!found) {
-      throw new IcebergError(404, 'NotFoundException', `No such endpoint: ${method} ${url.pathname}. Call GET /v1/config?warehouse=<catalog> for the prefix`);
+      throw new IcebergError(
+        404,
+        'NotFoundException',
+        `No such endpoint: ${method} ${url.pathname}. Call GET /v1/config?warehouse=<catalog> for the prefix`,
+      );
     }
     const handler = found.route.methods[method];
     if (!handler) return methodNotAllowed(Object.keys(found.route.methods), request.requestId);
@@ -135,7 +206,8 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     return withRequestId(res, request.requestId);
   } catch (err) {
     const e = toIcebergError(err, errors, request.requestId);
-    if (method === 'HEAD') return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
+    if (method === 'HEAD')
+      return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
     return errorResponse(e, request.requestId);
   }
 }

@@ -54,7 +54,10 @@ async function readCached(location: string, storage: Storage): Promise<Cached> {
   return entry;
 }
 
-export async function readTableMetadata(location: string, storage: Storage): Promise<{ text: string; metadata: TableMetadata }> {
+export async function readTableMetadata(
+  location: string,
+  storage: Storage,
+): Promise<{ text: string; metadata: TableMetadata }> {
   const { text, value } = await readCached(location, storage);
   return { text, metadata: parseTableMetadata(value, location) };
 }
@@ -64,7 +67,11 @@ export async function readViewMetadata(location: string, storage: Storage): Prom
 }
 
 /** Writes a new metadata file (never overwriting) and keeps it warm for the next load. */
-export async function writeMetadata(location: string, storage: Storage, metadata: TableMetadata | ViewMetadata): Promise<void> {
+export async function writeMetadata(
+  location: string,
+  storage: Storage,
+  metadata: TableMetadata | ViewMetadata,
+): Promise<void> {
   const text = stringifyJson(metadata);
   await (await fileIOFor(location, storage)).writeNew(location, text);
   remember(keyOf(storage, location), { text, value: metadata });
@@ -73,7 +80,9 @@ export async function writeMetadata(location: string, storage: Storage, metadata
 /** Removes a metadata file this request wrote but could not commit (best effort). */
 export async function discardMetadata(location: string, storage: Storage): Promise<void> {
   cache.delete(keyOf(storage, location));
-  await fileIOFor(location, storage).then((io) => io.delete(location)).catch(() => false);
+  await fileIOFor(location, storage)
+    .then((io) => io.delete(location))
+    .catch(() => false);
 }
 
 export async function deleteMetadataFile(location: string, storage: Storage): Promise<boolean> {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, commitFailed } from './errors';
 import { sameLong, type Long } from './json';
 import {
-  bindSortOrder, bindSpec, emptyTableMetadata, FORMAT_VERSION, PARTITION_DATA_ID_START, sameShape, stripSlash, validateSchema,
+  bindSortOrder,
+  bindSpec,
+  emptyTableMetadata,
+  FORMAT_VERSION,
+  PARTITION_DATA_ID_START,
+  sameShape,
+  stripSlash,
+  validateSchema,
 } from './metadata';
 import type { Schema, Snapshot, TableMetadata, TableRequirement, TableUpdate } from './spec';
 
@@ -22,7 +29,8 @@ export function checkRequirements(base: TableMetadata | null, requirements: Tabl
     if (!base) throw commitFailed(`Requirement failed: ${r.type} on a table that does not exist`);
     switch (r.type) {
       case 'assert-table-uuid':
-        if (r.uuid.toLowerCase() !== base['table-uuid'].toLowerCase()) throw commitFailed(`Requirement failed: UUID does not match: expected ${base['table-uuid']} != ${r.uuid}`);
+        if (r.uuid.toLowerCase() !== base['table-uuid'].toLowerCase())
+          throw commitFailed(`Requirement failed: UUID does not match: expected ${base['table-uuid']} != ${r.uuid}`);
         break;
       case 'assert-ref-snapshot-id': {
         const ref = base.refs[r.ref];
@@ -31,24 +39,41 @@ export function checkRequirements(base: TableMetadata | null, requirements: Tabl
         } else if (!ref) {
           throw commitFailed(`Requirement failed: branch or tag ${r.ref} is missing, expected ${r['snapshot-id']}`);
         } else if (!sameLong(ref['snapshot-id'], r['snapshot-id'])) {
-          throw commitFailed(`Requirement failed: ${ref.type} ${r.ref} has changed: expected id ${r['snapshot-id']} != ${ref['snapshot-id']}`);
+          throw commitFailed(
+            `Requirement failed: ${ref.type} ${r.ref} has changed: expected id ${r['snapshot-id']} != ${ref['snapshot-id']}`,
+          );
         }
         break;
       }
       case 'assert-last-assigned-field-id':
-        if (base['last-column-id'] !== r['last-assigned-field-id']) throw commitFailed(`Requirement failed: last assigned field id changed: expected id ${r['last-assigned-field-id']} != ${base['last-column-id']}`);
+        if (base['last-column-id'] !== r['last-assigned-field-id'])
+          throw commitFailed(
+            `Requirement failed: last assigned field id changed: expected id ${r['last-assigned-field-id']} != ${base['last-column-id']}`,
+          );
         break;
       case 'assert-current-schema-id':
-        if (base['current-schema-id'] !== r['current-schema-id']) throw commitFailed(`Requirement failed: current schema changed: expected id ${r['current-schema-id']} != ${base['current-schema-id']}`);
+        if (base['current-schema-id'] !== r['current-schema-id'])
+          throw commitFailed(
+            `Requirement failed: current schema changed: expected id ${r['current-schema-id']} != ${base['current-schema-id']}`,
+          );
         break;
       case 'assert-last-assigned-partition-id':
-        if (base['last-partition-id'] !== r['last-assigned-partition-id']) throw commitFailed(`Requirement failed: last assigned partition id changed: expected id ${r['last-assigned-partition-id']} != ${base['last-partition-id']}`);
+        if (base['last-partition-id'] !== r['last-assigned-partition-id'])
+          throw commitFailed(
+            `Requirement failed: last assigned partition id changed: expected id ${r['last-assigned-partition-id']} != ${base['last-partition-id']}`,
+          );
         break;
       case 'assert-default-spec-id':
-        if (base['default-spec-id'] !== r['default-spec-id']) throw commitFailed(`Requirement failed: default partition spec changed: expected id ${r['default-spec-id']} != ${base['default-spec-id']}`);
+        if (base['default-spec-id'] !== r['default-spec-id'])
+          throw commitFailed(
+            `Requirement failed: default partition spec changed: expected id ${r['default-spec-id']} != ${base['default-spec-id']}`,
+          );
         break;
       case 'assert-default-sort-order-id':
-        if (base['default-sort-order-id'] !== r['default-sort-order-id']) throw commitFailed(`Requirement failed: default sort order changed: expected id ${r['default-sort-order-id']} != ${base['default-sort-order-id']}`);
+        if (base['default-sort-order-id'] !== r['default-sort-order-id'])
+          throw commitFailed(
+            `Requirement failed: default sort order changed: expected id ${r['default-sort-order-id']} != ${base['default-sort-order-id']}`,
+          );
         break;
     }
   }
@@ -84,27 +109,54 @@ export function applyUpdates(
   for (const u of updates) {
     switch (u.action) {
       case 'assign-uuid':
-        if (m['table-uuid'] && m['table-uuid'].toLowerCase() !== u.uuid.toLowerCase()) throw badRequest(`Cannot reassign uuid: the table's uuid is ${m['table-uuid']}`);
+        if (m['table-uuid'] && m['table-uuid'].toLowerCase() !== u.uuid.toLowerCase())
+          throw badRequest(`Cannot reassign uuid: the table's uuid is ${m['table-uuid']}`);
         m['table-uuid'] = u.uuid;
         break;
       case 'upgrade-format-version':
-        if (u['format-version'] > FORMAT_VERSION) throw badRequest(`Cannot upgrade to format version ${u['format-version']}: this catalog supports format versions 1 and 2`);
-        if (u['format-version'] < m['format-version']) throw badRequest(`Cannot downgrade format version from ${m['format-version']} to ${u['format-version']}`);
+        if (u['format-version'] > FORMAT_VERSION)
+          throw badRequest(
+            `Cannot upgrade to format version ${u['format-version']}: this catalog supports format versions 1 and 2`,
+          );
+        if (u['format-version'] < m['format-version'])
+          throw badRequest(`Cannot downgrade format version from ${m['format-version']} to ${u['format-version']}`);
         m['format-version'] = u['format-version'];
-        if (m['format-version'] >= 2) { delete m.schema; delete m['partition-spec']; }
+        if (m['format-version'] >= 2) {
+          delete m.schema;
+          delete m['partition-spec'];
+        }
         break;
       case 'add-schema': {
         const ids = validateSchema(u.schema);
         const highest = maxId(ids, 0);
         if (u['last-column-id'] !== undefined && u['last-column-id'] < m['last-column-id']) {
-          throw badRequest(`Invalid last column id ${u['last-column-id']}: lower than the table's ${m['last-column-id']}`);
+          throw badRequest(
+            `Invalid last column id ${u['last-column-id']}: lower than the table's ${m['last-column-id']}`,
+          );
         }
-        const candidate: Schema = { type: 'struct', 'schema-id': 0, ...(u.schema['identifier-field-ids']?.length ? { 'identifier-field-ids': u.schema['identifier-field-ids'] } : {}), fields: u.schema.fields };
-        const existing = m.schemas.find((s) => sameShape({ ...s, 'identifier-field-ids': s['identifier-field-ids'] ?? [] }, { ...candidate, 'identifier-field-ids': candidate['identifier-field-ids'] ?? [] }, 'schema-id'));
+        const candidate: Schema = {
+          type: 'struct',
+          'schema-id': 0,
+          ...(u.schema['identifier-field-ids']?.length
+            ? { 'identifier-field-ids': u.schema['identifier-field-ids'] }
+            : {}),
+          fields: u.schema.fields,
+        };
+        const existing = m.schemas.find((s) =>
+          sameShape(
+            { ...s, 'identifier-field-ids': s['identifier-field-ids'] ?? [] },
+            { ...candidate, 'identifier-field-ids': candidate['identifier-field-ids'] ?? [] },
+            'schema-id',
+          ),
+        );
         if (existing) {
           lastAddedSchemaId = existing['schema-id'];
         } else {
-          const id = maxId(m.schemas.map((s) => s['schema-id']), -1) + 1;
+          const id =
+            maxId(
+              m.schemas.map((s) => s['schema-id']),
+              -1,
+            ) + 1;
           m.schemas.push({ ...candidate, 'schema-id': id });
           lastAddedSchemaId = id;
         }
@@ -114,7 +166,8 @@ export function applyUpdates(
       case 'set-current-schema': {
         const id = u['schema-id'] === -1 ? lastAddedSchemaId : u['schema-id'];
         if (id === undefined) throw badRequest('Cannot set the last added schema: no schema was added');
-        if (!m.schemas.some((s) => s['schema-id'] === id)) throw badRequest(`Cannot set current schema to unknown schema: ${id}`);
+        if (!m.schemas.some((s) => s['schema-id'] === id))
+          throw badRequest(`Cannot set current schema to unknown schema: ${id}`);
         m['current-schema-id'] = id;
         break;
       }
@@ -124,17 +177,28 @@ export function applyUpdates(
         if (existing) {
           lastAddedSpecId = existing['spec-id'];
         } else {
-          const id = maxId(m['partition-specs'].map((s) => s['spec-id']), -1) + 1;
+          const id =
+            maxId(
+              m['partition-specs'].map((s) => s['spec-id']),
+              -1,
+            ) + 1;
           m['partition-specs'].push({ ...bound, 'spec-id': id });
           lastAddedSpecId = id;
         }
-        m['last-partition-id'] = Math.max(m['last-partition-id'], maxId(bound.fields.map((f) => f['field-id']), PARTITION_DATA_ID_START - 1));
+        m['last-partition-id'] = Math.max(
+          m['last-partition-id'],
+          maxId(
+            bound.fields.map((f) => f['field-id']),
+            PARTITION_DATA_ID_START - 1,
+          ),
+        );
         break;
       }
       case 'set-default-spec': {
         const id = u['spec-id'] === -1 ? lastAddedSpecId : u['spec-id'];
         if (id === undefined) throw badRequest('Cannot set the last added partition spec: no spec was added');
-        if (!m['partition-specs'].some((s) => s['spec-id'] === id)) throw badRequest(`Cannot set default partition spec to unknown spec: ${id}`);
+        if (!m['partition-specs'].some((s) => s['spec-id'] === id))
+          throw badRequest(`Cannot set default partition spec to unknown spec: ${id}`);
         m['default-spec-id'] = id;
         break;
       }
@@ -144,7 +208,12 @@ export function applyUpdates(
         if (existing) {
           lastAddedOrderId = existing['order-id'];
         } else {
-          const id = bound.fields.length ? maxId(m['sort-orders'].map((o) => o['order-id']), 0) + 1 : 0;
+          const id = bound.fields.length
+            ? maxId(
+                m['sort-orders'].map((o) => o['order-id']),
+                0,
+              ) + 1
+            : 0;
           m['sort-orders'].push({ ...bound, 'order-id': id });
           lastAddedOrderId = id;
         }
@@ -153,7 +222,8 @@ export function applyUpdates(
       case 'set-default-sort-order': {
         const id = u['sort-order-id'] === -1 ? lastAddedOrderId : u['sort-order-id'];
         if (id === undefined) throw badRequest('Cannot set the last added sort order: no sort order was added');
-        if (!m['sort-orders'].some((o) => o['order-id'] === id)) throw badRequest(`Cannot set default sort order to unknown order: ${id}`);
+        if (!m['sort-orders'].some((o) => o['order-id'] === id))
+          throw badRequest(`Cannot set default sort order to unknown order: ${id}`);
         m['default-sort-order-id'] = id;
         break;
       }
@@ -161,10 +231,18 @@ export function applyUpdates(
         const s = u.snapshot as unknown as Snapshot;
         if (snapshotById(s['snapshot-id'])) throw badRequest(`Snapshot already exists: ${s['snapshot-id']}`);
         const seq = s['sequence-number'];
-        if (m['format-version'] >= 2 && seq !== undefined && hasSnapshot(s['parent-snapshot-id']) && seq <= m['last-sequence-number']) {
-          throw badRequest(`Cannot add snapshot with sequence number ${seq} older than last sequence number ${m['last-sequence-number']}`);
+        if (
+          m['format-version'] >= 2 &&
+          seq !== undefined &&
+          hasSnapshot(s['parent-snapshot-id']) &&
+          seq <= m['last-sequence-number']
+        ) {
+          throw badRequest(
+            `Cannot add snapshot with sequence number ${seq} older than last sequence number ${m['last-sequence-number']}`,
+          );
         }
-        if (s['schema-id'] !== undefined && !m.schemas.some((x) => x['schema-id'] === s['schema-id'])) throw badRequest(`Snapshot refers to unknown schema ${s['schema-id']}`);
+        if (s['schema-id'] !== undefined && !m.schemas.some((x) => x['schema-id'] === s['schema-id']))
+          throw badRequest(`Snapshot refers to unknown schema ${s['schema-id']}`);
         m.snapshots.push(s);
         addedSnapshots.add(String(s['snapshot-id']));
         if (seq !== undefined) m['last-sequence-number'] = Math.max(m['last-sequence-number'], seq);
@@ -227,18 +305,25 @@ export function applyUpdates(
         break;
       case 'set-partition-statistics': {
         const stats = u['partition-statistics'] as TableMetadata['partition-statistics'][number];
-        m['partition-statistics'] = [...m['partition-statistics'].filter((s) => !sameLong(s['snapshot-id'], stats['snapshot-id'])), stats];
+        m['partition-statistics'] = [
+          ...m['partition-statistics'].filter((s) => !sameLong(s['snapshot-id'], stats['snapshot-id'])),
+          stats,
+        ];
         break;
       }
       case 'remove-partition-statistics':
-        m['partition-statistics'] = m['partition-statistics'].filter((s) => !sameLong(s['snapshot-id'], u['snapshot-id']));
+        m['partition-statistics'] = m['partition-statistics'].filter(
+          (s) => !sameLong(s['snapshot-id'], u['snapshot-id']),
+        );
         break;
       case 'remove-partition-specs':
-        if (u['spec-ids'].includes(m['default-spec-id'])) throw badRequest(`Cannot remove the default partition spec ${m['default-spec-id']}`);
+        if (u['spec-ids'].includes(m['default-spec-id']))
+          throw badRequest(`Cannot remove the default partition spec ${m['default-spec-id']}`);
         m['partition-specs'] = m['partition-specs'].filter((s) => !u['spec-ids'].includes(s['spec-id']));
         break;
       case 'remove-schemas':
-        if (u['schema-ids'].includes(m['current-schema-id'])) throw badRequest(`Cannot remove the current schema ${m['current-schema-id']}`);
+        if (u['schema-ids'].includes(m['current-schema-id']))
+          throw badRequest(`Cannot remove the current schema ${m['current-schema-id']}`);
         m.schemas = m.schemas.filter((s) => !u['schema-ids'].includes(s['schema-id']));
         break;
     }
@@ -267,7 +352,8 @@ function completeStagedCreate(m: TableMetadata, defaultLocation: string | undefi
     if (!defaultLocation) throw badRequest('The new table has no location');
     m.location = stripSlash(defaultLocation);
   }
-  if (!m.schemas.length || m['current-schema-id'] < 0) throw badRequest('The new table has no schema: add-schema and set-current-schema are required');
+  if (!m.schemas.length || m['current-schema-id'] < 0)
+    throw badRequest('The new table has no schema: add-schema and set-current-schema are required');
   if (!m['partition-specs'].length) m['partition-specs'].push({ 'spec-id': 0, fields: [] });
   if (m['default-spec-id'] < 0) m['default-spec-id'] = m['partition-specs'][0]['spec-id'];
   if (!m['sort-orders'].length) m['sort-orders'].push({ 'order-id': 0, fields: [] });
@@ -276,11 +362,15 @@ function completeStagedCreate(m: TableMetadata, defaultLocation: string | undefi
 
 /** What must hold after any commit (the ids that metadata points at exist). */
 function validateMetadata(m: TableMetadata) {
-  if (!m.schemas.some((s) => s['schema-id'] === m['current-schema-id'])) throw badRequest(`Current schema ${m['current-schema-id']} does not exist`);
-  if (!m['partition-specs'].some((s) => s['spec-id'] === m['default-spec-id'])) throw badRequest(`Default partition spec ${m['default-spec-id']} does not exist`);
-  if (!m['sort-orders'].some((o) => o['order-id'] === m['default-sort-order-id'])) throw badRequest(`Default sort order ${m['default-sort-order-id']} does not exist`);
+  if (!m.schemas.some((s) => s['schema-id'] === m['current-schema-id']))
+    throw badRequest(`Current schema ${m['current-schema-id']} does not exist`);
+  if (!m['partition-specs'].some((s) => s['spec-id'] === m['default-spec-id']))
+    throw badRequest(`Default partition spec ${m['default-spec-id']} does not exist`);
+  if (!m['sort-orders'].some((o) => o['order-id'] === m['default-sort-order-id']))
+    throw badRequest(`Default sort order ${m['default-sort-order-id']} does not exist`);
   for (const [name, ref] of Object.entries(m.refs)) {
-    if (!m.snapshots.some((s) => sameLong(s['snapshot-id'], ref['snapshot-id']))) throw badRequest(`Ref ${name} points at unknown snapshot ${ref['snapshot-id']}`);
+    if (!m.snapshots.some((s) => sameLong(s['snapshot-id'], ref['snapshot-id'])))
+      throw badRequest(`Ref ${name} points at unknown snapshot ${ref['snapshot-id']}`);
   }
 }
 

@@ -11,7 +11,11 @@ import { readViewMetadata, writeMetadata } from './store';
 import { cleanupAfter } from './tables';
 import { applyViewUpdates, checkViewRequirements, newViewMetadata } from './views';
 
-const loadViewResult = (location: string, metadata: ViewMetadata) => ({ 'metadata-location': location, metadata, config: {} });
+const loadViewResult = (location: string, metadata: ViewMetadata) => ({
+  'metadata-location': location,
+  metadata,
+  config: {},
+});
 
 /** Views are assets of type "view": the same commits, pointers, grants and audit rows as tables. */
 export async function createView(ctx: CatalogContext, namespaceRaw: string, raw: unknown) {
@@ -27,8 +31,15 @@ export async function createView(ctx: CatalogContext, namespaceRaw: string, raw:
   await writeMetadata(metadataLocation, ctx.storage, metadata);
   try {
     await mutate(createAsset, ctx.actor, {
-      catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'view', metadataLocation,
-      schemaId: 0, properties: mirrorProperties(metadata.properties), message: `Create view ${display(r)} (Iceberg REST)`,
+      catalog: ctx.catalog.id,
+      branch: r.branch,
+      namespace: r.path,
+      name: r.name,
+      assetType: 'view',
+      metadataLocation,
+      schemaId: 0,
+      properties: mirrorProperties(metadata.properties),
+      message: `Create view ${display(r)} (Iceberg REST)`,
     });
   } catch (err) {
     await cleanupAfter(err, metadataLocation, ctx.storage);
@@ -54,9 +65,16 @@ export async function replaceView(ctx: CatalogContext, namespaceRaw: string, nam
   await writeMetadata(metadataLocation, ctx.storage, next);
   try {
     await mutate(commitIcebergMetadata, ctx.actor, {
-      catalogId: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, assetType: 'view', metadataLocation,
-      expectedMetadataLocation: a.metadataLocation, schemaId: next.versions.find((v) => v['version-id'] === next['current-version-id'])?.['schema-id'] ?? 0,
-      properties: mirrorProperties(next.properties), message: `Replace view ${display(r)} (Iceberg REST)`,
+      catalogId: ctx.catalog.id,
+      branch: r.branch,
+      namespace: r.path,
+      name: r.name,
+      assetType: 'view',
+      metadataLocation,
+      expectedMetadataLocation: a.metadataLocation,
+      schemaId: next.versions.find((v) => v['version-id'] === next['current-version-id'])?.['schema-id'] ?? 0,
+      properties: mirrorProperties(next.properties),
+      message: `Replace view ${display(r)} (Iceberg REST)`,
     });
   } catch (err) {
     await cleanupAfter(err, metadataLocation, ctx.storage);
@@ -68,6 +86,12 @@ export async function replaceView(ctx: CatalogContext, namespaceRaw: string, nam
 export async function dropView(ctx: CatalogContext, namespaceRaw: string, nameRaw: string) {
   const r = assetRef(namespaceRaw, nameRaw);
   await locate(ctx, r, 'view', 'delete');
-  await mutate(dropAsset, ctx.actor, { catalog: ctx.catalog.id, branch: r.branch, namespace: r.path, name: r.name, message: `Drop view ${display(r)} (Iceberg REST)` });
+  await mutate(dropAsset, ctx.actor, {
+    catalog: ctx.catalog.id,
+    branch: r.branch,
+    namespace: r.path,
+    name: r.name,
+    message: `Drop view ${display(r)} (Iceberg REST)`,
+  });
   return noContent();
 }

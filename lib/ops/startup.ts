@@ -43,11 +43,21 @@ export async function bootstrapRootFromEnv(db: Db): Promise<void> {
   if (existing) return;
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
-    const [created] = await tx.insert(users).values({ username, passwordHash, role: 'root' }).onConflictDoNothing().returning({ id: users.id });
+    const [created] = await tx
+      .insert(users)
+      .values({ username, passwordHash, role: 'root' })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
     if (!created) return;
     await appendAudit(tx, {
-      tenantId: null, actor: { id: null, type: 'system', name: 'startup' }, action: 'user.create', resourceType: 'user',
-      resourceId: created.id, resourceName: username, result: 'success', metadata: { role: 'root', source: 'PANGOLIN_ROOT_USER' },
+      tenantId: null,
+      actor: { id: null, type: 'system', name: 'startup' },
+      action: 'user.create',
+      resourceType: 'user',
+      resourceId: created.id,
+      resourceName: username,
+      result: 'success',
+      metadata: { role: 'root', source: 'PANGOLIN_ROOT_USER' },
     });
   });
   logger.info(`created Root account "${username}" from PANGOLIN_ROOT_USER`);
@@ -81,7 +91,9 @@ async function announceSetupToken(db: Db): Promise<void> {
 export async function maintenance(db: Db): Promise<void> {
   await db.execute(sql`SELECT audit_ensure_partitions(3)`);
   await purgeExpiredTokens(db);
-  await applyAuditRetention(db).catch((err) => logger.warn('audit retention failed; will retry at the next maintenance', { err }));
+  await applyAuditRetention(db).catch((err) =>
+    logger.warn('audit retention failed; will retry at the next maintenance', { err }),
+  );
 }
 
 let started: Promise<void> | undefined;
@@ -98,9 +110,15 @@ export function startup(): Promise<void> {
     await bootstrapRootFromEnv(db);
     await announceSetupToken(db);
     await maintenance(db);
-    const timer = setInterval(() => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })), 60 * 60 * 1000);
+    const timer = setInterval(
+      () => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })),
+      60 * 60 * 1000,
+    );
     timer.unref();
-    void import('../health/sampler').then((m) => m.startHealthSampler(db), (err) => logger.warn('health sampler not started', { err })); // every minute, unref'd, 7 days kept
+    void import('../health/sampler').then(
+      (m) => m.startHealthSampler(db),
+      (err) => logger.warn('health sampler not started', { err }),
+    ); // every minute, unref'd, 7 days kept
   })();
   return started;
 }

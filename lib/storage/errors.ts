@@ -4,13 +4,28 @@
  * and `type`, so every failure maps to one of the spec's types. The protocol's other helpers are in lib/iceberg/errors.ts.
  */
 export type IcebergErrorType =
-  | 'BadRequestException' | 'NotAuthorizedException' | 'ForbiddenException' | 'NoSuchNamespaceException'
-  | 'NoSuchTableException' | 'NoSuchViewException' | 'NotFoundException' | 'AlreadyExistsException'
-  | 'NamespaceNotEmptyException' | 'CommitFailedException' | 'UnsupportedOperationException'
-  | 'NotImplementedException' | 'ServiceUnavailableException' | 'InternalServerError' | 'UnprocessableEntityException';
+  | 'BadRequestException'
+  | 'NotAuthorizedException'
+  | 'ForbiddenException'
+  | 'NoSuchNamespaceException'
+  | 'NoSuchTableException'
+  | 'NoSuchViewException'
+  | 'NotFoundException'
+  | 'AlreadyExistsException'
+  | 'NamespaceNotEmptyException'
+  | 'CommitFailedException'
+  | 'UnsupportedOperationException'
+  | 'NotImplementedException'
+  | 'ServiceUnavailableException'
+  | 'InternalServerError'
+  | 'UnprocessableEntityException';
 
 export class IcebergError extends Error {
-  constructor(readonly status: number, readonly type: IcebergErrorType, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: IcebergErrorType,
+    message: string,
+  ) {
     super(message);
     this.name = 'IcebergError';
   }

@@ -10,13 +10,14 @@ export function localStorageRoot(): string {
   const set = process.env.PANGOLIN_LOCAL_STORAGE_ROOT?.trim();
   if (set) return path.resolve(set);
   const data = process.env.PANGOLIN_DATA_DIR?.trim() || '.data';
-  return data.startsWith('memory://') ? path.join(os.tmpdir(), 'pangolin-memory-warehouses') : path.resolve(data, 'warehouses');
+  return data.startsWith('memory://')
+    ? path.join(os.tmpdir(), 'pangolin-memory-warehouses')
+    : path.resolve(data, 'warehouses');
 }
 
 /** The tenant's own folder under the storage root. */
 export const tenantStorageDir = (tenantId: string) => path.join(localStorageRoot(), tenantId);
 
- 
 const UNSAFE = /[\\\u0000-\u001f\u007f]/;
 
 /** Why a local warehouse's root path is not a folder inside the tenant's own, or null when it is. */
@@ -47,4 +48,5 @@ export function localWarehouseRoot(tenantId: string, rootPath: unknown): string 
 export const sharedStorageAllowed = () => process.env.PANGOLIN_ALLOW_SHARED_STORAGE?.trim().toLowerCase() === 'true';
 
 /** True when `p` is `root` or inside it (both absolute, normalised). */
-export const isWithin = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+export const isWithin = (p: string, root: string) =>
+  p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);

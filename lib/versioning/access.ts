@@ -17,17 +17,31 @@ export async function catalogFor(q: Queryable, actor: Actor, catalog: string, ac
  * Changing a branch through a merge: write on the catalog; a protected branch changes only by merge, and
  * only by those holding `all` on the catalog (its maintainers, and admins).
  */
-export async function authorizeMergeInto(q: Queryable, actor: Actor, catalog: { id: string; tenantId: string }, target: { name: string; protected: boolean }) {
+export async function authorizeMergeInto(
+  q: Queryable,
+  actor: Actor,
+  catalog: { id: string; tenantId: string },
+  target: { name: string; protected: boolean },
+) {
   await authorize(q, actor, 'write', { tenantId: catalog.tenantId, catalogId: catalog.id }, 'Catalog');
   if (target.protected && !(await can(q, actor, 'all', { tenantId: catalog.tenantId, catalogId: catalog.id }))) {
-    throw forbidden(`Branch "${target.name}" is protected: only maintainers of the catalog (the "all" permission) may merge into it`);
+    throw forbidden(
+      `Branch "${target.name}" is protected: only maintainers of the catalog (the "all" permission) may merge into it`,
+    );
   }
 }
 
 /** Creating an ingest or experimental branch: write on the catalog, or the matching branching permission. */
-export async function authorizeBranching(q: Queryable, actor: Actor, catalog: { id: string; tenantId: string }, type: 'ingest' | 'experimental') {
+export async function authorizeBranching(
+  q: Queryable,
+  actor: Actor,
+  catalog: { id: string; tenantId: string },
+  type: 'ingest' | 'experimental',
+) {
   const obj = { tenantId: catalog.tenantId, catalogId: catalog.id };
   if (await can(q, actor, 'write', obj)) return;
   if (await can(q, actor, `${type}-branching`, obj)) return;
-  throw forbidden(`You may not create ${type} branches here: that needs write on the catalog or the "${type}-branching" permission`);
+  throw forbidden(
+    `You may not create ${type} branches here: that needs write on the catalog or the "${type}-branching" permission`,
+  );
 }

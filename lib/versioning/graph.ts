@@ -34,7 +34,12 @@ export async function mergeBase(q: Queryable, tenantId: string, a: string, b: st
  * Ahead/behind of each head against a reference head, in one query: ahead = commits reachable from the head
  * and not from the reference; behind = the reverse (git's counts since the merge base).
  */
-export async function aheadBehind(q: Queryable, tenantId: string, referenceHead: string, heads: string[]): Promise<Map<string, { ahead: number; behind: number }>> {
+export async function aheadBehind(
+  q: Queryable,
+  tenantId: string,
+  referenceHead: string,
+  heads: string[],
+): Promise<Map<string, { ahead: number; behind: number }>> {
   const unique = [...new Set(heads)];
   if (!unique.length) return new Map();
   const res = await q.execute<{ head: string; ahead: number; behind: number }>(sql`

@@ -7,7 +7,15 @@ import { badRequest, conflict, notFound } from '../errors';
 import { findBranch } from '../catalog/lookup';
 import { commitFromSql, lockBranch, type BranchRef } from '../catalog/commit';
 import { mergeBase } from './graph';
-import { buildMergePlan, planRows, planSummary, type PlanChange, type PlanConflict, type PlanInput, type PlanSummary } from './plan';
+import {
+  buildMergePlan,
+  planRows,
+  planSummary,
+  type PlanChange,
+  type PlanConflict,
+  type PlanInput,
+  type PlanSummary,
+} from './plan';
 
 export const ACTIVE_STATUSES = ['pending', 'conflicted', 'resolving', 'ready'] as const;
 
@@ -27,7 +35,16 @@ export type MergePreview = {
 };
 
 const emptySummary = (): PlanSummary & { conflicts: number } => ({
-  sourceOnly: 0, creates: 0, updates: 0, renames: 0, drops: 0, data_overlap: 0, deletion_conflict: 0, create_conflict: 0, schema_change: 0, conflicts: 0,
+  sourceOnly: 0,
+  creates: 0,
+  updates: 0,
+  renames: 0,
+  drops: 0,
+  data_overlap: 0,
+  deletion_conflict: 0,
+  create_conflict: 0,
+  schema_change: 0,
+  conflicts: 0,
 });
 
 type Branch = Awaited<ReturnType<typeof findBranch>>;
@@ -36,16 +53,41 @@ type Branch = Awaited<ReturnType<typeof findBranch>>;
  * The dry run: what merging `source` into `target` would do right now, computed three-way against the merge
  * base. Writes nothing durable (the plan lives in a temp table of this transaction).
  */
-export async function computePreview(tx: Tx, tenantId: string, source: Branch, target: Branch, opts: { limit?: number } = {}): Promise<MergePreview> {
+export async function computePreview(
+  tx: Tx,
+  tenantId: string,
+  source: Branch,
+  target: Branch,
+  opts: { limit?: number } = {},
+): Promise<MergePreview> {
   const base = await mergeBase(tx, tenantId, source.headCommitId, target.headCommitId);
   const head = {
     source: { branch: source.name, headCommitId: source.headCommitId },
     target: { branch: target.name, headCommitId: target.headCommitId },
   };
   if (!base || base.commitId === source.headCommitId) {
-    return { ...head, baseCommitId: base?.commitId ?? null, baseCandidates: base?.candidates ?? 0, upToDate: true, summary: emptySummary(), changes: [], conflicts: [], truncated: false };
+    return {
+      ...head,
+      baseCommitId: base?.commitId ?? null,
+      baseCandidates: base?.candidates ?? 0,
+      upToDate: true,
+      summary: emptySummary(),
+      changes: [],
+      conflicts: [],
+      truncated: false,
+    };
   }
-  const view = await computePlanView(tx, { tenantId, baseCommitId: base.commitId, sourceCommitId: source.headCommitId, targetCommitId: target.headCommitId, targetBranchId: target.id }, opts.limit);
+  const view = await computePlanView(
+    tx,
+    {
+      tenantId,
+      baseCommitId: base.commitId,
+      sourceCommitId: source.headCommitId,
+      targetCommitId: target.headCommitId,
+      targetBranchId: target.id,
+    },
+    opts.limit,
+  );
   return { ...head, baseCommitId: base.commitId, baseCandidates: base.candidates, upToDate: false, ...view };
 }
 
@@ -73,7 +115,9 @@ const describe = sql`
       || ', source ' || COALESCE(p.s->>'schemaId', 'none') || ', target ' || COALESCE(p.t->>'schemaId', 'none') || ')'
   END`;
 
-const nameOf = (tenantId: string) => sql`LATERAL (SELECT COALESCE((SELECT array_to_string(n.path, '.') || '.' FROM namespaces n
+const nameOf = (
+  tenantId: string,
+) => sql`LATERAL (SELECT COALESCE((SELECT array_to_string(n.path, '.') || '.' FROM namespaces n
     WHERE n.tenant_id = ${tenantId} AND n.id = (COALESCE(p.s, p.t, p.b)->>'namespaceId')::uuid), '')
     || COALESCE(p.s->>'name', p.t->>'name', p.b->>'name') AS v) nm`;
 
@@ -109,33 +153,79 @@ export async function statusFromConflicts(tx: Tx, tenantId: string, operationId:
 }
 
 /** Starts a merge: records the operation with the heads it saw and its conflicts (status conflicted or ready). */
-export async function startMergeOperation(tx: Tx, actor: Actor, p: {
-  tenantId: string; catalogId: string; source: Branch; target: Branch; message?: string; expectedTargetHead?: string;
-}) {
+export async function startMergeOperation(
+  tx: Tx,
+  actor: Actor,
+  p: {
+    tenantId: string;
+    catalogId: string;
+    source: Branch;
+    target: Branch;
+    message?: string;
+    expectedTargetHead?: string;
+  },
+) {
   // Serialise with commits and other merges into the target, so the heads read here are the ones recorded.
   const target = await lockBranch(tx, p.tenantId, p.target.id);
   const source = await findBranch(tx, p.tenantId, p.catalogId, p.source.name);
-  const [active] = await tx.select({ id: mergeOperations.id }).from(mergeOperations).where(and(
-    eq(mergeOperations.tenantId, p.tenantId), eq(mergeOperations.sourceBranchId, source.id), eq(mergeOperations.targetBranchId, target.id),
-    sql`${mergeOperations.status} IN ('pending', 'conflicted', 'resolving', 'ready')`)).limit(1);
-  if (active) throw conflict(`A merge of "${source.name}" into "${target.name}" is already in progress (${active.id}); complete or abort it first`);
+  const [active] = await tx
+    .select({ id: mergeOperations.id })
+    .from(mergeOperations)
+    .where(
+      and(
+        eq(mergeOperations.tenantId, p.tenantId),
+        eq(mergeOperations.sourceBranchId, source.id),
+        eq(mergeOperations.targetBranchId, target.id),
+        sql`${mergeOperations.status} IN ('pending', 'conflicted', 'resolving', 'ready')`,
+      ),
+    )
+    .limit(1);
+  if (active)
+    throw conflict(
+      `A merge of "${source.name}" into "${target.name}" is already in progress (${active.id}); complete or abort it first`,
+    );
   const base = await mergeBase(tx, p.tenantId, source.headCommitId, target.headCommitId);
   if (!base || base.commitId === source.headCommitId) {
     throw conflict(`"${target.name}" already contains every commit of "${source.name}": there is nothing to merge`);
   }
-  await buildMergePlan(tx, { tenantId: p.tenantId, baseCommitId: base.commitId, sourceCommitId: source.headCommitId, targetCommitId: target.headCommitId, targetBranchId: target.id });
-  const [op] = await tx.insert(mergeOperations).values({
-    tenantId: p.tenantId, catalogId: p.catalogId, sourceBranchId: source.id, targetBranchId: target.id, baseCommitId: base.commitId,
-    sourceHeadCommitId: source.headCommitId, targetHeadCommitId: target.headCommitId, status: 'pending',
-    message: p.message ?? null, initiatedBy: actor.id,
-  }).returning({ id: mergeOperations.id });
+  await buildMergePlan(tx, {
+    tenantId: p.tenantId,
+    baseCommitId: base.commitId,
+    sourceCommitId: source.headCommitId,
+    targetCommitId: target.headCommitId,
+    targetBranchId: target.id,
+  });
+  const [op] = await tx
+    .insert(mergeOperations)
+    .values({
+      tenantId: p.tenantId,
+      catalogId: p.catalogId,
+      sourceBranchId: source.id,
+      targetBranchId: target.id,
+      baseCommitId: base.commitId,
+      sourceHeadCommitId: source.headCommitId,
+      targetHeadCommitId: target.headCommitId,
+      status: 'pending',
+      message: p.message ?? null,
+      initiatedBy: actor.id,
+    })
+    .returning({ id: mergeOperations.id });
   const conflicts = await recordConflicts(tx, p.tenantId, op.id);
   const status = conflicts ? 'conflicted' : 'ready';
-  await tx.update(mergeOperations).set({ status }).where(and(eq(mergeOperations.tenantId, p.tenantId), eq(mergeOperations.id, op.id)));
+  await tx
+    .update(mergeOperations)
+    .set({ status })
+    .where(and(eq(mergeOperations.tenantId, p.tenantId), eq(mergeOperations.id, op.id)));
   const summary = await planSummary(tx);
   return {
-    id: op.id, status, conflicts, summary, baseCommitId: base.commitId, baseCandidates: base.candidates,
-    sourceHeadCommitId: source.headCommitId, targetHeadCommitId: target.headCommitId,
+    id: op.id,
+    status,
+    conflicts,
+    summary,
+    baseCommitId: base.commitId,
+    baseCandidates: base.candidates,
+    sourceHeadCommitId: source.headCommitId,
+    targetHeadCommitId: target.headCommitId,
     /** The target moved between the preview the person saw and this start. */
     targetMoved: !!p.expectedTargetHead && p.expectedTargetHead !== target.headCommitId,
   };
@@ -145,8 +235,11 @@ export type LockedOperation = typeof mergeOperations.$inferSelect & { completedB
 
 /** The operation row, locked: completing, resolving and aborting one merge are serialised on it. */
 export async function lockOperation(tx: Tx, tenantId: string, id: string): Promise<LockedOperation> {
-  const [op] = await tx.select().from(mergeOperations)
-    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, id))).for('update');
+  const [op] = await tx
+    .select()
+    .from(mergeOperations)
+    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, id)))
+    .for('update');
   if (!op) throw notFound('Merge operation');
   let completedByName: string | null = null;
   if (op.completedBy) {
@@ -168,7 +261,14 @@ export function assertOpen(op: LockedOperation) {
 
 export type CompleteOutcome =
   | { completed: true; status: 'completed'; commitId: string; changeCount: number }
-  | { completed: false; status: 'conflicted' | 'resolving' | 'ready'; targetMoved: true; newConflicts: number; unresolved: number; message: string };
+  | {
+      completed: false;
+      status: 'conflicted' | 'resolving' | 'ready';
+      targetMoved: true;
+      newConflicts: number;
+      unresolved: number;
+      message: string;
+    };
 
 /**
  * Completes a merge in one transaction: every clean change and every resolution becomes one merge commit on
@@ -176,10 +276,17 @@ export type CompleteOutcome =
  * since the start, the merge is re-computed against the new head first: conflicts whose two sides did not
  * change keep their resolutions, new ones are recorded and reported instead of overwriting anything.
  */
-export async function completeMergeOperation(tx: Tx, actor: Actor, op: LockedOperation, message?: string): Promise<CompleteOutcome> {
+export async function completeMergeOperation(
+  tx: Tx,
+  actor: Actor,
+  op: LockedOperation,
+  message?: string,
+): Promise<CompleteOutcome> {
   assertOpen(op);
   const tenantId = op.tenantId;
-  const [targetRow] = await tx.select({ id: branches.id }).from(branches)
+  const [targetRow] = await tx
+    .select({ id: branches.id })
+    .from(branches)
     .where(and(eq(branches.tenantId, tenantId), eq(branches.id, op.targetBranchId)));
   if (!targetRow) throw notFound('Target branch');
   const target: BranchRef = await lockBranch(tx, tenantId, op.targetBranchId);
@@ -187,39 +294,76 @@ export async function completeMergeOperation(tx: Tx, actor: Actor, op: LockedOpe
   if (target.headCommitId !== op.targetHeadCommitId) {
     const base = await mergeBase(tx, tenantId, op.sourceHeadCommitId, target.headCommitId);
     if (!base || base.commitId === op.sourceHeadCommitId) {
-      throw conflict(`"${target.name}" changed since this merge started and already contains everything it would bring; abort it`);
+      throw conflict(
+        `"${target.name}" changed since this merge started and already contains everything it would bring; abort it`,
+      );
     }
-    await buildMergePlan(tx, { tenantId, baseCommitId: base.commitId, sourceCommitId: op.sourceHeadCommitId, targetCommitId: target.headCommitId, targetBranchId: target.id });
+    await buildMergePlan(tx, {
+      tenantId,
+      baseCommitId: base.commitId,
+      sourceCommitId: op.sourceHeadCommitId,
+      targetCommitId: target.headCommitId,
+      targetBranchId: target.id,
+    });
     // Keep a resolution only while both sides of its conflict are exactly what the person resolved.
     await tx.execute(sql`DELETE FROM merge_conflicts e WHERE e.tenant_id = ${tenantId} AND e.merge_operation_id = ${op.id}
       AND NOT EXISTS (SELECT 1 FROM merge_plan p WHERE p.asset_id = e.asset_id AND p.kind = e.conflict_type
         AND p.s IS NOT DISTINCT FROM e.source_state AND p.t IS NOT DISTINCT FROM e.target_state)`);
     const newConflicts = await recordConflicts(tx, tenantId, op.id);
     const st = await statusFromConflicts(tx, tenantId, op.id);
-    await tx.update(mergeOperations).set({ targetHeadCommitId: target.headCommitId, baseCommitId: base.commitId, status: st.status })
+    await tx
+      .update(mergeOperations)
+      .set({ targetHeadCommitId: target.headCommitId, baseCommitId: base.commitId, status: st.status })
       .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, op.id)));
     if (newConflicts || st.open) {
       return {
-        completed: false, status: st.status, targetMoved: true, newConflicts, unresolved: st.open,
-        message: `"${target.name}" changed since this merge was started: it was re-checked against the new head and `
-          + (newConflicts ? `${newConflicts} new conflict${newConflicts === 1 ? '' : 's'} need${newConflicts === 1 ? 's' : ''} resolving` : `${st.open} conflict${st.open === 1 ? ' is' : 's are'} still unresolved`)
-          + '; nothing was merged',
+        completed: false,
+        status: st.status,
+        targetMoved: true,
+        newConflicts,
+        unresolved: st.open,
+        message:
+          `"${target.name}" changed since this merge was started: it was re-checked against the new head and ` +
+          (newConflicts
+            ? `${newConflicts} new conflict${newConflicts === 1 ? '' : 's'} need${newConflicts === 1 ? 's' : ''} resolving`
+            : `${st.open} conflict${st.open === 1 ? ' is' : 's are'} still unresolved`) +
+          '; nothing was merged',
       };
     }
   } else {
     const open = await unresolvedCount(tx, tenantId, op.id);
-    if (open) throw conflict(`${open} conflict${open === 1 ? ' is' : 's are'} still unresolved; resolve ${open === 1 ? 'it' : 'them'} before completing`);
-    await buildMergePlan(tx, { tenantId, baseCommitId: op.baseCommitId!, sourceCommitId: op.sourceHeadCommitId, targetCommitId: op.targetHeadCommitId, targetBranchId: target.id }, { sourceChangesOnly: true });
+    if (open)
+      throw conflict(
+        `${open} conflict${open === 1 ? ' is' : 's are'} still unresolved; resolve ${open === 1 ? 'it' : 'them'} before completing`,
+      );
+    await buildMergePlan(
+      tx,
+      {
+        tenantId,
+        baseCommitId: op.baseCommitId!,
+        sourceCommitId: op.sourceHeadCommitId,
+        targetCommitId: op.targetHeadCommitId,
+        targetBranchId: target.id,
+      },
+      { sourceChangesOnly: true },
+    );
   }
 
-  const [source] = await tx.select({ name: branches.name }).from(branches)
+  const [source] = await tx
+    .select({ name: branches.name })
+    .from(branches)
     .where(and(eq(branches.tenantId, tenantId), eq(branches.id, op.sourceBranchId)));
   const { commitId, changeCount } = await commitFromSql(tx, actor, {
-    branch: target, viaMerge: true, allowEmpty: true, mergeParentId: op.sourceHeadCommitId,
+    branch: target,
+    viaMerge: true,
+    allowEmpty: true,
+    mergeParentId: op.sourceHeadCommitId,
     message: message ?? op.message ?? `Merge branch "${source?.name ?? 'source'}" into "${target.name}"`,
     writeVersions: (id) => writeMergeVersions(tx, tenantId, op.id, id),
   });
-  await tx.update(mergeOperations).set({ status: 'completed', completedBy: actor.id, completedAt: sql`now()`, resultCommitId: commitId })
+  await tx
+    .update(mergeOperations)
+    .set({ status: 'completed', completedBy: actor.id, completedAt: sql`now()`, resultCommitId: commitId })
     .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, op.id)));
   return { completed: true, status: 'completed', commitId, changeCount };
 }
@@ -255,11 +399,21 @@ async function writeMergeVersions(tx: Tx, tenantId: string, operationId: string,
 }
 
 /** Records one conflict's resolution and moves the operation to resolving or ready. */
-export async function resolveMergeConflict(tx: Tx, actor: Actor, p: {
-  tenantId: string; conflictId: string; resolution: 'take_source' | 'take_target' | 'manual'; metadataLocation?: string;
-}) {
-  const [c] = await tx.select().from(mergeConflicts)
-    .where(and(eq(mergeConflicts.tenantId, p.tenantId), eq(mergeConflicts.id, p.conflictId))).limit(1);
+export async function resolveMergeConflict(
+  tx: Tx,
+  actor: Actor,
+  p: {
+    tenantId: string;
+    conflictId: string;
+    resolution: 'take_source' | 'take_target' | 'manual';
+    metadataLocation?: string;
+  },
+) {
+  const [c] = await tx
+    .select()
+    .from(mergeConflicts)
+    .where(and(eq(mergeConflicts.tenantId, p.tenantId), eq(mergeConflicts.id, p.conflictId)))
+    .limit(1);
   if (!c) throw notFound('Conflict');
   const op = await lockOperation(tx, p.tenantId, c.mergeOperationId);
   assertOpen(op);
@@ -273,15 +427,28 @@ export async function resolveMergeConflict(tx: Tx, actor: Actor, p: {
     const basis = target ?? source;
     if (!basis) throw badRequest('Neither side has this table any more; take the source or the target instead');
     if (p.metadataLocation !== source?.metadataLocation && p.metadataLocation !== target?.metadataLocation) {
-      await claimMetadataLocation(tx, actor, { tenantId: p.tenantId, catalogId: op.catalogId, assetId: c.assetId, location: p.metadataLocation });
+      await claimMetadataLocation(tx, actor, {
+        tenantId: p.tenantId,
+        catalogId: op.catalogId,
+        assetId: c.assetId,
+        location: p.metadataLocation,
+      });
     }
     resolved = { ...basis, metadataLocation: p.metadataLocation };
   }
-  await tx.update(mergeConflicts).set({
-    resolution: p.resolution, resolvedState: resolved as never, resolvedBy: actor.id, resolvedAt: sql`now()`,
-  }).where(and(eq(mergeConflicts.tenantId, p.tenantId), eq(mergeConflicts.id, c.id)));
+  await tx
+    .update(mergeConflicts)
+    .set({
+      resolution: p.resolution,
+      resolvedState: resolved as never,
+      resolvedBy: actor.id,
+      resolvedAt: sql`now()`,
+    })
+    .where(and(eq(mergeConflicts.tenantId, p.tenantId), eq(mergeConflicts.id, c.id)));
   const st = await statusFromConflicts(tx, p.tenantId, op.id);
-  await tx.update(mergeOperations).set({ status: st.status })
+  await tx
+    .update(mergeOperations)
+    .set({ status: st.status })
     .where(and(eq(mergeOperations.tenantId, p.tenantId), eq(mergeOperations.id, op.id)));
   return { conflict: c, operation: op, status: st.status, open: st.open };
 }

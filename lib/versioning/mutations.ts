@@ -11,16 +11,34 @@ import { metadataLocation, objectName } from '../catalog/names';
 import { idSchema } from '@/lib/ids';
 import { authorizeBranching, authorizeMergeInto, catalogFor } from './access';
 import { branchRow, createBranchAt, deleteBranchRow } from './branches';
-import { assertOpen, completeMergeOperation, lockOperation, mergeBranches, resolveMergeConflict, startMergeOperation } from './merge';
+import {
+  assertOpen,
+  completeMergeOperation,
+  lockOperation,
+  mergeBranches,
+  resolveMergeConflict,
+  startMergeOperation,
+} from './merge';
 import { resolveRef } from './refs';
 
 const catalogRef = z.string({ error: 'Catalog is required' }).trim().min(1, 'Catalog is required').max(128);
-const refInput = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(200);
+const refInput = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`)
+    .max(200);
 const message = z.string().trim().max(2000, 'Message is at most 2000 characters').optional();
-const flag = z.union([z.boolean(), z.enum(['on', 'true', 'false', 'off']).transform((v) => v === 'on' || v === 'true')]);
+const flag = z.union([
+  z.boolean(),
+  z.enum(['on', 'true', 'false', 'off']).transform((v) => v === 'on' || v === 'true'),
+]);
 const location = metadataLocation('s3://bucket/path/v2.metadata.json');
 /** Repeated form fields arrive as an array, a single one as a string. */
-const idList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(idSchema('Table')).max(10_000, 'At most 10,000 tables'));
+const idList = z.preprocess(
+  (v) => (typeof v === 'string' ? [v] : v),
+  z.array(idSchema('Table')).max(10_000, 'At most 10,000 tables'),
+);
 
 const paths = () => ['/branches', '/merges'];
 
@@ -28,16 +46,22 @@ const paths = () => ['/branches', '/merges'];
 /* Branches                                                            */
 /* ------------------------------------------------------------------ */
 
-export const createBranchInput = z.object({
-  catalog: catalogRef,
-  name: objectName('Branch'),
-  from: refInput('Starting point').default('main'),
-  branchType: z.enum(['ingest', 'experimental'], { error: 'Branch type must be ingest or experimental' }).default('experimental'),
-  partial: flag.optional(),
-  assetIds: idList.optional(),
-}).strict().superRefine((v, ctx) => {
-  if (v.partial && !v.assetIds?.length) ctx.addIssue({ code: 'custom', path: ['assetIds'], message: 'Choose at least one table for a partial branch' });
-});
+export const createBranchInput = z
+  .object({
+    catalog: catalogRef,
+    name: objectName('Branch'),
+    from: refInput('Starting point').default('main'),
+    branchType: z
+      .enum(['ingest', 'experimental'], { error: 'Branch type must be ingest or experimental' })
+      .default('experimental'),
+    partial: flag.optional(),
+    assetIds: idList.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.partial && !v.assetIds?.length)
+      ctx.addIssue({ code: 'custom', path: ['assetIds'], message: 'Choose at least one table for a partial branch' });
+  });
 
 export const createBranch = defineMutation({
   action: 'branch.create',
@@ -52,12 +76,33 @@ export const createBranch = defineMutation({
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     const ids = input.partial === false ? undefined : input.assetIds;
-    const b = await createBranchAt(tx, actor, { tenantId, catalogId: c.id, name: input.name, from: input.from, branchType: input.branchType, assetIds: ids });
+    const b = await createBranchAt(tx, actor, {
+      tenantId,
+      catalogId: c.id,
+      name: input.name,
+      from: input.from,
+      branchType: input.branchType,
+      assetIds: ids,
+    });
     return {
-      data: { id: b.id, name: input.name, catalog: c.name, headCommitId: b.headCommitId, assetCount: b.assetCount, partial: !!ids?.length },
+      data: {
+        id: b.id,
+        name: input.name,
+        catalog: c.name,
+        headCommitId: b.headCommitId,
+        assetCount: b.assetCount,
+        partial: !!ids?.length,
+      },
       audit: {
-        resourceId: b.id, resourceName: `${c.name}@${input.name}`,
-        metadata: { from: `${b.from.kind}:${b.from.name}`, commitId: b.headCommitId, branchType: input.branchType, partialAssetIds: ids ?? null, assetCount: b.assetCount },
+        resourceId: b.id,
+        resourceName: `${c.name}@${input.name}`,
+        metadata: {
+          from: `${b.from.kind}:${b.from.name}`,
+          commitId: b.headCommitId,
+          branchType: input.branchType,
+          partialAssetIds: ids ?? null,
+          assetCount: b.assetCount,
+        },
       },
     };
   },
@@ -71,17 +116,24 @@ export const deleteBranch = defineMutation({
   recordInput: ['catalog', 'name'],
   resourceType: 'branch',
   input: deleteBranchInput,
-  authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'delete'); },
+  authorize: async (tx, actor, input) => {
+    await catalogFor(tx, actor, input.catalog, 'delete');
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     const b = await deleteBranchRow(tx, tenantId, c.id, input.name);
-    return { data: { id: b.id }, audit: { resourceId: b.id, resourceName: `${c.name}@${b.name}`, metadata: { headCommitId: b.headCommitId } } };
+    return {
+      data: { id: b.id },
+      audit: { resourceId: b.id, resourceName: `${c.name}@${b.name}`, metadata: { headCommitId: b.headCommitId } },
+    };
   },
   revalidate: paths,
 });
 
-export const setBranchProtectionInput = z.object({ catalog: catalogRef, name: objectName('Branch'), protected: flag }).strict();
+export const setBranchProtectionInput = z
+  .object({ catalog: catalogRef, name: objectName('Branch'), protected: flag })
+  .strict();
 
 /** Protecting or unprotecting is for the catalog's maintainers (the `all` permission). */
 export const setBranchProtection = defineMutation({
@@ -89,13 +141,25 @@ export const setBranchProtection = defineMutation({
   recordInput: ['catalog', 'name', 'protected'],
   resourceType: 'branch',
   input: setBranchProtectionInput,
-  authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'all'); },
+  authorize: async (tx, actor, input) => {
+    await catalogFor(tx, actor, input.catalog, 'all');
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     const b = await branchRow(tx, tenantId, c.id, input.name);
-    await tx.update(branches).set({ protected: input.protected }).where(and(eq(branches.tenantId, tenantId), eq(branches.id, b.id)));
-    return { data: { id: b.id, protected: input.protected }, audit: { resourceId: b.id, resourceName: `${c.name}@${b.name}`, metadata: { protected: input.protected, was: b.protected } } };
+    await tx
+      .update(branches)
+      .set({ protected: input.protected })
+      .where(and(eq(branches.tenantId, tenantId), eq(branches.id, b.id)));
+    return {
+      data: { id: b.id, protected: input.protected },
+      audit: {
+        resourceId: b.id,
+        resourceName: `${c.name}@${b.name}`,
+        metadata: { protected: input.protected, was: b.protected },
+      },
+    };
   },
   revalidate: (i) => [...paths(), `/branches/${i.name}`],
 });
@@ -104,22 +168,53 @@ export const setBranchProtection = defineMutation({
 /* Tags: immutable names for commits (created and deleted, never moved) */
 /* ------------------------------------------------------------------ */
 
-export const createTagInput = z.object({ catalog: catalogRef, name: objectName('Tag'), ref: refInput('Commit, branch or tag').default('main'), message }).strict();
+export const createTagInput = z
+  .object({
+    catalog: catalogRef,
+    name: objectName('Tag'),
+    ref: refInput('Commit, branch or tag').default('main'),
+    message,
+  })
+  .strict();
 
 export const createTag = defineMutation({
   action: 'tag.create',
   recordInput: ['catalog', 'name', 'ref', 'message'],
   resourceType: 'tag',
   input: createTagInput,
-  authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'create'); },
+  authorize: async (tx, actor, input) => {
+    await catalogFor(tx, actor, input.catalog, 'create');
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     const ref = await resolveRef(tx, tenantId, c.id, input.ref);
-    const [t] = await tx.insert(tags).values({ tenantId, catalogId: c.id, name: input.name, commitId: ref.commitId, message: input.message ?? null, createdBy: actor.id })
-      .onConflictDoNothing().returning({ id: tags.id });
-    if (!t) throw new AppError('conflict', `A tag named "${input.name}" already exists; tags never move, so delete it first to reuse the name`, { name: ['This name is already taken'] });
-    return { data: { id: t.id, name: input.name, commitId: ref.commitId }, audit: { resourceId: t.id, resourceName: `${c.name}#${input.name}`, metadata: { commitId: ref.commitId, from: `${ref.kind}:${ref.name}` } } };
+    const [t] = await tx
+      .insert(tags)
+      .values({
+        tenantId,
+        catalogId: c.id,
+        name: input.name,
+        commitId: ref.commitId,
+        message: input.message ?? null,
+        createdBy: actor.id,
+      })
+      .onConflictDoNothing()
+      .returning({ id: tags.id });
+    if (!t)
+      throw new AppError(
+        'conflict',
+        `A tag named "${input.name}" already exists; tags never move, so delete it first to reuse the name`,
+        { name: ['This name is already taken'] },
+      );
+    return {
+      data: { id: t.id, name: input.name, commitId: ref.commitId },
+      audit: {
+        resourceId: t.id,
+        resourceName: `${c.name}#${input.name}`,
+        metadata: { commitId: ref.commitId, from: `${ref.kind}:${ref.name}` },
+      },
+    };
   },
   revalidate: paths,
 });
@@ -131,14 +226,21 @@ export const deleteTag = defineMutation({
   recordInput: ['catalog', 'name'],
   resourceType: 'tag',
   input: deleteTagInput,
-  authorize: async (tx, actor, input) => { await catalogFor(tx, actor, input.catalog, 'delete'); },
+  authorize: async (tx, actor, input) => {
+    await catalogFor(tx, actor, input.catalog, 'delete');
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
-    const [t] = await tx.delete(tags).where(and(eq(tags.tenantId, tenantId), eq(tags.catalogId, c.id), eq(tags.name, input.name)))
+    const [t] = await tx
+      .delete(tags)
+      .where(and(eq(tags.tenantId, tenantId), eq(tags.catalogId, c.id), eq(tags.name, input.name)))
       .returning({ id: tags.id, commitId: tags.commitId });
     if (!t) throw notFound(`Tag "${input.name}"`);
-    return { data: { id: t.id }, audit: { resourceId: t.id, resourceName: `${c.name}#${input.name}`, metadata: { commitId: t.commitId } } };
+    return {
+      data: { id: t.id },
+      audit: { resourceId: t.id, resourceName: `${c.name}#${input.name}`, metadata: { commitId: t.commitId } },
+    };
   },
   revalidate: paths,
 });
@@ -150,32 +252,55 @@ export const deleteTag = defineMutation({
 /** The operation with its catalog and target, after the merge permission check (another tenant's id: not found). */
 async function authorizeOperation(tx: Tx, actor: Actor, operationId: string) {
   const tenantId = requireTenant(actor);
-  const [row] = await tx.select({
-    id: mergeOperations.id, catalogId: catalogs.id, catalogName: catalogs.name, targetName: branches.name, targetProtected: branches.protected,
-  }).from(mergeOperations)
-    .innerJoin(catalogs, and(eq(catalogs.tenantId, mergeOperations.tenantId), eq(catalogs.id, mergeOperations.catalogId)))
-    .innerJoin(branches, and(eq(branches.tenantId, mergeOperations.tenantId), eq(branches.id, mergeOperations.targetBranchId)))
-    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, operationId))).limit(1);
+  const [row] = await tx
+    .select({
+      id: mergeOperations.id,
+      catalogId: catalogs.id,
+      catalogName: catalogs.name,
+      targetName: branches.name,
+      targetProtected: branches.protected,
+    })
+    .from(mergeOperations)
+    .innerJoin(
+      catalogs,
+      and(eq(catalogs.tenantId, mergeOperations.tenantId), eq(catalogs.id, mergeOperations.catalogId)),
+    )
+    .innerJoin(
+      branches,
+      and(eq(branches.tenantId, mergeOperations.tenantId), eq(branches.id, mergeOperations.targetBranchId)),
+    )
+    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, operationId)))
+    .limit(1);
   if (!row) throw notFound('Merge operation');
-  await authorizeMergeInto(tx, actor, { id: row.catalogId, tenantId }, { name: row.targetName, protected: row.targetProtected });
+  await authorizeMergeInto(
+    tx,
+    actor,
+    { id: row.catalogId, tenantId },
+    { name: row.targetName, protected: row.targetProtected },
+  );
   return row;
 }
 
 async function operationOfConflict(tx: Tx, actor: Actor, conflictId: string) {
-  const [c] = await tx.select({ op: mergeConflicts.mergeOperationId }).from(mergeConflicts)
-    .where(and(eq(mergeConflicts.tenantId, requireTenant(actor)), eq(mergeConflicts.id, conflictId))).limit(1);
+  const [c] = await tx
+    .select({ op: mergeConflicts.mergeOperationId })
+    .from(mergeConflicts)
+    .where(and(eq(mergeConflicts.tenantId, requireTenant(actor)), eq(mergeConflicts.id, conflictId)))
+    .limit(1);
   if (!c) throw notFound('Conflict');
   return c.op;
 }
 
-export const startMergeInput = z.object({
-  catalog: catalogRef,
-  source: objectName('Source branch'),
-  target: objectName('Target branch').default('main'),
-  message,
-  /** The target head the person previewed; a different head is reported back as targetMoved. */
-  expectedTargetHead: idSchema('Target head').optional(),
-}).strict();
+export const startMergeInput = z
+  .object({
+    catalog: catalogRef,
+    source: objectName('Source branch'),
+    target: objectName('Target branch').default('main'),
+    message,
+    /** The target head the person previewed; a different head is reported back as targetMoved. */
+    expectedTargetHead: idSchema('Target head').optional(),
+  })
+  .strict();
 
 export const startMerge = defineMutation({
   action: 'merge.start',
@@ -192,12 +317,27 @@ export const startMerge = defineMutation({
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     const [source, target] = await mergeBranches(tx, tenantId, c.id, input.source, input.target);
-    const out = await startMergeOperation(tx, actor, { tenantId, catalogId: c.id, source, target, message: input.message, expectedTargetHead: input.expectedTargetHead });
+    const out = await startMergeOperation(tx, actor, {
+      tenantId,
+      catalogId: c.id,
+      source,
+      target,
+      message: input.message,
+      expectedTargetHead: input.expectedTargetHead,
+    });
     return {
       data: out,
       audit: {
-        resourceId: out.id, resourceName: `${c.name}: ${source.name} → ${target.name}`,
-        metadata: { status: out.status, conflicts: out.conflicts, baseCommitId: out.baseCommitId, sourceHead: out.sourceHeadCommitId, targetHead: out.targetHeadCommitId, changes: out.summary.sourceOnly },
+        resourceId: out.id,
+        resourceName: `${c.name}: ${source.name} → ${target.name}`,
+        metadata: {
+          status: out.status,
+          conflicts: out.conflicts,
+          baseCommitId: out.baseCommitId,
+          sourceHead: out.sourceHeadCommitId,
+          targetHead: out.targetHeadCommitId,
+          changes: out.summary.sourceOnly,
+        },
       },
     };
   },
@@ -205,29 +345,62 @@ export const startMerge = defineMutation({
 });
 
 /** The body of POST /conflicts/{id}/resolve (the id comes from the path). */
-export const resolveConflictBody = z.object({
-  resolution: z.enum(['take_source', 'take_target', 'manual'], { error: 'Resolution must be take_source, take_target or manual' }),
-  metadataLocation: location.optional(),
-}).strict();
+export const resolveConflictBody = z
+  .object({
+    resolution: z.enum(['take_source', 'take_target', 'manual'], {
+      error: 'Resolution must be take_source, take_target or manual',
+    }),
+    metadataLocation: location.optional(),
+  })
+  .strict();
 
-export const resolveConflictInput = resolveConflictBody.extend({ id: idSchema('Conflict') }).strict().superRefine((v, ctx) => {
-  if (v.resolution === 'manual' && !v.metadataLocation) ctx.addIssue({ code: 'custom', path: ['metadataLocation'], message: 'Enter or choose the metadata location to keep' });
-});
+export const resolveConflictInput = resolveConflictBody
+  .extend({ id: idSchema('Conflict') })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.resolution === 'manual' && !v.metadataLocation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metadataLocation'],
+        message: 'Enter or choose the metadata location to keep',
+      });
+  });
 
 export const resolveConflict = defineMutation({
   action: 'merge.conflict.resolve',
   recordInput: ['resolution', 'metadataLocation', 'id'],
   resourceType: 'merge_conflict',
   input: resolveConflictInput,
-  authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, await operationOfConflict(tx, actor, input.id)); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOperation(tx, actor, await operationOfConflict(tx, actor, input.id));
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const out = await resolveMergeConflict(tx, actor, { tenantId, conflictId: input.id, resolution: input.resolution, metadataLocation: input.metadataLocation });
+    const out = await resolveMergeConflict(tx, actor, {
+      tenantId,
+      conflictId: input.id,
+      resolution: input.resolution,
+      metadataLocation: input.metadataLocation,
+    });
     return {
-      data: { id: input.id, mergeOperationId: out.operation.id, resolution: input.resolution, status: out.status, unresolved: out.open },
+      data: {
+        id: input.id,
+        mergeOperationId: out.operation.id,
+        resolution: input.resolution,
+        status: out.status,
+        unresolved: out.open,
+      },
       audit: {
-        resourceId: input.id, resourceName: out.conflict.description,
-        metadata: { mergeOperationId: out.operation.id, assetId: out.conflict.assetId, kind: out.conflict.conflictType, resolution: input.resolution, metadataLocation: input.metadataLocation, status: out.status },
+        resourceId: input.id,
+        resourceName: out.conflict.description,
+        metadata: {
+          mergeOperationId: out.operation.id,
+          assetId: out.conflict.assetId,
+          kind: out.conflict.conflictType,
+          resolution: input.resolution,
+          metadataLocation: input.metadataLocation,
+          status: out.status,
+        },
       },
     };
   },
@@ -245,7 +418,9 @@ export const completeMerge = defineMutation({
   recordInput: ['id', 'message'],
   resourceType: 'merge_operation',
   input: completeMergeInput,
-  authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, input.id); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOperation(tx, actor, input.id);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const info = await authorizeOperation(tx, actor, input.id);
@@ -254,9 +429,15 @@ export const completeMerge = defineMutation({
     return {
       data: { id: op.id, ...out },
       audit: {
-        resourceId: op.id, resourceName: `${info.catalogName} → ${info.targetName}`,
+        resourceId: op.id,
+        resourceName: `${info.catalogName} → ${info.targetName}`,
         metadata: out.completed
-          ? { outcome: 'completed', commitId: out.commitId, changes: out.changeCount, sourceHead: op.sourceHeadCommitId }
+          ? {
+              outcome: 'completed',
+              commitId: out.commitId,
+              changes: out.changeCount,
+              sourceHead: op.sourceHeadCommitId,
+            }
           : { outcome: 'target_moved', newConflicts: out.newConflicts, unresolved: out.unresolved },
       },
     };
@@ -271,21 +452,40 @@ export const abortMerge = defineMutation({
   recordInput: ['id'],
   resourceType: 'merge_operation',
   input: abortMergeInput,
-  authorize: async (tx, actor, input) => { await authorizeOperation(tx, actor, input.id); },
+  authorize: async (tx, actor, input) => {
+    await authorizeOperation(tx, actor, input.id);
+  },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
     const info = await authorizeOperation(tx, actor, input.id);
     const op = await lockOperation(tx, tenantId, input.id);
     assertOpen(op);
-    await tx.update(mergeOperations).set({ status: 'aborted', completedBy: actor.id, completedAt: sql`now()` })
+    await tx
+      .update(mergeOperations)
+      .set({ status: 'aborted', completedBy: actor.id, completedAt: sql`now()` })
       .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, op.id)));
-    return { data: { id: op.id, status: 'aborted' as const }, audit: { resourceId: op.id, resourceName: `${info.catalogName} → ${info.targetName}`, metadata: { was: op.status } } };
+    return {
+      data: { id: op.id, status: 'aborted' as const },
+      audit: {
+        resourceId: op.id,
+        resourceName: `${info.catalogName} → ${info.targetName}`,
+        metadata: { was: op.status },
+      },
+    };
   },
   revalidate: (i) => [...paths(), `/merges/${i.id}`],
 });
 
 export const versioningMutations = {
-  createBranch, deleteBranch, setBranchProtection, createTag, deleteTag, startMerge, resolveConflict, completeMerge, abortMerge,
+  createBranch,
+  deleteBranch,
+  setBranchProtection,
+  createTag,
+  deleteTag,
+  startMerge,
+  resolveConflict,
+  completeMerge,
+  abortMerge,
 };
 
 registerMutations(...Object.values(versioningMutations));

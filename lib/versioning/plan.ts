@@ -32,7 +32,12 @@ export type PlanInput = {
 export async function buildMergePlan(tx: Tx, p: PlanInput, opts: { sourceChangesOnly?: boolean } = {}): Promise<void> {
   const t = p.tenantId;
   // Completing a merge whose target did not move needs only the source's changes (its conflicts are recorded).
-  const pairs: [string, string][] = opts.sourceChangesOnly ? [['ch_s', 'ch_b']] : [['ch_s', 'ch_b'], ['ch_t', 'ch_b']];
+  const pairs: [string, string][] = opts.sourceChangesOnly
+    ? [['ch_s', 'ch_b']]
+    : [
+        ['ch_s', 'ch_b'],
+        ['ch_t', 'ch_b'],
+      ];
   await tx.execute(sql`DROP TABLE IF EXISTS pg_temp.merge_plan`);
   await tx.execute(sql`CREATE TEMP TABLE merge_plan (
     asset_id uuid PRIMARY KEY, kind text NOT NULL, b jsonb, s jsonb, t jsonb) ON COMMIT DROP`);
@@ -71,7 +76,13 @@ export async function buildMergePlan(tx: Tx, p: PlanInput, opts: { sourceChanges
           AND (q.s IS NULL OR (q.s->>'namespaceId', q.s->>'name') IS DISTINCT FROM (x.namespace_id::text, x.name)))`);
 }
 
-export type PlanSummary = { sourceOnly: number; creates: number; updates: number; renames: number; drops: number } & Record<ConflictKind, number>;
+export type PlanSummary = {
+  sourceOnly: number;
+  creates: number;
+  updates: number;
+  renames: number;
+  drops: number;
+} & Record<ConflictKind, number>;
 
 export async function planSummary(tx: Tx): Promise<PlanSummary> {
   const res = await tx.execute<Record<string, number>>(sql`
@@ -88,9 +99,15 @@ export async function planSummary(tx: Tx): Promise<PlanSummary> {
   const r = res.rows[0];
   const n = (k: string) => Number(r?.[k] ?? 0);
   return {
-    sourceOnly: n('source_only'), creates: n('creates'), drops: n('drops'), renames: n('renames'),
+    sourceOnly: n('source_only'),
+    creates: n('creates'),
+    drops: n('drops'),
+    renames: n('renames'),
     updates: n('source_only') - n('creates') - n('drops') - n('renames'),
-    data_overlap: n('data_overlap'), deletion_conflict: n('deletion_conflict'), create_conflict: n('create_conflict'), schema_change: n('schema_change'),
+    data_overlap: n('data_overlap'),
+    deletion_conflict: n('deletion_conflict'),
+    create_conflict: n('create_conflict'),
+    schema_change: n('schema_change'),
   };
 }
 
@@ -118,8 +135,20 @@ const displayNamespace = sql`(SELECT array_to_string(n.path, '.') FROM namespace
   WHERE n.tenant_id = tenant_of.id AND n.id = (COALESCE(p.s, p.t, p.b)->>'namespaceId')::uuid)`;
 
 /** The first `limit` clean changes and conflicts of the plan, by name, for showing. */
-export async function planRows(tx: Tx, tenantId: string, limit: number): Promise<{ changes: PlanChange[]; conflicts: PlanConflict[] }> {
-  const rows = await tx.execute<{ asset_id: string; kind: PlanKind; name: string; namespace: string | null; b: VersionState; s: VersionState; t: VersionState }>(sql`
+export async function planRows(
+  tx: Tx,
+  tenantId: string,
+  limit: number,
+): Promise<{ changes: PlanChange[]; conflicts: PlanConflict[] }> {
+  const rows = await tx.execute<{
+    asset_id: string;
+    kind: PlanKind;
+    name: string;
+    namespace: string | null;
+    b: VersionState;
+    s: VersionState;
+    t: VersionState;
+  }>(sql`
     SELECT * FROM (
       (SELECT p.asset_id, p.kind, ${displayName} AS name, ${displayNamespace} AS namespace, p.b, p.s, p.t
        FROM merge_plan p CROSS JOIN (SELECT ${tenantId}::uuid AS id) tenant_of WHERE p.kind = 'source_only' ORDER BY 3, 1 LIMIT ${limit})
@@ -131,11 +160,24 @@ export async function planRows(tx: Tx, tenantId: string, limit: number): Promise
   for (const r of rows.rows) {
     const namespace = r.namespace ?? '';
     if (r.kind === 'source_only') {
-      const op = !r.t ? 'create' : !r.s ? 'drop'
-        : r.s.namespaceId !== r.t.namespaceId || r.s.name !== r.t.name ? 'rename' : 'update';
+      const op = !r.t
+        ? 'create'
+        : !r.s
+          ? 'drop'
+          : r.s.namespaceId !== r.t.namespaceId || r.s.name !== r.t.name
+            ? 'rename'
+            : 'update';
       changes.push({ assetId: r.asset_id, op, namespace, name: r.name, before: r.t, after: r.s });
     } else {
-      conflicts.push({ assetId: r.asset_id, kind: r.kind, namespace, name: r.name, base: r.b, source: r.s, target: r.t });
+      conflicts.push({
+        assetId: r.asset_id,
+        kind: r.kind,
+        namespace,
+        name: r.name,
+        base: r.b,
+        source: r.s,
+        target: r.t,
+      });
     }
   }
   return { changes, conflicts };

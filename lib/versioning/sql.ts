@@ -59,12 +59,20 @@ export const ancestorsCte = (name: string, tenantId: string, commitId: string): 
 };
 
 /** CTE `name`: every version row of the assets in CTE `candidates` (read once, shared by several states). */
-export const candidateVersionsCte = (name: string, tenantId: string, candidates: string): SQL => sql`${ident(name)} AS MATERIALIZED (
+export const candidateVersionsCte = (
+  name: string,
+  tenantId: string,
+  candidates: string,
+): SQL => sql`${ident(name)} AS MATERIALIZED (
     SELECT v.asset_id, v.commit_id, v.dropped, v.namespace_id, v.name, v.asset_type, v.metadata_location, v.schema_id, v.properties
     FROM asset_versions v WHERE v.tenant_id = ${tenantId} AND v.asset_id IN (SELECT asset_id FROM ${ident(candidates)}))`;
 
 /** CTE `name(asset_id, st)`: like a chain's state CTE, over the rows of a candidateVersionsCte. */
-export const stateFromCte = (name: string, chain: string, versions: string): SQL => sql`${ident(name)}(asset_id, st) AS (
+export const stateFromCte = (
+  name: string,
+  chain: string,
+  versions: string,
+): SQL => sql`${ident(name)}(asset_id, st) AS (
     SELECT w.asset_id, ${stateJson('w')} FROM (
       SELECT DISTINCT ON (v.asset_id) v.* FROM ${ident(versions)} v JOIN ${ident(chain)} ch ON v.commit_id = ch.id
       ORDER BY v.asset_id, ch.depth DESC) w)`;

@@ -25,7 +25,9 @@ describe.runIf(base)('three instances starting together against one empty databa
     const url = new URL(base!);
     url.pathname = `/${name}`;
     try {
-      const results = await Promise.all([1, 2, 3].map(() => run('npx', ['tsx', 'scripts/migrate.ts'], { DATABASE_URL: url.toString() })));
+      const results = await Promise.all(
+        [1, 2, 3].map(() => run('npx', ['tsx', 'scripts/migrate.ts'], { DATABASE_URL: url.toString() })),
+      );
       for (const r of results) expect(r.code, r.out).toBe(0);
       expect(results.filter((r) => /Applied \d+ migration/.test(r.out))).toHaveLength(1);
       expect(results.filter((r) => /up to date/.test(r.out))).toHaveLength(2);

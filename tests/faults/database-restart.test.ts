@@ -52,7 +52,10 @@ describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () =>
     const down = await health();
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
-    const refused = await executeMutation(createNamespace, w.admin, { catalog: 'faults', namespace: ['while_down'] }).catch((e) => e);
+    const refused = await executeMutation(createNamespace, w.admin, {
+      catalog: 'faults',
+      namespace: ['while_down'],
+    }).catch((e) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused.code).toBe('unavailable');
     expect(refused.status).toBe(503);
@@ -64,18 +67,31 @@ describe.runIf(cluster)('PostgreSQL restarted while writes are in flight', () =>
     stop = true;
     await Promise.all(writers);
 
-    console.info(`restart: ${acknowledged.length} writes acknowledged (${acknowledged.length - before} after recovery), ${errors.length} refused while down`);
+    console.info(
+      `restart: ${acknowledged.length} writes acknowledged (${acknowledged.length - before} after recovery), ${errors.length} refused while down`,
+    );
     expect(acknowledged.length).toBeGreaterThan(before); // writes resumed without restarting the app
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.filter((e) => e !== 'unavailable')).toEqual([]);
 
     const db = await getDb();
-    const rows = await db.select({ id: namespaces.id, name: namespaces.name }).from(namespaces).where(eq(namespaces.tenantId, w.tenant.id));
+    const rows = await db
+      .select({ id: namespaces.id, name: namespaces.name })
+      .from(namespaces)
+      .where(eq(namespaces.tenantId, w.tenant.id));
     const names = new Set(rows.map((r) => r.name));
     for (const name of acknowledged) expect(names.has(name), name).toBe(true);
     // None half-applied: every namespace has exactly its one audit row, and no audit row lacks its namespace.
-    const audited = await db.select({ resourceId: auditLogs.resourceId }).from(auditLogs)
-      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'namespace.create'), eq(auditLogs.result, 'success')));
+    const audited = await db
+      .select({ resourceId: auditLogs.resourceId })
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'namespace.create'),
+          eq(auditLogs.result, 'success'),
+        ),
+      );
     expect(audited.map((a) => a.resourceId).sort()).toEqual(rows.map((r) => r.id).sort());
     expect(await verifyAuditChains(db, { tenantId: w.tenant.id })).toMatchObject({ ok: true });
   });

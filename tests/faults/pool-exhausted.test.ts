@@ -19,7 +19,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a pool exhausted by slow queries'
     const slow = held.map((c) => c.query('SELECT pg_sleep(3)'));
 
     const started = Date.now();
-    const err = await executeMutation(createWarehouse, w.admin, { name: 'busy', storageType: 'local', rootPath: 'busy' }).catch((e) => e);
+    const err = await executeMutation(createWarehouse, w.admin, {
+      name: 'busy',
+      storageType: 'local',
+      rootPath: 'busy',
+    }).catch((e) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // it waited for a connection first
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(503);
@@ -27,7 +31,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a pool exhausted by slow queries'
 
     await Promise.all(slow);
     held.forEach((c) => c.release());
-    const ok = await executeMutation(createWarehouse, w.admin, { name: 'busy', storageType: 'local', rootPath: 'busy' });
+    const ok = await executeMutation(createWarehouse, w.admin, {
+      name: 'busy',
+      storageType: 'local',
+      rootPath: 'busy',
+    });
     expect(ok.data).toMatchObject({ name: 'busy' });
   });
 });

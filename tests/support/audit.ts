@@ -11,16 +11,27 @@ export async function appendEvents(specs: EventSpec[]): Promise<{ id: string; se
   const db = await getDb();
   const out: { id: string; seq: number }[] = [];
   for (const s of specs) {
-    out.push(await recordAuditEvent(db, {
-      actor: { id: null, type: 'system', name: 'test' }, action: 'test.event', resourceType: 'thing', result: 'success', ...s,
-    }));
+    out.push(
+      await recordAuditEvent(db, {
+        actor: { id: null, type: 'system', name: 'test' },
+        action: 'test.event',
+        resourceType: 'thing',
+        result: 'success',
+        ...s,
+      }),
+    );
   }
   return out;
 }
 
 /** How many lanes (chains) a tenant's trail has used so far: concurrent writes may take more than one. */
 export async function lanesUsed(tenantId: string): Promise<number> {
-  const [{ n }] = await (await getDb()).select({ n: countDistinct(auditLogs.chainId) }).from(auditLogs).where(eq(auditLogs.tenantId, tenantId));
+  const [{ n }] = await (
+    await getDb()
+  )
+    .select({ n: countDistinct(auditLogs.chainId) })
+    .from(auditLogs)
+    .where(eq(auditLogs.tenantId, tenantId));
   return n;
 }
 
@@ -58,4 +69,6 @@ export async function reinsert(tx: Tx, row: Record<string, unknown>) {
 
 /** A stored row's timestamp as a Date (node-postgres under Drizzle gives text, PGlite a Date). */
 export const occurredAtOf = (row: Record<string, unknown>): Date =>
-  row.occurred_at instanceof Date ? row.occurred_at : new Date(String(row.occurred_at).replace(' ', 'T').replace(/\+00$/, 'Z'));
+  row.occurred_at instanceof Date
+    ? row.occurred_at
+    : new Date(String(row.occurred_at).replace(' ', 'T').replace(/\+00$/, 'Z'));

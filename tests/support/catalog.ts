@@ -22,9 +22,17 @@ export type ApiAnswer<T = any> = { status: number; body: T; text: string; reques
  * Calls an exported route handler (GET/POST/…) with a real NextRequest, as the Next server would.
  * `body` may be a string (sent as is, e.g. malformed JSON) or anything JSON-serialisable.
  */
-export async function call<T = any>(handler: unknown, url: string, opts: {
-  as?: Caller; method?: string; body?: unknown; params?: Record<string, string>; headers?: Record<string, string>;
-} = {}): Promise<ApiAnswer<T>> {
+export async function call<T = any>(
+  handler: unknown,
+  url: string,
+  opts: {
+    as?: Caller;
+    method?: string;
+    body?: unknown;
+    params?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = { 'user-agent': 'vitest', 'x-forwarded-for': '10.20.30.40', ...opts.headers };
   if (opts.as) headers.authorization = `Bearer ${opts.as.token}`;
   if (opts.as?.tenant) headers['x-pangolin-tenant'] = opts.as.tenant;
@@ -46,13 +54,26 @@ export async function call<T = any>(handler: unknown, url: string, opts: {
 }
 
 /** A user with a password, signed in: its bearer token (argon2: a few per file at most). */
-export async function signedIn(role: Actor['role'], tenantId: string | null, username?: string): Promise<Caller & { userId: string; username: string }> {
+export async function signedIn(
+  role: Actor['role'],
+  tenantId: string | null,
+  username?: string,
+): Promise<Caller & { userId: string; username: string }> {
   const u = await createUser({ role, tenantId, password: PASSWORD, username });
-  const { token } = await signInWithPassword({ username: u.username, password: PASSWORD, request: { ip: `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, userAgent: 'vitest', requestId: randomUUID() } });
+  const { token } = await signInWithPassword({
+    username: u.username,
+    password: PASSWORD,
+    request: {
+      ip: `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      userAgent: 'vitest',
+      requestId: randomUUID(),
+    },
+  });
   return { token: token.jwt, userId: u.id, username: u.username };
 }
 
-const run = async <T>(m: AnyMutation, actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
+const run = async <T>(m: AnyMutation, actor: Actor, input: unknown) =>
+  (await executeMutation(m, actor, input)).data as T;
 
 /**
  * A tenant with a warehouse (holding a secret), a local catalog "sales" with namespaces emea.retail and
@@ -62,24 +83,57 @@ export async function catalogTenant(opts: { secret?: string; tables?: number } =
   const w = await tenantWorld();
   const secret = opts.secret ?? `sk-${randomUUID()}`;
   const wh = await run<{ id: string }>(createWarehouse, w.admin, {
-    name: 'lake', storageType: 's3', bucket: 'lake-bucket', region: 'eu-west-1', accessKeyId: 'AKIATEST', secretAccessKey: secret,
+    name: 'lake',
+    storageType: 's3',
+    bucket: 'lake-bucket',
+    region: 'eu-west-1',
+    accessKeyId: 'AKIATEST',
+    secretAccessKey: secret,
   });
-  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: 'sales', warehouse: 'lake' });
-  await run(createNamespace, w.admin, { catalog: 'sales', namespace: ['emea', 'retail'], properties: { owner: 'ana' } });
+  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, w.admin, {
+    catalogType: 'local',
+    name: 'sales',
+    warehouse: 'lake',
+  });
+  await run(createNamespace, w.admin, {
+    catalog: 'sales',
+    namespace: ['emea', 'retail'],
+    properties: { owner: 'ana' },
+  });
   await run(createNamespace, w.admin, { catalog: 'sales', namespace: ['apac'] });
   const assetIds: string[] = [];
   for (let i = 0; i < (opts.tables ?? 3); i++) {
     const a = await run<{ assetId: string }>(createAsset, w.admin, {
-      catalog: 'sales', namespace: 'emea.retail', name: `orders_${String(i).padStart(3, '0')}`,
+      catalog: 'sales',
+      namespace: 'emea.retail',
+      name: `orders_${String(i).padStart(3, '0')}`,
       metadataLocation: `s3://lake-bucket/sales/orders_${i}/v1.metadata.json`,
     });
     assetIds.push(a.assetId);
   }
-  const [admin, user] = await Promise.all([signedIn('tenant_admin', w.tenant.id), signedIn('tenant_user', w.tenant.id)]);
-  return { ...w, secret, warehouseId: wh.id, catalogId: cat.id, mainBranchId: cat.mainBranchId, assetIds, adminApi: admin, userApi: user };
+  const [admin, user] = await Promise.all([
+    signedIn('tenant_admin', w.tenant.id),
+    signedIn('tenant_user', w.tenant.id),
+  ]);
+  return {
+    ...w,
+    secret,
+    warehouseId: wh.id,
+    catalogId: cat.id,
+    mainBranchId: cat.mainBranchId,
+    assetIds,
+    adminApi: admin,
+    userApi: user,
+  };
 }
 
-export async function describeAsset(actor: Actor, assetId: string, description: string, tags: string[], discoverable = false) {
+export async function describeAsset(
+  actor: Actor,
+  assetId: string,
+  description: string,
+  tags: string[],
+  discoverable = false,
+) {
   return run(setBusinessMetadata, actor, { assetId, description, tags, discoverable });
 }
 
@@ -90,8 +144,10 @@ export async function documented<T>(method: string, path: string, answer: ApiAns
   const op = findOperation(method, path);
   if (!op) throw new Error(`${method} ${path} is not in the OpenAPI document`);
   const expected = op.status ?? 200;
-  if (answer.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${answer.status}: ${answer.text.slice(0, 500)}`);
+  if (answer.status !== expected)
+    throw new Error(`${method} ${path}: expected ${expected}, got ${answer.status}: ${answer.text.slice(0, 500)}`);
   const parsed = op.response.safeParse(answer.body);
-  if (!parsed.success) throw new Error(`${method} ${path}: the answer does not match its documented schema: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`${method} ${path}: the answer does not match its documented schema: ${parsed.error.message}`);
   return answer;
 }

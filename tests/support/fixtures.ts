@@ -8,23 +8,45 @@ export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0,
 
 const request = () => ({ ip: '127.0.0.1', userAgent: 'vitest', requestId: randomUUID() });
 
-export function actorOf(user: { id: string; username: string; role: Actor['role']; tenantId: string | null }, tenantId = user.tenantId): Actor {
-  return { kind: 'user', id: user.id, name: user.username, role: user.role, homeTenantId: user.tenantId, tenantId, request: request() };
+export function actorOf(
+  user: { id: string; username: string; role: Actor['role']; tenantId: string | null },
+  tenantId = user.tenantId,
+): Actor {
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId,
+    request: request(),
+  };
 }
 
 /** A user row with a real argon2 hash (slow: use sparingly). */
-export async function createUser(opts: { role: Actor['role']; tenantId: string | null; password?: string; username?: string }) {
+export async function createUser(opts: {
+  role: Actor['role'];
+  tenantId: string | null;
+  password?: string;
+  username?: string;
+}) {
   const db = await getDb();
   const username = opts.username ?? uniqueName(opts.role);
   const passwordHash = opts.password ? await hashPassword(opts.password) : null;
-  const [u] = await db.insert(users).values({ username, role: opts.role, tenantId: opts.tenantId, passwordHash }).returning();
+  const [u] = await db
+    .insert(users)
+    .values({ username, role: opts.role, tenantId: opts.tenantId, passwordHash })
+    .returning();
   return u;
 }
 
 /** A tenant with a TenantAdmin and a TenantUser, plus a Root, as actors. */
 export async function tenantWorld() {
   const db = await getDb();
-  const [tenant] = await db.insert(tenants).values({ name: uniqueName('tenant') }).returning();
+  const [tenant] = await db
+    .insert(tenants)
+    .values({ name: uniqueName('tenant') })
+    .returning();
   const admin = await createUser({ role: 'tenant_admin', tenantId: tenant.id });
   const user = await createUser({ role: 'tenant_user', tenantId: tenant.id });
   const root = await createUser({ role: 'root', tenantId: null });

@@ -23,8 +23,16 @@ export function check<T = unknown>(run: HealthRun, id: string): CheckResult<T> {
 /** The newest audit row of a health action about one backend (a refusal records the pid in its input). */
 export async function lastBackendAudit(action: string, pid: number) {
   const db = await getDb();
-  const [row] = await db.select().from(auditLogs)
-    .where(and(eq(auditLogs.action, action), or(eq(auditLogs.resourceId, String(pid)), sql`${auditLogs.metadata} -> 'input' ->> 'pid' = ${String(pid)}`)))
-    .orderBy(desc(auditLogs.occurredAt)).limit(1);
+  const [row] = await db
+    .select()
+    .from(auditLogs)
+    .where(
+      and(
+        eq(auditLogs.action, action),
+        or(eq(auditLogs.resourceId, String(pid)), sql`${auditLogs.metadata} -> 'input' ->> 'pid' = ${String(pid)}`),
+      ),
+    )
+    .orderBy(desc(auditLogs.occurredAt))
+    .limit(1);
   return row;
 }

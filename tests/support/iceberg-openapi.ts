@@ -14,13 +14,33 @@ const pageToken = z.string().nullable().optional();
 
 const type: z.ZodType = z.lazy(() => z.union([z.string(), structType, listType, mapType]));
 const structField = z.object({
-  id: int, name: z.string(), type, required: z.boolean(), doc: z.string().optional(),
-  'initial-default': z.unknown().optional(), 'write-default': z.unknown().optional(),
+  id: int,
+  name: z.string(),
+  type,
+  required: z.boolean(),
+  doc: z.string().optional(),
+  'initial-default': z.unknown().optional(),
+  'write-default': z.unknown().optional(),
 });
 const structType = z.object({ type: z.literal('struct'), fields: z.array(structField) });
-const listType = z.object({ type: z.literal('list'), 'element-id': int, element: type, 'element-required': z.boolean() });
-const mapType = z.object({ type: z.literal('map'), 'key-id': int, key: type, 'value-id': int, value: type, 'value-required': z.boolean() });
-export const Schema = structType.extend({ 'schema-id': int.optional(), 'identifier-field-ids': z.array(int).optional() });
+const listType = z.object({
+  type: z.literal('list'),
+  'element-id': int,
+  element: type,
+  'element-required': z.boolean(),
+});
+const mapType = z.object({
+  type: z.literal('map'),
+  'key-id': int,
+  key: type,
+  'value-id': int,
+  value: type,
+  'value-required': z.boolean(),
+});
+export const Schema = structType.extend({
+  'schema-id': int.optional(),
+  'identifier-field-ids': z.array(int).optional(),
+});
 
 const PartitionSpec = z.object({
   'spec-id': int.optional(),
@@ -28,17 +48,37 @@ const PartitionSpec = z.object({
 });
 const SortOrder = z.object({
   'order-id': int,
-  fields: z.array(z.object({ 'source-id': int, transform: z.string(), direction: z.enum(['asc', 'desc']), 'null-order': z.enum(['nulls-first', 'nulls-last']) })),
+  fields: z.array(
+    z.object({
+      'source-id': int,
+      transform: z.string(),
+      direction: z.enum(['asc', 'desc']),
+      'null-order': z.enum(['nulls-first', 'nulls-last']),
+    }),
+  ),
 });
 const Snapshot = z.object({
-  'snapshot-id': long, 'parent-snapshot-id': long.optional(), 'sequence-number': long.optional(), 'timestamp-ms': long,
-  'manifest-list': z.string(), summary: z.looseObject({ operation: z.enum(['append', 'replace', 'overwrite', 'delete']) }), 'schema-id': int.optional(),
+  'snapshot-id': long,
+  'parent-snapshot-id': long.optional(),
+  'sequence-number': long.optional(),
+  'timestamp-ms': long,
+  'manifest-list': z.string(),
+  summary: z.looseObject({ operation: z.enum(['append', 'replace', 'overwrite', 'delete']) }),
+  'schema-id': int.optional(),
 });
 const SnapshotReference = z.object({
-  type: z.enum(['tag', 'branch']), 'snapshot-id': long, 'max-ref-age-ms': long.optional(), 'max-snapshot-age-ms': long.optional(), 'min-snapshots-to-keep': int.optional(),
+  type: z.enum(['tag', 'branch']),
+  'snapshot-id': long,
+  'max-ref-age-ms': long.optional(),
+  'max-snapshot-age-ms': long.optional(),
+  'min-snapshots-to-keep': int.optional(),
 });
 const StatisticsFile = z.object({
-  'snapshot-id': long, 'statistics-path': z.string(), 'file-size-in-bytes': long, 'file-footer-size-in-bytes': long, 'blob-metadata': z.array(z.unknown()),
+  'snapshot-id': long,
+  'statistics-path': z.string(),
+  'file-size-in-bytes': long,
+  'file-footer-size-in-bytes': long,
+  'blob-metadata': z.array(z.unknown()),
 });
 
 export const TableMetadata = z.object({
@@ -62,41 +102,89 @@ export const TableMetadata = z.object({
   'snapshot-log': z.array(z.object({ 'snapshot-id': long, 'timestamp-ms': long })).optional(),
   'metadata-log': z.array(z.object({ 'metadata-file': z.string(), 'timestamp-ms': long })).optional(),
   statistics: z.array(StatisticsFile).optional(),
-  'partition-statistics': z.array(z.object({ 'snapshot-id': long, 'statistics-path': z.string(), 'file-size-in-bytes': long })).optional(),
+  'partition-statistics': z
+    .array(z.object({ 'snapshot-id': long, 'statistics-path': z.string(), 'file-size-in-bytes': long }))
+    .optional(),
 });
 
 const ViewVersion = z.object({
-  'version-id': int, 'timestamp-ms': long, 'schema-id': int, summary: stringMap,
+  'version-id': int,
+  'timestamp-ms': long,
+  'schema-id': int,
+  summary: stringMap,
   representations: z.array(z.object({ type: z.string(), sql: z.string(), dialect: z.string() })),
-  'default-catalog': z.string().optional(), 'default-namespace': namespace,
+  'default-catalog': z.string().optional(),
+  'default-namespace': namespace,
 });
 export const ViewMetadata = z.object({
-  'view-uuid': z.string(), 'format-version': int.min(1).max(1), location: z.string(), 'current-version-id': int,
-  versions: z.array(ViewVersion), 'version-log': z.array(z.object({ 'version-id': int, 'timestamp-ms': long })),
-  schemas: z.array(Schema), properties: stringMap.optional(),
+  'view-uuid': z.string(),
+  'format-version': int.min(1).max(1),
+  location: z.string(),
+  'current-version-id': int,
+  versions: z.array(ViewVersion),
+  'version-log': z.array(z.object({ 'version-id': int, 'timestamp-ms': long })),
+  schemas: z.array(Schema),
+  properties: stringMap.optional(),
 });
 
-export const CatalogConfig = z.object({ defaults: stringMap, overrides: stringMap, endpoints: z.array(z.string().regex(/^(GET|HEAD|POST|PUT|DELETE) \/v1\//)).optional() });
-export const ListNamespacesResponse = z.object({ 'next-page-token': pageToken, namespaces: z.array(namespace).optional() });
+export const CatalogConfig = z.object({
+  defaults: stringMap,
+  overrides: stringMap,
+  endpoints: z.array(z.string().regex(/^(GET|HEAD|POST|PUT|DELETE) \/v1\//)).optional(),
+});
+export const ListNamespacesResponse = z.object({
+  'next-page-token': pageToken,
+  namespaces: z.array(namespace).optional(),
+});
 export const CreateNamespaceResponse = z.object({ namespace, properties: stringMap.optional() });
 export const GetNamespaceResponse = z.object({ namespace, properties: stringMap.nullable().optional() });
-export const UpdateNamespacePropertiesResponse = z.object({ updated: z.array(z.string()), removed: z.array(z.string()), missing: z.array(z.string()).nullable().optional() });
-export const ListTablesResponse = z.object({ 'next-page-token': pageToken, identifiers: z.array(z.object({ namespace, name: z.string() })).optional() });
+export const UpdateNamespacePropertiesResponse = z.object({
+  updated: z.array(z.string()),
+  removed: z.array(z.string()),
+  missing: z.array(z.string()).nullable().optional(),
+});
+export const ListTablesResponse = z.object({
+  'next-page-token': pageToken,
+  identifiers: z.array(z.object({ namespace, name: z.string() })).optional(),
+});
 export const LoadTableResult = z.object({
-  'metadata-location': z.string().nullable().optional(), metadata: TableMetadata, config: stringMap.optional(),
+  'metadata-location': z.string().nullable().optional(),
+  metadata: TableMetadata,
+  config: stringMap.optional(),
   'storage-credentials': z.array(z.object({ prefix: z.string(), config: stringMap })).optional(),
 });
 export const CommitTableResponse = z.object({ 'metadata-location': z.string(), metadata: TableMetadata });
-export const LoadViewResult = z.object({ 'metadata-location': z.string(), metadata: ViewMetadata, config: stringMap.optional() });
-export const ErrorModel = z.object({ message: z.string(), type: z.string(), code: int.min(400).max(600), stack: z.array(z.string()).optional() });
+export const LoadViewResult = z.object({
+  'metadata-location': z.string(),
+  metadata: ViewMetadata,
+  config: stringMap.optional(),
+});
+export const ErrorModel = z.object({
+  message: z.string(),
+  type: z.string(),
+  code: int.min(400).max(600),
+  stack: z.array(z.string()).optional(),
+});
 export const IcebergErrorResponse = z.object({ error: ErrorModel }).strict();
 export const OAuthTokenResponse = z.object({
-  access_token: z.string(), token_type: z.enum(['bearer', 'mac', 'N_A']), expires_in: int.optional(), issued_token_type: z.string().optional(),
-  refresh_token: z.string().optional(), scope: z.string().optional(),
+  access_token: z.string(),
+  token_type: z.enum(['bearer', 'mac', 'N_A']),
+  expires_in: int.optional(),
+  issued_token_type: z.string().optional(),
+  refresh_token: z.string().optional(),
+  scope: z.string().optional(),
 });
 export const OAuthError = z.object({
-  error: z.enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']),
-  error_description: z.string().optional(), error_uri: z.string().optional(),
+  error: z.enum([
+    'invalid_request',
+    'invalid_client',
+    'invalid_grant',
+    'unauthorized_client',
+    'unsupported_grant_type',
+    'invalid_scope',
+  ]),
+  error_description: z.string().optional(),
+  error_uri: z.string().optional(),
 });
 
 /** Which shape a successful response of an endpoint has (null: no body, 204). */
@@ -107,12 +195,21 @@ export function successShape(method: string, pathname: string): { name: string; 
   if (p[0] === 'oauth') return { name: 'OAuthTokenResponse', schema: OAuthTokenResponse };
   const r = p.slice(1);
   const at = (...parts: string[]) => r.length === parts.length && parts.every((x, i) => x === '*' || x === r[i]);
-  if (at('namespaces')) return m === 'GET' ? { name: 'ListNamespacesResponse', schema: ListNamespacesResponse } : { name: 'CreateNamespaceResponse', schema: CreateNamespaceResponse };
-  if (at('namespaces', '*')) return m === 'GET' ? { name: 'GetNamespaceResponse', schema: GetNamespaceResponse } : { name: 'none', schema: null };
-  if (at('namespaces', '*', 'properties')) return { name: 'UpdateNamespacePropertiesResponse', schema: UpdateNamespacePropertiesResponse };
+  if (at('namespaces'))
+    return m === 'GET'
+      ? { name: 'ListNamespacesResponse', schema: ListNamespacesResponse }
+      : { name: 'CreateNamespaceResponse', schema: CreateNamespaceResponse };
+  if (at('namespaces', '*'))
+    return m === 'GET'
+      ? { name: 'GetNamespaceResponse', schema: GetNamespaceResponse }
+      : { name: 'none', schema: null };
+  if (at('namespaces', '*', 'properties'))
+    return { name: 'UpdateNamespacePropertiesResponse', schema: UpdateNamespacePropertiesResponse };
   if (at('namespaces', '*', 'tables') || at('namespaces', '*', 'views')) {
     if (m === 'GET') return { name: 'ListTablesResponse', schema: ListTablesResponse };
-    return r[2] === 'tables' ? { name: 'LoadTableResult', schema: LoadTableResult } : { name: 'LoadViewResult', schema: LoadViewResult };
+    return r[2] === 'tables'
+      ? { name: 'LoadTableResult', schema: LoadTableResult }
+      : { name: 'LoadViewResult', schema: LoadViewResult };
   }
   if (at('namespaces', '*', 'register')) return { name: 'LoadTableResult', schema: LoadTableResult };
   if (at('namespaces', '*', 'tables', '*')) {
@@ -120,7 +217,10 @@ export function successShape(method: string, pathname: string): { name: string; 
     if (m === 'POST') return { name: 'CommitTableResponse', schema: CommitTableResponse };
     return { name: 'none', schema: null };
   }
-  if (at('namespaces', '*', 'views', '*')) return m === 'GET' || m === 'POST' ? { name: 'LoadViewResult', schema: LoadViewResult } : { name: 'none', schema: null };
+  if (at('namespaces', '*', 'views', '*'))
+    return m === 'GET' || m === 'POST'
+      ? { name: 'LoadViewResult', schema: LoadViewResult }
+      : { name: 'none', schema: null };
   return { name: 'none', schema: null };
 }
 
@@ -143,7 +243,8 @@ export function validatingFetch(log: ValidationLog): typeof fetch {
       if (problem) log.failures.push(`${method} ${url.pathname} ${res.status} (${name}): ${problem}`);
     };
     // The spec answers success with 200 (a body) or 204 (none); iceberg-js accepts any 2xx, so the status is checked here.
-    if (res.ok && res.status !== 200 && res.status !== 204) note('status', `success status ${res.status}, the spec answers 200 or 204`);
+    if (res.ok && res.status !== 200 && res.status !== 204)
+      note('status', `success status ${res.status}, the spec answers 200 or 204`);
     if (res.status === 204 || res.status === 304 || method === 'HEAD') {
       note('empty', text ? `expected no body, got ${text.slice(0, 200)}` : undefined);
     } else {
@@ -154,14 +255,20 @@ export function validatingFetch(log: ValidationLog): typeof fetch {
         note('json', `not JSON: ${text.slice(0, 200)}`);
         return res;
       }
-      if (!(res.headers.get('content-type') ?? '').includes('application/json')) note('content-type', `content-type is ${res.headers.get('content-type')}`);
+      if (!(res.headers.get('content-type') ?? '').includes('application/json'))
+        note('content-type', `content-type is ${res.headers.get('content-type')}`);
       const oauth = url.pathname.endsWith('/oauth/tokens');
-      const shape = res.ok ? successShape(method, url.pathname) : oauth ? { name: 'OAuthError', schema: OAuthError } : { name: 'IcebergErrorResponse', schema: IcebergErrorResponse };
+      const shape = res.ok
+        ? successShape(method, url.pathname)
+        : oauth
+          ? { name: 'OAuthError', schema: OAuthError }
+          : { name: 'IcebergErrorResponse', schema: IcebergErrorResponse };
       if (!shape.schema) note(shape.name, `expected no body for ${method}, got ${text.slice(0, 200)}`);
       else {
         const parsed = shape.schema.safeParse(body);
         note(shape.name, parsed.success ? undefined : JSON.stringify(parsed.error.issues.slice(0, 3)));
-        if (!res.ok && !oauth && (body as { error?: { code?: number } }).error?.code !== res.status) note('error-code', `error.code ${(body as { error: { code: number } }).error.code} != status ${res.status}`);
+        if (!res.ok && !oauth && (body as { error?: { code?: number } }).error?.code !== res.status)
+          note('error-code', `error.code ${(body as { error: { code: number } }).error.code} != status ${res.status}`);
       }
     }
     return res;

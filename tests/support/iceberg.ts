@@ -26,7 +26,9 @@ export async function startIcebergServer(): Promise<Server> {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-    const response = await handleIcebergRequest(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }));
+    const response = await handleIcebergRequest(
+      new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }),
+    );
     res.statusCode = response.status;
     response.headers.forEach((v, k) => res.setHeader(k, v));
     res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
@@ -50,7 +52,11 @@ export async function icebergTenant(catalogName = 'lake') {
   const root = path.join(tenantStorageDir(w.tenant.id), 'wh');
   roots.push(root);
   await run(createWarehouse, w.admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
-  const cat = await run<{ id: string; name: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: catalogName, warehouse: 'wh' });
+  const cat = await run<{ id: string; name: string; mainBranchId: string }>(createCatalog, w.admin, {
+    catalogType: 'local',
+    name: catalogName,
+    warehouse: 'wh',
+  });
   return { ...w, root, catalogId: cat.id, mainBranchId: cat.mainBranchId, catalogDir: path.join(root, catalogName) };
 }
 
@@ -70,12 +76,20 @@ export async function clientFor(server: Server, actor: Actor, warehouse: string,
 }
 
 /** A plain HTTP call (for what iceberg-js does not cover), validated like the client's. */
-export async function rest(server: Server, log: ValidationLog, method: string, pathAndQuery: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function rest(
+  server: Server,
+  log: ValidationLog,
+  method: string,
+  pathAndQuery: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
   const res = await validatingFetch(log)(`${server.url}${pathAndQuery}`, {
-    method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
   });
   const text = await res.text();
   return { status: res.status, text, body: text ? JSON.parse(text) : null, headers: res.headers };
@@ -92,7 +106,12 @@ export const ordersSchema: TableSchema = {
     { id: 1, name: 'id', type: 'long', required: true },
     { id: 2, name: 'placed_at', type: 'timestamptz', required: true },
     { id: 3, name: 'customer', type: 'string', required: false },
-    { id: 4, name: 'tags', type: { type: 'list', 'element-id': 5, element: 'string', 'element-required': false }, required: false },
+    {
+      id: 4,
+      name: 'tags',
+      type: { type: 'list', 'element-id': 5, element: 'string', 'element-required': false },
+      required: false,
+    },
   ],
 };
 

@@ -29,7 +29,11 @@ const listen = async (server: http.Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 };
-const closeServer = (server: http.Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const closeServer = (server: http.Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -44,7 +48,13 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
  */
 export async function startS3(bucket: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'pangolin-s3rver-'));
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', directory: dir, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
+  const s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const { port: upstreamPort } = await s3rver.run();
   const requests: Recorded[] = [];
   const upstream = (method: string, reqPath: string, headers: http.OutgoingHttpHeaders, body?: Buffer) =>
@@ -63,7 +73,9 @@ export async function startS3(bucket: string) {
       const head = await upstream('HEAD', req.url!, {});
       if (head.status === 200) {
         res.writeHead(412, { 'content-type': 'application/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>',
+        );
         return;
       }
     }
@@ -75,10 +87,13 @@ export async function startS3(bucket: string) {
   });
   const port = await listen(proxy);
   const require = createRequire(import.meta.url);
-  const account = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+  const account = require('s3rver/lib/models/account') as {
+    DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
+  };
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    addKey: (accessKeyId: string, secretAccessKey: string) => account.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey),
+    addKey: (accessKeyId: string, secretAccessKey: string) =>
+      account.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey),
     /** s3rver itself, without the proxy: what is really stored. */
     directEndpoint: `http://127.0.0.1:${upstreamPort}`,
     requests,
@@ -90,7 +105,12 @@ export async function startS3(bucket: string) {
   };
 }
 
-type AzuriteServer = { start(): Promise<void>; close(): Promise<void>; clean(): Promise<void>; getHttpServerAddress(): string };
+type AzuriteServer = {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  clean(): Promise<void>;
+  getHttpServerAddress(): string;
+};
 
 /** Azurite's blob service in memory, with a random account name and key (AZURITE_ACCOUNTS). */
 export async function startAzurite() {
@@ -99,17 +119,38 @@ export async function startAzurite() {
   process.env.AZURITE_ACCOUNTS = `${account}:${accountKey}`;
   const require = createRequire(import.meta.url);
   const BlobServer = require('azurite/dist/src/blob/BlobServer').default as new (config: unknown) => AzuriteServer;
-  const BlobConfiguration = require('azurite/dist/src/blob/BlobConfiguration').default as new (...args: unknown[]) => unknown;
+  const BlobConfiguration = require('azurite/dist/src/blob/BlobConfiguration').default as new (
+    ...args: unknown[]
+  ) => unknown;
   // host, port, keepAlive, metadata db, extent db, persistence, access log, its stream, debug log, its path,
   // loose, skipApiVersionCheck (the SDK may speak a newer service version), cert, key, pwd, oauth,
   // disableProductStyleUrl, inMemoryPersistence.
-  const config = new BlobConfiguration('127.0.0.1', 0, undefined, undefined, undefined, undefined, false, undefined, false, undefined,
-    false, true, '', '', '', undefined, false, true);
+  const config = new BlobConfiguration(
+    '127.0.0.1',
+    0,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    false,
+    undefined,
+    false,
+    true,
+    '',
+    '',
+    '',
+    undefined,
+    false,
+    true,
+  );
   const server = new BlobServer(config);
   await server.start();
   const port = new URL(server.getHttpServerAddress()).port;
   return {
-    account, accountKey,
+    account,
+    accountKey,
     /** The account's blob endpoint, path style as Azurite serves it. */
     endpoint: `http://127.0.0.1:${port}/${account}`,
     close: async () => {
@@ -155,8 +196,15 @@ export async function startGcsJsonApi(bucket: string) {
     return crc.toString();
   };
   const resource = (name: string, o: GcsObject) => ({
-    kind: 'storage#object', id: `${bucket}/${name}/${o.generation}`, name, bucket, generation: String(o.generation), metageneration: '1',
-    contentType: o.contentType, size: String(o.data.length), md5Hash: createHash('md5').update(o.data).digest('base64'),
+    kind: 'storage#object',
+    id: `${bucket}/${name}/${o.generation}`,
+    name,
+    bucket,
+    generation: String(o.generation),
+    metageneration: '1',
+    contentType: o.contentType,
+    size: String(o.data.length),
+    md5Hash: createHash('md5').update(o.data).digest('base64'),
     crc32c: crc32c(o.data),
   });
   const server = http.createServer(async (req, res) => {
@@ -165,7 +213,8 @@ export async function startGcsJsonApi(bucket: string) {
     const body = await readBody(req);
     const upload = url.pathname.match(/^\/upload\/storage\/v1\/b\/([^/]+)\/o$/);
     const object = url.pathname.match(/^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/);
-    if ((upload?.[1] ?? object?.[1]) !== bucket) return gcsError(res, 404, 'notFound', 'The specified bucket does not exist.');
+    if ((upload?.[1] ?? object?.[1]) !== bucket)
+      return gcsError(res, 404, 'notFound', 'The specified bucket does not exist.');
     if (upload && req.method === 'POST' && url.searchParams.get('uploadType') === 'multipart') {
       const { metadata, media } = multipart(String(req.headers['content-type']), body);
       const name = String(url.searchParams.get('name') ?? metadata.name);
@@ -174,7 +223,11 @@ export async function startGcsJsonApi(bucket: string) {
       if (want !== null && Number(want) !== (current?.generation ?? 0)) {
         return gcsError(res, 412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.');
       }
-      const o = { data: media, generation: ++generation, contentType: String(metadata.contentType ?? 'application/octet-stream') };
+      const o = {
+        data: media,
+        generation: ++generation,
+        contentType: String(metadata.contentType ?? 'application/octet-stream'),
+      };
       objects.set(name, o);
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(resource(name, o)));
@@ -185,7 +238,12 @@ export async function startGcsJsonApi(bucket: string) {
       if (!o) return gcsError(res, 404, 'notFound', `No such object: ${bucket}/${name}`);
       if (req.method === 'GET' && url.searchParams.get('alt') === 'media') {
         const r = resource(name, o);
-        res.writeHead(200, { 'content-type': o.contentType, 'x-goog-hash': `crc32c=${r.crc32c},md5=${r.md5Hash}`, 'x-goog-generation': r.generation, 'x-goog-stored-content-encoding': 'identity' });
+        res.writeHead(200, {
+          'content-type': o.contentType,
+          'x-goog-hash': `crc32c=${r.crc32c},md5=${r.md5Hash}`,
+          'x-goog-generation': r.generation,
+          'x-goog-stored-content-encoding': 'identity',
+        });
         return res.end(o.data);
       }
       if (req.method === 'GET') {

@@ -31,7 +31,10 @@ export async function scratchDatabase(suffix: string): Promise<ScratchDb> {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return {
-    name, url, pool, db: drizzle(pool, { schema }) as unknown as Db,
+    name,
+    url,
+    pool,
+    db: drizzle(pool, { schema }) as unknown as Db,
     drop: async () => {
       await pool.end().catch(() => undefined);
       await admin((p) => p.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
@@ -43,7 +46,9 @@ export type TableFingerprint = { rows: number; md5: string };
 
 /** Every table (partitioned parents included, partitions counted through them) of the app's schemas. */
 export async function userTables(pool: Pool): Promise<string[]> {
-  const { rows } = await pool.query<{ name: string }>(`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+  const { rows } = await pool.query<{
+    name: string;
+  }>(`SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname IN ('public', 'drizzle') AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`);
   return rows.map((r) => r.name);
@@ -53,18 +58,25 @@ export async function userTables(pool: Pool): Promise<string[]> {
  * Row count and md5 of every row's text form in primary-key order, per table. Optionally only the given
  * columns (an upgrade may add columns to a table; the old columns must still hold the same values).
  */
-export async function tableChecksums(pool: Pool, columnsOf?: Record<string, string[]>): Promise<Record<string, TableFingerprint>> {
+export async function tableChecksums(
+  pool: Pool,
+  columnsOf?: Record<string, string[]>,
+): Promise<Record<string, TableFingerprint>> {
   const out: Record<string, TableFingerprint> = {};
   const tables = columnsOf ? Object.keys(columnsOf) : await userTables(pool);
   for (const table of tables) {
-    const { rows: pk } = await pool.query<{ col: string }>(`SELECT quote_ident(a.attname) AS col FROM pg_index i
+    const { rows: pk } = await pool.query<{ col: string }>(
+      `SELECT quote_ident(a.attname) AS col FROM pg_index i
       JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) ON true
       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.ord`, [table]);
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.ord`,
+      [table],
+    );
     const rowText = columnsOf ? `row(${columnsOf[table].map((c) => `t.${c}`).join(', ')})::text` : 't::text';
     const order = pk.length ? pk.map((p) => `t.${p.col}`).join(', ') : rowText;
     const { rows } = await pool.query<{ n: number; md5: string }>(
-      `SELECT count(*)::int AS n, md5(coalesce(string_agg(${rowText}, E'\\n' ORDER BY ${order}), '')) AS md5 FROM ${table} t`);
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(${rowText}, E'\\n' ORDER BY ${order}), '')) AS md5 FROM ${table} t`,
+    );
     out[table] = { rows: rows[0].n, md5: rows[0].md5 };
   }
   return out;
@@ -74,8 +86,11 @@ export async function tableChecksums(pool: Pool, columnsOf?: Record<string, stri
 export async function currentColumns(pool: Pool): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of await userTables(pool)) {
-    const { rows } = await pool.query<{ col: string }>(`SELECT quote_ident(attname) AS col FROM pg_attribute
-      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [table]);
+    const { rows } = await pool.query<{ col: string }>(
+      `SELECT quote_ident(attname) AS col FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [table],
+    );
     out[table] = rows.map((r) => r.col);
   }
   return out;

@@ -6,7 +6,12 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { appendAudit } from '@/lib/audit-chain';
 
-export type PopulateOptions = { tenants?: number; catalogsPerTenant?: number; commitsPerCatalog?: number; assetsPerCommit?: number };
+export type PopulateOptions = {
+  tenants?: number;
+  catalogsPerTenant?: number;
+  commitsPerCatalog?: number;
+  assetsPerCommit?: number;
+};
 
 const FAKE_ARGON2 = '$argon2id$v=19$m=65536,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$0123456789abcdefghijklmnopqrstuvwxyzABCDE';
 
@@ -15,7 +20,9 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
   const s = `${n}-${t.slice(0, 8)}`;
   await db.transaction(async (tx) => {
     const run = (q: ReturnType<typeof sql>) => tx.execute(q);
-    await run(sql`INSERT INTO tenants (id, name, description, properties) VALUES (${t}, ${`ops-${s}`}, 'populated', '{"region":"eu-west-1"}')`);
+    await run(
+      sql`INSERT INTO tenants (id, name, description, properties) VALUES (${t}, ${`ops-${s}`}, 'populated', '{"region":"eu-west-1"}')`,
+    );
     await run(sql`INSERT INTO system_settings (tenant_id, settings, smtp_password_encrypted)
       VALUES (${t}, '{"auditRetentionDays": 90, "allowPublicSignup": false}', 'v1.aaa.bbb.ccc')`);
     await run(sql`INSERT INTO warehouses (tenant_id, id, name, storage_type, storage_config, credentials_encrypted, vending_strategy, use_sts)
@@ -108,7 +115,9 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
       SELECT ${t}, gen_random_uuid(), 'svc-' || i, 'pipeline ' || i, CASE WHEN i = 1 THEN 'tenant_admin' ELSE 'tenant_user' END,
              substr(md5(${s} || i), 1, 16), encode(sha256(('secret' || ${s} || i)::bytea), 'hex'), now() + interval '30 days'
       FROM generate_series(1, 3) i`);
-    await run(sql`INSERT INTO roles (tenant_id, id, name, description) SELECT ${t}, gen_random_uuid(), 'role-' || i, 'Role ' || i FROM generate_series(1, 4) i`);
+    await run(
+      sql`INSERT INTO roles (tenant_id, id, name, description) SELECT ${t}, gen_random_uuid(), 'role-' || i, 'Role ' || i FROM generate_series(1, 4) i`,
+    );
     await run(sql`INSERT INTO user_roles (tenant_id, user_id, role_id)
       SELECT ${t}, u.id, r.id FROM users u JOIN roles r ON r.tenant_id = u.tenant_id AND r.name = 'role-' || (1 + (split_part(u.username, '-', 4))::int % 4)
       WHERE u.tenant_id = ${t} AND u.role = 'tenant_user'`);
@@ -160,28 +169,45 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
 
     for (let i = 0; i < 25; i++) {
       await appendAudit(tx, {
-        tenantId: t, actor: { id: null, type: 'system', name: 'populate' }, action: i % 2 ? 'catalog.update' : 'asset.create',
-        resourceType: i % 2 ? 'catalog' : 'asset', resourceName: `thing-${i}`, result: i % 7 === 0 ? 'denied' : 'success',
-        metadata: { i, apiKey: 'must-be-redacted' }, request: { ip: '10.1.2.3', userAgent: 'vitest', requestId: `req-${s}-${i}` },
+        tenantId: t,
+        actor: { id: null, type: 'system', name: 'populate' },
+        action: i % 2 ? 'catalog.update' : 'asset.create',
+        resourceType: i % 2 ? 'catalog' : 'asset',
+        resourceName: `thing-${i}`,
+        result: i % 7 === 0 ? 'denied' : 'success',
+        metadata: { i, apiKey: 'must-be-redacted' },
+        request: { ip: '10.1.2.3', userAgent: 'vitest', requestId: `req-${s}-${i}` },
         occurredAt: new Date(Date.now() - (25 - i) * 60_000),
       });
     }
     // Retention anchor at the very start of the chain: verification from it is the same as from genesis.
-    await run(sql`INSERT INTO audit_chain_anchors (chain_id, seq, hash, reason) VALUES (${t}, 0, ${Buffer.alloc(32)}, 'populate: no retention cut yet')`);
+    await run(
+      sql`INSERT INTO audit_chain_anchors (chain_id, seq, hash, reason) VALUES (${t}, 0, ${Buffer.alloc(32)}, 'populate: no retention cut yet')`,
+    );
   });
   return t;
 }
 
 /** Returns the ids of the tenants it created. */
 export async function populate(db: Db, opts: PopulateOptions = {}): Promise<string[]> {
-  const o: Required<PopulateOptions> = { tenants: 3, catalogsPerTenant: 4, commitsPerCatalog: 10, assetsPerCommit: 20, ...opts };
+  const o: Required<PopulateOptions> = {
+    tenants: 3,
+    catalogsPerTenant: 4,
+    commitsPerCatalog: 10,
+    assetsPerCommit: 20,
+    ...opts,
+  };
   const ids: string[] = [];
   for (let n = 1; n <= o.tenants; n++) ids.push(await populateTenant(db, n, o));
   await db.transaction(async (tx) => {
     for (let i = 0; i < 5; i++) {
       await appendAudit(tx, {
-        tenantId: null, actor: { id: null, type: 'anonymous', name: `probe-${i}` }, action: 'auth.sign_in', resourceType: 'session',
-        result: 'failure', errorMessage: 'Wrong username or password',
+        tenantId: null,
+        actor: { id: null, type: 'anonymous', name: `probe-${i}` },
+        action: 'auth.sign_in',
+        resourceType: 'session',
+        result: 'failure',
+        errorMessage: 'Wrong username or password',
       });
     }
     await tx.execute(sql`INSERT INTO users (id, tenant_id, username, role, password_hash)
@@ -189,7 +215,9 @@ export async function populate(db: Db, opts: PopulateOptions = {}): Promise<stri
     await tx.execute(sql`INSERT INTO db_health_samples (sampled_at, connections_by_state, xact_commit, xact_rollback, blks_read, blks_hit, database_size)
       SELECT date_trunc('minute', now()) - i * interval '1 minute', '{"active": 1, "idle": 4}', 1000 + i, i, 50 * i, 5000 * i, 10485760
       FROM generate_series(1, 20) i ON CONFLICT DO NOTHING`);
-    await tx.execute(sql`INSERT INTO key_fingerprints (name, fingerprint) VALUES ('encryption_key', 'populated-0000'), ('jwt_secret', 'populated-0001') ON CONFLICT DO NOTHING`);
+    await tx.execute(
+      sql`INSERT INTO key_fingerprints (name, fingerprint) VALUES ('encryption_key', 'populated-0000'), ('jwt_secret', 'populated-0001') ON CONFLICT DO NOTHING`,
+    );
   });
   return ids;
 }

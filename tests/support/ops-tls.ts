@@ -39,12 +39,36 @@ function openssl(args: string[], cwd: string) {
 
 function makeCertificates(dir: string) {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Pangolin test CA'], dir);
+  openssl(
+    ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Pangolin test CA'],
+    dir,
+  );
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
   writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt',
-    '-days', '2', '-extfile', 'san.cnf'], dir);
-  openssl(['req', '-x509', ...ec, '-keyout', 'wrong.key', '-out', 'wrong-ca.crt', '-days', '2', '-subj', '/CN=Some other CA'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'san.cnf',
+    ],
+    dir,
+  );
+  openssl(
+    ['req', '-x509', ...ec, '-keyout', 'wrong.key', '-out', 'wrong-ca.crt', '-days', '2', '-subj', '/CN=Some other CA'],
+    dir,
+  );
 }
 
 /**
@@ -55,7 +79,9 @@ function writeServerFile(dataDir: string, file: string, content: Buffer) {
   const owner = statSync(dataDir).uid;
   const me = process.getuid?.();
   if (me !== 0 && me !== owner) {
-    throw new Error(`the TLS test must run on the database machine as root or as the server's OS user to install a certificate in ${dataDir}`);
+    throw new Error(
+      `the TLS test must run on the database machine as root or as the server's OS user to install a certificate in ${dataDir}`,
+    );
   }
   writeFileSync(file, content, { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -65,7 +91,9 @@ function writeServerFile(dataDir: string, file: string, content: Buffer) {
 /** Settings as they stand in postgresql.auto.conf, ignoring our own leftovers from an interrupted run. */
 async function priorAutoConf(c: Client): Promise<Record<string, string | null>> {
   const { rows } = await c.query<{ name: string; setting: string }>(
-    `SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' AND name = ANY($1)`, [SETTINGS]);
+    `SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' AND name = ANY($1)`,
+    [SETTINGS],
+  );
   const prior: Record<string, string | null> = { ssl: null, ssl_cert_file: null, ssl_key_file: null };
   for (const r of rows) prior[r.name] = r.setting;
   if (prior.ssl_cert_file?.includes(OUR_FILE)) return { ssl: null, ssl_cert_file: null, ssl_key_file: null };
@@ -98,7 +126,9 @@ async function waitForTls(url: string, wanted: boolean) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the server did not ${wanted ? 'start' : 'stop'} offering TLS after pg_reload_conf() (${last || 'no error'}); see the server log`);
+  throw new Error(
+    `the server did not ${wanted ? 'start' : 'stop'} offering TLS after pg_reload_conf() (${last || 'no error'}); see the server log`,
+  );
 }
 
 export async function enableServerTls(serverUrl: string): Promise<TlsFixture> {
@@ -116,7 +146,8 @@ export async function enableServerTls(serverUrl: string): Promise<TlsFixture> {
     if (!su.rows[0]?.super) throw new Error('the TLS test needs a superuser connection to turn TLS on (ALTER SYSTEM)');
     await c.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     const { rows } = await c.query<{ ssl: string; cert: string; dd: string }>(
-      `SELECT current_setting('ssl') AS ssl, current_setting('ssl_cert_file') AS cert, current_setting('data_directory') AS dd`);
+      `SELECT current_setting('ssl') AS ssl, current_setting('ssl_cert_file') AS cert, current_setting('data_directory') AS dd`,
+    );
     const { ssl, cert, dd } = rows[0];
     const wrongCaFile = path.join(dir, 'wrong-ca.crt');
     if (ssl === 'on' && !cert.includes(OUR_FILE)) {

@@ -34,7 +34,10 @@ function freePort(): Promise<number> {
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' }, () => { s.destroy(); resolve(true); });
+    const s = net.connect({ port, host: '127.0.0.1' }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 }
@@ -60,34 +63,43 @@ export async function startPgbouncer(serverUrl: string, opts: { poolSize?: numbe
   const users = path.join(dir, 'userlist.txt');
   // The server trusts local connections; PgBouncer passes the client's user through, and trusts it in turn.
   writeFileSync(users, `"${user}" "${decodeURIComponent(server.password)}"\n`);
-  writeFileSync(ini, [
-    '[databases]',
-    `* = host=${server.hostname} port=${server.port || 5432}${server.password ? ` password=${decodeURIComponent(server.password)}` : ''}`,
-    '[pgbouncer]',
-    'listen_addr = 127.0.0.1',
-    `listen_port = ${port}`,
-    'unix_socket_dir =',
-    'auth_type = trust',
-    `auth_file = ${users}`,
-    'pool_mode = transaction',
-    `default_pool_size = ${opts.poolSize ?? 10}`,
-    'max_client_conn = 200',
-    `admin_users = ${user}`,
-    // node-postgres may send these; PgBouncer would otherwise refuse the connection.
-    'ignore_startup_parameters = extra_float_digits,options',
-    'server_reset_query =',
-    ...(runAs ? [`user = ${runAs}`] : []),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      `* = host=${server.hostname} port=${server.port || 5432}${server.password ? ` password=${decodeURIComponent(server.password)}` : ''}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${users}`,
+      'pool_mode = transaction',
+      `default_pool_size = ${opts.poolSize ?? 10}`,
+      'max_client_conn = 200',
+      `admin_users = ${user}`,
+      // node-postgres may send these; PgBouncer would otherwise refuse the connection.
+      'ignore_startup_parameters = extra_float_digits,options',
+      'server_reset_query =',
+      ...(runAs ? [`user = ${runAs}`] : []),
+      '',
+    ].join('\n'),
+  );
   chmodSync(ini, 0o644);
   chmodSync(users, 0o644);
 
   let output = '';
   const child: ChildProcess = spawn('pgbouncer', [ini], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
   let exited = false;
-  child.on('exit', () => { exited = true; });
+  child.on('exit', () => {
+    exited = true;
+  });
 
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
@@ -134,4 +146,3 @@ export async function startPgbouncer(serverUrl: string, opts: { poolSize?: numbe
     },
   };
 }
-

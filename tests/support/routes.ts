@@ -2,7 +2,12 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { NextRequest } from 'next/server';
 
-export type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD', (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>>;
+export type RouteModule = Partial<
+  Record<
+    'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD',
+    (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>
+  >
+>;
 export type DiscoveredRoute = { file: string; pattern: string; params: string[]; load: () => Promise<RouteModule> };
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -28,14 +33,21 @@ export function discoverRoutes(...folders: string[]): DiscoveredRoute[] {
   };
   for (const f of folders) {
     const dir = path.join(root, 'app', f);
-    try { statSync(dir); } catch { continue; }
+    try {
+      statSync(dir);
+    } catch {
+      continue;
+    }
     walk(dir);
   }
   return out.sort((a, b) => a.pattern.localeCompare(b.pattern));
 }
 
 /** Fills [param] segments; catch-all params receive a list. */
-export function urlFor(route: DiscoveredRoute, values: Record<string, string>): { url: string; params: Record<string, string | string[]> } {
+export function urlFor(
+  route: DiscoveredRoute,
+  values: Record<string, string>,
+): { url: string; params: Record<string, string | string[]> } {
   const params: Record<string, string | string[]> = {};
   const p = route.pattern.replace(/\[\[?(\.\.\.)?([^\]]+)\]\]?/g, (_m, rest, name) => {
     const v = values[name] ?? 'x';
@@ -51,12 +63,21 @@ export function urlFor(route: DiscoveredRoute, values: Record<string, string>): 
   return { url: `http://localhost${p}`, params };
 }
 
-export async function call(route: DiscoveredRoute, method: keyof RouteModule, values: Record<string, string>, init: { headers?: Record<string, string>; body?: string } = {}) {
+export async function call(
+  route: DiscoveredRoute,
+  method: keyof RouteModule,
+  values: Record<string, string>,
+  init: { headers?: Record<string, string>; body?: string } = {},
+) {
   const mod = await route.load();
   const handler = mod[method];
   if (!handler) return null;
   const { url, params } = urlFor(route, values);
-  const req = new NextRequest(url, { method, headers: { 'content-type': 'application/json', ...init.headers }, body: method === 'GET' || method === 'HEAD' ? undefined : init.body });
+  const req = new NextRequest(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: method === 'GET' || method === 'HEAD' ? undefined : init.body,
+  });
   const res = await handler(req, { params: Promise.resolve(params) });
   const text = res.status === 204 || method === 'HEAD' ? '' : await res.text();
   return { status: res.status, text, headers: res.headers };

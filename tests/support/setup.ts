@@ -14,7 +14,9 @@ process.env.PANGOLIN_LOG_LEVEL ??= 'error';
 // prove the default: tenants' warehouses never share a bucket.
 process.env.PANGOLIN_ALLOW_SHARED_STORAGE ??= 'true';
 // Local warehouses live under one storage root, a folder per tenant (lib/storage/roots.ts): a fresh one per file.
-process.env.PANGOLIN_LOCAL_STORAGE_ROOT ??= (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/pangolin-storage-`);
+process.env.PANGOLIN_LOCAL_STORAGE_ROOT ??= (await import('node:fs')).mkdtempSync(
+  `${(await import('node:os')).tmpdir()}/pangolin-storage-`,
+);
 
 beforeAll(async () => {
   const { getDb } = await import('@/db/client');

@@ -11,8 +11,15 @@ import { AppError } from '@/lib/errors';
 import { executeMutation, type Mutation } from '@/lib/mutation';
 import { tenantWorld } from './fixtures';
 
-export const run = async <T = any>(m: Mutation<any, any>, actor: Actor, input: unknown) => (await executeMutation(m, actor, input)).data as T;
-export const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: AppError) => e);
+export const run = async <T = any>(m: Mutation<any, any>, actor: Actor, input: unknown) =>
+  (await executeMutation(m, actor, input)).data as T;
+export const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (e: AppError) => e,
+  );
 
 export const loc = (name: string, v: number | string) => `s3://lake/sales/${name}/v${v}.metadata.json`;
 
@@ -20,7 +27,11 @@ export const loc = (name: string, v: number | string) => `s3://lake/sales/${name
 export async function versioningWorld() {
   const w = await tenantWorld();
   await run(createWarehouse, w.admin, { name: 'lake', storageType: 'local', rootPath: 'lake' });
-  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, w.admin, { catalogType: 'local', name: 'sales', warehouse: 'lake' });
+  const cat = await run<{ id: string; mainBranchId: string }>(createCatalog, w.admin, {
+    catalogType: 'local',
+    name: 'sales',
+    warehouse: 'lake',
+  });
   await run(createNamespace, w.admin, { catalog: 'sales', namespace: ['emea'] });
   const a = w.admin;
   const on = (branch: string) => ({ catalog: 'sales', branch, namespace: ['emea'] });
@@ -29,9 +40,19 @@ export async function versioningWorld() {
     catalogId: cat.id,
     mainBranchId: cat.mainBranchId,
     create: (branch: string, name: string, v: number | string = 1, extra: Record<string, unknown> = {}) =>
-      run<{ assetId: string; commitId: string }>(createAsset, a, { ...on(branch), name, metadataLocation: loc(name, v), ...extra }),
+      run<{ assetId: string; commitId: string }>(createAsset, a, {
+        ...on(branch),
+        name,
+        metadataLocation: loc(name, v),
+        ...extra,
+      }),
     update: (branch: string, name: string, v: number | string, extra: Record<string, unknown> = {}) =>
-      run<{ assetId: string; commitId: string }>(updateAsset, a, { ...on(branch), name, metadataLocation: loc(name, v), ...extra }),
+      run<{ assetId: string; commitId: string }>(updateAsset, a, {
+        ...on(branch),
+        name,
+        metadataLocation: loc(name, v),
+        ...extra,
+      }),
     rename: (branch: string, name: string, newName: string) => run(renameAsset, a, { ...on(branch), name, newName }),
     drop: (branch: string, name: string) => run(dropAsset, a, { ...on(branch), name }),
   };
@@ -42,17 +63,26 @@ export type World = Awaited<ReturnType<typeof versioningWorld>>;
 /** name → metadata location of every asset on a branch's head rows. */
 export async function tablesOn(w: World, branch: string): Promise<Record<string, string | null>> {
   const db = await getDb();
-  const rows = await db.select({ name: assets.name, location: assets.metadataLocation }).from(assets)
+  const rows = await db
+    .select({ name: assets.name, location: assets.metadataLocation })
+    .from(assets)
     .innerJoin(branches, and(eq(branches.tenantId, assets.tenantId), eq(branches.id, assets.branchId)))
     .where(and(eq(assets.tenantId, w.tenant.id), eq(branches.catalogId, w.catalogId), eq(branches.name, branch)));
-  return Object.fromEntries(rows.map((r) => [r.name, r.location]).sort(([x], [y]) => String(x).localeCompare(String(y))));
+  return Object.fromEntries(
+    rows.map((r) => [r.name, r.location]).sort(([x], [y]) => String(x).localeCompare(String(y))),
+  );
 }
 
 export async function headOf(w: World, branch: string) {
   const db = await getDb();
-  const [b] = await db.select({ head: branches.headCommitId }).from(branches)
+  const [b] = await db
+    .select({ head: branches.headCommitId })
+    .from(branches)
     .where(and(eq(branches.tenantId, w.tenant.id), eq(branches.catalogId, w.catalogId), eq(branches.name, branch)));
-  const [c] = await db.select().from(commits).where(and(eq(commits.tenantId, w.tenant.id), eq(commits.id, b.head)));
+  const [c] = await db
+    .select()
+    .from(commits)
+    .where(and(eq(commits.tenantId, w.tenant.id), eq(commits.id, b.head)));
   return c;
 }
 
@@ -73,17 +103,30 @@ export async function stateAt(w: World, commitId: string): Promise<Record<string
 /** A direct grant on the whole catalog for the world's TenantUser. */
 export async function grantCatalog(w: World, actions: PermissionAction[]) {
   const db = await getDb();
-  await db.insert(permissions).values({ tenantId: w.tenant.id, userId: w.user.id, scopeType: 'catalog', catalogId: w.catalogId, actions });
+  await db
+    .insert(permissions)
+    .values({ tenantId: w.tenant.id, userId: w.user.id, scopeType: 'catalog', catalogId: w.catalogId, actions });
   forgetGrants(w.user);
 }
 
 /** Per branch of the world's catalog: the table and view counts its row keeps, and those its head rows give. */
 export async function branchCounts(w: World) {
   const db = await getDb();
-  const rows = await db.execute<{ name: string; kept_tables: number; kept_views: number; tables: number; views: number }>(sql`
+  const rows = await db.execute<{
+    name: string;
+    kept_tables: number;
+    kept_views: number;
+    tables: number;
+    views: number;
+  }>(sql`
     SELECT b.name, b.table_count AS kept_tables, b.view_count AS kept_views,
       (SELECT count(*)::int FROM assets a WHERE a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_type = 'table') AS tables,
       (SELECT count(*)::int FROM assets a WHERE a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_type = 'view') AS views
     FROM branches b WHERE b.tenant_id = ${w.tenant.id} AND b.catalog_id = ${w.catalogId}`);
-  return Object.fromEntries(rows.rows.map((r) => [r.name, { kept: { tables: r.kept_tables, views: r.kept_views }, rows: { tables: r.tables, views: r.views } }]));
+  return Object.fromEntries(
+    rows.rows.map((r) => [
+      r.name,
+      { kept: { tables: r.kept_tables, views: r.kept_views }, rows: { tables: r.tables, views: r.views } },
+    ]),
+  );
 }

@@ -8,8 +8,16 @@ import { RESULT_LABELS, RESULT_TONES } from './format';
 import { formatInstant } from '@/lib/format';
 
 export type AuditTableRow = {
-  id: string; occurredAt: string; tenantName: string | null; actorName: string | null; actorType: string; action: string;
-  resourceType: string; resourceName: string | null; resourceId: string | null; result: 'success' | 'failure' | 'denied';
+  id: string;
+  occurredAt: string;
+  tenantName: string | null;
+  actorName: string | null;
+  actorType: string;
+  action: string;
+  resourceType: string;
+  resourceName: string | null;
+  resourceId: string | null;
+  result: 'success' | 'failure' | 'denied';
 };
 
 /** The link that opens an event in the drawer, keeping the filters and page of the list. */
@@ -33,12 +41,36 @@ const actorText = (r: AuditTableRow) => r.actorName ?? (r.actorType === 'anonymo
 
 function columnsFor(showTenant: boolean): Columns<AuditTableRow> {
   return [
-    { accessorKey: 'occurredAt', header: 'Time', cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatInstant(c.getValue<string>())}</span> },
-    ...(showTenant ? [{ accessorKey: 'tenantName', header: 'Tenant', cell: (c: { getValue: <T>() => T }) => c.getValue<string | null>() ?? '—' }] : []),
-    { id: 'actor', header: 'Actor', cell: (c) => <span>{actorText(c.row.original)}{c.row.original.actorType === 'service_user' ? <span className="ml-1 text-xs text-zinc-500">(service)</span> : null}</span> },
+    {
+      accessorKey: 'occurredAt',
+      header: 'Time',
+      cell: (c) => <span className="whitespace-nowrap tabular-nums">{formatInstant(c.getValue<string>())}</span>,
+    },
+    ...(showTenant
+      ? [
+          {
+            accessorKey: 'tenantName',
+            header: 'Tenant',
+            cell: (c: { getValue: <T>() => T }) => c.getValue<string | null>() ?? '—',
+          },
+        ]
+      : []),
+    {
+      id: 'actor',
+      header: 'Actor',
+      cell: (c) => (
+        <span>
+          {actorText(c.row.original)}
+          {c.row.original.actorType === 'service_user' ? (
+            <span className="ml-1 text-xs text-zinc-500">(service)</span>
+          ) : null}
+        </span>
+      ),
+    },
     { accessorKey: 'action', header: 'Action', cell: (c) => <EventLink row={c.row.original} /> },
     {
-      id: 'resource', header: 'Resource',
+      id: 'resource',
+      header: 'Resource',
       cell: (c) => (
         <span className="break-all">
           <span className="text-xs text-zinc-500">{c.row.original.resourceType}</span>{' '}
@@ -46,11 +78,19 @@ function columnsFor(showTenant: boolean): Columns<AuditTableRow> {
         </span>
       ),
     },
-    { accessorKey: 'result', header: 'Result', cell: (c) => <Badge tone={RESULT_TONES[c.row.original.result]}>{RESULT_LABELS[c.row.original.result]}</Badge> },
+    {
+      accessorKey: 'result',
+      header: 'Result',
+      cell: (c) => <Badge tone={RESULT_TONES[c.row.original.result]}>{RESULT_LABELS[c.row.original.result]}</Badge>,
+    },
   ];
 }
 
-export function AuditTable({ showTenant, tenantOptions, ...props }: Omit<DataTableProps<AuditTableRow>, 'columns' | 'filters'> & {
+export function AuditTable({
+  showTenant,
+  tenantOptions,
+  ...props
+}: Omit<DataTableProps<AuditTableRow>, 'columns' | 'filters'> & {
   showTenant: boolean;
   tenantOptions?: { value: string; label: string }[];
 }) {
@@ -60,7 +100,16 @@ export function AuditTable({ showTenant, tenantOptions, ...props }: Omit<DataTab
     { id: 'action', label: 'Action (e.g. catalog.*)', type: 'text' },
     { id: 'resourceType', label: 'Resource type', type: 'text' },
     { id: 'resource', label: 'Resource id or name', type: 'text' },
-    { id: 'result', label: 'Result', type: 'select', options: [{ value: 'success', label: 'Success' }, { value: 'failure', label: 'Failure' }, { value: 'denied', label: 'Denied' }] },
+    {
+      id: 'result',
+      label: 'Result',
+      type: 'select',
+      options: [
+        { value: 'success', label: 'Success' },
+        { value: 'failure', label: 'Failure' },
+        { value: 'denied', label: 'Denied' },
+      ],
+    },
     ...(tenantOptions ? [{ id: 'tenant', label: 'Tenant', type: 'select' as const, options: tenantOptions }] : []),
   ];
   return (

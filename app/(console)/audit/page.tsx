@@ -2,7 +2,13 @@ import { Suspense } from 'react';
 import { ErrorState, PageHeader, buttonClasses } from '@/components/ui';
 import { getAuditEvent, listAudit, type AuditEvent } from '@/lib/audit/queries/events';
 import { listTenantChoices } from '@/lib/catalog/queries/tenants';
-import { auditFilterSchema, filtersFromParams, filtersToParams, NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
+import {
+  auditFilterSchema,
+  filtersFromParams,
+  filtersToParams,
+  NO_TENANT,
+  type AuditFilters,
+} from '@/lib/audit/filters';
 import { requireActor } from '@/lib/auth/session';
 import { toAppError } from '@/lib/errors';
 import { attempt, param, type SearchParams } from '@/components/page-state';
@@ -14,7 +20,9 @@ import { VerifyPanel } from './verify-panel';
 
 export const metadata = { title: 'Audit log' };
 
-function parseFilters(sp: Record<string, string | string[] | undefined>): { filters: AuditFilters } | { error: string } {
+function parseFilters(
+  sp: Record<string, string | string[] | undefined>,
+): { filters: AuditFilters } | { error: string } {
   try {
     return { filters: filtersFromParams(sp) };
   } catch (err) {
@@ -39,8 +47,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
   const exportParams = filtersToParams(filters);
   const exportHref = (format: string) => `/audit/export?${new URLSearchParams([...exportParams, ['format', format]])}`;
-  const closeParams = new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (v === undefined || k === 'event' ? [] : [[k, Array.isArray(v) ? v[0] : v]])));
-  const scopeText = isRoot ? 'Every tenant\'s events (Root).' : actor.role === 'tenant_admin' ? 'Every event in this tenant.' : 'Your own actions and sign-ins.';
+  const closeParams = new URLSearchParams(
+    Object.entries(sp).flatMap(([k, v]) =>
+      v === undefined || k === 'event' ? [] : [[k, Array.isArray(v) ? v[0] : v]],
+    ),
+  );
+  const scopeText = isRoot
+    ? "Every tenant's events (Root)."
+    : actor.role === 'tenant_admin'
+      ? 'Every event in this tenant.'
+      : 'Your own actions and sign-ins.';
 
   return (
     <>
@@ -49,8 +65,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         description={`Who did what, when, to what, and whether it succeeded. ${scopeText} Times are UTC.`}
         actions={
           <>
-            <a href={exportHref('csv')} download className={buttonClasses('secondary', 'sm')}>Export CSV</a>
-            <a href={exportHref('jsonl')} download className={buttonClasses('secondary', 'sm')}>Export JSON Lines</a>
+            <a href={exportHref('csv')} download className={buttonClasses('secondary', 'sm')}>
+              Export CSV
+            </a>
+            <a href={exportHref('jsonl')} download className={buttonClasses('secondary', 'sm')}>
+              Export JSON Lines
+            </a>
           </>
         }
       />
@@ -58,7 +78,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         {canVerify ? (
           <VerifyPanel
             tenant={isRoot ? (filters.tenant ?? 'all') : undefined}
-            scopeLabel={isRoot ? (filters.tenant ? (filters.tenant === NO_TENANT ? 'events outside any tenant' : 'the selected tenant') : 'all tenants') : 'this tenant'}
+            scopeLabel={
+              isRoot
+                ? filters.tenant
+                  ? filters.tenant === NO_TENANT
+                    ? 'events outside any tenant'
+                    : 'the selected tenant'
+                  : 'all tenants'
+                : 'this tenant'
+            }
           />
         ) : null}
         <Suspense>
@@ -69,23 +97,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         {list && list.ok ? (
           <AuditTable
             rows={list.value.rows.map((r) => ({
-              id: r.id, occurredAt: r.occurredAt.toISOString(), tenantName: r.tenantName ?? (r.tenantId ? r.tenantId.slice(0, 8) : null),
-              actorName: r.actorName, actorType: r.actorType, action: r.action, resourceType: r.resourceType,
-              resourceName: r.resourceName, resourceId: r.resourceId, result: r.result,
+              id: r.id,
+              occurredAt: r.occurredAt.toISOString(),
+              tenantName: r.tenantName ?? (r.tenantId ? r.tenantId.slice(0, 8) : null),
+              actorName: r.actorName,
+              actorType: r.actorType,
+              action: r.action,
+              resourceType: r.resourceType,
+              resourceName: r.resourceName,
+              resourceId: r.resourceId,
+              result: r.result,
             }))}
             total={list.value.total}
             nextCursor={list.value.nextCursor}
             showTenant={isRoot}
-            tenantOptions={isRoot ? [
-              { value: '', label: 'All tenants' },
-              { value: NO_TENANT, label: 'No tenant (system)' },
-              ...tenantChoices.map((t) => ({ value: t.id, label: t.name })),
-            ] : undefined}
+            tenantOptions={
+              isRoot
+                ? [
+                    { value: '', label: 'All tenants' },
+                    { value: NO_TENANT, label: 'No tenant (system)' },
+                    ...tenantChoices.map((t) => ({ value: t.id, label: t.name })),
+                  ]
+                : undefined
+            }
           />
         ) : null}
       </div>
       {event ? (
-        <EventDrawer closeHref={`/audit${closeParams.size ? `?${closeParams}` : ''}`} permalink={event.ok ? `/audit/${event.value.id}` : undefined}>
+        <EventDrawer
+          closeHref={`/audit${closeParams.size ? `?${closeParams}` : ''}`}
+          permalink={event.ok ? `/audit/${event.value.id}` : undefined}
+        >
           {event.ok ? <EventDetail event={event.value} /> : event.view}
         </EventDrawer>
       ) : null}

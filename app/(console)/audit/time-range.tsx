@@ -4,7 +4,8 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
 
 /** ISO instant → the "YYYY-MM-DDTHH:MM" a datetime-local input shows (times are UTC throughout the log). */
-const toInput = (iso: string | null) => (iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso).toISOString().slice(0, 16) : '');
+const toInput = (iso: string | null) =>
+  iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso).toISOString().slice(0, 16) : '';
 
 /** From/To (UTC) for the audit search; a change rewrites the URL and goes back to the first page. */
 export function TimeRange() {
@@ -23,7 +24,9 @@ export function TimeRange() {
 
   const field = (key: 'from' | 'to', label: string) => (
     <div className="flex flex-col gap-1">
-      <label htmlFor={`audit-${key}`} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</label>
+      <label htmlFor={`audit-${key}`} className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        {label}
+      </label>
       <input
         id={`audit-${key}`}
         type="datetime-local"

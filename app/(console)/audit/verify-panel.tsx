@@ -5,7 +5,11 @@ import { useState } from 'react';
 import { Button } from '@/components/ui';
 
 type Outcome = {
-  ok: boolean; rows: number; chains: number; durationMs: number; tenantName: string | null;
+  ok: boolean;
+  rows: number;
+  chains: number;
+  durationMs: number;
+  tenantName: string | null;
   firstBreak: { chainId: string; seq: number; id: string | null; reason: string } | null;
 };
 type State =
@@ -23,10 +27,15 @@ export function VerifyPanel({ tenant, scopeLabel }: { tenant?: string; scopeLabe
   const run = async () => {
     setState({ phase: 'running', checked: 0, total: 0 });
     try {
-      const res = await fetch(`/audit/verify${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`, { method: 'POST' });
+      const res = await fetch(`/audit/verify${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`, {
+        method: 'POST',
+      });
       if (!res.ok || !res.body) {
         const body = await res.json().catch(() => null);
-        setState({ phase: 'error', message: body?.error?.message ?? `The verification could not start (HTTP ${res.status})` });
+        setState({
+          phase: 'error',
+          message: body?.error?.message ?? `The verification could not start (HTTP ${res.status})`,
+        });
         return;
       }
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -59,27 +68,51 @@ export function VerifyPanel({ tenant, scopeLabel }: { tenant?: string; scopeLabe
       </div>
       {state.phase === 'running' ? (
         <div role="status" className="space-y-1">
-          <progress className="h-2 w-64" value={state.checked} max={state.total || 1} aria-label="Verification progress" />
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Checked {n(state.checked)} of {n(state.total)} rows…</p>
+          <progress
+            className="h-2 w-64"
+            value={state.checked}
+            max={state.total || 1}
+            aria-label="Verification progress"
+          />
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Checked {n(state.checked)} of {n(state.total)} rows…
+          </p>
         </div>
       ) : null}
       {state.phase === 'done' && state.outcome.ok ? (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800 dark:border-green-500/30 dark:bg-green-500/10 dark:text-green-300">
-          Intact: {n(state.outcome.rows)} rows in {n(state.outcome.chains)} chain{state.outcome.chains === 1 ? '' : 's'} verified in {(state.outcome.durationMs / 1000).toFixed(1)} s.
+        <p
+          role="status"
+          className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800 dark:border-green-500/30 dark:bg-green-500/10 dark:text-green-300"
+        >
+          Intact: {n(state.outcome.rows)} rows in {n(state.outcome.chains)} chain{state.outcome.chains === 1 ? '' : 's'}{' '}
+          verified in {(state.outcome.durationMs / 1000).toFixed(1)} s.
         </p>
       ) : null}
       {state.phase === 'done' && !state.outcome.ok && state.outcome.firstBreak ? (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+        <div
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+        >
           <p className="font-semibold">The audit trail has been tampered with.</p>
           <p>
-            {state.outcome.tenantName ? `Tenant ${state.outcome.tenantName}` : 'Chain'}, row {n(state.outcome.firstBreak.seq)}: {state.outcome.firstBreak.reason}.
-            {' '}{n(state.outcome.rows)} rows before it are intact.
+            {state.outcome.tenantName ? `Tenant ${state.outcome.tenantName}` : 'Chain'}, row{' '}
+            {n(state.outcome.firstBreak.seq)}: {state.outcome.firstBreak.reason}. {n(state.outcome.rows)} rows before it
+            are intact.
           </p>
-          {state.outcome.firstBreak.id ? <Link className="underline" href={`/audit/${state.outcome.firstBreak.id}`}>Open the row</Link> : null}
+          {state.outcome.firstBreak.id ? (
+            <Link className="underline" href={`/audit/${state.outcome.firstBreak.id}`}>
+              Open the row
+            </Link>
+          ) : null}
         </div>
       ) : null}
       {state.phase === 'error' ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">{state.message}</p>
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+        >
+          {state.message}
+        </p>
       ) : null}
     </div>
   );

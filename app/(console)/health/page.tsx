@@ -8,7 +8,12 @@ export const metadata = { title: 'Database health' };
 
 const ORDER: HealthStatus[] = ['critical', 'failed', 'timed_out', 'warning', 'ok', 'not_applicable'];
 const LABEL: Record<HealthStatus, string> = {
-  critical: 'critical', failed: 'failed', timed_out: 'timed out', warning: 'warning', ok: 'OK', not_applicable: 'do not apply',
+  critical: 'critical',
+  failed: 'failed',
+  timed_out: 'timed out',
+  warning: 'warning',
+  ok: 'OK',
+  not_applicable: 'do not apply',
 };
 
 export default async function HealthOverviewPage() {
@@ -25,11 +30,15 @@ export default async function HealthOverviewPage() {
       {notApplicable.length ? (
         <div className="mb-6">
           <Notice title="Running on the embedded PGlite" tone="blue">
-            <p>These checks do not apply to an in-process database and are left out; every other check runs as it would on a server.</p>
+            <p>
+              These checks do not apply to an in-process database and are left out; every other check runs as it would
+              on a server.
+            </p>
             <ul className="list-disc pl-5">
               {notApplicable.map((r) => (
                 <li key={r.id}>
-                  <span className="font-medium">{r.title}</span>: {r.reason.replace(/^Does not apply on the embedded PGlite: /, '')}
+                  <span className="font-medium">{r.title}</span>:{' '}
+                  {r.reason.replace(/^Does not apply on the embedded PGlite: /, '')}
                 </li>
               ))}
             </ul>
@@ -42,11 +51,16 @@ export default async function HealthOverviewPage() {
           if (!tiles.length) return null;
           return (
             <section key={area.id} aria-labelledby={`area-${area.id}`}>
-              <h2 id={`area-${area.id}`} className="mb-3 text-sm font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+              <h2
+                id={`area-${area.id}`}
+                className="mb-3 text-sm font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+              >
                 {area.title}
               </h2>
               <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-                {tiles.map((r) => <Tile key={r.id} result={r} href={area.href} />)}
+                {tiles.map((r) => (
+                  <Tile key={r.id} result={r} href={area.href} />
+                ))}
               </div>
             </section>
           );

@@ -23,7 +23,10 @@ export function Tile({ result, href }: { result: CheckResult; href: string }) {
   return (
     <article
       aria-label={result.title}
-      className={clsx('flex flex-col rounded-lg border border-l-4 border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900', STATUS[result.status].border)}
+      className={clsx(
+        'flex flex-col rounded-lg border border-l-4 border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900',
+        STATUS[result.status].border,
+      )}
     >
       <div className="flex items-start justify-between gap-2">
         <h3 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{result.title}</h3>
@@ -42,18 +45,39 @@ export function Tile({ result, href }: { result: CheckResult; href: string }) {
  * A check's section on an area page: its verdict, then its details. A check that timed out, failed or does
  * not apply shows why, and the rest of the page is unaffected.
  */
-export function CheckSection<T>({ result, children, intro }: { result: CheckResult<T>; children: (data: T) => ReactNode; intro?: ReactNode }) {
+export function CheckSection<T>({
+  result,
+  children,
+  intro,
+}: {
+  result: CheckResult<T>;
+  children: (data: T) => ReactNode;
+  intro?: ReactNode;
+}) {
   return (
-    <section id={result.id} aria-labelledby={`${result.id}-title`} className="scroll-mt-6 rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+    <section
+      id={result.id}
+      aria-labelledby={`${result.id}-title`}
+      className="scroll-mt-6 rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <header className="flex flex-col gap-1 border-b border-zinc-200 px-4 py-3 sm:flex-row sm:items-center sm:justify-between dark:border-zinc-800">
-        <h2 id={`${result.id}-title`} className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{result.title}</h2>
+        <h2 id={`${result.id}-title`} className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
+          {result.title}
+        </h2>
         <div className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
           <span className="tabular-nums">{result.figure}</span>
           <StatusBadge status={result.status} />
         </div>
       </header>
       <div className="space-y-3 p-4">
-        <p className={clsx('text-sm', result.status === 'failed' || result.status === 'timed_out' ? 'text-red-700 dark:text-red-400' : 'text-zinc-700 dark:text-zinc-300')}>
+        <p
+          className={clsx(
+            'text-sm',
+            result.status === 'failed' || result.status === 'timed_out'
+              ? 'text-red-700 dark:text-red-400'
+              : 'text-zinc-700 dark:text-zinc-300',
+          )}
+        >
           {result.reason}
         </p>
         {intro ? <div className="text-xs text-zinc-500 dark:text-zinc-400">{intro}</div> : null}
@@ -69,7 +93,21 @@ export type Column<R> = { header: string; cell: (row: R) => ReactNode; numeric?:
  * A plain read-only table for catalog figures (already sorted by what matters and capped by the query). Past
  * `fold` rows the rest folds away behind "Show N more", so a page of 500 tables stays readable.
  */
-export function SimpleTable<R>({ rows, columns, empty, caption, rowKey, fold = 15 }: { rows: R[]; columns: Column<R>[]; empty: string; caption?: string; rowKey: (row: R, i: number) => string; fold?: number }) {
+export function SimpleTable<R>({
+  rows,
+  columns,
+  empty,
+  caption,
+  rowKey,
+  fold = 15,
+}: {
+  rows: R[];
+  columns: Column<R>[];
+  empty: string;
+  caption?: string;
+  rowKey: (row: R, i: number) => string;
+  fold?: number;
+}) {
   if (!rows.length) return <p className="text-sm text-zinc-500 dark:text-zinc-400">{empty}</p>;
   const shown = rows.length > fold + 5 ? rows.slice(0, fold) : rows;
   const rest = rows.slice(shown.length);
@@ -78,9 +116,16 @@ export function SimpleTable<R>({ rows, columns, empty, caption, rowKey, fold = 1
       <Table rows={shown} columns={columns} caption={caption} rowKey={rowKey} />
       {rest.length ? (
         <details>
-          <summary className="cursor-pointer text-xs font-medium text-indigo-600 dark:text-indigo-400">Show {rest.length} more</summary>
+          <summary className="cursor-pointer text-xs font-medium text-indigo-600 dark:text-indigo-400">
+            Show {rest.length} more
+          </summary>
           <div className="mt-2">
-            <Table rows={rest} columns={columns} caption={caption ? `${caption} (continued)` : undefined} rowKey={(r, i) => rowKey(r, i + shown.length)} />
+            <Table
+              rows={rest}
+              columns={columns}
+              caption={caption ? `${caption} (continued)` : undefined}
+              rowKey={(r, i) => rowKey(r, i + shown.length)}
+            />
           </div>
         </details>
       ) : null}
@@ -88,7 +133,17 @@ export function SimpleTable<R>({ rows, columns, empty, caption, rowKey, fold = 1
   );
 }
 
-function Table<R>({ rows, columns, caption, rowKey }: { rows: R[]; columns: Column<R>[]; caption?: string; rowKey: (row: R, i: number) => string }) {
+function Table<R>({
+  rows,
+  columns,
+  caption,
+  rowKey,
+}: {
+  rows: R[];
+  columns: Column<R>[];
+  caption?: string;
+  rowKey: (row: R, i: number) => string;
+}) {
   return (
     <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
       <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
@@ -96,7 +151,14 @@ function Table<R>({ rows, columns, caption, rowKey }: { rows: R[]; columns: Colu
         <thead className="bg-zinc-50 dark:bg-zinc-800/50">
           <tr>
             {columns.map((c) => (
-              <th key={c.header} scope="col" className={clsx('px-3 py-2 text-xs font-medium whitespace-nowrap text-zinc-600 dark:text-zinc-400', c.numeric ? 'text-right' : 'text-left')}>
+              <th
+                key={c.header}
+                scope="col"
+                className={clsx(
+                  'px-3 py-2 text-xs font-medium whitespace-nowrap text-zinc-600 dark:text-zinc-400',
+                  c.numeric ? 'text-right' : 'text-left',
+                )}
+              >
                 {c.header}
               </th>
             ))}
@@ -106,7 +168,13 @@ function Table<R>({ rows, columns, caption, rowKey }: { rows: R[]; columns: Colu
           {rows.map((r, i) => (
             <tr key={rowKey(r, i)} className="align-top">
               {columns.map((c) => (
-                <td key={c.header} className={clsx('px-3 py-2 text-zinc-800 dark:text-zinc-200', c.numeric ? 'text-right tabular-nums whitespace-nowrap' : '')}>
+                <td
+                  key={c.header}
+                  className={clsx(
+                    'px-3 py-2 text-zinc-800 dark:text-zinc-200',
+                    c.numeric ? 'text-right tabular-nums whitespace-nowrap' : '',
+                  )}
+                >
                   {c.cell(r)}
                 </td>
               ))}
@@ -121,7 +189,8 @@ function Table<R>({ rows, columns, caption, rowKey }: { rows: R[]; columns: Colu
 /** Query text, bounded and wrapped; long statements fold. */
 export function QueryText({ query }: { query: string }) {
   const text = query.trim() || '(no query text: no permission to read it, or none yet)';
-  if (text.length <= 160) return <code className="block max-w-xl font-mono text-xs break-words whitespace-pre-wrap">{text}</code>;
+  if (text.length <= 160)
+    return <code className="block max-w-xl font-mono text-xs break-words whitespace-pre-wrap">{text}</code>;
   return (
     <details className="max-w-xl">
       <summary className="cursor-pointer font-mono text-xs break-words">{text.slice(0, 160)}…</summary>
@@ -134,7 +203,15 @@ export function Code({ children }: { children: ReactNode }) {
   return <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">{children}</code>;
 }
 
-export function Notice({ title, children, tone = 'yellow' }: { title: string; children: ReactNode; tone?: 'yellow' | 'blue' }) {
+export function Notice({
+  title,
+  children,
+  tone = 'yellow',
+}: {
+  title: string;
+  children: ReactNode;
+  tone?: 'yellow' | 'blue';
+}) {
   return (
     <div
       role="note"

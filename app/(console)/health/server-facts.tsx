@@ -9,7 +9,9 @@ export function ServerFacts({ ctx }: { ctx: ServerContext }) {
     `database ${ctx.database}`,
     formatBytes(ctx.databaseBytes),
     ctx.uptimeSecs !== null && ctx.kind === 'postgres' ? `up ${formatDuration(ctx.uptimeSecs)}` : null,
-    ctx.statsResetAgeSecs === null ? 'statistics never reset' : `statistics reset ${formatDuration(ctx.statsResetAgeSecs)} ago`,
+    ctx.statsResetAgeSecs === null
+      ? 'statistics never reset'
+      : `statistics reset ${formatDuration(ctx.statsResetAgeSecs)} ago`,
     ctx.inRecovery ? 'replica (read-only)' : null,
   ].filter(Boolean);
   return (
@@ -17,7 +19,10 @@ export function ServerFacts({ ctx }: { ctx: ServerContext }) {
       <p className="text-sm text-zinc-600 dark:text-zinc-400">{facts.join(' · ')}</p>
       {ctx.degraded ? (
         <Notice title="Server settings could not be read">
-          <p>{ctx.degraded}. Thresholds use PostgreSQL&apos;s defaults (max_connections 100, autovacuum_freeze_max_age 200 million) until they can be.</p>
+          <p>
+            {ctx.degraded}. Thresholds use PostgreSQL&apos;s defaults (max_connections 100, autovacuum_freeze_max_age
+            200 million) until they can be.
+          </p>
         </Notice>
       ) : null}
     </div>

@@ -9,10 +9,14 @@ export function HealthTabs({ areas }: { areas: { title: string; href: string }[]
   const pathname = usePathname();
   const all = [{ title: 'Overview', href: '/health' }, ...areas];
   return (
-    <nav aria-label="Database health areas" className="mb-6 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800">
+    <nav
+      aria-label="Database health areas"
+      className="mb-6 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800"
+    >
       <ul className="flex gap-1">
         {all.map((a) => {
-          const active = a.href === '/health' ? pathname === '/health' : pathname === a.href || pathname?.startsWith(`${a.href}/`);
+          const active =
+            a.href === '/health' ? pathname === '/health' : pathname === a.href || pathname?.startsWith(`${a.href}/`);
           return (
             <li key={a.href}>
               <Link

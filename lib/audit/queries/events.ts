@@ -27,17 +27,31 @@ export const searchDocument = sql`to_tsvector('simple', coalesce(${auditLogs.res
 
 /** Words of a free-text search as prefix terms ("ord cust" → 'ord':* & 'cust':*), with tsquery syntax removed. */
 export function prefixQuery(q: string): string | null {
-  const words = q.toLowerCase().split(/[\s&|!():*'"\\<>,;]+/).filter(Boolean).slice(0, 8);
+  const words = q
+    .toLowerCase()
+    .split(/[\s&|!():*'"\\<>,;]+/)
+    .filter(Boolean)
+    .slice(0, 8);
   return words.length ? words.map((w) => `'${w}':*`).join(' & ') : null;
 }
 
 /** Users and service users called `name` (as the actor filter's name form), within the scope. */
 async function actorIdsNamed(db: Queryable, scope: AuditScope, name: string): Promise<string[]> {
   const [u, s] = await Promise.all([
-    db.select({ id: users.id }).from(users)
-      .where(scope.all ? eq(users.username, name) : and(eq(users.username, name), eq(users.tenantId, scope.tenantId))).limit(20),
-    db.select({ id: serviceUsers.id }).from(serviceUsers)
-      .where(scope.all ? eq(serviceUsers.name, name) : and(eq(serviceUsers.name, name), eq(serviceUsers.tenantId, scope.tenantId))).limit(20),
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(scope.all ? eq(users.username, name) : and(eq(users.username, name), eq(users.tenantId, scope.tenantId)))
+      .limit(20),
+    db
+      .select({ id: serviceUsers.id })
+      .from(serviceUsers)
+      .where(
+        scope.all
+          ? eq(serviceUsers.name, name)
+          : and(eq(serviceUsers.name, name), eq(serviceUsers.tenantId, scope.tenantId)),
+      )
+      .limit(20),
   ]);
   return [...u, ...s].map((r) => r.id);
 }
@@ -62,7 +76,12 @@ export async function auditWhere(db: Queryable, actor: Actor, f: AuditFilters): 
       c.push(ids.length ? inArray(auditLogs.actorId, ids) : eq(auditLogs.actorName, f.actor));
     }
   }
-  if (f.action) c.push(f.action.endsWith('*') ? like(auditLogs.action, `${likeEscape(f.action.slice(0, -1))}%`) : eq(auditLogs.action, f.action));
+  if (f.action)
+    c.push(
+      f.action.endsWith('*')
+        ? like(auditLogs.action, `${likeEscape(f.action.slice(0, -1))}%`)
+        : eq(auditLogs.action, f.action),
+    );
   if (f.resourceType) c.push(eq(auditLogs.resourceType, f.resourceType));
   if (f.resource) c.push(or(eq(auditLogs.resourceId, f.resource), eq(auditLogs.resourceName, f.resource)));
   if (f.result) c.push(eq(auditLogs.result, f.result));
@@ -74,16 +93,36 @@ export async function auditWhere(db: Queryable, actor: Actor, f: AuditFilters): 
 }
 
 export type AuditListRow = {
-  id: string; occurredAt: Date; tenantId: string | null; tenantName: string | null; actorId: string | null; actorType: string;
-  actorName: string | null; action: string; resourceType: string; resourceId: string | null; resourceName: string | null;
-  result: AuditResult; errorMessage: string | null; ipAddress: string | null;
+  id: string;
+  occurredAt: Date;
+  tenantId: string | null;
+  tenantName: string | null;
+  actorId: string | null;
+  actorType: string;
+  actorName: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  resourceName: string | null;
+  result: AuditResult;
+  errorMessage: string | null;
+  ipAddress: string | null;
 };
 
 const listColumns = {
-  id: auditLogs.id, occurredAt: auditLogs.occurredAt, tenantId: auditLogs.tenantId,
-  actorId: auditLogs.actorId, actorType: auditLogs.actorType, actorName: auditLogs.actorName, action: auditLogs.action,
-  resourceType: auditLogs.resourceType, resourceId: auditLogs.resourceId, resourceName: auditLogs.resourceName,
-  result: auditLogs.result, errorMessage: auditLogs.errorMessage, ipAddress: auditLogs.ipAddress,
+  id: auditLogs.id,
+  occurredAt: auditLogs.occurredAt,
+  tenantId: auditLogs.tenantId,
+  actorId: auditLogs.actorId,
+  actorType: auditLogs.actorType,
+  actorName: auditLogs.actorName,
+  action: auditLogs.action,
+  resourceType: auditLogs.resourceType,
+  resourceId: auditLogs.resourceId,
+  resourceName: auditLogs.resourceName,
+  result: auditLogs.result,
+  errorMessage: auditLogs.errorMessage,
+  ipAddress: auditLogs.ipAddress,
 };
 
 /**
@@ -95,8 +134,12 @@ function byTime(cursor: string | null | undefined): { where: SQL | undefined; or
   const c = decodeCursor(cursor);
   if (!c) return { where: undefined, orderBy };
   const at = new Date(String(c.value));
-  if (Number.isNaN(at.getTime()) || !isUuid(c.id)) throw badRequest('The page cursor is not valid; start again from the first page');
-  return { where: sql`${auditLogs.occurredAt} <= ${at} AND (${auditLogs.occurredAt}, ${auditLogs.id}) < (${at}, ${c.id})`, orderBy };
+  if (Number.isNaN(at.getTime()) || !isUuid(c.id))
+    throw badRequest('The page cursor is not valid; start again from the first page');
+  return {
+    where: sql`${auditLogs.occurredAt} <= ${at} AND (${auditLogs.occurredAt}, ${auditLogs.id}) < (${at}, ${c.id})`,
+    orderBy,
+  };
 }
 
 /**
@@ -112,26 +155,45 @@ const FENCE = sql`0` as unknown as number;
 
 type Strategy = 'walk' | 'collect';
 
-async function strategyFor(db: Queryable, f: AuditFilters, where: SQL | undefined, knownTotal?: number): Promise<Strategy> {
+async function strategyFor(
+  db: Queryable,
+  f: AuditFilters,
+  where: SQL | undefined,
+  knownTotal?: number,
+): Promise<Strategy> {
   if (!f.q || !prefixQuery(f.q)) return 'walk';
   const total = knownTotal ?? (await db.select({ n: count() }).from(auditLogs).where(where))[0].n;
   return total <= FEW_MATCHES ? 'collect' : 'walk';
 }
 
 /** Newest-first rows after the cursor, by the chosen strategy; `columns` are taken from audit_logs (plus the tenant name). */
-async function pageQuery(db: Queryable, columns: SelectedFields, where: SQL | undefined, cursor: string | null | undefined, limit: number, strategy: Strategy): Promise<unknown[]> {
+async function pageQuery(
+  db: Queryable,
+  columns: SelectedFields,
+  where: SQL | undefined,
+  cursor: string | null | undefined,
+  limit: number,
+  strategy: Strategy,
+): Promise<unknown[]> {
   const page = byTime(cursor);
   if (strategy === 'walk') {
-    return db.select({ ...columns, tenantName: tenants.name }).from(auditLogs)
+    return db
+      .select({ ...columns, tenantName: tenants.name })
+      .from(auditLogs)
       .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
-      .where(and(where, page.where)).orderBy(...page.orderBy).limit(limit);
+      .where(and(where, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit);
   }
   const matches = db.select(columns).from(auditLogs).where(and(where, page.where)).offset(FENCE).as('matches');
   const m = matches as unknown as Record<string, AnyColumn>;
   const fromMatches = Object.fromEntries(Object.keys(columns).map((k) => [k, m[k]])) as SelectedFields;
-  return db.select({ ...fromMatches, tenantName: tenants.name }).from(matches)
+  return db
+    .select({ ...fromMatches, tenantName: tenants.name })
+    .from(matches)
     .leftJoin(tenants, eq(tenants.id, m.tenantId))
-    .orderBy(desc(m.occurredAt), desc(m.id)).limit(limit);
+    .orderBy(desc(m.occurredAt), desc(m.id))
+    .limit(limit);
 }
 
 /**
@@ -153,18 +215,25 @@ async function searchIn(db: Queryable, actor: Actor, f: AuditFilters, opts: Page
   const limit = opts.limit ?? 50;
   const where = await auditWhere(db, actor, f);
   const strategy = await strategyFor(db, f, where, opts.total);
-  const rows = await pageQuery(db, listColumns, where, opts.cursor, limit + 1, strategy) as AuditListRow[];
+  const rows = (await pageQuery(db, listColumns, where, opts.cursor, limit + 1, strategy)) as AuditListRow[];
   const { rows: pageRows, nextCursor } = toPage(rows, limit, 0, (r) => encodeCursor(r.occurredAt, r.id));
   return { rows: pageRows, nextCursor };
 }
 
 async function countIn(db: Queryable, actor: Actor, f: AuditFilters): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(auditLogs).where(await auditWhere(db, actor, f));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(auditLogs)
+    .where(await auditWhere(db, actor, f));
   return n;
 }
 
 /** One page of matching events, newest first (keyset on occurred_at, id). */
-export async function searchAudit(actor: Actor, f: AuditFilters, opts: PageOpts = {}): Promise<{ rows: AuditListRow[]; nextCursor: string | null }> {
+export async function searchAudit(
+  actor: Actor,
+  f: AuditFilters,
+  opts: PageOpts = {},
+): Promise<{ rows: AuditListRow[]; nextCursor: string | null }> {
   return reading(f, (db) => searchIn(db, actor, f, opts));
 }
 
@@ -174,7 +243,11 @@ export async function countAudit(actor: Actor, f: AuditFilters): Promise<number>
 }
 
 /** The page of the search together with the count, as lists answer everywhere (a free-text search counts first, see FEW_MATCHES). */
-export async function listAudit(actor: Actor, f: AuditFilters, opts: { cursor?: string | null; limit?: number } = {}): Promise<Page<AuditListRow>> {
+export async function listAudit(
+  actor: Actor,
+  f: AuditFilters,
+  opts: { cursor?: string | null; limit?: number } = {},
+): Promise<Page<AuditListRow>> {
   if (f.q) {
     return reading(f, async (db) => {
       const total = await countIn(db, actor, f);
@@ -186,7 +259,12 @@ export async function listAudit(actor: Actor, f: AuditFilters, opts: { cursor?: 
 }
 
 export type AuditEvent = AuditListRow & {
-  chainId: string; seq: number; userAgent: string | null; requestId: string | null; metadata: Record<string, unknown>; imported: boolean;
+  chainId: string;
+  seq: number;
+  userAgent: string | null;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+  imported: boolean;
 };
 
 /** One event with everything recorded about it; another tenant's event (or another user's, for a TenantUser) is not found. */
@@ -194,16 +272,27 @@ export async function getAuditEvent(actor: Actor, id: string): Promise<AuditEven
   if (!isUuid(id)) throw notFound('Audit event');
   const scope = auditScope(actor);
   const db = await getDb();
-  const [row] = await db.select({
-    ...listColumns, tenantName: tenants.name, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
-    metadata: auditLogs.metadata, imported: auditLogs.imported,
-  }).from(auditLogs)
+  const [row] = await db
+    .select({
+      ...listColumns,
+      tenantName: tenants.name,
+      chainId: auditLogs.chainId,
+      seq: auditLogs.seq,
+      userAgent: auditLogs.userAgent,
+      requestId: auditLogs.requestId,
+      metadata: auditLogs.metadata,
+      imported: auditLogs.imported,
+    })
+    .from(auditLogs)
     .leftJoin(tenants, eq(tenants.id, auditLogs.tenantId))
-    .where(and(
-      eq(auditLogs.id, id.toLowerCase()),
-      scope.all ? undefined : eq(auditLogs.tenantId, scope.tenantId),
-      !scope.all && scope.actorId ? eq(auditLogs.actorId, scope.actorId) : undefined,
-    )).limit(1);
+    .where(
+      and(
+        eq(auditLogs.id, id.toLowerCase()),
+        scope.all ? undefined : eq(auditLogs.tenantId, scope.tenantId),
+        !scope.all && scope.actorId ? eq(auditLogs.actorId, scope.actorId) : undefined,
+      ),
+    )
+    .limit(1);
   if (!row) throw notFound('Audit event');
   return row;
 }
@@ -215,19 +304,26 @@ export type AuditExportRow = AuditEvent;
  * memory at a time. `db` lets a caller read inside its own transaction.
  */
 export async function* auditExportBatches(
-  actor: Actor, f: AuditFilters, opts: { batchSize?: number; db?: Queryable } = {},
+  actor: Actor,
+  f: AuditFilters,
+  opts: { batchSize?: number; db?: Queryable } = {},
 ): AsyncGenerator<AuditExportRow[]> {
-  const db = opts.db ?? await getDb();
+  const db = opts.db ?? (await getDb());
   const batchSize = opts.batchSize ?? 2000;
   const where = await auditWhere(db, actor, f);
   const strategy = await strategyFor(db, f, where);
   const columns = {
-    ...listColumns, chainId: auditLogs.chainId, seq: auditLogs.seq, userAgent: auditLogs.userAgent, requestId: auditLogs.requestId,
-    metadata: auditLogs.metadata, imported: auditLogs.imported,
+    ...listColumns,
+    chainId: auditLogs.chainId,
+    seq: auditLogs.seq,
+    userAgent: auditLogs.userAgent,
+    requestId: auditLogs.requestId,
+    metadata: auditLogs.metadata,
+    imported: auditLogs.imported,
   };
   let cursor: string | null = null;
   for (;;) {
-    const rows = await pageQuery(db, columns, where, cursor, batchSize, strategy) as AuditExportRow[];
+    const rows = (await pageQuery(db, columns, where, cursor, batchSize, strategy)) as AuditExportRow[];
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1];

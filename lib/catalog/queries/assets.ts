@@ -15,7 +15,8 @@ export type CappedPage<T> = { rows: T[]; nextCursor: string | null; total: numbe
 
 /** count(*) of a row source, stopping at COUNT_CAP + 1, as a scalar expression. */
 const cappedCountSql = (from: SQL) => sql`(SELECT count(*)::int FROM (SELECT 1 ${from} LIMIT ${COUNT_CAP + 1}) s)`;
-const capped = (n: number) => (n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false });
+const capped = (n: number) =>
+  n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
 
 /** count(*) of a row source, stopping at COUNT_CAP + 1. */
 export async function cappedCount(from: SQL): Promise<{ total: number; totalCapped: boolean }> {
@@ -49,10 +50,19 @@ export type AssetListOptions = {
 /** Visible assets for the actor: admins see all; others by grant, or because the asset is discoverable. */
 async function visibleAssets(actor: Actor, namespacePath?: string[]) {
   const db = await getDb();
-  return visibilityFilter(db, actor, 'list', {
-    tenantId: sql`a.tenant_id`, catalogId: sql`a.catalog_id`, namespaceId: sql`a.namespace_id`, assetId: sql`a.asset_id`,
-    namespacePath: namespacePath ? sql`${toPgArray(namespacePath)}::text[]` : undefined,
-  }, { level: 'asset', includeDiscoverable: true });
+  return visibilityFilter(
+    db,
+    actor,
+    'list',
+    {
+      tenantId: sql`a.tenant_id`,
+      catalogId: sql`a.catalog_id`,
+      namespaceId: sql`a.namespace_id`,
+      assetId: sql`a.asset_id`,
+      namespacePath: namespacePath ? sql`${toPgArray(namespacePath)}::text[]` : undefined,
+    },
+    { level: 'asset', includeDiscoverable: true },
+  );
 }
 
 /**
@@ -60,7 +70,11 @@ async function visibleAssets(actor: Actor, namespacePath?: string[]) {
  * idx_assets_tenant_namespace (names are unique per namespace and branch, so the name alone is the key);
  * last-change order walks idx_assets_tenant_namespace_updated.
  */
-export async function listAssets(actor: Actor, where: ListedNamespace, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
+export async function listAssets(
+  actor: Actor,
+  where: ListedNamespace,
+  opts: AssetListOptions = {},
+): Promise<CappedPage<AssetRow>> {
   const db = await getDb();
   const listing = await assetListing(actor, where, opts);
   const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom)]);
@@ -78,7 +92,9 @@ async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetLis
   const cmp = opts.desc ? sql`<` : sql`>`;
   const c = decodeCursor(opts.cursor, { date: sort !== 'name' });
   const filters: SQL[] = [
-    sql`a.tenant_id = ${tenantId}`, sql`a.namespace_id = ${where.namespaceId}`, sql`a.branch_id = ${where.branchId}`,
+    sql`a.tenant_id = ${tenantId}`,
+    sql`a.namespace_id = ${where.namespaceId}`,
+    sql`a.branch_id = ${where.branchId}`,
     await visibleAssets(actor, where.namespacePath),
   ];
   if (opts.q) filters.push(sql`a.name ILIKE ${`%${likeEscape(opts.q)}%`}`);
@@ -86,15 +102,17 @@ async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetLis
   const base = sql.join(filters, sql` AND `);
   let after = sql`true`;
   if (c) {
-    after = sort === 'name'
-      ? sql`a.name ${cmp} ${String(c.value)}`
-      : sql`(a.updated_at, a.asset_id) ${cmp} (${String(c.value)}::timestamptz, ${c.id}::uuid)`;
+    after =
+      sort === 'name'
+        ? sql`a.name ${cmp} ${String(c.value)}`
+        : sql`(a.updated_at, a.asset_id) ${cmp} (${String(c.value)}::timestamptz, ${c.id}::uuid)`;
   }
   const order = sort === 'name' ? sql`a.name ${dir}` : sql`a.updated_at ${dir}, a.asset_id ${dir}`;
   // Keys first, index-only (filters read name and type from the index), then the page's rows by primary key.
-  const keys = sort === 'name'
-    ? sql`SELECT a.asset_id, a.name FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`
-    : sql`SELECT a.asset_id, a.updated_at FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`;
+  const keys =
+    sort === 'name'
+      ? sql`SELECT a.asset_id, a.name FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`
+      : sql`SELECT a.asset_id, a.updated_at FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`;
   return {
     page: sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
         a.metadata_location AS "metadataLocation", a.updated_at::text AS "cursorValue", a.updated_at AS "updatedAt",
@@ -107,8 +125,12 @@ async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetLis
     finish(all: ListedRow[]): { rows: AssetRow[]; nextCursor: string | null } {
       const page = all.slice(0, limit);
       const last = page[page.length - 1];
-      const nextCursor = all.length > limit && last ? encodeCursor(sort === 'name' ? last.name : last.cursorValue, last.assetId) : null;
-      return { rows: page.map(({ cursorValue: _c, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })), nextCursor };
+      const nextCursor =
+        all.length > limit && last ? encodeCursor(sort === 'name' ? last.name : last.cursorValue, last.assetId) : null;
+      return {
+        rows: page.map(({ cursorValue: _c, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
+        nextCursor,
+      };
     },
   };
 }
@@ -128,7 +150,13 @@ export type AssetDetail = {
     lastCommit: { id: string; message: string; authorName: string; createdAt: Date };
     updatedAt: Date;
   } | null;
-  business: { description: string | null; tags: string[]; discoverable: boolean; updatedAt: Date | null; updatedBy: string | null };
+  business: {
+    description: string | null;
+    tags: string[];
+    discoverable: boolean;
+    updatedAt: Date | null;
+    updatedBy: string | null;
+  };
   /** Branches of the catalog holding this asset (by its stable id). */
   onBranches: string[];
   may: { read: boolean; editMetadata: boolean; update: boolean; delete: boolean };
@@ -138,19 +166,38 @@ export type AssetDetail = {
  * One asset of a catalog on a branch, by its stable id or by namespace and name. Another tenant's asset, or
  * one missing on this branch, is not found; one the actor may neither read nor discover is forbidden.
  */
-export async function getAsset(actor: Actor, catalogId: string, branch: { id: string; name: string },
-  ref: { assetId: string } | { namespacePath: string[]; name: string }): Promise<AssetDetail> {
+export async function getAsset(
+  actor: Actor,
+  catalogId: string,
+  branch: { id: string; name: string },
+  ref: { assetId: string } | { namespacePath: string[]; name: string },
+): Promise<AssetDetail> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const match = 'assetId' in ref
-    ? sql`a.asset_id = ${ref.assetId}`
-    : sql`a.name = ${ref.name} AND n.path = ${toPgArray(ref.namespacePath)}::text[]`;
-  const [a] = (await db.execute<{
-    assetId: string; name: string; assetType: 'table' | 'view'; namespacePath: string[]; metadataLocation: string | null;
-    schemaId: number | null; properties: Record<string, string>; updatedAt: Date; commitId: string; commitMessage: string;
-    commitAuthor: string; commitAt: Date; description: string | null; tags: string[] | null; discoverable: boolean | null;
-    bmUpdatedAt: Date | null; bmUpdatedBy: string | null;
-  }>(sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType", n.path AS "namespacePath",
+  const match =
+    'assetId' in ref
+      ? sql`a.asset_id = ${ref.assetId}`
+      : sql`a.name = ${ref.name} AND n.path = ${toPgArray(ref.namespacePath)}::text[]`;
+  const [a] = (
+    await db.execute<{
+      assetId: string;
+      name: string;
+      assetType: 'table' | 'view';
+      namespacePath: string[];
+      metadataLocation: string | null;
+      schemaId: number | null;
+      properties: Record<string, string>;
+      updatedAt: Date;
+      commitId: string;
+      commitMessage: string;
+      commitAuthor: string;
+      commitAt: Date;
+      description: string | null;
+      tags: string[] | null;
+      discoverable: boolean | null;
+      bmUpdatedAt: Date | null;
+      bmUpdatedBy: string | null;
+    }>(sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType", n.path AS "namespacePath",
       a.metadata_location AS "metadataLocation", a.schema_id AS "schemaId", a.properties, a.updated_at AS "updatedAt",
       c.id AS "commitId", c.message AS "commitMessage", c.author_name AS "commitAuthor", c.created_at AS "commitAt",
       bm.description, bm.tags, bm.discoverable, bm.updated_at AS "bmUpdatedAt", u.username AS "bmUpdatedBy"
@@ -160,38 +207,89 @@ export async function getAsset(actor: Actor, catalogId: string, branch: { id: st
     LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
     LEFT JOIN users u ON u.id = bm.updated_by
     WHERE a.tenant_id = ${tenantId} AND a.branch_id = ${branch.id} AND a.catalog_id = ${catalogId} AND ${match}
-    LIMIT 1`)).rows;
-  if (!a) throw notFound('name' in ref ? `Table or view "${[...ref.namespacePath, ref.name].join('.')}" on branch "${branch.name}"` : `Table or view on branch "${branch.name}"`);
+    LIMIT 1`)
+  ).rows;
+  if (!a)
+    throw notFound(
+      'name' in ref
+        ? `Table or view "${[...ref.namespacePath, ref.name].join('.')}" on branch "${branch.name}"`
+        : `Table or view on branch "${branch.name}"`,
+    );
   const tags = a.tags ?? [];
   const obj = { tenantId, catalogId, namespacePath: a.namespacePath, assetId: a.assetId, tags };
   const [read, update, del, steward] = await Promise.all([
-    can(db, actor, 'read', obj), can(db, actor, 'update', obj), can(db, actor, 'delete', obj), can(db, actor, 'manage-discovery', obj),
+    can(db, actor, 'read', obj),
+    can(db, actor, 'update', obj),
+    can(db, actor, 'delete', obj),
+    can(db, actor, 'manage-discovery', obj),
   ]);
   // Stewards curate metadata of assets whose data they may not read.
-  if (!read && !a.discoverable && !steward) throw forbidden(`You may not read ${a.namespacePath.join('.')}.${a.name}; ask for access`);
-  const on = (await db.execute<{ name: string }>(sql`SELECT b.name FROM branches b
+  if (!read && !a.discoverable && !steward)
+    throw forbidden(`You may not read ${a.namespacePath.join('.')}.${a.name}; ask for access`);
+  const on = (
+    await db.execute<{ name: string }>(sql`SELECT b.name FROM branches b
     JOIN assets x ON x.tenant_id = b.tenant_id AND x.branch_id = b.id AND x.asset_id = ${a.assetId}
-    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 100`)).rows;
+    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 100`)
+  ).rows;
   return {
-    assetId: a.assetId, catalogId, name: a.name, assetType: a.assetType, namespacePath: a.namespacePath, branch,
-    state: read ? {
-      metadataLocation: a.metadataLocation, schemaId: a.schemaId, properties: a.properties, updatedAt: new Date(a.updatedAt),
-      lastCommit: { id: a.commitId, message: a.commitMessage, authorName: a.commitAuthor, createdAt: new Date(a.commitAt) },
-    } : null,
-    business: { description: a.description, tags, discoverable: !!a.discoverable, updatedAt: a.bmUpdatedAt ? new Date(a.bmUpdatedAt) : null, updatedBy: a.bmUpdatedBy },
+    assetId: a.assetId,
+    catalogId,
+    name: a.name,
+    assetType: a.assetType,
+    namespacePath: a.namespacePath,
+    branch,
+    state: read
+      ? {
+          metadataLocation: a.metadataLocation,
+          schemaId: a.schemaId,
+          properties: a.properties,
+          updatedAt: new Date(a.updatedAt),
+          lastCommit: {
+            id: a.commitId,
+            message: a.commitMessage,
+            authorName: a.commitAuthor,
+            createdAt: new Date(a.commitAt),
+          },
+        }
+      : null,
+    business: {
+      description: a.description,
+      tags,
+      discoverable: !!a.discoverable,
+      updatedAt: a.bmUpdatedAt ? new Date(a.bmUpdatedAt) : null,
+      updatedBy: a.bmUpdatedBy,
+    },
     onBranches: on.map((r) => r.name),
     may: { read, editMetadata: update || steward, update, delete: del },
   };
 }
 
-export type MetadataLocationRow = { id: string; location: string; previousLocation: string | null; commitId: string; commitMessage: string; createdAt: string };
+export type MetadataLocationRow = {
+  id: string;
+  location: string;
+  previousLocation: string | null;
+  commitId: string;
+  commitMessage: string;
+  createdAt: string;
+};
 
 /** The metadata pointers an asset has had on a branch, newest first (idx_metadata_locations_tenant_asset). */
-export async function metadataHistory(actor: Actor, asset: { assetId: string; catalogId: string; namespacePath: string[] }, branchId: string,
-  opts: { cursor?: string | null; limit?: number } = {}): Promise<CappedPage<MetadataLocationRow>> {
+export async function metadataHistory(
+  actor: Actor,
+  asset: { assetId: string; catalogId: string; namespacePath: string[] },
+  branchId: string,
+  opts: { cursor?: string | null; limit?: number } = {},
+): Promise<CappedPage<MetadataLocationRow>> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  if (!(await can(db, actor, 'read', { tenantId, catalogId: asset.catalogId, namespacePath: asset.namespacePath, assetId: asset.assetId }))) {
+  if (
+    !(await can(db, actor, 'read', {
+      tenantId,
+      catalogId: asset.catalogId,
+      namespacePath: asset.namespacePath,
+      assetId: asset.assetId,
+    }))
+  ) {
     throw forbidden('You may not read the history of this table or view');
   }
   const limit = opts.limit ?? 20;
@@ -199,7 +297,9 @@ export async function metadataHistory(actor: Actor, asset: { assetId: string; ca
   const base = sql`m.tenant_id = ${tenantId} AND m.asset_id = ${asset.assetId} AND m.branch_id = ${branchId}`;
   const after = c ? sql`(m.created_at, m.id) < (${String(c.value)}::timestamptz, ${c.id}::uuid)` : sql`true`;
   const [rows, counted] = await Promise.all([
-    db.execute<MetadataLocationRow & { cursorValue: string }>(sql`SELECT m.id, m.location, m.previous_location AS "previousLocation",
+    db.execute<
+      MetadataLocationRow & { cursorValue: string }
+    >(sql`SELECT m.id, m.location, m.previous_location AS "previousLocation",
         m.commit_id AS "commitId", c.message AS "commitMessage", m.created_at AS "createdAt", m.created_at::text AS "cursorValue"
       FROM metadata_locations m JOIN commits c ON c.tenant_id = m.tenant_id AND c.id = m.commit_id
       WHERE ${base} AND ${after} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit + 1}`),
@@ -218,10 +318,16 @@ export async function metadataHistory(actor: Actor, asset: { assetId: string; ca
 export async function assetIdentity(actor: Actor, assetId: string) {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const [row] = (await db.execute<{ catalogId: string; catalogName: string; assetType: string }>(sql`SELECT i.catalog_id AS "catalogId",
+  const [row] = (
+    await db.execute<{
+      catalogId: string;
+      catalogName: string;
+      assetType: string;
+    }>(sql`SELECT i.catalog_id AS "catalogId",
       c.name AS "catalogName", i.asset_type AS "assetType"
     FROM asset_identities i JOIN catalogs c ON c.tenant_id = i.tenant_id AND c.id = i.catalog_id
-    WHERE i.tenant_id = ${tenantId} AND i.id = ${assetId}`)).rows;
+    WHERE i.tenant_id = ${tenantId} AND i.id = ${assetId}`)
+  ).rows;
   if (!row) throw notFound('Table or view');
   return row;
 }
@@ -230,9 +336,11 @@ export async function assetIdentity(actor: Actor, assetId: string) {
 export async function preferredBranchOf(actor: Actor, catalogId: string, assetId: string) {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const [row] = (await db.execute<{ id: string; name: string }>(sql`SELECT b.id, b.name FROM branches b
+  const [row] = (
+    await db.execute<{ id: string; name: string }>(sql`SELECT b.id, b.name FROM branches b
     JOIN assets a ON a.tenant_id = b.tenant_id AND a.branch_id = b.id AND a.asset_id = ${assetId}
-    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 1`)).rows;
+    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 1`)
+  ).rows;
   if (!row) throw notFound('Table or view');
   return row;
 }
@@ -248,9 +356,16 @@ export type ListAt = { catalog: string; path: string[]; branch: string };
  * target (catalog, namespace, branch) carrying the count. The target's 404 or 403 wins over anything the page
  * says, a bad cursor included, so an answer never tells what lies behind what the caller may not see.
  */
-export async function listAssetsAt(actor: Actor, at: ListAt, opts: AssetListOptions = {}): Promise<CappedPage<AssetRow>> {
+export async function listAssetsAt(
+  actor: Actor,
+  at: ListAt,
+  opts: AssetListOptions = {},
+): Promise<CappedPage<AssetRow>> {
   const db = await getDb();
-  const [target, listing] = await Promise.all([targetLookup(actor, at), settle(assetListing(actor, targetIds(actor, at), opts))]);
+  const [target, listing] = await Promise.all([
+    targetLookup(actor, at),
+    settle(assetListing(actor, targetIds(actor, at), opts)),
+  ]);
   if (listing.status === 'rejected') {
     checkTarget(at, (await db.execute<TargetRow>(target(sql`NULL`))).rows[0]);
     throw listing.reason;
@@ -280,7 +395,14 @@ function targetIds(actor: Actor, at: ListAt): ListedNamespace {
   };
 }
 
-type TargetRow = { catalogName: string | null; catalogVisible: boolean | null; namespaceId: string | null; namespaceVisible: boolean | null; branchId: string | null; n: number };
+type TargetRow = {
+  catalogName: string | null;
+  catalogVisible: boolean | null;
+  namespaceId: string | null;
+  namespaceVisible: boolean | null;
+  branchId: string | null;
+  n: number;
+};
 
 /**
  * The statement that finds a ListAt's catalog, namespace and branch with their visibility, plus one more
@@ -290,8 +412,20 @@ async function targetLookup(actor: Actor, at: ListAt): Promise<(n: SQL) => SQL> 
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const [catalogVisible, namespaceVisible] = await Promise.all([
-    visibilityFilter(db, actor, 'list', { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` }, { level: 'catalog', includeAncestors: true }),
-    visibilityFilter(db, actor, 'list', { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` }, { level: 'namespace', includeAncestors: true }),
+    visibilityFilter(
+      db,
+      actor,
+      'list',
+      { tenantId: sql`c.tenant_id`, catalogId: sql`c.id` },
+      { level: 'catalog', includeAncestors: true },
+    ),
+    visibilityFilter(
+      db,
+      actor,
+      'list',
+      { tenantId: sql`n.tenant_id`, catalogId: sql`n.catalog_id`, namespaceId: sql`n.id`, namespacePath: sql`n.path` },
+      { level: 'namespace', includeAncestors: true },
+    ),
   ]);
   const found = sql`
     SELECT c.name AS "catalogName", ${catalogVisible} AS "catalogVisible",

@@ -26,33 +26,62 @@ const sortable = { name: catalogs.name, createdAt: catalogs.createdAt } as const
 export type CatalogSort = keyof typeof sortable;
 
 /** Catalogs the actor may list, including those that only lead to something granted further down. */
-export async function listCatalogs(actor: Actor, opts: {
-  q?: string; catalogType?: string; sort?: CatalogSort; desc?: boolean; cursor?: string | null; limit?: number;
-}): Promise<Page<CatalogRow>> {
+export async function listCatalogs(
+  actor: Actor,
+  opts: {
+    q?: string;
+    catalogType?: string;
+    sort?: CatalogSort;
+    desc?: boolean;
+    cursor?: string | null;
+    limit?: number;
+  },
+): Promise<Page<CatalogRow>> {
   requireTenant(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
   const sort = opts.sort ?? 'name';
   const visible = await visibilityFilter(db, actor, 'list', catalogCols, { level: 'catalog', includeAncestors: true });
   const filters: (SQL | undefined)[] = [
-    eq(catalogs.tenantId, actor.tenantId!), visible,
+    eq(catalogs.tenantId, actor.tenantId!),
+    visible,
     opts.q ? ilike(catalogs.name, `%${likeEscape(opts.q)}%`) : undefined,
-    opts.catalogType === 'local' || opts.catalogType === 'federated' ? eq(catalogs.catalogType, opts.catalogType) : undefined,
+    opts.catalogType === 'local' || opts.catalogType === 'federated'
+      ? eq(catalogs.catalogType, opts.catalogType)
+      : undefined,
   ];
   const page = keyset({
-    sortColumn: sortable[sort], idColumn: catalogs.id, desc: !!opts.desc, cursor: opts.cursor,
+    sortColumn: sortable[sort],
+    idColumn: catalogs.id,
+    desc: !!opts.desc,
+    cursor: opts.cursor,
     castValue: sort === 'createdAt' ? (v) => new Date(String(v)) : undefined,
   });
   const [rows, [{ total }]] = await Promise.all([
-    db.select({
-      id: catalogs.id, name: catalogs.name, catalogType: catalogs.catalogType, warehouseName: warehouses.name,
-      storageLocation: catalogs.storageLocation, remoteUrl: sql<string | null>`${catalogs.federatedConfig}->>'url'`, createdAt: catalogs.createdAt,
-    }).from(catalogs)
+    db
+      .select({
+        id: catalogs.id,
+        name: catalogs.name,
+        catalogType: catalogs.catalogType,
+        warehouseName: warehouses.name,
+        storageLocation: catalogs.storageLocation,
+        remoteUrl: sql<string | null>`${catalogs.federatedConfig}->>'url'`,
+        createdAt: catalogs.createdAt,
+      })
+      .from(catalogs)
       .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
-      .where(and(...filters, page.where)).orderBy(...page.orderBy).limit(limit + 1),
-    db.select({ total: count() }).from(catalogs).where(and(...filters)),
+      .where(and(...filters, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(catalogs)
+      .where(and(...filters)),
   ]);
-  const shaped = rows.map(({ storageLocation, remoteUrl, ...r }) => ({ ...r, location: r.catalogType === 'federated' ? remoteUrl : storageLocation }));
+  const shaped = rows.map(({ storageLocation, remoteUrl, ...r }) => ({
+    ...r,
+    location: r.catalogType === 'federated' ? remoteUrl : storageLocation,
+  }));
   return toPage(shaped, limit, total, (r) => encodeCursor(sort === 'createdAt' ? r.createdAt : r.name, r.id));
 }
 
@@ -64,7 +93,13 @@ export type CatalogDetail = {
   warehouse: { id: string; name: string; storageType: string } | null;
   storageLocation: string | null;
   /** Federated only: URL, auth type, remote warehouse, client id — and whether secrets are stored (never them). */
-  remote: { url: string; authType: string; warehouse: string | null; clientId: string | null; hasStoredSecret: boolean } | null;
+  remote: {
+    url: string;
+    authType: string;
+    warehouse: string | null;
+    clientId: string | null;
+    hasStoredSecret: boolean;
+  } | null;
   properties: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
@@ -80,32 +115,60 @@ export async function getCatalog(actor: Actor, idOrName: string): Promise<Catalo
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const visible = await visibilityFilter(db, actor, 'list', catalogCols, { level: 'catalog', includeAncestors: true });
-  const [c] = await db.select({
-    id: catalogs.id, tenantId: catalogs.tenantId, name: catalogs.name, catalogType: catalogs.catalogType,
-    warehouseId: warehouses.id, warehouseName: warehouses.name, warehouseType: warehouses.storageType,
-    storageLocation: catalogs.storageLocation, federatedConfig: catalogs.federatedConfig,
-    hasStoredSecret: sql<boolean>`${catalogs.federatedCredentialsEncrypted} IS NOT NULL`,
-    properties: catalogs.properties, createdAt: catalogs.createdAt, updatedAt: catalogs.updatedAt, visible: sql<boolean>`${visible}`,
-    // Discovery: a catalog holding a discoverable table can be opened (its tables then show only what discovery allows).
-    holdsDiscoverable: sql<boolean>`EXISTS (SELECT 1 FROM business_metadata bm JOIN asset_identities ai
+  const [c] = await db
+    .select({
+      id: catalogs.id,
+      tenantId: catalogs.tenantId,
+      name: catalogs.name,
+      catalogType: catalogs.catalogType,
+      warehouseId: warehouses.id,
+      warehouseName: warehouses.name,
+      warehouseType: warehouses.storageType,
+      storageLocation: catalogs.storageLocation,
+      federatedConfig: catalogs.federatedConfig,
+      hasStoredSecret: sql<boolean>`${catalogs.federatedCredentialsEncrypted} IS NOT NULL`,
+      properties: catalogs.properties,
+      createdAt: catalogs.createdAt,
+      updatedAt: catalogs.updatedAt,
+      visible: sql<boolean>`${visible}`,
+      // Discovery: a catalog holding a discoverable table can be opened (its tables then show only what discovery allows).
+      holdsDiscoverable: sql<boolean>`EXISTS (SELECT 1 FROM business_metadata bm JOIN asset_identities ai
       ON ai.tenant_id = bm.tenant_id AND ai.id = bm.asset_id WHERE bm.tenant_id = "catalogs"."tenant_id"
       AND ai.catalog_id = "catalogs"."id" AND bm.discoverable)`,
-  }).from(catalogs)
+    })
+    .from(catalogs)
     .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
-    .where(and(eq(catalogs.tenantId, tenantId), byIdOrName(idOrName))).limit(1);
+    .where(and(eq(catalogs.tenantId, tenantId), byIdOrName(idOrName)))
+    .limit(1);
   if (!c) throw notFound(`Catalog "${idOrName}"`);
   if (!c.visible && !c.holdsDiscoverable) throw forbidden(`You have no access to catalog "${c.name}"`);
   const obj = { tenantId, catalogId: c.id };
-  const [update, del, createNamespace] = await Promise.all([can(db, actor, 'update', obj), can(db, actor, 'delete', obj), can(db, actor, 'create', obj)]);
+  const [update, del, createNamespace] = await Promise.all([
+    can(db, actor, 'update', obj),
+    can(db, actor, 'delete', obj),
+    can(db, actor, 'create', obj),
+  ]);
   const cfg = c.federatedConfig;
   return {
-    id: c.id, tenantId: c.tenantId, name: c.name, catalogType: c.catalogType,
+    id: c.id,
+    tenantId: c.tenantId,
+    name: c.name,
+    catalogType: c.catalogType,
     warehouse: c.warehouseId ? { id: c.warehouseId, name: c.warehouseName!, storageType: c.warehouseType! } : null,
     storageLocation: c.storageLocation,
-    remote: c.catalogType === 'federated' && cfg
-      ? { url: cfg.url ?? '', authType: cfg.authType ?? 'none', warehouse: cfg.warehouse ?? null, clientId: cfg.clientId ?? null, hasStoredSecret: c.hasStoredSecret }
-      : null,
-    properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt,
+    remote:
+      c.catalogType === 'federated' && cfg
+        ? {
+            url: cfg.url ?? '',
+            authType: cfg.authType ?? 'none',
+            warehouse: cfg.warehouse ?? null,
+            clientId: cfg.clientId ?? null,
+            hasStoredSecret: c.hasStoredSecret,
+          }
+        : null,
+    properties: c.properties,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
     may: { update, delete: del, createNamespace },
   };
 }
@@ -123,15 +186,25 @@ export async function catalogSummary(actor: Actor, catalogId: string): Promise<C
   const tenantId = requireTenant(actor);
   const db = await getDb();
   // Tables and views of main as its branch row keeps them (triggers on assets): no count over the catalog's assets.
-  const [counts] = (await db.execute<{ namespaces: number; tables: number; views: number; branches: number }>(sql`SELECT
+  const [counts] = (
+    await db.execute<{ namespaces: number; tables: number; views: number; branches: number }>(sql`SELECT
     (SELECT count(*)::int FROM namespaces WHERE tenant_id = ${tenantId} AND catalog_id = ${catalogId}) AS namespaces,
     (SELECT count(*)::int FROM branches WHERE tenant_id = ${tenantId} AND catalog_id = ${catalogId}) AS branches,
     coalesce(m.table_count, 0) AS tables, coalesce(m.view_count, 0) AS views
-    FROM (SELECT 1) one LEFT JOIN branches m ON m.tenant_id = ${tenantId} AND m.catalog_id = ${catalogId} AND m.name = 'main'`)).rows;
-  const [last] = await db.select({
-    id: commits.id, message: commits.message, authorName: commits.authorName, branchName: commits.branchName, createdAt: commits.createdAt,
-  }).from(commits).where(and(eq(commits.tenantId, tenantId), eq(commits.catalogId, catalogId)))
-    .orderBy(desc(commits.createdAt), desc(commits.id)).limit(1);
+    FROM (SELECT 1) one LEFT JOIN branches m ON m.tenant_id = ${tenantId} AND m.catalog_id = ${catalogId} AND m.name = 'main'`)
+  ).rows;
+  const [last] = await db
+    .select({
+      id: commits.id,
+      message: commits.message,
+      authorName: commits.authorName,
+      branchName: commits.branchName,
+      createdAt: commits.createdAt,
+    })
+    .from(commits)
+    .where(and(eq(commits.tenantId, tenantId), eq(commits.catalogId, catalogId)))
+    .orderBy(desc(commits.createdAt), desc(commits.id))
+    .limit(1);
   return { ...counts, lastCommit: last ?? null };
 }
 
@@ -139,17 +212,23 @@ export async function catalogSummary(actor: Actor, catalogId: string): Promise<C
 export async function branchChoices(actor: Actor, catalogId: string) {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  return db.select({ id: branches.id, name: branches.name, branchType: branches.branchType }).from(branches)
+  return db
+    .select({ id: branches.id, name: branches.name, branchType: branches.branchType })
+    .from(branches)
     .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId)))
-    .orderBy(sql`${branches.name} <> 'main'`, asc(branches.name)).limit(200);
+    .orderBy(sql`${branches.name} <> 'main'`, asc(branches.name))
+    .limit(200);
 }
 
 /** A branch of the catalog by name (default main). */
 export async function branchOf(actor: Actor, catalogId: string, name = 'main') {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const [b] = await db.select({ id: branches.id, name: branches.name, headCommitId: branches.headCommitId }).from(branches)
-    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name))).limit(1);
+  const [b] = await db
+    .select({ id: branches.id, name: branches.name, headCommitId: branches.headCommitId })
+    .from(branches)
+    .where(and(eq(branches.tenantId, tenantId), eq(branches.catalogId, catalogId), eq(branches.name, name)))
+    .limit(1);
   if (!b) throw notFound(`Branch "${name}"`);
   return b;
 }
@@ -169,13 +248,32 @@ export type SyncStats = {
 export async function federatedStats(actor: Actor, catalogId: string): Promise<SyncStats> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const [s] = await db.select().from(federatedSyncStats)
-    .where(and(eq(federatedSyncStats.tenantId, tenantId), eq(federatedSyncStats.catalogId, catalogId))).limit(1);
-  if (!s) return { status: 'never', lastSyncAt: null, durationMs: null, namespaces: 0, tables: 0, views: null, error: null, stats: {} };
+  const [s] = await db
+    .select()
+    .from(federatedSyncStats)
+    .where(and(eq(federatedSyncStats.tenantId, tenantId), eq(federatedSyncStats.catalogId, catalogId)))
+    .limit(1);
+  if (!s)
+    return {
+      status: 'never',
+      lastSyncAt: null,
+      durationMs: null,
+      namespaces: 0,
+      tables: 0,
+      views: null,
+      error: null,
+      stats: {},
+    };
   const views = typeof s.stats.views === 'number' ? s.stats.views : null;
   return {
-    status: s.status, lastSyncAt: s.lastSyncAt, durationMs: s.durationMs, namespaces: s.namespacesSynced, tables: s.tablesSynced,
-    views, error: s.error, stats: s.stats,
+    status: s.status,
+    lastSyncAt: s.lastSyncAt,
+    durationMs: s.durationMs,
+    namespaces: s.namespacesSynced,
+    tables: s.tablesSynced,
+    views,
+    error: s.error,
+    stats: s.stats,
   };
 }
 
@@ -183,6 +281,9 @@ export async function federatedStats(actor: Actor, catalogId: string): Promise<S
 export async function namespaceCount(actor: Actor, catalogId: string): Promise<number> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const [{ n }] = await db.select({ n: count() }).from(namespaces).where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId)));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(namespaces)
+    .where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId)));
   return n;
 }

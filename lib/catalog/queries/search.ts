@@ -46,7 +46,17 @@ export type SearchTuning = {
   wordWalk: number;
 };
 
-export const SEARCH_TUNING: SearchTuning = { sample: 400, frequent: 16, walk: 2_000, dense: 50, rare: 2_000, hashed: 200_000, countProbes: 500, words: 32, wordWalk: 5_000 };
+export const SEARCH_TUNING: SearchTuning = {
+  sample: 400,
+  frequent: 16,
+  walk: 2_000,
+  dense: 50,
+  rare: 2_000,
+  hashed: 200_000,
+  countProbes: 500,
+  words: 32,
+  wordWalk: 5_000,
+};
 
 export type SearchOptions = {
   /** Matches a name prefix (case-insensitive), words of the description (as prefixes), or a tag exactly. */
@@ -85,8 +95,15 @@ const KEY = sql.raw(`a.name_key COLLATE "C"`);
 export const SEARCH_COUNT_CAP = 1_000;
 
 type PageRow = {
-  assetId: string; name: string; assetType: 'table' | 'view'; catalogName: string; namespacePath: string[];
-  description: string | null; tags: string[]; updatedAt: Date; k: string;
+  assetId: string;
+  name: string;
+  assetType: 'table' | 'view';
+  catalogName: string;
+  namespacePath: string[];
+  description: string | null;
+  tags: string[];
+  updatedAt: Date;
+  k: string;
 };
 
 /**
@@ -107,29 +124,52 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   const tsq = q ? descriptionQuery(q) : null;
   const tagIsWay = !q && !!tag;
 
-  const visible = await visibilityFilter(db, actor, 'list', {
-    tenantId: sql`a.tenant_id`, catalogId: sql`a.catalog_id`, namespaceId: sql`a.namespace_id`, assetId: sql`a.asset_id`,
-  }, { level: 'asset', includeDiscoverable: true });
+  const visible = await visibilityFilter(
+    db,
+    actor,
+    'list',
+    {
+      tenantId: sql`a.tenant_id`,
+      catalogId: sql`a.catalog_id`,
+      namespaceId: sql`a.namespace_id`,
+      assetId: sql`a.asset_id`,
+    },
+    { level: 'asset', includeDiscoverable: true },
+  );
   // Each statement looks the main branches up itself (a CTE) rather than in a round trip of their own.
   const mains = sql`mains AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}')::uuid[] AS ids FROM branches
     WHERE tenant_id = ${tenantId} AND name = 'main' ${opts.catalogId ? sql`AND catalog_id = ${opts.catalogId}` : sql``})`;
-  const filters: SQL[] = [sql`a.tenant_id = ${tenantId}`, sql`a.branch_id = ANY((SELECT ids FROM mains)::uuid[])`, visible];
+  const filters: SQL[] = [
+    sql`a.tenant_id = ${tenantId}`,
+    sql`a.branch_id = ANY((SELECT ids FROM mains)::uuid[])`,
+    visible,
+  ];
   if (opts.type) filters.push(sql`a.asset_type = ${opts.type}`);
   if (tag && !tagIsWay) {
-    filters.push(sql`EXISTS (SELECT 1 FROM business_metadata t WHERE t.tenant_id = ${tenantId} AND t.asset_id = a.asset_id AND t.tags @> ARRAY[${tag}]::text[])`);
+    filters.push(
+      sql`EXISTS (SELECT 1 FROM business_metadata t WHERE t.tenant_id = ${tenantId} AND t.asset_id = a.asset_id AND t.tags @> ARRAY[${tag}]::text[])`,
+    );
   }
   const where = sql.join(filters, sql` AND `);
   /** Visible main-branch assets meeting `cond`, as (asset_id, branch_id, k): in name-index order when sorted by k. */
-  const named = (cond: SQL) => sql`SELECT a.asset_id, a.branch_id, ${KEY} AS k FROM assets a WHERE ${where} AND ${cond}`;
+  const named = (cond: SQL) =>
+    sql`SELECT a.asset_id, a.branch_id, ${KEY} AS k FROM assets a WHERE ${where} AND ${cond}`;
 
   const c = decodeCursor(opts.cursor);
-  const after = (key: SQL, id: SQL) => (c ? sql`(${key}, ${id}) > (${String(c.value)} COLLATE "C", ${c.id}::uuid)` : sql`true`);
+  const after = (key: SQL, id: SQL) =>
+    c ? sql`(${key}, ${id}) > (${String(c.value)} COLLATE "C", ${c.id}::uuid)` : sql`true`;
   const nameConds: SQL[] = [];
   if (!q && !tagIsWay) nameConds.push(sql`true`);
   if (q) nameConds.push(sql`${KEY} LIKE ${likePrefix(q)}`);
   const s: Statement = {
-    tenantId, limit, named, mains,
-    pages: nameConds.map((cond) => sql`(${named(sql`${cond} AND ${after(KEY, sql`a.asset_id`)}`)} ORDER BY k, asset_id LIMIT ${limit + 1})`),
+    tenantId,
+    limit,
+    named,
+    mains,
+    pages: nameConds.map(
+      (cond) =>
+        sql`(${named(sql`${cond} AND ${after(KEY, sql`a.asset_id`)}`)} ORDER BY k, asset_id LIMIT ${limit + 1})`,
+    ),
     countIds: nameConds.map((cond) => sql`SELECT asset_id FROM (${named(cond)} LIMIT ${SEARCH_COUNT_CAP + 1}) x`),
     countCtes: [],
     partial: sql`false`,
@@ -159,23 +199,34 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
 
   if (!meta) {
     // Name ways only: index ranges whatever the text, page and count side by side.
-    const [page, counted] = await Promise.all([db.execute<PageRow>(pageStatement(s)), db.execute<Counted>(countStatement(s))]);
+    const [page, counted] = await Promise.all([
+      db.execute<PageRow>(pageStatement(s)),
+      db.execute<Counted>(countStatement(s)),
+    ]);
     return result(page.rows, counted.rows[0], limit);
   }
   // Planner settings for this statement only (SET LOCAL, safe behind PgBouncer): see metadataStatement.
   const found = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
       set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`);
-    return (await tx.execute<PageRow & Counted & { way: SearchWay }>(metadataStatement({ ...s, meta, tune, after }))).rows;
+    return (await tx.execute<PageRow & Counted & { way: SearchWay }>(metadataStatement({ ...s, meta, tune, after })))
+      .rows;
   });
   opts.onWay?.(found[0].way);
-  return result(found.filter((r) => r.assetId !== null), found[0], limit);
+  return result(
+    found.filter((r) => r.assetId !== null),
+    found[0],
+    limit,
+  );
 }
 
 type Counted = { n: number; partial: boolean };
 
 type Statement = {
-  tenantId: string; limit: number; named: (cond: SQL) => SQL; mains: SQL;
+  tenantId: string;
+  limit: number;
+  named: (cond: SQL) => SQL;
+  mains: SQL;
   /** Each way's first page after the cursor (asset_id, branch_id, k), at most limit + 1 rows. */
   pages: SQL[];
   /** Each way's ids, at most SEARCH_COUNT_CAP + 1. */
@@ -213,8 +264,10 @@ function addWordsCount(s: Statement, words: string[], probe: SQL) {
     CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
       ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
     LIMIT ${SEARCH_COUNT_CAP + 1}`;
-  s.countCtes.push(sql`w_rows AS MATERIALIZED (${examined})`,
-    sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n WHERE ${probe})`);
+  s.countCtes.push(
+    sql`w_rows AS MATERIALIZED (${examined})`,
+    sql`w_ids AS MATERIALIZED (SELECT n.asset_id FROM w_rows w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n WHERE ${probe})`,
+  );
   s.countIds.push(sql`SELECT asset_id FROM w_ids`);
   s.partial = sql`(SELECT count(*) FROM w_rows) > ${SEARCH_COUNT_CAP}`;
 }
@@ -226,7 +279,13 @@ function addWordsCount(s: Statement, words: string[], probe: SQL) {
  * way's page. A walk that reaches its bound before the page is full proves nothing about the rows beyond: false,
  * and the GIN indexes take over.
  */
-async function walkOneWord(s: Statement, qWords: string[], tsq: string, after: (key: SQL, id: SQL) => SQL, bound: number): Promise<boolean> {
+async function walkOneWord(
+  s: Statement,
+  qWords: string[],
+  tsq: string,
+  after: (key: SQL, id: SQL) => SQL,
+  bound: number,
+): Promise<boolean> {
   const { tenantId, limit, named, mains } = s;
   const terms = await Promise.all(qWords.map((w) => wordsUnder(tenantId, w, 1)));
   // A query word that begins no word of the tenant: no description matches.
@@ -235,8 +294,15 @@ async function walkOneWord(s: Statement, qWords: string[], tsq: string, after: (
   if (!singles.length) return false;
   const db = await getDb();
   // The word with the fewest rows (counted up to the bound) leads the walk.
-  const sizes = await Promise.all(singles.map(async (word) => (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM
-    (SELECT 1 FROM asset_words WHERE tenant_id = ${tenantId} AND word = ${word} LIMIT ${bound + 1}) w`)).rows[0].n));
+  const sizes = await Promise.all(
+    singles.map(
+      async (word) =>
+        (
+          await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM
+    (SELECT 1 FROM asset_words WHERE tenant_id = ${tenantId} AND word = ${word} LIMIT ${bound + 1}) w`)
+        ).rows[0].n,
+    ),
+  );
   const single = singles[sizes.indexOf(Math.min(...sizes))];
   const walked = sql`SELECT w.asset_id, w.name_key FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = ${single}
     AND ${after(sql`w.name_key`, sql`w.asset_id`)} ORDER BY w.name_key, w.asset_id LIMIT ${bound}`;
@@ -300,9 +366,11 @@ function countStatement(s: Statement): SQL {
 function metadataStatement(p: Statement & { meta: SQL; tune: SearchTuning; after: (key: SQL, id: SQL) => SQL }): SQL {
   const { tenantId, meta, named, limit, tune, after } = p;
   const cap = SEARCH_COUNT_CAP;
-  const probe = (id: SQL) => sql`SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = ${id} AND ${meta} LIMIT 1`;
+  const probe = (id: SQL) =>
+    sql`SELECT 1 FROM business_metadata bm WHERE bm.tenant_id = ${tenantId} AND bm.asset_id = ${id} AND ${meta} LIMIT 1`;
   /** The visible main-branch row of each metadata row of `ids`, in their order. */
-  const lookedUp = (ids: SQL) => sql`SELECT x.* FROM (${ids}) mc CROSS JOIN LATERAL (${named(sql`a.asset_id = mc.asset_id`)} LIMIT 1) x`;
+  const lookedUp = (ids: SQL) =>
+    sql`SELECT x.* FROM (${ids}) mc CROSS JOIN LATERAL (${named(sql`a.asset_id = mc.asset_id`)} LIMIT 1) x`;
   const how = sql`(SELECT how FROM m_how)`;
   const src = sql`(SELECT src FROM m_src)`;
   const keyAfter = after(KEY, sql`a.asset_id`);
@@ -360,12 +428,14 @@ async function wordsUnder(tenantId: string, prefix: string, max: number): Promis
   if (max <= 0) return null;
   const db = await getDb();
   const like = likePrefix(prefix);
-  const rows = (await db.execute<{ word: string }>(sql`WITH RECURSIVE t(word) AS (
+  const rows = (
+    await db.execute<{ word: string }>(sql`WITH RECURSIVE t(word) AS (
       (SELECT word FROM asset_words WHERE tenant_id = ${tenantId} AND word LIKE ${like} ORDER BY word LIMIT 1)
       UNION ALL
       SELECT (SELECT w.word FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word > t.word AND w.word LIKE ${like} ORDER BY w.word LIMIT 1)
       FROM t WHERE t.word IS NOT NULL)
-    SELECT word FROM t WHERE word IS NOT NULL LIMIT ${max + 1}`)).rows;
+    SELECT word FROM t WHERE word IS NOT NULL LIMIT ${max + 1}`)
+  ).rows;
   return rows.length > max ? null : rows.map((r) => r.word);
 }
 
@@ -387,7 +457,9 @@ export async function popularTags(actor: Actor, limit = 50): Promise<{ tag: stri
   const tenantId = requireTenant(actor);
   const db = await getDb();
   // Sampled: the first 20,000 metadata rows are plenty to suggest tags without scanning a million.
-  return (await db.execute<{ tag: string; count: number }>(sql`SELECT tag, count(*)::int AS count
+  return (
+    await db.execute<{ tag: string; count: number }>(sql`SELECT tag, count(*)::int AS count
     FROM (SELECT tags FROM business_metadata WHERE tenant_id = ${tenantId} AND cardinality(tags) > 0 LIMIT 20000) s, unnest(s.tags) AS tag
-    GROUP BY tag ORDER BY count DESC, tag LIMIT ${limit}`)).rows;
+    GROUP BY tag ORDER BY count DESC, tag LIMIT ${limit}`)
+  ).rows;
 }

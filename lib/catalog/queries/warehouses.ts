@@ -30,19 +30,31 @@ export type WarehouseRow = {
 /** "s3://bucket", "abfss://container@account", "/root/path": where the warehouse points, without secrets. */
 export function warehouseLocation(storageType: string, cfg: Record<string, string | boolean>): string {
   switch (storageType) {
-    case 's3': return `s3://${cfg.bucket ?? ''}${cfg.region ? ` (${cfg.region})` : ''}`;
-    case 'gcs': return `gs://${cfg.bucket ?? ''}`;
-    case 'azure': return `abfss://${cfg.container ?? ''}@${cfg.accountName ?? ''}`;
-    default: return String(cfg.rootPath ?? '');
+    case 's3':
+      return `s3://${cfg.bucket ?? ''}${cfg.region ? ` (${cfg.region})` : ''}`;
+    case 'gcs':
+      return `gs://${cfg.bucket ?? ''}`;
+    case 'azure':
+      return `abfss://${cfg.container ?? ''}@${cfg.accountName ?? ''}`;
+    default:
+      return String(cfg.rootPath ?? '');
   }
 }
 
 const sortable = { name: warehouses.name, createdAt: warehouses.createdAt } as const;
 export type WarehouseSort = keyof typeof sortable;
 
-export async function listWarehouses(actor: Actor, opts: {
-  q?: string; storageType?: string; sort?: WarehouseSort; desc?: boolean; cursor?: string | null; limit?: number;
-}): Promise<Page<WarehouseRow>> {
+export async function listWarehouses(
+  actor: Actor,
+  opts: {
+    q?: string;
+    storageType?: string;
+    sort?: WarehouseSort;
+    desc?: boolean;
+    cursor?: string | null;
+    limit?: number;
+  },
+): Promise<Page<WarehouseRow>> {
   const tenantId = await requireWarehouseReader(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
@@ -53,18 +65,36 @@ export async function listWarehouses(actor: Actor, opts: {
     opts.storageType ? eq(warehouses.storageType, opts.storageType as WarehouseRow['storageType']) : undefined,
   ];
   const page = keyset({
-    sortColumn: sortable[sort], idColumn: warehouses.id, desc: !!opts.desc, cursor: opts.cursor,
+    sortColumn: sortable[sort],
+    idColumn: warehouses.id,
+    desc: !!opts.desc,
+    cursor: opts.cursor,
     castValue: sort === 'createdAt' ? (v) => new Date(String(v)) : undefined,
   });
   const [rows, [{ total }]] = await Promise.all([
-    db.select({
-      id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, storageConfig: warehouses.storageConfig,
-      vendingStrategy: warehouses.vendingStrategy, createdAt: warehouses.createdAt,
-      catalogCount: sql<number>`(SELECT count(*)::int FROM catalogs c WHERE c.tenant_id = "warehouses"."tenant_id" AND c.warehouse_id = "warehouses"."id")`,
-    }).from(warehouses).where(and(...filters, page.where)).orderBy(...page.orderBy).limit(limit + 1),
-    db.select({ total: count() }).from(warehouses).where(and(...filters)),
+    db
+      .select({
+        id: warehouses.id,
+        name: warehouses.name,
+        storageType: warehouses.storageType,
+        storageConfig: warehouses.storageConfig,
+        vendingStrategy: warehouses.vendingStrategy,
+        createdAt: warehouses.createdAt,
+        catalogCount: sql<number>`(SELECT count(*)::int FROM catalogs c WHERE c.tenant_id = "warehouses"."tenant_id" AND c.warehouse_id = "warehouses"."id")`,
+      })
+      .from(warehouses)
+      .where(and(...filters, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(warehouses)
+      .where(and(...filters)),
   ]);
-  const shaped = rows.map(({ storageConfig, ...r }) => ({ ...r, location: warehouseLocation(r.storageType, storageConfig) }));
+  const shaped = rows.map(({ storageConfig, ...r }) => ({
+    ...r,
+    location: warehouseLocation(r.storageType, storageConfig),
+  }));
   return toPage(shaped, limit, total, (r) => encodeCursor(sort === 'createdAt' ? r.createdAt : r.name, r.id));
 }
 
@@ -87,17 +117,37 @@ export type WarehouseDetail = {
 export async function getWarehouse(actor: Actor, idOrName: string): Promise<WarehouseDetail> {
   const tenantId = await requireWarehouseReader(actor);
   const db = await getDb();
-  const [w] = await db.select({
-    id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, storageConfig: warehouses.storageConfig,
-    vendingStrategy: warehouses.vendingStrategy, useSts: warehouses.useSts, sealed: warehouses.credentialsEncrypted,
-    createdAt: warehouses.createdAt, updatedAt: warehouses.updatedAt,
-  }).from(warehouses)
-    .where(and(eq(warehouses.tenantId, tenantId), isUuid(idOrName) ? or(eq(warehouses.id, idOrName), eq(warehouses.name, idOrName)) : eq(warehouses.name, idOrName)))
+  const [w] = await db
+    .select({
+      id: warehouses.id,
+      name: warehouses.name,
+      storageType: warehouses.storageType,
+      storageConfig: warehouses.storageConfig,
+      vendingStrategy: warehouses.vendingStrategy,
+      useSts: warehouses.useSts,
+      sealed: warehouses.credentialsEncrypted,
+      createdAt: warehouses.createdAt,
+      updatedAt: warehouses.updatedAt,
+    })
+    .from(warehouses)
+    .where(
+      and(
+        eq(warehouses.tenantId, tenantId),
+        isUuid(idOrName)
+          ? or(eq(warehouses.id, idOrName), eq(warehouses.name, idOrName))
+          : eq(warehouses.name, idOrName),
+      ),
+    )
     .limit(1);
   if (!w) throw notFound(`Warehouse "${idOrName}"`);
   const where = and(eq(catalogs.tenantId, tenantId), eq(catalogs.warehouseId, w.id));
   const [used, [{ n }]] = await Promise.all([
-    db.select({ id: catalogs.id, name: catalogs.name }).from(catalogs).where(where).orderBy(asc(catalogs.name)).limit(50),
+    db
+      .select({ id: catalogs.id, name: catalogs.name })
+      .from(catalogs)
+      .where(where)
+      .orderBy(asc(catalogs.name))
+      .limit(50),
     db.select({ n: count() }).from(catalogs).where(where),
   ]);
   const { sealed, ...rest } = w;
@@ -109,6 +159,10 @@ export async function warehouseChoices(actor: Actor) {
   const tenantId = await requireWarehouseReader(actor);
   const db = await getDb();
   const isDefault = sql<boolean>`coalesce(${warehouses.id}::text = (SELECT s.settings->>'defaultWarehouseId' FROM ${systemSettings} s WHERE s.tenant_id = ${tenantId}), false)`;
-  return db.select({ id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, isDefault })
-    .from(warehouses).where(eq(warehouses.tenantId, tenantId)).orderBy(asc(warehouses.name)).limit(500);
+  return db
+    .select({ id: warehouses.id, name: warehouses.name, storageType: warehouses.storageType, isDefault })
+    .from(warehouses)
+    .where(eq(warehouses.tenantId, tenantId))
+    .orderBy(asc(warehouses.name))
+    .limit(500);
 }

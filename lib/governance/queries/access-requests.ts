@@ -12,10 +12,23 @@ import { idFromPath } from '@/lib/ids';
 export type AccessRequestStatus = (typeof accessRequestStatuses)[number];
 
 export type AccessRequestRow = {
-  id: string; status: AccessRequestStatus; scopeType: 'catalog' | 'namespace' | 'asset'; resource: string;
-  catalogId: string; namespaceId: string | null; assetId: string | null; actions: string[]; reason: string;
-  requesterId: string; requesterName: string | null; requestedAt: Date; reviewedByName: string | null; reviewedAt: Date | null;
-  reviewComment: string | null; grantExpiresAt: Date | null; permissionId: string | null;
+  id: string;
+  status: AccessRequestStatus;
+  scopeType: 'catalog' | 'namespace' | 'asset';
+  resource: string;
+  catalogId: string;
+  namespaceId: string | null;
+  assetId: string | null;
+  actions: string[];
+  reason: string;
+  requesterId: string;
+  requesterName: string | null;
+  requestedAt: Date;
+  reviewedByName: string | null;
+  reviewedAt: Date | null;
+  reviewComment: string | null;
+  grantExpiresAt: Date | null;
+  permissionId: string | null;
 };
 
 const reviewer = alias(users, 'reviewer');
@@ -32,38 +45,90 @@ const resourceSql = sql<string>`${catalogs.name} || CASE ${accessRequests.scopeT
   ELSE '' END`;
 
 const columns = {
-  id: accessRequests.id, status: accessRequests.status, scopeType: accessRequests.scopeType, resource: resourceSql,
-  catalogId: accessRequests.catalogId, namespaceId: accessRequests.namespaceId, assetId: accessRequests.assetId,
-  actions: accessRequests.actions, reason: accessRequests.reason, requesterId: accessRequests.requesterId, requesterName: users.username,
-  requestedAt: accessRequests.requestedAt, reviewedByName: reviewer.username, reviewedAt: accessRequests.reviewedAt,
-  reviewComment: accessRequests.reviewComment, grantExpiresAt: accessRequests.grantExpiresAt, permissionId: accessRequests.permissionId,
+  id: accessRequests.id,
+  status: accessRequests.status,
+  scopeType: accessRequests.scopeType,
+  resource: resourceSql,
+  catalogId: accessRequests.catalogId,
+  namespaceId: accessRequests.namespaceId,
+  assetId: accessRequests.assetId,
+  actions: accessRequests.actions,
+  reason: accessRequests.reason,
+  requesterId: accessRequests.requesterId,
+  requesterName: users.username,
+  requestedAt: accessRequests.requestedAt,
+  reviewedByName: reviewer.username,
+  reviewedAt: accessRequests.reviewedAt,
+  reviewComment: accessRequests.reviewComment,
+  grantExpiresAt: accessRequests.grantExpiresAt,
+  permissionId: accessRequests.permissionId,
 };
 
-const base = (q: Queryable) => q.select(columns).from(accessRequests)
-  .innerJoin(catalogs, and(eq(catalogs.tenantId, accessRequests.tenantId), eq(catalogs.id, accessRequests.catalogId)))
-  .leftJoin(namespaces, and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)))
-  .leftJoin(users, eq(users.id, accessRequests.requesterId))
-  .leftJoin(reviewer, eq(reviewer.id, accessRequests.reviewedBy));
+const base = (q: Queryable) =>
+  q
+    .select(columns)
+    .from(accessRequests)
+    .innerJoin(catalogs, and(eq(catalogs.tenantId, accessRequests.tenantId), eq(catalogs.id, accessRequests.catalogId)))
+    .leftJoin(
+      namespaces,
+      and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)),
+    )
+    .leftJoin(users, eq(users.id, accessRequests.requesterId))
+    .leftJoin(reviewer, eq(reviewer.id, accessRequests.reviewedBy));
 
 /** Requests a steward may decide, as one SQL condition (grants loaded once; no per-row checks). */
 async function decidableFilter(q: Queryable, actor: Actor): Promise<SQL> {
   if (isTenantAdmin(actor)) return sql`true`;
   const t = accessRequests.tenantId;
   const [cat, ns, asset] = await Promise.all([
-    visibilityFilter(q, actor, 'manage-discovery', { tenantId: t, catalogId: accessRequests.catalogId }, { level: 'catalog' }),
-    visibilityFilter(q, actor, 'manage-discovery', { tenantId: t, catalogId: accessRequests.catalogId, namespaceId: accessRequests.namespaceId }, { level: 'namespace' }),
-    visibilityFilter(q, actor, 'manage-discovery', { tenantId: t, catalogId: accessRequests.catalogId, assetId: accessRequests.assetId, namespacePath: assetHead('path') }, { level: 'asset' }),
+    visibilityFilter(
+      q,
+      actor,
+      'manage-discovery',
+      { tenantId: t, catalogId: accessRequests.catalogId },
+      { level: 'catalog' },
+    ),
+    visibilityFilter(
+      q,
+      actor,
+      'manage-discovery',
+      { tenantId: t, catalogId: accessRequests.catalogId, namespaceId: accessRequests.namespaceId },
+      { level: 'namespace' },
+    ),
+    visibilityFilter(
+      q,
+      actor,
+      'manage-discovery',
+      {
+        tenantId: t,
+        catalogId: accessRequests.catalogId,
+        assetId: accessRequests.assetId,
+        namespacePath: assetHead('path'),
+      },
+      { level: 'asset' },
+    ),
   ]);
   return sql`((${accessRequests.scopeType} = 'catalog' AND ${cat}) OR (${accessRequests.scopeType} = 'namespace' AND ${ns}) OR (${accessRequests.scopeType} = 'asset' AND ${asset}))`;
 }
 
-export type AccessRequestQuery = { status?: string; requester?: string; resource?: string; mine?: boolean; cursor?: string | null; limit?: number; desc?: boolean };
+export type AccessRequestQuery = {
+  status?: string;
+  requester?: string;
+  resource?: string;
+  mine?: boolean;
+  cursor?: string | null;
+  limit?: number;
+  desc?: boolean;
+};
 
 /**
  * The queue. Stewards (admins, or holders of manage-discovery) see the requests they may decide plus their
  * own; everyone else sees only their own. Filters: status, requester (name), resource (text).
  */
-export async function listAccessRequests(actor: Actor, opts: AccessRequestQuery): Promise<Page<AccessRequestRow> & { steward: boolean }> {
+export async function listAccessRequests(
+  actor: Actor,
+  opts: AccessRequestQuery,
+): Promise<Page<AccessRequestRow> & { steward: boolean }> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const limit = opts.limit ?? 50;
@@ -71,18 +136,37 @@ export async function listAccessRequests(actor: Actor, opts: AccessRequestQuery)
   const own = eq(accessRequests.requesterId, actor.id);
   const scope = steward && !opts.mine ? or(own, await decidableFilter(db, actor)) : own;
   const filters: (SQL | undefined)[] = [eq(accessRequests.tenantId, tenantId), scope];
-  if (opts.status && (accessRequestStatuses as readonly string[]).includes(opts.status)) filters.push(eq(accessRequests.status, opts.status as AccessRequestStatus));
+  if (opts.status && (accessRequestStatuses as readonly string[]).includes(opts.status))
+    filters.push(eq(accessRequests.status, opts.status as AccessRequestStatus));
   if (opts.requester) filters.push(ilike(users.username, `%${likeEscape(opts.requester)}%`));
   if (opts.resource) filters.push(sql`${resourceSql} ILIKE ${`%${likeEscape(opts.resource)}%`}`);
   const where = and(...filters);
   const desc = opts.desc ?? true;
-  const page = keyset({ sortColumn: accessRequests.requestedAt, idColumn: accessRequests.id, desc, cursor: opts.cursor, castValue: (v) => new Date(String(v)) });
+  const page = keyset({
+    sortColumn: accessRequests.requestedAt,
+    idColumn: accessRequests.id,
+    desc,
+    cursor: opts.cursor,
+    castValue: (v) => new Date(String(v)),
+  });
   const [rows, [{ total }]] = await Promise.all([
-    base(db).where(and(where, page.where)).orderBy(...page.orderBy).limit(limit + 1),
-    db.select({ total: count() }).from(accessRequests)
-      .innerJoin(catalogs, and(eq(catalogs.tenantId, accessRequests.tenantId), eq(catalogs.id, accessRequests.catalogId)))
-      .leftJoin(namespaces, and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)))
-      .leftJoin(users, eq(users.id, accessRequests.requesterId)).where(where),
+    base(db)
+      .where(and(where, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(accessRequests)
+      .innerJoin(
+        catalogs,
+        and(eq(catalogs.tenantId, accessRequests.tenantId), eq(catalogs.id, accessRequests.catalogId)),
+      )
+      .leftJoin(
+        namespaces,
+        and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)),
+      )
+      .leftJoin(users, eq(users.id, accessRequests.requesterId))
+      .where(where),
   ]);
   return { ...toPage(rows, limit, total, (r) => encodeCursor(r.requestedAt, r.id)), steward };
 }
@@ -93,12 +177,18 @@ export async function getAccessRequest(actor: Actor, id: string): Promise<Access
   const tenantId = requireTenant(actor);
   const db = await getDb();
   const decidable = await decidableFilter(db, actor);
-  const [row] = await db.select({ ...columns, decidable: sql<boolean>`${decidable}` }).from(accessRequests)
+  const [row] = await db
+    .select({ ...columns, decidable: sql<boolean>`${decidable}` })
+    .from(accessRequests)
     .innerJoin(catalogs, and(eq(catalogs.tenantId, accessRequests.tenantId), eq(catalogs.id, accessRequests.catalogId)))
-    .leftJoin(namespaces, and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)))
+    .leftJoin(
+      namespaces,
+      and(eq(namespaces.tenantId, accessRequests.tenantId), eq(namespaces.id, accessRequests.namespaceId)),
+    )
     .leftJoin(users, eq(users.id, accessRequests.requesterId))
     .leftJoin(reviewer, eq(reviewer.id, accessRequests.reviewedBy))
-    .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, id))).limit(1);
+    .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, id)))
+    .limit(1);
   if (!row) throw notFound('Access request');
   const { decidable: may, ...r } = row;
   const mine = r.requesterId === actor.id;

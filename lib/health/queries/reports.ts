@@ -15,7 +15,11 @@ export async function healthOverview(actor: Actor, opts: Omit<RunOptions, 'withD
 }
 
 /** The checks of one area with their details. */
-export async function healthArea(actor: Actor, area: AreaId, opts: Omit<RunOptions, 'withData'> = {}): Promise<HealthRun> {
+export async function healthArea(
+  actor: Actor,
+  area: AreaId,
+  opts: Omit<RunOptions, 'withData'> = {},
+): Promise<HealthRun> {
   requireRoot(actor);
   return runChecks(actor, checksOf(area), { ...opts, withData: true });
 }
@@ -26,6 +30,9 @@ export type Trends = { range: TrendRange; points: TrendPoint[]; samples: number 
 export async function healthTrends(actor: Actor, range: TrendRange): Promise<Trends> {
   requireRoot(actor);
   const r = TREND_RANGES[range];
-  const samples = await inCheckTransaction((tx) => readSamples(tx, range), { ...DEFAULT_TIMEOUTS, statementTimeoutMs: 5000 });
+  const samples = await inCheckTransaction((tx) => readSamples(tx, range), {
+    ...DEFAULT_TIMEOUTS,
+    statementTimeoutMs: 5000,
+  });
   return { range, points: computeTrends(samples, r.bucketMs, Date.now() - r.ms), samples: samples.length };
 }

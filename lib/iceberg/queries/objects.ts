@@ -19,26 +19,52 @@ export type AssetLookup = {
   tags: string[];
 };
 
-export async function lookupAsset(q: Queryable, tenantId: string, catalogId: string, branch: string, path: string[], name: string | null): Promise<AssetLookup> {
-  const rows = (await q.execute<{
-    branch_id: string | null; namespace_id: string | null; namespace_properties: Properties | null; asset_id: string | null;
-    asset_type: 'table' | 'view' | null; metadata_location: string | null; tags: string[] | null;
-  }>(sql`
+export async function lookupAsset(
+  q: Queryable,
+  tenantId: string,
+  catalogId: string,
+  branch: string,
+  path: string[],
+  name: string | null,
+): Promise<AssetLookup> {
+  const rows = (
+    await q.execute<{
+      branch_id: string | null;
+      namespace_id: string | null;
+      namespace_properties: Properties | null;
+      asset_id: string | null;
+      asset_type: 'table' | 'view' | null;
+      metadata_location: string | null;
+      tags: string[] | null;
+    }>(sql`
     SELECT b.id AS branch_id, n.id AS namespace_id, n.properties AS namespace_properties,
            a.asset_id, a.asset_type, a.metadata_location, bm.tags
     FROM (SELECT 1) one
     LEFT JOIN branches b ON b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} AND b.name = ${branch}
     LEFT JOIN namespaces n ON n.tenant_id = ${tenantId} AND n.catalog_id = ${catalogId} AND n.path = ${toPgArray(path)}::text[]
     LEFT JOIN assets a ON a.tenant_id = ${tenantId} AND a.branch_id = b.id AND a.namespace_id = n.id AND a.name = ${name ?? ''}
-    LEFT JOIN business_metadata bm ON bm.tenant_id = ${tenantId} AND bm.asset_id = a.asset_id`)).rows;
+    LEFT JOIN business_metadata bm ON bm.tenant_id = ${tenantId} AND bm.asset_id = a.asset_id`)
+  ).rows;
   const r = rows[0];
   return {
-    branchId: r.branch_id, namespaceId: r.namespace_id, namespaceProperties: r.namespace_properties ?? {},
-    assetId: r.asset_id, assetType: r.asset_type, metadataLocation: r.metadata_location, tags: r.tags ?? [],
+    branchId: r.branch_id,
+    namespaceId: r.namespace_id,
+    namespaceProperties: r.namespace_properties ?? {},
+    assetId: r.asset_id,
+    assetType: r.asset_type,
+    metadataLocation: r.metadata_location,
+    tags: r.tags ?? [],
   };
 }
 
-export function authorizeNamespace(q: Queryable, actor: Actor, action: 'read' | 'list', tenantId: string, catalogId: string, path: string[]) {
+export function authorizeNamespace(
+  q: Queryable,
+  actor: Actor,
+  action: 'read' | 'list',
+  tenantId: string,
+  catalogId: string,
+  path: string[],
+) {
   return authorize(q, actor, action, { tenantId, catalogId, namespacePath: path }, 'Namespace');
 }
 
@@ -56,7 +82,8 @@ export const UNPAGED_LIMIT = MAX_PAGE;
  * pageToken and pageSize a listing answers up to UNPAGED_LIMIT entries and a next-page-token when there are more.
  */
 function pageLimit(page: PageRequest): number {
-  if (page.size !== undefined && (!Number.isInteger(page.size) || page.size < 1)) throw badRequest('pageSize must be a positive integer');
+  if (page.size !== undefined && (!Number.isInteger(page.size) || page.size < 1))
+    throw badRequest('pageSize must be a positive integer');
   if (page.token === undefined && page.size === undefined) return UNPAGED_LIMIT;
   return Math.min(page.size ?? DEFAULT_PAGE, MAX_PAGE);
 }
@@ -69,41 +96,100 @@ function finish<T extends { name: string; id: string }>(rows: T[], limit: number
 }
 
 /** Child namespaces of a parent (top level when null) that the actor may see, by name. */
-export async function listChildNamespaces(q: Queryable, actor: Actor, tenantId: string, catalogId: string, parentId: string | null, page: PageRequest) {
+export async function listChildNamespaces(
+  q: Queryable,
+  actor: Actor,
+  tenantId: string,
+  catalogId: string,
+  parentId: string | null,
+  page: PageRequest,
+) {
   const limit = pageLimit(page);
-  const seek = keyset({ sortColumn: namespaces.name, idColumn: namespaces.id, desc: false, cursor: page.token || null });
-  const visible = await visibilityFilter(q, actor, 'list',
-    { tenantId: namespaces.tenantId, catalogId: namespaces.catalogId, namespaceId: namespaces.id, namespacePath: namespaces.path },
-    { level: 'namespace', includeAncestors: true });
-  const query = q.select({ id: namespaces.id, name: namespaces.name, path: namespaces.path }).from(namespaces)
-    .where(and(
-      eq(namespaces.tenantId, tenantId), eq(namespaces.catalogId, catalogId),
-      parentId ? eq(namespaces.parentId, parentId) : isNull(namespaces.parentId),
-      visible, seek.where,
-    ))
+  const seek = keyset({
+    sortColumn: namespaces.name,
+    idColumn: namespaces.id,
+    desc: false,
+    cursor: page.token || null,
+  });
+  const visible = await visibilityFilter(
+    q,
+    actor,
+    'list',
+    {
+      tenantId: namespaces.tenantId,
+      catalogId: namespaces.catalogId,
+      namespaceId: namespaces.id,
+      namespacePath: namespaces.path,
+    },
+    { level: 'namespace', includeAncestors: true },
+  );
+  const query = q
+    .select({ id: namespaces.id, name: namespaces.name, path: namespaces.path })
+    .from(namespaces)
+    .where(
+      and(
+        eq(namespaces.tenantId, tenantId),
+        eq(namespaces.catalogId, catalogId),
+        parentId ? eq(namespaces.parentId, parentId) : isNull(namespaces.parentId),
+        visible,
+        seek.where,
+      ),
+    )
     .orderBy(...seek.orderBy);
   return finish(await query.limit(limit + 1), limit);
 }
 
 /** Tables or views of a namespace on a branch that the actor may see, by name. */
-export async function listNamespaceAssets(q: Queryable, actor: Actor, tenantId: string, branchId: string, namespaceId: string, assetType: 'table' | 'view', page: PageRequest) {
+export async function listNamespaceAssets(
+  q: Queryable,
+  actor: Actor,
+  tenantId: string,
+  branchId: string,
+  namespaceId: string,
+  assetType: 'table' | 'view',
+  page: PageRequest,
+) {
   const limit = pageLimit(page);
   const seek = keyset({ sortColumn: assets.name, idColumn: assets.assetId, desc: false, cursor: page.token || null });
-  const visible = await visibilityFilter(q, actor, 'list',
-    { tenantId: assets.tenantId, catalogId: assets.catalogId, namespaceId: assets.namespaceId, assetId: assets.assetId },
-    { level: 'asset' });
-  const query = q.select({ id: assets.assetId, name: assets.name }).from(assets)
-    .where(and(
-      eq(assets.tenantId, tenantId), eq(assets.branchId, branchId), eq(assets.namespaceId, namespaceId),
-      eq(assets.assetType, assetType), visible, seek.where,
-    ))
+  const visible = await visibilityFilter(
+    q,
+    actor,
+    'list',
+    {
+      tenantId: assets.tenantId,
+      catalogId: assets.catalogId,
+      namespaceId: assets.namespaceId,
+      assetId: assets.assetId,
+    },
+    { level: 'asset' },
+  );
+  const query = q
+    .select({ id: assets.assetId, name: assets.name })
+    .from(assets)
+    .where(
+      and(
+        eq(assets.tenantId, tenantId),
+        eq(assets.branchId, branchId),
+        eq(assets.namespaceId, namespaceId),
+        eq(assets.assetType, assetType),
+        visible,
+        seek.where,
+      ),
+    )
     .orderBy(...seek.orderBy);
   return finish(await query.limit(limit + 1), limit);
 }
 
 /** Pointers of the same asset on other branches (their metadata files must survive a purge on this one). */
-export async function pointersOnOtherBranches(q: Queryable, tenantId: string, assetId: string, branchId: string): Promise<string[]> {
-  const rows = await q.select({ location: assets.metadataLocation }).from(assets)
+export async function pointersOnOtherBranches(
+  q: Queryable,
+  tenantId: string,
+  assetId: string,
+  branchId: string,
+): Promise<string[]> {
+  const rows = await q
+    .select({ location: assets.metadataLocation })
+    .from(assets)
     .where(and(eq(assets.tenantId, tenantId), eq(assets.assetId, assetId), sql`${assets.branchId} <> ${branchId}`));
   return rows.map((r) => r.location).filter((l): l is string => !!l);
 }
@@ -113,7 +199,14 @@ export async function pointersOnOtherBranches(q: Queryable, tenantId: string, as
  * tenant) that ever pointed at them (its metadata log still does), this table on another branch, or a pointer
  * that a tag's commit can reach. Purge keeps them.
  */
-export async function filesStillReferenced(q: Queryable, tenantId: string, catalogId: string, assetId: string, branchId: string, files: string[]): Promise<Set<string>> {
+export async function filesStillReferenced(
+  q: Queryable,
+  tenantId: string,
+  catalogId: string,
+  assetId: string,
+  branchId: string,
+  files: string[],
+): Promise<Set<string>> {
   if (!files.length) return new Set();
   const list = sql`${toPgArray(files)}::text[]`;
   const res = await q.execute<{ location: string }>(sql`

@@ -6,7 +6,14 @@ import { inArray, or, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '@/db/client';
 import { tenants, users } from '@/db/schema';
 import { OpsError } from '../pg-tools';
-import { planAccessRequests, planPermissions, planRoles, planServiceUsers, planUserRoles, planUsers } from './map-access';
+import {
+  planAccessRequests,
+  planPermissions,
+  planRoles,
+  planServiceUsers,
+  planUserRoles,
+  planUsers,
+} from './map-access';
 import { planAudit, planNotImported } from './map-audit';
 import { planAssets, planBusinessMetadata, planCommits, planNamespaces, planTags } from './map-catalog';
 import { planMerges } from './map-merges';
@@ -21,23 +28,47 @@ import { isUuid } from '@/lib/ids';
 const IMPORT_LOCK = 7_361_204_120;
 
 async function targetState(q: Queryable, data: ReferenceData): Promise<TargetState> {
-  const ids = data.tables.tenants.map((t) => text(t.id)).filter((v): v is string => !!v && isUuid(v)).map((v) => v.toLowerCase());
+  const ids = data.tables.tenants
+    .map((t) => text(t.id))
+    .filter((v): v is string => !!v && isUuid(v))
+    .map((v) => v.toLowerCase());
   const names = data.tables.tenants.map((t) => text(t.name)?.trim()).filter((v): v is string => !!v);
-  const userIds = data.tables.users.map((u) => text(u.id)).filter((v): v is string => !!v && isUuid(v)).map((v) => v.toLowerCase());
+  const userIds = data.tables.users
+    .map((u) => text(u.id))
+    .filter((v): v is string => !!v && isUuid(v))
+    .map((v) => v.toLowerCase());
   const usernames = data.tables.users.map((u) => text(u.username)?.trim()).filter((v): v is string => !!v);
   const emails = data.tables.users.map((u) => text(u.email)?.trim()).filter((v): v is string => !!v);
-  const t = ids.length || names.length
-    ? await q.select({ id: tenants.id, name: tenants.name }).from(tenants)
-      .where(or(ids.length ? inArray(tenants.id, ids) : sql`false`, names.length ? inArray(tenants.name, names) : sql`false`))
-    : [];
-  const u = userIds.length || usernames.length || emails.length
-    ? await q.select({ id: users.id, username: users.username, email: users.email }).from(users)
-      .where(or(userIds.length ? inArray(users.id, userIds) : sql`false`, usernames.length ? inArray(users.username, usernames) : sql`false`,
-        emails.length ? inArray(users.email, emails) : sql`false`))
-    : [];
+  const t =
+    ids.length || names.length
+      ? await q
+          .select({ id: tenants.id, name: tenants.name })
+          .from(tenants)
+          .where(
+            or(
+              ids.length ? inArray(tenants.id, ids) : sql`false`,
+              names.length ? inArray(tenants.name, names) : sql`false`,
+            ),
+          )
+      : [];
+  const u =
+    userIds.length || usernames.length || emails.length
+      ? await q
+          .select({ id: users.id, username: users.username, email: users.email })
+          .from(users)
+          .where(
+            or(
+              userIds.length ? inArray(users.id, userIds) : sql`false`,
+              usernames.length ? inArray(users.username, usernames) : sql`false`,
+              emails.length ? inArray(users.email, emails) : sql`false`,
+            ),
+          )
+      : [];
   return {
-    tenantIds: new Set(t.map((r) => r.id)), tenantNames: new Set(t.map((r) => r.name)),
-    userIds: new Set(u.map((r) => r.id)), usernames: new Set(u.map((r) => r.username)),
+    tenantIds: new Set(t.map((r) => r.id)),
+    tenantNames: new Set(t.map((r) => r.name)),
+    userIds: new Set(u.map((r) => r.id)),
+    usernames: new Set(u.map((r) => r.username)),
     emails: new Set(u.map((r) => r.email).filter((e): e is string => !!e)),
   };
 }
@@ -67,8 +98,13 @@ export function planImport(data: ReferenceData, target: TargetState): ImportPlan
   planNotImported(ctx, t.active_tokens);
   for (const absent of data.absent) ctx.note(absent, '-', 'the file has no such table: nothing to import');
   return {
-    file: data.file, rows: ctx.rows, audit: ctx.audit, tenants: ctx.rows.tenants.map((x) => ({ id: x.id!, name: x.name })),
-    skipped: ctx.skipped, notes: ctx.notes, refusals: ctx.refusals,
+    file: data.file,
+    rows: ctx.rows,
+    audit: ctx.audit,
+    tenants: ctx.rows.tenants.map((x) => ({ id: x.id!, name: x.name })),
+    skipped: ctx.skipped,
+    notes: ctx.notes,
+    refusals: ctx.refusals,
   };
 }
 
@@ -89,7 +125,11 @@ export async function importSqlite(db: Db, file: string, opts: ImportOptions = {
     if (plan.refusals.length) {
       throw new OpsError(`Refused: ${plan.refusals.join(' ')} Nothing was imported.`);
     }
-    await writePlan(tx, plan, { progress: opts.progress, actorName: opts.actorName ?? 'import:sqlite', source: path.basename(file) });
+    await writePlan(tx, plan, {
+      progress: opts.progress,
+      actorName: opts.actorName ?? 'import:sqlite',
+      source: path.basename(file),
+    });
     return plan;
   });
 }

@@ -1,9 +1,28 @@
 // The import plan: every row to insert (already in our schema's shape, with ids assigned), the audit entries to
 // append, and every reference row that could not be mapped or was changed on the way, with the reason.
 import type {
-  accessRequests, assetIdentities, assets, assetVersions, branches, businessMetadata, catalogs, commits,
-  federatedSyncStats, mergeConflicts, mergeOperations, metadataLocations, namespaces, permissions, roles,
-  serviceUsers, systemSettings, tags, tenants, userRoles, users, warehouses,
+  accessRequests,
+  assetIdentities,
+  assets,
+  assetVersions,
+  branches,
+  businessMetadata,
+  catalogs,
+  commits,
+  federatedSyncStats,
+  mergeConflicts,
+  mergeOperations,
+  metadataLocations,
+  namespaces,
+  permissions,
+  roles,
+  serviceUsers,
+  systemSettings,
+  tags,
+  tenants,
+  userRoles,
+  users,
+  warehouses,
 } from '@/db/schema';
 import type { AuditEntry } from '@/lib/audit-chain';
 import { IdMap } from './values';
@@ -35,9 +54,28 @@ export type PlannedRows = {
 
 /** Insert order: every foreign key points at a table earlier in this list. */
 export const WRITE_ORDER: (keyof PlannedRows)[] = [
-  'tenants', 'systemSettings', 'warehouses', 'catalogs', 'federatedSyncStats', 'namespaces', 'commits', 'branches',
-  'assetIdentities', 'assetVersions', 'assets', 'metadataLocations', 'tags', 'businessMetadata', 'users', 'serviceUsers',
-  'roles', 'userRoles', 'permissions', 'accessRequests', 'mergeOperations', 'mergeConflicts',
+  'tenants',
+  'systemSettings',
+  'warehouses',
+  'catalogs',
+  'federatedSyncStats',
+  'namespaces',
+  'commits',
+  'branches',
+  'assetIdentities',
+  'assetVersions',
+  'assets',
+  'metadataLocations',
+  'tags',
+  'businessMetadata',
+  'users',
+  'serviceUsers',
+  'roles',
+  'userRoles',
+  'permissions',
+  'accessRequests',
+  'mergeOperations',
+  'mergeConflicts',
 ];
 
 /** A reference row left out, or a change made while importing it. `ref` names the row (its id or key). */
@@ -70,9 +108,28 @@ export type BranchInfo = { id: string; tenantId: string; catalogId: string; name
 /** Lookups shared by the mappers, filled as each table is planned (tenants first, audit last). */
 export class PlanContext {
   readonly rows: PlannedRows = {
-    tenants: [], systemSettings: [], warehouses: [], catalogs: [], federatedSyncStats: [], namespaces: [], commits: [],
-    branches: [], assetIdentities: [], assetVersions: [], assets: [], metadataLocations: [], tags: [], businessMetadata: [],
-    users: [], serviceUsers: [], roles: [], userRoles: [], permissions: [], accessRequests: [], mergeOperations: [], mergeConflicts: [],
+    tenants: [],
+    systemSettings: [],
+    warehouses: [],
+    catalogs: [],
+    federatedSyncStats: [],
+    namespaces: [],
+    commits: [],
+    branches: [],
+    assetIdentities: [],
+    assetVersions: [],
+    assets: [],
+    metadataLocations: [],
+    tags: [],
+    businessMetadata: [],
+    users: [],
+    serviceUsers: [],
+    roles: [],
+    userRoles: [],
+    permissions: [],
+    accessRequests: [],
+    mergeOperations: [],
+    mergeConflicts: [],
   };
   readonly audit: AuditEntry[] = [];
   readonly skipped: Issue[] = [];
@@ -97,7 +154,10 @@ export class PlanContext {
   /** `${catalogId}\u0000${path joined by \u0001}` → namespace id. */
   readonly namespaces = new Map<string, string>();
   /** reference asset row id (any branch) → identity id and its catalog. */
-  readonly assetRefs = new Map<string, { identityId: string; catalogId: string; tenantId: string; namespaceId: string; name: string }>();
+  readonly assetRefs = new Map<
+    string,
+    { identityId: string; catalogId: string; tenantId: string; namespaceId: string; name: string }
+  >();
   /** `${catalogId}\u0000${branchName}` → branch. */
   readonly branches = new Map<string, BranchInfo>();
   /** our user id → tenant (null for Root), username. */
@@ -117,13 +177,23 @@ export class PlanContext {
 
   tenantOf(table: string, ref: unknown, tenantRef: unknown): { id: string; name: string } | null {
     const t = typeof tenantRef === 'string' ? this.tenants.get(tenantRef) : undefined;
-    if (!t) this.skip(table, ref, `its tenant ${tenantRef ?? '(none)'} is not in the file or was not imported (an orphan row)`);
+    if (!t)
+      this.skip(
+        table,
+        ref,
+        `its tenant ${tenantRef ?? '(none)'} is not in the file or was not imported (an orphan row)`,
+      );
     return t ?? null;
   }
 
   catalogOf(table: string, ref: unknown, tenantRef: unknown, catalogName: unknown): CatalogInfo | null {
     const c = this.catalogs.get(`${tenantRef}\u0000${catalogName}`);
-    if (!c) this.skip(table, ref, `its catalog "${catalogName ?? ''}" does not exist in tenant ${tenantRef ?? '(none)'} (an orphan row)`);
+    if (!c)
+      this.skip(
+        table,
+        ref,
+        `its catalog "${catalogName ?? ''}" does not exist in tenant ${tenantRef ?? '(none)'} (an orphan row)`,
+      );
     return c ?? null;
   }
 }

@@ -59,18 +59,24 @@ function checkFile(file: string) {
     closeSync(fd);
   }
   if (read < 16 || head.toString('latin1') !== SQLITE_MAGIC) {
-    throw new OpsError(`${file} is not a SQLite database${read === 0 ? ' (the file is empty)' : ''}: expected the reference's SQLite metadata file (e.g. pangolin.db)`);
+    throw new OpsError(
+      `${file} is not a SQLite database${read === 0 ? ' (the file is empty)' : ''}: expected the reference's SQLite metadata file (e.g. pangolin.db)`,
+    );
   }
 }
 
 function explainSqliteError(file: string, err: unknown): OpsError {
   const code = (err as { code?: string }).code ?? '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new OpsError(`${file} is locked by another program (is the reference server still running on it?). Stop it, then run the import again.`);
+    return new OpsError(
+      `${file} is locked by another program (is the reference server still running on it?). Stop it, then run the import again.`,
+    );
   }
   if (code.startsWith('SQLITE_NOTADB')) return new OpsError(`${file} is not a SQLite database`);
-  if (code.startsWith('SQLITE_CORRUPT')) return new OpsError(`${file} is damaged (SQLite reports: ${(err as Error).message})`);
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) return new OpsError(`${file} cannot be opened: ${(err as Error).message}`);
+  if (code.startsWith('SQLITE_CORRUPT'))
+    return new OpsError(`${file} is damaged (SQLite reports: ${(err as Error).message})`);
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM'))
+    return new OpsError(`${file} cannot be opened: ${(err as Error).message}`);
   return new OpsError(`${file} cannot be read: ${(err as Error).message}`);
 }
 
@@ -84,11 +90,17 @@ export function readReference(file: string): ReferenceData {
   }
   try {
     return db.transaction(() => {
-      const present = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name));
+      const present = new Set(
+        (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+          (r) => r.name,
+        ),
+      );
       const missingCore = CORE.filter((t) => !present.has(t));
       if (missingCore.length) {
-        throw new OpsError(`${file} is a SQLite database, but not in the reference's layout (release 0.8): it has no `
-          + `${missingCore.join(', ')} table${missingCore.length > 1 ? 's' : ''}. Found: ${[...present].slice(0, 12).join(', ') || 'no tables'}.`);
+        throw new OpsError(
+          `${file} is a SQLite database, but not in the reference's layout (release 0.8): it has no ` +
+            `${missingCore.join(', ')} table${missingCore.length > 1 ? 's' : ''}. Found: ${[...present].slice(0, 12).join(', ') || 'no tables'}.`,
+        );
       }
       const tables = {} as Record<TableName, Row[]>;
       const absent: TableName[] = [];
@@ -99,7 +111,9 @@ export function readReference(file: string): ReferenceData {
           tables[table] = [];
           continue;
         }
-        const columns = new Set((db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name));
+        const columns = new Set(
+          (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name),
+        );
         const lacking = LAYOUT[table].filter((c) => !columns.has(c));
         if (lacking.length) problems.push(`${table} lacks ${lacking.join(', ')}`);
         else tables[table] = db.prepare(`SELECT * FROM "${table}"`).all() as Row[];

@@ -3,12 +3,28 @@
 import { WRITE_ORDER, type ImportPlan, type Issue, type PlannedRows } from './plan';
 
 const LABELS: Record<keyof PlannedRows, string> = {
-  tenants: 'tenants', systemSettings: 'tenant settings', warehouses: 'warehouses', catalogs: 'catalogs',
-  federatedSyncStats: 'federated sync statistics', namespaces: 'namespaces', commits: 'commits (root, import, branch)',
-  branches: 'branches', assetIdentities: 'tables and views (identities)', assetVersions: 'asset versions', assets: 'asset heads per branch',
-  metadataLocations: 'metadata locations', tags: 'tags', businessMetadata: 'business metadata', users: 'users',
-  serviceUsers: 'service users', roles: 'roles', userRoles: 'role assignments', permissions: 'grants (direct and of roles)',
-  accessRequests: 'access requests', mergeOperations: 'merge operations', mergeConflicts: 'merge conflicts',
+  tenants: 'tenants',
+  systemSettings: 'tenant settings',
+  warehouses: 'warehouses',
+  catalogs: 'catalogs',
+  federatedSyncStats: 'federated sync statistics',
+  namespaces: 'namespaces',
+  commits: 'commits (root, import, branch)',
+  branches: 'branches',
+  assetIdentities: 'tables and views (identities)',
+  assetVersions: 'asset versions',
+  assets: 'asset heads per branch',
+  metadataLocations: 'metadata locations',
+  tags: 'tags',
+  businessMetadata: 'business metadata',
+  users: 'users',
+  serviceUsers: 'service users',
+  roles: 'roles',
+  userRoles: 'role assignments',
+  permissions: 'grants (direct and of roles)',
+  accessRequests: 'access requests',
+  mergeOperations: 'merge operations',
+  mergeConflicts: 'merge conflicts',
 };
 
 function grouped(issues: Issue[]): string[] {

@@ -58,7 +58,8 @@ export function properties(v: unknown): Parsed<Properties> {
   const parsed = parseJson(v);
   if (!parsed.ok) return parsed;
   if (parsed.value === null) return { ok: true, value: {} };
-  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) return { ok: false, error: 'properties are not a JSON object' };
+  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value))
+    return { ok: false, error: 'properties are not a JSON object' };
   const out: Properties = {};
   for (const [k, val] of Object.entries(parsed.value as Record<string, unknown>)) {
     if (val === null || val === undefined) continue;
@@ -77,16 +78,20 @@ export function namespacePath(v: unknown): Parsed<string[]> {
   } else if (typeof v === 'string') {
     value = v.trim() ? v.trim().split('.') : [];
   }
-  if (!Array.isArray(value) || !value.length) return { ok: false, error: 'namespace path is empty or not a list of names' };
-  if (!value.every((p) => typeof p === 'string' && p.trim() !== '')) return { ok: false, error: 'namespace path holds an empty or non-text level' };
+  if (!Array.isArray(value) || !value.length)
+    return { ok: false, error: 'namespace path is empty or not a list of names' };
+  if (!value.every((p) => typeof p === 'string' && p.trim() !== ''))
+    return { ok: false, error: 'namespace path holds an empty or non-text level' };
   return { ok: true, value: value.map((p) => (p as string).trim()) };
 }
 
 /** "IngestBranching", "ingest_branching", "INGEST-BRANCHING" → "ingest-branching". */
-export const kebab = (s: string) => s.trim()
-  .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-  .replace(/[_\s]+/g, '-')
-  .toLowerCase();
+export const kebab = (s: string) =>
+  s
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[_\s]+/g, '-')
+    .toLowerCase();
 
 /** "TenantAdmin" / "tenant-admin" / "TENANT_ADMIN" → "tenant_admin". */
 export const snake = (s: string) => kebab(s).replace(/-/g, '_');
@@ -107,7 +112,7 @@ export class IdMap {
     return { id, replaced: id !== ref.toLowerCase() };
   }
   get(ref: unknown): string | undefined {
-    return typeof ref === 'string' ? this.map.get(ref) ?? this.map.get(ref.trim()) : undefined;
+    return typeof ref === 'string' ? (this.map.get(ref) ?? this.map.get(ref.trim())) : undefined;
   }
   has(ref: unknown): boolean {
     return this.get(ref) !== undefined;

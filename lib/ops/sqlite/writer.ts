@@ -7,24 +7,45 @@ import { appendAudit } from '@/lib/audit-chain';
 import { WRITE_ORDER, type ImportPlan, type PlannedRows } from './plan';
 
 const TABLES: Record<keyof PlannedRows, Parameters<Tx['insert']>[0]> = {
-  tenants: schema.tenants, systemSettings: schema.systemSettings, warehouses: schema.warehouses, catalogs: schema.catalogs,
-  federatedSyncStats: schema.federatedSyncStats, namespaces: schema.namespaces, commits: schema.commits, branches: schema.branches,
-  assetIdentities: schema.assetIdentities, assetVersions: schema.assetVersions, assets: schema.assets,
-  metadataLocations: schema.metadataLocations, tags: schema.tags, businessMetadata: schema.businessMetadata, users: schema.users,
-  serviceUsers: schema.serviceUsers, roles: schema.roles, userRoles: schema.userRoles, permissions: schema.permissions,
-  accessRequests: schema.accessRequests, mergeOperations: schema.mergeOperations, mergeConflicts: schema.mergeConflicts,
+  tenants: schema.tenants,
+  systemSettings: schema.systemSettings,
+  warehouses: schema.warehouses,
+  catalogs: schema.catalogs,
+  federatedSyncStats: schema.federatedSyncStats,
+  namespaces: schema.namespaces,
+  commits: schema.commits,
+  branches: schema.branches,
+  assetIdentities: schema.assetIdentities,
+  assetVersions: schema.assetVersions,
+  assets: schema.assets,
+  metadataLocations: schema.metadataLocations,
+  tags: schema.tags,
+  businessMetadata: schema.businessMetadata,
+  users: schema.users,
+  serviceUsers: schema.serviceUsers,
+  roles: schema.roles,
+  userRoles: schema.userRoles,
+  permissions: schema.permissions,
+  accessRequests: schema.accessRequests,
+  mergeOperations: schema.mergeOperations,
+  mergeConflicts: schema.mergeConflicts,
 };
 
 export type Progress = (step: string, done: number, total: number) => void;
 
 /** Rows whose foreign keys point into the same table go parents first (namespaces by depth, commits by depth). */
 function ordered(key: keyof PlannedRows, rows: PlannedRows[keyof PlannedRows]) {
-  if (key === 'namespaces') return [...(rows as PlannedRows['namespaces'])].sort((a, b) => a.path.length - b.path.length);
+  if (key === 'namespaces')
+    return [...(rows as PlannedRows['namespaces'])].sort((a, b) => a.path.length - b.path.length);
   if (key === 'commits') return [...(rows as PlannedRows['commits'])].sort((a, b) => a.depth - b.depth);
   return rows;
 }
 
-export async function writePlan(tx: Tx, plan: ImportPlan, opts: { progress?: Progress; actorName: string; source: string }) {
+export async function writePlan(
+  tx: Tx,
+  plan: ImportPlan,
+  opts: { progress?: Progress; actorName: string; source: string },
+) {
   const progress = opts.progress ?? (() => undefined);
   for (const key of WRITE_ORDER) {
     const rows = ordered(key, plan.rows[key]) as Record<string, unknown>[];
@@ -40,12 +61,19 @@ export async function writePlan(tx: Tx, plan: ImportPlan, opts: { progress?: Pro
     await appendAudit(tx, plan.audit[i]);
     if ((i + 1) % 500 === 0 || i + 1 === plan.audit.length) progress('audit log', i + 1, plan.audit.length);
   }
-  const count = (key: keyof PlannedRows, tenantId: string) => (plan.rows[key] as { tenantId?: string | null; id?: string }[])
-    .filter((r) => (key === 'tenants' ? r.id : r.tenantId) === tenantId).length;
+  const count = (key: keyof PlannedRows, tenantId: string) =>
+    (plan.rows[key] as { tenantId?: string | null; id?: string }[]).filter(
+      (r) => (key === 'tenants' ? r.id : r.tenantId) === tenantId,
+    ).length;
   for (const t of plan.tenants) {
     await appendAudit(tx, {
-      tenantId: t.id, actor: { id: null, type: 'system', name: opts.actorName }, action: 'tenant.import', resourceType: 'tenant',
-      resourceId: t.id, resourceName: t.name, result: 'success',
+      tenantId: t.id,
+      actor: { id: null, type: 'system', name: opts.actorName },
+      action: 'tenant.import',
+      resourceType: 'tenant',
+      resourceId: t.id,
+      resourceName: t.name,
+      result: 'success',
       metadata: {
         source: opts.source,
         imported: Object.fromEntries(WRITE_ORDER.map((k) => [k, count(k, t.id)]).filter(([, n]) => n)),
@@ -57,8 +85,12 @@ export async function writePlan(tx: Tx, plan: ImportPlan, opts: { progress?: Pro
   const roots = plan.rows.users.filter((u) => u.role === 'root');
   if (roots.length) {
     await appendAudit(tx, {
-      tenantId: null, actor: { id: null, type: 'system', name: opts.actorName }, action: 'user.import', resourceType: 'user',
-      result: 'success', metadata: { source: opts.source, rootUsers: roots.map((u) => u.username) },
+      tenantId: null,
+      actor: { id: null, type: 'system', name: opts.actorName },
+      action: 'user.import',
+      resourceType: 'user',
+      result: 'success',
+      metadata: { source: opts.source, rootUsers: roots.map((u) => u.username) },
     });
   }
 }

@@ -16,10 +16,15 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : und
 export async function openAzure(w: WarehouseStorage, creds: Credentials): Promise<ObjectFileIO> {
   const account = text(w.config.accountName)?.toLowerCase();
   const container = text(w.config.container);
-  if (!account || !container) throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" names no Azure account and container`);
+  if (!account || !container)
+    throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" names no Azure account and container`);
   const sas = creds.sasToken?.replace(/^\?/, '');
   if (!creds.accountKey && !sas) {
-    throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no Azure account key or SAS token: set one on the warehouse`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `Warehouse "${w.name}" has no Azure account key or SAS token: set one on the warehouse`,
+    );
   }
   const sdk = await import('@azure/storage-blob');
   const endpoint = (text(w.config.endpoint) ?? `https://${account}.blob.core.windows.net`).replace(/\/+$/, '');
@@ -30,13 +35,21 @@ export async function openAzure(w: WarehouseStorage, creds: Credentials): Promis
   const service = creds.accountKey
     ? new sdk.BlobServiceClient(endpoint, new sdk.StorageSharedKeyCredential(account, creds.accountKey), options)
     : new sdk.BlobServiceClient(`${endpoint}?${sas}`, undefined, options);
-  return new AzureFileIO(w, service.getContainerClient(container), [creds.accountKey, sas].filter((s): s is string => !!s));
+  return new AzureFileIO(
+    w,
+    service.getContainerClient(container),
+    [creds.accountKey, sas].filter((s): s is string => !!s),
+  );
 }
 
 class AzureFileIO implements ObjectFileIO {
   private readonly containerPath: string;
 
-  constructor(private readonly w: WarehouseStorage, private readonly container: ContainerClient, private readonly secrets: string[]) {
+  constructor(
+    private readonly w: WarehouseStorage,
+    private readonly container: ContainerClient,
+    private readonly secrets: string[],
+  ) {
     this.containerPath = new URL(container.url).pathname.replace(/\/+$/, '');
   }
 
@@ -48,7 +61,11 @@ class AzureFileIO implements ObjectFileIO {
     const { key } = confine(location, this.w);
     const blob = this.container.getBlobClient(key);
     if (!new URL(blob.url).pathname.startsWith(`${this.containerPath}/`)) {
-      throw new IcebergError(403, 'ForbiddenException', `Location ${location} does not resolve inside the warehouse's container`);
+      throw new IcebergError(
+        403,
+        'ForbiddenException',
+        `Location ${location} does not resolve inside the warehouse's container`,
+      );
     }
     return blob;
   }
@@ -62,7 +79,8 @@ class AzureFileIO implements ObjectFileIO {
     try {
       const res = await blob.download();
       const chunks: Buffer[] = [];
-      for await (const chunk of res.readableStreamBody!) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer);
+      for await (const chunk of res.readableStreamBody!)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
       return Buffer.concat(chunks).toString('utf8');
     } catch (err) {
       if (httpStatus(err) === 404 && errorName(err) !== 'ContainerNotFound') throw missingFile(location);
@@ -74,7 +92,10 @@ class AzureFileIO implements ObjectFileIO {
   async writeNew(location: string, content: string): Promise<void> {
     const blob = this.blob(location).getBlockBlobClient();
     try {
-      await blob.upload(content, Buffer.byteLength(content), { conditions: { ifNoneMatch: '*' }, blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await blob.upload(content, Buffer.byteLength(content), {
+        conditions: { ifNoneMatch: '*' },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
     } catch (err) {
       const status = httpStatus(err);
       if (status === 412 || (status === 409 && errorName(err) === 'BlobAlreadyExists')) throw alreadyWritten(location);

@@ -3,7 +3,8 @@ import { addressAllowed, assertEgressUrl, EGRESS_MESSAGES } from '../../egress';
 import { IcebergError } from '../errors';
 import type { WarehouseStorage } from './types';
 
-const denied = (w: WarehouseStorage) => new IcebergError(403, 'ForbiddenException', `The endpoint of warehouse "${w.name}" is ${EGRESS_MESSAGES.denied}`);
+const denied = (w: WarehouseStorage) =>
+  new IcebergError(403, 'ForbiddenException', `The endpoint of warehouse "${w.name}" is ${EGRESS_MESSAGES.denied}`);
 
 /** A warehouse endpoint outside the egress policy is refused before any client is built. */
 export function checkEndpoint(w: WarehouseStorage, endpoint: string) {

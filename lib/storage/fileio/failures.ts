@@ -2,7 +2,12 @@ import { IcebergError } from '../errors';
 
 /** The HTTP status an SDK error carries (AWS: $metadata, Azure: statusCode, GCS: numeric code), if any. */
 export function httpStatus(err: unknown): number | undefined {
-  const e = err as { $metadata?: { httpStatusCode?: number }; statusCode?: unknown; code?: unknown; response?: { status?: unknown } } | null;
+  const e = err as {
+    $metadata?: { httpStatusCode?: number };
+    statusCode?: unknown;
+    code?: unknown;
+    response?: { status?: unknown };
+  } | null;
   const n = e?.$metadata?.httpStatusCode ?? e?.statusCode ?? e?.code ?? e?.response?.status;
   return typeof n === 'number' ? n : undefined;
 }
@@ -10,7 +15,7 @@ export function httpStatus(err: unknown): number | undefined {
 /** The store's error name (S3 `NoSuchKey`, Azure `BlobNotFound`, …), if any. */
 export function errorName(err: unknown): string {
   const e = err as { name?: unknown; code?: unknown } | null;
-  return String(typeof e?.code === 'string' ? e.code : e?.name ?? '');
+  return String(typeof e?.code === 'string' ? e.code : (e?.name ?? ''));
 }
 
 /**
@@ -35,10 +40,18 @@ export function storageFailure(store: string, op: Op, location: string, err: unk
   const e = err as { name?: string; message?: string } | null;
   const detail = scrub(`${errorName(err) || e?.name || 'Error'}: ${e?.message ?? String(err)}`, secrets).slice(0, 500);
   if (status === 401 || status === 403) {
-    return new IcebergError(500, 'InternalServerError', `${store} refused the warehouse's credentials (${op} ${location}; ${detail})`);
+    return new IcebergError(
+      500,
+      'InternalServerError',
+      `${store} refused the warehouse's credentials (${op} ${location}; ${detail})`,
+    );
   }
   if (status === undefined || status >= 500 || status === 429 || status === 408) {
-    return new IcebergError(503, 'ServiceUnavailableException', `${store} is unavailable (${op} ${location}; ${detail})`);
+    return new IcebergError(
+      503,
+      'ServiceUnavailableException',
+      `${store} is unavailable (${op} ${location}; ${detail})`,
+    );
   }
   return new IcebergError(500, 'InternalServerError', `${store} ${op} of ${location} failed (${detail})`);
 }

@@ -11,16 +11,29 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : und
 type ServiceAccount = { client_email: string; private_key: string; project_id?: string };
 
 function serviceAccount(w: WarehouseStorage, json: string | undefined): ServiceAccount {
-  if (!json) throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no service account JSON: set it on the warehouse`);
+  if (!json)
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `Warehouse "${w.name}" has no service account JSON: set it on the warehouse`,
+    );
   let sa: Partial<ServiceAccount>;
   try {
     sa = JSON.parse(json) as Partial<ServiceAccount>;
   } catch {
     // Never quote it: the text is a private key.
-    throw new IcebergError(500, 'InternalServerError', `The service account JSON of warehouse "${w.name}" is not valid JSON`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `The service account JSON of warehouse "${w.name}" is not valid JSON`,
+    );
   }
   if (typeof sa.client_email !== 'string' || typeof sa.private_key !== 'string') {
-    throw new IcebergError(500, 'InternalServerError', `The service account JSON of warehouse "${w.name}" has no client_email and private_key`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `The service account JSON of warehouse "${w.name}" has no client_email and private_key`,
+    );
   }
   return sa as ServiceAccount;
 }
@@ -49,7 +62,11 @@ export async function openGcs(w: WarehouseStorage, creds: Credentials): Promise<
 }
 
 class GcsFileIO implements ObjectFileIO {
-  constructor(private readonly w: WarehouseStorage, private readonly bucket: Bucket, private readonly secrets: string[]) {}
+  constructor(
+    private readonly w: WarehouseStorage,
+    private readonly bucket: Bucket,
+    private readonly secrets: string[],
+  ) {}
 
   private file(location: string): File {
     return this.bucket.file(confine(location, this.w).key);
@@ -74,7 +91,11 @@ class GcsFileIO implements ObjectFileIO {
   async writeNew(location: string, content: string): Promise<void> {
     const file = this.file(location);
     try {
-      await file.save(content, { resumable: false, contentType: 'application/json', preconditionOpts: { ifGenerationMatch: 0 } });
+      await file.save(content, {
+        resumable: false,
+        contentType: 'application/json',
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
     } catch (err) {
       if (httpStatus(err) === 412) throw alreadyWritten(location);
       throw storageFailure('Google Cloud Storage', 'write', location, err, this.secrets);

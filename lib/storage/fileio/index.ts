@@ -21,8 +21,11 @@ export async function fileIOFor(location: string, storage: Storage): Promise<Fil
   if (!type) throw new IcebergError(400, 'BadRequestException', `Unsupported location scheme: ${location}`);
   const w = storage.warehouse;
   if (!w || w.type !== type) {
-    throw new IcebergError(403, 'ForbiddenException',
-      `Location ${location} is outside the catalog's storage: ${w ? `its warehouse "${w.name}" is ${SCHEME_NAMES[w.type]}` : 'its warehouse is a local filesystem'}, not ${SCHEME_NAMES[type]}`);
+    throw new IcebergError(
+      403,
+      'ForbiddenException',
+      `Location ${location} is outside the catalog's storage: ${w ? `its warehouse "${w.name}" is ${SCHEME_NAMES[w.type]}` : 'its warehouse is a local filesystem'}, not ${SCHEME_NAMES[type]}`,
+    );
   }
   return objectStoreFileIO(w);
 }
@@ -38,4 +41,5 @@ export function metadataVersion(location: string | null): number {
   return m ? Number(m[1]) : -1;
 }
 
-export const metadataFileName = (version: number, uuid: string) => `${String(version).padStart(5, '0')}-${uuid}.metadata.json`;
+export const metadataFileName = (version: number, uuid: string) =>
+  `${String(version).padStart(5, '0')}-${uuid}.metadata.json`;

@@ -91,7 +91,11 @@ export class LocalFileIO implements FileIO {
     const real = await this.resolve(location);
     await mkdir(path.dirname(real), { recursive: true });
     try {
-      const fh = await open(real, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      const fh = await open(
+        real,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o644,
+      );
       try {
         await fh.writeFile(content, 'utf8');
       } finally {

@@ -30,9 +30,11 @@ export function parseObjectLocation(location: string): ObjectLocation {
   if (!type) throw badRequest(`Not an object-store location: ${location}`);
   const m = type === 'azure' ? location.match(AZURE) : location.match(BUCKETED);
   if (!m) {
-    throw badRequest(type === 'azure'
-      ? `Malformed Azure location ${location}: use abfss://<container>@<account>.dfs.core.windows.net/<path> or wasbs://<container>@<account>.blob.core.windows.net/<path>`
-      : `Malformed location ${location}: use ${location.split(':')[0]}://<bucket>/<path>`);
+    throw badRequest(
+      type === 'azure'
+        ? `Malformed Azure location ${location}: use abfss://<container>@<account>.dfs.core.windows.net/<path> or wasbs://<container>@<account>.blob.core.windows.net/<path>`
+        : `Malformed location ${location}: use ${location.split(':')[0]}://<bucket>/<path>`,
+    );
   }
   const [bucket, account, key] = type === 'azure' ? [m[1], m[2].toLowerCase(), m[3]] : [m[1], null, m[2]];
   checkKey(key, location);
@@ -40,7 +42,7 @@ export function parseObjectLocation(location: string): ObjectLocation {
 }
 
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
- 
+
 const UNSAFE = /[\\?#\u0000-\u001f\u007f]/;
 
 function checkKey(key: string, location: string) {
@@ -72,10 +74,18 @@ export function confine(location: string, w: WarehouseStorage): ObjectLocation {
   const loc = parseObjectLocation(location);
   const root = warehouseBucket(w);
   if (!root.bucket || (w.type === 'azure' && !root.account)) {
-    throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" names no ${w.type === 'azure' ? 'container and account' : 'bucket'}`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `Warehouse "${w.name}" names no ${w.type === 'azure' ? 'container and account' : 'bucket'}`,
+    );
   }
   if (loc.type !== w.type || loc.bucket !== root.bucket || loc.account !== root.account) {
-    throw new IcebergError(403, 'ForbiddenException', `Location ${location} is outside the catalog's warehouse "${w.name}" (${root.display})`);
+    throw new IcebergError(
+      403,
+      'ForbiddenException',
+      `Location ${location} is outside the catalog's warehouse "${w.name}" (${root.display})`,
+    );
   }
   return loc;
 }

@@ -6,14 +6,20 @@ import { openS3 } from './s3';
 import type { FileIO, ObjectStoreType, WarehouseStorage } from './types';
 
 /** The warehouse credential fields (lib/catalog/warehouses.ts seals them together). */
-export type Credentials = Partial<Record<'accessKeyId' | 'secretAccessKey' | 'accountKey' | 'sasToken' | 'serviceAccountJson', string>>;
+export type Credentials = Partial<
+  Record<'accessKeyId' | 'secretAccessKey' | 'accountKey' | 'sasToken' | 'serviceAccountJson', string>
+>;
 
 export interface ObjectFileIO extends FileIO {
   /** Releases the SDK client's sockets when the warehouse's settings changed. */
   close(): void;
 }
 
-const OPEN: Record<ObjectStoreType, (w: WarehouseStorage, creds: Credentials) => Promise<ObjectFileIO>> = { s3: openS3, azure: openAzure, gcs: openGcs };
+const OPEN: Record<ObjectStoreType, (w: WarehouseStorage, creds: Credentials) => Promise<ObjectFileIO>> = {
+  s3: openS3,
+  azure: openAzure,
+  gcs: openGcs,
+};
 
 /** Decrypted only to build a client, kept only inside it; never returned, logged or put into a message. */
 function openCredentials(w: WarehouseStorage): Credentials {
@@ -21,7 +27,11 @@ function openCredentials(w: WarehouseStorage): Credentials {
   try {
     return JSON.parse(decryptSecret(w.credentialsEncrypted)) as Credentials;
   } catch {
-    throw new IcebergError(500, 'InternalServerError', `The credentials of warehouse "${w.name}" cannot be read with the current encryption key`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `The credentials of warehouse "${w.name}" cannot be read with the current encryption key`,
+    );
   }
 }
 
@@ -40,7 +50,10 @@ export function objectStoreFileIO(w: WarehouseStorage): Promise<ObjectFileIO> {
   for (const [k, old] of clients) {
     if (k.startsWith(`${w.id}@`)) {
       clients.delete(k);
-      void old.then((io) => io.close(), () => {});
+      void old.then(
+        (io) => io.close(),
+        () => {},
+      );
     }
   }
   const opened = OPEN[w.type](w, openCredentials(w));
@@ -50,13 +63,20 @@ export function objectStoreFileIO(w: WarehouseStorage): Promise<ObjectFileIO> {
   if (clients.size > MAX_CLIENTS) {
     const [oldest, io] = clients.entries().next().value!;
     clients.delete(oldest);
-    void io.then((x) => x.close(), () => {});
+    void io.then(
+      (x) => x.close(),
+      () => {},
+    );
   }
   return opened;
 }
 
 /** Closes every cached client (tests stop their emulators afterwards). */
 export function closeObjectStores() {
-  for (const io of clients.values()) void io.then((x) => x.close(), () => {});
+  for (const io of clients.values())
+    void io.then(
+      (x) => x.close(),
+      () => {},
+    );
   clients.clear();
 }

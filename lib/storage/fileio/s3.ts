@@ -18,7 +18,11 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : und
  */
 export async function openS3(w: WarehouseStorage, creds: Credentials): Promise<ObjectFileIO> {
   if (!creds.accessKeyId || !creds.secretAccessKey) {
-    throw new IcebergError(500, 'InternalServerError', `Warehouse "${w.name}" has no S3 access key id and secret access key: set them on the warehouse`);
+    throw new IcebergError(
+      500,
+      'InternalServerError',
+      `Warehouse "${w.name}" has no S3 access key id and secret access key: set them on the warehouse`,
+    );
   }
   const sdk: Sdk = await import('@aws-sdk/client-s3');
   const endpoint = text(w.config.endpoint);
@@ -31,15 +35,27 @@ export async function openS3(w: WarehouseStorage, creds: Credentials): Promise<O
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
     maxAttempts: 3,
     // Every socket resolves through the egress policy (lib/egress.ts): the endpoint a tenant typed reaches only allowed addresses.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000, httpAgent: egressAgents.http, httpsAgent: egressAgents.https }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: 30_000,
+      httpAgent: egressAgents.http,
+      httpsAgent: egressAgents.https,
+    }),
     // S3-compatible stores often reject the newer default checksum headers; AWS itself does not need them here.
-    ...(endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+    ...(endpoint
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }
+      : {}),
   });
   return new S3FileIO(w, client, sdk, [creds.accessKeyId, creds.secretAccessKey]);
 }
 
 class S3FileIO implements ObjectFileIO {
-  constructor(private readonly w: WarehouseStorage, private readonly client: S3Client, private readonly sdk: Sdk, private readonly secrets: string[]) {}
+  constructor(
+    private readonly w: WarehouseStorage,
+    private readonly client: S3Client,
+    private readonly sdk: Sdk,
+    private readonly secrets: string[],
+  ) {}
 
   check(location: string): void {
     confine(location, this.w);
@@ -60,7 +76,15 @@ class S3FileIO implements ObjectFileIO {
   async writeNew(location: string, content: string): Promise<void> {
     const { bucket, key } = confine(location, this.w);
     try {
-      await this.client.send(new this.sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: content, ContentType: 'application/json', IfNoneMatch: '*' }));
+      await this.client.send(
+        new this.sdk.PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: content,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
     } catch (err) {
       const status = httpStatus(err);
       if (status === 412 || status === 409) throw alreadyWritten(location);

@@ -34,6 +34,8 @@ export type Storage = { roots: string[]; warehouse: WarehouseStorage | null };
  * A metadata file name that already exists means another writer got there first. As a conflict, the route
  * decides what it is called: AlreadyExistsException for a create, CommitFailedException for a commit.
  */
-export const alreadyWritten = (location: string) => conflict(`Metadata file already exists: ${location} (another writer used this name; refresh and retry)`);
+export const alreadyWritten = (location: string) =>
+  conflict(`Metadata file already exists: ${location} (another writer used this name; refresh and retry)`);
 
-export const missingFile = (location: string) => new IcebergError(404, 'NotFoundException', `Metadata file does not exist: ${location}`);
+export const missingFile = (location: string) =>
+  new IcebergError(404, 'NotFoundException', `Metadata file does not exist: ${location}`);

@@ -13,12 +13,24 @@ import { versionedCatalog } from './refs';
 export async function listVersionedCatalogs(actor: Actor) {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const visible = await visibilityFilter(db, actor, 'read', { tenantId: catalogs.tenantId, catalogId: catalogs.id }, { level: 'catalog' });
-  return db.select({
-    id: catalogs.id, name: catalogs.name,
-    // qualify(): in a one-table select drizzle leaves columns unqualified, which would bind to `b` here.
-    branchCount: sql<number>`(SELECT count(*)::int FROM ${branches} b WHERE b.tenant_id = ${qualify(catalogs.tenantId)} AND b.catalog_id = ${qualify(catalogs.id)})`,
-  }).from(catalogs).where(and(eq(catalogs.tenantId, tenantId), visible)).orderBy(asc(catalogs.name)).limit(500);
+  const visible = await visibilityFilter(
+    db,
+    actor,
+    'read',
+    { tenantId: catalogs.tenantId, catalogId: catalogs.id },
+    { level: 'catalog' },
+  );
+  return db
+    .select({
+      id: catalogs.id,
+      name: catalogs.name,
+      // qualify(): in a one-table select drizzle leaves columns unqualified, which would bind to `b` here.
+      branchCount: sql<number>`(SELECT count(*)::int FROM ${branches} b WHERE b.tenant_id = ${qualify(catalogs.tenantId)} AND b.catalog_id = ${qualify(catalogs.id)})`,
+    })
+    .from(catalogs)
+    .where(and(eq(catalogs.tenantId, tenantId), visible))
+    .orderBy(asc(catalogs.name))
+    .limit(500);
 }
 
 export type BranchRow = {
@@ -40,61 +52,135 @@ const sortable = { name: branches.name, updatedAt: branches.updatedAt } as const
 export type BranchSort = keyof typeof sortable;
 
 /** A catalog's branches with their head commit and how far each is ahead of and behind main. */
-export async function listBranches(actor: Actor, catalog: string, opts: {
-  q?: string; type?: string; sort?: BranchSort; desc?: boolean; cursor?: string | null; limit?: number;
-} = {}): Promise<Page<BranchRow> & { catalog: { id: string; name: string } }> {
+export async function listBranches(
+  actor: Actor,
+  catalog: string,
+  opts: {
+    q?: string;
+    type?: string;
+    sort?: BranchSort;
+    desc?: boolean;
+    cursor?: string | null;
+    limit?: number;
+  } = {},
+): Promise<Page<BranchRow> & { catalog: { id: string; name: string } }> {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
   const limit = opts.limit ?? 50;
   const sort = pickSort(sortable, opts.sort, 'name');
   const filters: (SQL | undefined)[] = [
-    eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id),
+    eq(branches.tenantId, c.tenantId),
+    eq(branches.catalogId, c.id),
     opts.q ? ilike(branches.name, `%${likeEscape(opts.q)}%`) : undefined,
-    opts.type === 'main' || opts.type === 'ingest' || opts.type === 'experimental' ? eq(branches.branchType, opts.type) : undefined,
+    opts.type === 'main' || opts.type === 'ingest' || opts.type === 'experimental'
+      ? eq(branches.branchType, opts.type)
+      : undefined,
   ];
   const page = keyset({
-    sortColumn: sortable[sort], idColumn: branches.id, desc: !!opts.desc, cursor: opts.cursor,
+    sortColumn: sortable[sort],
+    idColumn: branches.id,
+    desc: !!opts.desc,
+    cursor: opts.cursor,
     castValue: sort === 'updatedAt' ? (v) => new Date(String(v)) : undefined,
   });
   const [rows, [{ total }], [main]] = await Promise.all([
-    db.select({
-      id: branches.id, name: branches.name, branchType: branches.branchType, protected: branches.protected,
-      partial: sql<boolean>`${branches.partialAssetIds} IS NOT NULL`, headCommitId: branches.headCommitId,
-      headMessage: commits.message, headAuthor: commits.authorName, headAt: commits.createdAt, updatedAt: branches.updatedAt,
-    }).from(branches)
+    db
+      .select({
+        id: branches.id,
+        name: branches.name,
+        branchType: branches.branchType,
+        protected: branches.protected,
+        partial: sql<boolean>`${branches.partialAssetIds} IS NOT NULL`,
+        headCommitId: branches.headCommitId,
+        headMessage: commits.message,
+        headAuthor: commits.authorName,
+        headAt: commits.createdAt,
+        updatedAt: branches.updatedAt,
+      })
+      .from(branches)
       .innerJoin(commits, and(eq(commits.tenantId, branches.tenantId), eq(commits.id, branches.headCommitId)))
-      .where(and(...filters, page.where)).orderBy(...page.orderBy).limit(limit + 1),
-    db.select({ total: count() }).from(branches).where(and(...filters)),
-    db.select({ head: branches.headCommitId }).from(branches)
+      .where(and(...filters, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(branches)
+      .where(and(...filters)),
+    db
+      .select({ head: branches.headCommitId })
+      .from(branches)
       .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, 'main'))),
   ]);
-  const counts = main ? await aheadBehind(db, c.tenantId, main.head, rows.slice(0, limit).map((r) => r.headCommitId)) : new Map();
-  const withCounts = rows.map((r) => ({ ...r, ahead: counts.get(r.headCommitId)?.ahead ?? null, behind: counts.get(r.headCommitId)?.behind ?? null }));
-  return { ...toPage(withCounts, limit, total, (r) => encodeCursor(sort === 'updatedAt' ? r.updatedAt : r.name, r.id)), catalog: { id: c.id, name: c.name } };
+  const counts = main
+    ? await aheadBehind(
+        db,
+        c.tenantId,
+        main.head,
+        rows.slice(0, limit).map((r) => r.headCommitId),
+      )
+    : new Map();
+  const withCounts = rows.map((r) => ({
+    ...r,
+    ahead: counts.get(r.headCommitId)?.ahead ?? null,
+    behind: counts.get(r.headCommitId)?.behind ?? null,
+  }));
+  return {
+    ...toPage(withCounts, limit, total, (r) => encodeCursor(sort === 'updatedAt' ? r.updatedAt : r.name, r.id)),
+    catalog: { id: c.id, name: c.name },
+  };
 }
 
 /** One branch with its head, origin, size, ahead/behind main, and what the actor may do with it. */
 export async function getBranch(actor: Actor, catalog: string, name: string) {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
-  const [b] = await db.select({
-    id: branches.id, name: branches.name, branchType: branches.branchType, protected: branches.protected,
-    partialAssetIds: branches.partialAssetIds, headCommitId: branches.headCommitId, createdFromCommitId: branches.createdFromCommitId,
-    tableCount: branches.tableCount, viewCount: branches.viewCount, createdAt: branches.createdAt, updatedAt: branches.updatedAt,
-    headMessage: commits.message, headAuthor: commits.authorName, headAt: commits.createdAt, headDepth: commits.depth,
-  }).from(branches)
+  const [b] = await db
+    .select({
+      id: branches.id,
+      name: branches.name,
+      branchType: branches.branchType,
+      protected: branches.protected,
+      partialAssetIds: branches.partialAssetIds,
+      headCommitId: branches.headCommitId,
+      createdFromCommitId: branches.createdFromCommitId,
+      tableCount: branches.tableCount,
+      viewCount: branches.viewCount,
+      createdAt: branches.createdAt,
+      updatedAt: branches.updatedAt,
+      headMessage: commits.message,
+      headAuthor: commits.authorName,
+      headAt: commits.createdAt,
+      headDepth: commits.depth,
+    })
+    .from(branches)
     .innerJoin(commits, and(eq(commits.tenantId, branches.tenantId), eq(commits.id, branches.headCommitId)))
-    .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, name))).limit(1);
+    .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, name)))
+    .limit(1);
   if (!b) throw notFound(`Branch "${name}"`);
-  const [main] = await db.select({ head: branches.headCommitId }).from(branches)
+  const [main] = await db
+    .select({ head: branches.headCommitId })
+    .from(branches)
     .where(and(eq(branches.tenantId, c.tenantId), eq(branches.catalogId, c.id), eq(branches.name, 'main')));
   const { tableCount, viewCount, ...branch } = b;
-  const vsMain = main && b.name !== 'main' ? (await aheadBehind(db, c.tenantId, main.head, [b.headCommitId])).get(b.headCommitId) ?? null : null;
+  const vsMain =
+    main && b.name !== 'main'
+      ? ((await aheadBehind(db, c.tenantId, main.head, [b.headCommitId])).get(b.headCommitId) ?? null)
+      : null;
   const obj = { tenantId: c.tenantId, catalogId: c.id };
-  const [mayWrite, mayDelete, mayProtect] = await Promise.all([can(db, actor, 'write', obj), can(db, actor, 'delete', obj), can(db, actor, 'all', obj)]);
+  const [mayWrite, mayDelete, mayProtect] = await Promise.all([
+    can(db, actor, 'write', obj),
+    can(db, actor, 'delete', obj),
+    can(db, actor, 'all', obj),
+  ]);
   return {
-    catalog: { id: c.id, name: c.name }, branch: { ...branch, tables: tableCount + viewCount, vsMain },
-    may: { merge: mayWrite && (!b.protected || mayProtect), delete: mayDelete, protect: mayProtect, tag: await can(db, actor, 'create', obj) },
+    catalog: { id: c.id, name: c.name },
+    branch: { ...branch, tables: tableCount + viewCount, vsMain },
+    may: {
+      merge: mayWrite && (!b.protected || mayProtect),
+      delete: mayDelete,
+      protect: mayProtect,
+      tag: await can(db, actor, 'create', obj),
+    },
   };
 }
 
@@ -102,9 +188,19 @@ export async function getBranch(actor: Actor, catalog: string, name: string) {
 export async function branchTables(actor: Actor, catalog: string, branchId: string, limit = 500) {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
-  const res = await db.execute<{ asset_id: string; name: string; namespace: string; metadata_location: string | null }>(sql`
+  const res = await db.execute<{
+    asset_id: string;
+    name: string;
+    namespace: string;
+    metadata_location: string | null;
+  }>(sql`
     SELECT a.asset_id, a.name, array_to_string(n.path, '.') AS namespace, a.metadata_location
     FROM assets a JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
     WHERE a.tenant_id = ${c.tenantId} AND a.branch_id = ${branchId} ORDER BY a.name, a.asset_id LIMIT ${limit}`);
-  return res.rows.map((r) => ({ assetId: r.asset_id, name: r.name, namespace: r.namespace, metadataLocation: r.metadata_location }));
+  return res.rows.map((r) => ({
+    assetId: r.asset_id,
+    name: r.name,
+    namespace: r.namespace,
+    metadataLocation: r.metadata_location,
+  }));
 }

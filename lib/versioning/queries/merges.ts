@@ -1,7 +1,15 @@
 import 'server-only';
 import { aliasedTable, and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { branches, catalogs, mergeConflicts, mergeOperations, mergeStatuses, users, type MergeStatus } from '@/db/schema';
+import {
+  branches,
+  catalogs,
+  mergeConflicts,
+  mergeOperations,
+  mergeStatuses,
+  users,
+  type MergeStatus,
+} from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { authorize, can, requireTenant } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
@@ -22,38 +30,91 @@ const allConflicts = sql<number>`(SELECT count(*)::int FROM ${mergeConflicts} mc
   AND mc.merge_operation_id = ${mergeOperations.id})`;
 
 const columns = {
-  id: mergeOperations.id, status: mergeOperations.status, message: mergeOperations.message,
-  sourceBranch: source.name, targetBranch: target.name, targetProtected: target.protected,
-  baseCommitId: mergeOperations.baseCommitId, sourceHeadCommitId: mergeOperations.sourceHeadCommitId, targetHeadCommitId: mergeOperations.targetHeadCommitId,
-  initiatedBy: initiator.username, initiatedAt: mergeOperations.initiatedAt, completedBy: completer.username, completedAt: mergeOperations.completedAt,
-  resultCommitId: mergeOperations.resultCommitId, conflicts: allConflicts, openConflicts,
+  id: mergeOperations.id,
+  status: mergeOperations.status,
+  message: mergeOperations.message,
+  sourceBranch: source.name,
+  targetBranch: target.name,
+  targetProtected: target.protected,
+  baseCommitId: mergeOperations.baseCommitId,
+  sourceHeadCommitId: mergeOperations.sourceHeadCommitId,
+  targetHeadCommitId: mergeOperations.targetHeadCommitId,
+  initiatedBy: initiator.username,
+  initiatedAt: mergeOperations.initiatedAt,
+  completedBy: completer.username,
+  completedAt: mergeOperations.completedAt,
+  resultCommitId: mergeOperations.resultCommitId,
+  conflicts: allConflicts,
+  openConflicts,
 };
 
 export type MergeRow = {
-  id: string; status: MergeStatus; message: string | null; sourceBranch: string; targetBranch: string; targetProtected: boolean;
-  baseCommitId: string | null; sourceHeadCommitId: string; targetHeadCommitId: string; initiatedBy: string | null; initiatedAt: Date;
-  completedBy: string | null; completedAt: Date | null; resultCommitId: string | null; conflicts: number; openConflicts: number;
+  id: string;
+  status: MergeStatus;
+  message: string | null;
+  sourceBranch: string;
+  targetBranch: string;
+  targetProtected: boolean;
+  baseCommitId: string | null;
+  sourceHeadCommitId: string;
+  targetHeadCommitId: string;
+  initiatedBy: string | null;
+  initiatedAt: Date;
+  completedBy: string | null;
+  completedAt: Date | null;
+  resultCommitId: string | null;
+  conflicts: number;
+  openConflicts: number;
 };
 
 /** Merge operations of a catalog, newest first, optionally by status ("active" = not finished). */
-export async function listMergeOperations(actor: Actor, catalog: string, opts: { status?: string; cursor?: string | null; limit?: number; desc?: boolean } = {}): Promise<Page<MergeRow>> {
+export async function listMergeOperations(
+  actor: Actor,
+  catalog: string,
+  opts: { status?: string; cursor?: string | null; limit?: number; desc?: boolean } = {},
+): Promise<Page<MergeRow>> {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
   const limit = opts.limit ?? 50;
-  const status = opts.status === 'active' ? [...ACTIVE_STATUSES] : mergeStatuses.includes(opts.status as MergeStatus) ? [opts.status as MergeStatus] : null;
+  const status =
+    opts.status === 'active'
+      ? [...ACTIVE_STATUSES]
+      : mergeStatuses.includes(opts.status as MergeStatus)
+        ? [opts.status as MergeStatus]
+        : null;
   const filters: (SQL | undefined)[] = [
-    eq(mergeOperations.tenantId, c.tenantId), eq(mergeOperations.catalogId, c.id),
+    eq(mergeOperations.tenantId, c.tenantId),
+    eq(mergeOperations.catalogId, c.id),
     status ? inArray(mergeOperations.status, status) : undefined,
   ];
-  const page = keyset({ sortColumn: mergeOperations.initiatedAt, idColumn: mergeOperations.id, desc: opts.desc ?? true, cursor: opts.cursor, castValue: (v) => new Date(String(v)) });
+  const page = keyset({
+    sortColumn: mergeOperations.initiatedAt,
+    idColumn: mergeOperations.id,
+    desc: opts.desc ?? true,
+    cursor: opts.cursor,
+    castValue: (v) => new Date(String(v)),
+  });
   const [rows, [{ total }]] = await Promise.all([
-    db.select(columns).from(mergeOperations)
-      .innerJoin(source, and(eq(source.tenantId, mergeOperations.tenantId), eq(source.id, mergeOperations.sourceBranchId)))
-      .innerJoin(target, and(eq(target.tenantId, mergeOperations.tenantId), eq(target.id, mergeOperations.targetBranchId)))
+    db
+      .select(columns)
+      .from(mergeOperations)
+      .innerJoin(
+        source,
+        and(eq(source.tenantId, mergeOperations.tenantId), eq(source.id, mergeOperations.sourceBranchId)),
+      )
+      .innerJoin(
+        target,
+        and(eq(target.tenantId, mergeOperations.tenantId), eq(target.id, mergeOperations.targetBranchId)),
+      )
       .leftJoin(initiator, eq(initiator.id, mergeOperations.initiatedBy))
       .leftJoin(completer, eq(completer.id, mergeOperations.completedBy))
-      .where(and(...filters, page.where)).orderBy(...page.orderBy).limit(limit + 1),
-    db.select({ total: count() }).from(mergeOperations).where(and(...filters)),
+      .where(and(...filters, page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1),
+    db
+      .select({ total: count() })
+      .from(mergeOperations)
+      .where(and(...filters)),
   ]);
   return toPage(rows as MergeRow[], limit, total, (r) => encodeCursor(r.initiatedAt, r.id));
 }
@@ -63,49 +124,102 @@ export async function getMergeOperation(actor: Actor, id: string) {
   const tenantId = requireTenant(actor);
   if (!isUuid(id)) throw notFound('Merge operation');
   const db = await getDb();
-  const [row] = await db.select({ ...columns, catalogId: catalogs.id, catalogName: catalogs.name }).from(mergeOperations)
-    .innerJoin(catalogs, and(eq(catalogs.tenantId, mergeOperations.tenantId), eq(catalogs.id, mergeOperations.catalogId)))
-    .innerJoin(source, and(eq(source.tenantId, mergeOperations.tenantId), eq(source.id, mergeOperations.sourceBranchId)))
-    .innerJoin(target, and(eq(target.tenantId, mergeOperations.tenantId), eq(target.id, mergeOperations.targetBranchId)))
+  const [row] = await db
+    .select({ ...columns, catalogId: catalogs.id, catalogName: catalogs.name })
+    .from(mergeOperations)
+    .innerJoin(
+      catalogs,
+      and(eq(catalogs.tenantId, mergeOperations.tenantId), eq(catalogs.id, mergeOperations.catalogId)),
+    )
+    .innerJoin(
+      source,
+      and(eq(source.tenantId, mergeOperations.tenantId), eq(source.id, mergeOperations.sourceBranchId)),
+    )
+    .innerJoin(
+      target,
+      and(eq(target.tenantId, mergeOperations.tenantId), eq(target.id, mergeOperations.targetBranchId)),
+    )
     .leftJoin(initiator, eq(initiator.id, mergeOperations.initiatedBy))
     .leftJoin(completer, eq(completer.id, mergeOperations.completedBy))
-    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, id))).limit(1);
+    .where(and(eq(mergeOperations.tenantId, tenantId), eq(mergeOperations.id, id)))
+    .limit(1);
   if (!row) throw notFound('Merge operation');
   const obj = { tenantId, catalogId: row.catalogId };
   await authorize(db, actor, 'read', obj, 'Merge operation');
   const [mayWrite, mayAll] = await Promise.all([can(db, actor, 'write', obj), can(db, actor, 'all', obj)]);
-  return { ...(row as MergeRow & { catalogId: string; catalogName: string }), mayMerge: mayWrite && (!row.targetProtected || mayAll) };
+  return {
+    ...(row as MergeRow & { catalogId: string; catalogName: string }),
+    mayMerge: mayWrite && (!row.targetProtected || mayAll),
+  };
 }
 
 export type ConflictRow = {
-  id: string; assetId: string; conflictType: 'data_overlap' | 'deletion_conflict' | 'create_conflict' | 'schema_change'; description: string;
-  name: string; namespace: string; baseState: VersionState; sourceState: VersionState; targetState: VersionState;
-  resolution: 'take_source' | 'take_target' | 'manual' | null; resolvedState: VersionState; resolvedBy: string | null; resolvedAt: Date | null;
+  id: string;
+  assetId: string;
+  conflictType: 'data_overlap' | 'deletion_conflict' | 'create_conflict' | 'schema_change';
+  description: string;
+  name: string;
+  namespace: string;
+  baseState: VersionState;
+  sourceState: VersionState;
+  targetState: VersionState;
+  resolution: 'take_source' | 'take_target' | 'manual' | null;
+  resolvedState: VersionState;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
 };
 
 /** The conflicts of a merge with base, source and target side by side, by table name. */
-export async function listConflicts(actor: Actor, operationId: string, opts: { limit?: number; open?: boolean } = {}): Promise<{ rows: ConflictRow[]; total: number }> {
+export async function listConflicts(
+  actor: Actor,
+  operationId: string,
+  opts: { limit?: number; open?: boolean } = {},
+): Promise<{ rows: ConflictRow[]; total: number }> {
   const op = await getMergeOperation(actor, operationId);
   const db = await getDb();
   const limit = Math.min(opts.limit ?? 200, 1000);
   const name = sql<string>`COALESCE(${mergeConflicts.sourceState}->>'name', ${mergeConflicts.targetState}->>'name', ${mergeConflicts.baseState}->>'name')`;
-  const filters = and(eq(mergeConflicts.tenantId, actor.tenantId!), eq(mergeConflicts.mergeOperationId, op.id), opts.open ? sql`${mergeConflicts.resolution} IS NULL` : undefined);
+  const filters = and(
+    eq(mergeConflicts.tenantId, actor.tenantId!),
+    eq(mergeConflicts.mergeOperationId, op.id),
+    opts.open ? sql`${mergeConflicts.resolution} IS NULL` : undefined,
+  );
   const [rows, [{ total }]] = await Promise.all([
-    db.select({
-      id: mergeConflicts.id, assetId: mergeConflicts.assetId, conflictType: mergeConflicts.conflictType, description: mergeConflicts.description,
-      name, namespace: sql<string>`COALESCE((SELECT array_to_string(n.path, '.') FROM namespaces n WHERE n.tenant_id = ${mergeConflicts.tenantId}
+    db
+      .select({
+        id: mergeConflicts.id,
+        assetId: mergeConflicts.assetId,
+        conflictType: mergeConflicts.conflictType,
+        description: mergeConflicts.description,
+        name,
+        namespace: sql<string>`COALESCE((SELECT array_to_string(n.path, '.') FROM namespaces n WHERE n.tenant_id = ${mergeConflicts.tenantId}
         AND n.id = (COALESCE(${mergeConflicts.sourceState}, ${mergeConflicts.targetState}, ${mergeConflicts.baseState})->>'namespaceId')::uuid), '')`,
-      baseState: mergeConflicts.baseState, sourceState: mergeConflicts.sourceState, targetState: mergeConflicts.targetState,
-      resolution: mergeConflicts.resolution, resolvedState: mergeConflicts.resolvedState, resolvedBy: users.username, resolvedAt: mergeConflicts.resolvedAt,
-    }).from(mergeConflicts).leftJoin(users, eq(users.id, mergeConflicts.resolvedBy))
-      .where(filters).orderBy(asc(name), asc(mergeConflicts.id)).limit(limit),
+        baseState: mergeConflicts.baseState,
+        sourceState: mergeConflicts.sourceState,
+        targetState: mergeConflicts.targetState,
+        resolution: mergeConflicts.resolution,
+        resolvedState: mergeConflicts.resolvedState,
+        resolvedBy: users.username,
+        resolvedAt: mergeConflicts.resolvedAt,
+      })
+      .from(mergeConflicts)
+      .leftJoin(users, eq(users.id, mergeConflicts.resolvedBy))
+      .where(filters)
+      .orderBy(asc(name), asc(mergeConflicts.id))
+      .limit(limit),
     db.select({ total: count() }).from(mergeConflicts).where(filters),
   ]);
   return { rows: rows as unknown as ConflictRow[], total };
 }
 
 /** The dry run of merging one branch into another right now (nothing is recorded). */
-export async function previewMerge(actor: Actor, catalog: string, sourceName: string, targetName: string, opts: { limit?: number } = {}) {
+export async function previewMerge(
+  actor: Actor,
+  catalog: string,
+  sourceName: string,
+  targetName: string,
+  opts: { limit?: number } = {},
+) {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -122,9 +236,28 @@ export async function operationChanges(actor: Actor, operationId: string, opts: 
   const op = await getMergeOperation(actor, operationId);
   if (!op.baseCommitId) return null;
   const db = await getDb();
-  const [t] = await db.select({ id: branches.id }).from(branches).where(and(eq(branches.tenantId, actor.tenantId!), eq(branches.name, op.targetBranch), eq(branches.catalogId, op.catalogId)));
+  const [t] = await db
+    .select({ id: branches.id })
+    .from(branches)
+    .where(
+      and(
+        eq(branches.tenantId, actor.tenantId!),
+        eq(branches.name, op.targetBranch),
+        eq(branches.catalogId, op.catalogId),
+      ),
+    );
   if (!t) return null;
-  return db.transaction((tx) => computePlanView(tx, {
-    tenantId: actor.tenantId!, baseCommitId: op.baseCommitId!, sourceCommitId: op.sourceHeadCommitId, targetCommitId: op.targetHeadCommitId, targetBranchId: t.id,
-  }, opts.limit ?? 200));
+  return db.transaction((tx) =>
+    computePlanView(
+      tx,
+      {
+        tenantId: actor.tenantId!,
+        baseCommitId: op.baseCommitId!,
+        sourceCommitId: op.sourceHeadCommitId,
+        targetCommitId: op.targetHeadCommitId,
+        targetBranchId: t.id,
+      },
+      opts.limit ?? 200,
+    ),
+  );
 }

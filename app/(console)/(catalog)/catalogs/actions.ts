@@ -11,7 +11,8 @@ import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/asset
 import { parsePropertyLines } from '@/lib/catalog/names';
 import { formInput } from '../_ui/form-input';
 
-const catalogHref = (name: string, ns?: string) => `/catalogs/${encodeURIComponent(name)}${ns ? `?ns=${encodeURIComponent(ns)}` : ''}`;
+const catalogHref = (name: string, ns?: string) =>
+  `/catalogs/${encodeURIComponent(name)}${ns ? `?ns=${encodeURIComponent(ns)}` : ''}`;
 
 export async function createCatalogAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
   const parsed = formInput(formData, ['properties']);
@@ -40,11 +41,23 @@ export async function createNamespaceAction(_prev: unknown, formData: FormData):
   const parsed = formInput(formData, ['properties']);
   if (!parsed.ok) return parsed.result;
   const { parent, catalogName, name, ...rest } = parsed.input as Record<string, unknown>;
-  const levels = [...(typeof parent === 'string' && parent ? parent.split('.') : []), ...(typeof name === 'string' ? [name] : [])];
+  const levels = [
+    ...(typeof parent === 'string' && parent ? parent.split('.') : []),
+    ...(typeof name === 'string' ? [name] : []),
+  ];
   if (typeof name === 'string' && name.includes('.')) {
-    return { ok: false, error: 'One level at a time: a name cannot contain "."', fieldErrors: { name: ['A namespace name cannot contain "."'] }, values: { name } };
+    return {
+      ok: false,
+      error: 'One level at a time: a name cannot contain "."',
+      fieldErrors: { name: ['A namespace name cannot contain "."'] },
+      values: { name },
+    };
   }
-  const result = await runAction(createNamespace, { ...rest, namespace: levels.length ? levels : undefined }, { formData });
+  const result = await runAction(
+    createNamespace,
+    { ...rest, namespace: levels.length ? levels : undefined },
+    { formData },
+  );
   if (!result.ok && result.fieldErrors?.namespace) result.fieldErrors.name = result.fieldErrors.namespace;
   if (result.ok) redirect(catalogHref(String(catalogName), result.data.namespace.join('.')));
   return result;
@@ -54,7 +67,12 @@ export async function createNamespaceAction(_prev: unknown, formData: FormData):
 export async function updateNamespaceAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
   const parsed = formInput(formData, ['properties']);
   if (!parsed.ok) return parsed.result;
-  const { catalog, namespace, properties, previous } = parsed.input as { catalog: string; namespace: string; properties: Record<string, string>; previous?: string };
+  const { catalog, namespace, properties, previous } = parsed.input as {
+    catalog: string;
+    namespace: string;
+    properties: Record<string, string>;
+    previous?: string;
+  };
   let before: Record<string, string> = {};
   try {
     before = parsePropertyLines(previous);
@@ -62,9 +80,14 @@ export async function updateNamespaceAction(_prev: unknown, formData: FormData):
     before = {};
   }
   const removals = Object.keys(before).filter((k) => !(k in properties));
-  return runAction(updateNamespaceProperties, { catalog, namespace, updates: properties, removals }, {
-    formData, message: (d) => `Saved: ${d.updated.length} set, ${d.removed.length} removed.`,
-  });
+  return runAction(
+    updateNamespaceProperties,
+    { catalog, namespace, updates: properties, removals },
+    {
+      formData,
+      message: (d) => `Saved: ${d.updated.length} set, ${d.removed.length} removed.`,
+    },
+  );
 }
 
 export async function deleteNamespaceAction(formData: FormData) {
@@ -78,7 +101,11 @@ export async function deleteNamespaceAction(formData: FormData) {
 export async function setBusinessMetadataAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
   const parsed = formInput(formData);
   if (!parsed.ok) return parsed.result;
-  return runAction(setBusinessMetadata, { tags: '', ...parsed.input, discoverable: parsed.input.discoverable ?? false }, { formData, message: () => 'Business metadata saved.' });
+  return runAction(
+    setBusinessMetadata,
+    { tags: '', ...parsed.input, discoverable: parsed.input.discoverable ?? false },
+    { formData, message: () => 'Business metadata saved.' },
+  );
 }
 
 export async function clearBusinessMetadataAction(formData: FormData) {
@@ -89,12 +116,16 @@ export async function clearBusinessMetadataAction(formData: FormData) {
 export async function testConnectionAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
   const result = await guarded((actor) => testFederatedConnection(actor, String(formData.get('catalog') ?? '')));
   if (!result.ok) return result;
-  return result.data.ok ? { ok: true, data: result.data, message: result.data.message } : { ok: false, error: result.data.message };
+  return result.data.ok
+    ? { ok: true, data: result.data, message: result.data.message }
+    : { ok: false, error: result.data.message };
 }
 
 export async function syncAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
   const result = await guarded((actor) => syncFederatedCatalog(actor, String(formData.get('catalog') ?? '')));
   revalidatePath('/catalogs', 'layout');
   if (!result.ok) return result;
-  return result.data.ok ? { ok: true, data: result.data, message: result.data.message } : { ok: false, error: result.data.message };
+  return result.data.ok
+    ? { ok: true, data: result.data, message: result.data.message }
+    : { ok: false, error: result.data.message };
 }

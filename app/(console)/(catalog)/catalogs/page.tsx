@@ -15,13 +15,32 @@ export const metadata = { title: 'Catalogs' };
 
 export default async function CatalogsPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
-  const header = <PageHeader title="Catalogs" description="Iceberg catalogs of this tenant: local ones keep data in a warehouse, federated ones mirror a remote REST catalog." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant what="Catalogs" /></>;
+  const header = (
+    <PageHeader
+      title="Catalogs"
+      description="Iceberg catalogs of this tenant: local ones keep data in a warehouse, federated ones mirror a remote REST catalog."
+    />
+  );
+  if (!actor.tenantId)
+    return (
+      <>
+        {header}
+        <NeedTenant what="Catalogs" />
+      </>
+    );
   const sp = await searchParams;
-  const parsed = catalogListQuery.safeParse({ q: param(sp, 'q'), type: param(sp, 'type'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
+  const parsed = catalogListQuery.safeParse({
+    q: param(sp, 'q'),
+    type: param(sp, 'type'),
+    sort: param(sp, 'sort'),
+    dir: param(sp, 'dir'),
+    cursor: param(sp, 'cursor'),
+  });
   const q = parsed.success ? parsed.data : catalogListQuery.parse({});
   const [page, mayCreate] = await Promise.all([
-    attempt(() => listCatalogs(actor, { q: q.q, catalogType: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor })),
+    attempt(() =>
+      listCatalogs(actor, { q: q.q, catalogType: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor }),
+    ),
     can(await getDb(), actor, 'create', { tenantId: actor.tenantId }),
   ]);
   const warehouses = mayCreate ? await warehouseChoices(actor).catch(() => []) : [];
@@ -36,7 +55,9 @@ export default async function CatalogsPage({ searchParams }: { searchParams: Sea
             nextCursor={page.value.nextCursor}
             sort={{ id: q.sort, desc: q.dir === 'desc' }}
           />
-        ) : page.view}
+        ) : (
+          page.view
+        )}
         {mayCreate ? (
           <Card title="Create a catalog">
             <ActionForm action={createCatalogAction} submitLabel="Create catalog">

@@ -10,10 +10,27 @@ export const metadata = { title: 'Search' };
 
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
-  const header = <PageHeader title="Search" description="Tables and views on the main branch of every catalog you may see, by name (from its start), description words and tags." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant what="Tables and views" /></>;
+  const header = (
+    <PageHeader
+      title="Search"
+      description="Tables and views on the main branch of every catalog you may see, by name (from its start), description words and tags."
+    />
+  );
+  if (!actor.tenantId)
+    return (
+      <>
+        {header}
+        <NeedTenant what="Tables and views" />
+      </>
+    );
   const sp = await searchParams;
-  const parsed = searchQuery.safeParse({ q: param(sp, 'q'), tag: param(sp, 'tag'), type: param(sp, 'type'), catalog: param(sp, 'catalog'), cursor: param(sp, 'cursor') });
+  const parsed = searchQuery.safeParse({
+    q: param(sp, 'q'),
+    tag: param(sp, 'tag'),
+    type: param(sp, 'type'),
+    catalog: param(sp, 'catalog'),
+    cursor: param(sp, 'cursor'),
+  });
   const q = parsed.success ? parsed.data : searchQuery.parse({});
   const result = await attempt(async () => {
     const catalogId = q.catalog ? (await getCatalog(actor, q.catalog)).id : undefined;
@@ -26,7 +43,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
   return (
     <>
       {header}
-      {!parsed.success ? <p role="alert" className="mb-3 text-sm text-red-700">{parsed.error.issues[0]?.message}</p> : null}
+      {!parsed.success ? (
+        <p role="alert" className="mb-3 text-sm text-red-700">
+          {parsed.error.issues[0]?.message}
+        </p>
+      ) : null}
       {result.ok ? (
         <SearchTable
           rows={result.value.rows}
@@ -36,7 +57,9 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
           catalogs={catalogs}
           tags={tags}
         />
-      ) : result.view}
+      ) : (
+        result.view
+      )}
     </>
   );
 }

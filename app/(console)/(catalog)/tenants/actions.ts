@@ -11,9 +11,10 @@ export async function createTenantAction(_prev: unknown, formData: FormData): Pr
   if (!parsed.ok) return parsed.result;
   return runAction(createTenant, parsed.input, {
     formData,
-    message: (t) => t.generatedPassword
-      ? `Tenant "${t.name}" created. The TenantAdmin "${t.adminUsername}" can sign in with this password, shown only now: ${t.generatedPassword}`
-      : `Tenant "${t.name}" created with TenantAdmin "${t.adminUsername}".`,
+    message: (t) =>
+      t.generatedPassword
+        ? `Tenant "${t.name}" created. The TenantAdmin "${t.adminUsername}" can sign in with this password, shown only now: ${t.generatedPassword}`
+        : `Tenant "${t.name}" created with TenantAdmin "${t.adminUsername}".`,
   });
 }
 

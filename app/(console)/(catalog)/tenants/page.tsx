@@ -21,12 +21,20 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
     );
   }
   const sp = await searchParams;
-  const q = tenantListQuery.safeParse({ q: param(sp, 'q'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
+  const q = tenantListQuery.safeParse({
+    q: param(sp, 'q'),
+    sort: param(sp, 'sort'),
+    dir: param(sp, 'dir'),
+    cursor: param(sp, 'cursor'),
+  });
   const opts = q.success ? q.data : tenantListQuery.parse({});
   const page = await listTenants(actor, { q: opts.q, sort: opts.sort, desc: opts.dir === 'desc', cursor: opts.cursor });
   return (
     <>
-      <PageHeader title="Tenants" description="Each tenant has its own warehouses, catalogs, users and audit trail. Switch into one with the Tenant selector above." />
+      <PageHeader
+        title="Tenants"
+        description="Each tenant has its own warehouses, catalogs, users and audit trail. Switch into one with the Tenant selector above."
+      />
       <div className="space-y-6">
         <TenantsTable
           rows={page.rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))}
@@ -37,9 +45,27 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
         <Card title="Create a tenant">
           <ActionForm action={createTenantAction} submitLabel="Create tenant" resetOnSuccess>
             <div className="grid gap-4 md:grid-cols-2">
-              <Field name="name" label="Tenant name" required maxLength={128} description="Letters, digits, _ and -; no dots, slashes or spaces." />
-              <Field name="adminUsername" label="First TenantAdmin username" required maxLength={64} autoComplete="off" />
-              <Field name="adminPassword" label="TenantAdmin password (optional)" type="password" autoComplete="new-password" description="Leave empty to generate one; it is shown once, after creating." />
+              <Field
+                name="name"
+                label="Tenant name"
+                required
+                maxLength={128}
+                description="Letters, digits, _ and -; no dots, slashes or spaces."
+              />
+              <Field
+                name="adminUsername"
+                label="First TenantAdmin username"
+                required
+                maxLength={64}
+                autoComplete="off"
+              />
+              <Field
+                name="adminPassword"
+                label="TenantAdmin password (optional)"
+                type="password"
+                autoComplete="new-password"
+                description="Leave empty to generate one; it is shown once, after creating."
+              />
               <TextAreaField name="description" label="Description" rows={2} maxLength={2000} />
             </div>
           </ActionForm>

@@ -5,10 +5,25 @@ import { DataTable, type DataTableProps, type Columns } from '@/components/data-
 import { formatDateTime } from '@/lib/format';
 import { linkClass } from '@/components/ui';
 
-export type TenantTableRow = { id: string; name: string; description: string | null; createdAt: string; catalogCount: number; userCount: number };
+export type TenantTableRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  catalogCount: number;
+  userCount: number;
+};
 
 const columns: Columns<TenantTableRow> = [
-  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/tenants/${c.row.original.id}`}>{c.getValue<string>()}</Link> },
+  {
+    accessorKey: 'name',
+    header: 'Name',
+    cell: (c) => (
+      <Link className={linkClass('font-medium')} href={`/tenants/${c.row.original.id}`}>
+        {c.getValue<string>()}
+      </Link>
+    ),
+  },
   { accessorKey: 'description', header: 'Description', cell: (c) => c.getValue<string | null>() ?? '—' },
   { accessorKey: 'catalogCount', header: 'Catalogs', meta: { className: 'tabular-nums' } },
   { accessorKey: 'userCount', header: 'Users', meta: { className: 'tabular-nums' } },

@@ -13,12 +13,37 @@ export const metadata = { title: 'Warehouses' };
 
 export default async function WarehousesPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
-  const header = <PageHeader title="Warehouses" description="Object storage that local catalogs write to: S3, Azure Blob, Google Cloud Storage or a local directory. Credentials are encrypted and never shown again." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant what="Warehouses" /></>;
+  const header = (
+    <PageHeader
+      title="Warehouses"
+      description="Object storage that local catalogs write to: S3, Azure Blob, Google Cloud Storage or a local directory. Credentials are encrypted and never shown again."
+    />
+  );
+  if (!actor.tenantId)
+    return (
+      <>
+        {header}
+        <NeedTenant what="Warehouses" />
+      </>
+    );
   const sp = await searchParams;
-  const parsed = warehouseListQuery.safeParse({ q: param(sp, 'q'), storageType: param(sp, 'storageType'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
+  const parsed = warehouseListQuery.safeParse({
+    q: param(sp, 'q'),
+    storageType: param(sp, 'storageType'),
+    sort: param(sp, 'sort'),
+    dir: param(sp, 'dir'),
+    cursor: param(sp, 'cursor'),
+  });
   const q = parsed.success ? parsed.data : warehouseListQuery.parse({});
-  const page = await attempt(() => listWarehouses(actor, { q: q.q, storageType: q.storageType, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor }));
+  const page = await attempt(() =>
+    listWarehouses(actor, {
+      q: q.q,
+      storageType: q.storageType,
+      sort: q.sort,
+      desc: q.dir === 'desc',
+      cursor: q.cursor,
+    }),
+  );
   return (
     <>
       {header}
@@ -30,7 +55,9 @@ export default async function WarehousesPage({ searchParams }: { searchParams: S
             nextCursor={page.value.nextCursor}
             sort={{ id: q.sort, desc: q.dir === 'desc' }}
           />
-        ) : page.view}
+        ) : (
+          page.view
+        )}
         {isTenantAdmin(actor) ? (
           <Card title="Create a warehouse">
             <ActionForm action={createWarehouseAction} submitLabel="Create warehouse">

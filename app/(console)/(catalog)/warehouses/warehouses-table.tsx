@@ -5,13 +5,33 @@ import { DataTable, type DataTableProps, type Columns } from '@/components/data-
 import { Badge, linkClass } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 
-export type WarehouseTableRow = { id: string; name: string; storageType: string; location: string; vendingStrategy: string; catalogCount: number; createdAt: string };
+export type WarehouseTableRow = {
+  id: string;
+  name: string;
+  storageType: string;
+  location: string;
+  vendingStrategy: string;
+  catalogCount: number;
+  createdAt: string;
+};
 
 const TYPE_LABEL: Record<string, string> = { s3: 'S3', azure: 'Azure', gcs: 'GCS', local: 'Local' };
 
 const columns: Columns<WarehouseTableRow> = [
-  { accessorKey: 'name', header: 'Name', cell: (c) => <Link className={linkClass('font-medium')} href={`/warehouses/${encodeURIComponent(c.row.original.name)}`}>{c.getValue<string>()}</Link> },
-  { accessorKey: 'storageType', header: 'Storage', cell: (c) => <Badge tone="blue">{TYPE_LABEL[c.getValue<string>()] ?? c.getValue<string>()}</Badge> },
+  {
+    accessorKey: 'name',
+    header: 'Name',
+    cell: (c) => (
+      <Link className={linkClass('font-medium')} href={`/warehouses/${encodeURIComponent(c.row.original.name)}`}>
+        {c.getValue<string>()}
+      </Link>
+    ),
+  },
+  {
+    accessorKey: 'storageType',
+    header: 'Storage',
+    cell: (c) => <Badge tone="blue">{TYPE_LABEL[c.getValue<string>()] ?? c.getValue<string>()}</Badge>,
+  },
   { accessorKey: 'location', header: 'Location', cell: (c) => <code className="text-xs">{c.getValue<string>()}</code> },
   { accessorKey: 'vendingStrategy', header: 'Vending' },
   { accessorKey: 'catalogCount', header: 'Catalogs', meta: { className: 'tabular-nums' } },
@@ -25,7 +45,12 @@ export function WarehousesTable(props: Omit<DataTableProps<WarehouseTableRow>, '
       sortableColumns={['name', 'createdAt']}
       filters={[
         { id: 'q', label: 'Name contains', type: 'text' },
-        { id: 'storageType', label: 'Storage', type: 'select', options: Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label })) },
+        {
+          id: 'storageType',
+          label: 'Storage',
+          type: 'select',
+          options: Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label })),
+        },
       ]}
       emptyTitle="No warehouses yet"
       emptyDescription="A warehouse says where catalogs keep their data. Create one below."

@@ -16,7 +16,8 @@ export async function requestAccessAction(_prev: Prev, formData: FormData) {
 /** Approve or reject (the pressed button names the decision). */
 export async function decideAction(_prev: Prev, formData: FormData) {
   return runAction(decideAccessRequest, formObject(formData), {
-    formData, message: (d) => (d.status === 'approved' ? 'Approved: the access was granted.' : 'Rejected.'),
+    formData,
+    message: (d) => (d.status === 'approved' ? 'Approved: the access was granted.' : 'Rejected.'),
   });
 }
 

@@ -9,8 +9,14 @@ import { createRole, deleteRole, updateRole } from '@/lib/governance/roles';
 type Prev = ActionResult<unknown> | null;
 
 /** Scope picker browsing: namespaces under a parent, or tables of a namespace (read-only, as the actor). */
-export async function browseScopeAction(kind: 'namespaces' | 'assets', catalogId: string, parentId: string | null): Promise<ActionResult<ScopeOption[]>> {
-  return guarded((actor) => (kind === 'assets' ? scopeAssets(actor, catalogId, parentId ?? '') : scopeNamespaces(actor, catalogId, parentId)));
+export async function browseScopeAction(
+  kind: 'namespaces' | 'assets',
+  catalogId: string,
+  parentId: string | null,
+): Promise<ActionResult<ScopeOption[]>> {
+  return guarded((actor) =>
+    kind === 'assets' ? scopeAssets(actor, catalogId, parentId ?? '') : scopeNamespaces(actor, catalogId, parentId),
+  );
 }
 
 export async function createRoleAction(_prev: Prev, formData: FormData) {

@@ -17,7 +17,13 @@ export function EditRoleForm({ role }: { role: { id: string; name: string; descr
     <ActionForm action={updateRoleAction} submitLabel="Save" submitVariant="secondary">
       <input type="hidden" name="id" value={role.id} />
       <Field name="name" label="Name" required maxLength={64} defaultValue={role.name} />
-      <TextAreaField name="description" label="Description" maxLength={500} rows={2} defaultValue={role.description ?? ''} />
+      <TextAreaField
+        name="description"
+        label="Description"
+        maxLength={500}
+        rows={2}
+        defaultValue={role.description ?? ''}
+      />
     </ActionForm>
   );
 }

@@ -19,7 +19,13 @@ const ACTIONS: { value: string; hint: string }[] = [
 ];
 
 /** A grant builder: pick a scope by browsing, pick actions, optionally an end date; adds one grant. */
-export function GrantBuilder({ action, grantee, catalogs, tags, submitLabel = 'Add grant' }: {
+export function GrantBuilder({
+  action,
+  grantee,
+  catalogs,
+  tags,
+  submitLabel = 'Add grant',
+}: {
   action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>;
   grantee: { userId?: string; serviceUserId?: string; roleId?: string };
   catalogs: ScopeOption[];
@@ -35,13 +41,26 @@ export function GrantBuilder({ action, grantee, catalogs, tags, submitLabel = 'A
         <div className="grid gap-1 sm:grid-cols-2">
           {ACTIONS.map((a) => (
             <label key={a.value} className="flex items-start gap-2 text-sm">
-              <input type="checkbox" name="actions" value={a.value} defaultChecked={a.value === 'read'} className="mt-0.5 accent-indigo-600" />
-              <span><span className="font-medium">{a.value}</span> <span className="text-xs text-zinc-500">— {a.hint}</span></span>
+              <input
+                type="checkbox"
+                name="actions"
+                value={a.value}
+                defaultChecked={a.value === 'read'}
+                className="mt-0.5 accent-indigo-600"
+              />
+              <span>
+                <span className="font-medium">{a.value}</span> <span className="text-xs text-zinc-500">— {a.hint}</span>
+              </span>
             </label>
           ))}
         </div>
       </fieldset>
-      <Field name="expiresAt" type="date" label="Expires on (optional)" description="The grant stops working after this day (UTC)." />
+      <Field
+        name="expiresAt"
+        type="date"
+        label="Expires on (optional)"
+        description="The grant stops working after this day (UTC)."
+      />
     </ActionForm>
   );
 }

@@ -3,7 +3,13 @@
 import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction } from '@/lib/action';
-import { createServiceUser, deleteServiceUser, rotateServiceUserKey, setServiceUserActive, updateServiceUser } from '@/lib/governance/service-users';
+import {
+  createServiceUser,
+  deleteServiceUser,
+  rotateServiceUserKey,
+  setServiceUserActive,
+  updateServiceUser,
+} from '@/lib/governance/service-users';
 
 type Prev = ActionResult<unknown> | null;
 
@@ -14,11 +20,18 @@ export async function createServiceUserAction(_prev: Prev, formData: FormData) {
 
 export async function updateServiceUserAction(_prev: Prev, formData: FormData) {
   const raw = formObject(formData);
-  return runAction(updateServiceUser, { ...raw, expiresAt: raw.expiresAt ?? (raw.clearExpiry ? null : undefined), clearExpiry: undefined }, { formData, message: () => 'Saved.' });
+  return runAction(
+    updateServiceUser,
+    { ...raw, expiresAt: raw.expiresAt ?? (raw.clearExpiry ? null : undefined), clearExpiry: undefined },
+    { formData, message: () => 'Saved.' },
+  );
 }
 
 export async function rotateKeyAction(_prev: Prev, formData: FormData) {
-  return runAction(rotateServiceUserKey, formObject(formData), { formData, message: () => 'The old key stopped working. Store the new one now.' });
+  return runAction(rotateServiceUserKey, formObject(formData), {
+    formData,
+    message: () => 'The old key stopped working. Store the new one now.',
+  });
 }
 
 export async function setServiceUserActiveAction(formData: FormData) {

@@ -4,7 +4,10 @@ import { ActionForm, CheckboxField, Field, SelectField, TextAreaField } from '@/
 import { SecretOnce } from '../users/secret-once';
 import { createServiceUserAction, rotateKeyAction, updateServiceUserAction } from './actions';
 
-const ROLES = [{ value: 'tenant_user', label: 'TenantUser (only its grants)' }, { value: 'tenant_admin', label: 'TenantAdmin (everything in this tenant)' }];
+const ROLES = [
+  { value: 'tenant_user', label: 'TenantUser (only its grants)' },
+  { value: 'tenant_admin', label: 'TenantAdmin (everything in this tenant)' },
+];
 
 export function CreateServiceUserForm() {
   return (
@@ -20,16 +23,30 @@ export function CreateServiceUserForm() {
   );
 }
 
-export function EditServiceUserForm({ su }: { su: { id: string; name: string; description: string | null; role: string; expiresAt: string | null } }) {
+export function EditServiceUserForm({
+  su,
+}: {
+  su: { id: string; name: string; description: string | null; role: string; expiresAt: string | null };
+}) {
   return (
     <ActionForm action={updateServiceUserAction} submitLabel="Save" submitVariant="secondary">
       <input type="hidden" name="id" value={su.id} />
       <Field name="name" label="Name" required maxLength={64} defaultValue={su.name} />
       <SelectField name="role" label="Role" options={ROLES} defaultValue={su.role} />
-      <Field name="expiresAt" label="New expiry date" type="date"
-        description={`Currently: ${su.expiresAt ? su.expiresAt.slice(0, 10) : 'never expires'}. Leave empty to keep it.`} />
+      <Field
+        name="expiresAt"
+        label="New expiry date"
+        type="date"
+        description={`Currently: ${su.expiresAt ? su.expiresAt.slice(0, 10) : 'never expires'}. Leave empty to keep it.`}
+      />
       <CheckboxField name="clearExpiry" label="Never expires" />
-      <TextAreaField name="description" label="Description" maxLength={500} rows={2} defaultValue={su.description ?? ''} />
+      <TextAreaField
+        name="description"
+        label="Description"
+        maxLength={500}
+        rows={2}
+        defaultValue={su.description ?? ''}
+      />
     </ActionForm>
   );
 }
@@ -38,7 +55,9 @@ export function RotateKeyForm({ id }: { id: string }) {
   return (
     <ActionForm action={rotateKeyAction} submitLabel="Rotate key" submitVariant="secondary" resetOnSuccess>
       <input type="hidden" name="id" value={id} />
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">A new key replaces the current one at once: anything still using the old key is refused from its next request.</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        A new key replaces the current one at once: anything still using the old key is refused from its next request.
+      </p>
       <SecretOnce field="apiKey" label="New API key" />
     </ActionForm>
   );

@@ -10,16 +10,20 @@ import { updateSettings } from '@/lib/governance/settings';
  */
 export async function updateSettingsAction(_prev: ActionResult<unknown> | null, formData: FormData) {
   const text = (k: string) => String(formData.get(k) ?? '');
-  return runAction(updateSettings, {
-    allowPublicSignup: formData.has('allowPublicSignup'),
-    defaultWarehouseId: text('defaultWarehouseId'),
-    auditRetentionDays: text('auditRetentionDays'),
-    smtpHost: text('smtpHost'),
-    smtpPort: text('smtpPort'),
-    smtpUsername: text('smtpUsername'),
-    smtpFrom: text('smtpFrom'),
-    smtpSecure: formData.has('smtpSecure'),
-    smtpPassword: text('smtpPassword') || undefined,
-    clearSmtpPassword: formData.has('clearSmtpPassword'),
-  }, { formData, message: () => 'Settings saved.' });
+  return runAction(
+    updateSettings,
+    {
+      allowPublicSignup: formData.has('allowPublicSignup'),
+      defaultWarehouseId: text('defaultWarehouseId'),
+      auditRetentionDays: text('auditRetentionDays'),
+      smtpHost: text('smtpHost'),
+      smtpPort: text('smtpPort'),
+      smtpUsername: text('smtpUsername'),
+      smtpFrom: text('smtpFrom'),
+      smtpSecure: formData.has('smtpSecure'),
+      smtpPassword: text('smtpPassword') || undefined,
+      clearSmtpPassword: formData.has('clearSmtpPassword'),
+    },
+    { formData, message: () => 'Settings saved.' },
+  );
 }

@@ -11,14 +11,31 @@ export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const actor = await requireActor();
-  if (!actor.tenantId) return <><PageHeader title="Settings" /><NeedTenant what="Settings" /></>;
-  if (!isTenantAdmin(actor)) return <><PageHeader title="Settings" /><EmptyState title="Only TenantAdmins change settings" /></>;
+  if (!actor.tenantId)
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <NeedTenant what="Settings" />
+      </>
+    );
+  if (!isTenantAdmin(actor))
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <EmptyState title="Only TenantAdmins change settings" />
+      </>
+    );
   const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
   const { updatedAt, ...view } = settings;
   return (
     <>
-      <PageHeader title="Settings" description={`This tenant's settings.${updatedAt ? ` Last changed ${formatDateTime(updatedAt)}.` : ''}`} />
-      <Card><SettingsForm settings={view} warehouses={warehouses} /></Card>
+      <PageHeader
+        title="Settings"
+        description={`This tenant's settings.${updatedAt ? ` Last changed ${formatDateTime(updatedAt)}.` : ''}`}
+      />
+      <Card>
+        <SettingsForm settings={view} warehouses={warehouses} />
+      </Card>
     </>
   );
 }

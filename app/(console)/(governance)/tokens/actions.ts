@@ -7,7 +7,10 @@ import { createApiToken, revokeAllTokens, revokeTokenById } from '@/lib/governan
 type Prev = ActionResult<unknown> | null;
 
 export async function createTokenAction(_prev: Prev, formData: FormData) {
-  return runAction(createApiToken, formObject(formData), { formData, message: (d) => `Created the token "${d.name}".` });
+  return runAction(createApiToken, formObject(formData), {
+    formData,
+    message: (d) => `Created the token "${d.name}".`,
+  });
 }
 
 export async function revokeTokenAction(formData: FormData) {
@@ -15,5 +18,8 @@ export async function revokeTokenAction(formData: FormData) {
 }
 
 export async function revokeAllAction(formData: FormData) {
-  return runAction(revokeAllTokens, { userId: formData.get('userId'), keepCurrent: formData.get('keepCurrent') === 'true' });
+  return runAction(revokeAllTokens, {
+    userId: formData.get('userId'),
+    keepCurrent: formData.get('keepCurrent') === 'true',
+  });
 }

@@ -5,14 +5,27 @@ import { formObject, guarded, runAction } from '@/lib/action';
 import type { Decision } from '@/lib/authz';
 import { createGrant, revokeGrant } from '@/lib/governance/grants';
 import { checkUserAccess } from '@/lib/governance/queries/permissions';
-import { assignRole, clearSignInLock, createUser, deleteUser, resetPassword, setUserActive, unassignRole, updateUser } from '@/lib/governance/users';
+import {
+  assignRole,
+  clearSignInLock,
+  createUser,
+  deleteUser,
+  resetPassword,
+  setUserActive,
+  unassignRole,
+  updateUser,
+} from '@/lib/governance/users';
 import { redirect } from 'next/navigation';
 
 type Prev = ActionResult<unknown> | null;
 
 export async function createUserAction(_prev: Prev, formData: FormData) {
   return runAction(createUser, formObject(formData), {
-    formData, message: (d) => (d.temporaryPassword ? `Created ${d.username}. Give them the temporary password below; it is shown only once.` : `Created ${d.username}.`),
+    formData,
+    message: (d) =>
+      d.temporaryPassword
+        ? `Created ${d.username}. Give them the temporary password below; it is shown only once.`
+        : `Created ${d.username}.`,
   });
 }
 
@@ -26,7 +39,11 @@ export async function setUserActiveAction(formData: FormData) {
 
 export async function resetPasswordAction(_prev: Prev, formData: FormData) {
   return runAction(resetPassword, formObject(formData), {
-    formData, message: (d) => (d.temporaryPassword ? 'Password reset; their sessions were signed out. The temporary password below is shown only once.' : 'Password changed; their sessions were signed out.'),
+    formData,
+    message: (d) =>
+      d.temporaryPassword
+        ? 'Password reset; their sessions were signed out. The temporary password below is shown only once.'
+        : 'Password changed; their sessions were signed out.',
   });
 }
 
@@ -51,7 +68,10 @@ export async function unassignRoleAction(formData: FormData) {
 
 /** The grant builder's submit: a grant to a user, a service user or a role. */
 export async function addGrantAction(_prev: Prev, formData: FormData) {
-  return runAction(createGrant, formObject(formData), { formData, message: (d) => `Granted ${d.actions.join(', ')} on ${d.scope}.` });
+  return runAction(createGrant, formObject(formData), {
+    formData,
+    message: (d) => `Granted ${d.actions.join(', ')} on ${d.scope}.`,
+  });
 }
 
 export async function revokeGrantAction(formData: FormData) {
@@ -59,6 +79,9 @@ export async function revokeGrantAction(formData: FormData) {
 }
 
 /** "Why may (or may not) this user do A on O?" for the effective-permissions view (lib/governance/queries/permissions.ts). */
-export async function checkAccessAction(_prev: Prev, formData: FormData): Promise<ActionResult<Decision & { scope: string }>> {
+export async function checkAccessAction(
+  _prev: Prev,
+  formData: FormData,
+): Promise<ActionResult<Decision & { scope: string }>> {
   return guarded((actor) => checkUserAccess(actor, formObject(formData)));
 }

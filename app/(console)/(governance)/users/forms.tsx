@@ -11,10 +11,22 @@ export function CreateUserForm() {
         <Field name="username" label="Username" required maxLength={64} autoComplete="off" />
         <Field name="email" label="Email" type="email" maxLength={254} autoComplete="off" />
         <Field name="displayName" label="Display name" maxLength={200} />
-        <SelectField name="role" label="Built-in role" options={[{ value: 'tenant_user', label: 'TenantUser' }, { value: 'tenant_admin', label: 'TenantAdmin' }]} />
+        <SelectField
+          name="role"
+          label="Built-in role"
+          options={[
+            { value: 'tenant_user', label: 'TenantUser' },
+            { value: 'tenant_admin', label: 'TenantAdmin' },
+          ]}
+        />
       </div>
-      <Field name="password" label="Initial password (optional)" type="password" autoComplete="new-password"
-        description="Leave empty to invite: a temporary password is generated and shown once." />
+      <Field
+        name="password"
+        label="Initial password (optional)"
+        type="password"
+        autoComplete="new-password"
+        description="Leave empty to invite: a temporary password is generated and shown once."
+      />
       <SecretOnce field="temporaryPassword" label="Temporary password" />
     </ActionForm>
   );
@@ -24,8 +36,13 @@ export function ResetPasswordForm({ userId }: { userId: string }) {
   return (
     <ActionForm action={resetPasswordAction} submitLabel="Reset password" submitVariant="secondary" resetOnSuccess>
       <input type="hidden" name="id" value={userId} />
-      <Field name="password" label="New password (optional)" type="password" autoComplete="new-password"
-        description="Leave empty to generate a temporary one. Their sessions are signed out either way." />
+      <Field
+        name="password"
+        label="New password (optional)"
+        type="password"
+        autoComplete="new-password"
+        description="Leave empty to generate a temporary one. Their sessions are signed out either way."
+      />
       <SecretOnce field="temporaryPassword" label="Temporary password" />
     </ActionForm>
   );

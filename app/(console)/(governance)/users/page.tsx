@@ -25,21 +25,46 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     return (
       <>
         <PageHeader title="Users" />
-        <EmptyState title="Only TenantAdmins manage users"
+        <EmptyState
+          title="Only TenantAdmins manage users"
           description="You can see what you yourself may do, and why."
-          action={<Link className={linkClass()} href={`/users/${actor.id}`}>My permissions</Link>} />
+          action={
+            <Link className={linkClass()} href={`/users/${actor.id}`}>
+              My permissions
+            </Link>
+          }
+        />
       </>
     );
   }
   const sp = await searchParams;
   const sort = (sp.sort === 'createdAt' ? 'createdAt' : 'username') as UserSort;
-  const page = await listUsers(actor, { q: sp.q, role: sp.role, status: sp.status, sort, desc: sp.dir === 'desc', cursor: sp.cursor });
-  const rows = page.rows.map((r) => ({ ...r, lastLoginAt: r.lastLoginAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() }));
+  const page = await listUsers(actor, {
+    q: sp.q,
+    role: sp.role,
+    status: sp.status,
+    sort,
+    desc: sp.dir === 'desc',
+    cursor: sp.cursor,
+  });
+  const rows = page.rows.map((r) => ({
+    ...r,
+    lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  }));
   return (
     <>
-      <PageHeader title="Users" description="People in this tenant: their built-in role, custom roles, status and last sign-in." />
+      <PageHeader
+        title="Users"
+        description="People in this tenant: their built-in role, custom roles, status and last sign-in."
+      />
       <div className="space-y-6">
-        <UsersTable rows={rows} total={page.total} nextCursor={page.nextCursor} sort={{ id: sort, desc: sp.dir === 'desc' }} />
+        <UsersTable
+          rows={rows}
+          total={page.total}
+          nextCursor={page.nextCursor}
+          sort={{ id: sort, desc: sp.dir === 'desc' }}
+        />
         <Card title="Create or invite a user">
           <CreateUserForm />
         </Card>

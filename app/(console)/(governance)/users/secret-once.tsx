@@ -17,13 +17,28 @@ export function SecretOnce({ field, label }: { field: string; label: string }) {
     <div className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-500/40 dark:bg-amber-500/10">
       <p className="text-sm font-medium text-amber-900 dark:text-amber-200">{label} — shown only once</p>
       <div className="flex items-center gap-2">
-        <code aria-label={label} className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1 text-xs select-all dark:bg-zinc-900">{value}</code>
-        <button type="button" className="rounded border border-zinc-300 px-2 py-1 text-xs dark:border-zinc-700"
-          onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => undefined)}>
+        <code
+          aria-label={label}
+          className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1 text-xs select-all dark:bg-zinc-900"
+        >
+          {value}
+        </code>
+        <button
+          type="button"
+          className="rounded border border-zinc-300 px-2 py-1 text-xs dark:border-zinc-700"
+          onClick={() =>
+            void navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => undefined,
+            )
+          }
+        >
           {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
-      <p className="text-xs text-amber-800 dark:text-amber-300">Store it now: only a hash is kept, so it cannot be shown again.</p>
+      <p className="text-xs text-amber-800 dark:text-amber-300">
+        Store it now: only a hash is kept, so it cannot be shown again.
+      </p>
     </div>
   );
 }

@@ -7,15 +7,46 @@ import { roleLabels } from '@/lib/governance/format';
 import { formatDateTime } from '@/lib/format';
 
 export type UserTableRow = {
-  id: string; username: string; email: string | null; role: string; active: boolean; lastLoginAt: string | null; createdAt: string; roleNames: string[];
+  id: string;
+  username: string;
+  email: string | null;
+  role: string;
+  active: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+  roleNames: string[];
 };
 
 const columns: Columns<UserTableRow> = [
-  { id: 'username', accessorKey: 'username', header: 'Username', cell: (c) => <Link className={linkClass('font-medium')} href={`/users/${c.row.original.id}`}>{c.row.original.username}</Link> },
+  {
+    id: 'username',
+    accessorKey: 'username',
+    header: 'Username',
+    cell: (c) => (
+      <Link className={linkClass('font-medium')} href={`/users/${c.row.original.id}`}>
+        {c.row.original.username}
+      </Link>
+    ),
+  },
   { id: 'email', accessorKey: 'email', header: 'Email', cell: (c) => c.getValue() ?? '—' },
-  { id: 'role', accessorKey: 'role', header: 'Built-in role', cell: (c) => roleLabels[c.getValue<string>()] ?? c.getValue() },
-  { id: 'roles', accessorKey: 'roleNames', header: 'Roles', cell: (c) => (c.getValue<string[]>().length ? c.getValue<string[]>().join(', ') : '—') },
-  { id: 'status', accessorKey: 'active', header: 'Status', cell: (c) => (c.getValue() ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>) },
+  {
+    id: 'role',
+    accessorKey: 'role',
+    header: 'Built-in role',
+    cell: (c) => roleLabels[c.getValue<string>()] ?? c.getValue(),
+  },
+  {
+    id: 'roles',
+    accessorKey: 'roleNames',
+    header: 'Roles',
+    cell: (c) => (c.getValue<string[]>().length ? c.getValue<string[]>().join(', ') : '—'),
+  },
+  {
+    id: 'status',
+    accessorKey: 'active',
+    header: 'Status',
+    cell: (c) => (c.getValue() ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>),
+  },
   { id: 'lastLoginAt', accessorKey: 'lastLoginAt', header: 'Last sign-in', cell: (c) => formatDateTime(c.getValue()) },
   { id: 'createdAt', accessorKey: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.getValue()) },
 ];
@@ -27,8 +58,24 @@ export function UsersTable(props: Omit<DataTableProps<UserTableRow>, 'columns'>)
       sortableColumns={['username', 'createdAt']}
       filters={[
         { id: 'q', label: 'Name or email', type: 'text' },
-        { id: 'role', label: 'Built-in role', type: 'select', options: [{ value: 'tenant_admin', label: 'TenantAdmin' }, { value: 'tenant_user', label: 'TenantUser' }] },
-        { id: 'status', label: 'Status', type: 'select', options: [{ value: 'active', label: 'Active' }, { value: 'inactive', label: 'Deactivated' }] },
+        {
+          id: 'role',
+          label: 'Built-in role',
+          type: 'select',
+          options: [
+            { value: 'tenant_admin', label: 'TenantAdmin' },
+            { value: 'tenant_user', label: 'TenantUser' },
+          ],
+        },
+        {
+          id: 'status',
+          label: 'Status',
+          type: 'select',
+          options: [
+            { value: 'active', label: 'Active' },
+            { value: 'inactive', label: 'Deactivated' },
+          ],
+        },
       ]}
       emptyTitle="No users match"
       getRowId={(r) => r.id}

@@ -5,8 +5,19 @@ export const catalogQs = (catalog: string, extra: Record<string, string | undefi
 };
 
 export const conflictLabels: Record<string, string> = {
-  data_overlap: 'Both changed', deletion_conflict: 'Dropped on one side', create_conflict: 'Same name created', schema_change: 'Schema changed on both',
+  data_overlap: 'Both changed',
+  deletion_conflict: 'Dropped on one side',
+  create_conflict: 'Same name created',
+  schema_change: 'Schema changed on both',
 };
 
 export const statusTone = (s: string): 'neutral' | 'green' | 'yellow' | 'red' | 'blue' =>
-  s === 'completed' ? 'green' : s === 'aborted' ? 'neutral' : s === 'ready' ? 'blue' : s === 'conflicted' ? 'red' : 'yellow';
+  s === 'completed'
+    ? 'green'
+    : s === 'aborted'
+      ? 'neutral'
+      : s === 'ready'
+        ? 'blue'
+        : s === 'conflicted'
+          ? 'red'
+          : 'yellow';

@@ -19,9 +19,12 @@ export function VersioningNav({ catalog, current }: { catalog: string; current: 
           key={t.id}
           href={`${t.href}${catalogQs(catalog)}`}
           aria-current={current === t.id ? 'page' : undefined}
-          className={clsx('-mb-px border-b-2 px-3 py-2 text-sm', current === t.id
-            ? 'border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300'
-            : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100')}
+          className={clsx(
+            '-mb-px border-b-2 px-3 py-2 text-sm',
+            current === t.id
+              ? 'border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300'
+              : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100',
+          )}
         >
           {t.label}
         </Link>

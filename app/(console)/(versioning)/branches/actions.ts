@@ -26,11 +26,18 @@ export async function deleteBranchAction(formData: FormData) {
 }
 
 export async function setProtectionAction(formData: FormData) {
-  return runAction(setBranchProtection, { catalog: formData.get('catalog'), name: formData.get('name'), protected: formData.get('protected') === 'true' });
+  return runAction(setBranchProtection, {
+    catalog: formData.get('catalog'),
+    name: formData.get('name'),
+    protected: formData.get('protected') === 'true',
+  });
 }
 
 export async function createTagAction(_prev: Prev, formData: FormData) {
-  return runAction(createTag, formObject(formData), { formData, message: (d) => `Tagged commit ${shortId(d.commitId)} as ${d.name}.` });
+  return runAction(createTag, formObject(formData), {
+    formData,
+    message: (d) => `Tagged commit ${shortId(d.commitId)} as ${d.name}.`,
+  });
 }
 
 export async function deleteTagAction(formData: FormData) {

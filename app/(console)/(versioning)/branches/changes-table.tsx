@@ -5,10 +5,23 @@ import { Badge } from '@/components/ui';
 import type { VersionState } from '@/lib/versioning/sql';
 
 export type ChangeRow = {
-  assetId: string; kind: string; namespace: string; name: string; before: VersionState; after: VersionState; fields: string[];
+  assetId: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  before: VersionState;
+  after: VersionState;
+  fields: string[];
 };
 
-const tone = (k: string) => (k === 'added' || k === 'create' ? 'green' : k === 'removed' || k === 'drop' ? 'red' : k === 'rename' ? 'blue' : 'yellow');
+const tone = (k: string) =>
+  k === 'added' || k === 'create'
+    ? 'green'
+    : k === 'removed' || k === 'drop'
+      ? 'red'
+      : k === 'rename'
+        ? 'blue'
+        : 'yellow';
 
 function State({ s, other }: { s: VersionState; other: VersionState }) {
   if (!s) return <span className="text-xs text-zinc-500 italic">absent</span>;
@@ -16,16 +29,42 @@ function State({ s, other }: { s: VersionState; other: VersionState }) {
   const diff = (a: unknown, b: unknown) => (other && a !== b ? 'rounded bg-amber-100 px-0.5 dark:bg-amber-500/20' : '');
   return (
     <div className="space-y-0.5 text-xs">
-      <div className={`break-all font-mono ${diff(s.metadataLocation, other?.metadataLocation)}`}>{s.metadataLocation ?? 'no metadata location'}</div>
+      <div className={`break-all font-mono ${diff(s.metadataLocation, other?.metadataLocation)}`}>
+        {s.metadataLocation ?? 'no metadata location'}
+      </div>
       <div className={diff(s.schemaId, other?.schemaId)}>schema {s.schemaId ?? 'none'}</div>
-      {props.length ? <div className="break-all text-zinc-600 dark:text-zinc-400">{props.map(([k, v]) => `${k}=${v}`).join(', ')}</div> : null}
+      {props.length ? (
+        <div className="break-all text-zinc-600 dark:text-zinc-400">
+          {props.map(([k, v]) => `${k}=${v}`).join(', ')}
+        </div>
+      ) : null}
     </div>
   );
 }
 
 const columns: Columns<ChangeRow> = [
-  { id: 'name', header: 'Table', cell: (c) => <span className="font-medium">{c.row.original.namespace ? `${c.row.original.namespace}.` : ''}{c.row.original.name}</span> },
-  { id: 'kind', header: 'Change', cell: (c) => <span className="flex flex-wrap gap-1"><Badge tone={tone(c.row.original.kind)}>{c.row.original.kind}</Badge>{c.row.original.fields.map((f) => <Badge key={f}>{f}</Badge>)}</span> },
+  {
+    id: 'name',
+    header: 'Table',
+    cell: (c) => (
+      <span className="font-medium">
+        {c.row.original.namespace ? `${c.row.original.namespace}.` : ''}
+        {c.row.original.name}
+      </span>
+    ),
+  },
+  {
+    id: 'kind',
+    header: 'Change',
+    cell: (c) => (
+      <span className="flex flex-wrap gap-1">
+        <Badge tone={tone(c.row.original.kind)}>{c.row.original.kind}</Badge>
+        {c.row.original.fields.map((f) => (
+          <Badge key={f}>{f}</Badge>
+        ))}
+      </span>
+    ),
+  },
   { id: 'before', header: 'Before', cell: (c) => <State s={c.row.original.before} other={c.row.original.after} /> },
   { id: 'after', header: 'After', cell: (c) => <State s={c.row.original.after} other={c.row.original.before} /> },
 ];

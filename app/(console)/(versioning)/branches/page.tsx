@@ -13,28 +13,62 @@ export default async function BranchesPage({ searchParams }: { searchParams: Sea
   const actor = await requireActor();
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  const description = 'Branches of a catalog: each has its own head commit; changes reach another branch only by a merge.';
-  if (!actor.tenantId) return <><PageHeader title="Branches" description={description} /><NeedTenant what="Branches, tags and merges" /></>;
-  if (!catalog) return <><PageHeader title="Branches" description={description} /><CatalogPicker actor={actor} base="/branches" what="Branches" /></>;
+  const description =
+    'Branches of a catalog: each has its own head commit; changes reach another branch only by a merge.';
+  if (!actor.tenantId)
+    return (
+      <>
+        <PageHeader title="Branches" description={description} />
+        <NeedTenant what="Branches, tags and merges" />
+      </>
+    );
+  if (!catalog)
+    return (
+      <>
+        <PageHeader title="Branches" description={description} />
+        <CatalogPicker actor={actor} base="/branches" what="Branches" />
+      </>
+    );
   const sort = (param(sp, 'sort') === 'updatedAt' ? 'updatedAt' : 'name') as BranchSort;
   const desc = param(sp, 'dir') === 'desc';
-  const page = await attempt(() => listBranches(actor, catalog, { q: param(sp, 'q'), type: param(sp, 'type'), sort, desc, cursor: param(sp, 'cursor') }));
+  const page = await attempt(() =>
+    listBranches(actor, catalog, {
+      q: param(sp, 'q'),
+      type: param(sp, 'type'),
+      sort,
+      desc,
+      cursor: param(sp, 'cursor'),
+    }),
+  );
   return (
     <>
       <PageHeader
         title={`Branches of ${catalog}`}
         description={description}
-        actions={page.ok ? <LinkButton variant="primary" href={`/branches/new${catalogQs(catalog)}`}>New branch</LinkButton> : null}
+        actions={
+          page.ok ? (
+            <LinkButton variant="primary" href={`/branches/new${catalogQs(catalog)}`}>
+              New branch
+            </LinkButton>
+          ) : null
+        }
       />
       <VersioningNav catalog={catalog} current="branches" />
       {page.ok ? (
         <BranchesTable
-          rows={page.value.rows.map((r) => ({ ...r, catalog: page.value.catalog.name, headAt: r.headAt.toISOString(), updatedAt: r.updatedAt.toISOString() }))}
+          rows={page.value.rows.map((r) => ({
+            ...r,
+            catalog: page.value.catalog.name,
+            headAt: r.headAt.toISOString(),
+            updatedAt: r.updatedAt.toISOString(),
+          }))}
           total={page.value.total}
           nextCursor={page.value.nextCursor}
           sort={{ id: sort, desc }}
         />
-      ) : page.view}
+      ) : (
+        page.view
+      )}
     </>
   );
 }

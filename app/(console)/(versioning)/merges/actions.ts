@@ -16,7 +16,11 @@ export async function startMergeAction(_prev: Prev, formData: FormData) {
 
 export async function resolveConflictAction(_prev: Prev, formData: FormData) {
   return runAction(resolveConflict, formObject(formData), {
-    formData, message: (d) => (d.unresolved ? `Resolved; ${d.unresolved} conflict${d.unresolved === 1 ? '' : 's'} left.` : 'Resolved; the merge is ready to complete.'),
+    formData,
+    message: (d) =>
+      d.unresolved
+        ? `Resolved; ${d.unresolved} conflict${d.unresolved === 1 ? '' : 's'} left.`
+        : 'Resolved; the merge is ready to complete.',
   });
 }
 
@@ -26,7 +30,11 @@ export async function completeMergeAction(_prev: Prev, formData: FormData): Prom
   if (!result.ok) return result;
   const d = result.data;
   if (!d.completed) return { ok: false, error: d.message };
-  return { ok: true, data: d, message: `Merged: commit ${shortId(d.commitId)} with ${d.changeCount} change${d.changeCount === 1 ? '' : 's'}.` };
+  return {
+    ok: true,
+    data: d,
+    message: `Merged: commit ${shortId(d.commitId)} with ${d.changeCount} change${d.changeCount === 1 ? '' : 's'}.`,
+  };
 }
 
 export async function abortMergeAction(formData: FormData) {

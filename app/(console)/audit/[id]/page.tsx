@@ -13,7 +13,14 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
   const event = await attempt(() => getAuditEvent(actor, id));
   return (
     <>
-      <PageHeader title="Event detail" actions={<Link href="/audit" className={linkClass('text-sm')}>Back to the audit log</Link>} />
+      <PageHeader
+        title="Event detail"
+        actions={
+          <Link href="/audit" className={linkClass('text-sm')}>
+            Back to the audit log
+          </Link>
+        }
+      />
       {event.ok ? <EventDetail event={event.value} /> : event.view}
     </>
   );

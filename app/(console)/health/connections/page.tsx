@@ -13,8 +13,16 @@ function TallyTable({ title, rows }: { title: string; rows: Tally[] }) {
   return (
     <div>
       <h3 className="mb-2 text-xs font-semibold text-zinc-500 uppercase dark:text-zinc-400">{title}</h3>
-      <SimpleTable caption={title} rows={rows} rowKey={(r) => r.key} empty="None"
-        columns={[{ header: title.replace(/^By /, ''), cell: (r) => r.key }, { header: 'Connections', cell: (r) => r.n, numeric: true }]} />
+      <SimpleTable
+        caption={title}
+        rows={rows}
+        rowKey={(r) => r.key}
+        empty="None"
+        columns={[
+          { header: title.replace(/^By /, ''), cell: (r) => r.key },
+          { header: 'Connections', cell: (r) => r.n, numeric: true },
+        ]}
+      />
     </div>
   );
 }
@@ -26,19 +34,34 @@ export default async function ConnectionsPage() {
   return (
     <div className="space-y-6">
       <ServerFacts ctx={ctx} />
-      <CheckSection result={conns} intro={`Warning at ${ctx.thresholds.connectionsWarnPct}% and critical at ${ctx.thresholds.connectionsCriticalPct}% of this server's max_connections (${ctx.maxConnections}, of which ${ctx.reservedConnections} are reserved for superusers). Counts are for the whole server: the limit is.`}>
+      <CheckSection
+        result={conns}
+        intro={`Warning at ${ctx.thresholds.connectionsWarnPct}% and critical at ${ctx.thresholds.connectionsCriticalPct}% of this server's max_connections (${ctx.maxConnections}, of which ${ctx.reservedConnections} are reserved for superusers). Counts are for the whole server: the limit is.`}
+      >
         {(d) => (
           <div className="space-y-4">
             <div>
-              <div className="h-3 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="meter" aria-label="Connections in use" aria-valuemin={0} aria-valuemax={d.maxConnections} aria-valuenow={d.total}>
-                <div className="h-full bg-indigo-500" style={{ width: `${Math.min(100, (100 * d.total) / Math.max(1, d.maxConnections))}%` }} />
+              <div
+                className="h-3 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+                role="meter"
+                aria-label="Connections in use"
+                aria-valuemin={0}
+                aria-valuemax={d.maxConnections}
+                aria-valuenow={d.total}
+              >
+                <div
+                  className="h-full bg-indigo-500"
+                  style={{ width: `${Math.min(100, (100 * d.total) / Math.max(1, d.maxConnections))}%` }}
+                />
               </div>
-              <p className="mt-1 text-xs text-zinc-500">{d.total} of {d.maxConnections} ({formatPct((100 * d.total) / Math.max(1, d.maxConnections), 0)})</p>
+              <p className="mt-1 text-xs text-zinc-500">
+                {d.total} of {d.maxConnections} ({formatPct((100 * d.total) / Math.max(1, d.maxConnections), 0)})
+              </p>
             </div>
             {d.pool ? (
               <p className="text-sm">
-                The console&apos;s own pool: <strong>{d.pool.total}</strong> open of at most {d.pool.max}, {d.pool.idle} idle,{' '}
-                <strong>{d.pool.waiting}</strong> requests waiting for a connection.
+                The console&apos;s own pool: <strong>{d.pool.total}</strong> open of at most {d.pool.max}, {d.pool.idle}{' '}
+                idle, <strong>{d.pool.waiting}</strong> requests waiting for a connection.
               </p>
             ) : null}
             <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
@@ -51,17 +74,44 @@ export default async function ConnectionsPage() {
           </div>
         )}
       </CheckSection>
-      <CheckSection result={idle} intro="A session idle inside a transaction keeps its locks and stops vacuum from removing rows that changed since it began. Terminating it rolls its transaction back.">
+      <CheckSection
+        result={idle}
+        intro="A session idle inside a transaction keeps its locks and stops vacuum from removing rows that changed since it began. Terminating it rolls its transaction back."
+      >
         {(d) => (
-          <SimpleTable caption="Sessions idle in transaction" rows={d.sessions} rowKey={(s) => String(s.pid)} empty="No session is idle inside a transaction."
+          <SimpleTable
+            caption="Sessions idle in transaction"
+            rows={d.sessions}
+            rowKey={(s) => String(s.pid)}
+            empty="No session is idle inside a transaction."
             columns={[
               { header: 'PID', cell: (s) => s.pid, numeric: true },
               { header: 'Idle for', cell: (s) => formatDuration(s.idleSecs), numeric: true },
               { header: 'Transaction age', cell: (s) => formatDuration(s.xactSecs), numeric: true },
-              { header: 'Who', cell: (s) => <span>{s.user}@{s.database}<br /><span className="text-xs text-zinc-500">{s.application || 'no application'} · {s.client}</span></span> },
+              {
+                header: 'Who',
+                cell: (s) => (
+                  <span>
+                    {s.user}@{s.database}
+                    <br />
+                    <span className="text-xs text-zinc-500">
+                      {s.application || 'no application'} · {s.client}
+                    </span>
+                  </span>
+                ),
+              },
               { header: 'Last statement', cell: (s) => <QueryText query={s.query} /> },
-              { header: 'Actions', cell: (s) => (s.database === ctx.database ? <BackendButtons pid={s.pid} cancel={false} /> : <span className="text-xs text-zinc-500">other database</span>) },
-            ]} />
+              {
+                header: 'Actions',
+                cell: (s) =>
+                  s.database === ctx.database ? (
+                    <BackendButtons pid={s.pid} cancel={false} />
+                  ) : (
+                    <span className="text-xs text-zinc-500">other database</span>
+                  ),
+              },
+            ]}
+          />
         )}
       </CheckSection>
     </div>

@@ -5,6 +5,7 @@ import { authOptions } from '@/lib/auth/next-auth';
 process.env.AUTH_TRUST_HOST ??= 'true';
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
-const handler = async (req: Request, ctx: Ctx) => NextAuth(req as never, { params: await ctx.params } as never, authOptions());
+const handler = async (req: Request, ctx: Ctx) =>
+  NextAuth(req as never, { params: await ctx.params } as never, authOptions());
 
 export { handler as GET, handler as POST };

@@ -7,11 +7,21 @@ import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {
   const q = parseQuery(catalogListQuery, url);
-  return listCatalogs(actor, { q: q.q, catalogType: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
+  return listCatalogs(actor, {
+    q: q.q,
+    catalogType: q.type,
+    sort: q.sort,
+    desc: q.dir === 'desc',
+    cursor: q.cursor,
+    limit: q.limit,
+  });
 });
 
 /** A local catalog (on a warehouse) or a federated one (a remote Iceberg REST catalog). */
-export const POST = apiRoute(async ({ req, actor }) => {
-  const c = await mutate(createCatalog, actor, await readJson(req));
-  return getCatalog(actor, c.id);
-}, { status: 201 });
+export const POST = apiRoute(
+  async ({ req, actor }) => {
+    const c = await mutate(createCatalog, actor, await readJson(req));
+    return getCatalog(actor, c.id);
+  },
+  { status: 201 },
+);

@@ -8,4 +8,6 @@ import '@/lib/versioning/openapi';
 import '@/lib/audit/openapi';
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the routes validate with. */
-export const GET = publicRoute(async () => NextResponse.json(openApiDocument(), { headers: { 'Cache-Control': 'public, max-age=60' } }));
+export const GET = publicRoute(async () =>
+  NextResponse.json(openApiDocument(), { headers: { 'Cache-Control': 'public, max-age=60' } }),
+);

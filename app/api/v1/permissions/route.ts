@@ -12,4 +12,6 @@ export const GET = apiRoute(async ({ actor, url }) => {
 });
 
 /** `{ userId | serviceUserId | roleId, scopeType, catalogId?, namespaceId?, assetId?, tag?, actions: [...], expiresAt? }` */
-export const POST = apiRoute(async ({ req, actor }) => mutate(createGrant, actor, await readJson(req)), { status: 201 });
+export const POST = apiRoute(async ({ req, actor }) => mutate(createGrant, actor, await readJson(req)), {
+  status: 201,
+});

@@ -11,4 +11,6 @@ export const GET = apiRoute(async ({ actor, url }) => {
 });
 
 /** The answer carries `apiKey` — the only time it is ever shown. */
-export const POST = apiRoute(async ({ req, actor }) => mutate(createServiceUser, actor, await readJson(req)), { status: 201 });
+export const POST = apiRoute(async ({ req, actor }) => mutate(createServiceUser, actor, await readJson(req)), {
+  status: 201,
+});

@@ -11,8 +11,11 @@ export const GET = apiRoute(async ({ actor, url }) => {
 });
 
 /** Creates the tenant and its first TenantAdmin; a generated password is in this answer only. */
-export const POST = apiRoute(async ({ req, actor }) => {
-  const created = await mutate(createTenant, actor, await readJson(req));
-  const detail = await getTenantDetail(actor, created.id);
-  return { ...detail, adminUsername: created.adminUsername, generatedPassword: created.generatedPassword };
-}, { status: 201 });
+export const POST = apiRoute(
+  async ({ req, actor }) => {
+    const created = await mutate(createTenant, actor, await readJson(req));
+    const detail = await getTenantDetail(actor, created.id);
+    return { ...detail, adminUsername: created.adminUsername, generatedPassword: created.generatedPassword };
+  },
+  { status: 201 },
+);

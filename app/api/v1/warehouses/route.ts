@@ -7,10 +7,20 @@ import { parseQuery } from '@/lib/openapi';
 
 export const GET = apiRoute(async ({ actor, url }) => {
   const q = parseQuery(warehouseListQuery, url);
-  return listWarehouses(actor, { q: q.q, storageType: q.storageType, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
+  return listWarehouses(actor, {
+    q: q.q,
+    storageType: q.storageType,
+    sort: q.sort,
+    desc: q.dir === 'desc',
+    cursor: q.cursor,
+    limit: q.limit,
+  });
 });
 
-export const POST = apiRoute(async ({ req, actor }) => {
-  const w = await mutate(createWarehouse, actor, await readJson(req));
-  return getWarehouse(actor, w.id);
-}, { status: 201 });
+export const POST = apiRoute(
+  async ({ req, actor }) => {
+    const w = await mutate(createWarehouse, actor, await readJson(req));
+    return getWarehouse(actor, w.id);
+  },
+  { status: 201 },
+);

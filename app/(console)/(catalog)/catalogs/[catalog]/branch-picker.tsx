@@ -4,14 +4,22 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
 
 /** Switches the branch being browsed (kept in the URL as ?branch=). */
-export function BranchPicker({ branches, current }: { branches: { name: string; branchType: string }[]; current: string }) {
+export function BranchPicker({
+  branches,
+  current,
+}: {
+  branches: { name: string; branchType: string }[];
+  current: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const [pending, start] = useTransition();
   return (
     <div className="flex items-center gap-2">
-      <label htmlFor="branch-picker" className="text-sm text-zinc-600 dark:text-zinc-400">Branch</label>
+      <label htmlFor="branch-picker" className="text-sm text-zinc-600 dark:text-zinc-400">
+        Branch
+      </label>
       <select
         id="branch-picker"
         defaultValue={current}
@@ -25,7 +33,12 @@ export function BranchPicker({ branches, current }: { branches: { name: string; 
         }}
         className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
-        {branches.map((b) => <option key={b.name} value={b.name}>{b.name}{b.branchType !== 'main' ? ` (${b.branchType})` : ''}</option>)}
+        {branches.map((b) => (
+          <option key={b.name} value={b.name}>
+            {b.name}
+            {b.branchType !== 'main' ? ` (${b.branchType})` : ''}
+          </option>
+        ))}
       </select>
     </div>
   );

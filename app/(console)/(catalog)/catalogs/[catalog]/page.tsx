@@ -23,7 +23,13 @@ import { CatalogSummaryTiles } from './summary';
 
 export const metadata = { title: 'Catalog' };
 
-export default async function CatalogPage({ params, searchParams }: { params: Promise<{ catalog: string }>; searchParams: SearchParams }) {
+export default async function CatalogPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ catalog: string }>;
+  searchParams: SearchParams;
+}) {
   const actor = await requireActor();
   if (!actor.tenantId) return <NeedTenant what="Catalogs" />;
   const name = decodeURIComponent((await params).catalog);
@@ -44,9 +50,21 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
     <>
       <PageHeader
         title={catalog.name}
-        description={catalog.catalogType === 'local'
-          ? <>Local catalog on warehouse <Link className={linkClass()} href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}>{catalog.warehouse?.name}</Link>, at <code className="text-xs">{catalog.storageLocation}</code></>
-          : <>Federated catalog mirroring <code className="text-xs">{catalog.remote?.url}</code></>}
+        description={
+          catalog.catalogType === 'local' ? (
+            <>
+              Local catalog on warehouse{' '}
+              <Link className={linkClass()} href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}>
+                {catalog.warehouse?.name}
+              </Link>
+              , at <code className="text-xs">{catalog.storageLocation}</code>
+            </>
+          ) : (
+            <>
+              Federated catalog mirroring <code className="text-xs">{catalog.remote?.url}</code>
+            </>
+          )
+        }
         actions={
           <>
             <LinkButton href={`/branches?catalog=${encodeURIComponent(catalog.name)}`}>Branches and history</LinkButton>
@@ -67,19 +85,36 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
           <Card title="Namespaces" className="lg:col-span-1">
             <div className="space-y-3">
               {branches.length > 1 ? <BranchPicker branches={branches} current={branch?.name ?? 'main'} /> : null}
-              <NamespaceTree catalogName={catalog.name} levels={levels} selected={selected} branch={branch?.name ?? 'main'} />
+              <NamespaceTree
+                catalogName={catalog.name}
+                levels={levels}
+                selected={selected}
+                branch={branch?.name ?? 'main'}
+              />
             </div>
           </Card>
           <div className="space-y-6 lg:col-span-2">
-            {nsRaw && !selected ? <EmptyState title="Not a namespace" description={`"${nsRaw.slice(0, 100)}" is not a valid namespace path.`} /> : null}
-            {!branch ? <EmptyState title="No such branch" description={`Catalog "${catalog.name}" has no branch "${branchName}".`} /> : null}
+            {nsRaw && !selected ? (
+              <EmptyState
+                title="Not a namespace"
+                description={`"${nsRaw.slice(0, 100)}" is not a valid namespace path.`}
+              />
+            ) : null}
+            {!branch ? (
+              <EmptyState
+                title="No such branch"
+                description={`Catalog "${catalog.name}" has no branch "${branchName}".`}
+              />
+            ) : null}
             {selected && branch ? (
               <NamespaceView actor={actor} catalog={catalog} path={selected} branch={branch} sp={sp} />
             ) : !nsRaw ? (
               <>
                 <Card title="Browse">
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                    {namespaces ? 'Pick a namespace on the left to see its tables and views.' : 'This catalog has no namespaces yet.'}
+                    {namespaces
+                      ? 'Pick a namespace on the left to see its tables and views.'
+                      : 'This catalog has no namespaces yet.'}
                   </p>
                 </Card>
                 {catalog.may.createNamespace ? <CreateNamespace catalog={catalog} parent={null} /> : null}
@@ -89,12 +124,21 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
                   </Card>
                 ) : null}
                 <Card title="Details">
-                  <KeyValueList items={[
-                    { label: 'Id', value: <code className="text-xs">{catalog.id}</code> },
-                    { label: 'Properties', value: Object.keys(catalog.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(catalog.properties)}</code> : 'none' },
-                    { label: 'Created', value: formatDateTime(catalog.createdAt) },
-                    { label: 'Updated', value: formatDateTime(catalog.updatedAt) },
-                  ]} />
+                  <KeyValueList
+                    items={[
+                      { label: 'Id', value: <code className="text-xs">{catalog.id}</code> },
+                      {
+                        label: 'Properties',
+                        value: Object.keys(catalog.properties).length ? (
+                          <code className="text-xs whitespace-pre-wrap">{propertyLines(catalog.properties)}</code>
+                        ) : (
+                          'none'
+                        ),
+                      },
+                      { label: 'Created', value: formatDateTime(catalog.createdAt) },
+                      { label: 'Updated', value: formatDateTime(catalog.updatedAt) },
+                    ]}
+                  />
                 </Card>
               </>
             ) : null}
@@ -107,7 +151,13 @@ export default async function CatalogPage({ params, searchParams }: { params: Pr
 
 function DeleteCatalog({ catalog, namespaces }: { catalog: CatalogDetail; namespaces: number }) {
   return namespaces === 0 ? (
-    <ConfirmButton action={deleteCatalogAction} hidden={{ id: catalog.id }} label="Delete catalog" confirmText={`This deletes catalog "${catalog.name}" with its branches and history.`} confirmLabel="Delete" />
+    <ConfirmButton
+      action={deleteCatalogAction}
+      hidden={{ id: catalog.id }}
+      label="Delete catalog"
+      confirmText={`This deletes catalog "${catalog.name}" with its branches and history.`}
+      confirmLabel="Delete"
+    />
   ) : (
     <ConfirmButton
       action={deleteCatalogAction}
@@ -128,42 +178,93 @@ function CreateNamespace({ catalog, parent }: { catalog: CatalogDetail; parent: 
         <input type="hidden" name="catalog" value={catalog.id} />
         <input type="hidden" name="catalogName" value={catalog.name} />
         <input type="hidden" name="parent" value={parent?.join('.') ?? ''} />
-        <Field name="name" label="Namespace name" required maxLength={255} description="Letters, digits, _ and -. One level; nest by creating inside a namespace." />
+        <Field
+          name="name"
+          label="Namespace name"
+          required
+          maxLength={255}
+          description="Letters, digits, _ and -. One level; nest by creating inside a namespace."
+        />
         <TextAreaField name="properties" label="Properties (optional)" rows={2} description="One key=value per line." />
       </ActionForm>
     </Card>
   );
 }
 
-async function NamespaceView({ actor, catalog, path, branch, sp }: {
-  actor: Actor; catalog: CatalogDetail; path: string[]; branch: { id: string; name: string }; sp: Record<string, string | string[] | undefined>;
+async function NamespaceView({
+  actor,
+  catalog,
+  path,
+  branch,
+  sp,
+}: {
+  actor: Actor;
+  catalog: CatalogDetail;
+  path: string[];
+  branch: { id: string; name: string };
+  sp: Record<string, string | string[] | undefined>;
 }) {
   const loaded = await attempt(() => getNamespace(actor, catalog.id, path));
   if (!loaded.ok) return loaded.view;
   const ns = loaded.value;
-  const parsed = assetListQuery.safeParse({ q: param(sp, 'q'), type: param(sp, 'type'), sort: param(sp, 'sort'), dir: param(sp, 'dir'), cursor: param(sp, 'cursor') });
+  const parsed = assetListQuery.safeParse({
+    q: param(sp, 'q'),
+    type: param(sp, 'type'),
+    sort: param(sp, 'sort'),
+    dir: param(sp, 'dir'),
+    cursor: param(sp, 'cursor'),
+  });
   const q = parsed.success ? parsed.data : assetListQuery.parse({});
-  const page = await attempt(() => listAssets(actor, { branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
-    { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor }));
+  const page = await attempt(() =>
+    listAssets(
+      actor,
+      { branchId: branch.id, namespaceId: ns.id, namespacePath: ns.path },
+      { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor },
+    ),
+  );
   const label = path.join('.');
   const branchQs = branch.name !== 'main' ? `?branch=${encodeURIComponent(branch.name)}` : '';
   return (
     <>
-      <Card title={<span>Namespace <code>{label}</code></span>}>
+      <Card
+        title={
+          <span>
+            Namespace <code>{label}</code>
+          </span>
+        }
+      >
         <div className="grid gap-6 md:grid-cols-2">
-          <KeyValueList items={[
-            { label: 'Child namespaces', value: ns.childCount },
-            { label: 'Tables and views (all branches)', value: ns.assetCount > 10_000 ? 'more than 10,000' : ns.assetCount },
-            { label: 'Properties', value: Object.keys(ns.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(ns.properties)}</code> : 'none' },
-            { label: 'Created', value: formatDateTime(ns.createdAt) },
-          ]} />
+          <KeyValueList
+            items={[
+              { label: 'Child namespaces', value: ns.childCount },
+              {
+                label: 'Tables and views (all branches)',
+                value: ns.assetCount > 10_000 ? 'more than 10,000' : ns.assetCount,
+              },
+              {
+                label: 'Properties',
+                value: Object.keys(ns.properties).length ? (
+                  <code className="text-xs whitespace-pre-wrap">{propertyLines(ns.properties)}</code>
+                ) : (
+                  'none'
+                ),
+              },
+              { label: 'Created', value: formatDateTime(ns.createdAt) },
+            ]}
+          />
           <div className="space-y-4">
             {ns.may.update ? (
               <ActionForm action={updateNamespaceAction} submitLabel="Save properties">
                 <input type="hidden" name="catalog" value={catalog.id} />
                 <input type="hidden" name="namespace" value={label} />
                 <input type="hidden" name="previous" value={propertyLines(ns.properties)} />
-                <TextAreaField name="properties" label="Properties" rows={4} defaultValue={propertyLines(ns.properties)} description="One key=value per line; removing a line removes the property." />
+                <TextAreaField
+                  name="properties"
+                  label="Properties"
+                  rows={4}
+                  defaultValue={propertyLines(ns.properties)}
+                  description="One key=value per line; removing a line removes the property."
+                />
               </ActionForm>
             ) : null}
             {ns.may.delete ? (
@@ -171,9 +272,11 @@ async function NamespaceView({ actor, catalog, path, branch, sp }: {
                 action={deleteNamespaceAction}
                 hidden={{ catalog: catalog.id, catalogName: catalog.name, namespace: label }}
                 label="Delete namespace"
-                confirmText={ns.childCount || ns.assetCount
-                  ? `Namespace "${label}" is not empty (${plural(ns.childCount, 'child namespace')}, ${plural(ns.assetCount, 'table or view', 'tables or views')}), so it cannot be deleted.`
-                  : `This deletes the empty namespace "${label}".`}
+                confirmText={
+                  ns.childCount || ns.assetCount
+                    ? `Namespace "${label}" is not empty (${plural(ns.childCount, 'child namespace')}, ${plural(ns.assetCount, 'table or view', 'tables or views')}), so it cannot be deleted.`
+                    : `This deletes the empty namespace "${label}".`
+                }
                 confirmLabel="Delete"
               />
             ) : null}
@@ -181,16 +284,24 @@ async function NamespaceView({ actor, catalog, path, branch, sp }: {
         </div>
       </Card>
       <section aria-label="Tables and views" className="space-y-2">
-        <h2 className="text-sm font-semibold">Tables and views in {label}{branch.name !== 'main' ? ` on ${branch.name}` : ''}</h2>
+        <h2 className="text-sm font-semibold">
+          Tables and views in {label}
+          {branch.name !== 'main' ? ` on ${branch.name}` : ''}
+        </h2>
         {page.ok ? (
           <AssetsTable
-            rows={page.value.rows.map((r) => ({ ...r, href: `/catalogs/${encodeURIComponent(catalog.name)}/assets/${r.assetId}${branchQs}` }))}
+            rows={page.value.rows.map((r) => ({
+              ...r,
+              href: `/catalogs/${encodeURIComponent(catalog.name)}/assets/${r.assetId}${branchQs}`,
+            }))}
             total={page.value.total}
             capped={page.value.totalCapped}
             nextCursor={page.value.nextCursor}
             sort={{ id: q.sort, desc: q.dir === 'desc' }}
           />
-        ) : page.view}
+        ) : (
+          page.view
+        )}
       </section>
       {ns.may.create ? <CreateNamespace catalog={catalog} parent={path} /> : null}
     </>

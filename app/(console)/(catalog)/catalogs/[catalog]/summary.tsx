@@ -5,13 +5,28 @@ import type { Actor } from '@/lib/actor';
 import { formatDateTime } from '@/lib/format';
 
 /** Headline figures of a catalog (streamed in: counting a big catalog must not hold up the page). */
-export async function CatalogSummaryTiles({ actor, catalogId, catalogName }: { actor: Actor; catalogId: string; catalogName: string }) {
+export async function CatalogSummaryTiles({
+  actor,
+  catalogId,
+  catalogName,
+}: {
+  actor: Actor;
+  catalogId: string;
+  catalogName: string;
+}) {
   const s = await catalogSummary(actor, catalogId);
   const tiles = [
     { label: 'Namespaces', value: s.namespaces.toLocaleString('en-US') },
     { label: 'Tables (main)', value: s.tables.toLocaleString('en-US') },
     { label: 'Views (main)', value: s.views.toLocaleString('en-US') },
-    { label: 'Branches', value: <Link className={linkClass()} href={`/branches?catalog=${encodeURIComponent(catalogName)}`}>{s.branches.toLocaleString('en-US')}</Link> },
+    {
+      label: 'Branches',
+      value: (
+        <Link className={linkClass()} href={`/branches?catalog=${encodeURIComponent(catalogName)}`}>
+          {s.branches.toLocaleString('en-US')}
+        </Link>
+      ),
+    },
   ];
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5" aria-label="Catalog summary">
@@ -26,9 +41,13 @@ export async function CatalogSummaryTiles({ actor, catalogId, catalogName }: { a
         {s.lastCommit ? (
           <p className="mt-1 text-sm">
             <span className="line-clamp-2 font-medium">{s.lastCommit.message}</span>
-            <span className="block text-xs text-zinc-500">{s.lastCommit.authorName} on {s.lastCommit.branchName}, {formatDateTime(s.lastCommit.createdAt)}</span>
+            <span className="block text-xs text-zinc-500">
+              {s.lastCommit.authorName} on {s.lastCommit.branchName}, {formatDateTime(s.lastCommit.createdAt)}
+            </span>
           </p>
-        ) : <p className="mt-1 text-sm text-zinc-500">none</p>}
+        ) : (
+          <p className="mt-1 text-sm text-zinc-500">none</p>
+        )}
       </Card>
     </div>
   );

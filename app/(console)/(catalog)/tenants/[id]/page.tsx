@@ -30,7 +30,10 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           <>
             <form action={switchTenantAction}>
               <input type="hidden" name="tenantId" value={t.id} />
-              <button type="submit" className="h-9 rounded-md border border-zinc-300 bg-white px-3.5 text-sm font-medium shadow-xs hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800">
+              <button
+                type="submit"
+                className="h-9 rounded-md border border-zinc-300 bg-white px-3.5 text-sm font-medium shadow-xs hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+              >
                 Switch to this tenant
               </button>
             </form>
@@ -38,9 +41,11 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
               action={deleteTenantAction}
               hidden={{ id: t.id }}
               label="Delete tenant"
-              confirmText={owns
-                ? `Tenant "${t.name}" still owns ${plural(t.counts.catalogs, 'catalog')}; a plain delete will be refused. Use "Delete with everything" to remove them too.`
-                : `This deletes tenant "${t.name}", its ${plural(t.counts.warehouses, 'warehouse')} and ${plural(t.counts.users, 'user')}.`}
+              confirmText={
+                owns
+                  ? `Tenant "${t.name}" still owns ${plural(t.counts.catalogs, 'catalog')}; a plain delete will be refused. Use "Delete with everything" to remove them too.`
+                  : `This deletes tenant "${t.name}", its ${plural(t.counts.warehouses, 'warehouse')} and ${plural(t.counts.users, 'user')}.`
+              }
               confirmLabel="Delete"
             />
             {owns ? (
@@ -59,25 +64,43 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Overview">
-          <KeyValueList items={[
-            { label: 'Id', value: <code className="text-xs">{t.id}</code> },
-            { label: 'Catalogs', value: t.counts.catalogs },
-            { label: 'Warehouses', value: t.counts.warehouses },
-            { label: 'Users', value: t.counts.users },
-            { label: 'TenantAdmins', value: t.admins.length ? t.admins.map((a) => a.username).join(', ') : 'none' },
-            { label: 'Created', value: formatDateTime(t.createdAt) },
-            { label: 'Updated', value: formatDateTime(t.updatedAt) },
-          ]} />
+          <KeyValueList
+            items={[
+              { label: 'Id', value: <code className="text-xs">{t.id}</code> },
+              { label: 'Catalogs', value: t.counts.catalogs },
+              { label: 'Warehouses', value: t.counts.warehouses },
+              { label: 'Users', value: t.counts.users },
+              { label: 'TenantAdmins', value: t.admins.length ? t.admins.map((a) => a.username).join(', ') : 'none' },
+              { label: 'Created', value: formatDateTime(t.createdAt) },
+              { label: 'Updated', value: formatDateTime(t.updatedAt) },
+            ]}
+          />
         </Card>
         <Card title="Edit">
           <ActionForm action={updateTenantAction} submitLabel="Save">
             <input type="hidden" name="id" value={t.id} />
-            <TextAreaField name="description" label="Description" rows={2} maxLength={2000} defaultValue={t.description ?? ''} />
-            <TextAreaField name="properties" label="Properties" rows={4} defaultValue={propertyLines(t.properties)} description="One key=value per line." />
+            <TextAreaField
+              name="description"
+              label="Description"
+              rows={2}
+              maxLength={2000}
+              defaultValue={t.description ?? ''}
+            />
+            <TextAreaField
+              name="properties"
+              label="Properties"
+              rows={4}
+              defaultValue={propertyLines(t.properties)}
+              description="One key=value per line."
+            />
           </ActionForm>
         </Card>
       </div>
-      <p className="mt-6 text-sm"><Link className={linkClass()} href="/tenants">← All tenants</Link></p>
+      <p className="mt-6 text-sm">
+        <Link className={linkClass()} href="/tenants">
+          ← All tenants
+        </Link>
+      </p>
     </>
   );
 }

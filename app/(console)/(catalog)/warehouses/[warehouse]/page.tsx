@@ -26,28 +26,52 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
       <PageHeader
         title={w.name}
         description={`${w.storageType.toUpperCase()} warehouse`}
-        actions={admin ? (
-          <ConfirmButton
-            action={deleteWarehouseAction}
-            hidden={{ id: w.id }}
-            label="Delete warehouse"
-            confirmText={inUse
-              ? `Warehouse "${w.name}" is used by ${w.catalogCount} catalog${w.catalogCount === 1 ? '' : 's'}, so it cannot be deleted; move or delete them first.`
-              : `This deletes warehouse "${w.name}" and its stored credentials. The data in storage is not touched.`}
-            confirmLabel="Delete"
-          />
-        ) : null}
+        actions={
+          admin ? (
+            <ConfirmButton
+              action={deleteWarehouseAction}
+              hidden={{ id: w.id }}
+              label="Delete warehouse"
+              confirmText={
+                inUse
+                  ? `Warehouse "${w.name}" is used by ${w.catalogCount} catalog${w.catalogCount === 1 ? '' : 's'}, so it cannot be deleted; move or delete them first.`
+                  : `This deletes warehouse "${w.name}" and its stored credentials. The data in storage is not touched.`
+              }
+              confirmLabel="Delete"
+            />
+          ) : null
+        }
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Overview" className="lg:col-span-1">
-          <KeyValueList items={[
-            ...Object.entries(w.storageConfig).map(([k, v]) => ({ label: k, value: <code className="text-xs">{String(v)}</code> })),
-            { label: 'Credential vending', value: w.vendingStrategy },
-            { label: 'Stored credentials', value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none' },
-            { label: 'Used by', value: w.catalogs.length ? w.catalogs.map((c, i) => <span key={c.id}>{i ? ', ' : ''}<Link className={linkClass()} href={`/catalogs/${encodeURIComponent(c.name)}`}>{c.name}</Link></span>) : 'no catalog' },
-            { label: 'Created', value: formatDateTime(w.createdAt) },
-            { label: 'Updated', value: formatDateTime(w.updatedAt) },
-          ]} />
+          <KeyValueList
+            items={[
+              ...Object.entries(w.storageConfig).map(([k, v]) => ({
+                label: k,
+                value: <code className="text-xs">{String(v)}</code>,
+              })),
+              { label: 'Credential vending', value: w.vendingStrategy },
+              {
+                label: 'Stored credentials',
+                value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none',
+              },
+              {
+                label: 'Used by',
+                value: w.catalogs.length
+                  ? w.catalogs.map((c, i) => (
+                      <span key={c.id}>
+                        {i ? ', ' : ''}
+                        <Link className={linkClass()} href={`/catalogs/${encodeURIComponent(c.name)}`}>
+                          {c.name}
+                        </Link>
+                      </span>
+                    ))
+                  : 'no catalog',
+              },
+              { label: 'Created', value: formatDateTime(w.createdAt) },
+              { label: 'Updated', value: formatDateTime(w.updatedAt) },
+            ]}
+          />
         </Card>
         {admin ? (
           <Card title="Edit" className="lg:col-span-2">
@@ -59,7 +83,11 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
           </Card>
         ) : null}
       </div>
-      <p className="mt-6 text-sm"><Link className={linkClass()} href="/warehouses">← All warehouses</Link></p>
+      <p className="mt-6 text-sm">
+        <Link className={linkClass()} href="/warehouses">
+          ← All warehouses
+        </Link>
+      </p>
     </>
   );
 }

@@ -10,13 +10,26 @@ export function DecideForm({ id }: { id: string }) {
       <ActionForm action={decideAction} submitLabel="Approve">
         <input type="hidden" name="id" value={id} />
         <input type="hidden" name="decision" value="approve" />
-        <Field name="expiresAt" id="approve-until" type="date" label="Access until (optional)" description="The grant expires by itself after this day." />
+        <Field
+          name="expiresAt"
+          id="approve-until"
+          type="date"
+          label="Access until (optional)"
+          description="The grant expires by itself after this day."
+        />
         <TextAreaField name="comment" id="approve-comment" label="Comment (optional)" maxLength={2000} rows={2} />
       </ActionForm>
       <ActionForm action={decideAction} submitLabel="Reject" submitVariant="danger">
         <input type="hidden" name="id" value={id} />
         <input type="hidden" name="decision" value="reject" />
-        <TextAreaField name="comment" id="reject-comment" label="Why is it rejected?" required maxLength={2000} rows={2} />
+        <TextAreaField
+          name="comment"
+          id="reject-comment"
+          label="Why is it rejected?"
+          required
+          maxLength={2000}
+          rows={2}
+        />
       </ActionForm>
     </div>
   );

@@ -21,7 +21,12 @@ export const metadata = { title: 'Role' };
 export default async function RolePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
   if (!isTenantAdmin(actor)) {
-    return <><PageHeader title="Role" /><EmptyState title="Only TenantAdmins manage roles" /></>;
+    return (
+      <>
+        <PageHeader title="Role" />
+        <EmptyState title="Only TenantAdmins manage roles" />
+      </>
+    );
   }
   const { id } = await params;
   let role;
@@ -41,11 +46,18 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
         title={role.name}
         description={role.description ?? 'Custom role'}
         actions={
-          <ConfirmButton action={deleteRoleAction} hidden={{ id: role.id, force: String(n > 0) }} label="Delete role" typedConfirmation={n > 0 ? role.name : undefined}
-            confirmText={n > 0
-              ? `This role is assigned to ${n} user${n === 1 ? '' : 's'}. Deleting it removes it from them and they lose its grants at once.`
-              : 'Delete this role and its grants?'}
-            confirmLabel={n > 0 ? 'Remove from users and delete' : 'Delete'} />
+          <ConfirmButton
+            action={deleteRoleAction}
+            hidden={{ id: role.id, force: String(n > 0) }}
+            label="Delete role"
+            typedConfirmation={n > 0 ? role.name : undefined}
+            confirmText={
+              n > 0
+                ? `This role is assigned to ${n} user${n === 1 ? '' : 's'}. Deleting it removes it from them and they lose its grants at once.`
+                : 'Delete this role and its grants?'
+            }
+            confirmLabel={n > 0 ? 'Remove from users and delete' : 'Delete'}
+          />
         }
       />
       <div className="space-y-6">
@@ -66,15 +78,35 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Members">
                 {role.members.map((m) => (
                   <li key={m.id} className="flex items-center justify-between py-2 text-sm">
-                    <span><Link className={linkClass()} href={`/users/${m.id}`}>{m.username}</Link> <span className="text-xs text-zinc-500">since {formatDate(m.assignedAt)}</span></span>
-                    {m.id !== actor.id ? <ConfirmButton action={unassignRoleAction} hidden={{ userId: m.id, roleId: role.id }} label="Remove" title="Remove role" confirmText={`Remove ${role.name} from ${m.username}?`} confirmLabel="Remove" /> : null}
+                    <span>
+                      <Link className={linkClass()} href={`/users/${m.id}`}>
+                        {m.username}
+                      </Link>{' '}
+                      <span className="text-xs text-zinc-500">since {formatDate(m.assignedAt)}</span>
+                    </span>
+                    {m.id !== actor.id ? (
+                      <ConfirmButton
+                        action={unassignRoleAction}
+                        hidden={{ userId: m.id, roleId: role.id }}
+                        label="Remove"
+                        title="Remove role"
+                        confirmText={`Remove ${role.name} from ${m.username}?`}
+                        confirmLabel="Remove"
+                      />
+                    ) : null}
                   </li>
                 ))}
               </ul>
-            ) : <p className="text-sm text-zinc-500">Nobody has this role yet.</p>}
-            <div className="mt-4"><AssignToUserForm roleId={role.id} users={candidates} /></div>
+            ) : (
+              <p className="text-sm text-zinc-500">Nobody has this role yet.</p>
+            )}
+            <div className="mt-4">
+              <AssignToUserForm roleId={role.id} users={candidates} />
+            </div>
           </Card>
-          <Card title="Details"><EditRoleForm role={role} /></Card>
+          <Card title="Details">
+            <EditRoleForm role={role} />
+          </Card>
         </div>
       </div>
     </>

@@ -20,7 +20,13 @@ export const metadata = { title: 'Service user' };
 
 export default async function ServiceUserPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
-  if (!isTenantAdmin(actor)) return <><PageHeader title="Service user" /><EmptyState title="Only TenantAdmins manage service users" /></>;
+  if (!isTenantAdmin(actor))
+    return (
+      <>
+        <PageHeader title="Service user" />
+        <EmptyState title="Only TenantAdmins manage service users" />
+      </>
+    );
   const { id } = await params;
   let su;
   try {
@@ -29,7 +35,11 @@ export default async function ServiceUserPage({ params }: { params: Promise<{ id
     if (err instanceof AppError && err.code === 'not_found') notFound();
     throw err;
   }
-  const [grants, catalogs, tags] = await Promise.all([listGrants(actor, { serviceUserId: su.id }), scopeCatalogs(actor), scopeTags(actor)]);
+  const [grants, catalogs, tags] = await Promise.all([
+    listGrants(actor, { serviceUserId: su.id }),
+    scopeCatalogs(actor),
+    scopeTags(actor),
+  ]);
   const status = keyStatus(su);
   const self = actor.id === su.id;
   return (
@@ -40,39 +50,84 @@ export default async function ServiceUserPage({ params }: { params: Promise<{ id
         actions={
           <>
             {su.active ? (
-              <ConfirmButton action={setServiceUserActiveAction} hidden={{ id: su.id, active: 'false' }} label="Revoke key"
-                confirmText="Requests with this key are refused from now on. Rotate the key to use the service user again." confirmLabel="Revoke" />
+              <ConfirmButton
+                action={setServiceUserActiveAction}
+                hidden={{ id: su.id, active: 'false' }}
+                label="Revoke key"
+                confirmText="Requests with this key are refused from now on. Rotate the key to use the service user again."
+                confirmLabel="Revoke"
+              />
             ) : null}
             {!self ? (
-              <ConfirmButton action={deleteServiceUserAction} hidden={{ id: su.id }} label="Delete" typedConfirmation={su.name}
-                confirmText="Deletes the service user and its grants; its key stops working." confirmLabel="Delete" />
+              <ConfirmButton
+                action={deleteServiceUserAction}
+                hidden={{ id: su.id }}
+                label="Delete"
+                typedConfirmation={su.name}
+                confirmText="Deletes the service user and its grants; its key stops working."
+                confirmLabel="Delete"
+              />
             ) : null}
           </>
         }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Key">
-          <KeyValueList items={[
-            { label: 'Status', value: <Badge tone={status === 'active' ? 'green' : status === 'expired' ? 'yellow' : 'red'}>{status}</Badge> },
-            { label: 'Key', value: <code className="text-xs">pgl_{su.keyId}_…</code> },
-            { label: 'Role', value: roleLabels[su.role] },
-            { label: 'Last used', value: su.lastUsedAt ? `${formatDateTime(su.lastUsedAt)} (${relativeTime(su.lastUsedAt)})` : 'never' },
-            { label: 'Expires', value: su.expiresAt ? formatDateTime(su.expiresAt) : 'never' },
-            { label: 'Created', value: formatDateTime(su.createdAt) },
-          ]} />
-          <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800"><RotateKeyForm id={su.id} /></div>
+          <KeyValueList
+            items={[
+              {
+                label: 'Status',
+                value: (
+                  <Badge tone={status === 'active' ? 'green' : status === 'expired' ? 'yellow' : 'red'}>{status}</Badge>
+                ),
+              },
+              { label: 'Key', value: <code className="text-xs">pgl_{su.keyId}_…</code> },
+              { label: 'Role', value: roleLabels[su.role] },
+              {
+                label: 'Last used',
+                value: su.lastUsedAt ? `${formatDateTime(su.lastUsedAt)} (${relativeTime(su.lastUsedAt)})` : 'never',
+              },
+              { label: 'Expires', value: su.expiresAt ? formatDateTime(su.expiresAt) : 'never' },
+              { label: 'Created', value: formatDateTime(su.createdAt) },
+            ]}
+          />
+          <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+            <RotateKeyForm id={su.id} />
+          </div>
         </Card>
         <Card title="Details">
-          <EditServiceUserForm su={{ id: su.id, name: su.name, description: su.description, role: su.role, expiresAt: su.expiresAt?.toISOString() ?? null }} />
+          <EditServiceUserForm
+            su={{
+              id: su.id,
+              name: su.name,
+              description: su.description,
+              role: su.role,
+              expiresAt: su.expiresAt?.toISOString() ?? null,
+            }}
+          />
         </Card>
       </div>
       <div className="mt-6">
         <Card title="Grants">
-          <GrantList grants={grants} canRevoke empty={su.role === 'tenant_admin' ? 'No grants needed: a TenantAdmin service user may do anything in this tenant' : 'No grants: this service user can do nothing yet'} />
+          <GrantList
+            grants={grants}
+            canRevoke
+            empty={
+              su.role === 'tenant_admin'
+                ? 'No grants needed: a TenantAdmin service user may do anything in this tenant'
+                : 'No grants: this service user can do nothing yet'
+            }
+          />
           {!self ? (
             <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
               <h3 className="mb-2 text-sm font-semibold">Grant access</h3>
-              <GrantBuilder action={addGrantAction} grantee={{ serviceUserId: su.id }} catalogs={catalogs} tags={tags} submitLabel="Grant" />
+              <GrantBuilder
+                action={addGrantAction}
+                grantee={{ serviceUserId: su.id }}
+                catalogs={catalogs}
+                tags={tags}
+                submitLabel="Grant"
+              />
             </div>
           ) : null}
         </Card>

@@ -14,7 +14,13 @@ import { roleLabels } from '@/lib/governance/format';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { GrantBuilder } from '../../roles/grant-builder';
 import { GrantList } from '../../roles/grant-list';
-import { addGrantAction, clearSignInLockAction, deleteUserAction, setUserActiveAction, unassignRoleAction } from '../actions';
+import {
+  addGrantAction,
+  clearSignInLockAction,
+  deleteUserAction,
+  setUserActiveAction,
+  unassignRoleAction,
+} from '../actions';
 import { ResetPasswordForm } from '../forms';
 import { CheckAccess } from './check-access';
 import { ProfileForm } from './profile-form';
@@ -55,35 +61,67 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         description={self ? 'Your account: what you may do, and why.' : `${roleLabels[user.role]} in this tenant`}
         actions={
           <>
-            {admin || self ? <Link className={linkClass('text-sm')} href={self ? '/tokens' : `/tokens?user=${user.id}`}>Sessions & tokens</Link> : null}
+            {admin || self ? (
+              <Link className={linkClass('text-sm')} href={self ? '/tokens' : `/tokens?user=${user.id}`}>
+                Sessions & tokens
+              </Link>
+            ) : null}
             {canEdit ? (
-              <ConfirmButton action={setUserActiveAction} hidden={{ id: user.id, active: String(!user.active) }}
-                label={user.active ? 'Deactivate' : 'Reactivate'} variant={user.active ? 'danger' : 'secondary'}
-                confirmText={user.active ? `${user.username} is signed out everywhere and cannot sign in until reactivated.` : `${user.username} can sign in again.`}
-                confirmLabel={user.active ? 'Deactivate' : 'Reactivate'} />
+              <ConfirmButton
+                action={setUserActiveAction}
+                hidden={{ id: user.id, active: String(!user.active) }}
+                label={user.active ? 'Deactivate' : 'Reactivate'}
+                variant={user.active ? 'danger' : 'secondary'}
+                confirmText={
+                  user.active
+                    ? `${user.username} is signed out everywhere and cannot sign in until reactivated.`
+                    : `${user.username} can sign in again.`
+                }
+                confirmLabel={user.active ? 'Deactivate' : 'Reactivate'}
+              />
             ) : null}
             {canEdit && lockedAddresses > 0 ? (
-              <ConfirmButton action={clearSignInLockAction} hidden={{ id: user.id }} label="Clear sign-in locks" variant="secondary"
+              <ConfirmButton
+                action={clearSignInLockAction}
+                hidden={{ id: user.id }}
+                label="Clear sign-in locks"
+                variant="secondary"
                 confirmText={`Failed sign-ins have locked ${user.username} out from ${lockedAddresses} address${lockedAddresses === 1 ? '' : 'es'}. Clear the locks so they can sign in from there again?`}
-                confirmLabel="Clear locks" />
+                confirmLabel="Clear locks"
+              />
             ) : null}
             {canEdit ? (
-              <ConfirmButton action={deleteUserAction} hidden={{ id: user.id }} label="Delete user" typedConfirmation={user.username}
-                confirmText="This deletes the account, its direct grants, role assignments, access requests and sessions." confirmLabel="Delete" />
+              <ConfirmButton
+                action={deleteUserAction}
+                hidden={{ id: user.id }}
+                label="Delete user"
+                typedConfirmation={user.username}
+                confirmText="This deletes the account, its direct grants, role assignments, access requests and sessions."
+                confirmLabel="Delete"
+              />
             ) : null}
           </>
         }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Account">
-          <KeyValueList items={[
-            { label: 'Status', value: user.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge> },
-            { label: 'Built-in role', value: roleLabels[user.role] },
-            { label: 'Email', value: user.email ?? '—' },
-            { label: 'Last sign-in', value: formatDateTime(user.lastLoginAt) },
-            { label: 'Created', value: formatDateTime(user.createdAt) },
-          ]} />
-          {canEdit ? <div className="mt-4"><ProfileForm user={{ id: user.id, email: user.email, displayName: user.displayName, role: user.role }} /></div> : null}
+          <KeyValueList
+            items={[
+              {
+                label: 'Status',
+                value: user.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>,
+              },
+              { label: 'Built-in role', value: roleLabels[user.role] },
+              { label: 'Email', value: user.email ?? '—' },
+              { label: 'Last sign-in', value: formatDateTime(user.lastLoginAt) },
+              { label: 'Created', value: formatDateTime(user.createdAt) },
+            ]}
+          />
+          {canEdit ? (
+            <div className="mt-4">
+              <ProfileForm user={{ id: user.id, email: user.email, displayName: user.displayName, role: user.role }} />
+            </div>
+          ) : null}
         </Card>
 
         <Card title="Roles">
@@ -91,31 +129,76 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Assigned roles">
               {user.roles.map((r) => (
                 <li key={r.id} className="flex items-center justify-between py-2 text-sm">
-                  <span>{admin ? <Link className={linkClass()} href={`/roles/${r.id}`}>{r.name}</Link> : r.name} <span className="text-xs text-zinc-500">since {formatDate(r.assignedAt)}</span></span>
-                  {canEdit ? <ConfirmButton action={unassignRoleAction} hidden={{ userId: user.id, roleId: r.id }} label="Remove" title="Remove role" confirmText={`Remove the role ${r.name} from ${user.username}?`} confirmLabel="Remove" /> : null}
+                  <span>
+                    {admin ? (
+                      <Link className={linkClass()} href={`/roles/${r.id}`}>
+                        {r.name}
+                      </Link>
+                    ) : (
+                      r.name
+                    )}{' '}
+                    <span className="text-xs text-zinc-500">since {formatDate(r.assignedAt)}</span>
+                  </span>
+                  {canEdit ? (
+                    <ConfirmButton
+                      action={unassignRoleAction}
+                      hidden={{ userId: user.id, roleId: r.id }}
+                      label="Remove"
+                      title="Remove role"
+                      confirmText={`Remove the role ${r.name} from ${user.username}?`}
+                      confirmLabel="Remove"
+                    />
+                  ) : null}
                 </li>
               ))}
             </ul>
-          ) : <p className="text-sm text-zinc-500">No custom roles.</p>}
-          {canEdit ? <div className="mt-4"><AssignRoleForm userId={user.id} roles={unassigned} /></div> : null}
-          {admin && self ? <p className="mt-3 text-xs text-zinc-500">You cannot change your own roles: ask another administrator.</p> : null}
-          {canEdit ? <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800"><ResetPasswordForm userId={user.id} /></div> : null}
+          ) : (
+            <p className="text-sm text-zinc-500">No custom roles.</p>
+          )}
+          {canEdit ? (
+            <div className="mt-4">
+              <AssignRoleForm userId={user.id} roles={unassigned} />
+            </div>
+          ) : null}
+          {admin && self ? (
+            <p className="mt-3 text-xs text-zinc-500">You cannot change your own roles: ask another administrator.</p>
+          ) : null}
+          {canEdit ? (
+            <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+              <ResetPasswordForm userId={user.id} />
+            </div>
+          ) : null}
         </Card>
       </div>
 
       <div className="mt-6 space-y-6">
         <Card title="Effective permissions">
-          <p className="mb-3 text-sm"><span className="font-medium">Built-in role:</span> {effective.builtin}</p>
+          <p className="mb-3 text-sm">
+            <span className="font-medium">Built-in role:</span> {effective.builtin}
+          </p>
           {effective.grants.length ? (
             <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-              <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800" aria-label="Effective permissions">
+              <table
+                className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800"
+                aria-label="Effective permissions"
+              >
                 <thead className="bg-zinc-50 text-left text-xs text-zinc-600 dark:bg-zinc-900/60 dark:text-zinc-400">
                   <tr>
-                    <th scope="col" className="px-3 py-2 font-medium">Scope</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Granted</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Amounts to</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Why</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Until</th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Scope
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Granted
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Amounts to
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Why
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Until
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -125,13 +208,27 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                       <td className="px-3 py-2">{g.actions.join(', ')}</td>
                       <td className="px-3 py-2">{g.effectiveActions.join(', ')}</td>
                       <td className="px-3 py-2">{g.via}</td>
-                      <td className="px-3 py-2 whitespace-nowrap">{g.expired ? <Badge tone="red">expired</Badge> : g.expiresAt ? formatDate(g.expiresAt) : 'no end'}</td>
+                      <td className="px-3 py-2 whitespace-nowrap">
+                        {g.expired ? (
+                          <Badge tone="red">expired</Badge>
+                        ) : g.expiresAt ? (
+                          formatDate(g.expiresAt)
+                        ) : (
+                          'no end'
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          ) : <p className="text-sm text-zinc-500">{user.role === 'tenant_user' ? 'No grants: this user can only see discoverable tables and ask for access.' : 'No grants needed.'}</p>}
+          ) : (
+            <p className="text-sm text-zinc-500">
+              {user.role === 'tenant_user'
+                ? 'No grants: this user can only see discoverable tables and ask for access.'
+                : 'No grants needed.'}
+            </p>
+          )}
           {actor.tenantId ? (
             <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
               <h3 className="mb-2 text-sm font-semibold">Check access</h3>
@@ -146,7 +243,13 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
             {canEdit ? (
               <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
                 <h3 className="mb-2 text-sm font-semibold">Grant access</h3>
-                <GrantBuilder action={addGrantAction} grantee={{ userId: user.id }} catalogs={catalogs} tags={tags} submitLabel="Grant" />
+                <GrantBuilder
+                  action={addGrantAction}
+                  grantee={{ userId: user.id }}
+                  catalogs={catalogs}
+                  tags={tags}
+                  submitLabel="Grant"
+                />
               </div>
             ) : null}
           </Card>

@@ -15,15 +15,46 @@ import { ProtectButton } from './protect-button';
 
 export const metadata = { title: 'Branch' };
 
-export default async function BranchPage({ params, searchParams }: { params: Promise<{ branch: string }>; searchParams: SearchParams }) {
+export default async function BranchPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ branch: string }>;
+  searchParams: SearchParams;
+}) {
   const actor = await requireActor();
   const name = decodeURIComponent((await params).branch);
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  if (!actor.tenantId) return <><PageHeader title={`Branch ${name}`} /><NeedTenant what="Branches, tags and merges" /></>;
-  if (!catalog) return <><PageHeader title={`Branch ${name}`} /><p className="text-sm">Open this branch from the <Link className="text-indigo-700 underline" href="/branches">branch list</Link> of its catalog.</p></>;
+  if (!actor.tenantId)
+    return (
+      <>
+        <PageHeader title={`Branch ${name}`} />
+        <NeedTenant what="Branches, tags and merges" />
+      </>
+    );
+  if (!catalog)
+    return (
+      <>
+        <PageHeader title={`Branch ${name}`} />
+        <p className="text-sm">
+          Open this branch from the{' '}
+          <Link className="text-indigo-700 underline" href="/branches">
+            branch list
+          </Link>{' '}
+          of its catalog.
+        </p>
+      </>
+    );
   const got = await attempt(() => getBranch(actor, catalog, name));
-  if (!got.ok) return <><PageHeader title={`Branch ${name}`} /><VersioningNav catalog={catalog} current="branches" />{got.view}</>;
+  if (!got.ok)
+    return (
+      <>
+        <PageHeader title={`Branch ${name}`} />
+        <VersioningNav catalog={catalog} current="branches" />
+        {got.view}
+      </>
+    );
   const { branch: b, may } = got.value;
   const [history, tables] = await Promise.all([
     attempt(() => listCommits(actor, catalog, `branch:${name}`, { cursor: param(sp, 'cursor'), limit: 25 })),
@@ -33,12 +64,29 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
   return (
     <>
       <PageHeader
-        title={<span className="flex items-center gap-2">Branch {b.name} <Badge tone={b.branchType === 'main' ? 'green' : 'neutral'}>{b.branchType}</Badge>{b.protected ? <Badge tone="yellow">protected</Badge> : null}{b.partialAssetIds ? <Badge tone="blue">partial</Badge> : null}</span>}
+        title={
+          <span className="flex items-center gap-2">
+            Branch {b.name} <Badge tone={b.branchType === 'main' ? 'green' : 'neutral'}>{b.branchType}</Badge>
+            {b.protected ? <Badge tone="yellow">protected</Badge> : null}
+            {b.partialAssetIds ? <Badge tone="blue">partial</Badge> : null}
+          </span>
+        }
         description={`In catalog ${catalog}.`}
         actions={
           <>
-            {b.name !== 'main' ? <LinkButton variant="primary" href={`/merges/new${catalogQs(catalog, { source: b.name, target: 'main' })}`}>Merge into main</LinkButton> : null}
-            {b.name !== 'main' ? <LinkButton href={`/branches/compare${catalogQs(catalog, { from: 'main', to: b.name })}`}>Compare with main</LinkButton> : null}
+            {b.name !== 'main' ? (
+              <LinkButton
+                variant="primary"
+                href={`/merges/new${catalogQs(catalog, { source: b.name, target: 'main' })}`}
+              >
+                Merge into main
+              </LinkButton>
+            ) : null}
+            {b.name !== 'main' ? (
+              <LinkButton href={`/branches/compare${catalogQs(catalog, { from: 'main', to: b.name })}`}>
+                Compare with main
+              </LinkButton>
+            ) : null}
             <LinkButton href={`/branches/browse${catalogQs(catalog, { ref: b.name })}`}>Browse tables</LinkButton>
           </>
         }
@@ -46,20 +94,68 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
       <VersioningNav catalog={catalog} current="branches" />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Details" className="lg:col-span-2">
-          <KeyValueList items={[
-            { label: 'Head commit', value: <span><Link className={linkClass('font-mono')} href={`/branches/commits/${b.headCommitId}${catalogQs(catalog)}`}>{shortId(b.headCommitId)}</Link> {b.headMessage} · {b.headAuthor} · {formatDateTime(b.headAt)}</span> },
-            { label: 'Against main', value: b.vsMain ? `${b.vsMain.ahead} commit${b.vsMain.ahead === 1 ? '' : 's'} ahead, ${b.vsMain.behind} behind` : '—' },
-            { label: 'Tables on this branch', value: b.tables.toLocaleString('en-US') + (b.partialAssetIds ? ` (partial: ${b.partialAssetIds.length} chosen at creation)` : '') },
-            { label: 'Started from', value: b.createdFromCommitId ? <Link className={linkClass('font-mono')} href={`/branches/commits/${b.createdFromCommitId}${catalogQs(catalog)}`}>{shortId(b.createdFromCommitId)}</Link> : '—' },
-            { label: 'Protection', value: b.protected ? 'Protected: changes only by merge, by catalog maintainers' : 'Not protected' },
-            { label: 'Created', value: formatDateTime(b.createdAt) },
-          ]} />
+          <KeyValueList
+            items={[
+              {
+                label: 'Head commit',
+                value: (
+                  <span>
+                    <Link
+                      className={linkClass('font-mono')}
+                      href={`/branches/commits/${b.headCommitId}${catalogQs(catalog)}`}
+                    >
+                      {shortId(b.headCommitId)}
+                    </Link>{' '}
+                    {b.headMessage} · {b.headAuthor} · {formatDateTime(b.headAt)}
+                  </span>
+                ),
+              },
+              {
+                label: 'Against main',
+                value: b.vsMain
+                  ? `${b.vsMain.ahead} commit${b.vsMain.ahead === 1 ? '' : 's'} ahead, ${b.vsMain.behind} behind`
+                  : '—',
+              },
+              {
+                label: 'Tables on this branch',
+                value:
+                  b.tables.toLocaleString('en-US') +
+                  (b.partialAssetIds ? ` (partial: ${b.partialAssetIds.length} chosen at creation)` : ''),
+              },
+              {
+                label: 'Started from',
+                value: b.createdFromCommitId ? (
+                  <Link
+                    className={linkClass('font-mono')}
+                    href={`/branches/commits/${b.createdFromCommitId}${catalogQs(catalog)}`}
+                  >
+                    {shortId(b.createdFromCommitId)}
+                  </Link>
+                ) : (
+                  '—'
+                ),
+              },
+              {
+                label: 'Protection',
+                value: b.protected ? 'Protected: changes only by merge, by catalog maintainers' : 'Not protected',
+              },
+              { label: 'Created', value: formatDateTime(b.createdAt) },
+            ]}
+          />
           {may.protect || (may.delete && b.name !== 'main') ? (
             <div className="mt-4 flex flex-wrap gap-2">
-              {may.protect ? <ProtectButton action={setProtectionAction} catalog={catalog} name={b.name} protect={!b.protected} /> : null}
+              {may.protect ? (
+                <ProtectButton action={setProtectionAction} catalog={catalog} name={b.name} protect={!b.protected} />
+              ) : null}
               {may.delete && b.name !== 'main' ? (
-                <ConfirmButton action={deleteBranchAction} hidden={hidden} label="Delete branch" title={`Delete branch ${b.name}?`}
-                  confirmText="The branch and its head rows go; its commits stay in the history of anything that merged them." typedConfirmation={b.name} />
+                <ConfirmButton
+                  action={deleteBranchAction}
+                  hidden={hidden}
+                  label="Delete branch"
+                  title={`Delete branch ${b.name}?`}
+                  confirmText="The branch and its head rows go; its commits stay in the history of anything that merged them."
+                  typedConfirmation={b.name}
+                />
               ) : null}
             </div>
           ) : null}
@@ -80,8 +176,18 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
               <ActionForm action={changeTableAction} submitLabel="Commit change">
                 <input type="hidden" name="catalog" value={catalog} />
                 <input type="hidden" name="branch" value={b.name} />
-                <SelectField name="assetId" label="Table" options={tables.map((t) => ({ value: t.assetId, label: `${t.namespace}.${t.name}` }))} />
-                <Field name="metadataLocation" label="New metadata location" required placeholder="s3://bucket/path/v2.metadata.json" description="Where an engine wrote the table's next metadata file." />
+                <SelectField
+                  name="assetId"
+                  label="Table"
+                  options={tables.map((t) => ({ value: t.assetId, label: `${t.namespace}.${t.name}` }))}
+                />
+                <Field
+                  name="metadataLocation"
+                  label="New metadata location"
+                  required
+                  placeholder="s3://bucket/path/v2.metadata.json"
+                  description="Where an engine wrote the table's next metadata file."
+                />
                 <Field name="message" id="change-message" label="Commit message" maxLength={2000} />
               </ActionForm>
             </Card>
@@ -96,7 +202,9 @@ export default async function BranchPage({ params, searchParams }: { params: Pro
             total={history.value.total}
             nextCursor={history.value.nextCursor}
           />
-        ) : history.view}
+        ) : (
+          history.view
+        )}
       </section>
     </>
   );

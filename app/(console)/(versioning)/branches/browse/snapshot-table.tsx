@@ -7,17 +7,55 @@ import { shortId } from '@/lib/format';
 import { linkClass } from '@/components/ui';
 
 export type SnapshotRow = {
-  assetId: string; catalog: string; namespace: string; name: string; assetType: string; metadataLocation: string | null; schemaId: number | null; lastCommitId: string;
+  assetId: string;
+  catalog: string;
+  namespace: string;
+  name: string;
+  assetType: string;
+  metadataLocation: string | null;
+  schemaId: number | null;
+  lastCommitId: string;
 };
 
 const columns: Columns<SnapshotRow> = [
-  { id: 'name', header: 'Table or view', cell: (c) => <span className="font-medium">{c.row.original.namespace}.{c.row.original.name}</span> },
+  {
+    id: 'name',
+    header: 'Table or view',
+    cell: (c) => (
+      <span className="font-medium">
+        {c.row.original.namespace}.{c.row.original.name}
+      </span>
+    ),
+  },
   { id: 'type', header: 'Type', cell: (c) => c.row.original.assetType },
-  { id: 'location', header: 'Metadata location', cell: (c) => <span className="break-all font-mono text-xs">{c.row.original.metadataLocation ?? '—'}</span> },
+  {
+    id: 'location',
+    header: 'Metadata location',
+    cell: (c) => <span className="break-all font-mono text-xs">{c.row.original.metadataLocation ?? '—'}</span>,
+  },
   { id: 'schema', header: 'Schema id', cell: (c) => c.row.original.schemaId ?? '—' },
-  { id: 'commit', header: 'Last changed by', cell: (c) => <Link className={linkClass('font-mono text-xs')} href={`/branches/commits/${c.row.original.lastCommitId}${catalogQs(c.row.original.catalog)}`}>{shortId(c.row.original.lastCommitId)}</Link> },
+  {
+    id: 'commit',
+    header: 'Last changed by',
+    cell: (c) => (
+      <Link
+        className={linkClass('font-mono text-xs')}
+        href={`/branches/commits/${c.row.original.lastCommitId}${catalogQs(c.row.original.catalog)}`}
+      >
+        {shortId(c.row.original.lastCommitId)}
+      </Link>
+    ),
+  },
 ];
 
 export function SnapshotTable(props: Omit<DataTableProps<SnapshotRow>, 'columns'>) {
-  return <DataTable columns={columns} filters={[{ id: 'q', label: 'Name contains', type: 'text' }]} emptyTitle="No tables at this point" getRowId={(r) => r.assetId} {...props} />;
+  return (
+    <DataTable
+      columns={columns}
+      filters={[{ id: 'q', label: 'Name contains', type: 'text' }]}
+      emptyTitle="No tables at this point"
+      getRowId={(r) => r.assetId}
+      {...props}
+    />
+  );
 }

@@ -16,36 +16,92 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
   const actor = await requireActor();
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  const header = <PageHeader title="Compare" description="What changed from one ref to another: tables added, removed and changed, each with before and after." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
-  if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/branches/compare" what="Comparisons" /></>;
+  const header = (
+    <PageHeader
+      title="Compare"
+      description="What changed from one ref to another: tables added, removed and changed, each with before and after."
+    />
+  );
+  if (!actor.tenantId)
+    return (
+      <>
+        {header}
+        <NeedTenant what="Branches, tags and merges" />
+      </>
+    );
+  if (!catalog)
+    return (
+      <>
+        {header}
+        <CatalogPicker actor={actor} base="/branches/compare" what="Comparisons" />
+      </>
+    );
   const from = param(sp, 'from');
   const to = param(sp, 'to');
   const changeParam = param(sp, 'change');
   const change = CHANGE.find((c) => c === changeParam);
   const choices = await attempt(() => refChoices(actor, catalog));
-  if (!choices.ok) return <>{header}{choices.view}</>;
-  const diff = from && to ? await attempt(() => diffRefs(actor, catalog, from, to, { cursor: param(sp, 'cursor'), change, limit: 100 })) : null;
+  if (!choices.ok)
+    return (
+      <>
+        {header}
+        {choices.view}
+      </>
+    );
+  const diff =
+    from && to
+      ? await attempt(() => diffRefs(actor, catalog, from, to, { cursor: param(sp, 'cursor'), change, limit: 100 }))
+      : null;
   return (
     <>
       {header}
       <VersioningNav catalog={catalog} current="compare" />
-      <RefForm action="/branches/compare" catalog={catalog} choices={choices.value} submitLabel="Compare"
-        fields={[{ name: 'from', label: 'From', value: from ?? 'main' }, { name: 'to', label: 'To', value: to }]} />
+      <RefForm
+        action="/branches/compare"
+        catalog={catalog}
+        choices={choices.value}
+        submitLabel="Compare"
+        fields={[
+          { name: 'from', label: 'From', value: from ?? 'main' },
+          { name: 'to', label: 'To', value: to },
+        ]}
+      />
       {!diff ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Pick two refs: branches, tags (tag:name) or commit ids.</p>
-      ) : !diff.ok ? diff.view : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Pick two refs: branches, tags (tag:name) or commit ids.
+        </p>
+      ) : !diff.ok ? (
+        diff.view
+      ) : (
         <>
           <p className="mb-3 text-sm text-zinc-700 dark:text-zinc-300">
-            From <span className="font-mono">{diff.value.from.name === diff.value.from.commitId ? shortId(diff.value.from.commitId) : diff.value.from.name}</span> to{' '}
-            <span className="font-mono">{diff.value.to.name === diff.value.to.commitId ? shortId(diff.value.to.commitId) : diff.value.to.name}</span>:{' '}
-            {diff.value.added} added, {diff.value.removed} removed, {diff.value.changed} changed.
+            From{' '}
+            <span className="font-mono">
+              {diff.value.from.name === diff.value.from.commitId
+                ? shortId(diff.value.from.commitId)
+                : diff.value.from.name}
+            </span>{' '}
+            to{' '}
+            <span className="font-mono">
+              {diff.value.to.name === diff.value.to.commitId ? shortId(diff.value.to.commitId) : diff.value.to.name}
+            </span>
+            : {diff.value.added} added, {diff.value.removed} removed, {diff.value.changed} changed.
           </p>
           <ChangesTable
-            rows={diff.value.rows.map((r) => ({ assetId: r.assetId, kind: r.change, namespace: r.namespace, name: r.name, before: r.before, after: r.after, fields: r.fields }))}
+            rows={diff.value.rows.map((r) => ({
+              assetId: r.assetId,
+              kind: r.change,
+              namespace: r.namespace,
+              name: r.name,
+              before: r.before,
+              after: r.after,
+              fields: r.fields,
+            }))}
             total={change ? diff.value[change] : diff.value.total}
             nextCursor={diff.value.nextCursor}
-            filters={[{ id: 'change', label: 'Change', type: 'select', options: CHANGE.map((c) => ({ value: c, label: c })) }]}
+            filters={[
+              { id: 'change', label: 'Change', type: 'select', options: CHANGE.map((c) => ({ value: c, label: c })) },
+            ]}
             emptyTitle="No differences"
             emptyDescription="Both refs hold the same tables in the same state."
           />

@@ -10,7 +10,9 @@ export function AssetPicker({ tables, total }: { tables: { assetId: string; labe
   if (!tables.length) return null;
   return (
     <fieldset className="space-y-1" aria-describedby={error ? 'assetIds-error' : undefined}>
-      <legend className="text-sm font-medium">Tables for a partial branch {total > tables.length ? `(first ${tables.length} of ${total})` : ''}</legend>
+      <legend className="text-sm font-medium">
+        Tables for a partial branch {total > tables.length ? `(first ${tables.length} of ${total})` : ''}
+      </legend>
       <div className="max-h-64 space-y-1 overflow-y-auto rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
         {tables.map((t) => (
           <label key={t.assetId} className="flex items-center gap-2 text-sm">
@@ -19,7 +21,11 @@ export function AssetPicker({ tables, total }: { tables: { assetId: string; labe
           </label>
         ))}
       </div>
-      {error ? <p id="assetIds-error" className="text-xs text-red-600 dark:text-red-400">{error}</p> : null}
+      {error ? (
+        <p id="assetIds-error" className="text-xs text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

@@ -17,15 +17,39 @@ export default async function TagsPage({ searchParams }: { searchParams: SearchP
   const actor = await requireActor();
   const sp = await searchParams;
   const catalog = param(sp, 'catalog');
-  const header = <PageHeader title="Tags" description="Immutable names for commits: a tag never moves. Delete it to reuse its name." />;
-  if (!actor.tenantId) return <>{header}<NeedTenant what="Branches, tags and merges" /></>;
-  if (!catalog) return <>{header}<CatalogPicker actor={actor} base="/branches/tags" what="Tags" /></>;
+  const header = (
+    <PageHeader
+      title="Tags"
+      description="Immutable names for commits: a tag never moves. Delete it to reuse its name."
+    />
+  );
+  if (!actor.tenantId)
+    return (
+      <>
+        {header}
+        <NeedTenant what="Branches, tags and merges" />
+      </>
+    );
+  if (!catalog)
+    return (
+      <>
+        {header}
+        <CatalogPicker actor={actor} base="/branches/tags" what="Tags" />
+      </>
+    );
   const sort = (param(sp, 'sort') === 'createdAt' ? 'createdAt' : 'name') as TagSort;
   const desc = param(sp, 'dir') === 'desc';
-  const page = await attempt(() => listTags(actor, catalog, { q: param(sp, 'q'), sort, desc, cursor: param(sp, 'cursor') }));
+  const page = await attempt(() =>
+    listTags(actor, catalog, { q: param(sp, 'q'), sort, desc, cursor: param(sp, 'cursor') }),
+  );
   const c = page.ok ? await versionedCatalog(actor, catalog) : null;
   const db = await getDb();
-  const [mayCreate, mayDelete] = c ? await Promise.all([can(db, actor, 'create', { tenantId: c.tenantId, catalogId: c.id }), can(db, actor, 'delete', { tenantId: c.tenantId, catalogId: c.id })]) : [false, false];
+  const [mayCreate, mayDelete] = c
+    ? await Promise.all([
+        can(db, actor, 'create', { tenantId: c.tenantId, catalogId: c.id }),
+        can(db, actor, 'delete', { tenantId: c.tenantId, catalogId: c.id }),
+      ])
+    : [false, false];
   return (
     <>
       {header}
@@ -39,13 +63,21 @@ export default async function TagsPage({ searchParams }: { searchParams: SearchP
             sort={{ id: sort, desc }}
             deleteAction={deleteTagAction}
           />
-        ) : page.view}
+        ) : (
+          page.view
+        )}
         {mayCreate ? (
           <Card title="Create a tag">
             <ActionForm action={createTagAction} submitLabel="Create tag" resetOnSuccess>
               <input type="hidden" name="catalog" value={catalog} />
               <Field name="name" label="Tag name" required maxLength={128} />
-              <Field name="ref" label="Commit" defaultValue="main" required description="A branch (its head now), another tag, or a commit id." />
+              <Field
+                name="ref"
+                label="Commit"
+                defaultValue="main"
+                required
+                description="A branch (its head now), another tag, or a commit id."
+              />
               <Field name="message" label="Message" maxLength={2000} />
             </ActionForm>
           </Card>

@@ -14,6 +14,12 @@ export const GET = apiRoute<P>(async ({ actor, params }) => getAccessRequest(act
 export const PUT = apiRoute<P>(async ({ req, actor, params }) => {
   const body = withPath(await readJson(req), { id: params.id });
   if (body.status === 'cancelled') return mutate(cancelAccessRequest, actor, { id: params.id });
-  const decision = body.decision ?? (body.status === 'approved' ? 'approve' : body.status === 'rejected' ? 'reject' : body.status);
-  return mutate(decideAccessRequest, actor, { id: params.id, decision, comment: body.comment, expiresAt: body.expiresAt });
+  const decision =
+    body.decision ?? (body.status === 'approved' ? 'approve' : body.status === 'rejected' ? 'reject' : body.status);
+  return mutate(decideAccessRequest, actor, {
+    id: params.id,
+    decision,
+    comment: body.comment,
+    expiresAt: body.expiresAt,
+  });
 });

@@ -6,4 +6,6 @@ import { filtersFromParams } from '@/lib/audit/filters';
 import { parseQuery } from '@/lib/openapi';
 
 /** How many events match the same filters as GET /api/v1/audit. */
-export const GET = apiRoute(async ({ actor, url }) => ({ count: await countAudit(actor, filtersFromParams(parseQuery(auditCountQuery, url))) }));
+export const GET = apiRoute(async ({ actor, url }) => ({
+  count: await countAudit(actor, filtersFromParams(parseQuery(auditCountQuery, url))),
+}));

@@ -15,6 +15,12 @@ export const POST = apiRoute(async ({ req, actor }) => {
   const { dryRun, ...input } = parsed.data;
   if (dryRun) return previewMerge(actor, input.catalog, input.source, input.target, { limit: 500 });
   const started = await mutate(startMerge, actor, input);
-  const [operation, conflicts] = await Promise.all([getMergeOperation(actor, started.id), listConflicts(actor, started.id)]);
-  return Response.json({ operation, conflicts, summary: started.summary, targetMoved: started.targetMoved }, { status: 201 });
+  const [operation, conflicts] = await Promise.all([
+    getMergeOperation(actor, started.id),
+    listConflicts(actor, started.id),
+  ]);
+  return Response.json(
+    { operation, conflicts, summary: started.summary, targetMoved: started.targetMoved },
+    { status: 201 },
+  );
 });

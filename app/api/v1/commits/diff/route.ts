@@ -8,5 +8,14 @@ import { diffQuery } from '@/lib/versioning/api-schemas';
 export const GET = apiRoute(async ({ actor, url }) => {
   const q = parseQuery(diffQuery, url);
   const d = await diffRefs(actor, q.catalog, q.from, q.to, { cursor: q.cursor, limit: q.limit, change: q.change });
-  return { from: d.from, to: d.to, rows: d.rows, nextCursor: d.nextCursor, total: d.total, added: d.added, removed: d.removed, changed: d.changed };
+  return {
+    from: d.from,
+    to: d.to,
+    rows: d.rows,
+    nextCursor: d.nextCursor,
+    total: d.total,
+    added: d.added,
+    removed: d.removed,
+    changed: d.changed,
+  };
 });

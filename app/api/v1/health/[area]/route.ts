@@ -16,7 +16,10 @@ export const GET = apiRoute<{ area: string }>(async ({ actor, params, url }) => 
   if (area === 'trends') {
     const range = url.searchParams.get('range') ?? '24h';
     if (!(range in TREND_RANGES)) throw notFound(`Range "${range}"`);
-    const [{ results }, trends] = await Promise.all([healthArea(actor, area), healthTrends(actor, range as TrendRange)]);
+    const [{ results }, trends] = await Promise.all([
+      healthArea(actor, area),
+      healthTrends(actor, range as TrendRange),
+    ]);
     return { checks: results, ...trends };
   }
   const { ctx, results, ms } = await healthArea(actor, area);

@@ -6,5 +6,7 @@ import { deleteUser, updateUser } from '@/lib/governance/users';
 type P = { id: string };
 
 export const GET = apiRoute<P>(async ({ actor, params }) => getUser(actor, params.id));
-export const PUT = apiRoute<P>(async ({ req, actor, params }) => mutate(updateUser, actor, withPath(await readJson(req), { id: params.id })));
+export const PUT = apiRoute<P>(async ({ req, actor, params }) =>
+  mutate(updateUser, actor, withPath(await readJson(req), { id: params.id })),
+);
 export const DELETE = apiRoute<P>(async ({ actor, params }) => mutate(deleteUser, actor, { id: params.id }));

@@ -11,7 +11,10 @@ export const POST = publicRoute(async ({ req }) => {
     throw badRequest('Send {"username": "…", "password": "…"}');
   }
   const { user, token } = await signInWithPassword({
-    username: body.username.slice(0, 200), password: body.password.slice(0, 1000), request: requestInfoFrom(req.headers), kind: 'api_token',
+    username: body.username.slice(0, 200),
+    password: body.password.slice(0, 1000),
+    request: requestInfoFrom(req.headers),
+    kind: 'api_token',
   });
   return { token: token.jwt, tokenType: 'Bearer', expiresAt: token.expiresAt, user };
 });

@@ -19,9 +19,12 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
 });
 
 /** Creates the namespace (and any missing parents). */
-export const POST = apiRoute<P>(async ({ req, actor, params }) => {
-  const body = await readJson(req);
-  const c = await getCatalog(actor, params.catalog);
-  const ns = await mutate(createNamespace, actor, withPath(body, { catalog: c.id }));
-  return getNamespace(actor, c.id, ns.namespace);
-}, { status: 201 });
+export const POST = apiRoute<P>(
+  async ({ req, actor, params }) => {
+    const body = await readJson(req);
+    const c = await getCatalog(actor, params.catalog);
+    const ns = await mutate(createNamespace, actor, withPath(body, { catalog: c.id }));
+    return getNamespace(actor, c.id, ns.namespace);
+  },
+  { status: 201 },
+);

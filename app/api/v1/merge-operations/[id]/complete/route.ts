@@ -12,7 +12,15 @@ export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
   const out = await mutate(completeMerge, actor, withPath(await readJson(req), { id: params.id }));
   if (!out.completed) {
     const conflicts = await listConflicts(actor, params.id, { open: true });
-    return NextResponse.json({ error: { code: 'conflict', message: out.message }, newConflicts: out.newConflicts, unresolved: out.unresolved, conflicts }, { status: 409 });
+    return NextResponse.json(
+      {
+        error: { code: 'conflict', message: out.message },
+        newConflicts: out.newConflicts,
+        unresolved: out.unresolved,
+        conflicts,
+      },
+      { status: 409 },
+    );
   }
   return { ...out, operation: await getMergeOperation(actor, params.id) };
 });

@@ -5,4 +5,6 @@ import { effectivePermissions } from '@/lib/authz';
 import { idFromPath } from '@/lib/ids';
 
 /** What the user may do and why: built-in role plus every grant (direct and through roles). */
-export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => effectivePermissions(await getDb(), actor, idFromPath(params.id, 'User')));
+export const GET = apiRoute<{ id: string }>(async ({ actor, params }) =>
+  effectivePermissions(await getDb(), actor, idFromPath(params.id, 'User')),
+);

@@ -15,7 +15,13 @@ import { isUuid } from '@/lib/ids';
 
 export const metadata = { title: 'Table' };
 
-export default async function AssetPage({ params, searchParams }: { params: Promise<{ catalog: string; assetId: string }>; searchParams: SearchParams }) {
+export default async function AssetPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ catalog: string; assetId: string }>;
+  searchParams: SearchParams;
+}) {
   const actor = await requireActor();
   if (!actor.tenantId) return <NeedTenant what="Tables" />;
   const p = await params;
@@ -31,59 +37,165 @@ export default async function AssetPage({ params, searchParams }: { params: Prom
   if (!loaded.ok) return loaded.view;
   const { catalog, branch, asset } = loaded.value;
   const history = asset.state ? await metadataHistory(actor, asset, branch.id, { cursor: param(sp, 'cursor') }) : null;
-  const nsHref = (path: string[]) => `/catalogs/${encodeURIComponent(catalog.name)}?ns=${encodeURIComponent(path.join('.'))}${branch.name !== 'main' ? `&branch=${encodeURIComponent(branch.name)}` : ''}`;
+  const nsHref = (path: string[]) =>
+    `/catalogs/${encodeURIComponent(catalog.name)}?ns=${encodeURIComponent(path.join('.'))}${branch.name !== 'main' ? `&branch=${encodeURIComponent(branch.name)}` : ''}`;
   const full = `${asset.namespacePath.join('.')}.${asset.name}`;
   const b = asset.business;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 flex flex-wrap items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400">
-        <Link className="hover:underline" href="/catalogs">Catalogs</Link><span>/</span>
-        <Link className="hover:underline" href={`/catalogs/${encodeURIComponent(catalog.name)}`}>{catalog.name}</Link>
+      <nav
+        aria-label="Breadcrumb"
+        className="mb-2 flex flex-wrap items-center gap-1 text-sm text-zinc-600 dark:text-zinc-400"
+      >
+        <Link className="hover:underline" href="/catalogs">
+          Catalogs
+        </Link>
+        <span>/</span>
+        <Link className="hover:underline" href={`/catalogs/${encodeURIComponent(catalog.name)}`}>
+          {catalog.name}
+        </Link>
         {asset.namespacePath.map((part, i) => (
-          <span key={i} className="flex items-center gap-1"><span>/</span><Link className="hover:underline" href={nsHref(asset.namespacePath.slice(0, i + 1))}>{part}</Link></span>
+          <span key={i} className="flex items-center gap-1">
+            <span>/</span>
+            <Link className="hover:underline" href={nsHref(asset.namespacePath.slice(0, i + 1))}>
+              {part}
+            </Link>
+          </span>
         ))}
       </nav>
       <PageHeader
-        title={<span className="flex items-center gap-2">{asset.name} <Badge tone={asset.assetType === 'view' ? 'blue' : 'neutral'}>{asset.assetType}</Badge></span>}
-        description={<>{catalog.name}.{full} on branch <strong>{branch.name}</strong>{asset.onBranches.length > 1 ? <> · also on {asset.onBranches.filter((x) => x !== branch.name).map((x, i) => <span key={x}>{i ? ', ' : ''}<Link className={linkClass()} href={`?branch=${encodeURIComponent(x)}`}>{x}</Link></span>)}</> : null}</>}
+        title={
+          <span className="flex items-center gap-2">
+            {asset.name} <Badge tone={asset.assetType === 'view' ? 'blue' : 'neutral'}>{asset.assetType}</Badge>
+          </span>
+        }
+        description={
+          <>
+            {catalog.name}.{full} on branch <strong>{branch.name}</strong>
+            {asset.onBranches.length > 1 ? (
+              <>
+                {' '}
+                · also on{' '}
+                {asset.onBranches
+                  .filter((x) => x !== branch.name)
+                  .map((x, i) => (
+                    <span key={x}>
+                      {i ? ', ' : ''}
+                      <Link className={linkClass()} href={`?branch=${encodeURIComponent(x)}`}>
+                        {x}
+                      </Link>
+                    </span>
+                  ))}
+              </>
+            ) : null}
+          </>
+        }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         {asset.state ? (
           <Card title="State">
-            <KeyValueList items={[
-              { label: 'Metadata location', value: <code className="text-xs break-all">{asset.state.metadataLocation ?? 'none'}</code> },
-              { label: 'Schema id', value: asset.state.schemaId ?? '—' },
-              { label: 'Last commit', value: <>{asset.state.lastCommit.message} <span className="text-xs text-zinc-500">by {asset.state.lastCommit.authorName}, {formatDateTime(asset.state.lastCommit.createdAt)}</span></> },
-              { label: 'Properties', value: Object.keys(asset.state.properties).length ? <code className="text-xs whitespace-pre-wrap">{propertyLines(asset.state.properties)}</code> : 'none' },
-              { label: 'Asset id', value: <code className="text-xs">{asset.assetId}</code> },
-              { label: 'History', value: <Link className={linkClass()} href={`/branches?catalog=${encodeURIComponent(catalog.name)}`}>Branches and commits of {catalog.name}</Link> },
-            ]} />
+            <KeyValueList
+              items={[
+                {
+                  label: 'Metadata location',
+                  value: <code className="text-xs break-all">{asset.state.metadataLocation ?? 'none'}</code>,
+                },
+                { label: 'Schema id', value: asset.state.schemaId ?? '—' },
+                {
+                  label: 'Last commit',
+                  value: (
+                    <>
+                      {asset.state.lastCommit.message}{' '}
+                      <span className="text-xs text-zinc-500">
+                        by {asset.state.lastCommit.authorName}, {formatDateTime(asset.state.lastCommit.createdAt)}
+                      </span>
+                    </>
+                  ),
+                },
+                {
+                  label: 'Properties',
+                  value: Object.keys(asset.state.properties).length ? (
+                    <code className="text-xs whitespace-pre-wrap">{propertyLines(asset.state.properties)}</code>
+                  ) : (
+                    'none'
+                  ),
+                },
+                { label: 'Asset id', value: <code className="text-xs">{asset.assetId}</code> },
+                {
+                  label: 'History',
+                  value: (
+                    <Link className={linkClass()} href={`/branches?catalog=${encodeURIComponent(catalog.name)}`}>
+                      Branches and commits of {catalog.name}
+                    </Link>
+                  ),
+                },
+              ]}
+            />
           </Card>
         ) : (
-          <EmptyState title="Discoverable only" description="You can see this table's description and tags, but not its data or metadata. Ask for access under Access requests." />
+          <EmptyState
+            title="Discoverable only"
+            description="You can see this table's description and tags, but not its data or metadata. Ask for access under Access requests."
+          />
         )}
         <Card title="Business metadata">
           {asset.may.editMetadata ? (
             <div className="space-y-4">
               <ActionForm action={setBusinessMetadataAction} submitLabel="Save business metadata">
                 <input type="hidden" name="assetId" value={asset.assetId} />
-                <TextAreaField name="description" label="Description" rows={4} maxLength={10_000} defaultValue={b.description ?? ''} />
-                <Field name="tags" label="Tags" defaultValue={b.tags.join(', ')} description="Comma-separated; lowercase letters, digits, _, : and -." />
-                <CheckboxField name="discoverable" label="Discoverable: everyone in the tenant may find it in search" defaultChecked={b.discoverable} />
+                <TextAreaField
+                  name="description"
+                  label="Description"
+                  rows={4}
+                  maxLength={10_000}
+                  defaultValue={b.description ?? ''}
+                />
+                <Field
+                  name="tags"
+                  label="Tags"
+                  defaultValue={b.tags.join(', ')}
+                  description="Comma-separated; lowercase letters, digits, _, : and -."
+                />
+                <CheckboxField
+                  name="discoverable"
+                  label="Discoverable: everyone in the tenant may find it in search"
+                  defaultChecked={b.discoverable}
+                />
               </ActionForm>
               {b.updatedAt ? (
                 <div className="flex items-center justify-between text-xs text-zinc-500">
-                  <span>Last edited by {b.updatedBy ?? 'unknown'}, {formatDateTime(b.updatedAt)}</span>
-                  <ConfirmButton action={clearBusinessMetadataAction} hidden={{ assetId: asset.assetId }} label="Clear" confirmText="This removes the description, tags and discoverable flag of this table." confirmLabel="Clear" />
+                  <span>
+                    Last edited by {b.updatedBy ?? 'unknown'}, {formatDateTime(b.updatedAt)}
+                  </span>
+                  <ConfirmButton
+                    action={clearBusinessMetadataAction}
+                    hidden={{ assetId: asset.assetId }}
+                    label="Clear"
+                    confirmText="This removes the description, tags and discoverable flag of this table."
+                    confirmLabel="Clear"
+                  />
                 </div>
               ) : null}
             </div>
           ) : (
-            <KeyValueList items={[
-              { label: 'Description', value: b.description ?? 'none' },
-              { label: 'Tags', value: b.tags.length ? <span className="flex flex-wrap gap-1">{b.tags.map((t) => <Badge key={t}>{t}</Badge>)}</span> : 'none' },
-              { label: 'Discoverable', value: b.discoverable ? 'yes' : 'no' },
-            ]} />
+            <KeyValueList
+              items={[
+                { label: 'Description', value: b.description ?? 'none' },
+                {
+                  label: 'Tags',
+                  value: b.tags.length ? (
+                    <span className="flex flex-wrap gap-1">
+                      {b.tags.map((t) => (
+                        <Badge key={t}>{t}</Badge>
+                      ))}
+                    </span>
+                  ) : (
+                    'none'
+                  ),
+                },
+                { label: 'Discoverable', value: b.discoverable ? 'yes' : 'no' },
+              ]}
+            />
           )}
         </Card>
       </div>

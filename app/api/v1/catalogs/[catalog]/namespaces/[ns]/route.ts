@@ -18,7 +18,11 @@ export const GET = apiRoute<P>(async ({ actor, params }) => {
 export const PUT = apiRoute<P>(async ({ req, actor, params }) => {
   const body = await readJson(req);
   const c = await getCatalog(actor, params.catalog);
-  return mutate(updateNamespaceProperties, actor, withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }));
+  return mutate(
+    updateNamespaceProperties,
+    actor,
+    withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }),
+  );
 });
 
 /** Only an empty namespace (no children, no table or view on any branch) can be deleted. */

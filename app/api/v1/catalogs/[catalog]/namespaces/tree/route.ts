@@ -16,8 +16,8 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
 });
 
 // A namespace literally named "tree" is still reachable for updates and deletes.
-const asNamespace = (handler: typeof updateNamespace) =>
-  (req: Parameters<typeof updateNamespace>[0], ctx: { params: Promise<P> }) =>
+const asNamespace =
+  (handler: typeof updateNamespace) => (req: Parameters<typeof updateNamespace>[0], ctx: { params: Promise<P> }) =>
     handler(req, { params: ctx.params.then((p) => ({ ...p, ns: 'tree' })) });
 
 export const PUT = asNamespace(updateNamespace);

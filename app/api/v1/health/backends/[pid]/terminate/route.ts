@@ -3,4 +3,6 @@ import { apiRoute, mutate } from '@/lib/api';
 import { terminateBackend } from '@/lib/health/mutations';
 
 /** Root only: ends a backend's session of the console's database, rolling back its transaction (audited). */
-export const POST = apiRoute<{ pid: string }>(async ({ actor, params }) => mutate(terminateBackend, actor, { pid: params.pid }));
+export const POST = apiRoute<{ pid: string }>(async ({ actor, params }) =>
+  mutate(terminateBackend, actor, { pid: params.pid }),
+);

@@ -2,4 +2,6 @@
 import { apiRoute, mutate } from '@/lib/api';
 import { unassignRole } from '@/lib/governance/users';
 
-export const DELETE = apiRoute<{ id: string; roleId: string }>(async ({ actor, params }) => mutate(unassignRole, actor, { userId: params.id, roleId: params.roleId }));
+export const DELETE = apiRoute<{ id: string; roleId: string }>(async ({ actor, params }) =>
+  mutate(unassignRole, actor, { userId: params.id, roleId: params.roleId }),
+);

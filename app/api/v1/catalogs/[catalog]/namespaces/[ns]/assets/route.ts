@@ -12,13 +12,19 @@ type P = { catalog: string; ns: string };
 /** Tables and views of the namespace on a branch (default main), keyset-paginated, sortable, filterable. */
 export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   const q = parseQuery(assetListQuery, url);
-  return listAssetsAt(actor, { catalog: params.catalog, path: namespaceFromPath(params.ns), branch: q.branch },
-    { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit });
+  return listAssetsAt(
+    actor,
+    { catalog: params.catalog, path: namespaceFromPath(params.ns), branch: q.branch },
+    { q: q.q, type: q.type, sort: q.sort, desc: q.dir === 'desc', cursor: q.cursor, limit: q.limit },
+  );
 });
 
 /** Registers a table or view (normally Iceberg clients do this through /v1); a commit on the branch. */
-export const POST = apiRoute<P>(async ({ req, actor, params }) => {
-  const body = await readJson(req);
-  const c = await getCatalog(actor, params.catalog);
-  return mutate(createAsset, actor, withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }));
-}, { status: 201 });
+export const POST = apiRoute<P>(
+  async ({ req, actor, params }) => {
+    const body = await readJson(req);
+    const c = await getCatalog(actor, params.catalog);
+    return mutate(createAsset, actor, withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }));
+  },
+  { status: 201 },
+);

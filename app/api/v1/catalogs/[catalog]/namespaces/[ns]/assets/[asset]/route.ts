@@ -18,6 +18,7 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   const branch = await branchOf(actor, c.id, q.branch);
   const name = segment(params.asset);
   const asset = await getAsset(actor, c.id, branch, isUuid(name) ? { assetId: name } : { namespacePath: path, name });
-  if (asset.namespacePath.join('.') !== path.join('.')) throw notFound(`Table or view "${name}" in namespace "${path.join('.')}"`);
+  if (asset.namespacePath.join('.') !== path.join('.'))
+    throw notFound(`Table or view "${name}" in namespace "${path.join('.')}"`);
   return asset;
 });
