@@ -580,25 +580,21 @@ describe('catalogs over /api/v1', () => {
     expect(denied.status).toBe(403);
     const db = await getDb();
     const { permissions } = await import('@/db/schema');
-    await db
-      .insert(permissions)
-      .values({
-        tenantId: w.tenant.id,
-        userId: w.user.id,
-        scopeType: 'catalog',
-        catalogId: w.catalogId,
-        actions: ['read'],
-      });
+    await db.insert(permissions).values({
+      tenantId: w.tenant.id,
+      userId: w.user.id,
+      scopeType: 'catalog',
+      catalogId: w.catalogId,
+      actions: ['read'],
+    });
     const user2 = await signedIn('tenant_user', w.tenant.id);
-    await db
-      .insert(permissions)
-      .values({
-        tenantId: w.tenant.id,
-        userId: user2.userId,
-        scopeType: 'catalog',
-        catalogId: w.catalogId,
-        actions: ['read'],
-      });
+    await db.insert(permissions).values({
+      tenantId: w.tenant.id,
+      userId: user2.userId,
+      scopeType: 'catalog',
+      catalogId: w.catalogId,
+      actions: ['read'],
+    });
     const seen = await call(catalogRoute.GET, '/api/v1/catalogs/sales', { as: user2, params: { catalog: 'sales' } });
     expect(seen.status).toBe(200);
     expect(seen.body.may).toEqual({ update: false, delete: false, createNamespace: false });
@@ -626,15 +622,13 @@ describe('catalogs over /api/v1', () => {
     };
     const db = await getDb();
     const { permissions } = await import('@/db/schema');
-    await db
-      .insert(permissions)
-      .values({
-        tenantId: w.tenant.id,
-        serviceUserId: su.id,
-        scopeType: 'catalog',
-        catalogId: w.catalogId,
-        actions: ['read'],
-      });
+    await db.insert(permissions).values({
+      tenantId: w.tenant.id,
+      serviceUserId: su.id,
+      scopeType: 'catalog',
+      catalogId: w.catalogId,
+      actions: ['read'],
+    });
     const headers = { 'x-api-key': su.apiKey };
     const list = await call(catalogsRoute.GET, '/api/v1/catalogs', { headers });
     expect(list.status).toBe(200);

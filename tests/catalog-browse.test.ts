@@ -281,16 +281,14 @@ describe('tables and views over /api/v1', () => {
     // With a grant on one table it sees the catalog and the way down to the table, and only that table.
     const db = await getDb();
     const user = await signedIn('tenant_user', w.tenant.id);
-    await db
-      .insert(permissions)
-      .values({
-        tenantId: w.tenant.id,
-        userId: user.userId,
-        scopeType: 'asset',
-        catalogId: w.catalogId,
-        assetId: w.assetIds[1],
-        actions: ['read'],
-      });
+    await db.insert(permissions).values({
+      tenantId: w.tenant.id,
+      userId: user.userId,
+      scopeType: 'asset',
+      catalogId: w.catalogId,
+      assetId: w.assetIds[1],
+      actions: ['read'],
+    });
     const one = await get('sales', 'emea.retail', user);
     expect(one.status).toBe(200);
     expect(names(one.body.rows)).toEqual(['orders_001']);
@@ -453,15 +451,13 @@ describe('search and business metadata over /api/v1', () => {
     // A steward (manage-discovery on the catalog) may.
     const steward = await signedIn('tenant_user', w.tenant.id);
     const db = await getDb();
-    await db
-      .insert(permissions)
-      .values({
-        tenantId: w.tenant.id,
-        userId: steward.userId,
-        scopeType: 'catalog',
-        catalogId: w.catalogId,
-        actions: ['manage-discovery'],
-      });
+    await db.insert(permissions).values({
+      tenantId: w.tenant.id,
+      userId: steward.userId,
+      scopeType: 'catalog',
+      catalogId: w.catalogId,
+      actions: ['manage-discovery'],
+    });
     const bySteward = await call(metadataRoute.POST, `/api/v1/assets/${id}/metadata`, {
       as: steward,
       method: 'POST',

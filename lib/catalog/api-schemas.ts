@@ -45,13 +45,9 @@ export const catalogListQuery = z
 
 export const namespaceListQuery = z
   .object({
-    parent: z
-      .string()
-      .max(4096)
-      .optional()
-      .meta({
-        description: 'List the children of this namespace (dotted, or parts joined by %1F); the top level otherwise',
-      }),
+    parent: z.string().max(4096).optional().meta({
+      description: 'List the children of this namespace (dotted, or parts joined by %1F); the top level otherwise',
+    }),
     after: z
       .string()
       .max(255)
@@ -126,13 +122,10 @@ const page = <T extends z.ZodType>(row: T, id: string) =>
       rows: z.array(row),
       nextCursor: z.string().nullable(),
       total: z.number().int(),
-      totalCapped: z
-        .boolean()
-        .optional()
-        .meta({
-          description:
-            'true when total is a lower bound: counting stopped early (at 10,000 for lists, 1,000 or on a frequent word for search)',
-        }),
+      totalCapped: z.boolean().optional().meta({
+        description:
+          'true when total is a lower bound: counting stopped early (at 10,000 for lists, 1,000 or on a frequent word for search)',
+      }),
     })
     .meta({ id });
 
@@ -159,12 +152,9 @@ export const tenantDetail = z
   .meta({ id: 'Tenant' });
 export const tenantCreated = tenantDetail.extend({
   adminUsername: z.string(),
-  generatedPassword: z
-    .string()
-    .nullable()
-    .meta({
-      description: "The first TenantAdmin's generated password, shown only in this answer (null when one was given)",
-    }),
+  generatedPassword: z.string().nullable().meta({
+    description: "The first TenantAdmin's generated password, shown only in this answer (null when one was given)",
+  }),
 });
 
 export const warehouseRow = z.object({
