@@ -219,7 +219,9 @@ export async function populate(db: Db, opts: PopulateOptions = {}): Promise<stri
       sql`INSERT INTO key_fingerprints (name, fingerprint) VALUES ('encryption_key', 'populated-0000'), ('jwt_secret', 'populated-0001') ON CONFLICT DO NOTHING`,
     );
     // A pending first-run token (only its hash is ever stored).
-    await tx.execute(sql`INSERT INTO setup_tokens (id, token_hash) VALUES (1, md5('populated')) ON CONFLICT DO NOTHING`);
+    await tx.execute(
+      sql`INSERT INTO setup_tokens (id, token_hash) VALUES (1, md5('populated')) ON CONFLICT DO NOTHING`,
+    );
   });
   return ids;
 }
