@@ -12,7 +12,16 @@
  * `fieldErrors[name]` and, after a failed submit, restore `values[name]`.
  */
 import { unstable_rethrow } from 'next/navigation';
-import { createContext, startTransition, useActionState, useContext, type FormEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  startTransition,
+  useActionState,
+  useContext,
+  useEffect,
+  useRef,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { useFormStatus } from 'react-dom';
 import type { ActionResult } from '../lib/action-result';
 import { buttonClasses, type ButtonSize, type ButtonVariant } from './ui';
@@ -81,6 +90,14 @@ export function ActionForm<T = unknown>({
 
   const state = wrapped.result;
 
+  // After a refused submit, focus goes to the first field the server marked invalid, so a keyboard or screen-reader
+  // user lands on what to fix (its message is wired to it with aria-describedby).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!state || state.ok || !state.fieldErrors) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [wrapped.seq, state]);
+
   // React resets uncontrolled fields after a <form action> completes. To keep
   // typed values we submit through onSubmit + startTransition instead, which
   // skips the automatic reset (useFormStatus still reports pending).
@@ -97,7 +114,7 @@ export function ActionForm<T = unknown>({
 
   return (
     <ActionFormContext.Provider value={{ state, fieldsKey: wrapped.failSeq, pending }}>
-      <form action={formAction} onSubmit={onSubmit} className={className ?? 'space-y-4'}>
+      <form ref={formRef} action={formAction} onSubmit={onSubmit} className={className ?? 'space-y-4'}>
         {state && !state.ok ? (
           <div
             role="alert"

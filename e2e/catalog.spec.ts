@@ -61,6 +61,9 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
       .getByText('Catalog name may only contain letters, digits, "_" and "-", and must start with a letter or digit')
       .last(),
   ).toBeVisible();
+  // The banner is a sentence (no raw field key), and focus lands on the field to fix.
+  await expect(page.getByRole('alert').first()).toHaveText(/^Catalog name may only contain/);
+  await expect(page.getByLabel('Catalog name')).toBeFocused();
   await page.getByLabel('Catalog name').fill('sales');
   await page.getByRole('button', { name: 'Create catalog' }).click();
   await expect(page.getByRole('heading', { name: 'sales', level: 1 })).toBeVisible();

@@ -42,3 +42,12 @@ test('a tampered session cookie does not get in', async ({ page, context }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test('an unknown address answers 404 with a page in the console look and a way back', async ({ page }) => {
+  await signIn(page);
+  const res = await page.goto('/no-such-page/anywhere');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to the overview' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});

@@ -5,6 +5,7 @@ import type { ActionResult } from '@/lib/action-result';
 import type { Actor } from './actor';
 import { requireActor } from './auth/session';
 import { AppError, toAppError } from './errors';
+import { plural } from './format';
 import { logger } from './logger';
 import { executeMutation, type Mutation } from './mutation';
 
@@ -30,6 +31,17 @@ export function formObject(formData: FormData): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The banner above a form: a sentence, never a raw field key ("password: …"). With field errors (shown beside their
+ * fields), the first one's message and how many more fields need attention.
+ */
+function formMessage(e: AppError): string {
+  const fields = Object.entries(e.fieldErrors ?? {}).filter(([, messages]) => messages.length);
+  if (!fields.length) return e.message;
+  const first = fields[0][1][0];
+  return fields.length === 1 ? first : `${first} (and ${plural(fields.length - 1, 'more field')} below)`;
+}
+
 function failure(err: unknown, actor: Actor | null, values?: Record<string, string>): ActionResult<never> {
   const appError = toAppError(err);
   if (!appError) {
@@ -39,7 +51,7 @@ function failure(err: unknown, actor: Actor | null, values?: Record<string, stri
   }
   return {
     ok: false,
-    error: appError.message,
+    error: formMessage(appError),
     fieldErrors: appError.fieldErrors,
     requestId: appError.requestId,
     values,
