@@ -27,7 +27,14 @@ export interface NavItem {
   icon: NavIconName;
   /** Only shown to root (platform) administrators. */
   rootOnly?: boolean;
+  /** Only shown to Root and TenantAdmins (the page answers everyone else "not allowed"). */
+  adminOnly?: boolean;
+  /** Shown to admins and to whoever may create catalogs in the tenant (they pick a warehouse). */
+  warehouseReaders?: boolean;
 }
+
+/** Who is looking: the sidebar shows only what that person can use. */
+export type NavAudience = { root: boolean; admin: boolean; warehouses: boolean };
 
 export interface NavSection {
   id: string;
@@ -47,7 +54,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     title: 'Catalog',
     items: [
       { href: '/tenants', label: 'Tenants', icon: 'Building', rootOnly: true },
-      { href: '/warehouses', label: 'Warehouses', icon: 'Warehouse' },
+      { href: '/warehouses', label: 'Warehouses', icon: 'Warehouse', warehouseReaders: true },
       { href: '/catalogs', label: 'Catalogs', icon: 'Library' },
       { href: '/search', label: 'Search', icon: 'Search' },
     ],
@@ -64,9 +71,9 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     id: 'governance',
     title: 'Governance',
     items: [
-      { href: '/users', label: 'Users', icon: 'Users' },
-      { href: '/service-users', label: 'Service users', icon: 'Bot' },
-      { href: '/roles', label: 'Roles', icon: 'ShieldCheck' },
+      { href: '/users', label: 'Users', icon: 'Users', adminOnly: true },
+      { href: '/service-users', label: 'Service users', icon: 'Bot', adminOnly: true },
+      { href: '/roles', label: 'Roles', icon: 'ShieldCheck', adminOnly: true },
       { href: '/access-requests', label: 'Access requests', icon: 'Inbox' },
       { href: '/tokens', label: 'Sessions & tokens', icon: 'KeyRound' },
     ],
@@ -77,17 +84,19 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     items: [
       { href: '/audit', label: 'Audit log', icon: 'ScrollText' },
       { href: '/health', label: 'Database health', icon: 'HeartPulse', rootOnly: true },
-      { href: '/settings', label: 'Settings', icon: 'Settings' },
+      { href: '/settings', label: 'Settings', icon: 'Settings', adminOnly: true },
     ],
   },
 ];
 
-/** Sections with rootOnly items removed for non-root users (empty sections dropped). */
-export function visibleNavSections(isRoot: boolean): NavSection[] {
-  return NAV_SECTIONS.map((section) => ({
-    ...section,
-    items: section.items.filter((item) => isRoot || !item.rootOnly),
-  })).filter((section) => section.items.length > 0);
+/** The sections with only the items this audience can use (empty sections dropped). */
+export function visibleNavSections(who: NavAudience): NavSection[] {
+  const shown = (item: NavItem) =>
+    who.root ||
+    (!item.rootOnly && (!item.adminOnly || who.admin) && (!item.warehouseReaders || who.admin || who.warehouses));
+  return NAV_SECTIONS.map((section) => ({ ...section, items: section.items.filter(shown) })).filter(
+    (section) => section.items.length > 0,
+  );
 }
 
 /** Active when the path equals href or is nested below it. */

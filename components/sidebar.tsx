@@ -23,7 +23,7 @@ import {
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
-import { isNavItemActive, visibleNavSections, type NavIconName } from './nav';
+import { isNavItemActive, visibleNavSections, type NavAudience, type NavIconName } from './nav';
 
 const ICONS: Record<NavIconName, LucideIcon> = {
   LayoutDashboard,
@@ -47,14 +47,14 @@ const ICONS: Record<NavIconName, LucideIcon> = {
  * Main navigation. On md+ screens it is a fixed-width column; on small screens
  * it collapses to a bar with a "Menu" toggle. Intended layout:
  *   <div className="flex min-h-screen flex-col md:flex-row">
- *     <Sidebar isRoot={…} />
+ *     <Sidebar audience={{ root, admin, warehouses }} />
  *     <div className="flex min-w-0 flex-1 flex-col"><AppHeader …/><main>…</main></div>
  *   </div>
  */
-export function Sidebar({ isRoot }: { isRoot: boolean }) {
+export function Sidebar({ audience }: { audience: NavAudience }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
-  const sections = visibleNavSections(isRoot);
+  const sections = visibleNavSections(audience);
 
   return (
     <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:overflow-y-auto md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">

@@ -69,8 +69,14 @@ test('a steward approves an access request and the requester then has access', a
   });
   await w.post(`/api/v1/users/${steward.id}/roles`, { roleId: stewards.id });
 
-  // The requester finds the discoverable table and asks for read access.
+  // The requester finds the discoverable table and asks for read access. A TenantUser's navigation offers only what
+  // they can use: no Users, Roles, Service users, Settings or Warehouses (each would only say "not allowed").
   const ana = await signedIn(browser, requester.username);
+  const anaNav = ana.getByRole('navigation', { name: 'Main' });
+  await expect(anaNav.getByRole('link', { name: 'Access requests' })).toBeVisible();
+  for (const hidden of ['Users', 'Roles', 'Service users', 'Settings', 'Warehouses', 'Tenants', 'Database health']) {
+    await expect(anaNav.getByRole('link', { name: hidden, exact: true })).toHaveCount(0);
+  }
   await ana.goto('/access-requests/new');
   await ana.getByRole('link', { name: `Request access to ${w.table}` }).click();
   await ana.getByLabel('Why do you need it?').fill('Weekly revenue report');

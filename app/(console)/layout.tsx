@@ -1,6 +1,8 @@
 import { AppHeader } from '@/components/app-header';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
+import { getDb } from '@/db/client';
+import { can } from '@/lib/authz';
 import { listTenantChoices } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction, switchTenantAction } from './actions';
@@ -11,9 +13,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const actor = await requireActor();
   const isRoot = actor.role === 'root';
   const tenantChoices = isRoot ? await listTenantChoices(actor) : [];
+  const admin = isRoot || actor.role === 'tenant_admin';
+  // Whoever may create catalogs picks a warehouse, so they see warehouses (lib/catalog/queries/warehouses.ts).
+  const warehouses = admin || (!!actor.tenantId && (await can(await getDb(), actor, 'create', { tenantId: actor.tenantId })));
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <Sidebar isRoot={isRoot} />
+      <Sidebar audience={{ root: isRoot, admin, warehouses }} />
       <div className="flex min-w-0 flex-1 flex-col">
         <AppHeader
           user={{ username: actor.name, role: actor.role }}
