@@ -15,7 +15,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const tenantChoices = isRoot ? await listTenantChoices(actor) : [];
   const admin = isRoot || actor.role === 'tenant_admin';
   // Whoever may create catalogs picks a warehouse, so they see warehouses (lib/catalog/queries/warehouses.ts).
-  const warehouses = admin || (!!actor.tenantId && (await can(await getDb(), actor, 'create', { tenantId: actor.tenantId })));
+  const warehouses =
+    admin || (!!actor.tenantId && (await can(await getDb(), actor, 'create', { tenantId: actor.tenantId })));
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <Sidebar audience={{ root: isRoot, admin, warehouses }} />
