@@ -3,6 +3,7 @@
  * is a client island. Pass a server action as `signOutAction`.
  */
 import { ChevronDown, LogOut, UserRound } from 'lucide-react';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ThemeToggle } from './theme-toggle';
 
@@ -51,6 +52,13 @@ export function AppHeader({
               </p>
             </div>
             <div className="my-1 border-t border-zinc-200 dark:border-zinc-700" />
+            <Link
+              href="/profile"
+              className="flex w-full items-center gap-2 rounded px-3 py-1.5 text-left text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <UserRound className="h-4 w-4" aria-hidden="true" />
+              Profile
+            </Link>
             <form action={signOutAction}>
               <button
                 type="submit"

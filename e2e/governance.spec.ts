@@ -226,3 +226,39 @@ test('an admin sees that someone is locked out by failed sign-ins and clears the
     (await request.post('/api/v1/users/login', { data: { username: victim.username, password: PASSWORD } })).status(),
   ).toBe(200);
 });
+
+test('a person changes their own password from the profile, and signs in with the new one', async ({
+  browser,
+  request,
+}) => {
+  const w = await world(request);
+  const ana = await w.person('prof');
+  const page = await signedIn(browser, ana.username);
+  await page.getByLabel(`User menu for ${ana.username}`).click();
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
+
+  await page.getByLabel('Display name').fill('Ana Profile');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  const newPassword = `${PASSWORD}-renewed`;
+  await page.getByLabel('Current password').fill('not-my-password');
+  await page.getByLabel('New password').fill(newPassword);
+  await page.getByLabel('Confirm new password').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('This is not your current password').last()).toBeVisible();
+  await expect(page.getByLabel('Current password')).toBeFocused();
+
+  await page.getByLabel('Current password').fill(PASSWORD);
+  await page.getByLabel('New password').fill(newPassword);
+  await page.getByLabel('Confirm new password').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password changed.')).toBeVisible();
+  await expect(page.getByLabel('Display name')).toHaveValue('Ana Profile');
+
+  await page.getByLabel(`User menu for ${ana.username}`).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, ana.username, newPassword);
+});

@@ -161,3 +161,9 @@ export async function assertMayMintHumanCredentials(q: Queryable, actor: Actor) 
   if (await ownKeyExpiry(q, actor))
     throw forbidden('A service user whose key expires may not create accounts or set passwords: they would outlive it');
 }
+
+/** An e-mail field: empty means none. */
+export const optionalEmail = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z.email('Enter a valid email address').max(254).optional(),
+);

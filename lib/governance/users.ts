@@ -17,16 +17,13 @@ import {
   assertMayMintHumanCredentials,
   assertNotSelf,
   checkbox,
+  optionalEmail as email,
   optionalText,
   roleInTenant,
   userInTenant,
 } from './guards';
 import { idSchema } from '@/lib/ids';
 
-const email = z.preprocess(
-  (v) => (v === '' || v === null ? undefined : v),
-  z.email('Enter a valid email address').max(254).optional(),
-);
 const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
 
 /** Revokes every live session and token of a user (deactivation, password reset, deletion). */
