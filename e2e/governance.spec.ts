@@ -262,3 +262,33 @@ test('a person changes their own password from the profile, and signs in with th
   await expect(page).toHaveURL(/\/login/);
   await signIn(page, ana.username, newPassword);
 });
+
+test('an account made with a temporary password must choose its own at first sign-in', async ({ browser, request }) => {
+  const w = await world(request);
+  const admin = await signedIn(browser, w.adminName);
+  await admin.goto('/users');
+  const username = `temp-${uid()}`;
+  await admin.getByLabel('Username').fill(username);
+  await admin.getByRole('button', { name: 'Create user' }).click();
+  const temporary = (await admin.getByLabel('Temporary password').textContent())!.trim();
+  expect(temporary.length).toBeGreaterThan(8);
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(temporary);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
+  await page.goto('/catalogs');
+  await expect(page).toHaveURL(/\/profile$/);
+
+  const mine = `${PASSWORD}-mine`;
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password').fill(mine);
+  await page.getByLabel('Confirm new password').fill(mine);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password changed.')).toBeVisible();
+  await page.goto('/catalogs');
+  await expect(page.getByRole('heading', { name: 'Catalogs', level: 1 })).toBeVisible();
+});

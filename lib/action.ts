@@ -58,6 +58,9 @@ function failure(err: unknown, actor: Actor | null, values?: Record<string, stri
   };
 }
 
+/** All an account with a temporary password may do in the console: choose a new one, its profile, sign out. */
+const WHILE_PASSWORD_TEMPORARY = new Set(['user.change_password', 'user.update_profile', 'auth.sign_out']);
+
 /**
  * The body of every server action: authenticate, run the mutation (parse → authorize → transaction →
  * audit), revalidate, and answer an ActionResult the form can show.
@@ -69,6 +72,9 @@ export async function runAction<S extends z.ZodType, O>(
 ): Promise<ActionResult<O>> {
   const actor = await requireActor();
   try {
+    if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(m.action)) {
+      throw new AppError('forbidden', 'Choose a new password first: you signed in with a temporary one');
+    }
     const { data, paths } = await executeMutation(m, actor, input);
     for (const p of paths) revalidatePath(p);
     return { ok: true, data, message: opts.message?.(data) };
@@ -80,6 +86,9 @@ export async function runAction<S extends z.ZodType, O>(
 /** For actions that are not a single mutation (sign-out, tenant switch). */
 export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<ActionResult<T>> {
   const actor = await requireActor();
+  if (actor.mustChangePassword) {
+    return { ok: false, error: 'Choose a new password first: you signed in with a temporary one' };
+  }
   try {
     return { ok: true, data: await fn(actor) };
   } catch (err) {

@@ -13,6 +13,8 @@ export type Actor = {
   /** The tenant being acted in: the home tenant, or the one Root selected (null = no tenant selected). */
   tenantId: string | null;
   tokenHash?: string;
+  /** Signed in with a temporary password: nothing but choosing a new one until then (profile, sign-out). */
+  mustChangePassword?: boolean;
   request: RequestInfo;
 };
 

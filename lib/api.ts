@@ -42,6 +42,14 @@ export async function readJson(req: Request): Promise<unknown> {
 
 type Handler<P> = (ctx: { req: NextRequest; actor: Actor; params: P; url: URL }) => Promise<unknown>;
 
+/** What an account with a temporary password may still call: who am I, choose a new password, sign out. */
+const WHILE_PASSWORD_TEMPORARY = new Set([
+  '/api/v1/users/me',
+  '/api/v1/users/me/password',
+  '/api/v1/users/logout',
+  '/api/v1/auth/revoke',
+]);
+
 /**
  * An authenticated API route: every error becomes `{ error: { code, message } }` with the right status;
  * an unexpected one is logged with the request id and never leaks a stack trace.
@@ -52,7 +60,14 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
     try {
       const db = await getDb();
       const actor = await authenticateApiRequest(db, req.headers, request);
-      const result = await handler({ req, actor, params: await context.params, url: new URL(req.url) });
+      const url = new URL(req.url);
+      if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(url.pathname)) {
+        throw new AppError(
+          'forbidden',
+          'This account signed in with a temporary password: choose a new one first (POST /api/v1/users/me/password)',
+        );
+      }
+      const result = await handler({ req, actor, params: await context.params, url });
       if (result instanceof Response) return withRequestId(result, request.requestId);
       return NextResponse.json(result ?? { ok: true }, {
         status: opts.status ?? 200,

@@ -10,7 +10,11 @@ import { createServiceUser } from '@/lib/governance/service-users';
 import { executeMutation } from '@/lib/mutation';
 import { verifyPassword } from '@/lib/passwords';
 import { actorOf, createUser, tenantWorld, uniqueName } from './support/fixtures';
-import { bearerFor, run } from './support/governance';
+import { bearerFor, call, run } from './support/governance';
+import { createUser as createUserMutation, resetPassword } from '@/lib/governance/users';
+import * as catalogsRoute from '@/app/api/v1/catalogs/route';
+import * as meRoute from '@/app/api/v1/users/me/route';
+import * as myPassword from '@/app/api/v1/users/me/password/route';
 
 const refusal = async (p: Promise<unknown>) => {
   const e = await p.then(
@@ -105,5 +109,39 @@ describe('profile', () => {
         )
       ).code,
     ).toBe('forbidden');
+  });
+});
+
+describe('temporary passwords', () => {
+  it('must be changed before anything else: the API answers 403 until then, and an admin reset sets it again', async () => {
+    const w = await tenantWorld();
+    const created = await run(createUserMutation, w.admin, { username: uniqueName('temp') });
+    expect(created.temporaryPassword).toEqual(expect.any(String));
+    const db = await getDb();
+    const [row] = await db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, created.id));
+    expect(row.must).toBe(true);
+
+    const [u] = await db.select().from(users).where(eq(users.id, created.id));
+    const token = (await bearerFor(actorOf({ ...u, tenantId: u.tenantId }))).jwt;
+    const blocked = await call(catalogsRoute.GET, { token, path: '/api/v1/catalogs' });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error.message).toMatch(/temporary password.*POST \/api\/v1\/users\/me\/password/);
+    expect((await call(meRoute.GET, { token, path: '/api/v1/users/me' })).status).toBe(200);
+
+    const changed = await call(myPassword.POST, {
+      token,
+      method: 'POST',
+      path: '/api/v1/users/me/password',
+      body: { currentPassword: created.temporaryPassword, password: 'my-own-password-1', confirm: 'my-own-password-1' },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect((await call(catalogsRoute.GET, { token, path: '/api/v1/catalogs' })).status).toBe(200);
+
+    await run(resetPassword, w.admin, { id: created.id });
+    const [again] = await db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, created.id));
+    expect(again.must).toBe(true);
+    await run(resetPassword, w.admin, { id: created.id, password: 'admin-chosen-password' });
+    const [chosen] = await db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, created.id));
+    expect(chosen.must).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { AppHeader } from '@/components/app-header';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
@@ -11,6 +13,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireActor();
+  // A temporary password (new account, admin reset) is changed before anything else (x-pathname: proxy.ts).
+  if (actor.mustChangePassword && (await headers()).get('x-pathname') !== '/profile') redirect('/profile');
   const isRoot = actor.role === 'root';
   const tenantChoices = isRoot ? await listTenantChoices(actor) : [];
   const admin = isRoot || actor.role === 'tenant_admin';

@@ -32,6 +32,8 @@ export const users = pgTable(
     oauthProvider: text('oauth_provider'),
     oauthSubject: text('oauth_subject'),
     active: boolean('active').notNull().default(true),
+    /** Set with a generated temporary password (creation, admin reset): the next sign-in must choose a new one. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -57,6 +57,7 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     homeTenantId: user.tenantId,
     tenantId: user.tenantId,
     tokenHash: user.tokenHash,
+    mustChangePassword: user.mustChangePassword,
     request,
   };
 }

@@ -45,6 +45,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     homeTenantId: user.tenantId,
     tenantId,
     tokenHash: user.tokenHash,
+    mustChangePassword: user.mustChangePassword,
     request: await currentRequestInfo(),
   };
 });

@@ -69,7 +69,7 @@ export const changePassword = defineMutation({
     }
     await tx
       .update(users)
-      .set({ passwordHash: await hashPassword(input.password) })
+      .set({ passwordHash: await hashPassword(input.password), mustChangePassword: false })
       .where(eq(users.id, u.id));
     const others = await tx
       .select({ h: activeTokens.tokenHash })

@@ -61,6 +61,7 @@ export const createUser = defineMutation({
         displayName: input.displayName ?? null,
         role: input.role,
         passwordHash: await hashPassword(input.password ?? temporaryPassword!),
+        mustChangePassword: !input.password,
       })
       .returning({ id: users.id, username: users.username });
     return {
@@ -171,7 +172,10 @@ export const resetPassword = defineMutation({
     const temporaryPassword = input.password ? undefined : randomToken(12);
     const [u] = await tx
       .update(users)
-      .set({ passwordHash: await hashPassword(input.password ?? temporaryPassword!) })
+      .set({
+        passwordHash: await hashPassword(input.password ?? temporaryPassword!),
+        mustChangePassword: !input.password,
+      })
       .where(and(eq(users.id, input.id), eq(users.tenantId, tenantId)))
       .returning({ id: users.id, username: users.username });
     const revoked = await revokeAllTokensOf(tx, u.id, actor.id, 'password reset');

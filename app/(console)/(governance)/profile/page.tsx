@@ -20,6 +20,14 @@ export default async function ProfilePage() {
   return (
     <>
       <PageHeader title="Profile" description="Your own account." />
+      {actor.mustChangePassword ? (
+        <div
+          role="status"
+          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200"
+        >
+          You signed in with a temporary password. Choose your own below to continue.
+        </div>
+      ) : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Account">
           <KeyValueList
