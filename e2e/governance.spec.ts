@@ -244,14 +244,14 @@ test('a person changes their own password from the profile, and signs in with th
 
   const newPassword = `${PASSWORD}-renewed`;
   await page.getByLabel('Current password').fill('not-my-password');
-  await page.getByLabel('New password').fill(newPassword);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
   await page.getByLabel('Confirm new password').fill(newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('This is not your current password').last()).toBeVisible();
   await expect(page.getByLabel('Current password')).toBeFocused();
 
   await page.getByLabel('Current password').fill(PASSWORD);
-  await page.getByLabel('New password').fill(newPassword);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
   await page.getByLabel('Confirm new password').fill(newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Password changed.')).toBeVisible();
@@ -285,7 +285,7 @@ test('an account made with a temporary password must choose its own at first sig
 
   const mine = `${PASSWORD}-mine`;
   await page.getByLabel('Current password').fill(temporary);
-  await page.getByLabel('New password').fill(mine);
+  await page.getByLabel('New password', { exact: true }).fill(mine);
   await page.getByLabel('Confirm new password').fill(mine);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Password changed.')).toBeVisible();
