@@ -51,3 +51,12 @@ test('an unknown address answers 404 with a page in the console look and a way b
   await page.getByRole('link', { name: 'Back to the overview' }).click();
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 });
+
+test('the first Tab stop skips the navigation to the page itself', async ({ page }) => {
+  await signIn(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#content')).toBeFocused();
+});
