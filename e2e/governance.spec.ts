@@ -89,6 +89,10 @@ test('a steward approves an access request and the requester then has access', a
   await ana.goto(assetPage);
   await expect(ana.getByText('Discoverable only')).toBeVisible();
   await expect(ana.getByText('Metadata location', { exact: true })).toHaveCount(0);
+  // …and says the request is pending, with a way to it, instead of offering another.
+  await expect(ana.getByRole('link', { name: 'Request access' })).toHaveCount(0);
+  await ana.getByRole('link', { name: 'See your pending request' }).click();
+  await expect(ana).toHaveURL(requestUrl);
 
   // The steward sees it in the queue, filtered by requester, and approves it.
   const sam = await signedIn(browser, steward.username);

@@ -195,3 +195,22 @@ export async function getAccessRequest(actor: Actor, id: string): Promise<Access
   if (!mine && !may) throw notFound('Access request');
   return { ...r, canDecide: !!may && !mine && r.status === 'pending' };
 }
+
+/** The actor's own pending request for a table, if any (the table page says so instead of offering another). */
+export async function myPendingRequestFor(actor: Actor, assetId: string): Promise<{ id: string } | null> {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  const [r] = await db
+    .select({ id: accessRequests.id })
+    .from(accessRequests)
+    .where(
+      and(
+        eq(accessRequests.tenantId, tenantId),
+        eq(accessRequests.requesterId, actor.id),
+        eq(accessRequests.assetId, assetId),
+        eq(accessRequests.status, 'pending'),
+      ),
+    )
+    .limit(1);
+  return r ?? null;
+}

@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, CheckboxField, Field, TextAreaField } from '@/components/form';
-import { Badge, Card, EmptyState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
+import { Badge, Card, EmptyState, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
+import { myPendingRequestFor } from '@/lib/governance/queries/access-requests';
 import { getAsset, metadataHistory } from '@/lib/catalog/queries/assets';
 import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
@@ -37,6 +38,7 @@ export default async function AssetPage({
   if (!loaded.ok) return loaded.view;
   const { catalog, branch, asset } = loaded.value;
   const history = asset.state ? await metadataHistory(actor, asset, branch.id, { cursor: param(sp, 'cursor') }) : null;
+  const pending = asset.state ? null : await myPendingRequestFor(actor, asset.assetId);
   const nsHref = (path: string[]) =>
     `/catalogs/${encodeURIComponent(catalog.name)}?ns=${encodeURIComponent(path.join('.'))}${branch.name !== 'main' ? `&branch=${encodeURIComponent(branch.name)}` : ''}`;
   const full = `${asset.namespacePath.join('.')}.${asset.name}`;
@@ -135,7 +137,20 @@ export default async function AssetPage({
         ) : (
           <EmptyState
             title="Discoverable only"
-            description="You can see this table's description and tags, but not its data or metadata. Ask for access under Access requests."
+            description={
+              pending
+                ? "You can see this table's description and tags. Your request for access is pending."
+                : "You can see this table's description and tags, but not its data or metadata."
+            }
+            action={
+              pending ? (
+                <LinkButton href={`/access-requests/${pending.id}`}>See your pending request</LinkButton>
+              ) : (
+                <LinkButton href={`/access-requests/new?asset=${asset.assetId}`} variant="primary">
+                  Request access
+                </LinkButton>
+              )
+            }
           />
         )}
         <Card title="Business metadata">
