@@ -60,3 +60,20 @@ test('the first Tab stop skips the navigation to the page itself', async ({ page
   await page.keyboard.press('Enter');
   await expect(page.locator('main#content')).toBeFocused();
 });
+
+test('Root switching tenant stays in the same area of the console', async ({ page, request }) => {
+  const rootToken = (await (await request.post('/api/v1/users/login', { data: ROOT })).json()).token;
+  const name = `switch-${Math.random().toString(36).slice(2, 8)}`;
+  const created = await request.post('/api/v1/tenants', {
+    headers: { authorization: `Bearer ${rootToken}` },
+    data: { name, adminUsername: `${name}-admin`, adminPassword: 'switch-admin-password' },
+  });
+  expect(created.status()).toBe(201);
+
+  await signIn(page);
+  await page.goto('/catalogs');
+  await page.getByLabel('Tenant', { exact: true }).selectOption({ label: name });
+  await expect(page).toHaveURL(/\/catalogs$/);
+  await expect(page.getByRole('heading', { name: 'Catalogs', level: 1 })).toBeVisible();
+  await expect(page.getByText('Choose a tenant first')).toHaveCount(0);
+});

@@ -24,5 +24,21 @@ export async function switchTenantAction(formData: FormData): Promise<void> {
   if (result.data.tenantId)
     jar.set(TENANT_COOKIE, result.data.tenantId, { httpOnly: true, sameSite: 'lax', path: '/', secure });
   else jar.delete(TENANT_COOKIE);
-  redirect('/');
+  redirect(await sameArea());
+}
+
+/**
+ * After a tenant switch, the same area of the console (Catalogs stays Catalogs): the first path segment of the page
+ * the switch was made on, since an object's own page would name the other tenant's object. Only our own origin.
+ */
+async function sameArea(): Promise<string> {
+  const h = await headers();
+  try {
+    const from = new URL(h.get('referer') ?? '');
+    if (from.host !== h.get('host')) return '/';
+    const area = from.pathname.split('/')[1] ?? '';
+    return /^[a-z-]+$/.test(area) ? `/${area}` : '/';
+  } catch {
+    return '/';
+  }
 }

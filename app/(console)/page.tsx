@@ -31,7 +31,13 @@ export default async function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description={`Signed in as ${actor.name}${isRoot(actor) && !inTenant ? ' · Root, all tenants (pick a tenant above to work inside one)' : ''}`}
+        description={`Signed in as ${actor.name}${
+          isRoot(actor) && !inTenant
+            ? counts.tenants
+              ? ' · Root, all tenants (pick a tenant above to work inside one)'
+              : ' · Root. There are no tenants yet: create the first under Tenants.'
+            : ''
+        }`}
       />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {tiles.map((t) => (
