@@ -27,8 +27,6 @@ export function proxy(request: NextRequest) {
   headers.set('x-nonce', nonce);
   headers.set('content-security-policy', csp);
   headers.set('x-request-id', requestId);
-  // The console layout sends an account with a temporary password to /profile from anywhere else.
-  headers.set('x-pathname', request.nextUrl.pathname);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('Content-Security-Policy', csp);
   response.headers.set('X-Request-Id', requestId);

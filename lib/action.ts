@@ -70,7 +70,7 @@ export async function runAction<S extends z.ZodType, O>(
   input: unknown,
   opts: { formData?: FormData; message?: (data: O) => string } = {},
 ): Promise<ActionResult<O>> {
-  const actor = await requireActor();
+  const actor = await requireActor({ temporaryPasswordOk: true });
   try {
     if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(m.action)) {
       throw new AppError('forbidden', 'Choose a new password first: you signed in with a temporary one');
@@ -85,7 +85,7 @@ export async function runAction<S extends z.ZodType, O>(
 
 /** For actions that are not a single mutation (sign-out, tenant switch). */
 export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<ActionResult<T>> {
-  const actor = await requireActor();
+  const actor = await requireActor({ temporaryPasswordOk: true });
   if (actor.mustChangePassword) {
     return { ok: false, error: 'Choose a new password first: you signed in with a temporary one' };
   }

@@ -1,5 +1,3 @@
-import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { AppHeader } from '@/components/app-header';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
@@ -12,9 +10,8 @@ import { signOutAction, switchTenantAction } from './actions';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const actor = await requireActor();
-  // A temporary password (new account, admin reset) is changed before anything else (x-pathname: proxy.ts).
-  if (actor.mustChangePassword && (await headers()).get('x-pathname') !== '/profile') redirect('/profile');
+  const actor = await requireActor({ temporaryPasswordOk: true });
+  // The shell renders for a temporary password too; the page itself sends them to /profile (requireActor).
   const isRoot = actor.role === 'root';
   const tenantChoices = isRoot ? await listTenantChoices(actor) : [];
   const admin = isRoot || actor.role === 'tenant_admin';

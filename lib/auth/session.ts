@@ -51,8 +51,11 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
 });
 
 /** For pages and actions that need a signed-in person: sends everyone else to the sign-in page. */
-export async function requireActor(): Promise<Actor> {
+export async function requireActor(opts: { temporaryPasswordOk?: boolean } = {}): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) redirect('/login');
+  // Signed in with a temporary password: every page sends them to choose a new one (the profile page, the console
+  // shell and server actions pass temporaryPasswordOk; runAction allows only the password change, profile, sign-out).
+  if (actor.mustChangePassword && !opts.temporaryPasswordOk) redirect('/profile');
   return actor;
 }

@@ -7,7 +7,7 @@ import { PasswordForm, ProfileForm } from './profile-forms';
 export const metadata = { title: 'Profile' };
 
 export default async function ProfilePage() {
-  const actor = await requireActor();
+  const actor = await requireActor({ temporaryPasswordOk: true });
   if (actor.kind !== 'user') {
     return (
       <>

@@ -22,7 +22,7 @@ export function PasswordForm({ username }: { username: string }) {
   return (
     <ActionForm action={changePasswordAction} submitLabel="Change password" resetOnSuccess>
       {/* For password managers: which account this password belongs to. */}
-      <input type="text" name="username" value={username} autoComplete="username" readOnly hidden />
+      <input type="text" value={username} autoComplete="username" readOnly hidden />
       <Field name="currentPassword" label="Current password" type="password" required autoComplete="current-password" />
       <Field
         name="password"
