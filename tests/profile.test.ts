@@ -9,6 +9,7 @@ import { changePassword, updateProfile } from '@/lib/governance/profile';
 import { createServiceUser } from '@/lib/governance/service-users';
 import { executeMutation } from '@/lib/mutation';
 import { verifyPassword } from '@/lib/passwords';
+import { handleIcebergRequest } from '@/lib/iceberg/router';
 import { actorOf, createUser, tenantWorld, uniqueName } from './support/fixtures';
 import { bearerFor, call, run } from './support/governance';
 import { createUser as createUserMutation, resetPassword } from '@/lib/governance/users';
@@ -123,6 +124,11 @@ describe('temporary passwords', () => {
 
     const [u] = await db.select().from(users).where(eq(users.id, created.id));
     const token = (await bearerFor(actorOf({ ...u, tenantId: u.tenantId }))).jwt;
+    const iceberg = await handleIcebergRequest(
+      new Request('http://localhost/v1/config', { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(iceberg.status).toBe(403); // the Iceberg REST catalog too
+    expect((await iceberg.json()).error.message).toMatch(/temporary/);
     const blocked = await call(catalogsRoute.GET, { token, path: '/api/v1/catalogs' });
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.message).toMatch(/temporary password.*POST \/api\/v1\/users\/me\/password/);

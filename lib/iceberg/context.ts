@@ -29,7 +29,12 @@ export async function authenticate(db: Db, headers: Headers, request: RequestInf
     h.set('x-api-key', bearer);
     return authenticateApiRequest(db, h, request);
   }
-  return authenticateApiRequest(db, headers, request);
+  const actor = await authenticateApiRequest(db, headers, request);
+  // A person still on a temporary password chooses a new one first (POST /api/v1/users/me/password).
+  if (actor.mustChangePassword) {
+    throw new IcebergError(403, 'ForbiddenException', 'Choose a new password first: this account has a temporary one');
+  }
+  return actor;
 }
 
 export type CatalogContext = {
