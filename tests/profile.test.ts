@@ -10,6 +10,7 @@ import { createServiceUser } from '@/lib/governance/service-users';
 import { executeMutation } from '@/lib/mutation';
 import { verifyPassword } from '@/lib/passwords';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
+import { createTenant } from '@/lib/catalog/tenants';
 import { actorOf, createUser, tenantWorld, uniqueName } from './support/fixtures';
 import { bearerFor, call, run } from './support/governance';
 import { createUser as createUserMutation, resetPassword } from '@/lib/governance/users';
@@ -146,6 +147,15 @@ describe('temporary passwords', () => {
     await run(resetPassword, w.admin, { id: created.id });
     const [again] = await db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, created.id));
     expect(again.must).toBe(true);
+    // A new tenant's first admin with a generated password is in the same position.
+    const tenantName = uniqueName('t');
+    await run(createTenant, w.rootNoTenant, { name: tenantName, adminUsername: `${tenantName}-admin` });
+    const [firstAdmin] = await db
+      .select({ must: users.mustChangePassword })
+      .from(users)
+      .where(eq(users.username, `${tenantName}-admin`));
+    expect(firstAdmin.must).toBe(true);
+
     await run(resetPassword, w.admin, { id: created.id, password: 'admin-chosen-password' });
     const [chosen] = await db.select({ must: users.mustChangePassword }).from(users).where(eq(users.id, created.id));
     expect(chosen.must).toBe(false);

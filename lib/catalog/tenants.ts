@@ -54,6 +54,7 @@ export const createTenant = defineMutation({
         username: input.adminUsername,
         role: 'tenant_admin',
         passwordHash: await hashPassword(input.adminPassword ?? generated!),
+        mustChangePassword: !input.adminPassword,
       })
       .returning({ id: users.id });
     await tx.insert(systemSettings).values({ tenantId: tenant.id, settings: {} });
