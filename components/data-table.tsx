@@ -234,7 +234,7 @@ export function DataTable<TRow>({
             />
           </div>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <table
               aria-busy={isPending || undefined}
               className={`min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800 ${isPending ? 'opacity-60 transition-opacity' : ''}`}

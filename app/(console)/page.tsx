@@ -39,7 +39,7 @@ export default async function OverviewPage() {
             : ''
         }`}
       />
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {tiles.map((t) => (
           <Link
             key={t.label}
@@ -56,7 +56,7 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
-      <div className="mt-6 grid gap-4 lg:grid-cols-3">
+      <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Card title="Recent activity" className="lg:col-span-2">
           {recent.rows.length === 0 ? (
             <EmptyState
@@ -66,7 +66,7 @@ export default async function OverviewPage() {
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {recent.rows.map((e) => (
-                <li key={e.id} className="flex items-center gap-3 py-2 text-sm">
+                <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm sm:flex-nowrap">
                   <time className="w-40 shrink-0 tabular-nums text-zinc-500" dateTime={e.occurredAt.toISOString()}>
                     {formatInstant(e.occurredAt)}
                   </time>

@@ -57,7 +57,7 @@ export default async function HealthOverviewPage() {
               >
                 {area.title}
               </h2>
-              <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+              <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
                 {tiles.map((r) => (
                   <Tile key={r.id} result={r} href={area.href} />
                 ))}

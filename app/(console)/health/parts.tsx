@@ -145,7 +145,7 @@ function Table<R>({
   rowKey: (row: R, i: number) => string;
 }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+    <div className="relative overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
       <table className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-zinc-50 dark:bg-zinc-800/50">

@@ -19,7 +19,7 @@ export function CatalogFields({
   const [auth, setAuth] = useState('none');
   return (
     <div className="space-y-4">
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         <Field name="name" label="Catalog name" required maxLength={128} description="Letters, digits, _ and -." />
         <div
           onChange={(e) => {
@@ -40,7 +40,7 @@ export function CatalogFields({
       </div>
       {kind === 'local' ? (
         warehouses.length ? (
-          <div className="grid gap-4 md:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <SelectField
               name="warehouse"
               label="Warehouse"
@@ -63,7 +63,7 @@ export function CatalogFields({
           </p>
         )
       ) : (
-        <div className="grid gap-4 md:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           <Field
             name="url"
             label="Remote catalog URL"

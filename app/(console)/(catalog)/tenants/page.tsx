@@ -44,7 +44,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
         />
         <Card title="Create a tenant">
           <ActionForm action={createTenantAction} submitLabel="Create tenant" resetOnSuccess>
-            <div className="grid gap-4 md:grid-cols-2">
+            <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
               <Field
                 name="name"
                 label="Tenant name"

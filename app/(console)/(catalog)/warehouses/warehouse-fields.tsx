@@ -47,7 +47,7 @@ export function WarehouseFields({ values, storedSecrets }: { values?: WarehouseV
   );
   return (
     <div className="space-y-4">
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         <Field name="name" label="Warehouse name" required maxLength={128} defaultValue={values?.name} />
         <div
           className="space-y-1"
@@ -59,7 +59,7 @@ export function WarehouseFields({ values, storedSecrets }: { values?: WarehouseV
           <SelectField name="storageType" label="Storage type" options={TYPES} defaultValue={type} />
         </div>
       </div>
-      <fieldset className="grid gap-4 rounded-md border border-zinc-200 p-4 md:grid-cols-2 dark:border-zinc-800">
+      <fieldset className="grid grid-cols-1 gap-4 rounded-md border border-zinc-200 p-4 md:grid-cols-2 dark:border-zinc-800">
         <legend className="px-1 text-sm font-medium">Location</legend>
         {type === 's3' ? (
           <>
@@ -105,7 +105,7 @@ export function WarehouseFields({ values, storedSecrets }: { values?: WarehouseV
           />
         ) : null}
       </fieldset>
-      <fieldset className="grid gap-4 rounded-md border border-zinc-200 p-4 md:grid-cols-2 dark:border-zinc-800">
+      <fieldset className="grid grid-cols-1 gap-4 rounded-md border border-zinc-200 p-4 md:grid-cols-2 dark:border-zinc-800">
         <legend className="px-1 text-sm font-medium">Credentials</legend>
         <SelectField
           name="vendingStrategy"

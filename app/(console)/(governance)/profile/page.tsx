@@ -28,7 +28,7 @@ export default async function ProfilePage() {
           You signed in with a temporary password. Choose your own below to continue.
         </div>
       ) : null}
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card title="Account">
           <KeyValueList
             items={[

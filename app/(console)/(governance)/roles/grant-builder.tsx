@@ -38,7 +38,7 @@ export function GrantBuilder({
       <ScopePicker catalogs={catalogs} tags={tags} />
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Actions</legend>
-        <div className="grid gap-1 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-1 sm:grid-cols-2">
           {ACTIONS.map((a) => (
             <label key={a.value} className="flex items-start gap-2 text-sm">
               <input

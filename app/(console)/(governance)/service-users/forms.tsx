@@ -12,7 +12,7 @@ const ROLES = [
 export function CreateServiceUserForm() {
   return (
     <ActionForm action={createServiceUserAction} submitLabel="Create service user" resetOnSuccess>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" required maxLength={64} autoComplete="off" />
         <SelectField name="role" label="Role" options={ROLES} />
         <Field name="expiresAt" label="Key expires on (optional)" type="date" />

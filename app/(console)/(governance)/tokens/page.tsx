@@ -69,7 +69,7 @@ export default async function TokensPage({
       ) : null}
       <div className="space-y-6">
         {data.rows.length ? (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <table
               className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800"
               aria-label="Sessions and tokens"

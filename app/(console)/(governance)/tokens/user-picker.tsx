@@ -24,7 +24,7 @@ export function UserPicker({
         onChange={(e) =>
           router.push(e.currentTarget.value === self ? '/tokens' : `/tokens?user=${e.currentTarget.value}`)
         }
-        className="h-8 rounded-md border border-zinc-300 px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        className="h-8 max-w-full min-w-0 rounded-md border border-zinc-300 px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       >
         {!users.some((u) => u.id === self) ? <option value={self}>me</option> : null}
         {users.map((u) => (

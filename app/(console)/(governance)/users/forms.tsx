@@ -7,7 +7,7 @@ import { SecretOnce } from './secret-once';
 export function CreateUserForm() {
   return (
     <ActionForm action={createUserAction} submitLabel="Create user" resetOnSuccess>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field name="username" label="Username" required maxLength={64} autoComplete="off" />
         <Field name="email" label="Email" type="email" maxLength={254} autoComplete="off" />
         <Field name="displayName" label="Display name" maxLength={200} />

@@ -31,7 +31,7 @@ export function ConflictSides({
         <Badge tone="red">{conflictLabels[kind] ?? kind}</Badge>
         {description ? <p className="w-full text-xs text-zinc-600 dark:text-zinc-400">{description}</p> : null}
       </header>
-      <div className="grid gap-4 p-4 md:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 p-4 md:grid-cols-3">
         <div>
           <h4 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Base</h4>
           <AssetStateView state={base} />

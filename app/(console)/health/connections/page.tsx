@@ -64,7 +64,7 @@ export default async function ConnectionsPage() {
                 idle, <strong>{d.pool.waiting}</strong> requests waiting for a connection.
               </p>
             ) : null}
-            <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+            <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3">
               <TallyTable title="By state" rows={d.byState} />
               <TallyTable title="By application" rows={d.byApplication} />
               <TallyTable title="By client" rows={d.byClient} />

@@ -55,7 +55,7 @@ export function TrendCharts({ points, range }: { points: TrendPoint[]; range: st
   };
   const tooltip = { labelFormatter: (t: unknown) => new Date(Number(t)).toLocaleString('en-US') };
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Chart title="Transactions per second">
         <LineChart data={points}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.3} />

@@ -13,7 +13,7 @@ export async function FederationPanel({ actor, catalog }: { actor: Actor; catalo
   const r = catalog.remote!;
   return (
     <Card title="Remote catalog">
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <KeyValueList
           items={[
             { label: 'URL', value: <code className="text-xs break-all">{r.url}</code> },

@@ -81,7 +81,7 @@ export default async function CatalogPage({
             <FederationPanel actor={actor} catalog={catalog} />
           </Suspense>
         ) : null}
-        <div className="grid gap-6 lg:grid-cols-3">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
           <Card title="Namespaces" className="lg:col-span-1">
             <div className="space-y-3">
               {branches.length > 1 ? <BranchPicker branches={branches} current={branch?.name ?? 'main'} /> : null}
@@ -233,7 +233,7 @@ async function NamespaceView({
           </span>
         }
       >
-        <div className="grid gap-6 md:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
           <KeyValueList
             items={[
               { label: 'Child namespaces', value: ns.childCount },

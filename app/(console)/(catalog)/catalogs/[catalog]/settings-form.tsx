@@ -10,7 +10,7 @@ export function CatalogSettingsForm({ catalog }: { catalog: CatalogDetail }) {
     <ActionForm action={updateCatalogAction} submitLabel="Save settings">
       <input type="hidden" name="id" value={catalog.id} />
       {r ? (
-        <div className="grid gap-4 md:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           <Field name="url" label="Remote catalog URL" defaultValue={r.url} />
           <Field name="remoteWarehouse" label="Remote warehouse" defaultValue={r.warehouse ?? ''} />
           <SelectField

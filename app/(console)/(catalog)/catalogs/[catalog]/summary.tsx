@@ -29,7 +29,7 @@ export async function CatalogSummaryTiles({
     },
   ];
   return (
-    <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5" aria-label="Catalog summary">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5" aria-label="Catalog summary">
       {tiles.map((t) => (
         <Card key={t.label}>
           <p className="text-sm text-zinc-500">{t.label}</p>

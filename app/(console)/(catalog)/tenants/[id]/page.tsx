@@ -62,7 +62,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Overview">
           <KeyValueList
             items={[

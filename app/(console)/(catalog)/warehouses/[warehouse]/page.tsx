@@ -42,7 +42,7 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
           ) : null
         }
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card title="Overview" className="lg:col-span-1">
           <KeyValueList
             items={[

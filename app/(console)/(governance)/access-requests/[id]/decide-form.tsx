@@ -6,7 +6,7 @@ import { decideAction } from '../actions';
 /** Approve (optionally until a date) or reject with a comment. The pressed button is the decision. */
 export function DecideForm({ id }: { id: string }) {
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <ActionForm action={decideAction} submitLabel="Approve">
         <input type="hidden" name="id" value={id} />
         <input type="hidden" name="decision" value="approve" />

@@ -72,7 +72,7 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
             </div>
           )}
         </Card>
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <Card title={`Assigned to (${n})`}>
             {n ? (
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Members">

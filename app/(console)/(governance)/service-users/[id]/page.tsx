@@ -71,7 +71,7 @@ export default async function ServiceUserPage({ params }: { params: Promise<{ id
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Key">
           <KeyValueList
             items={[

@@ -103,7 +103,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Account">
           <KeyValueList
             items={[
@@ -177,7 +177,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
             <span className="font-medium">Built-in role:</span> {effective.builtin}
           </p>
           {effective.grants.length ? (
-            <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+            <div className="relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
               <table
                 className="min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800"
                 aria-label="Effective permissions"

@@ -92,7 +92,7 @@ export default async function BranchPage({
         }
       />
       <VersioningNav catalog={catalog} current="branches" />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card title="Details" className="lg:col-span-2">
           <KeyValueList
             items={[

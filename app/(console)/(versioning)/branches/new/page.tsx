@@ -46,7 +46,7 @@ export default async function NewBranchPage({ searchParams }: { searchParams: Se
       {!choices.ok ? (
         choices.view
       ) : (
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <Card title="Branch">
             <ActionForm action={createBranchAction} submitLabel="Create branch">
               <input type="hidden" name="catalog" value={catalog} />

@@ -81,7 +81,7 @@ export default async function MergePage({
           {op.targetBranch} changed after your preview; the conflicts below were computed against its new head.
         </div>
       ) : null}
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card title="Merge" className="lg:col-span-2">
           <KeyValueList
             items={[

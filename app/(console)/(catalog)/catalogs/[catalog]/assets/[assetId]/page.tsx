@@ -93,7 +93,7 @@ export default async function AssetPage({
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         {asset.state ? (
           <Card title="State">
             <KeyValueList
