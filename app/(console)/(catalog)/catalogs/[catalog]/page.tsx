@@ -54,7 +54,10 @@ export default async function CatalogPage({
           catalog.catalogType === 'local' ? (
             <>
               Local catalog on warehouse{' '}
-              <Link className={linkClass()} href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}>
+              <Link
+                className={linkClass('underline')}
+                href={`/warehouses/${encodeURIComponent(catalog.warehouse?.name ?? '')}`}
+              >
                 {catalog.warehouse?.name}
               </Link>
               , at <code className="text-xs">{catalog.storageLocation}</code>
