@@ -83,6 +83,15 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   const login = await request.post('/api/v1/users/login', { data: { username: ADMIN, password } });
   expect(login.status()).toBe(200);
   const { token } = await login.json();
+  // The generated password is temporary: the API answers 403 until the admin chooses their own.
+  const before = await request.get('/api/v1/catalogs', { headers: { authorization: `Bearer ${token}` } });
+  expect(before.status()).toBe(403);
+  const own = `${password}-own`;
+  const changed = await request.post('/api/v1/users/me/password', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { currentPassword: password, password: own, confirm: own },
+  });
+  expect(changed.status()).toBe(200);
   const table = await request.post('/api/v1/catalogs/sales/namespaces/retail.emea/assets', {
     headers: { authorization: `Bearer ${token}` },
     data: { name: 'orders', metadataLocation: 's3://acme-lake/sales/retail/emea/orders/metadata/v1.metadata.json' },
