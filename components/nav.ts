@@ -34,7 +34,13 @@ export interface NavItem {
 }
 
 /** Who is looking: the sidebar shows only what that person can use. */
-export type NavAudience = { root: boolean; admin: boolean; warehouses: boolean };
+export type NavAudience = {
+  root: boolean;
+  admin: boolean;
+  warehouses: boolean;
+  /** Stewards: requests waiting in their queue (shown beside Access requests). */
+  pendingRequests?: number;
+};
 
 export interface NavSection {
   id: string;

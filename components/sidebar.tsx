@@ -110,6 +110,12 @@ export function Sidebar({ audience }: { audience: NavAudience }) {
                     >
                       <Icon className="h-4 w-4 shrink-0" aria-hidden="true" />
                       <span>{item.label}</span>
+                      {item.href === '/access-requests' && audience.pendingRequests ? (
+                        <span className="ml-auto rounded-full bg-indigo-600 px-1.5 text-xs font-medium text-white tabular-nums">
+                          {audience.pendingRequests}
+                          <span className="sr-only"> waiting for a decision</span>
+                        </span>
+                      ) : null}
                     </Link>
                   </li>
                 );

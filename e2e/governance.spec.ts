@@ -96,6 +96,10 @@ test('a steward approves an access request and the requester then has access', a
 
   // The steward sees it in the queue, filtered by requester, and approves it.
   const sam = await signedIn(browser, steward.username);
+  // Their navigation says one request waits for them.
+  await expect(sam.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Access requests/ })).toHaveText(
+    /Access requests\s*1 waiting for a decision/,
+  );
   await sam.goto('/access-requests');
   await sam.getByLabel('Requester').fill(requester.username);
   await expect(sam).toHaveURL(new RegExp(`requester=${requester.username}`));

@@ -2,7 +2,8 @@ import { AppHeader } from '@/components/app-header';
 import { Sidebar } from '@/components/sidebar';
 import { TenantSwitcher } from '@/components/tenant-switcher';
 import { getDb } from '@/db/client';
-import { can } from '@/lib/authz';
+import { can, isSteward } from '@/lib/authz';
+import { listAccessRequests } from '@/lib/governance/queries/access-requests';
 import { listTenantChoices } from '@/lib/catalog/queries/tenants';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction, switchTenantAction } from './actions';
@@ -18,6 +19,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   // Whoever may create catalogs picks a warehouse, so they see warehouses (lib/catalog/queries/warehouses.ts).
   const warehouses =
     admin || (!!actor.tenantId && (await can(await getDb(), actor, 'create', { tenantId: actor.tenantId })));
+  // Stewards see how many requests wait for them (their queue: what they may decide, and their own).
+  const pendingRequests =
+    actor.tenantId && (await isSteward(await getDb(), actor))
+      ? (await listAccessRequests(actor, { status: 'pending', limit: 1 })).total
+      : 0;
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       {/* The first Tab stop: straight to the page, past the navigation (WCAG 2.4.1). */}
@@ -27,7 +33,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       >
         Skip to content
       </a>
-      <Sidebar audience={{ root: isRoot, admin, warehouses }} />
+      <Sidebar audience={{ root: isRoot, admin, warehouses, pendingRequests }} />
       <div className="flex min-w-0 flex-1 flex-col">
         <AppHeader
           user={{ username: actor.name, role: actor.role }}
