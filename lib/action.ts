@@ -60,6 +60,7 @@ function failure(err: unknown, actor: Actor | null, values?: Record<string, stri
 
 /** All an account with a temporary password may do in the console: choose a new one, its profile, sign out. */
 const WHILE_PASSWORD_TEMPORARY = new Set(['user.change_password', 'user.update_profile', 'auth.sign_out']);
+const PASSWORD_TEMPORARY = 'Choose a new password first: you signed in with a temporary one';
 
 /**
  * The body of every server action: authenticate, run the mutation (parse → authorize → transaction →
@@ -73,7 +74,7 @@ export async function runAction<S extends z.ZodType, O>(
   const actor = await requireActor({ temporaryPasswordOk: true });
   try {
     if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(m.action)) {
-      throw new AppError('forbidden', 'Choose a new password first: you signed in with a temporary one');
+      throw new AppError('forbidden', PASSWORD_TEMPORARY);
     }
     const { data, paths } = await executeMutation(m, actor, input);
     for (const p of paths) revalidatePath(p);
@@ -87,7 +88,7 @@ export async function runAction<S extends z.ZodType, O>(
 export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<ActionResult<T>> {
   const actor = await requireActor({ temporaryPasswordOk: true });
   if (actor.mustChangePassword) {
-    return { ok: false, error: 'Choose a new password first: you signed in with a temporary one' };
+    return { ok: false, error: PASSWORD_TEMPORARY };
   }
   try {
     return { ok: true, data: await fn(actor) };

@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Actor } from './actor';
-import { authenticateApiRequest } from './auth/api-auth';
+import { authenticateApiRequest, refuseTemporaryPassword } from './auth/api-auth';
 import { AppError, toAppError } from './errors';
 import { logger } from './logger';
 import { assertJsonDepth, readCappedText } from './body';
@@ -61,12 +61,7 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
       const db = await getDb();
       const actor = await authenticateApiRequest(db, req.headers, request);
       const url = new URL(req.url);
-      if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(url.pathname)) {
-        throw new AppError(
-          'forbidden',
-          'This account signed in with a temporary password: choose a new one first (POST /api/v1/users/me/password)',
-        );
-      }
+      if (!WHILE_PASSWORD_TEMPORARY.has(url.pathname)) refuseTemporaryPassword(actor);
       const result = await handler({ req, actor, params: await context.params, url });
       if (result instanceof Response) return withRequestId(result, request.requestId);
       return NextResponse.json(result ?? { ok: true }, {

@@ -49,6 +49,13 @@ export function findOperation(method: string, path: string): Operation | undefin
   return registry.get(operationKey(method, path));
 }
 
+/** A true/false query parameter (absent means false); anything else is a 422 naming it. */
+export const queryFlag = (what: string) =>
+  z
+    .enum(['true', 'false'], { error: `${what} must be true or false` })
+    .optional()
+    .transform((v) => v === 'true');
+
 /** Query parameters every keyset-paginated list shares (each area's api-schemas builds its queries from them). */
 export const pageLimit = z.coerce
   .number({ error: 'limit must be a number' })

@@ -14,6 +14,19 @@ const API_KEY = /^pgl_([0-9a-f]{16})_([A-Za-z0-9_-]{20,200})$/;
  * Authenticates an API call: `Authorization: Bearer <jwt>` or `X-API-Key: pgl_<id>_<secret>`. Root picks a
  * tenant with `X-Pangolin-Tenant` (id or name). Rejected credentials are audited.
  */
+/**
+ * A person still on a generated temporary password may only choose a new one (and read who they are, or sign out):
+ * every API refuses the rest, the management API (lib/api.ts, with its allow-list) and the Iceberg catalog alike.
+ */
+export function refuseTemporaryPassword(actor: Actor): void {
+  if (actor.mustChangePassword) {
+    throw new AppError(
+      'forbidden',
+      'This account signed in with a temporary password: choose a new one first (POST /api/v1/users/me/password)',
+    );
+  }
+}
+
 export async function authenticateApiRequest(q: Queryable, headers: Headers, request: RequestInfo): Promise<Actor> {
   const apiKey = headers.get('x-api-key');
   const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];

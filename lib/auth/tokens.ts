@@ -1,5 +1,5 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Queryable } from '@/db/client';
 import { activeTokens, revokedTokens, users, type BuiltinRole } from '@/db/schema';
@@ -120,6 +120,26 @@ export async function revokeToken(q: Queryable, hash: string, by: string | null,
     .values({ tokenHash: hash, userId: gone.userId, revokedBy: by, expiresAt: gone.expiresAt, reason })
     .onConflictDoNothing();
   return true;
+}
+
+/**
+ * Revokes every live session and token of a user (deactivation, password reset or change, deletion, "sign out
+ * everywhere"), except `keep` (the one in use, when it stays). Returns how many were revoked.
+ */
+export async function revokeAllTokensOf(
+  q: Queryable,
+  userId: string,
+  by: string,
+  reason: string,
+  keep?: string,
+): Promise<number> {
+  const live = await q
+    .select({ h: activeTokens.tokenHash })
+    .from(activeTokens)
+    .where(and(eq(activeTokens.userId, userId), keep ? ne(activeTokens.tokenHash, keep) : undefined));
+  let n = 0;
+  for (const { h } of live) if (await revokeToken(q, h, by, reason)) n++;
+  return n;
 }
 
 /** Drops revocation records and sessions past their expiry: an expired token is refused anyway. */

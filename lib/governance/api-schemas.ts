@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { accessRequestStatuses } from '@/db/schema';
 // Shared list parameters, under the short names the queries use.
-import { pageCursor as cursor, pageLimit as limit, sortDir as dir, textParam as text } from '../openapi';
+import { pageCursor as cursor, pageLimit as limit, queryFlag, sortDir as dir, textParam as text } from '../openapi';
 
 /*
  * Query schemas of the governance API: the routes parse their query strings with these (lib/openapi.ts parseQuery),
  * so a bad or unknown parameter is a 422 naming it. Request bodies are the mutations' own input schemas.
  */
-
-const flag = (what: string) =>
-  z
-    .enum(['true', 'false'], { error: `${what} must be true or false` })
-    .optional()
-    .transform((v) => v === 'true');
 
 export const userListQuery = z
   .object({
@@ -54,7 +48,7 @@ export const accessRequestListQuery = z
       .optional(),
     requester: text('requester').meta({ description: 'Part of the requester name' }),
     resource: text('resource').meta({ description: 'Part of the resource name' }),
-    mine: flag('mine'),
+    mine: queryFlag('mine'),
     dir: z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('desc'),
     cursor,
     limit,
@@ -69,5 +63,5 @@ export const grantListQuery = z
   })
   .strict();
 
-export const grantRevokeQuery = z.object({ cascade: flag('cascade') }).strict();
-export const roleDeleteQuery = z.object({ force: flag('force') }).strict();
+export const grantRevokeQuery = z.object({ cascade: queryFlag('cascade') }).strict();
+export const roleDeleteQuery = z.object({ force: queryFlag('force') }).strict();

@@ -167,3 +167,8 @@ export const optionalEmail = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
   z.email('Enter a valid email address').max(254).optional(),
 );
+
+/** For what only a person has (sessions, tokens, a profile, a password): service users are refused with `why`. */
+export function requirePerson(actor: Actor, why: string): void {
+  if (actor.kind !== 'user') throw forbidden(why);
+}

@@ -1,19 +1,14 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { activeTokens, users } from '@/db/schema';
-import type { Actor } from '../actor';
-import { revokeToken } from '../auth/tokens';
-import { AppError, forbidden } from '../errors';
+import { users } from '@/db/schema';
+import { revokeAllTokensOf } from '../auth/tokens';
+import { AppError } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword, verifyPassword } from '../passwords';
 import { passwordSchema } from '../setup';
-import { optionalEmail, optionalText } from './guards';
+import { optionalEmail, optionalText, requirePerson } from './guards';
 
-/** One's own account: people only (a service user has no profile or password). */
-function requirePerson(actor: Actor) {
-  if (actor.kind !== 'user')
-    throw forbidden('Only people have a profile; a service user is managed by its TenantAdmins');
-}
+const NO_PROFILE = 'Only people have a profile; a service user is managed by its TenantAdmins';
 
 /** A person's own display name and e-mail (user menu → Profile). */
 export const updateProfile = defineMutation({
@@ -21,7 +16,7 @@ export const updateProfile = defineMutation({
   recordInput: ['email', 'displayName'],
   resourceType: 'user',
   input: z.object({ displayName: optionalText(200, 'Display name'), email: optionalEmail }).strict(),
-  authorize: async (_tx, actor) => requirePerson(actor),
+  authorize: async (_tx, actor) => requirePerson(actor, NO_PROFILE),
   run: async (tx, actor, input) => {
     const [u] = await tx
       .update(users)
@@ -56,7 +51,7 @@ export const changePassword = defineMutation({
       path: ['password'],
       message: 'Choose a password other than the current one',
     }),
-  authorize: async (_tx, actor) => requirePerson(actor),
+  authorize: async (_tx, actor) => requirePerson(actor, NO_PROFILE),
   run: async (tx, actor, input) => {
     const [u] = await tx
       .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
@@ -71,20 +66,14 @@ export const changePassword = defineMutation({
       .update(users)
       .set({ passwordHash: await hashPassword(input.password), mustChangePassword: false })
       .where(eq(users.id, u.id));
-    const others = await tx
-      .select({ h: activeTokens.tokenHash })
-      .from(activeTokens)
-      .where(
-        and(eq(activeTokens.userId, u.id), actor.tokenHash ? ne(activeTokens.tokenHash, actor.tokenHash) : undefined),
-      );
-    for (const { h } of others) await revokeToken(tx, h, actor.id, 'password changed');
+    const others = await revokeAllTokensOf(tx, u.id, actor.id, 'password changed', actor.tokenHash);
     return {
-      data: { changed: true, signedOutElsewhere: others.length },
+      data: { changed: true, signedOutElsewhere: others },
       audit: {
         resourceId: u.id,
         resourceName: u.username,
         tenantId: actor.homeTenantId,
-        metadata: { revokedTokens: others.length },
+        metadata: { revokedTokens: others },
       },
     };
   },

@@ -4,10 +4,10 @@ import type { Tx } from '@/db/client';
 import { activeTokens, users } from '@/db/schema';
 import { type Actor, isRoot } from '../actor';
 import { isTenantAdmin } from '../authz';
-import { issueToken, revokeToken } from '../auth/tokens';
+import { issueToken, revokeAllTokensOf, revokeToken } from '../auth/tokens';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { optionalText } from './guards';
+import { optionalText, requirePerson } from './guards';
 import { idSchema } from '@/lib/ids';
 
 const tokenId = z
@@ -15,10 +15,7 @@ const tokenId = z
   .trim()
   .regex(/^[0-9a-f]{64}$/, 'A token id is 64 hexadecimal characters');
 
-function requirePerson(actor: Actor) {
-  if (actor.kind !== 'user')
-    throw forbidden('Service users authenticate with their API key and have no sessions or tokens');
-}
+const NO_SESSIONS = 'Service users authenticate with their API key and have no sessions or tokens';
 
 /** The owner of a live token, if the actor may see it: its own, or (admins) a user's of the same tenant. */
 async function tokenOwnedOrAdministered(tx: Tx, actor: Actor, hash: string) {
@@ -60,7 +57,7 @@ export const createApiToken = defineMutation({
       .default(30),
   }),
   authorize: async (_tx, actor) => {
-    requirePerson(actor);
+    requirePerson(actor, NO_SESSIONS);
   },
   run: async (tx, actor, input) => {
     const token = await issueToken(tx, {
@@ -131,15 +128,13 @@ export const revokeAllTokens = defineMutation({
       throw forbidden('Only a TenantAdmin may revoke the sessions of other users');
   },
   run: async (tx, actor, input) => {
-    const live = await tx
-      .select({ h: activeTokens.tokenHash })
-      .from(activeTokens)
-      .where(eq(activeTokens.userId, input.userId));
-    let n = 0;
-    for (const { h } of live) {
-      if (input.keepCurrent && h === actor.tokenHash) continue;
-      if (await revokeToken(tx, h, actor.id, 'all sessions revoked')) n++;
-    }
+    const n = await revokeAllTokensOf(
+      tx,
+      input.userId,
+      actor.id,
+      'all sessions revoked',
+      input.keepCurrent ? actor.tokenHash : undefined,
+    );
     return {
       data: { revoked: n },
       audit: { resourceId: input.userId, resourceName: 'all sessions and tokens', metadata: { revoked: n } },
@@ -155,7 +150,7 @@ export const revokeCurrentToken = defineMutation({
   resourceType: 'session',
   input: z.object({}),
   authorize: async (_tx, actor) => {
-    requirePerson(actor);
+    requirePerson(actor, NO_SESSIONS);
     if (!actor.tokenHash) throw badRequest('This request was not made with a token');
   },
   run: async (tx, actor) => {
@@ -174,7 +169,7 @@ export const rotateCurrentToken = defineMutation({
   resourceType: 'token',
   input: z.object({ ttlDays: z.coerce.number().int().min(1).max(365).optional() }),
   authorize: async (_tx, actor) => {
-    requirePerson(actor);
+    requirePerson(actor, NO_SESSIONS);
     if (!actor.tokenHash) throw badRequest('This request was not made with a token');
   },
   run: async (tx, actor, input) => {

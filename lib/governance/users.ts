@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { activeTokens, userRoles, users } from '@/db/schema';
-import type { Tx } from '@/db/client';
+import { userRoles, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import { forgetGrants, requireTenant, requireTenantAdmin } from '../authz';
-import { revokeToken } from '../auth/tokens';
+import { revokeAllTokensOf } from '../auth/tokens';
 import { randomToken } from '../crypto';
 import { AppError, conflict, forbidden } from '../errors';
 import { clearAccountThrottle } from '../auth/throttle';
@@ -25,13 +24,6 @@ import {
 import { idSchema } from '@/lib/ids';
 
 const tenantRole = z.enum(['tenant_admin', 'tenant_user'], 'Role must be tenant_admin or tenant_user');
-
-/** Revokes every live session and token of a user (deactivation, password reset, deletion). */
-export async function revokeAllTokensOf(tx: Tx, userId: string, by: string, reason: string): Promise<number> {
-  const live = await tx.select({ h: activeTokens.tokenHash }).from(activeTokens).where(eq(activeTokens.userId, userId));
-  for (const { h } of live) await revokeToken(tx, h, by, reason);
-  return live.length;
-}
 
 export const createUser = defineMutation({
   action: 'user.create',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 // Shared list parameters, under the short names the queries below use.
-import { pageCursor as cursor, pageLimit as limit, sortDir as dir, textParam as text } from '../openapi';
+import { pageCursor as cursor, pageLimit as limit, queryFlag, sortDir as dir, textParam as text } from '../openapi';
 
 /*
  * Query, path and response schemas of the versioning API: the routes parse their query strings with these
@@ -87,10 +87,7 @@ export const mergeListQuery = z
 
 export const conflictListQuery = z
   .object({
-    open: z
-      .enum(['true', 'false'], { error: 'open must be true or false' })
-      .optional()
-      .transform((v) => v === 'true'),
+    open: queryFlag('open'),
     limit: limit.default(200),
   })
   .strict();
