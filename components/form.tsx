@@ -18,6 +18,7 @@ import {
   useActionState,
   useContext,
   useEffect,
+  useEffectEvent,
   useRef,
   type FormEvent,
   type ReactNode,
@@ -62,6 +63,7 @@ export function ActionForm<T = unknown>({
   className,
   resetOnSuccess = false,
   submitVariant = 'primary',
+  onSuccess,
 }: {
   /** `(prev: ActionResult<unknown> | null, formData) => Promise<ActionResult<unknown>>`, or typed per T. */
   action: (prev: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
@@ -73,6 +75,8 @@ export function ActionForm<T = unknown>({
   /** Clear the inputs after a successful submit (default: keep what was typed). */
   resetOnSuccess?: boolean;
   submitVariant?: ButtonVariant;
+  /** Called once per successful submit with its data (to move a multi-step flow on). */
+  onSuccess?: (data: T) => void;
 }) {
   const [wrapped, formAction, pending] = useActionState<WrappedState, FormData>(async (prev, formData) => {
     let result: AnyResult;
@@ -96,6 +100,11 @@ export function ActionForm<T = unknown>({
   useEffect(() => {
     if (!state || state.ok || !state.fieldErrors) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [wrapped.seq, state]);
+
+  const succeeded = useEffectEvent((data: T) => onSuccess?.(data));
+  useEffect(() => {
+    if (state?.ok) succeeded(state.data as T);
   }, [wrapped.seq, state]);
 
   // React resets uncontrolled fields after a <form action> completes. To keep

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import { ROOT, signIn } from './helpers';
 
 const PASSWORD = 'governance-e2e-password';
@@ -301,4 +302,57 @@ test('an account made with a temporary password must choose its own at first sig
   await expect(page.getByText('Password changed.')).toBeVisible();
   await page.goto('/catalogs');
   await expect(page.getByRole('heading', { name: 'Catalogs', level: 1 })).toBeVisible();
+});
+
+test('a person turns on two-factor sign-in, signs in with a code, and an admin resets it', async ({
+  browser,
+  request,
+}) => {
+  const w = await world(request);
+  const ana = await w.person('tfa');
+  const page = await signedIn(browser, ana.username);
+  await page.goto('/profile');
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  await expect(page.getByAltText('QR code holding your two-factor secret')).toBeVisible();
+  const key = (await page.getByLabel('Two-factor key').textContent())!.trim();
+  expect(key).toMatch(/^[A-Z2-7]{32}$/);
+  // The code an authenticator app would show for this key (RFC 6238 defaults).
+  const totp = new TOTP({ secret: Secret.fromBase32(key) });
+  await page.getByLabel('Code from the app').fill('000000');
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await expect(page.getByText('This code does not match').last()).toBeVisible();
+  await page.getByLabel('Code from the app').fill(totp.generate());
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  const codes = page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!.trim();
+  await page.getByRole('button', { name: 'I have stored them' }).click();
+  await expect(page.getByText(/^On since /)).toBeVisible();
+  await expect(page.getByText('Recovery codes left')).toBeVisible();
+
+  // Signing in now asks for a code after the password; a wrong one is refused, a recovery code works once.
+  const next = await (await browser.newContext()).newPage();
+  await next.goto('/login');
+  await next.getByLabel('Username').fill(ana.username);
+  await next.getByLabel('Password').fill(PASSWORD);
+  await next.getByRole('button', { name: 'Sign in' }).click();
+  await expect(next.getByLabel('Two-factor code')).toBeFocused();
+  await next.getByLabel('Two-factor code').fill('123456');
+  await next.getByRole('button', { name: 'Verify' }).click();
+  await expect(next.getByRole('alert')).toHaveText('Wrong two-factor code');
+  await next.getByLabel('Two-factor code').fill(recovery);
+  await next.getByRole('button', { name: 'Verify' }).click();
+  await expect(next.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+
+  // The admin resets it (a lost device): the next sign-in takes the password alone.
+  const admin = await signedIn(browser, w.adminName);
+  await admin.goto('/users');
+  await expect(
+    admin.getByRole('row', { name: new RegExp(ana.username) }).getByText('on', { exact: true }),
+  ).toBeVisible();
+  await admin.goto(`/users/${ana.id}`);
+  await admin.getByRole('button', { name: 'Reset two-factor' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Reset two-factor' }).click();
+  await expect(admin.getByRole('button', { name: 'Reset two-factor' })).toHaveCount(0);
+  await signedIn(browser, ana.username);
 });

@@ -2,7 +2,7 @@ import 'server-only';
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import type { ActionResult } from '@/lib/action-result';
-import type { Actor } from './actor';
+import { type Actor, pendingFirstStep } from './actor';
 import { requireActor } from './auth/session';
 import { AppError, toAppError } from './errors';
 import { plural } from './format';
@@ -58,9 +58,17 @@ function failure(err: unknown, actor: Actor | null, values?: Record<string, stri
   };
 }
 
-/** All an account with a temporary password may do in the console: choose a new one, its profile, sign out. */
-const WHILE_PASSWORD_TEMPORARY = new Set(['user.change_password', 'user.update_profile', 'auth.sign_out']);
-const PASSWORD_TEMPORARY = 'Choose a new password first: you signed in with a temporary one';
+/**
+ * All an account with a first step pending (lib/actor.ts) may do in the console: choose a new password, its profile,
+ * set up two-factor sign-in, sign out.
+ */
+const WHILE_FIRST_STEP_PENDING = new Set([
+  'user.change_password',
+  'user.update_profile',
+  'user.start_two_factor',
+  'user.enable_two_factor',
+  'auth.sign_out',
+]);
 
 /**
  * The body of every server action: authenticate, run the mutation (parse → authorize → transaction →
@@ -71,11 +79,10 @@ export async function runAction<S extends z.ZodType, O>(
   input: unknown,
   opts: { formData?: FormData; message?: (data: O) => string } = {},
 ): Promise<ActionResult<O>> {
-  const actor = await requireActor({ temporaryPasswordOk: true });
+  const actor = await requireActor({ firstStepOk: true });
   try {
-    if (actor.mustChangePassword && !WHILE_PASSWORD_TEMPORARY.has(m.action)) {
-      throw new AppError('forbidden', PASSWORD_TEMPORARY);
-    }
+    const firstStep = pendingFirstStep(actor);
+    if (firstStep && !WHILE_FIRST_STEP_PENDING.has(m.action)) throw new AppError('forbidden', firstStep);
     const { data, paths } = await executeMutation(m, actor, input);
     for (const p of paths) revalidatePath(p);
     return { ok: true, data, message: opts.message?.(data) };
@@ -86,10 +93,9 @@ export async function runAction<S extends z.ZodType, O>(
 
 /** For actions that are not a single mutation (sign-out, tenant switch). */
 export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<ActionResult<T>> {
-  const actor = await requireActor({ temporaryPasswordOk: true });
-  if (actor.mustChangePassword) {
-    return { ok: false, error: PASSWORD_TEMPORARY };
-  }
+  const actor = await requireActor({ firstStepOk: true });
+  const firstStep = pendingFirstStep(actor);
+  if (firstStep) return { ok: false, error: firstStep };
   try {
     return { ok: true, data: await fn(actor) };
   } catch (err) {

@@ -15,8 +15,20 @@ export type Actor = {
   tokenHash?: string;
   /** Signed in with a temporary password: nothing but choosing a new one until then (profile, sign-out). */
   mustChangePassword?: boolean;
+  /** A console session of an admin the operator requires a second factor of, not enrolled yet: nothing but that. */
+  mustEnrolTwoFactor?: boolean;
   request: RequestInfo;
 };
+
+/**
+ * What a signed-in person must do before anything else, or null: choose their own password (after a generated
+ * one), then set up two-factor sign-in (when the operator requires it of their role).
+ */
+export function pendingFirstStep(actor: Actor): string | null {
+  if (actor.mustChangePassword) return 'Choose a new password first: you signed in with a temporary one';
+  if (actor.mustEnrolTwoFactor) return 'Set up two-factor sign-in first: it is required for your role';
+  return null;
+}
 
 export const isRoot = (actor: Actor) => actor.role === 'root';
 

@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Actor } from './actor';
-import { authenticateApiRequest, refuseTemporaryPassword } from './auth/api-auth';
+import { authenticateApiRequest, refuseFirstStep } from './auth/api-auth';
 import { AppError, toAppError } from './errors';
 import { logger } from './logger';
 import { assertJsonDepth, readCappedText } from './body';
@@ -42,10 +42,15 @@ export async function readJson(req: Request): Promise<unknown> {
 
 type Handler<P> = (ctx: { req: NextRequest; actor: Actor; params: P; url: URL }) => Promise<unknown>;
 
-/** What an account with a temporary password may still call: who am I, choose a new password, sign out. */
-const WHILE_PASSWORD_TEMPORARY = new Set([
+/**
+ * What an account with a first step pending may still call: who am I, choose a new password, set up two-factor
+ * sign-in, sign out.
+ */
+const WHILE_FIRST_STEP_PENDING = new Set([
   '/api/v1/users/me',
   '/api/v1/users/me/password',
+  '/api/v1/users/me/two-factor',
+  '/api/v1/users/me/two-factor/confirm',
   '/api/v1/users/logout',
   '/api/v1/auth/revoke',
 ]);
@@ -61,7 +66,7 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
       const db = await getDb();
       const actor = await authenticateApiRequest(db, req.headers, request);
       const url = new URL(req.url);
-      if (!WHILE_PASSWORD_TEMPORARY.has(url.pathname)) refuseTemporaryPassword(actor);
+      if (!WHILE_FIRST_STEP_PENDING.has(url.pathname)) refuseFirstStep(actor);
       const result = await handler({ req, actor, params: await context.params, url });
       if (result instanceof Response) return withRequestId(result, request.requestId);
       return NextResponse.json(result ?? { ok: true }, {

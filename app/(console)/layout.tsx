@@ -11,7 +11,7 @@ import { signOutAction, switchTenantAction } from './actions';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const actor = await requireActor({ temporaryPasswordOk: true });
+  const actor = await requireActor({ firstStepOk: true });
   // The shell renders for a temporary password too; the page itself sends them to /profile (requireActor).
   const isRoot = actor.role === 'root';
   const tenantChoices = isRoot ? await listTenantChoices(actor) : [];

@@ -34,6 +34,13 @@ export const users = pgTable(
     active: boolean('active').notNull().default(true),
     /** Set with a generated temporary password (creation, admin reset): the next sign-in must choose a new one. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** The confirmed TOTP secret (RFC 6238), encrypted (lib/crypto.ts); null: no second factor. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last time step a code was accepted for: a code is never accepted twice. */
+    totpLastStep: integer('totp_last_step'),
+    /** A secret being enrolled (shown as a QR code), encrypted; becomes totpSecret when a code from it is confirmed. */
+    totpPendingSecret: text('totp_pending_secret'),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -42,6 +49,20 @@ export const users = pgTable(
     index('idx_users_tenant_username').on(t.tenantId, t.username),
     check('ck_users_root_has_no_tenant', sql`(${t.role} = 'root') = (${t.tenantId} IS NULL)`),
   ],
+);
+
+/** Single-use recovery codes of a user's second factor: only a keyed hash is kept (lib/auth/totp.ts). */
+export const userRecoveryCodes = pgTable(
+  'user_recovery_codes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 export const serviceUsers = pgTable(

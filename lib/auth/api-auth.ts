@@ -6,6 +6,7 @@ import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { resolveToken, verifyToken } from './tokens';
+import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
 
 const API_KEY = /^pgl_([0-9a-f]{16})_([A-Za-z0-9_-]{20,200})$/;
@@ -15,14 +16,21 @@ const API_KEY = /^pgl_([0-9a-f]{16})_([A-Za-z0-9_-]{20,200})$/;
  * tenant with `X-Pangolin-Tenant` (id or name). Rejected credentials are audited.
  */
 /**
- * A person still on a generated temporary password may only choose a new one (and read who they are, or sign out):
- * every API refuses the rest, the management API (lib/api.ts, with its allow-list) and the Iceberg catalog alike.
+ * A person with a first step pending (a generated temporary password; a console session of an admin who must set up
+ * two-factor sign-in) may only take that step (and read who they are, or sign out): every API refuses the rest, the
+ * management API (lib/api.ts, with its allow-list) and the Iceberg catalog alike.
  */
-export function refuseTemporaryPassword(actor: Actor): void {
+export function refuseFirstStep(actor: Actor): void {
   if (actor.mustChangePassword) {
     throw new AppError(
       'forbidden',
       'This account signed in with a temporary password: choose a new one first (POST /api/v1/users/me/password)',
+    );
+  }
+  if (actor.mustEnrolTwoFactor) {
+    throw new AppError(
+      'forbidden',
+      'Two-factor sign-in is required for your role: set it up first (POST /api/v1/users/me/two-factor)',
     );
   }
 }
@@ -71,6 +79,7 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     tenantId: user.tenantId,
     tokenHash: user.tokenHash,
     mustChangePassword: user.mustChangePassword,
+    mustEnrolTwoFactor: claims.kind === 'session' && !user.twoFactor && twoFactorRequiredFor(user.role),
     request,
   };
 }

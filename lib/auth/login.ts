@@ -1,15 +1,25 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { users } from '@/db/schema';
+import { userRecoveryCodes, users } from '@/db/schema';
 import type { RequestInfo } from '../actor';
 import { appendAudit, recordAuditEvent, releaseLane } from '../audit-chain';
 import { env } from '../env';
+import { decryptSecret } from '../crypto';
 import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
-import { attemptSucceeded, takeAttempt, throttleKeys } from './throttle';
+import { attemptNotCounted, attemptSucceeded, takeAttempt, throttleKeys } from './throttle';
+import { looksLikeRecoveryCode, matchTotp, recoveryCodeHash, twoFactorRequiredFor } from './totp';
 import { issueToken, type TokenKind } from './tokens';
 
 const WRONG = 'Wrong username or password';
+export const CODE_NEEDED = 'Enter the code from your authenticator app, or one of your recovery codes';
+const WRONG_CODE = 'Wrong two-factor code';
+const USED_CODE = 'This code was already used: wait for the next one your app shows';
+const ENROL_FIRST =
+  'Two-factor sign-in is required for your role: sign in to the console and set it up under Profile first';
+
+/** A second-factor code that lost a race (already used): rolls the sign-in back. */
+class SecondFactorRefused extends Error {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -19,6 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function signInWithPassword(input: {
   username: string;
   password: string;
+  /** The second factor, when the account has one (a TOTP code or a recovery code). */
+  code?: string;
   request: RequestInfo;
   kind?: TokenKind;
 }) {
@@ -29,7 +41,16 @@ export async function signInWithPassword(input: {
   try {
     delay = await takeAttempt(db, keys);
   } catch (err) {
-    await audit(null, null, username, 'failure', (err as Error).message, input.request);
+    await recordAuditEvent(db, {
+      tenantId: null,
+      actor: { id: null, type: 'anonymous', name: username },
+      action: 'auth.sign_in',
+      resourceType: 'session',
+      resourceName: username,
+      result: 'failure',
+      errorMessage: (err as Error).message,
+      request: input.request,
+    });
     throw err;
   }
   if (delay) await sleep(delay);
@@ -39,74 +60,128 @@ export async function signInWithPassword(input: {
   if (!user || !ok || !user.active) {
     // A deactivated account answers exactly as a wrong password does (its row says which, for the admins).
     const reason = user && ok && !user.active ? 'Account is deactivated' : WRONG;
-    const { chainId } = await db.transaction(async (tx) =>
-      appendAudit(tx, {
-        tenantId: user?.tenantId ?? null,
-        actor: { id: user?.id ?? null, type: 'anonymous', name: username },
-        action: 'auth.sign_in',
-        resourceType: 'session',
-        resourceName: username,
-        result: 'failure',
-        errorMessage: reason,
-        request: input.request,
-      }),
-    );
-    releaseLane(chainId);
+    await refused(user ?? null, username, reason, input.request);
     throw new AppError('unauthenticated', WRONG);
   }
 
-  const signedIn = await db.transaction(async (tx) => {
-    await attemptSucceeded(tx, keys);
-    await tx
-      .update(users)
-      .set({ lastLoginAt: sql`now()` })
-      .where(eq(users.id, user.id));
-    const token = await issueToken(tx, {
-      userId: user.id,
-      tenantId: user.tenantId,
-      kind: input.kind ?? 'session',
-      name: input.kind === 'api_token' ? 'login' : undefined,
-      ttlSecs: env().PANGOLIN_SESSION_TTL_SECS,
-      request: input.request,
+  // The second factor, when the account has one: a code from the authenticator app or an unused recovery code.
+  let second: { kind: 'totp'; step: number } | { kind: 'recovery_code'; hash: string } | null = null;
+  if (user.totpEnabledAt && user.totpSecret) {
+    const code = input.code?.trim() ?? '';
+    if (!code) {
+      await attemptNotCounted(db, keys);
+      throw new AppError('unauthenticated', CODE_NEEDED, { code: [CODE_NEEDED] });
+    }
+    const step = matchTotp(decryptSecret(user.totpSecret), code, user.totpLastStep);
+    if (typeof step === 'number') second = { kind: 'totp', step };
+    else if (looksLikeRecoveryCode(code)) second = { kind: 'recovery_code', hash: recoveryCodeHash(code) };
+    else {
+      const reason = step === 'reused' ? USED_CODE : WRONG_CODE;
+      await refused(user, username, reason, input.request);
+      throw new AppError('unauthenticated', reason, { code: [reason] });
+    }
+  } else if (input.kind === 'api_token' && twoFactorRequiredFor(user.role)) {
+    // Scripts cannot enrol: the person sets the second factor up in the console first (API tokens they create there
+    // and service keys are not affected).
+    await attemptNotCounted(db, keys);
+    await refused(user, username, ENROL_FIRST, input.request);
+    throw new AppError('forbidden', ENROL_FIRST);
+  }
+
+  let signedIn;
+  try {
+    signedIn = await db.transaction(async (tx) => {
+      let recoveryCodesLeft: number | undefined;
+      if (second?.kind === 'totp') {
+        // Taken atomically: the same code (or an older one) racing in twice is accepted once.
+        const [taken] = await tx
+          .update(users)
+          .set({ totpLastStep: second.step })
+          .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, second.step))))
+          .returning({ id: users.id });
+        if (!taken) throw new SecondFactorRefused();
+      } else if (second?.kind === 'recovery_code') {
+        const [used] = await tx
+          .update(userRecoveryCodes)
+          .set({ usedAt: sql`now()` })
+          .where(
+            and(
+              eq(userRecoveryCodes.userId, user.id),
+              eq(userRecoveryCodes.codeHash, second.hash),
+              isNull(userRecoveryCodes.usedAt),
+            ),
+          )
+          .returning({ userId: userRecoveryCodes.userId });
+        if (!used) throw new SecondFactorRefused();
+        const [left] = await tx
+          .select({ n: count() })
+          .from(userRecoveryCodes)
+          .where(and(eq(userRecoveryCodes.userId, user.id), isNull(userRecoveryCodes.usedAt)));
+        recoveryCodesLeft = left?.n ?? 0;
+      }
+      await attemptSucceeded(tx, keys);
+      await tx
+        .update(users)
+        .set({ lastLoginAt: sql`now()` })
+        .where(eq(users.id, user.id));
+      const token = await issueToken(tx, {
+        userId: user.id,
+        tenantId: user.tenantId,
+        kind: input.kind ?? 'session',
+        name: input.kind === 'api_token' ? 'login' : undefined,
+        ttlSecs: env().PANGOLIN_SESSION_TTL_SECS,
+        request: input.request,
+      });
+      const { chainId } = await appendAudit(tx, {
+        tenantId: user.tenantId,
+        actor: { id: user.id, type: 'user', name: user.username },
+        action: 'auth.sign_in',
+        resourceType: 'session',
+        resourceId: token.tokenHash.slice(0, 16),
+        resourceName: user.username,
+        result: 'success',
+        request: input.request,
+        metadata: {
+          kind: input.kind ?? 'session',
+          ...(second ? { secondFactor: second.kind } : {}),
+          ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}),
+        },
+      });
+      return {
+        user: { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId },
+        token,
+        lane: chainId,
+      };
     });
-    const { chainId } = await appendAudit(tx, {
-      tenantId: user.tenantId,
-      actor: { id: user.id, type: 'user', name: user.username },
-      action: 'auth.sign_in',
-      resourceType: 'session',
-      resourceId: token.tokenHash.slice(0, 16),
-      resourceName: user.username,
-      result: 'success',
-      request: input.request,
-      metadata: { kind: input.kind ?? 'session' },
-    });
-    return {
-      user: { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId },
-      token,
-      lane: chainId,
-    };
-  });
+  } catch (err) {
+    if (!(err instanceof SecondFactorRefused)) throw err;
+    const reason = second?.kind === 'totp' ? USED_CODE : WRONG_CODE;
+    await refused(user, username, reason, input.request);
+    throw new AppError('unauthenticated', reason, { code: [reason] });
+  }
   releaseLane(signedIn.lane);
   return { user: signedIn.user, token: signedIn.token };
 }
 
-async function audit(
-  userId: string | null,
-  tenantId: string | null,
+/** An audited refusal; the attempt stays counted by the throttle. */
+async function refused(
+  user: { id: string; tenantId: string | null } | null,
   username: string,
-  result: 'failure',
-  message: string,
+  reason: string,
   request: RequestInfo,
 ) {
   const db = await getDb();
-  await recordAuditEvent(db, {
-    tenantId,
-    actor: { id: userId, type: 'anonymous', name: username },
-    action: 'auth.sign_in',
-    resourceType: 'session',
-    resourceName: username,
-    result,
-    errorMessage: message,
-    request,
-  });
+  const { chainId } = await db.transaction(async (tx) =>
+    appendAudit(tx, {
+      tenantId: user?.tenantId ?? null,
+      actor: { id: user?.id ?? null, type: 'anonymous', name: username },
+      action: 'auth.sign_in',
+      resourceType: 'session',
+      resourceName: username,
+      result: 'failure',
+      errorMessage: reason,
+      request,
+    }),
+  );
+  releaseLane(chainId);
 }

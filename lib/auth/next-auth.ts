@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { requestInfoFrom } from '../request-info';
 import { secrets } from '../secrets';
 import { signInWithPassword } from './login';
+import { TWO_FACTOR_PREFIX } from './sign-in-errors';
 import { signToken, verifyToken } from './tokens';
 
 type RawHeaders = Record<string, string | string[] | undefined>;
@@ -31,15 +32,18 @@ export function authOptions(): NextAuthOptions {
         credentials: {
           username: { label: 'Username', type: 'text' },
           password: { label: 'Password', type: 'password' },
+          code: { label: 'Two-factor code', type: 'text' },
         },
         async authorize(credentials, req) {
           const username = String(credentials?.username ?? '').slice(0, 200);
           const password = String(credentials?.password ?? '').slice(0, 1000);
+          const code = String(credentials?.code ?? '').slice(0, 40);
           if (!username || !password) throw new Error('Enter your username and password');
           try {
             const { user, token } = await signInWithPassword({
               username,
               password,
+              code: code || undefined,
               request: requestInfoFrom(headerSource(req?.headers as RawHeaders)),
             });
             return {
@@ -49,6 +53,8 @@ export function authOptions(): NextAuthOptions {
               exp: Math.floor(token.expiresAt.getTime() / 1000),
             };
           } catch (err) {
+            // The form asks for the second factor when the message says it is about one (TWO_FACTOR_PREFIX).
+            if (err instanceof AppError && err.fieldErrors?.code) throw new Error(`${TWO_FACTOR_PREFIX}${err.message}`);
             if (err instanceof AppError) throw new Error(err.message);
             throw new Error('Sign-in is unavailable right now; please retry shortly');
           }

@@ -5,9 +5,10 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
-import type { Actor } from '../actor';
+import { type Actor, pendingFirstStep } from '../actor';
 import { requestInfoFrom } from '../request-info';
 import { resolveToken, verifyToken } from './tokens';
+import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '@/lib/ids';
 
 /** next-auth's cookie names (the __Secure- one is used behind TLS). */
@@ -46,16 +47,18 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     tenantId,
     tokenHash: user.tokenHash,
     mustChangePassword: user.mustChangePassword,
+    mustEnrolTwoFactor: !user.twoFactor && twoFactorRequiredFor(user.role),
     request: await currentRequestInfo(),
   };
 });
 
 /** For pages and actions that need a signed-in person: sends everyone else to the sign-in page. */
-export async function requireActor(opts: { temporaryPasswordOk?: boolean } = {}): Promise<Actor> {
+export async function requireActor(opts: { firstStepOk?: boolean } = {}): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) redirect('/login');
-  // Signed in with a temporary password: every page sends them to choose a new one (the profile page, the console
-  // shell and server actions pass temporaryPasswordOk; runAction allows only the password change, profile, sign-out).
-  if (actor.mustChangePassword && !opts.temporaryPasswordOk) redirect('/profile');
+  // A first step pending (a temporary password to replace, a required second factor to set up): every page sends
+  // them to their profile (the profile page, the console shell and server actions pass firstStepOk; runAction allows
+  // only what the step needs: lib/action.ts).
+  if (pendingFirstStep(actor) && !opts.firstStepOk) redirect('/profile');
   return actor;
 }

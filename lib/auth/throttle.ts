@@ -86,6 +86,21 @@ export async function attemptSucceeded(q: Queryable, keys: ThrottleKeys): Promis
   }
 }
 
+/**
+ * The right password where a second factor is still to come: this attempt is given back (neither a failure nor a
+ * success). A wrong second-factor code stays counted, so codes are throttled like passwords.
+ */
+export async function attemptNotCounted(q: Queryable, keys: ThrottleKeys): Promise<void> {
+  const list = [keys.pair, keys.account, ...(keys.address ? [keys.address] : [])];
+  await q.execute(sql`UPDATE login_throttle SET failures = greatest(failures - 1, 0),
+    locked_until = CASE WHEN key LIKE 'pair:%' AND failures - 1 >= ${THROTTLE.pairLimit} THEN locked_until
+      WHEN key LIKE 'ip:%' AND failures - 1 >= ${THROTTLE.addressLimit} THEN locked_until ELSE NULL END
+    WHERE key IN (${sql.join(
+    list.map((k) => sql`${k}`),
+    sql`, `,
+  )})`);
+}
+
 /** Clears every lock and count of an account (an admin's action: lib/governance/users.ts, clearSignInLock). */
 export async function clearAccountThrottle(q: Queryable, username: string): Promise<number> {
   const u = username.toLowerCase();

@@ -88,9 +88,10 @@ export async function resolveToken(q: Queryable, claims: TokenClaims) {
       tenantId: string | null;
       lastUsedAt: string | null;
       mustChangePassword: boolean;
+      twoFactor: boolean;
     }>(sql`
     SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt",
-      u.must_change_password AS "mustChangePassword"
+      u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL AS "twoFactor"
     FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
     WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
       AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { catalogs, type Properties } from '@/db/schema';
 import { type Actor, type RequestInfo, isRoot } from '../actor';
-import { authenticateApiRequest, refuseTemporaryPassword } from '../auth/api-auth';
+import { authenticateApiRequest, refuseFirstStep } from '../auth/api-auth';
 import { AppError, notFound } from '../errors';
 import { badRequest, IcebergError } from './errors';
 import { toPgArray } from '../catalog/lookup';
@@ -30,7 +30,7 @@ export async function authenticate(db: Db, headers: Headers, request: RequestInf
     return authenticateApiRequest(db, h, request);
   }
   const actor = await authenticateApiRequest(db, headers, request);
-  refuseTemporaryPassword(actor); // 403 ForbiddenException (toIcebergError)
+  refuseFirstStep(actor); // 403 ForbiddenException (toIcebergError)
   return actor;
 }
 

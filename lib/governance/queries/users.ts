@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { roles, userRoles, users } from '@/db/schema';
+import { roles, userRecoveryCodes, userRoles, users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { isTenantAdmin, qualify, requireTenant, requireTenantAdmin } from '@/lib/authz';
 import { notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page, pickSort } from '../../../db/keyset';
 import { idFromPath } from '@/lib/ids';
+import { twoFactorRequiredFor } from '@/lib/auth/totp';
 
 export type UserRow = {
   id: string;
@@ -18,6 +19,8 @@ export type UserRow = {
   lastLoginAt: Date | null;
   createdAt: Date;
   roleNames: string[];
+  /** Whether the user signs in with a second factor (TOTP). */
+  twoFactor: boolean;
 };
 
 const sortable = { username: users.username, createdAt: users.createdAt } as const;
@@ -68,6 +71,7 @@ export async function listUsers(
         active: users.active,
         lastLoginAt: users.lastLoginAt,
         createdAt: users.createdAt,
+        twoFactor: sql<boolean>`${users.totpEnabledAt} IS NOT NULL`,
         roleNames: roleNamesSql,
       })
       .from(users)
@@ -79,7 +83,14 @@ export async function listUsers(
   return toPage(rows, limit, total, (r) => encodeCursor(sort === 'createdAt' ? r.createdAt : r.username, r.id));
 }
 
-export type UserDetail = UserRow & { tenantId: string | null; roles: { id: string; name: string; assignedAt: Date }[] };
+export type UserDetail = Omit<UserRow, 'twoFactor'> & {
+  tenantId: string | null;
+  roles: { id: string; name: string; assignedAt: Date }[];
+  twoFactorEnabledAt: Date | null;
+  /** An enrolment started and not confirmed yet. */
+  twoFactorPending: boolean;
+  recoveryCodesLeft: number;
+};
 
 /** One user: admins of the tenant, Root, or the user themself. Another tenant's user is not found. */
 export async function getUser(actor: Actor, id: string): Promise<UserDetail> {
@@ -99,6 +110,10 @@ export async function getUser(actor: Actor, id: string): Promise<UserDetail> {
       lastLoginAt: users.lastLoginAt,
       createdAt: users.createdAt,
       roleNames: roleNamesSql,
+      twoFactorEnabledAt: users.totpEnabledAt,
+      twoFactorPending: sql<boolean>`${users.totpPendingSecret} IS NOT NULL`,
+      recoveryCodesLeft: sql<number>`(SELECT count(*)::int FROM ${userRecoveryCodes} rc
+        WHERE rc.user_id = ${qualify(users.id)} AND rc.used_at IS NULL)`,
     })
     .from(users)
     .where(self ? eq(users.id, id) : and(eq(users.id, id), eq(users.tenantId, requireTenant(actor))))
@@ -151,6 +166,20 @@ export async function getMe(actor: Actor) {
     actingTenantId: actor.tenantId,
     lastLoginAt: u.lastLoginAt,
     roles: u.roles.map((r) => ({ id: r.id, name: r.name })),
+    mustChangePassword: !!actor.mustChangePassword,
+    twoFactor: await twoFactorStatus(actor, u),
+  };
+}
+
+/** One's own second factor: on since when, an enrolment waiting for its code, recovery codes left, required. */
+export async function twoFactorStatus(actor: Actor, known?: UserDetail) {
+  const u = known ?? (await getUser(actor, actor.id));
+  return {
+    enabled: u.twoFactorEnabledAt !== null,
+    enabledAt: u.twoFactorEnabledAt,
+    pending: u.twoFactorPending,
+    recoveryCodesLeft: u.recoveryCodesLeft,
+    required: twoFactorRequiredFor(u.role),
   };
 }
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { ActionForm, CheckboxField, Field, SelectField, TextAreaField } from '@/components/form';
-import { SecretOnce } from '../users/secret-once';
+import { SecretOnce } from '@/components/secret-once';
 import { createServiceUserAction, rotateKeyAction, updateServiceUserAction } from './actions';
 
 const ROLES = [

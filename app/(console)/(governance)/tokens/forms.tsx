@@ -1,7 +1,7 @@
 'use client';
 
 import { ActionForm, Field } from '@/components/form';
-import { SecretOnce } from '../users/secret-once';
+import { SecretOnce } from '@/components/secret-once';
 import { createTokenAction } from './actions';
 
 export function CreateTokenForm() {

@@ -15,6 +15,7 @@ import {
   unassignRole,
   updateUser,
 } from '@/lib/governance/users';
+import { resetTwoFactor } from '@/lib/governance/two-factor';
 import { redirect } from 'next/navigation';
 
 type Prev = ActionResult<unknown> | null;
@@ -50,6 +51,11 @@ export async function resetPasswordAction(_prev: Prev, formData: FormData) {
 /** Clears the user's sign-in locks on every address (audited). */
 export async function clearSignInLockAction(formData: FormData) {
   return runAction(clearSignInLock, { id: formData.get('id') });
+}
+
+/** Resets the user's second factor (a lost device; audited). */
+export async function resetTwoFactorAction(formData: FormData) {
+  return runAction(resetTwoFactor, { id: formData.get('id') });
 }
 
 export async function deleteUserAction(formData: FormData) {

@@ -2,7 +2,7 @@
 
 import { ActionForm, Field, SelectField } from '@/components/form';
 import { createUserAction, resetPasswordAction } from './actions';
-import { SecretOnce } from './secret-once';
+import { SecretOnce } from '@/components/secret-once';
 
 export function CreateUserForm() {
   return (

@@ -15,6 +15,7 @@ export type UserTableRow = {
   lastLoginAt: string | null;
   createdAt: string;
   roleNames: string[];
+  twoFactor: boolean;
 };
 
 const columns: Columns<UserTableRow> = [
@@ -46,6 +47,12 @@ const columns: Columns<UserTableRow> = [
     accessorKey: 'active',
     header: 'Status',
     cell: (c) => (c.getValue() ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>),
+  },
+  {
+    id: 'twoFactor',
+    accessorKey: 'twoFactor',
+    header: 'Two-factor',
+    cell: (c) => (c.getValue() ? <Badge tone="green">on</Badge> : <span className="text-zinc-500">off</span>),
   },
   { id: 'lastLoginAt', accessorKey: 'lastLoginAt', header: 'Last sign-in', cell: (c) => formatDateTime(c.getValue()) },
   { id: 'createdAt', accessorKey: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.getValue()) },

@@ -18,6 +18,7 @@ import {
   addGrantAction,
   clearSignInLockAction,
   deleteUserAction,
+  resetTwoFactorAction,
   setUserActiveAction,
   unassignRoleAction,
 } from '../actions';
@@ -90,6 +91,16 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                 confirmLabel="Clear locks"
               />
             ) : null}
+            {canEdit && user.twoFactorEnabledAt ? (
+              <ConfirmButton
+                action={resetTwoFactorAction}
+                hidden={{ id: user.id }}
+                label="Reset two-factor"
+                variant="secondary"
+                confirmText={`${user.username} signs in with their password alone until they set up two-factor sign-in again (at once, where it is required for their role). Do this only when you are sure who asked: a lost device, say.`}
+                confirmLabel="Reset two-factor"
+              />
+            ) : null}
             {canEdit ? (
               <ConfirmButton
                 action={deleteUserAction}
@@ -113,6 +124,10 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
               },
               { label: 'Built-in role', value: roleLabels[user.role] },
               { label: 'Email', value: user.email ?? '—' },
+              {
+                label: 'Two-factor sign-in',
+                value: user.twoFactorEnabledAt ? `on since ${formatDate(user.twoFactorEnabledAt)}` : 'off',
+              },
               { label: 'Last sign-in', value: formatDateTime(user.lastLoginAt) },
               { label: 'Created', value: formatDateTime(user.createdAt) },
             ]}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { CopyButton } from '@/components/copy-button';
 import { useActionFormState } from '@/components/form';
 
 /**
@@ -11,7 +11,6 @@ export function SecretOnce({ field, label }: { field: string; label: string }) {
   const ctx = useActionFormState();
   const state = ctx?.state;
   const value = state?.ok ? (state.data as Record<string, unknown> | null)?.[field] : undefined;
-  const [copied, setCopied] = useState(false);
   if (typeof value !== 'string' || !value) return null;
   return (
     <div className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-500/40 dark:bg-amber-500/10">
@@ -23,18 +22,7 @@ export function SecretOnce({ field, label }: { field: string; label: string }) {
         >
           {value}
         </code>
-        <button
-          type="button"
-          className="rounded border border-zinc-300 px-2 py-1 text-xs dark:border-zinc-700"
-          onClick={() =>
-            void navigator.clipboard?.writeText(value).then(
-              () => setCopied(true),
-              () => undefined,
-            )
-          }
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
+        <CopyButton value={value} />
       </div>
       <p className="text-xs text-amber-800 dark:text-amber-300">
         Store it now: only a hash is kept, so it cannot be shown again.
