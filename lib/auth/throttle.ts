@@ -96,9 +96,9 @@ export async function attemptNotCounted(q: Queryable, keys: ThrottleKeys): Promi
     locked_until = CASE WHEN key LIKE 'pair:%' AND failures - 1 >= ${THROTTLE.pairLimit} THEN locked_until
       WHEN key LIKE 'ip:%' AND failures - 1 >= ${THROTTLE.addressLimit} THEN locked_until ELSE NULL END
     WHERE key IN (${sql.join(
-    list.map((k) => sql`${k}`),
-    sql`, `,
-  )})`);
+      list.map((k) => sql`${k}`),
+      sql`, `,
+    )})`);
 }
 
 /** Clears every lock and count of an account (an admin's action: lib/governance/users.ts, clearSignInLock). */

@@ -30,7 +30,8 @@ export function newTotpSecret(username: string) {
 }
 
 /** The otpauth:// URI as a QR code image (a data: URL) for the enrolment page. */
-export const qrCodeDataUrl = (uri: string) => QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 200 });
+export const qrCodeDataUrl = (uri: string) =>
+  QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 200 });
 
 export const TOTP_CODE = /^\d{6}$/;
 
