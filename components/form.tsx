@@ -339,6 +339,24 @@ export function Field({
   );
 }
 
+/**
+ * A calendar day, typed as YYYY-MM-DD in UTC like every date the console shows (a browser's date input would show
+ * its own locale's format, mm/dd/yyyy on many machines).
+ */
+export function DateField({ description, ...props }: Omit<FieldProps, 'type' | 'pattern' | 'placeholder'>) {
+  return (
+    <Field
+      {...props}
+      type="text"
+      pattern="\d{4}-\d{2}-\d{2}"
+      placeholder="YYYY-MM-DD"
+      maxLength={10}
+      autoComplete="off"
+      description={<>{description ? <>{description} </> : null}A day in UTC, written YYYY-MM-DD.</>}
+    />
+  );
+}
+
 export function SelectField({
   name,
   label,

@@ -78,6 +78,9 @@ test('a steward approves an access request and the requester then has access', a
   for (const hidden of ['Users', 'Roles', 'Service users', 'Settings', 'Warehouses', 'Tenants', 'Database health']) {
     await expect(anaNav.getByRole('link', { name: hidden, exact: true })).toHaveCount(0);
   }
+  // Typed by hand, database health says whose it is rather than "not found".
+  await ana.goto('/health');
+  await expect(ana.getByText('Only Root can see database health')).toBeVisible();
   await ana.goto('/access-requests/new');
   await ana.getByRole('link', { name: `Request access to ${w.table}` }).click();
   await ana.getByLabel('Why do you need it?').fill('Weekly revenue report');

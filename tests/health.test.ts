@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { dbHealthSamples } from '@/db/schema';
 import { healthArea, healthOverview, healthTrends } from '@/lib/health/queries/reports';
-import type { ConnectionsData } from '@/lib/health/connections';
+import { CHECKS_STATE, type ConnectionsData } from '@/lib/health/connections';
 import { cancelBackend, terminateBackend } from '@/lib/health/mutations';
 import type { BlockingData, LongRunningData } from '@/lib/health/sessions';
 import { executeCheck, loadServerContext } from '@/lib/health/run';
@@ -109,6 +109,8 @@ describe.skipIf(!onPostgres)('database health on PostgreSQL', () => {
     const conns = check<ConnectionsData>(run, 'connections').data!;
     expect(conns.byApplication.find((a) => a.key === 'h3-idle-in-tx')?.n).toBe(1);
     expect(conns.byState.find((s) => s.key === 'idle in transaction')?.n).toBeGreaterThanOrEqual(1);
+    // The page's own check transactions are counted apart, not as sessions idle in transaction.
+    expect(conns.byState.find((s) => s.key === CHECKS_STATE)?.n).toBeGreaterThanOrEqual(1);
     expect(conns.maxConnections).toBe(run.ctx.maxConnections);
     // the default threshold (5 minutes) is relative patience, not an alarm for a fresh transaction
     const calm = check(await healthArea(w.rootNoTenant, 'connections'), 'idle_in_transaction');

@@ -7,6 +7,7 @@ import { assetsAtCommit, diffCommits } from '@/lib/versioning/diff';
 import { aheadBehind } from '@/lib/versioning/graph';
 import { resolveRef } from '@/lib/versioning/refs';
 import { shortId } from '@/lib/format';
+import { branchTables } from '@/lib/versioning/queries/branches';
 import { tenantWorld } from './support/fixtures';
 import { grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld } from './support/versioning';
 
@@ -22,6 +23,24 @@ describe('branches', () => {
     await w.update('dev', 'orders', 2);
     expect((await tablesOn(w, 'main')).orders).toBe(loc('orders', 1));
     expect((await tablesOn(w, 'dev')).orders).toBe(loc('orders', 2));
+  });
+
+  it('finds the tables a branch holds by part of their qualified name, a page at a time (the change-a-table picker)', async () => {
+    const w = await versioningWorld();
+    for (const name of ['orders', 'order_items', 'customers']) await w.create('main', name);
+    const all = await branchTables(w.admin, 'sales', w.mainBranchId);
+    expect(all.rows.map((t) => `${t.namespace}.${t.name}`)).toEqual([
+      'emea.customers',
+      'emea.order_items',
+      'emea.orders',
+    ]);
+    expect(all.more).toBe(false);
+    const some = await branchTables(w.admin, 'sales', w.mainBranchId, { q: 'ORDER', limit: 1 });
+    expect(some.rows.map((t) => t.name)).toEqual(['order_items']);
+    expect(some.more).toBe(true);
+    expect((await branchTables(w.admin, 'sales', w.mainBranchId, { q: 'emea.cust' })).rows).toHaveLength(1);
+    // LIKE wildcards are taken literally.
+    expect((await branchTables(w.admin, 'sales', w.mainBranchId, { q: '%' })).rows).toHaveLength(0);
   });
 
   it('creates a branch from a tag or any commit with the catalog as it was then', async () => {

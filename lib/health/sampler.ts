@@ -4,7 +4,7 @@ import { dbHealthSamples } from '@/db/schema';
 import { logger } from '@/lib/logger';
 import { formatDuration } from './format';
 import { plural } from '@/lib/format';
-import { rows } from './sql';
+import { notHealthCheck, rows } from './sql';
 import { DEFAULT_TIMEOUTS, type Assessment, type CheckDef, type Timeouts } from './types';
 
 export const SAMPLE_EVERY_MS = 60_000;
@@ -24,7 +24,7 @@ export async function takeHealthSample(db: Db, timeouts: Timeouts = DEFAULT_TIME
       SELECT date_trunc('minute', now()),
         (SELECT coalesce(jsonb_object_agg(state, n), '{}'::jsonb) FROM (
           SELECT coalesce(state, 'unknown') AS state, count(*)::int AS n FROM pg_stat_activity
-          WHERE backend_type = 'client backend' GROUP BY 1) s),
+          WHERE backend_type = 'client backend' AND ${notHealthCheck()} GROUP BY 1) s),
         d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit, pg_database_size(d.datid)
       FROM pg_stat_database d WHERE d.datname = current_database()
       ON CONFLICT (sampled_at) DO NOTHING`);

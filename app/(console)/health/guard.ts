@@ -1,11 +1,13 @@
 import 'server-only';
-import { notFound } from 'next/navigation';
 import { requireActor } from '@/lib/auth/session';
 import { isRoot } from '@/lib/actor';
 
-/** Database health is Root's alone: anyone else gets the console's "not found", as for other tenants' objects. */
+/**
+ * Database health shows the whole server (every tenant's load), so it is Root's alone. For anyone else the layout
+ * says so (OnlyRoot) and the pages render nothing: `const actor = await requireHealthActor();
+  if (!actor) return null; if (!actor) return null;`.
+ */
 export async function requireHealthActor() {
   const actor = await requireActor();
-  if (!isRoot(actor)) notFound();
-  return actor;
+  return isRoot(actor) ? actor : null;
 }

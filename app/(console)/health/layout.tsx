@@ -1,10 +1,20 @@
-import { PageHeader } from '@/components/ui';
+import { ErrorState, PageHeader } from '@/components/ui';
 import { AREAS } from '@/lib/health/types';
 import { requireHealthActor } from './guard';
 import { HealthTabs } from './tabs';
 
 export default async function HealthLayout({ children }: { children: React.ReactNode }) {
-  await requireHealthActor();
+  if (!(await requireHealthActor())) {
+    return (
+      <>
+        <PageHeader title="Database health" />
+        <ErrorState
+          title="Only Root can see database health"
+          message="It shows the whole PostgreSQL server: every tenant's connections, statements and tables. Ask a Root user if something seems slow."
+        />
+      </>
+    );
+  }
   return (
     <>
       <PageHeader

@@ -18,6 +18,7 @@ const LABEL: Record<HealthStatus, string> = {
 
 export default async function HealthOverviewPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results, ms } = await healthOverview(actor);
   const counts = ORDER.map((s) => [s, results.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
   const notApplicable = results.filter((r) => r.status === 'not_applicable');
@@ -47,7 +48,8 @@ export default async function HealthOverviewPage() {
       ) : null}
       <div className="space-y-8">
         {AREAS.map((area) => {
-          const tiles = results.filter((r) => r.area === area.id);
+          // Checks that do not apply are listed once, in the notice above, not again as "n/a" tiles.
+          const tiles = results.filter((r) => r.area === area.id && r.status !== 'not_applicable');
           if (!tiles.length) return null;
           return (
             <section key={area.id} aria-labelledby={`area-${area.id}`}>

@@ -184,10 +184,20 @@ export async function getBranch(actor: Actor, catalog: string, name: string) {
   };
 }
 
-/** The tables on a branch's head rows (what the branch holds; a partial branch only its own), by name. */
-export async function branchTables(actor: Actor, catalog: string, branchId: string, limit = 500) {
+/**
+ * The tables on a branch's head rows (what the branch holds; a partial branch only its own) whose qualified name
+ * contains `q`, by name: the first `limit`, and whether there are more (the picker asks to narrow the search).
+ */
+export async function branchTables(
+  actor: Actor,
+  catalog: string,
+  branchId: string,
+  opts: { q?: string; limit?: number } = {},
+) {
   const c = await versionedCatalog(actor, catalog);
   const db = await getDb();
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
+  const q = opts.q?.trim();
   const res = await db.execute<{
     asset_id: string;
     name: string;
@@ -196,11 +206,14 @@ export async function branchTables(actor: Actor, catalog: string, branchId: stri
   }>(sql`
     SELECT a.asset_id, a.name, array_to_string(n.path, '.') AS namespace, a.metadata_location
     FROM assets a JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-    WHERE a.tenant_id = ${c.tenantId} AND a.branch_id = ${branchId} ORDER BY a.name, a.asset_id LIMIT ${limit}`);
-  return res.rows.map((r) => ({
+    WHERE a.tenant_id = ${c.tenantId} AND a.branch_id = ${branchId}
+      ${q ? sql`AND (array_to_string(n.path, '.') || '.' || a.name) ILIKE ${`%${likeEscape(q)}%`}` : sql``}
+    ORDER BY a.name, a.asset_id LIMIT ${limit + 1}`);
+  const rows = res.rows.slice(0, limit).map((r) => ({
     assetId: r.asset_id,
     name: r.name,
     namespace: r.namespace,
     metadataLocation: r.metadata_location,
   }));
+  return { rows, more: res.rows.length > limit };
 }

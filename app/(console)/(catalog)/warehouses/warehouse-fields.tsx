@@ -1,5 +1,6 @@
 'use client';
 
+import { vendingLabels } from '@/lib/catalog/format';
 import { useState } from 'react';
 import { CheckboxField, Field, SelectField } from '@/components/form';
 
@@ -19,13 +20,7 @@ const TYPES = [
   { value: 'local', label: 'Local filesystem (development)' },
 ];
 
-const VENDING = [
-  { value: 'none', label: 'None (clients bring their own credentials)' },
-  { value: 'static', label: 'Static (hand out the stored credentials)' },
-  { value: 'sts', label: 'AWS STS (temporary credentials)' },
-  { value: 'sas', label: 'Azure SAS tokens' },
-  { value: 'downscoped', label: 'GCS downscoped tokens' },
-];
+const VENDING = Object.entries(vendingLabels).map(([value, label]) => ({ value, label }));
 
 /**
  * Warehouse settings; only the fields of the chosen storage type are shown (and submitted). Secret fields

@@ -1,5 +1,6 @@
 'use client';
 
+import { storageTypeLabels, vendingLabels } from '@/lib/catalog/format';
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
 import { Badge, linkClass } from '@/components/ui';
@@ -15,8 +16,6 @@ export type WarehouseTableRow = {
   createdAt: string;
 };
 
-const TYPE_LABEL: Record<string, string> = { s3: 'S3', azure: 'Azure', gcs: 'GCS', local: 'Local' };
-
 const columns: Columns<WarehouseTableRow> = [
   {
     accessorKey: 'name',
@@ -30,10 +29,14 @@ const columns: Columns<WarehouseTableRow> = [
   {
     accessorKey: 'storageType',
     header: 'Storage',
-    cell: (c) => <Badge tone="blue">{TYPE_LABEL[c.getValue<string>()] ?? c.getValue<string>()}</Badge>,
+    cell: (c) => <Badge tone="blue">{storageTypeLabels[c.getValue<string>()] ?? c.getValue<string>()}</Badge>,
   },
   { accessorKey: 'location', header: 'Location', cell: (c) => <code className="text-xs">{c.getValue<string>()}</code> },
-  { accessorKey: 'vendingStrategy', header: 'Vending' },
+  {
+    accessorKey: 'vendingStrategy',
+    header: 'Vending',
+    cell: (c) => vendingLabels[c.getValue<string>()] ?? c.getValue<string>(),
+  },
   { accessorKey: 'catalogCount', header: 'Catalogs', meta: { className: 'tabular-nums' } },
   { accessorKey: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.getValue<string>()) },
 ];
@@ -49,7 +52,7 @@ export function WarehousesTable(props: Omit<DataTableProps<WarehouseTableRow>, '
           id: 'storageType',
           label: 'Storage',
           type: 'select',
-          options: Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label })),
+          options: Object.entries(storageTypeLabels).map(([value, label]) => ({ value, label })),
         },
       ]}
       emptyTitle="No warehouses yet"

@@ -1,6 +1,6 @@
 'use client';
 
-import { ActionForm, Field } from '@/components/form';
+import { ActionForm, DateField } from '@/components/form';
 import type { ActionResult } from '@/lib/action-result';
 import type { ScopeOption } from '@/lib/governance/queries/scopes';
 import { ScopePicker } from './scope-picker';
@@ -55,11 +55,11 @@ export function GrantBuilder({
           ))}
         </div>
       </fieldset>
-      <Field
+      <DateField
         name="expiresAt"
-        type="date"
+
         label="Expires on (optional)"
-        description="The grant stops working after this day (UTC)."
+        description="The grant stops working after this day."
       />
     </ActionForm>
   );

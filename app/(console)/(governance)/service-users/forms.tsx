@@ -1,6 +1,6 @@
 'use client';
 
-import { ActionForm, CheckboxField, Field, SelectField, TextAreaField } from '@/components/form';
+import { ActionForm, CheckboxField, Field, SelectField, TextAreaField, DateField } from '@/components/form';
 import { SecretOnce } from '@/components/secret-once';
 import { createServiceUserAction, rotateKeyAction, updateServiceUserAction } from './actions';
 
@@ -15,7 +15,7 @@ export function CreateServiceUserForm() {
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" required maxLength={64} autoComplete="off" />
         <SelectField name="role" label="Role" options={ROLES} />
-        <Field name="expiresAt" label="Key expires on (optional)" type="date" />
+        <DateField name="expiresAt" label="Key expires on (optional)" />
       </div>
       <TextAreaField name="description" label="Description" maxLength={500} rows={2} />
       <SecretOnce field="apiKey" label="API key" />
@@ -33,10 +33,10 @@ export function EditServiceUserForm({
       <input type="hidden" name="id" value={su.id} />
       <Field name="name" label="Name" required maxLength={64} defaultValue={su.name} />
       <SelectField name="role" label="Role" options={ROLES} defaultValue={su.role} />
-      <Field
+      <DateField
         name="expiresAt"
         label="New expiry date"
-        type="date"
+
         description={`Currently: ${su.expiresAt ? su.expiresAt.slice(0, 10) : 'never expires'}. Leave empty to keep it.`}
       />
       <CheckboxField name="clearExpiry" label="Never expires" />

@@ -1,7 +1,8 @@
 'use client';
 
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { Badge } from '@/components/ui';
+import Link from 'next/link';
+import { Badge, linkClass } from '@/components/ui';
 import type { VersionState } from '@/lib/versioning/sql';
 
 export type ChangeRow = {
@@ -12,6 +13,8 @@ export type ChangeRow = {
   before: VersionState;
   after: VersionState;
   fields: string[];
+  /** The table's page where it can be opened (on a branch holding it), or none (dropped, or only at a tag/commit). */
+  href?: string;
 };
 
 const tone = (k: string) =>
@@ -46,12 +49,17 @@ const columns: Columns<ChangeRow> = [
   {
     id: 'name',
     header: 'Table',
-    cell: (c) => (
-      <span className="font-medium">
-        {c.row.original.namespace ? `${c.row.original.namespace}.` : ''}
-        {c.row.original.name}
-      </span>
-    ),
+    cell: (c) => {
+      const r = c.row.original;
+      const label = `${r.namespace ? `${r.namespace}.` : ''}${r.name}`;
+      return r.href ? (
+        <Link className={linkClass('font-medium')} href={r.href}>
+          {label}
+        </Link>
+      ) : (
+        <span className="font-medium">{label}</span>
+      );
+    },
   },
   {
     id: 'kind',
@@ -68,6 +76,12 @@ const columns: Columns<ChangeRow> = [
   { id: 'before', header: 'Before', cell: (c) => <State s={c.row.original.before} other={c.row.original.after} /> },
   { id: 'after', header: 'After', cell: (c) => <State s={c.row.original.after} other={c.row.original.before} /> },
 ];
+
+/** Where a changed table opens: its page on `branch` while the branch holds it (`after` exists there). */
+export const tableHref = (catalog: string, assetId: string, branch: string | null) =>
+  branch
+    ? `/catalogs/${encodeURIComponent(catalog)}/assets/${assetId}?branch=${encodeURIComponent(branch)}`
+    : undefined;
 
 export function ChangesTable(props: Omit<DataTableProps<ChangeRow>, 'columns'>) {
   return <DataTable columns={columns} getRowId={(r) => r.assetId} emptyTitle="No changes" {...props} />;

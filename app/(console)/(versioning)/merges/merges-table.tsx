@@ -60,7 +60,7 @@ export function MergesTable(props: Omit<DataTableProps<MergeTableRow>, 'columns'
         },
       ]}
       emptyTitle="No merges yet"
-      emptyDescription="Start one below: pick the branch to merge and the branch to merge it into."
+      emptyDescription="Start one with Preview a merge above: pick the branch to merge and the branch to merge it into."
       getRowId={(r) => r.id}
       {...props}
     />

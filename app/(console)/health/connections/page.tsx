@@ -29,6 +29,7 @@ function TallyTable({ title, rows }: { title: string; rows: Tally[] }) {
 
 export default async function ConnectionsPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'connections');
   const [conns, idle] = results as [CheckResult<ConnectionsData>, CheckResult<{ sessions: IdleSession[] }>];
   return (
@@ -36,7 +37,7 @@ export default async function ConnectionsPage() {
       <ServerFacts ctx={ctx} />
       <CheckSection
         result={conns}
-        intro={`Warning at ${ctx.thresholds.connectionsWarnPct}% and critical at ${ctx.thresholds.connectionsCriticalPct}% of this server's max_connections (${ctx.maxConnections}, of which ${ctx.reservedConnections} are reserved for superusers). Counts are for the whole server: the limit is.`}
+        intro={`Warning at ${ctx.thresholds.connectionsWarnPct}% and critical at ${ctx.thresholds.connectionsCriticalPct}% of this server's max_connections (${ctx.maxConnections}, of which ${ctx.reservedConnections} are reserved for superusers). Counts are for the whole server, every database and application on it, as the limit is.`}
       >
         {(d) => (
           <div className="space-y-4">

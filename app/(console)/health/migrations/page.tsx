@@ -26,6 +26,7 @@ function List({ title, items }: { title: string; items: string[] }) {
 
 export default async function MigrationsPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'migrations');
   const [m] = results as [CheckResult<MigrationsData>];
   return (

@@ -11,6 +11,7 @@ export const metadata = { title: 'Queries · Database health' };
 
 export default async function QueriesPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'queries');
   const [long, blocked] = results as [CheckResult<LongRunningData>, CheckResult<BlockingData>];
   const who: Column<Session> = {

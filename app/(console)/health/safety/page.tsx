@@ -18,6 +18,7 @@ const ofLimit = (age: number) => formatPct((100 * age) / WRAPAROUND_LIMIT, 2);
 
 export default async function SafetyPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'safety');
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
   const t = ctx.thresholds;

@@ -39,6 +39,7 @@ const tail: Column<SettingRow>[] = [
 
 export default async function SettingsPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'settings');
   const [settings] = results as [CheckResult<SettingsData>];
   return (

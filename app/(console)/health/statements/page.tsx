@@ -48,6 +48,7 @@ function Steps({ d }: { d: StatementsData }) {
 
 export default async function StatementsPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'statements');
   const [stats] = results as [CheckResult<StatementsData>];
   const t = ctx.thresholds;

@@ -24,6 +24,7 @@ const def = (s: string) => (
 
 export default async function TablesPage() {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const { ctx, results } = await healthArea(actor, 'tables');
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
   const t = ctx.thresholds;

@@ -13,13 +13,13 @@ import {
   YAxis,
 } from 'recharts';
 import { formatBytes } from '@/lib/health/format';
+import { formatDateTime } from '@/lib/format';
 import type { TrendPoint } from '@/lib/health/trends';
 
+/** Axis ticks in UTC and 24-hour time, as the console writes times everywhere: "14:05", or "03-01 14:05" over 7 days. */
 const time = (range: string) => (t: number) => {
-  const d = new Date(t);
-  return range === '7d'
-    ? d.toLocaleString('en-US', { weekday: 'short', hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit' });
+  const iso = new Date(t).toISOString();
+  return range === '7d' ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 };
 /** Size ticks in one unit (that of the largest value) with enough decimals to tell them apart. */
 function sizeTick(points: TrendPoint[]) {
@@ -53,7 +53,7 @@ export function TrendCharts({ points, range }: { points: TrendPoint[]; range: st
     tickFormatter: time(range),
     fontSize: 11,
   };
-  const tooltip = { labelFormatter: (t: unknown) => new Date(Number(t)).toLocaleString('en-US') };
+  const tooltip = { labelFormatter: (t: unknown) => formatDateTime(new Date(Number(t))) };
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Chart title="Transactions per second">

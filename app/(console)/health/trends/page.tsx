@@ -11,6 +11,7 @@ export const metadata = { title: 'Trends · Database health' };
 
 export default async function TrendsPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   const actor = await requireHealthActor();
+  if (!actor) return null;
   const requested = (await searchParams).range;
   const range: TrendRange = requested && requested in TREND_RANGES ? (requested as TrendRange) : '24h';
   const [{ results }, trends] = await Promise.all([healthArea(actor, 'trends'), healthTrends(actor, range)]);

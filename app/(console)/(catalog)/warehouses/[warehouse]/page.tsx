@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { configValue, storageConfigLabels, storageTypeLabels, vendingLabels } from '@/lib/catalog/format';
 import { ActionForm } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Card, KeyValueList, PageHeader, linkClass } from '@/components/ui';
@@ -25,7 +26,7 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
     <>
       <PageHeader
         title={w.name}
-        description={`${w.storageType.toUpperCase()} warehouse`}
+        description={`${storageTypeLabels[w.storageType] ?? w.storageType} warehouse`}
         actions={
           admin ? (
             <ConfirmButton
@@ -47,10 +48,10 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
           <KeyValueList
             items={[
               ...Object.entries(w.storageConfig).map(([k, v]) => ({
-                label: k,
-                value: <code className="text-xs">{String(v)}</code>,
+                label: storageConfigLabels[k] ?? k,
+                value: <code className="text-xs">{configValue(v)}</code>,
               })),
-              { label: 'Credential vending', value: w.vendingStrategy },
+              { label: 'Credential vending', value: vendingLabels[w.vendingStrategy] ?? w.vendingStrategy },
               {
                 label: 'Stored credentials',
                 value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none',

@@ -1,6 +1,6 @@
 'use client';
 
-import { ActionForm, Field, TextAreaField } from '@/components/form';
+import { ActionForm, DateField, TextAreaField } from '@/components/form';
 import { decideAction } from '../actions';
 
 /** Approve (optionally until a date) or reject with a comment. The pressed button is the decision. */
@@ -10,10 +10,10 @@ export function DecideForm({ id }: { id: string }) {
       <ActionForm action={decideAction} submitLabel="Approve">
         <input type="hidden" name="id" value={id} />
         <input type="hidden" name="decision" value="approve" />
-        <Field
+        <DateField
           name="expiresAt"
           id="approve-until"
-          type="date"
+
           label="Access until (optional)"
           description="The grant expires by itself after this day."
         />

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { ActionForm, Field, SelectField } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
-import { Badge, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
+import { Badge, buttonClasses, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
 import { branchTables, getBranch } from '@/lib/versioning/queries/branches';
 import { listCommits } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
@@ -56,9 +56,12 @@ export default async function BranchPage({
       </>
     );
   const { branch: b, may } = got.value;
+  const tableQuery = param(sp, 'table')?.slice(0, 200);
   const [history, tables] = await Promise.all([
     attempt(() => listCommits(actor, catalog, `branch:${name}`, { cursor: param(sp, 'cursor'), limit: 25 })),
-    may.merge && !b.protected ? branchTables(actor, catalog, b.id) : Promise.resolve([]),
+    may.merge && !b.protected
+      ? branchTables(actor, catalog, b.id, { q: tableQuery })
+      : Promise.resolve({ rows: [], more: false }),
   ]);
   const hidden = { catalog, name };
   return (
@@ -171,25 +174,55 @@ export default async function BranchPage({
               </ActionForm>
             </Card>
           ) : null}
-          {tables.length ? (
+          {may.merge && !b.protected && (tables.rows.length || tableQuery) ? (
             <Card title="Change a table on this branch">
-              <ActionForm action={changeTableAction} submitLabel="Commit change">
+              <form
+                method="get"
+                className="mb-4 flex flex-wrap items-end gap-2"
+                role="search"
+                aria-label="Find a table"
+              >
                 <input type="hidden" name="catalog" value={catalog} />
-                <input type="hidden" name="branch" value={b.name} />
-                <SelectField
-                  name="assetId"
-                  label="Table"
-                  options={tables.map((t) => ({ value: t.assetId, label: `${t.namespace}.${t.name}` }))}
-                />
-                <Field
-                  name="metadataLocation"
-                  label="New metadata location"
-                  required
-                  placeholder="s3://bucket/path/v2.metadata.json"
-                  description="Where an engine wrote the table's next metadata file."
-                />
-                <Field name="message" id="change-message" label="Commit message" maxLength={2000} />
-              </ActionForm>
+                <div className="min-w-0 flex-1">
+                  <Field
+                    name="table"
+                    id="find-table"
+                    label="Find a table"
+                    defaultValue={tableQuery ?? ''}
+                    maxLength={200}
+                    placeholder="namespace.table, or part of it"
+                  />
+                </div>
+                <button type="submit" className={buttonClasses('secondary')}>
+                  Find
+                </button>
+              </form>
+              {tables.rows.length ? (
+                <ActionForm action={changeTableAction} submitLabel="Commit change">
+                  <input type="hidden" name="catalog" value={catalog} />
+                  <input type="hidden" name="branch" value={b.name} />
+                  <SelectField
+                    name="assetId"
+                    label="Table"
+                    description={
+                      tables.more
+                        ? `The first ${tables.rows.length}${tableQuery ? ' matches' : ''} by name: find a table above to narrow them.`
+                        : undefined
+                    }
+                    options={tables.rows.map((t) => ({ value: t.assetId, label: `${t.namespace}.${t.name}` }))}
+                  />
+                  <Field
+                    name="metadataLocation"
+                    label="New metadata location"
+                    required
+                    placeholder="s3://bucket/path/v2.metadata.json"
+                    description="Where an engine wrote the table's next metadata file."
+                  />
+                  <Field name="message" id="change-message" label="Commit message" maxLength={2000} />
+                </ActionForm>
+              ) : (
+                <p className="text-sm text-zinc-500">No table on this branch matches “{tableQuery}”.</p>
+              )}
             </Card>
           ) : null}
         </div>

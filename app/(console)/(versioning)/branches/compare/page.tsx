@@ -1,7 +1,7 @@
 import { PageHeader } from '@/components/ui';
 import { diffRefs, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
-import { ChangesTable } from '../changes-table';
+import { ChangesTable, tableHref } from '../changes-table';
 import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
 import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
@@ -96,6 +96,16 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
               before: r.before,
               after: r.after,
               fields: r.fields,
+              // Open the table where it is now: on the branch compared to, or (removed there) on the branch compared from.
+              href: tableHref(
+                catalog,
+                r.assetId,
+                r.after && diff.value.to.kind === 'branch'
+                  ? diff.value.to.name
+                  : r.before && diff.value.from.kind === 'branch'
+                    ? diff.value.from.name
+                    : null,
+              ),
             }))}
             total={change ? diff.value[change] : diff.value.total}
             nextCursor={diff.value.nextCursor}

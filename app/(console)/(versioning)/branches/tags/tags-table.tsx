@@ -77,7 +77,7 @@ export function TagsTable({
     <DataTable
       columns={columns}
       sortableColumns={['name', 'createdAt']}
-      filters={[{ id: 'q', label: 'Tag name', type: 'text' }]}
+      filters={[{ id: 'q', label: 'Search tags by name', type: 'text' }]}
       emptyTitle="No tags yet"
       getRowId={(r) => r.id}
       {...props}

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Badge, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
 import { getCommit } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
-import { ChangesTable } from '../../changes-table';
+import { ChangesTable, tableHref } from '../../changes-table';
 import { catalogQs } from '../../../_ui/format';
 import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../../_ui/nav';
@@ -123,6 +123,7 @@ export default async function CommitPage({
           before: ch.before,
           after: ch.after,
           fields: ch.fields,
+          href: tableHref(catalog, ch.assetId, ch.after ? c.branchName : null),
         }))}
         total={c.changeCount}
         nextCursor={nextCursor}
