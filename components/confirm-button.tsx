@@ -14,11 +14,22 @@
  *   />
  *
  * If the action resolves to `{ ok: false, error }` the error is shown inside
- * the dialog; otherwise the dialog closes.
+ * the dialog; otherwise the dialog closes and a toast says what was done (the
+ * action's message, or the dialog's title).
+ *
+ * Focus: opening moves it into the dialog (the text to type, or Cancel: the
+ * safe choice); closing returns it to the button that opened the dialog, or,
+ * when the action removed that button, to the page's main content.
  */
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
+import { useToast } from './toast';
 import { buttonClasses, type ButtonSize, type ButtonVariant } from './ui';
+
+function messageOf(value: unknown): string | undefined {
+  const m = typeof value === 'object' && value !== null ? (value as { message?: unknown }).message : undefined;
+  return typeof m === 'string' && m ? m : undefined;
+}
 
 function isFailure(value: unknown): value is { ok: false; error: string; requestId?: string } {
   return (
@@ -65,6 +76,10 @@ export function ConfirmButton({
   title?: string;
 }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const typedRef = useRef<HTMLInputElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const toast = useToast();
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<{ message: string; requestId?: string } | null>(null);
   // Remount the dialog body on every open so inputs start empty.
@@ -82,6 +97,34 @@ export function ConfirmButton({
   };
   const close = () => dialogRef.current?.close();
 
+  // Each opening remounts the form: then focus its first useful control.
+  useEffect(() => {
+    if (openCount > 0) (typedRef.current ?? cancelRef.current)?.focus();
+  }, [openCount]);
+
+  // However the dialog closes (Cancel, Escape, success), focus goes back where it came from.
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    const onClose = () => {
+      const back = triggerRef.current?.isConnected ? triggerRef.current : document.getElementById('content');
+      back?.focus();
+    };
+    dialog.addEventListener('close', onClose);
+    return () => dialog.removeEventListener('close', onClose);
+  }, []);
+
+  // When the action's success removes this button (Reset two-factor, Clear locks) while it holds focus, focus would
+  // fall to the document: hand it to the main content instead.
+  useLayoutEffect(() => {
+    const trigger = triggerRef.current;
+    return () => {
+      if (trigger && document.activeElement === trigger) {
+        setTimeout(() => document.getElementById('content')?.focus(), 0);
+      }
+    };
+  }, []);
+
   const submit = async (formData: FormData) => {
     setError(null);
     const result = await action(formData);
@@ -90,13 +133,14 @@ export function ConfirmButton({
       return;
     }
     close();
+    toast(messageOf(result) ?? `${title ?? label}: done.`);
   };
 
   const matches = typedConfirmation === undefined || typed === typedConfirmation;
 
   return (
     <>
-      <button type="button" onClick={open} className={buttonClasses(variant, size)}>
+      <button ref={triggerRef} type="button" onClick={open} className={buttonClasses(variant, size)}>
         {label}
       </button>
       <dialog
@@ -129,6 +173,7 @@ export function ConfirmButton({
                 to confirm
               </label>
               <input
+                ref={typedRef}
                 id={inputId}
                 name="confirmation"
                 type="text"
@@ -156,7 +201,7 @@ export function ConfirmButton({
           ) : null}
 
           <div className="flex justify-end gap-2">
-            <button type="button" onClick={close} className={buttonClasses('secondary', 'md')}>
+            <button ref={cancelRef} type="button" onClick={close} className={buttonClasses('secondary', 'md')}>
               Cancel
             </button>
             <ConfirmSubmit disabled={!matches}>{confirmLabel}</ConfirmSubmit>

@@ -354,8 +354,17 @@ test('a person turns on two-factor sign-in, signs in with a code, and an admin r
     admin.getByRole('row', { name: new RegExp(ana.username) }).getByText('on', { exact: true }),
   ).toBeVisible();
   await admin.goto(`/users/${ana.id}`);
-  await admin.getByRole('button', { name: 'Reset two-factor' }).click();
+  // The confirmation dialog takes focus (Cancel, the safe choice) and gives it back when dismissed.
+  const reset = admin.getByRole('button', { name: 'Reset two-factor' });
+  await reset.click();
+  await expect(admin.getByRole('dialog').getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await admin.keyboard.press('Escape');
+  await expect(reset).toBeFocused();
+  await reset.click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Reset two-factor' }).click();
-  await expect(admin.getByRole('button', { name: 'Reset two-factor' })).toHaveCount(0);
+  await expect(admin.getByRole('status', { name: 'Notifications' })).toContainText('Two-factor sign-in reset.');
+  await expect(reset).toHaveCount(0);
+  // The button is gone with the factor: focus moved to the page's content, not lost to the document.
+  await expect(admin.locator('#content')).toBeFocused();
   await signedIn(browser, ana.username);
 });

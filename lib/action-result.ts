@@ -14,3 +14,9 @@ export type ActionResult<T = unknown> =
       /** What the person submitted (never secrets), echoed back so fields keep their values. */
       values?: Record<string, string>;
     };
+
+/**
+ * The cookie that carries an action's message across the redirect it ends with (`flashThenRedirect`, lib/action.ts);
+ * the console's toasts read it after the navigation and delete it (components/toast.tsx).
+ */
+export const FLASH_COOKIE = 'pgl_flash';

@@ -1,7 +1,9 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import type { ActionResult } from '@/lib/action-result';
+import { FLASH_COOKIE, type ActionResult } from '@/lib/action-result';
 import { type Actor, pendingFirstStep } from './actor';
 import { requireActor } from './auth/session';
 import { AppError, toAppError } from './errors';
@@ -102,4 +104,19 @@ export async function guarded<T>(fn: (actor: Actor) => Promise<T>): Promise<Acti
     if (err instanceof AppError || toAppError(err)) return failure(err, actor);
     throw err;
   }
+}
+
+/**
+ * Ends a successful action that leaves the page: its message rides a short-lived cookie to the next page, where the
+ * console shows it as a toast (components/toast.tsx). Not a secret, so readable by the page's script.
+ */
+export async function flashThenRedirect(message: string, href: string): Promise<never> {
+  // Next.js percent-encodes the value; the toast decodes it.
+  (await cookies()).set(FLASH_COOKIE, message.slice(0, 300), {
+    path: '/',
+    maxAge: 60,
+    sameSite: 'lax',
+    httpOnly: false,
+  });
+  redirect(href);
 }

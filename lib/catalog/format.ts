@@ -25,4 +25,13 @@ export const vendingLabels: Record<string, string> = {
   downscoped: 'GCS downscoped tokens',
 };
 
+/** Stored credentials by field (never their values). */
+export const secretFieldLabels: Record<string, string> = {
+  accessKeyId: 'Access key id',
+  secretAccessKey: 'Secret access key',
+  accountKey: 'Account key',
+  sasToken: 'SAS token',
+  serviceAccountJson: 'Service account JSON',
+};
+
 export const configValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));

@@ -1,9 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { guarded, runAction } from '@/lib/action';
+import { guarded, runAction, flashThenRedirect } from '@/lib/action';
 import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
 import { createCatalog, deleteCatalog, updateCatalog } from '@/lib/catalog/catalogs';
 import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
@@ -18,7 +17,7 @@ export async function createCatalogAction(_prev: unknown, formData: FormData): P
   const parsed = formInput(formData, ['properties']);
   if (!parsed.ok) return parsed.result;
   const result = await runAction(createCatalog, parsed.input, { formData });
-  if (result.ok) redirect(catalogHref(result.data.name));
+  if (result.ok) await flashThenRedirect(`Catalog ${result.data.name} created.`, catalogHref(result.data.name));
   return result;
 }
 
@@ -32,7 +31,7 @@ export async function deleteCatalogAction(formData: FormData) {
   const parsed = formInput(formData);
   if (!parsed.ok) return parsed.result;
   const result = await runAction(deleteCatalog, parsed.input);
-  if (result.ok) redirect('/catalogs');
+  if (result.ok) await flashThenRedirect('Catalog deleted.', '/catalogs');
   return result;
 }
 
@@ -59,7 +58,11 @@ export async function createNamespaceAction(_prev: unknown, formData: FormData):
     { formData },
   );
   if (!result.ok && result.fieldErrors?.namespace) result.fieldErrors.name = result.fieldErrors.namespace;
-  if (result.ok) redirect(catalogHref(String(catalogName), result.data.namespace.join('.')));
+  if (result.ok)
+    await flashThenRedirect(
+      `Namespace ${result.data.namespace.join('.')} created.`,
+      catalogHref(String(catalogName), result.data.namespace.join('.')),
+    );
   return result;
 }
 
@@ -94,7 +97,11 @@ export async function deleteNamespaceAction(formData: FormData) {
   const catalogName = String(formData.get('catalogName') ?? '');
   const namespace = String(formData.get('namespace') ?? '');
   const result = await runAction(deleteNamespace, { catalog: formData.get('catalog'), namespace });
-  if (result.ok) redirect(catalogHref(catalogName, namespace.split('.').slice(0, -1).join('.') || undefined));
+  if (result.ok)
+    await flashThenRedirect(
+      `Namespace ${namespace} deleted.`,
+      catalogHref(catalogName, namespace.split('.').slice(0, -1).join('.') || undefined),
+    );
   return result;
 }
 

@@ -1,8 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { runAction } from '@/lib/action';
+import { runAction, flashThenRedirect } from '@/lib/action';
 import { createTenant, deleteTenant, updateTenant } from '@/lib/catalog/tenants';
 import { formInput } from '../_ui/form-input';
 
@@ -28,6 +27,6 @@ export async function deleteTenantAction(formData: FormData) {
   const parsed = formInput(formData);
   if (!parsed.ok) return parsed.result;
   const result = await runAction(deleteTenant, parsed.input);
-  if (result.ok) redirect('/tenants');
+  if (result.ok) await flashThenRedirect('Tenant deleted.', '/tenants');
   return result;
 }

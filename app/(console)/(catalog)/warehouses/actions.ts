@@ -1,8 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { runAction } from '@/lib/action';
+import { runAction, flashThenRedirect } from '@/lib/action';
 import { createWarehouse, deleteWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
 import { formInput } from '../_ui/form-input';
 
@@ -10,7 +9,11 @@ export async function createWarehouseAction(_prev: unknown, formData: FormData):
   const parsed = formInput(formData);
   if (!parsed.ok) return parsed.result;
   const result = await runAction(createWarehouse, parsed.input, { formData });
-  if (result.ok) redirect(`/warehouses/${encodeURIComponent(result.data.name)}`);
+  if (result.ok)
+    await flashThenRedirect(
+      `Warehouse ${result.data.name} created.`,
+      `/warehouses/${encodeURIComponent(result.data.name)}`,
+    );
   return result;
 }
 
@@ -19,12 +22,13 @@ export async function updateWarehouseAction(_prev: unknown, formData: FormData):
   if (!parsed.ok) return parsed.result;
   const { originalName, ...input } = parsed.input;
   const result = await runAction(updateWarehouse, input, { formData, message: () => 'Saved.' });
-  if (result.ok && originalName !== result.data.name) redirect(`/warehouses/${encodeURIComponent(result.data.name)}`);
+  if (result.ok && originalName !== result.data.name)
+    await flashThenRedirect('Saved.', `/warehouses/${encodeURIComponent(result.data.name)}`);
   return result;
 }
 
 export async function deleteWarehouseAction(formData: FormData) {
   const result = await runAction(deleteWarehouse, { id: formData.get('id') });
-  if (result.ok) redirect('/warehouses');
+  if (result.ok) await flashThenRedirect('Warehouse deleted.', '/warehouses');
   return result;
 }

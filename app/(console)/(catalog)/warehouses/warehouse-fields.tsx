@@ -1,6 +1,6 @@
 'use client';
 
-import { vendingLabels } from '@/lib/catalog/format';
+import { secretFieldLabels, vendingLabels } from '@/lib/catalog/format';
 import { useState } from 'react';
 import { CheckboxField, Field, SelectField } from '@/components/form';
 
@@ -110,17 +110,17 @@ export function WarehouseFields({ values, storedSecrets }: { values?: WarehouseV
         />
         {type === 's3' ? (
           <>
-            {secret('accessKeyId', 'Access key id')}
-            {secret('secretAccessKey', 'Secret access key')}
+            {secret('accessKeyId', secretFieldLabels.accessKeyId)}
+            {secret('secretAccessKey', secretFieldLabels.secretAccessKey)}
           </>
         ) : null}
         {type === 'azure' ? (
           <>
-            {secret('accountKey', 'Account key')}
-            {secret('sasToken', 'SAS token')}
+            {secret('accountKey', secretFieldLabels.accountKey)}
+            {secret('sasToken', secretFieldLabels.sasToken)}
           </>
         ) : null}
-        {type === 'gcs' ? secret('serviceAccountJson', 'Service account JSON') : null}
+        {type === 'gcs' ? secret('serviceAccountJson', secretFieldLabels.serviceAccountJson) : null}
         {type === 'local' ? <p className="text-sm text-zinc-500">A local warehouse needs no credentials.</p> : null}
         {editing && storedSecrets!.length ? (
           <CheckboxField

@@ -1,15 +1,15 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { formObject, runAction } from '@/lib/action';
+import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import { cancelAccessRequest, createAccessRequest, decideAccessRequest } from '@/lib/governance/access-requests';
 
 type Prev = ActionResult<unknown> | null;
 
 export async function requestAccessAction(_prev: Prev, formData: FormData) {
   const result = await runAction(createAccessRequest, formObject(formData), { formData });
-  if (result.ok) redirect(`/access-requests/${result.data.id}`);
+  if (result.ok)
+    await flashThenRedirect('Access requested: the stewards will decide.', `/access-requests/${result.data.id}`);
   return result;
 }
 

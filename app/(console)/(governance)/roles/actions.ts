@@ -1,9 +1,8 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
 import { scopeAssets, scopeNamespaces, type ScopeOption } from '@/lib/governance/queries/scopes';
-import { formObject, guarded, runAction } from '@/lib/action';
+import { formObject, guarded, runAction, flashThenRedirect } from '@/lib/action';
 import { createRole, deleteRole, updateRole } from '@/lib/governance/roles';
 
 type Prev = ActionResult<unknown> | null;
@@ -21,7 +20,7 @@ export async function browseScopeAction(
 
 export async function createRoleAction(_prev: Prev, formData: FormData) {
   const result = await runAction(createRole, formObject(formData), { formData });
-  if (result.ok) redirect(`/roles/${result.data.id}`);
+  if (result.ok) await flashThenRedirect('Role created.', `/roles/${result.data.id}`);
   return result;
 }
 
@@ -31,6 +30,6 @@ export async function updateRoleAction(_prev: Prev, formData: FormData) {
 
 export async function deleteRoleAction(formData: FormData) {
   const result = await runAction(deleteRole, { id: formData.get('id'), force: formData.get('force') === 'true' });
-  if (result.ok) redirect('/roles');
+  if (result.ok) await flashThenRedirect('Role deleted.', '/roles');
   return result;
 }

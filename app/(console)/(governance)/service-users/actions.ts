@@ -1,8 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { formObject, runAction } from '@/lib/action';
+import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import {
   createServiceUser,
   deleteServiceUser,
@@ -40,6 +39,6 @@ export async function setServiceUserActiveAction(formData: FormData) {
 
 export async function deleteServiceUserAction(formData: FormData) {
   const result = await runAction(deleteServiceUser, { id: formData.get('id') });
-  if (result.ok) redirect('/service-users');
+  if (result.ok) await flashThenRedirect('Service user deleted.', '/service-users');
   return result;
 }

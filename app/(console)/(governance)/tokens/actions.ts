@@ -14,7 +14,11 @@ export async function createTokenAction(_prev: Prev, formData: FormData) {
 }
 
 export async function revokeTokenAction(formData: FormData) {
-  return runAction(revokeTokenById, { id: formData.get('id') });
+  return runAction(
+    revokeTokenById,
+    { id: formData.get('id') },
+    { message: () => 'Revoked: it stops working at once.' },
+  );
 }
 
 export async function revokeAllAction(formData: FormData) {

@@ -1,7 +1,7 @@
 'use server';
 
 import type { ActionResult } from '@/lib/action-result';
-import { formObject, guarded, runAction } from '@/lib/action';
+import { formObject, guarded, runAction, flashThenRedirect } from '@/lib/action';
 import type { Decision } from '@/lib/authz';
 import { createGrant, revokeGrant } from '@/lib/governance/grants';
 import { checkUserAccess } from '@/lib/governance/queries/permissions';
@@ -16,7 +16,6 @@ import {
   updateUser,
 } from '@/lib/governance/users';
 import { resetTwoFactor } from '@/lib/governance/two-factor';
-import { redirect } from 'next/navigation';
 
 type Prev = ActionResult<unknown> | null;
 
@@ -35,7 +34,11 @@ export async function updateUserAction(_prev: Prev, formData: FormData) {
 }
 
 export async function setUserActiveAction(formData: FormData) {
-  return runAction(setUserActive, { id: formData.get('id'), active: formData.get('active') === 'true' });
+  return runAction(
+    setUserActive,
+    { id: formData.get('id'), active: formData.get('active') === 'true' },
+    { message: () => (formData.get('active') === 'true' ? 'User reactivated.' : 'User deactivated and signed out.') },
+  );
 }
 
 export async function resetPasswordAction(_prev: Prev, formData: FormData) {
@@ -50,17 +53,17 @@ export async function resetPasswordAction(_prev: Prev, formData: FormData) {
 
 /** Clears the user's sign-in locks on every address (audited). */
 export async function clearSignInLockAction(formData: FormData) {
-  return runAction(clearSignInLock, { id: formData.get('id') });
+  return runAction(clearSignInLock, { id: formData.get('id') }, { message: () => 'Sign-in locks cleared.' });
 }
 
 /** Resets the user's second factor (a lost device; audited). */
 export async function resetTwoFactorAction(formData: FormData) {
-  return runAction(resetTwoFactor, { id: formData.get('id') });
+  return runAction(resetTwoFactor, { id: formData.get('id') }, { message: () => 'Two-factor sign-in reset.' });
 }
 
 export async function deleteUserAction(formData: FormData) {
   const result = await runAction(deleteUser, { id: formData.get('id') });
-  if (result.ok) redirect('/users');
+  if (result.ok) await flashThenRedirect('User deleted.', '/users');
   return result;
 }
 
@@ -69,7 +72,7 @@ export async function assignRoleAction(_prev: Prev, formData: FormData) {
 }
 
 export async function unassignRoleAction(formData: FormData) {
-  return runAction(unassignRole, formObject(formData));
+  return runAction(unassignRole, formObject(formData), { message: () => 'Role removed.' });
 }
 
 /** The grant builder's submit: a grant to a user, a service user or a role. */
@@ -81,7 +84,11 @@ export async function addGrantAction(_prev: Prev, formData: FormData) {
 }
 
 export async function revokeGrantAction(formData: FormData) {
-  return runAction(revokeGrant, { id: formData.get('id'), cascade: formData.get('cascade') === 'on' });
+  return runAction(
+    revokeGrant,
+    { id: formData.get('id'), cascade: formData.get('cascade') === 'on' },
+    { message: () => 'Grant revoked.' },
+  );
 }
 
 /** "Why may (or may not) this user do A on O?" for the effective-permissions view (lib/governance/queries/permissions.ts). */

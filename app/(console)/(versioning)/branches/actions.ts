@@ -1,8 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { formObject, runAction } from '@/lib/action';
+import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import { setTableMetadata } from '@/lib/catalog/assets';
 import { createBranch, createTag, deleteBranch, deleteTag, setBranchProtection } from '@/lib/versioning/mutations';
 import { shortId } from '@/lib/format';
@@ -15,13 +14,21 @@ export async function createBranchAction(_prev: Prev, formData: FormData) {
   // Ticked tables count only when "partial" is ticked too.
   if (!input.partial) delete input.assetIds;
   const result = await runAction(createBranch, input, { formData });
-  if (result.ok) redirect(`/branches/${encodeURIComponent(result.data.name)}${qs(result.data.catalog)}`);
+  if (result.ok)
+    await flashThenRedirect(
+      `Branch ${result.data.name} created.`,
+      `/branches/${encodeURIComponent(result.data.name)}${qs(result.data.catalog)}`,
+    );
   return result;
 }
 
 export async function deleteBranchAction(formData: FormData) {
   const result = await runAction(deleteBranch, { catalog: formData.get('catalog'), name: formData.get('name') });
-  if (result.ok) redirect(`/branches${qs(formData.get('catalog'))}`);
+  if (result.ok)
+    await flashThenRedirect(
+      `Branch ${String(formData.get('name') ?? '')} deleted.`,
+      `/branches${qs(formData.get('catalog'))}`,
+    );
   return result;
 }
 

@@ -1,8 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import type { ActionResult } from '@/lib/action-result';
-import { formObject, runAction } from '@/lib/action';
+import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import { abortMerge, completeMerge, resolveConflict, startMerge } from '@/lib/versioning/mutations';
 import { shortId } from '@/lib/format';
 
@@ -10,7 +9,8 @@ type Prev = ActionResult<unknown> | null;
 
 export async function startMergeAction(_prev: Prev, formData: FormData) {
   const result = await runAction(startMerge, formObject(formData), { formData });
-  if (result.ok) redirect(`/merges/${result.data.id}${result.data.targetMoved ? '?moved=1' : ''}`);
+  if (result.ok)
+    await flashThenRedirect('Merge started.', `/merges/${result.data.id}${result.data.targetMoved ? '?moved=1' : ''}`);
   return result;
 }
 

@@ -1,5 +1,11 @@
 import Link from 'next/link';
-import { configValue, storageConfigLabels, storageTypeLabels, vendingLabels } from '@/lib/catalog/format';
+import {
+  configValue,
+  secretFieldLabels,
+  storageConfigLabels,
+  storageTypeLabels,
+  vendingLabels,
+} from '@/lib/catalog/format';
 import { ActionForm } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Card, KeyValueList, PageHeader, linkClass } from '@/components/ui';
@@ -54,7 +60,9 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
               { label: 'Credential vending', value: vendingLabels[w.vendingStrategy] ?? w.vendingStrategy },
               {
                 label: 'Stored credentials',
-                value: w.storedSecretFields.length ? w.storedSecretFields.join(', ') : 'none',
+                value: w.storedSecretFields.length
+                  ? w.storedSecretFields.map((f) => secretFieldLabels[f] ?? f).join(', ')
+                  : 'none',
               },
               {
                 label: 'Used by',
