@@ -21,3 +21,9 @@ export const statusTone = (s: string): 'neutral' | 'green' | 'yellow' | 'red' | 
         : s === 'conflicted'
           ? 'red'
           : 'yellow';
+
+/** Where a changed table opens: its page on `branch` while the branch holds it (`after` exists there). */
+export const tableHref = (catalog: string, assetId: string, branch: string | null) =>
+  branch
+    ? `/catalogs/${encodeURIComponent(catalog)}/assets/${assetId}?branch=${encodeURIComponent(branch)}`
+    : undefined;

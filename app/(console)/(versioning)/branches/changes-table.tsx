@@ -77,12 +77,6 @@ const columns: Columns<ChangeRow> = [
   { id: 'after', header: 'After', cell: (c) => <State s={c.row.original.after} other={c.row.original.before} /> },
 ];
 
-/** Where a changed table opens: its page on `branch` while the branch holds it (`after` exists there). */
-export const tableHref = (catalog: string, assetId: string, branch: string | null) =>
-  branch
-    ? `/catalogs/${encodeURIComponent(catalog)}/assets/${assetId}?branch=${encodeURIComponent(branch)}`
-    : undefined;
-
 export function ChangesTable(props: Omit<DataTableProps<ChangeRow>, 'columns'>) {
   return <DataTable columns={columns} getRowId={(r) => r.assetId} emptyTitle="No changes" {...props} />;
 }

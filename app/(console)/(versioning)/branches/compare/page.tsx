@@ -1,7 +1,8 @@
 import { PageHeader } from '@/components/ui';
 import { diffRefs, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
-import { ChangesTable, tableHref } from '../changes-table';
+import { ChangesTable } from '../changes-table';
+import { tableHref } from '../../_ui/format';
 import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
 import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
