@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, TENANT_PASSWORD, tenantWithData } from './helpers';
 
 const SECRET = 'e2e-secret-access-key-3f9a1c';
 const suffix = Date.now().toString(36);
@@ -145,4 +145,83 @@ test('a tenant that owns catalogs is deleted only after typing its name', async 
   await cascade.getByRole('button', { name: 'Delete everything' }).click();
   await expect(page).toHaveURL(/\/tenants$/);
   await expect(page.getByRole('link', { name: TENANT })).toHaveCount(0);
+});
+
+test('an engineer reads a table from its metadata file and sees, column by column, what a branch changed', async ({
+  page,
+  request,
+}) => {
+  const { admin } = await tenantWithData(request);
+  const token = (
+    await (await request.post('/api/v1/users/login', { data: { username: admin, password: TENANT_PASSWORD } })).json()
+  ).token as string;
+  const as = { authorization: `Bearer ${token}` };
+  // An Iceberg client creates a table with a nested schema and a partition spec, on a branch changes its schema.
+  const created = await request.post('/v1/lake/namespaces/sales/tables', {
+    headers: as,
+    data: {
+      name: 'shipments',
+      schema: {
+        type: 'struct',
+        fields: [
+          { id: 1, name: 'id', type: 'long', required: true, doc: 'Shipment id' },
+          { id: 2, name: 'sent_at', type: 'timestamptz', required: true },
+          {
+            id: 3,
+            name: 'parcels',
+            required: false,
+            type: {
+              type: 'list',
+              'element-id': 4,
+              'element-required': true,
+              element: { type: 'struct', fields: [{ id: 5, name: 'weight_g', type: 'int', required: true }] },
+            },
+          },
+        ],
+      },
+      'partition-spec': { fields: [{ 'source-id': 2, name: 'sent_day', transform: 'day' }] },
+      properties: { owner: 'logistics' },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const metadata = (await created.json()).metadata;
+  expect(
+    (await request.post('/api/v1/branches', { headers: as, data: { catalog: 'lake', name: 'dev' } })).status(),
+  ).toBe(201);
+  const evolved = await request.post('/v1/lake/namespaces/sales/tables/shipments@dev', {
+    headers: as,
+    data: {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-schema',
+          schema: {
+            type: 'struct',
+            fields: [
+              ...metadata.schemas[0].fields,
+              { id: metadata['last-column-id'] + 1, name: 'carrier', type: 'string', required: false },
+            ],
+          },
+        },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+    },
+  });
+  expect(evolved.status(), await evolved.text()).toBe(200);
+
+  await signIn(page, admin, TENANT_PASSWORD);
+  await page.goto('/catalogs/lake?ns=sales');
+  await page.getByRole('link', { name: 'shipments' }).click();
+  const file = page.getByRole('region', { name: 'Iceberg metadata' });
+  await expect(file.getByRole('heading', { name: 'Schema 0 (current)' })).toBeVisible();
+  const columns = file.getByRole('table', { name: 'Columns of schema 0' });
+  await expect(columns.getByRole('row', { name: /weight_g int required/ })).toBeVisible();
+  await expect(columns.getByRole('row', { name: /id long required .* Shipment id/ })).toBeVisible();
+  await expect(file.getByText('sent_day = day(sent_at)')).toBeVisible();
+  await expect(file.getByText('No snapshots yet: the table holds no data.')).toBeVisible();
+  await expect(file.getByText('logistics')).toBeVisible();
+
+  await page.goto('/branches/compare?catalog=lake&from=main&to=dev');
+  const row = page.getByRole('row').filter({ hasText: 'sales.shipments' });
+  await expect(row.getByText('added column carrier (string, optional)')).toBeVisible();
 });

@@ -9,7 +9,15 @@ import { call } from './support/catalog';
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const ROOT = path.resolve(__dirname, '..');
-const AREAS = ['tenants', 'warehouses', 'catalogs', 'search', 'federated-catalogs', 'assets/[id]/metadata'];
+const AREAS = [
+  'tenants',
+  'warehouses',
+  'catalogs',
+  'search',
+  'federated-catalogs',
+  'assets/[id]/metadata',
+  'assets/[id]/metadata-file',
+];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 function routeFiles(dir: string): string[] {

@@ -151,6 +151,12 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
       FROM users u WHERE u.tenant_id = ${t}`);
     await run(sql`INSERT INTO revoked_tokens (token_hash, user_id, expires_at, reason)
       SELECT md5('revoked' || u.id), u.id, now() + interval '1 day', 'signed out' FROM users u WHERE u.tenant_id = ${t} LIMIT 5`);
+    // Two-factor sign-in for a few (the secret is an encrypted envelope; recovery codes only as keyed hashes).
+    await run(sql`UPDATE users SET totp_secret = 'v1.populated', totp_enabled_at = now(), totp_last_step = 1
+      WHERE tenant_id = ${t} AND role = 'tenant_admin'`);
+    await run(sql`INSERT INTO user_recovery_codes (user_id, code_hash, used_at)
+      SELECT u.id, md5('recovery' || u.id || g), CASE WHEN g = 1 THEN now() END
+      FROM users u, generate_series(1, 3) g WHERE u.tenant_id = ${t} AND u.role = 'tenant_admin'`);
     await run(sql`INSERT INTO login_throttle (key, failures, locked_until)
       SELECT 'user:' || username, 3, CASE WHEN username LIKE '%-2' THEN now() + interval '10 minutes' END FROM users WHERE tenant_id = ${t} LIMIT 5`);
 

@@ -15,6 +15,10 @@ export type ChangeRow = {
   fields: string[];
   /** The table's page where it can be opened (on a branch holding it), or none (dropped, or only at a tag/commit). */
   href?: string;
+  /** What changed inside the table, read from both metadata files (columns by field id, partitioning, …). */
+  details?: string[];
+  /** Why the details could not be read (a file missing or unreadable). */
+  detailsProblem?: string;
 };
 
 const tone = (k: string) =>
@@ -70,6 +74,18 @@ const columns: Columns<ChangeRow> = [
         {c.row.original.fields.map((f) => (
           <Badge key={f}>{f}</Badge>
         ))}
+        {c.row.original.details?.length ? (
+          <ul className="mt-1 w-full list-disc space-y-0.5 pl-4 text-xs" aria-label="What changed inside the table">
+            {c.row.original.details.map((d) => (
+              <li key={d}>{d}</li>
+            ))}
+          </ul>
+        ) : null}
+        {c.row.original.detailsProblem ? (
+          <span className="mt-1 w-full text-xs text-amber-700 dark:text-amber-400">
+            {c.row.original.detailsProblem}
+          </span>
+        ) : null}
       </span>
     ),
   },

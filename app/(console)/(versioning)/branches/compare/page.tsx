@@ -2,6 +2,7 @@ import { PageHeader } from '@/components/ui';
 import { diffRefs, refChoices } from '@/lib/versioning/queries/refs';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../changes-table';
+import { changeDetails } from '@/lib/iceberg/queries/metadata-file';
 import { tableHref } from '../../_ui/format';
 import { shortId } from '@/lib/format';
 import { VersioningNav } from '../../_ui/nav';
@@ -53,6 +54,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
     from && to
       ? await attempt(() => diffRefs(actor, catalog, from, to, { cursor: param(sp, 'cursor'), change, limit: 100 }))
       : null;
+  // What changed inside each table whose metadata file moved: columns by field id, partitioning, properties, …
+  const details = diff?.ok ? await changeDetails(actor, diff.value.catalog.id, diff.value.rows) : new Map();
   return (
     <>
       {header}
@@ -97,6 +100,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
               before: r.before,
               after: r.after,
               fields: r.fields,
+              ...details.get(r.assetId),
               // Open the table where it is now: on the branch compared to, or (removed there) on the branch compared from.
               href: tableHref(
                 catalog,

@@ -3,6 +3,7 @@ import { Badge, Card, KeyValueList, LinkButton, PageHeader, linkClass } from '@/
 import { getCommit } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../changes-table';
+import { changeDetails } from '@/lib/iceberg/queries/metadata-file';
 import { catalogQs, tableHref } from '../../../_ui/format';
 import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../../_ui/nav';
@@ -51,6 +52,7 @@ export default async function CommitPage({
       </>
     );
   const { commit: c, tags, heads, changes, nextCursor } = got.value;
+  const details = await changeDetails(actor, got.value.catalog.id, changes);
   const link = (to: string | null) =>
     to ? (
       <Link className={linkClass('font-mono')} href={`/branches/commits/${to}${catalogQs(catalog)}`} title={to}>
@@ -123,6 +125,7 @@ export default async function CommitPage({
           before: ch.before,
           after: ch.after,
           fields: ch.fields,
+          ...details.get(ch.assetId),
           href: tableHref(catalog, ch.assetId, ch.after ? c.branchName : null),
         }))}
         total={c.changeCount}

@@ -12,6 +12,8 @@ import { formatDateTime } from '@/lib/format';
 import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { clearBusinessMetadataAction, setBusinessMetadataAction } from '../../../actions';
 import { HistoryTable } from './history-table';
+import { MetadataFilePanels } from './metadata-file';
+import { readAssetMetadataFile } from '@/lib/iceberg/queries/metadata-file';
 import { isUuid } from '@/lib/ids';
 
 export const metadata = { title: 'Table' };
@@ -39,6 +41,19 @@ export default async function AssetPage({
   const { catalog, branch, asset } = loaded.value;
   const history = asset.state ? await metadataHistory(actor, asset, branch.id, { cursor: param(sp, 'cursor') }) : null;
   const pending = asset.state ? null : await myPendingRequestFor(actor, asset.assetId);
+  const file = asset.state
+    ? await readAssetMetadataFile(
+        actor,
+        catalog.id,
+        { assetType: asset.assetType, metadataLocation: asset.state.metadataLocation },
+        { snapshotCursor: param(sp, 'snapshots') },
+      )
+    : null;
+  const here = (extra: Record<string, string>) => {
+    const q = new URLSearchParams({ ...(branch.name !== 'main' ? { branch: branch.name } : {}), ...extra });
+    return `?${q.toString()}`;
+  };
+  const shownSchema = Number.parseInt(param(sp, 'schema') ?? '', 10);
   const nsHref = (path: string[]) =>
     `/catalogs/${encodeURIComponent(catalog.name)}?ns=${encodeURIComponent(path.join('.'))}${branch.name !== 'main' ? `&branch=${encodeURIComponent(branch.name)}` : ''}`;
   const full = `${asset.namespacePath.join('.')}.${asset.name}`;
@@ -214,6 +229,14 @@ export default async function AssetPage({
           )}
         </Card>
       </div>
+      {file ? (
+        <MetadataFilePanels
+          view={file}
+          shownSchema={Number.isFinite(shownSchema) ? shownSchema : null}
+          schemaHref={(id) => here({ schema: String(id) })}
+          moreHref={(cursor) => here({ snapshots: cursor })}
+        />
+      ) : null}
       {history ? (
         <section aria-label="Metadata location history" className="mt-6 space-y-2">
           <h2 className="text-sm font-semibold">Metadata locations on {branch.name}, newest first</h2>
