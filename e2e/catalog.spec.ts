@@ -220,8 +220,42 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   await expect(file.getByText('sent_day = day(sent_at)')).toBeVisible();
   await expect(file.getByText('No snapshots yet: the table holds no data.')).toBeVisible();
   await expect(file.getByText('logistics')).toBeVisible();
+  // Ready-to-copy connection code, per engine.
+  await page.getByRole('tab', { name: 'Trino' }).click();
+  await expect(page.getByLabel('Trino connection code')).toContainText('iceberg.rest-catalog.warehouse=lake');
+  await expect(page.getByLabel('Trino connection code')).toContainText('"lake"."sales"."shipments"');
 
   await page.goto('/branches/compare?catalog=lake&from=main&to=dev');
   const row = page.getByRole('row').filter({ hasText: 'sales.shipments' });
   await expect(row.getByText('added column carrier (string, optional)')).toBeVisible();
+
+  // main changes the same table another way: the merge preview's conflict says what each side did since the base.
+  const onMain = await request.post('/v1/lake/namespaces/sales/tables/shipments', {
+    headers: as,
+    data: {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-schema',
+          schema: {
+            type: 'struct',
+            fields: [
+              ...metadata.schemas[0].fields,
+              { id: metadata['last-column-id'] + 1, name: 'priority', type: 'int', required: false },
+            ],
+          },
+        },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+    },
+  });
+  expect(onMain.status(), await onMain.text()).toBe(200);
+  await page.goto('/merges/new?catalog=lake&source=dev&target=main');
+  const conflict = page.getByRole('region', { name: 'Conflict on sales.shipments' });
+  await expect(conflict.getByRole('list', { name: 'What the source changed' })).toHaveText(
+    'added column carrier (string, optional)',
+  );
+  await expect(conflict.getByRole('list', { name: 'What the target changed' })).toHaveText(
+    'added column priority (int, optional)',
+  );
 });

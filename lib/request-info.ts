@@ -95,3 +95,17 @@ export function withRequestId(res: Response, requestId: string): Response {
   }
   return res;
 }
+
+/**
+ * The address people reach the console at, for text shown to them (connection snippets): the Host they used, and
+ * https when a proxy says so. Display only: never used to decide anything.
+ */
+export function displayedOrigin(h: HeaderSource): string {
+  const first = (v: string | null) => v?.split(',')[0]?.trim() || null;
+  const proto = first(h.get('x-forwarded-proto')) === 'https' ? 'https' : 'http';
+  const host = (first(h.get('x-forwarded-host')) ?? h.get('host') ?? 'localhost:3000').replace(
+    /[^A-Za-z0-9.:[\]-]/g,
+    '',
+  );
+  return `${proto}://${host}`;
+}

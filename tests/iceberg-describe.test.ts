@@ -13,6 +13,7 @@ import { newTableMetadata, parseTableMetadata } from '@/lib/iceberg/metadata';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
 import { diffSchemas, diffSentences, diffTables } from '@/lib/iceberg/schema-diff';
 import { changeDetails } from '@/lib/iceberg/queries/metadata-file';
+import { connectSnippets } from '@/lib/iceberg/snippets';
 import type { Schema, TableMetadata, TableUpdate } from '@/lib/iceberg/spec';
 import { forgetMetadata } from '@/lib/iceberg/store';
 import { applyUpdates } from '@/lib/iceberg/updates';
@@ -462,5 +463,35 @@ describe('GET /api/v1/assets/{id}/metadata-file', () => {
       detailsProblem: 'The later metadata file does not exist',
     });
     writeFileSync(file, original);
+  });
+});
+
+describe('connection snippets', () => {
+  it('address the catalog by name as the warehouse, and a branch’s table as name@branch, in each engine’s syntax', () => {
+    const got = connectSnippets({
+      serverUrl: 'https://console.example',
+      catalog: 'lake',
+      table: { namespace: ['sales', 'emea'], name: 'orders', branch: 'dev' },
+    });
+    const by = Object.fromEntries(got.map((s) => [s.engine, s.code]));
+    expect(Object.keys(by)).toEqual(['PyIceberg', 'Spark', 'Trino', 'DuckDB']);
+    expect(by.PyIceberg).toContain('uri="https://console.example"');
+    expect(by.PyIceberg).toContain('warehouse="lake"');
+    expect(by.PyIceberg).toContain('catalog.load_table(("sales", "emea", "orders@dev",))');
+    expect(by.Spark).toContain('.config("spark.sql.catalog.lake.type", "rest")');
+    expect(by.Spark).toContain('SELECT * FROM `lake`.`sales`.`emea`.`orders@dev`');
+    expect(by.Trino).toContain('iceberg.rest-catalog.warehouse=lake');
+    expect(by.Trino).toContain('"lake"."sales"."emea"."orders@dev"');
+    expect(by.DuckDB).toContain(
+      "ATTACH 'lake' AS \"lake\" (TYPE iceberg, SECRET pangolin, ENDPOINT 'https://console.example')",
+    );
+    // On main the table is its plain name; without a table, the snippet lists what is there.
+    const main = connectSnippets({
+      serverUrl: 'http://h',
+      catalog: 'lake',
+      table: { namespace: ['s'], name: 't', branch: 'main' },
+    });
+    expect(main[0].code).toContain('load_table(("s", "t",))');
+    expect(connectSnippets({ serverUrl: 'http://h', catalog: 'lake' })[0].code).toContain('catalog.list_namespaces()');
   });
 });

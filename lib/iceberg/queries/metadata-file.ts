@@ -2,6 +2,7 @@ import 'server-only';
 import type { Actor } from '../../actor';
 import { AppError } from '../../errors';
 import { IcebergError } from '../../storage/errors';
+import type { Storage } from '../../storage/fileio';
 import { catalogContext } from '../context';
 import { describeTable, describeView, type TableDescription, type ViewDescription } from '../describe';
 import { diffSentences, diffTables, type TableDiff } from '../schema-diff';
@@ -73,16 +74,10 @@ export type TableChangeView =
  * Column-level differences between two metadata files of one table (compare, merge preview, conflicts). Both
  * files are read through the catalog's FileIO; either one unreadable says which and why.
  */
-export async function diffMetadataFiles(
-  actor: Actor,
-  catalogId: string,
-  before: string,
-  after: string,
-): Promise<TableChangeView> {
-  const ctx = await catalogContext(actor, catalogId);
+async function diffWith(storage: Storage, before: string, after: string): Promise<TableChangeView> {
   const read = async (side: 'before' | 'after', location: string) => {
     try {
-      return { ok: true as const, metadata: (await readTableMetadata(location, ctx.storage)).metadata };
+      return { ok: true as const, metadata: (await readTableMetadata(location, storage)).metadata };
     } catch (err) {
       return { ok: false as const, side, location, problem: problemOf(err) };
     }
@@ -122,9 +117,11 @@ export async function changeDetails(
       r.before.assetType === 'table' &&
       r.after.assetType === 'table',
   );
+  if (!wanted.length) return out;
+  const storage = (await catalogContext(actor, catalogId)).storage;
   await Promise.all(
     wanted.map(async (r) => {
-      const v = await diffMetadataFiles(actor, catalogId, r.before!.metadataLocation!, r.after!.metadataLocation!);
+      const v = await diffWith(storage, r.before!.metadataLocation!, r.after!.metadataLocation!);
       out.set(
         r.assetId,
         v.status === 'ok'
@@ -136,4 +133,29 @@ export async function changeDetails(
     }),
   );
   return out;
+}
+
+type State = { metadataLocation: string | null; assetType: string } | null;
+export type SideDetails = { details?: string[]; detailsProblem?: string };
+
+/**
+ * For conflicts: what the source and the target each changed in the table since the merge base, so the person
+ * resolving sees what each choice keeps and what it loses. Keyed by the conflict's key.
+ */
+export async function conflictDetails(
+  actor: Actor,
+  catalogId: string,
+  conflicts: { key: string; base: State; source: State; target: State }[],
+): Promise<Map<string, { source?: SideDetails; target?: SideDetails }>> {
+  const rows = conflicts.flatMap((c) => [
+    { assetId: `${c.key}\u0000source`, before: c.base, after: c.source },
+    { assetId: `${c.key}\u0000target`, before: c.base, after: c.target },
+  ]);
+  const found = await changeDetails(actor, catalogId, rows);
+  return new Map(
+    conflicts.map((c) => [
+      c.key,
+      { source: found.get(`${c.key}\u0000source`), target: found.get(`${c.key}\u0000target`) },
+    ]),
+  );
 }

@@ -2,6 +2,29 @@ import { Badge } from '@/components/ui';
 import type { VersionState } from '@/lib/versioning/sql';
 import { AssetStateView } from '../_ui/asset-state';
 import { conflictLabels } from '../_ui/format';
+import type { SideDetails } from '@/lib/iceberg/queries/metadata-file';
+
+function SinceBase({ side, d }: { side: string; d?: SideDetails }) {
+  if (!d) return null;
+  return (
+    <div className="mt-2 text-xs">
+      <p className="font-medium text-zinc-700 dark:text-zinc-300">Since the base, the {side}:</p>
+      {d.details ? (
+        d.details.length ? (
+          <ul className="list-disc pl-4" aria-label={`What the ${side} changed`}>
+            {d.details.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-zinc-500">nothing in the schema, partitioning or properties</p>
+        )
+      ) : (
+        <p className="text-amber-700 dark:text-amber-400">{d.detailsProblem}</p>
+      )}
+    </div>
+  );
+}
 
 /** One conflict: what it is, and base / source / target side by side (differences from the base marked). */
 export function ConflictSides({
@@ -11,6 +34,7 @@ export function ConflictSides({
   base,
   source,
   target,
+  sinceBase,
   children,
 }: {
   kind: string;
@@ -19,6 +43,8 @@ export function ConflictSides({
   base: VersionState;
   source: VersionState;
   target: VersionState;
+  /** What each side changed in the table since the base, read from the metadata files. */
+  sinceBase?: { source?: SideDetails; target?: SideDetails };
   children?: React.ReactNode;
 }) {
   return (
@@ -39,10 +65,12 @@ export function ConflictSides({
         <div>
           <h4 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Source</h4>
           <AssetStateView state={source} highlight={base} />
+          <SinceBase side="source" d={sinceBase?.source} />
         </div>
         <div>
           <h4 className="mb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Target</h4>
           <AssetStateView state={target} highlight={base} />
+          <SinceBase side="target" d={sinceBase?.target} />
         </div>
       </div>
       {children ? <div className="border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">{children}</div> : null}

@@ -1,4 +1,8 @@
 import Link from 'next/link';
+import { headers } from 'next/headers';
+import { connectSnippets } from '@/lib/iceberg/snippets';
+import { displayedOrigin } from '@/lib/request-info';
+import { ConnectSnippets } from '../../_ui/connect-snippets';
 import { Suspense } from 'react';
 import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, Field, TextAreaField } from '@/components/form';
@@ -143,6 +147,14 @@ export default async function CatalogPage({
                     ]}
                   />
                 </Card>
+                {catalog.catalogType === 'local' ? (
+                  <Card title="Connect an engine">
+                    <ConnectSnippets
+                      intro="The catalog speaks the Iceberg REST protocol: point an engine at this server with the catalog's name as the warehouse, and an API token of yours."
+                      snippets={connectSnippets({ serverUrl: displayedOrigin(await headers()), catalog: catalog.name })}
+                    />
+                  </Card>
+                ) : null}
               </>
             ) : null}
           </div>

@@ -3,6 +3,7 @@ import { ActionForm, Field } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
 import { Badge, Card, EmptyState, KeyValueList, PageHeader, linkClass } from '@/components/ui';
 import { getMergeOperation, listConflicts, operationChanges } from '@/lib/versioning/queries/merges';
+import { changeDetails, conflictDetails } from '@/lib/iceberg/queries/metadata-file';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
 import { catalogQs, statusTone } from '../../_ui/format';
@@ -49,6 +50,14 @@ export default async function MergePage({
     open ? operationChanges(actor, id, { limit: 200 }) : Promise.resolve(null),
   ]);
   const catalog = op.catalogName;
+  const [sides, clean] = await Promise.all([
+    conflictDetails(
+      actor,
+      op.catalogId,
+      conflicts.rows.map((c) => ({ key: c.id, base: c.baseState, source: c.sourceState, target: c.targetState })),
+    ),
+    changes ? changeDetails(actor, op.catalogId, changes.changes) : Promise.resolve(new Map()),
+  ]);
   const commitLink = (c: string | null) =>
     c ? (
       <Link className={linkClass('font-mono')} href={`/branches/commits/${c}${catalogQs(catalog)}`}>
@@ -194,6 +203,7 @@ export default async function MergePage({
                 base={c.baseState}
                 source={c.sourceState}
                 target={c.targetState}
+                sinceBase={sides.get(c.id)}
               >
                 {open && op.mayMerge ? (
                   <ConflictResolver
@@ -242,6 +252,7 @@ export default async function MergePage({
               before: c.before,
               after: c.after,
               fields: [],
+              ...clean.get(c.assetId),
             }))}
             total={changes.summary.sourceOnly}
             nextCursor={null}

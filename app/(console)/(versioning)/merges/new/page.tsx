@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { Badge, Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { previewMerge } from '@/lib/versioning/queries/merges';
+import { changeDetails, conflictDetails } from '@/lib/iceberg/queries/metadata-file';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../branches/changes-table';
 import { catalogQs } from '../../_ui/format';
@@ -55,7 +56,19 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
         />
       </>
     );
-  const got = await attempt(() => previewMerge(actor, catalog, source, target, { limit: 200 }));
+  const got = await attempt(async () => {
+    const preview = await previewMerge(actor, catalog, source, target, { limit: 200 });
+    // What each side changed inside each table, read from the metadata files (columns by field id, …).
+    const [clean, sides] = await Promise.all([
+      changeDetails(actor, preview.catalog.id, preview.changes),
+      conflictDetails(
+        actor,
+        preview.catalog.id,
+        preview.conflicts.map((c) => ({ key: c.assetId, base: c.base, source: c.source, target: c.target })),
+      ),
+    ]);
+    return { ...preview, clean, sides };
+  });
   if (!got.ok)
     return (
       <>
@@ -151,6 +164,7 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
                   base={c.base}
                   source={c.source}
                   target={c.target}
+                  sinceBase={p.sides.get(c.assetId)}
                 />
               ))}
             </section>
@@ -166,6 +180,7 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
                 before: c.before,
                 after: c.after,
                 fields: [],
+                ...p.clean.get(c.assetId),
               }))}
               total={s.sourceOnly}
               nextCursor={null}

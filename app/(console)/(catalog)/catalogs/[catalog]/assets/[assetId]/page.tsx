@@ -1,4 +1,8 @@
 import Link from 'next/link';
+import { headers } from 'next/headers';
+import { connectSnippets } from '@/lib/iceberg/snippets';
+import { displayedOrigin } from '@/lib/request-info';
+import { ConnectSnippets } from '../../../../_ui/connect-snippets';
 import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, CheckboxField, Field, TextAreaField } from '@/components/form';
 import { Badge, Card, EmptyState, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
@@ -229,6 +233,20 @@ export default async function AssetPage({
           )}
         </Card>
       </div>
+      {asset.state ? (
+        <div className="mt-6">
+          <Card title={`Query ${asset.assetType === 'view' ? 'this view' : 'this table'}`}>
+            <ConnectSnippets
+              intro={`Read ${full}${branch.name !== 'main' ? ` on branch ${branch.name}` : ''} from an engine, with an API token of yours.`}
+              snippets={connectSnippets({
+                serverUrl: displayedOrigin(await headers()),
+                catalog: catalog.name,
+                table: { namespace: asset.namespacePath, name: asset.name, branch: branch.name },
+              })}
+            />
+          </Card>
+        </div>
+      ) : null}
       {file ? (
         <MetadataFilePanels
           view={file}
