@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { writeSnapshotFiles } from '../tests/support/iceberg-data';
 import { signIn, TENANT_PASSWORD, tenantWithData } from './helpers';
 
 const SECRET = 'e2e-secret-access-key-3f9a1c';
@@ -209,6 +211,39 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   });
   expect(evolved.status(), await evolved.text()).toBe(200);
 
+  // An engine writes two Parquet data files and commits the snapshot that lists them.
+  const snapshotId = 4242;
+  const { manifestList } = await writeSnapshotFiles(fileURLToPath(metadata.location), snapshotId, [
+    [
+      { name: 'id', type: 'INT64', data: [1n, 2n, 3n] },
+      { name: 'sent_at', type: 'INT64', data: [0n, 0n, 0n] },
+    ],
+    [
+      { name: 'id', type: 'INT64', data: [4n, 5n] },
+      { name: 'sent_at', type: 'INT64', data: [0n, 0n] },
+    ],
+  ]);
+  const appended = await request.post('/v1/lake/namespaces/sales/tables/shipments', {
+    headers: as,
+    data: {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            'snapshot-id': snapshotId,
+            'sequence-number': 1,
+            'timestamp-ms': Date.now(),
+            'manifest-list': manifestList,
+            summary: { operation: 'append', 'added-data-files': '2', 'total-records': '5' },
+          },
+        },
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
+      ],
+    },
+  });
+  expect(appended.status(), await appended.text()).toBe(200);
+
   await signIn(page, admin, TENANT_PASSWORD);
   await page.goto('/catalogs/lake?ns=sales');
   await page.getByRole('link', { name: 'shipments' }).click();
@@ -218,7 +253,16 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   await expect(columns.getByRole('row', { name: /weight_g int required/ })).toBeVisible();
   await expect(columns.getByRole('row', { name: /id long required .* Shipment id/ })).toBeVisible();
   await expect(file.getByText('sent_day = day(sent_at)')).toBeVisible();
-  await expect(file.getByText('No snapshots yet: the table holds no data.')).toBeVisible();
+  await expect(
+    file.getByRole('table', { name: 'Snapshots' }).getByRole('row', { name: /4242 current append/ }),
+  ).toBeVisible();
+  // The rows themselves, on demand.
+  await page.getByLabel('Columns (optional)').fill('id');
+  await page.getByRole('button', { name: 'Preview rows' }).click();
+  const previewed = page.getByRole('table', { name: 'Preview rows' });
+  await expect(previewed.getByRole('row')).toHaveCount(6);
+  await expect(previewed.getByRole('cell', { name: '5', exact: true })).toBeVisible();
+  await expect(page.getByText('5 rows from 2 of 2 data files')).toBeVisible();
   await expect(file.getByText('logistics')).toBeVisible();
   // Ready-to-copy connection code, per engine.
   await page.getByRole('tab', { name: 'Trino' }).click();

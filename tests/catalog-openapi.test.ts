@@ -17,6 +17,7 @@ const AREAS = [
   'federated-catalogs',
   'assets/[id]/metadata',
   'assets/[id]/metadata-file',
+  'assets/[id]/preview',
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 

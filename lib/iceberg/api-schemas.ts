@@ -149,3 +149,32 @@ export const metadataFileAnswer = z
     }),
   ])
   .meta({ id: 'MetadataFile' });
+
+export const previewQuery = z
+  .object({
+    branch: objectName('Branch').default('main'),
+    rows: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'Rows wanted (at most 1,000)' }),
+    columns: z
+      .string()
+      .max(20_000)
+      .optional()
+      .meta({ description: 'Top-level columns, comma-separated (default all)' }),
+  })
+  .strict();
+
+const previewValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(previewValue), z.record(z.string(), previewValue)]),
+);
+
+export const previewAnswer = z
+  .object({
+    snapshotId: z.string().nullable(),
+    columns: z.array(z.string()),
+    rows: z.array(z.record(z.string(), previewValue)),
+    dataFiles: z.number().int(),
+    filesRead: z.number().int(),
+    bytesRead: z.number().int(),
+    stoppedBecause: z.enum(['rows', 'bytes', 'time']).nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'Preview' });

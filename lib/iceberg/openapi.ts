@@ -1,6 +1,6 @@
 import { registerOperations, type Operation } from '../openapi';
 import { assetIdPath } from '../catalog/api-schemas';
-import { metadataFileAnswer, metadataFileQuery } from './api-schemas';
+import { metadataFileAnswer, metadataFileQuery, previewAnswer, previewQuery } from './api-schemas';
 
 /* The iceberg area's operations on the management API (the Iceberg REST catalog itself is /v1, its own spec). */
 
@@ -18,6 +18,21 @@ const ops: Operation[] = [
     params: assetIdPath,
     query: metadataFileQuery,
     response: metadataFileAnswer,
+    errors: [400, 403, 404, 422],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/assets/{id}/preview',
+    tag: 'Assets',
+    summary: 'The first rows of a table (an audited data access)',
+    description:
+      "Rows of the branch's current snapshot, read from its manifests and Parquet data files through the catalog's " +
+      'storage, for whoever may `read` the table; each preview is an `asset.preview` audit row. Bounded by the rows ' +
+      'asked for, a byte and a time budget (`stoppedBecause` says which stopped it). A snapshot with delete files ' +
+      'answers no rows and says why in `note`.',
+    params: assetIdPath,
+    query: previewQuery,
+    response: previewAnswer,
     errors: [400, 403, 404, 422],
   },
 ];

@@ -88,6 +88,31 @@ class AzureFileIO implements ObjectFileIO {
     }
   }
 
+  async size(location: string): Promise<number> {
+    const blob = this.blob(location);
+    try {
+      return Number((await blob.getProperties()).contentLength ?? 0);
+    } catch (err) {
+      if (httpStatus(err) === 404 && errorName(err) !== 'ContainerNotFound') throw missingFile(location);
+      throw storageFailure('Azure Blob Storage', 'read', location, err, this.secrets);
+    }
+  }
+
+  async readRange(location: string, start: number, end: number): Promise<Uint8Array> {
+    const blob = this.blob(location);
+    if (end <= start) return new Uint8Array(0);
+    try {
+      const res = await blob.download(start, end - start);
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.readableStreamBody!)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      return new Uint8Array(Buffer.concat(chunks));
+    } catch (err) {
+      if (httpStatus(err) === 404 && errorName(err) !== 'ContainerNotFound') throw missingFile(location);
+      throw storageFailure('Azure Blob Storage', 'read', location, err, this.secrets);
+    }
+  }
+
   /** `If-None-Match: *`: Azure answers 409 BlobAlreadyExists (or 412) when the blob exists. */
   async writeNew(location: string, content: string): Promise<void> {
     const blob = this.blob(location).getBlockBlobClient();

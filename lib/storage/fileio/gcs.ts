@@ -87,6 +87,29 @@ class GcsFileIO implements ObjectFileIO {
     }
   }
 
+  async size(location: string): Promise<number> {
+    const file = this.file(location);
+    try {
+      const [meta] = await file.getMetadata();
+      return Number(meta.size ?? 0);
+    } catch (err) {
+      if (httpStatus(err) === 404) throw missingFile(location);
+      throw storageFailure('Google Cloud Storage', 'read', location, err, this.secrets);
+    }
+  }
+
+  async readRange(location: string, start: number, end: number): Promise<Uint8Array> {
+    const file = this.file(location);
+    if (end <= start) return new Uint8Array(0);
+    try {
+      const [content] = await file.download({ start, end: end - 1 });
+      return new Uint8Array(content);
+    } catch (err) {
+      if (httpStatus(err) === 404) throw missingFile(location);
+      throw storageFailure('Google Cloud Storage', 'read', location, err, this.secrets);
+    }
+  }
+
   /** `ifGenerationMatch: 0` means "only if no live object has this name": GCS answers 412 otherwise. */
   async writeNew(location: string, content: string): Promise<void> {
     const file = this.file(location);

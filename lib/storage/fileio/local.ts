@@ -86,6 +86,34 @@ export class LocalFileIO implements FileIO {
     }
   }
 
+  private async withFile<T>(location: string, fn: (fh: import('node:fs/promises').FileHandle) => Promise<T>) {
+    const p = await this.resolve(location);
+    try {
+      const fh = await open(p, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        return await fn(fh);
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw missingFile(location);
+      if (code(err) === 'ELOOP' || code(err) === 'EISDIR') throw outside();
+      throw err;
+    }
+  }
+
+  async size(location: string): Promise<number> {
+    return this.withFile(location, async (fh) => (await fh.stat()).size);
+  }
+
+  async readRange(location: string, start: number, end: number): Promise<Uint8Array> {
+    return this.withFile(location, async (fh) => {
+      const buf = Buffer.alloc(Math.max(0, end - start));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+      return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+    });
+  }
+
   async writeNew(location: string, content: string): Promise<void> {
     // Checked on real paths first: the folders still to be made are new, so making them follows no link.
     const real = await this.resolve(location);

@@ -72,6 +72,31 @@ class S3FileIO implements ObjectFileIO {
     }
   }
 
+  async size(location: string): Promise<number> {
+    const { bucket, key } = confine(location, this.w);
+    try {
+      const res = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return Number(res.ContentLength ?? 0);
+    } catch (err) {
+      if (isMissingKey(err) || httpStatus(err) === 404) throw missingFile(location);
+      throw storageFailure('S3', 'read', location, err, this.secrets);
+    }
+  }
+
+  async readRange(location: string, start: number, end: number): Promise<Uint8Array> {
+    const { bucket, key } = confine(location, this.w);
+    if (end <= start) return new Uint8Array(0);
+    try {
+      const res = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
+      );
+      return await res.Body!.transformToByteArray();
+    } catch (err) {
+      if (isMissingKey(err)) throw missingFile(location);
+      throw storageFailure('S3', 'read', location, err, this.secrets);
+    }
+  }
+
   /** `If-None-Match: *`: S3 refuses (412, or 409 while another conditional write of the key is in flight). */
   async writeNew(location: string, content: string): Promise<void> {
     const { bucket, key } = confine(location, this.w);

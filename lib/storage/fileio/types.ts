@@ -6,6 +6,10 @@ export interface FileIO {
   /** Throws 403 when the location is outside this FileIO's storage (also before serving a cached copy). */
   check(location: string): void;
   read(location: string): Promise<string>;
+  /** The file's size in bytes (data files are read a part at a time: previews). */
+  size(location: string): Promise<number>;
+  /** Bytes [start, end) of the file. */
+  readRange(location: string, start: number, end: number): Promise<Uint8Array>;
   /** Writes a new file; fails (409) if it already exists. */
   writeNew(location: string, content: string): Promise<void>;
   /** Deletes a file; false if it was not there. */

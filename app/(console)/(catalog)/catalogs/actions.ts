@@ -9,6 +9,7 @@ import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/l
 import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/assets';
 import { parsePropertyLines } from '@/lib/catalog/names';
 import { formInput } from '../_ui/form-input';
+import { previewAsset } from '@/lib/iceberg/preview-access';
 
 const catalogHref = (name: string, ns?: string) =>
   `/catalogs/${encodeURIComponent(name)}${ns ? `?ns=${encodeURIComponent(ns)}` : ''}`;
@@ -135,4 +136,16 @@ export async function syncAction(_prev: unknown, formData: FormData): Promise<Ac
   return result.data.ok
     ? { ok: true, data: result.data, message: result.data.message }
     : { ok: false, error: result.data.message };
+}
+
+/** The first rows of a table (an audited data access: lib/iceberg/preview-access.ts). */
+export async function previewRowsAction(_prev: unknown, formData: FormData) {
+  return guarded((actor) =>
+    previewAsset(actor, {
+      assetId: formData.get('assetId'),
+      branch: formData.get('branch'),
+      rows: formData.get('rows') || undefined,
+      columns: String(formData.get('columns') ?? '') || undefined,
+    }),
+  );
 }

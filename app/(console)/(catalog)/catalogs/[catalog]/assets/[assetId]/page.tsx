@@ -17,6 +17,7 @@ import { attempt, NeedTenant, param, type SearchParams } from '@/components/page
 import { clearBusinessMetadataAction, setBusinessMetadataAction } from '../../../actions';
 import { HistoryTable } from './history-table';
 import { MetadataFilePanels } from './metadata-file';
+import { PreviewRows } from './preview-rows';
 import { readAssetMetadataFile } from '@/lib/iceberg/queries/metadata-file';
 import { isUuid } from '@/lib/ids';
 
@@ -233,6 +234,17 @@ export default async function AssetPage({
           )}
         </Card>
       </div>
+      {asset.state && asset.assetType === 'table' && file?.status === 'ok' && file.kind === 'table' ? (
+        <div className="mt-6">
+          <Card title="Preview rows">
+            <PreviewRows
+              assetId={asset.assetId}
+              branch={branch.name}
+              columns={file.table.schemas.find((s) => s.current)?.columns.map((c) => c.name) ?? []}
+            />
+          </Card>
+        </div>
+      ) : null}
       {asset.state ? (
         <div className="mt-6">
           <Card title={`Query ${asset.assetType === 'view' ? 'this view' : 'this table'}`}>
