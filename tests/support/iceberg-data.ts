@@ -93,7 +93,13 @@ export async function writeSnapshotFiles(
     entries.push({
       status: 1,
       snapshot_id: BigInt(snapshotId),
-      data_file: { content: 0, file_path: e.path, file_format: e.format ?? 'PARQUET', record_count: 1n, file_size_in_bytes: 1n },
+      data_file: {
+        content: 0,
+        file_path: e.path,
+        file_format: e.format ?? 'PARQUET',
+        record_count: 1n,
+        file_size_in_bytes: 1n,
+      },
     });
   }
   const manifest = path.join(dir, 'metadata', `m-${snapshotId}.avro`);
