@@ -309,6 +309,28 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     }
   });
 
+  it('reads a file a byte range at a time and tells its size (data previews), missing files as 404', async () => {
+    const w = await objectWorld(kind);
+    const ctx = await catalogContext(w.admin, w.catalogId);
+    const loc = `${root(kind)}/db/t/data/${hex(4)}.parquet`;
+    const io = await fileIOFor(loc, ctx.storage);
+    const content = 'PAR1' + 'x'.repeat(1000) + 'tail-bytes' + 'PAR1';
+    await io.writeNew(loc, content);
+    expect(await io.size(loc)).toBe(content.length);
+    expect(Buffer.from(await io.readRange(loc, 0, 4)).toString()).toBe('PAR1');
+    expect(Buffer.from(await io.readRange(loc, 1004, 1014)).toString()).toBe('tail-bytes');
+    expect(Buffer.from(await io.readRange(loc, content.length - 4, content.length)).toString()).toBe('PAR1');
+    const gone = `${root(kind)}/db/t/data/missing.parquet`;
+    await expect(io.size(gone)).rejects.toMatchObject({ status: 404 });
+    await expect(io.readRange(gone, 0, 4)).rejects.toMatchObject({ status: 404 });
+    // Outside the warehouse bucket: refused before any request.
+    const other =
+      kind === 'azure'
+        ? `abfss://other@${azure.account}.dfs.core.windows.net/x`
+        : `${kind === 's3' ? 's3' : 'gs'}://other-bucket/x`;
+    await expect(io.readRange(other, 0, 4)).rejects.toMatchObject({ status: 403 });
+  });
+
   it('refuses locations outside the warehouse bucket (403) and keys that could climb out of it (400)', async () => {
     const w = await objectWorld(kind);
     const c = w.catalog;
