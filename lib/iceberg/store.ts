@@ -9,26 +9,40 @@ type Cached = { text: string; value: unknown };
 
 /**
  * Metadata files are immutable (every commit writes a new one), so a file read once can be served from
- * memory for as long as it is wanted. A small LRU by warehouse and location (two warehouses may use the same
- * bucket name on different endpoints); files over 1 MB are not kept.
+ * memory for as long as it is wanted. An LRU by warehouse and location (two warehouses may use the same bucket name
+ * on different endpoints), bounded by the files' total size (CACHE_BYTES of text; parsed, they take a few times
+ * that); a file larger than CACHE_MAX_FILE is not kept.
  */
-const CACHE_ENTRIES = 2000;
-const CACHE_MAX_TEXT = 1_000_000;
+const CACHE_BYTES = 64 * 1024 * 1024;
+const CACHE_MAX_FILE = 16 * 1024 * 1024;
 const cache = new Map<string, Cached>();
+let cachedBytes = 0;
 
 const keyOf = (storage: Storage, location: string) => `${storage.warehouse?.id ?? 'local'}\u0000${location}`;
 
-function remember(key: string, entry: Cached) {
-  if (entry.text.length > CACHE_MAX_TEXT) return;
+function drop(key: string) {
+  const old = cache.get(key);
+  if (!old) return;
   cache.delete(key);
+  cachedBytes -= old.text.length;
+}
+
+function remember(key: string, entry: Cached) {
+  if (entry.text.length > CACHE_MAX_FILE) return;
+  drop(key);
   cache.set(key, entry);
-  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cachedBytes += entry.text.length;
+  while (cachedBytes > CACHE_BYTES && cache.size > 1) drop(cache.keys().next().value!);
 }
 
 /** Forget cached files (benchmarks measure cold reads; purge removes files). */
 export function forgetMetadata(location?: string) {
-  if (!location) return cache.clear();
-  for (const key of cache.keys()) if (key.endsWith(`\u0000${location}`)) cache.delete(key);
+  if (!location) {
+    cache.clear();
+    cachedBytes = 0;
+    return;
+  }
+  for (const key of [...cache.keys()]) if (key.endsWith(`\u0000${location}`)) drop(key);
 }
 
 async function readCached(location: string, storage: Storage): Promise<Cached> {
@@ -79,13 +93,13 @@ export async function writeMetadata(
 
 /** Removes a metadata file this request wrote but could not commit (best effort). */
 export async function discardMetadata(location: string, storage: Storage): Promise<void> {
-  cache.delete(keyOf(storage, location));
+  drop(keyOf(storage, location));
   await fileIOFor(location, storage)
     .then((io) => io.delete(location))
     .catch(() => false);
 }
 
 export async function deleteMetadataFile(location: string, storage: Storage): Promise<boolean> {
-  cache.delete(keyOf(storage, location));
+  drop(keyOf(storage, location));
   return (await fileIOFor(location, storage)).delete(location);
 }
