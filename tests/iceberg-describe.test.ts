@@ -2,7 +2,7 @@
 // properties; views' SQL), column-level differences by field id, and the API that serves the description with the
 // same permission as loading the table. Pure functions over metadata made by the same code the catalog commits
 // with, and the route over real files in a local warehouse.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,9 @@ import { diffSchemas, diffSentences, diffTables } from '@/lib/iceberg/schema-dif
 import { changeDetails } from '@/lib/iceberg/queries/metadata-file';
 import { connectSnippets } from '@/lib/iceberg/snippets';
 import type { Schema, TableMetadata, TableUpdate } from '@/lib/iceberg/spec';
-import { forgetMetadata } from '@/lib/iceberg/store';
+import { forgetMetadata, readTableMetadata } from '@/lib/iceberg/store';
+import { catalogContext } from '@/lib/iceberg/context';
+import { stringifyJson } from '@/lib/iceberg/json';
 import { applyUpdates } from '@/lib/iceberg/updates';
 import { parseViewMetadata } from '@/lib/iceberg/views';
 import { createUser } from './support/fixtures';
@@ -493,5 +495,24 @@ describe('connection snippets', () => {
     });
     expect(main[0].code).toContain('load_table(("s", "t",))');
     expect(connectSnippets({ serverUrl: 'http://h', catalog: 'lake' })[0].code).toContain('catalog.list_namespaces()');
+  });
+});
+
+describe('the metadata cache', () => {
+  it('keeps a large file (several MB) too: files never change, so a second read does not touch the storage', async () => {
+    const w = await icebergTenant('lake');
+    const ctx = await catalogContext(w.admin, w.catalogId);
+    const m = base();
+    m.properties = { ...m.properties, notes: 'x'.repeat(3 * 1024 * 1024) };
+    const dir = `${w.catalogDir}/big/t/metadata`;
+    mkdirSync(dir, { recursive: true });
+    const location = `file://${dir}/00001-big.metadata.json`;
+    writeFileSync(fileURLToPath(location), stringifyJson(m));
+    const first = await readTableMetadata(location, ctx.storage);
+    rmSync(fileURLToPath(location));
+    const again = await readTableMetadata(location, ctx.storage);
+    expect(again.metadata.properties.notes).toHaveLength(first.metadata.properties.notes.length);
+    forgetMetadata(location);
+    await expect(readTableMetadata(location, ctx.storage)).rejects.toMatchObject({ status: 404 });
   });
 });
