@@ -23,6 +23,8 @@ test('the sign-in page has no serious accessibility violation', async ({ page })
 });
 
 test('no console page has a serious accessibility violation', async ({ page, request }) => {
+  // A sweep over every page (about 45 s on an idle machine): three times the usual limit, for a busy one.
+  test.slow();
   const { admin } = await tenantWithData(request);
   await signIn(page, admin, TENANT_PASSWORD);
   const found: string[] = [];

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { writeSnapshotFiles } from '../tests/support/iceberg-data';
+import { writeSnapshotFiles } from '../lib/ops/iceberg-files';
 import { signIn, TENANT_PASSWORD, tenantWithData } from './helpers';
 
 const SECRET = 'e2e-secret-access-key-3f9a1c';

@@ -10,6 +10,7 @@ async function overflow(page: Page): Promise<number> {
 
 for (const width of [1280, 390]) {
   test(`every page fits ${width} px without scrolling sideways`, async ({ page, request }) => {
+    test.slow(); // a sweep over every page
     const { admin } = await tenantWithData(request);
     await page.setViewportSize({ width, height: 900 });
     await signIn(page, admin, TENANT_PASSWORD);

@@ -14,7 +14,7 @@ import { fileIOFor } from '@/lib/storage/fileio';
 import { createUser } from './support/fixtures';
 import { bearerFor, call } from './support/governance';
 import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
-import { writeSnapshotFiles, type Column } from './support/iceberg-data';
+import { writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import * as previewRoute from '@/app/api/v1/assets/[id]/preview/route';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));

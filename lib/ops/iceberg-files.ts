@@ -1,0 +1,205 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import avro from 'avsc';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { readAvroRecords } from '../iceberg/preview';
+
+/*
+ * Real data files for a table in a local warehouse, as an engine leaves them: Parquet data files (hyparquet-writer),
+ * a manifest and a manifest list (Avro object containers, avsc); the caller commits the snapshot that points at them
+ * through the catalog. Used by the demo lake (lib/ops/demo-lake.ts) and the tests. The manifests carry the fields
+ * readers use (status, snapshot, file path, format, partition values, counts), not column statistics.
+ */
+
+/** The manifest entry schema, with the partition tuple of the table's spec (string-valued fields here). */
+const manifestEntrySchema = (partitionFields: string[]) =>
+  ({
+    type: 'record',
+    name: 'manifest_entry',
+    fields: [
+      { name: 'status', type: 'int', 'field-id': 0 },
+      { name: 'snapshot_id', type: ['null', 'long'], default: null, 'field-id': 1 },
+      { name: 'sequence_number', type: ['null', 'long'], default: null, 'field-id': 3 },
+      { name: 'file_sequence_number', type: ['null', 'long'], default: null, 'field-id': 4 },
+      {
+        name: 'data_file',
+        'field-id': 2,
+        type: {
+          type: 'record',
+          name: 'r2',
+          fields: [
+            { name: 'content', type: 'int', 'field-id': 134 },
+            { name: 'file_path', type: 'string', 'field-id': 100 },
+            { name: 'file_format', type: 'string', 'field-id': 101 },
+            {
+              name: 'partition',
+              'field-id': 102,
+              type: {
+                type: 'record',
+                name: 'r102',
+                fields: partitionFields.map((f, i) => ({
+                  name: f,
+                  type: ['null', 'string'],
+                  default: null,
+                  'field-id': 1000 + i,
+                })),
+              },
+            },
+            { name: 'record_count', type: 'long', 'field-id': 103 },
+            { name: 'file_size_in_bytes', type: 'long', 'field-id': 104 },
+          ],
+        },
+      },
+    ],
+  }) as unknown as avro.Schema;
+const manifestFileSchema = {
+  type: 'record',
+  name: 'manifest_file',
+  fields: [
+    { name: 'manifest_path', type: 'string', 'field-id': 500 },
+    { name: 'manifest_length', type: 'long', 'field-id': 501 },
+    { name: 'partition_spec_id', type: 'int', 'field-id': 502 },
+    { name: 'content', type: 'int', 'field-id': 517 },
+    { name: 'sequence_number', type: 'long', 'field-id': 515 },
+    { name: 'min_sequence_number', type: 'long', 'field-id': 516 },
+    { name: 'added_snapshot_id', type: 'long', 'field-id': 503 },
+    { name: 'added_files_count', type: 'int', 'field-id': 504 },
+    { name: 'existing_files_count', type: 'int', 'field-id': 505 },
+    { name: 'deleted_files_count', type: 'int', 'field-id': 506 },
+    { name: 'added_rows_count', type: 'long', 'field-id': 512 },
+    { name: 'existing_rows_count', type: 'long', 'field-id': 513 },
+    { name: 'deleted_rows_count', type: 'long', 'field-id': 514 },
+  ],
+} as unknown as avro.Schema;
+
+function avroFile(type: avro.Type, records: unknown[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const enc = new avro.streams.BlockEncoder(type, { codec: 'null' });
+    enc.on('data', (c: Buffer) => chunks.push(c));
+    enc.on('error', reject);
+    enc.on('end', () => resolve(Buffer.concat(chunks)));
+    for (const r of records) enc.write(r);
+    enc.end();
+  });
+}
+
+export type Column = { name: string; type: 'INT64' | 'STRING' | 'DOUBLE' | 'INT32' | 'BOOLEAN'; data: unknown[] };
+
+/** One data file: its columns (same row count each) and, for a partitioned table, its partition values. */
+export type DataFileSpec = Column[] | { columns: Column[]; partition: Record<string, string | null> };
+
+/**
+ * Writes `files` (each a set of columns with the same row count) under `<dir>/data`, a manifest and a manifest list
+ * under `<dir>/metadata`, and answers the manifest list's location (`file://…`) for an add-snapshot update.
+ * `deleteFiles`: also a delete manifest (content 1), as a table with row-level deletes has.
+ */
+export async function writeSnapshotFiles(
+  dir: string,
+  snapshotId: number,
+  files: DataFileSpec[],
+  opts: {
+    rowGroupSize?: number;
+    deleteFiles?: boolean;
+    extraEntries?: { path: string; format?: string }[];
+    sequenceNumber?: number;
+    partitionFields?: string[];
+    /** The parent snapshot's manifest list: an append keeps the manifests it already had. */
+    parentManifestList?: string;
+  } = {},
+): Promise<{ manifestList: string; dataFiles: string[]; records: number }> {
+  const partitionFields = opts.partitionFields ?? [];
+  const seq = BigInt(opts.sequenceNumber ?? 1);
+  let records = 0;
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  mkdirSync(path.join(dir, 'metadata'), { recursive: true });
+  const entries = [];
+  const dataFiles: string[] = [];
+  for (const [i, spec] of files.entries()) {
+    const columns = Array.isArray(spec) ? spec : spec.columns;
+    const partition = Object.fromEntries(
+      partitionFields.map((f) => [f, Array.isArray(spec) ? null : (spec.partition[f] ?? null)]),
+    );
+    records += columns[0].data.length;
+    const file = path.join(dir, 'data', `s${snapshotId}-${i}.parquet`);
+    const buf = Buffer.from(
+      parquetWriteBuffer({ columnData: columns, ...(opts.rowGroupSize ? { rowGroupSize: opts.rowGroupSize } : {}) }),
+    );
+    writeFileSync(file, buf);
+    dataFiles.push(`file://${file}`);
+    entries.push({
+      status: 1,
+      snapshot_id: BigInt(snapshotId),
+      sequence_number: seq,
+      file_sequence_number: seq,
+      data_file: {
+        content: 0,
+        file_path: `file://${file}`,
+        file_format: 'PARQUET',
+        partition,
+        record_count: BigInt(columns[0].data.length),
+        file_size_in_bytes: BigInt(buf.length),
+      },
+    });
+  }
+  for (const e of opts.extraEntries ?? []) {
+    entries.push({
+      status: 1,
+      snapshot_id: BigInt(snapshotId),
+      data_file: {
+        content: 0,
+        file_path: e.path,
+        file_format: e.format ?? 'PARQUET',
+        record_count: 1n,
+        file_size_in_bytes: 1n,
+      },
+    });
+  }
+  const manifest = path.join(dir, 'metadata', `m-${snapshotId}.avro`);
+  const manifestBytes = await avroFile(bigintType(manifestEntrySchema(partitionFields)), entries);
+  writeFileSync(manifest, manifestBytes);
+  const lists = [
+    {
+      manifest_path: `file://${manifest}`,
+      manifest_length: BigInt(manifestBytes.length),
+      partition_spec_id: 0,
+      content: 0,
+      sequence_number: seq,
+      min_sequence_number: seq,
+      added_snapshot_id: BigInt(snapshotId),
+      added_files_count: entries.length,
+      existing_files_count: 0,
+      deleted_files_count: 0,
+      added_rows_count: BigInt(records),
+      existing_rows_count: 0n,
+      deleted_rows_count: 0n,
+    },
+  ];
+  if (opts.deleteFiles) lists.push({ ...lists[0], content: 1 });
+  if (opts.parentManifestList) {
+    const kept = await readAvroRecords(readFileSync(fileURLToPath(opts.parentManifestList)));
+    lists.push(...(kept as typeof lists));
+  }
+  const list = path.join(dir, 'metadata', `snap-${snapshotId}.avro`);
+  writeFileSync(list, await avroFile(bigintType(manifestFileSchema), lists));
+  return { manifestList: `file://${list}`, dataFiles, records };
+}
+
+// The schemas above use Avro longs; write them from bigint values (as snapshot ids need).
+const bigintLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (v: unknown) => BigInt(v as string),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+});
+
+function bigintType(schema: avro.Schema): avro.Type {
+  return avro.Type.forSchema(schema, { registry: { long: bigintLong } });
+}
