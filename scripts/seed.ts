@@ -27,6 +27,7 @@ import { executeMutation, type Mutation } from '@/lib/mutation';
 import { waitForDatabase } from '@/lib/ops/startup';
 import { requireDatabaseKeys } from '@/lib/ops/cli';
 import { createBranch } from '@/lib/versioning/mutations';
+import { seedDemoLake, type DemoLake } from '@/lib/ops/demo-lake';
 
 const TENANTS = ['acme', 'globex'] as const;
 
@@ -99,6 +100,8 @@ type TenantPlan = {
   warehouses: Record<string, unknown>[];
   catalogs: CatalogPlan[];
   federated?: { name: string; url: string };
+  /** A catalog of real Iceberg tables with data (lib/ops/demo-lake.ts) on a local warehouse. */
+  demoLake?: { catalog: string; warehouse: string };
   people: { username: string; displayName: string; role: 'tenant_admin' | 'tenant_user'; does: string }[];
 };
 
@@ -128,6 +131,7 @@ const PLANS: TenantPlan[] = [
       },
       { name: 'acme-local', storageType: 'local', rootPath: 'acme' },
     ],
+    demoLake: { catalog: 'demo_lake', warehouse: 'acme-local' },
     catalogs: [
       {
         name: 'sales',
@@ -359,6 +363,17 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
     });
   }
 
+  let lake: DemoLake | null = null;
+  if (plan.demoLake) {
+    await run(createCatalog, admin, {
+      catalogType: 'local',
+      name: plan.demoLake.catalog,
+      warehouse: plan.demoLake.warehouse,
+      properties: { owner: `${plan.name}-data-team`, demo: 'real Iceberg tables with data' },
+    });
+    lake = await seedDemoLake(admin, plan.demoLake.catalog);
+  }
+
   // People: a role with read grants, and direct grants.
   const people: Record<string, string> = {};
   for (const p of plan.people) {
@@ -407,7 +422,7 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
       actions: ['read'],
     });
   }
-  return { tenant: plan.name, assets: created.length, credentials };
+  return { tenant: plan.name, assets: created.length, credentials, lake };
 }
 
 async function main() {
@@ -433,7 +448,13 @@ async function main() {
   const results = [];
   for (const plan of PLANS) results.push(await seedTenant(root, plan));
   console.log(`Seeded the demo in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const r of results) console.log(`  tenant ${r.tenant}: ${r.assets} tables and views`);
+  for (const r of results) {
+    console.log(`  tenant ${r.tenant}: ${r.assets} tables and views`);
+    if (r.lake)
+      console.log(
+        `    catalog ${r.lake.catalog}: real Iceberg tables ${r.lake.tables.join(', ')} (${r.lake.rows.toLocaleString('en-US')} rows) and view ${r.lake.views.join(', ')}; branch ${r.lake.branch} changes shop.orders' schema differently from main (merge it to see the conflict)`,
+      );
+  }
   console.log('\nDemo accounts (passwords shown only now):');
   for (const r of results) {
     for (const c of r.credentials)
