@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { writeSnapshotFiles } from '../lib/ops/iceberg-files';
+import { addColumnUpdates, appendSnapshotUpdates, writeSnapshotFiles } from '../lib/ops/iceberg-files';
 import { signIn, TENANT_PASSWORD, tenantWithData } from './helpers';
 
 const SECRET = 'e2e-secret-access-key-3f9a1c';
@@ -192,22 +192,7 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   ).toBe(201);
   const evolved = await request.post('/v1/lake/namespaces/sales/tables/shipments@dev', {
     headers: as,
-    data: {
-      requirements: [],
-      updates: [
-        {
-          action: 'add-schema',
-          schema: {
-            type: 'struct',
-            fields: [
-              ...metadata.schemas[0].fields,
-              { id: metadata['last-column-id'] + 1, name: 'carrier', type: 'string', required: false },
-            ],
-          },
-        },
-        { action: 'set-current-schema', 'schema-id': -1 },
-      ],
-    },
+    data: { requirements: [], updates: addColumnUpdates(metadata, { name: 'carrier', type: 'string' }) },
   });
   expect(evolved.status(), await evolved.text()).toBe(200);
 
@@ -227,19 +212,12 @@ test('an engineer reads a table from its metadata file and sees, column by colum
     headers: as,
     data: {
       requirements: [],
-      updates: [
-        {
-          action: 'add-snapshot',
-          snapshot: {
-            'snapshot-id': snapshotId,
-            'sequence-number': 1,
-            'timestamp-ms': Date.now(),
-            'manifest-list': manifestList,
-            summary: { operation: 'append', 'added-data-files': '2', 'total-records': '5' },
-          },
-        },
-        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-      ],
+      updates: appendSnapshotUpdates({
+        snapshotId,
+        sequenceNumber: 1,
+        manifestList,
+        summary: { 'added-data-files': '2', 'total-records': '5' },
+      }),
     },
   });
   expect(appended.status(), await appended.text()).toBe(200);
@@ -276,22 +254,7 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   // main changes the same table another way: the merge preview's conflict says what each side did since the base.
   const onMain = await request.post('/v1/lake/namespaces/sales/tables/shipments', {
     headers: as,
-    data: {
-      requirements: [],
-      updates: [
-        {
-          action: 'add-schema',
-          schema: {
-            type: 'struct',
-            fields: [
-              ...metadata.schemas[0].fields,
-              { id: metadata['last-column-id'] + 1, name: 'priority', type: 'int', required: false },
-            ],
-          },
-        },
-        { action: 'set-current-schema', 'schema-id': -1 },
-      ],
-    },
+    data: { requirements: [], updates: addColumnUpdates(metadata, { name: 'priority', type: 'int' }) },
   });
   expect(onMain.status(), await onMain.text()).toBe(200);
   await page.goto('/merges/new?catalog=lake&source=dev&target=main');

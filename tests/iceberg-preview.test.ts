@@ -14,7 +14,7 @@ import { fileIOFor } from '@/lib/storage/fileio';
 import { createUser } from './support/fixtures';
 import { bearerFor, call } from './support/governance';
 import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
-import { writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
+import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import * as previewRoute from '@/app/api/v1/assets/[id]/preview/route';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -55,19 +55,7 @@ async function tableWith(name: string, files: Column[][], opts: Parameters<typeo
     const { manifestList } = await writeSnapshotFiles(dir, snapshotId, files, opts);
     const committed = await iceberg('POST', `/namespaces/shop/tables/${name}`, {
       requirements: [],
-      updates: [
-        {
-          action: 'add-snapshot',
-          snapshot: {
-            'snapshot-id': snapshotId,
-            'sequence-number': 1,
-            'timestamp-ms': Date.now(),
-            'manifest-list': manifestList,
-            summary: { operation: 'append' },
-          },
-        },
-        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-      ],
+      updates: appendSnapshotUpdates({ snapshotId, sequenceNumber: 1, manifestList }),
     });
     expect(committed.status, await committed.clone().text()).toBe(200);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectName } from '../catalog/names';
+import type { ColumnNode } from './describe';
 
 /* Schemas of the management API's answers about Iceberg metadata files (GET /api/v1/assets/{id}/metadata-file). */
 
@@ -19,16 +20,7 @@ export const metadataFileQuery = z
   })
   .strict();
 
-type Column = {
-  id: number;
-  name: string;
-  type: string;
-  required: boolean;
-  doc?: string;
-  identifier?: boolean;
-  children?: Column[];
-};
-const column: z.ZodType<Column> = z.lazy(() =>
+const column: z.ZodType<ColumnNode> = z.lazy(() =>
   z.object({
     id: z.number().int(),
     name: z.string(),

@@ -1,6 +1,6 @@
-import avro from 'avsc';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { readAvroRecords } from './avro';
 import type { TableMetadata } from './spec';
 
 /*
@@ -30,34 +30,6 @@ export const PREVIEW_DEFAULT_ROWS = 100;
 export const PREVIEW_MAX_ROWS = 1000;
 export const PREVIEW_BUDGET = { bytes: 64 * 1024 * 1024, ms: 5000 };
 const FOOTER_GUESS = 64 * 1024;
-
-// Iceberg writes longs (snapshot ids, sizes) that do not fit a double: read them as bigint.
-const bigintLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown) => BigInt(v as string),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint',
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
-});
-
-/** The records of an Avro object container file (manifest lists and manifests). */
-export function readAvroRecords(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
-  return new Promise((resolve, reject) => {
-    const records: Record<string, unknown>[] = [];
-    const decoder = new avro.streams.BlockDecoder({
-      parseHook: (schema: avro.Schema) => avro.Type.forSchema(schema, { registry: { long: bigintLong } }),
-    });
-    decoder.on('data', (r: Record<string, unknown>) => records.push(r));
-    decoder.on('error', reject);
-    decoder.on('end', () => resolve(records));
-    decoder.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
-}
 
 /** JSON-safe values for an answer: 64-bit integers as text beyond 2^53, dates as ISO, bytes as hex. */
 export function previewValue(v: unknown): PreviewValue {

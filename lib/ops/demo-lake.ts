@@ -5,7 +5,7 @@ import { issueToken } from '../auth/tokens';
 import { handleIcebergRequest } from '../iceberg/router';
 import { executeMutation } from '../mutation';
 import { createBranch } from '../versioning/mutations';
-import { writeSnapshotFiles, type Column } from './iceberg-files';
+import { addColumnUpdates, appendSnapshotUpdates, writeSnapshotFiles, type Column } from './iceberg-files';
 
 /*
  * A demo lake that is real: tables created and changed through the catalog's own Iceberg REST API (as an engine
@@ -97,45 +97,24 @@ export async function seedDemoLake(admin: Actor, catalog: string): Promise<DemoL
     rows += written.records;
     const next = await call('POST', `/namespaces/shop/tables/${table}`, {
       requirements: [],
-      updates: [
-        {
-          action: 'add-snapshot',
-          snapshot: {
-            'snapshot-id': snapshotId,
-            ...(current !== undefined && current !== null && Number(current) !== -1
-              ? { 'parent-snapshot-id': current }
-              : {}),
-            'sequence-number': sequence,
-            'timestamp-ms': Date.now(),
-            'manifest-list': written.manifestList,
-            summary: {
-              operation: 'append',
-              'added-data-files': String(files.length),
-              'added-records': String(written.records),
-            },
-          },
-        },
-        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-      ],
+      updates: appendSnapshotUpdates({
+        snapshotId,
+        sequenceNumber: sequence,
+        manifestList: written.manifestList,
+        parentId: current as number | null,
+        summary: { 'added-data-files': String(files.length), 'added-records': String(written.records) },
+      }),
     });
     return next.metadata as Record<string, unknown>;
   };
-  const addColumn = async (table: string, metadata: Record<string, unknown>, column: Record<string, unknown>) => {
-    const schemas = metadata.schemas as { 'schema-id': number; fields: unknown[] }[];
-    const current = schemas.find((s) => s['schema-id'] === metadata['current-schema-id'])!;
+  const addColumn = async (
+    table: string,
+    metadata: Record<string, unknown>,
+    column: { name: string; type: string; doc?: string },
+  ) => {
     const next = await call('POST', `/namespaces/shop/tables/${table}`, {
       requirements: [{ type: 'assert-current-schema-id', 'current-schema-id': metadata['current-schema-id'] }],
-      updates: [
-        {
-          action: 'add-schema',
-          schema: {
-            type: 'struct',
-            'identifier-field-ids': [1],
-            fields: [...current.fields, { ...column, id: Number(metadata['last-column-id']) + 1 }],
-          },
-        },
-        { action: 'set-current-schema', 'schema-id': -1 },
-      ],
+      updates: addColumnUpdates(metadata as Parameters<typeof addColumnUpdates>[0], column, [1]),
     });
     return next.metadata as Record<string, unknown>;
   };
@@ -160,7 +139,7 @@ export async function seedDemoLake(admin: Actor, catalog: string): Promise<DemoL
     COUNTRIES.map((c, i) => ({ columns: orderColumns(1 + i * 250, 250, c), partition: { country: c } })),
     ['country'],
   );
-  orders = await addColumn('orders', orders, { name: 'channel', type: 'string', required: false, doc: 'web or store' });
+  orders = await addColumn('orders', orders, { name: 'channel', type: 'string', doc: 'web or store' });
   const channel = (n: number, from: number): Column => ({
     name: 'channel',
     type: 'STRING',
@@ -239,8 +218,8 @@ export async function seedDemoLake(admin: Actor, catalog: string): Promise<DemoL
   const branch = 'demo-evolve';
   await executeMutation(createBranch, admin, { catalog, name: branch, branchType: 'experimental' });
   const onBranch = (await call('GET', `/namespaces/shop/tables/orders@${branch}`)).metadata;
-  await addColumn(`orders@${branch}`, onBranch, { name: 'discount', type: 'double', required: false, doc: 'EUR off' });
-  await addColumn('orders', orders, { name: 'coupon', type: 'string', required: false });
+  await addColumn(`orders@${branch}`, onBranch, { name: 'discount', type: 'double', doc: 'EUR off' });
+  await addColumn('orders', orders, { name: 'coupon', type: 'string' });
 
   return { catalog, tables: ['shop.orders', 'shop.customers'], views: ['shop.orders_by_country'], branch, rows };
 }

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import avro from 'avsc';
+import type avro from 'avsc';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { readAvroRecords } from '../iceberg/preview';
+import { readAvroRecords, writeAvroFile } from '../iceberg/avro';
 
 /*
  * Real data files for a table in a local warehouse, as an engine leaves them: Parquet data files (hyparquet-writer),
@@ -72,18 +72,6 @@ const manifestFileSchema = {
     { name: 'deleted_rows_count', type: 'long', 'field-id': 514 },
   ],
 } as unknown as avro.Schema;
-
-function avroFile(type: avro.Type, records: unknown[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const enc = new avro.streams.BlockEncoder(type, { codec: 'null' });
-    enc.on('data', (c: Buffer) => chunks.push(c));
-    enc.on('error', reject);
-    enc.on('end', () => resolve(Buffer.concat(chunks)));
-    for (const r of records) enc.write(r);
-    enc.end();
-  });
-}
 
 export type Column = { name: string; type: 'INT64' | 'STRING' | 'DOUBLE' | 'INT32' | 'BOOLEAN'; data: unknown[] };
 
@@ -157,7 +145,7 @@ export async function writeSnapshotFiles(
     });
   }
   const manifest = path.join(dir, 'metadata', `m-${snapshotId}.avro`);
-  const manifestBytes = await avroFile(bigintType(manifestEntrySchema(partitionFields)), entries);
+  const manifestBytes = await writeAvroFile(manifestEntrySchema(partitionFields), entries);
   writeFileSync(manifest, manifestBytes);
   const lists = [
     {
@@ -182,24 +170,57 @@ export async function writeSnapshotFiles(
     lists.push(...(kept as typeof lists));
   }
   const list = path.join(dir, 'metadata', `snap-${snapshotId}.avro`);
-  writeFileSync(list, await avroFile(bigintType(manifestFileSchema), lists));
+  writeFileSync(list, await writeAvroFile(manifestFileSchema, lists));
   return { manifestList: `file://${list}`, dataFiles, records };
 }
 
-// The schemas above use Avro longs; write them from bigint values (as snapshot ids need).
-const bigintLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown) => BigInt(v as string),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint',
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
-});
+/** The updates that commit an append snapshot and make it the head of `ref` (main by default). */
+export function appendSnapshotUpdates(s: {
+  snapshotId: number | bigint;
+  sequenceNumber: number;
+  manifestList: string;
+  parentId?: number | bigint | string | null;
+  summary?: Record<string, string>;
+  ref?: string;
+}) {
+  return [
+    {
+      action: 'add-snapshot',
+      snapshot: {
+        'snapshot-id': s.snapshotId,
+        ...(s.parentId !== undefined && s.parentId !== null && String(s.parentId) !== '-1'
+          ? { 'parent-snapshot-id': s.parentId }
+          : {}),
+        'sequence-number': s.sequenceNumber,
+        'timestamp-ms': Date.now(),
+        'manifest-list': s.manifestList,
+        summary: { operation: 'append', ...s.summary },
+      },
+    },
+    { action: 'set-snapshot-ref', 'ref-name': s.ref ?? 'main', type: 'branch', 'snapshot-id': s.snapshotId },
+  ];
+}
 
-function bigintType(schema: avro.Schema): avro.Type {
-  return avro.Type.forSchema(schema, { registry: { long: bigintLong } });
+/** The updates that add one column (a new field id after the table's last) as the new current schema. */
+export function addColumnUpdates(
+  metadata: {
+    schemas: { 'schema-id': number; fields: unknown[] }[];
+    'current-schema-id': number;
+    'last-column-id': number;
+  },
+  column: { name: string; type: string; required?: boolean; doc?: string },
+  identifierFieldIds?: number[],
+) {
+  const current = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id'])!;
+  return [
+    {
+      action: 'add-schema',
+      schema: {
+        type: 'struct',
+        ...(identifierFieldIds ? { 'identifier-field-ids': identifierFieldIds } : {}),
+        fields: [...current.fields, { required: false, ...column, id: metadata['last-column-id'] + 1 }],
+      },
+    },
+    { action: 'set-current-schema', 'schema-id': -1 },
+  ];
 }

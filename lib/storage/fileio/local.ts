@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdir, open, realpath, unlink } from 'node:fs/promises';
+import { mkdir, open, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isWithin } from '../roots';
@@ -71,22 +71,11 @@ export class LocalFileIO implements FileIO {
   }
 
   async read(location: string): Promise<string> {
-    const p = await this.resolve(location);
-    try {
-      const fh = await open(p, constants.O_RDONLY | constants.O_NOFOLLOW);
-      try {
-        return await fh.readFile('utf8');
-      } finally {
-        await fh.close();
-      }
-    } catch (err) {
-      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw missingFile(location);
-      if (code(err) === 'ELOOP' || code(err) === 'EISDIR') throw outside();
-      throw err;
-    }
+    return this.withFile(location, (fh) => fh.readFile('utf8'));
   }
 
-  private async withFile<T>(location: string, fn: (fh: import('node:fs/promises').FileHandle) => Promise<T>) {
+  /** Opens the file read-only, without following a link, inside the roots; missing answers 404, a link 403. */
+  private async withFile<T>(location: string, fn: (fh: FileHandle) => Promise<T>) {
     const p = await this.resolve(location);
     try {
       const fh = await open(p, constants.O_RDONLY | constants.O_NOFOLLOW);
