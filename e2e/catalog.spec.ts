@@ -190,6 +190,11 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   expect(
     (await request.post('/api/v1/branches', { headers: as, data: { catalog: 'lake', name: 'dev' } })).status(),
   ).toBe(201);
+  expect(
+    (
+      await request.post('/api/v1/tags', { headers: as, data: { catalog: 'lake', name: 'first', ref: 'main' } })
+    ).status(),
+  ).toBe(201);
   const evolved = await request.post('/v1/lake/namespaces/sales/tables/shipments@dev', {
     headers: as,
     data: { requirements: [], updates: addColumnUpdates(metadata, { name: 'carrier', type: 'string' }) },
@@ -267,4 +272,26 @@ test('an engineer reads a table from its metadata file and sees, column by colum
     'added column priority (int, optional)',
     'current snapshot none → 4242 (0 → 1 snapshots)',
   ]);
+  // The table as it was at a tag: browse there and open it; main's later column is not in that schema.
+  await page.goto('/branches/browse?catalog=lake&ref=tag:first');
+  await page.getByRole('link', { name: 'sales.shipments' }).click();
+  await expect(page.getByText(/as it was at tag first/)).toBeVisible();
+  const old = page
+    .getByRole('region', { name: 'Iceberg metadata' })
+    .getByRole('table', { name: 'Columns of schema 0' });
+  await expect(old.getByRole('row', { name: /weight_g/ })).toBeVisible();
+  await expect(old.getByRole('row', { name: /priority/ })).toHaveCount(0);
+  await page.goto('/merges/new?catalog=lake&source=dev&target=main');
+
+  // The three schemas in full, what each side changed marked.
+  await conflict.getByText('Schemas side by side').click();
+  await expect(
+    conflict.getByRole('table', { name: 'Source schema' }).getByRole('row', { name: /carrier .*added/ }),
+  ).toBeVisible();
+  await expect(
+    conflict.getByRole('table', { name: 'Target schema' }).getByRole('row', { name: /priority .*added/ }),
+  ).toBeVisible();
+  await expect(conflict.getByRole('table', { name: 'Base schema' }).getByRole('row', { name: /carrier/ })).toHaveCount(
+    0,
+  );
 });

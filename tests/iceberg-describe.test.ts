@@ -436,9 +436,12 @@ describe('GET /api/v1/assets/{id}/metadata-file', () => {
         after: { metadataLocation: after.location, assetType: 'table' },
       },
     ];
-    expect((await changeDetails(w.admin, w.catalogId, change)).get(row.assetId)).toEqual({
-      details: ['added column note (string, optional)'],
-    });
+    const details = (await changeDetails(w.admin, w.catalogId, change)).get(row.assetId)!;
+    expect(details.details).toEqual(['added column note (string, optional)']);
+    // The schemas of both sides come along, the new column marked by its field id (conflicts show them side by side).
+    expect(details.schemas!.after.columns.map((c) => c.name)).toEqual(['id', 'ts', 'lines', 'price', 'note']);
+    expect(details.schemas!.marks).toEqual({ [noteId]: 'added' });
+    expect(details.schemas!.dropped).toEqual({});
 
     // No read on the table: refused; another tenant: not found, as if it did not exist.
     const reader = await createUser({ role: 'tenant_user', tenantId: w.tenant.id });

@@ -8,6 +8,7 @@ import { aheadBehind } from '@/lib/versioning/graph';
 import { resolveRef } from '@/lib/versioning/refs';
 import { shortId } from '@/lib/format';
 import { branchTables } from '@/lib/versioning/queries/branches';
+import { assetAtRef } from '@/lib/versioning/queries/refs';
 import { tenantWorld } from './support/fixtures';
 import { grantCatalog, headOf, loc, refusal, run, stateAt, tablesOn, versioningWorld } from './support/versioning';
 
@@ -191,6 +192,19 @@ describe('branches', () => {
 });
 
 describe('tags', () => {
+  it('answers one table as it was at a tag or commit, and not found where it did not exist yet', async () => {
+    const w = await versioningWorld();
+    const c0 = await w.create('main', 'customers');
+    const c1 = await w.create('main', 'orders');
+    await run(createTag, w.admin, { catalog: 'sales', name: 'before-v2', ref: 'main' });
+    await w.update('main', 'orders', 2);
+    const atTag = await assetAtRef(w.admin, 'sales', 'tag:before-v2', c1.assetId);
+    expect(atTag.asset.metadataLocation).toBe(loc('orders', 1));
+    expect(atTag.ref).toMatchObject({ kind: 'tag', name: 'before-v2' });
+    expect((await assetAtRef(w.admin, 'sales', 'main', c1.assetId)).asset.metadataLocation).toBe(loc('orders', 2));
+    expect((await refusal(assetAtRef(w.admin, 'sales', c0.commitId, c1.assetId))).code).toBe('not_found');
+  });
+
   it('names a commit immutably: a taken name is refused until the tag is deleted', async () => {
     const w = await versioningWorld();
     const c1 = await w.create('main', 'orders');

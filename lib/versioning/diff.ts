@@ -115,11 +115,15 @@ export async function assetsAtCommit(
     limit?: number;
     after?: { name: string; assetId: string } | null;
     name?: string;
+    /** Only this table or view. */
+    assetId?: string;
   } = {},
 ) {
   const limit = opts.limit ?? 100;
   const after = opts.after ? sql`AND (s.name, s.asset_id) > (${opts.after.name}, ${opts.after.assetId}::uuid)` : sql``;
-  const filter = opts.name ? sql`AND s.name ILIKE ${`%${opts.name.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}` : sql``;
+  const filter = sql`${opts.name ? sql`AND s.name ILIKE ${`%${opts.name.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}` : sql``} ${
+    opts.assetId ? sql`AND s.asset_id = ${opts.assetId}::uuid` : sql``
+  }`;
   const res = await q.execute<{
     asset_id: string;
     st: NonNullable<VersionState>;

@@ -4,7 +4,14 @@ import { AppError } from '../../errors';
 import { IcebergError } from '../../storage/errors';
 import type { Storage } from '../../storage/fileio';
 import { catalogContext } from '../context';
-import { describeTable, describeView, type TableDescription, type ViewDescription } from '../describe';
+import {
+  describeSchema,
+  describeTable,
+  describeView,
+  type SchemaView,
+  type TableDescription,
+  type ViewDescription,
+} from '../describe';
 import { diffSentences, diffTables, type TableDiff } from '../schema-diff';
 import type { TableMetadata } from '../spec';
 import { readTableMetadata, readViewMetadata } from '../store';
@@ -67,7 +74,7 @@ export async function readAssetMetadataFile(
 }
 
 export type TableChangeView =
-  | { status: 'ok'; diff: TableDiff }
+  | { status: 'ok'; diff: TableDiff; before: SchemaView; after: SchemaView }
   | { status: 'unreadable'; side: 'before' | 'after'; location: string; problem: FileProblem };
 
 /**
@@ -85,7 +92,17 @@ async function diffWith(storage: Storage, before: string, after: string): Promis
   const [a, b] = await Promise.all([read('before', before), read('after', after)]);
   if (!a.ok) return { status: 'unreadable', side: a.side, location: a.location, problem: a.problem };
   if (!b.ok) return { status: 'unreadable', side: b.side, location: b.location, problem: b.problem };
-  return { status: 'ok', diff: diffTables(a.metadata as TableMetadata, b.metadata as TableMetadata) };
+  const current = (m: TableMetadata) =>
+    describeSchema(
+      m.schemas.find((x) => x['schema-id'] === m['current-schema-id'])!,
+      m['current-schema-id'],
+    );
+  return {
+    status: 'ok',
+    diff: diffTables(a.metadata as TableMetadata, b.metadata as TableMetadata),
+    before: current(a.metadata),
+    after: current(b.metadata),
+  };
 }
 
 const PROBLEM_TEXT: Record<FileProblem['reason'], string> = {
@@ -99,6 +116,24 @@ const PROBLEM_TEXT: Record<FileProblem['reason'], string> = {
  * For a page of changed tables (compare, merges): what changed inside each one whose metadata file moved,
  * as sentences, or why it cannot be said. Files are read in parallel through the catalog's FileIO (cached).
  */
+/** What a change did to each column, by field id: the label a schema table shows beside it. */
+function marksOf(diff: TableDiff): { marks: Record<number, string>; dropped: Record<number, string> } {
+  const marks: Record<number, string> = {};
+  const dropped: Record<number, string> = {};
+  const label = {
+    added: 'added',
+    renamed: 'renamed',
+    type_changed: 'retyped',
+    required_changed: 'required changed',
+    doc_changed: 'doc changed',
+  } as const;
+  for (const c of diff.columns) {
+    if (c.kind === 'dropped') dropped[c.id] = 'dropped';
+    else marks[c.id] = marks[c.id] ? `${marks[c.id]}, ${label[c.kind]}` : label[c.kind];
+  }
+  return { marks, dropped };
+}
+
 export async function changeDetails(
   actor: Actor,
   catalogId: string,
@@ -107,8 +142,8 @@ export async function changeDetails(
     before: { metadataLocation: string | null; assetType: string } | null;
     after: { metadataLocation: string | null; assetType: string } | null;
   }[],
-): Promise<Map<string, { details?: string[]; detailsProblem?: string }>> {
-  const out = new Map<string, { details?: string[]; detailsProblem?: string }>();
+): Promise<Map<string, SideDetails>> {
+  const out = new Map<string, SideDetails>();
   const wanted = rows.filter(
     (r) =>
       r.before?.metadataLocation &&
@@ -125,7 +160,10 @@ export async function changeDetails(
       out.set(
         r.assetId,
         v.status === 'ok'
-          ? { details: diffSentences(v.diff) }
+          ? {
+              details: diffSentences(v.diff),
+              schemas: { before: v.before, after: v.after, ...marksOf(v.diff) },
+            }
           : {
               detailsProblem: `The ${v.side === 'before' ? 'earlier' : 'later'} metadata file ${PROBLEM_TEXT[v.problem.reason]}`,
             },
@@ -136,7 +174,12 @@ export async function changeDetails(
 }
 
 type State = { metadataLocation: string | null; assetType: string } | null;
-export type SideDetails = { details?: string[]; detailsProblem?: string };
+export type SideDetails = {
+  details?: string[];
+  detailsProblem?: string;
+  /** The schemas on both sides, and what the change did to each column (by field id). */
+  schemas?: { before: SchemaView; after: SchemaView; marks: Record<number, string>; dropped: Record<number, string> };
+};
 
 /**
  * For conflicts: what the source and the target each changed in the table since the merge base, so the person

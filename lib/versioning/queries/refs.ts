@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { branches, tags } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { badRequest } from '@/lib/errors';
+import { badRequest, notFound } from '@/lib/errors';
 import { catalogFor } from '@/lib/versioning/access';
 import { assetsAtCommit, diffCommits, type DiffRow } from '@/lib/versioning/diff';
 import { resolveRef } from '@/lib/versioning/refs';
@@ -71,6 +71,16 @@ export async function diffRefs(
 }
 
 /** The catalog as it was at a ref: its tables and views, a page at a time. */
+/** One table or view as it was at a ref (branch head, tag or commit), or not found if it did not exist there. */
+export async function assetAtRef(actor: Actor, catalog: string, ref: string, assetId: string) {
+  const c = await versionedCatalog(actor, catalog);
+  const db = await getDb();
+  const r = await resolveRef(db, c.tenantId, c.id, ref);
+  const [row] = (await assetsAtCommit(db, c.tenantId, r.commitId, { limit: 1, assetId })).rows;
+  if (!row) throw notFound(`The table at ${ref}`);
+  return { catalog: c, ref: r, asset: row };
+}
+
 export async function browseAtRef(
   actor: Actor,
   catalog: string,

@@ -1,3 +1,4 @@
+import { SchemaTable } from '@/components/schema-table';
 import { Badge } from '@/components/ui';
 import type { VersionState } from '@/lib/versioning/sql';
 import { AssetStateView } from '../_ui/asset-state';
@@ -23,6 +24,43 @@ function SinceBase({ side, d }: { side: string; d?: SideDetails }) {
         <p className="text-amber-700 dark:text-amber-400">{d.detailsProblem}</p>
       )}
     </div>
+  );
+}
+
+/**
+ * The base, source and target schemas in full, each column the source or the target changed marked (and, in the
+ * base, what each dropped), so choosing a side shows what it keeps and what it loses.
+ */
+function SchemasSideBySide({ sinceBase }: { sinceBase?: { source?: SideDetails; target?: SideDetails } }) {
+  const source = sinceBase?.source?.schemas;
+  const target = sinceBase?.target?.schemas;
+  if (!source || !target) return null;
+  const droppedIn: Record<number, string> = {};
+  for (const id of Object.keys(source.dropped)) droppedIn[Number(id)] = 'dropped by source';
+  for (const id of Object.keys(target.dropped))
+    droppedIn[Number(id)] = droppedIn[Number(id)] ? 'dropped by both' : 'dropped by target';
+  return (
+    <details className="border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
+      <summary className="cursor-pointer text-sm font-medium">Schemas side by side</summary>
+      <div className="mt-3 grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <div className="min-w-0">
+          <h4 className="mb-1 text-xs font-semibold text-zinc-500 uppercase">Base (schema {source.before.schemaId})</h4>
+          <SchemaTable schema={source.before} marks={droppedIn} caption="Base schema" />
+        </div>
+        <div className="min-w-0">
+          <h4 className="mb-1 text-xs font-semibold text-zinc-500 uppercase">
+            Source (schema {source.after.schemaId})
+          </h4>
+          <SchemaTable schema={source.after} marks={source.marks} caption="Source schema" />
+        </div>
+        <div className="min-w-0">
+          <h4 className="mb-1 text-xs font-semibold text-zinc-500 uppercase">
+            Target (schema {target.after.schemaId})
+          </h4>
+          <SchemaTable schema={target.after} marks={target.marks} caption="Target schema" />
+        </div>
+      </div>
+    </details>
   );
 }
 
@@ -73,6 +111,7 @@ export function ConflictSides({
           <SinceBase side="target" d={sinceBase?.target} />
         </div>
       </div>
+      <SchemasSideBySide sinceBase={sinceBase} />
       {children ? <div className="border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">{children}</div> : null}
     </section>
   );

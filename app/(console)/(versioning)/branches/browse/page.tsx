@@ -73,6 +73,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: Searc
               schemaId: r.schemaId,
               lastCommitId: r.lastCommitId,
               catalog,
+              at: page.value.ref.commitId,
             }))}
             total={page.value.total}
             nextCursor={page.value.nextCursor}

@@ -15,6 +15,8 @@ export type SnapshotRow = {
   metadataLocation: string | null;
   schemaId: number | null;
   lastCommitId: string;
+  /** The commit browsed: the table's page opens as it was there. */
+  at: string;
 };
 
 const columns: Columns<SnapshotRow> = [
@@ -22,9 +24,12 @@ const columns: Columns<SnapshotRow> = [
     id: 'name',
     header: 'Table or view',
     cell: (c) => (
-      <span className="font-medium">
+      <Link
+        className={linkClass('font-medium')}
+        href={`/catalogs/${encodeURIComponent(c.row.original.catalog)}/assets/${c.row.original.assetId}?at=${c.row.original.at}`}
+      >
         {c.row.original.namespace}.{c.row.original.name}
-      </span>
+      </Link>
     ),
   },
   { id: 'type', header: 'Type', cell: (c) => c.row.original.assetType },

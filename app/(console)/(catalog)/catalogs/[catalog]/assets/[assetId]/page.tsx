@@ -12,13 +12,14 @@ import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
 import { notFound } from '@/lib/errors';
 import { propertyLines } from '../../../../_ui/format';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, shortId } from '@/lib/format';
 import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
 import { clearBusinessMetadataAction, setBusinessMetadataAction } from '../../../actions';
 import { HistoryTable } from './history-table';
 import { MetadataFilePanels } from './metadata-file';
 import { PreviewRows } from './preview-rows';
 import { readAssetMetadataFile } from '@/lib/iceberg/queries/metadata-file';
+import { assetAtRef } from '@/lib/versioning/queries/refs';
 import { isUuid } from '@/lib/ids';
 
 export const metadata = { title: 'Table' };
@@ -46,16 +47,27 @@ export default async function AssetPage({
   const { catalog, branch, asset } = loaded.value;
   const history = asset.state ? await metadataHistory(actor, asset, branch.id, { cursor: param(sp, 'cursor') }) : null;
   const pending = asset.state ? null : await myPendingRequestFor(actor, asset.assetId);
+  // ?at=<tag or commit>: the metadata panels show the table as it was there (browse at a ref links here).
+  const at = param(sp, 'at');
+  const then = at && asset.state ? await attempt(() => assetAtRef(actor, catalog.name, at, asset.assetId)) : null;
   const file = asset.state
-    ? await readAssetMetadataFile(
-        actor,
-        catalog.id,
-        { assetType: asset.assetType, metadataLocation: asset.state.metadataLocation },
-        { snapshotCursor: param(sp, 'snapshots') },
-      )
+    ? then && !then.ok
+      ? null
+      : await readAssetMetadataFile(
+          actor,
+          catalog.id,
+          then?.ok
+            ? { assetType: then.value.asset.assetType, metadataLocation: then.value.asset.metadataLocation }
+            : { assetType: asset.assetType, metadataLocation: asset.state.metadataLocation },
+          { snapshotCursor: param(sp, 'snapshots') },
+        )
     : null;
   const here = (extra: Record<string, string>) => {
-    const q = new URLSearchParams({ ...(branch.name !== 'main' ? { branch: branch.name } : {}), ...extra });
+    const q = new URLSearchParams({
+      ...(branch.name !== 'main' ? { branch: branch.name } : {}),
+      ...(at ? { at } : {}),
+      ...extra,
+    });
     return `?${q.toString()}`;
   };
   const shownSchema = Number.parseInt(param(sp, 'schema') ?? '', 10);
@@ -257,6 +269,28 @@ export default async function AssetPage({
               })}
             />
           </Card>
+        </div>
+      ) : null}
+      {then ? (
+        <div className="mt-6">
+          {then.ok ? (
+            <p
+              role="status"
+              className="rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm text-blue-900 dark:border-blue-500/30 dark:bg-blue-500/10 dark:text-blue-200"
+            >
+              The metadata below is the table as it was at {then.value.ref.kind}{' '}
+              {then.value.ref.kind === 'commit' ? shortId(then.value.ref.commitId) : then.value.ref.name} (commit{' '}
+              {shortId(then.value.ref.commitId)}).{' '}
+              <Link
+                className={linkClass()}
+                href={branch.name !== 'main' ? `?branch=${encodeURIComponent(branch.name)}` : '?'}
+              >
+                Show it on {branch.name} now
+              </Link>
+            </p>
+          ) : (
+            then.view
+          )}
         </div>
       ) : null}
       {file ? (
