@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { addColumnUpdates, appendSnapshotUpdates, writeSnapshotFiles } from '../lib/ops/iceberg-files';
+import { LocalFileIO } from '../lib/storage/fileio/local';
 import { signIn, TENANT_PASSWORD, tenantWithData } from './helpers';
 
 const SECRET = 'e2e-secret-access-key-3f9a1c';
@@ -203,7 +204,9 @@ test('an engineer reads a table from its metadata file and sees, column by colum
 
   // An engine writes two Parquet data files and commits the snapshot that lists them.
   const snapshotId = 4242;
-  const { manifestList } = await writeSnapshotFiles(fileURLToPath(metadata.location), snapshotId, [
+  // The test process writes them where the table lives (the server's storage, on this machine).
+  const io = new LocalFileIO([fileURLToPath(metadata.location)]);
+  const { manifestList } = await writeSnapshotFiles(io, metadata.location, snapshotId, [
     [
       { name: 'id', type: 'INT64', data: [1n, 2n, 3n] },
       { name: 'sent_at', type: 'INT64', data: [0n, 0n, 0n] },
@@ -294,4 +297,19 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   await expect(conflict.getByRole('table', { name: 'Base schema' }).getByRole('row', { name: /carrier/ })).toHaveCount(
     0,
   );
+
+  // Resolve by taking the source (dev's schema), complete, and the table on main now has carrier.
+  await page.getByRole('button', { name: 'Start merge' }).click();
+  const started = page.getByRole('region', { name: 'Conflict on sales.shipments' });
+  await started.getByRole('button', { name: 'Take source' }).click();
+  await expect(
+    started.getByRole('status').filter({ hasText: 'Resolved; the merge is ready to complete.' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Complete merge' }).click();
+  await expect(page.getByText('completed', { exact: true })).toBeVisible();
+  await page.goto('/catalogs/lake?ns=sales');
+  await page.getByRole('link', { name: 'shipments' }).click();
+  await expect(
+    page.getByRole('table', { name: /Columns of schema/ }).getByRole('row', { name: /carrier string/ }),
+  ).toBeVisible();
 });

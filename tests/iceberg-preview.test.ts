@@ -45,14 +45,16 @@ const iceberg = (method: string, path: string, body?: unknown) =>
   );
 
 /** A table with a snapshot over `files`; answers its asset id and table folder. */
-async function tableWith(name: string, files: Column[][], opts: Parameters<typeof writeSnapshotFiles>[3] = {}) {
+async function tableWith(name: string, files: Column[][], opts: Parameters<typeof writeSnapshotFiles>[4] = {}) {
   const created = await iceberg('POST', '/namespaces/shop/tables', { name, schema });
   expect(created.status, await created.clone().text()).toBe(200);
   const metadata = (await created.json()).metadata;
   const dir = fileURLToPath(metadata.location);
   const snapshotId = 7000 + Math.floor(Math.random() * 1000);
   if (files.length || opts.extraEntries?.length) {
-    const { manifestList } = await writeSnapshotFiles(dir, snapshotId, files, opts);
+    const { storage } = await catalogContext(w.admin, w.catalogId);
+    const io = await fileIOFor(metadata.location, storage);
+    const { manifestList } = await writeSnapshotFiles(io, metadata.location, snapshotId, files, opts);
     const committed = await iceberg('POST', `/namespaces/shop/tables/${name}`, {
       requirements: [],
       updates: appendSnapshotUpdates({ snapshotId, sequenceNumber: 1, manifestList }),

@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { getDb } from '@/db/client';
 import type { Actor } from '../actor';
 import { issueToken } from '../auth/tokens';
+import { catalogContext } from '../iceberg/context';
 import { handleIcebergRequest } from '../iceberg/router';
+import { fileIOFor } from '../storage/fileio';
 import { executeMutation } from '../mutation';
 import { createBranch } from '../versioning/mutations';
 import { addColumnUpdates, appendSnapshotUpdates, writeSnapshotFiles, type Column } from './iceberg-files';
@@ -77,10 +78,11 @@ export async function seedDemoLake(admin: Actor, catalog: string): Promise<DemoL
   let rows = 0;
   let snapshotSeq = 0;
   /** Writes a snapshot's files and commits it (append) on `table` (name or name@branch). */
+  const { storage } = await catalogContext(admin, catalog);
   const append = async (
     table: string,
     metadata: Record<string, unknown>,
-    files: Parameters<typeof writeSnapshotFiles>[2],
+    files: Parameters<typeof writeSnapshotFiles>[3],
     partitionFields: string[],
   ) => {
     const current = metadata['current-snapshot-id'];
@@ -89,7 +91,8 @@ export async function seedDemoLake(admin: Actor, catalog: string): Promise<DemoL
     const parent = (metadata.snapshots as { 'snapshot-id': unknown; 'manifest-list': string }[]).find(
       (s) => String(s['snapshot-id']) === String(current),
     );
-    const written = await writeSnapshotFiles(fileURLToPath(String(metadata.location)), snapshotId, files, {
+    const location = String(metadata.location);
+    const written = await writeSnapshotFiles(await fileIOFor(location, storage), location, snapshotId, files, {
       partitionFields,
       sequenceNumber: sequence,
       parentManifestList: parent?.['manifest-list'],

@@ -1,6 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import type avro from 'avsc';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { readAvroRecords, writeAvroFile } from '../iceberg/avro';
@@ -78,13 +75,21 @@ export type Column = { name: string; type: 'INT64' | 'STRING' | 'DOUBLE' | 'INT3
 /** One data file: its columns (same row count each) and, for a partitioned table, its partition values. */
 export type DataFileSpec = Column[] | { columns: Column[]; partition: Record<string, string | null> };
 
+/** Where the files go: a FileIO of the catalog's storage (local, S3, Azure, GCS), or anything that writes bytes. */
+export type FileWriter = {
+  writeNew(location: string, content: Uint8Array): Promise<void>;
+  size(location: string): Promise<number>;
+  readRange(location: string, start: number, end: number): Promise<Uint8Array>;
+};
+
 /**
- * Writes `files` (each a set of columns with the same row count) under `<dir>/data`, a manifest and a manifest list
- * under `<dir>/metadata`, and answers the manifest list's location (`file://…`) for an add-snapshot update.
- * `deleteFiles`: also a delete manifest (content 1), as a table with row-level deletes has.
+ * Writes `files` (each a set of columns with the same row count) under `<table>/data`, a manifest and a manifest
+ * list under `<table>/metadata` (table: the table's location URI), and answers the manifest list's location for an
+ * add-snapshot update. `deleteFiles`: also a delete manifest (content 1), as a table with row-level deletes has.
  */
 export async function writeSnapshotFiles(
-  dir: string,
+  io: FileWriter,
+  table: string,
   snapshotId: number,
   files: DataFileSpec[],
   opts: {
@@ -97,11 +102,30 @@ export async function writeSnapshotFiles(
     parentManifestList?: string;
   } = {},
 ): Promise<{ manifestList: string; dataFiles: string[]; records: number }> {
+  const base = table.replace(/\/+$/, '');
   const partitionFields = opts.partitionFields ?? [];
   const seq = BigInt(opts.sequenceNumber ?? 1);
+  const entry = (file: {
+    path: string;
+    format: string;
+    partition: Record<string, string | null>;
+    rows: number;
+    size: number;
+  }) => ({
+    status: 1,
+    snapshot_id: BigInt(snapshotId),
+    sequence_number: seq,
+    file_sequence_number: seq,
+    data_file: {
+      content: 0,
+      file_path: file.path,
+      file_format: file.format,
+      partition: file.partition,
+      record_count: BigInt(file.rows),
+      file_size_in_bytes: BigInt(file.size),
+    },
+  });
   let records = 0;
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  mkdirSync(path.join(dir, 'metadata'), { recursive: true });
   const entries = [];
   const dataFiles: string[] = [];
   for (const [i, spec] of files.entries()) {
@@ -110,46 +134,26 @@ export async function writeSnapshotFiles(
       partitionFields.map((f) => [f, Array.isArray(spec) ? null : (spec.partition[f] ?? null)]),
     );
     records += columns[0].data.length;
-    const file = path.join(dir, 'data', `s${snapshotId}-${i}.parquet`);
-    const buf = Buffer.from(
+    const location = `${base}/data/s${snapshotId}-${i}.parquet`;
+    const bytes = new Uint8Array(
       parquetWriteBuffer({ columnData: columns, ...(opts.rowGroupSize ? { rowGroupSize: opts.rowGroupSize } : {}) }),
     );
-    writeFileSync(file, buf);
-    dataFiles.push(`file://${file}`);
-    entries.push({
-      status: 1,
-      snapshot_id: BigInt(snapshotId),
-      sequence_number: seq,
-      file_sequence_number: seq,
-      data_file: {
-        content: 0,
-        file_path: `file://${file}`,
-        file_format: 'PARQUET',
-        partition,
-        record_count: BigInt(columns[0].data.length),
-        file_size_in_bytes: BigInt(buf.length),
-      },
-    });
+    await io.writeNew(location, bytes);
+    dataFiles.push(location);
+    entries.push(
+      entry({ path: location, format: 'PARQUET', partition, rows: columns[0].data.length, size: bytes.length }),
+    );
   }
+  const nulls = Object.fromEntries(partitionFields.map((f) => [f, null]));
   for (const e of opts.extraEntries ?? []) {
-    entries.push({
-      status: 1,
-      snapshot_id: BigInt(snapshotId),
-      data_file: {
-        content: 0,
-        file_path: e.path,
-        file_format: e.format ?? 'PARQUET',
-        record_count: 1n,
-        file_size_in_bytes: 1n,
-      },
-    });
+    entries.push(entry({ path: e.path, format: e.format ?? 'PARQUET', partition: nulls, rows: 1, size: 1 }));
   }
-  const manifest = path.join(dir, 'metadata', `m-${snapshotId}.avro`);
+  const manifest = `${base}/metadata/m-${snapshotId}.avro`;
   const manifestBytes = await writeAvroFile(manifestEntrySchema(partitionFields), entries);
-  writeFileSync(manifest, manifestBytes);
+  await io.writeNew(manifest, manifestBytes);
   const lists = [
     {
-      manifest_path: `file://${manifest}`,
+      manifest_path: manifest,
       manifest_length: BigInt(manifestBytes.length),
       partition_spec_id: 0,
       content: 0,
@@ -166,12 +170,13 @@ export async function writeSnapshotFiles(
   ];
   if (opts.deleteFiles) lists.push({ ...lists[0], content: 1 });
   if (opts.parentManifestList) {
-    const kept = await readAvroRecords(readFileSync(fileURLToPath(opts.parentManifestList)));
+    const parent = opts.parentManifestList;
+    const kept = await readAvroRecords(await io.readRange(parent, 0, await io.size(parent)));
     lists.push(...(kept as typeof lists));
   }
-  const list = path.join(dir, 'metadata', `snap-${snapshotId}.avro`);
-  writeFileSync(list, await writeAvroFile(manifestFileSchema, lists));
-  return { manifestList: `file://${list}`, dataFiles, records };
+  const list = `${base}/metadata/snap-${snapshotId}.avro`;
+  await io.writeNew(list, await writeAvroFile(manifestFileSchema, lists));
+  return { manifestList: list, dataFiles, records };
 }
 
 /** The updates that commit an append snapshot and make it the head of `ref` (main by default). */

@@ -114,12 +114,15 @@ class AzureFileIO implements ObjectFileIO {
   }
 
   /** `If-None-Match: *`: Azure answers 409 BlobAlreadyExists (or 412) when the blob exists. */
-  async writeNew(location: string, content: string): Promise<void> {
+  async writeNew(location: string, content: string | Uint8Array): Promise<void> {
     const blob = this.blob(location).getBlockBlobClient();
     try {
-      await blob.upload(content, Buffer.byteLength(content), {
+      const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+      await blob.upload(body, body.length, {
         conditions: { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
+        blobHTTPHeaders: {
+          blobContentType: typeof content === 'string' ? 'application/json' : 'application/octet-stream',
+        },
       });
     } catch (err) {
       const status = httpStatus(err);

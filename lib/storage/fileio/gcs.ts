@@ -111,12 +111,12 @@ class GcsFileIO implements ObjectFileIO {
   }
 
   /** `ifGenerationMatch: 0` means "only if no live object has this name": GCS answers 412 otherwise. */
-  async writeNew(location: string, content: string): Promise<void> {
+  async writeNew(location: string, content: string | Uint8Array): Promise<void> {
     const file = this.file(location);
     try {
-      await file.save(content, {
+      await file.save(typeof content === 'string' ? content : Buffer.from(content), {
         resumable: false,
-        contentType: 'application/json',
+        contentType: typeof content === 'string' ? 'application/json' : 'application/octet-stream',
         preconditionOpts: { ifGenerationMatch: 0 },
       });
     } catch (err) {

@@ -103,7 +103,7 @@ export class LocalFileIO implements FileIO {
     });
   }
 
-  async writeNew(location: string, content: string): Promise<void> {
+  async writeNew(location: string, content: string | Uint8Array): Promise<void> {
     // Checked on real paths first: the folders still to be made are new, so making them follows no link.
     const real = await this.resolve(location);
     await mkdir(path.dirname(real), { recursive: true });
@@ -114,7 +114,7 @@ export class LocalFileIO implements FileIO {
         0o644,
       );
       try {
-        await fh.writeFile(content, 'utf8');
+        await fh.writeFile(content, typeof content === 'string' ? 'utf8' : undefined);
       } finally {
         await fh.close();
       }

@@ -98,7 +98,7 @@ class S3FileIO implements ObjectFileIO {
   }
 
   /** `If-None-Match: *`: S3 refuses (412, or 409 while another conditional write of the key is in flight). */
-  async writeNew(location: string, content: string): Promise<void> {
+  async writeNew(location: string, content: string | Uint8Array): Promise<void> {
     const { bucket, key } = confine(location, this.w);
     try {
       await this.client.send(
@@ -106,7 +106,7 @@ class S3FileIO implements ObjectFileIO {
           Bucket: bucket,
           Key: key,
           Body: content,
-          ContentType: 'application/json',
+          ContentType: typeof content === 'string' ? 'application/json' : 'application/octet-stream',
           IfNoneMatch: '*',
         }),
       );

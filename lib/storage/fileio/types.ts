@@ -10,8 +10,8 @@ export interface FileIO {
   size(location: string): Promise<number>;
   /** Bytes [start, end) of the file. */
   readRange(location: string, start: number, end: number): Promise<Uint8Array>;
-  /** Writes a new file; fails (409) if it already exists. */
-  writeNew(location: string, content: string): Promise<void>;
+  /** Writes a new file (text as UTF-8, or bytes); fails (409) if it already exists. */
+  writeNew(location: string, content: string | Uint8Array): Promise<void>;
   /** Deletes a file; false if it was not there. */
   delete(location: string): Promise<boolean>;
 }
