@@ -274,6 +274,7 @@ test('an engineer reads a table from its metadata file and sees, column by colum
   await expect(conflict.getByRole('list', { name: 'What the target changed' }).getByRole('listitem')).toHaveText([
     'added column priority (int, optional)',
     'current snapshot none → 4242 (0 → 1 snapshots)',
+    'new snapshots: 4242 append (+2 files)',
   ]);
   // The table as it was at a tag: browse there and open it; main's later column is not in that schema.
   await page.goto('/branches/browse?catalog=lake&ref=tag:first');

@@ -115,9 +115,10 @@ test('branch, change both sides, resolve by taking the source, complete, see the
   await mergeRow.getByRole('link').first().click();
   await expect(page.getByText('Merged in')).toBeVisible();
   await expect(page.getByText(loc('dev')).first()).toBeVisible();
-  // The changed table's name opens its page on the branch that holds it.
+  // The changed table's name opens it as it was right after this commit.
   await page.getByRole('link', { name: 'emea.orders' }).click();
-  await expect(page).toHaveURL(/\/catalogs\/sales\/assets\/[0-9a-f-]+\?branch=main$/);
+  await expect(page).toHaveURL(/\/catalogs\/sales\/assets\/[0-9a-f-]+\?at=[0-9a-f-]+$/);
+  await expect(page.getByText(/as it was at commit/)).toBeVisible();
   await page.goto('/branches/browse?catalog=sales&ref=main');
   await expect(page.getByRole('row').filter({ hasText: 'emea.orders' }).getByText(loc('dev'))).toBeVisible();
 });

@@ -348,12 +348,19 @@ describe('column-level differences, by field id', () => {
       changed: [['owner', 'sales', 'finance']],
       removed: [['write.format.default', 'parquet']],
     });
-    expect(d.snapshots).toEqual({ from: 1, to: 2, currentFrom: '21', currentTo: '22' });
+    expect(d.snapshots).toEqual({
+      from: 1,
+      to: 2,
+      currentFrom: '21',
+      currentTo: '22',
+      added: [{ id: '22', operation: 'append', addedFiles: '2', addedRecords: null }],
+    });
     expect(diffSentences(d)).toEqual([
       'added column note (string, optional)',
       'partitioning: day(ts) → month(ts), note',
       'properties: +retention, owner changed, −write.format.default',
       'current snapshot 21 → 22 (1 → 2 snapshots)',
+      'new snapshots: 22 append (+2 files)',
     ]);
   });
 });

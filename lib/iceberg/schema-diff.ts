@@ -22,7 +22,14 @@ export type TableDiff = {
   partitioning: { from: string; to: string } | null;
   sortOrder: { from: string; to: string } | null;
   properties: { added: [string, string][]; changed: [string, string, string][]; removed: [string, string][] };
-  snapshots: { from: number; to: number; currentFrom: string | null; currentTo: string | null };
+  snapshots: {
+    from: number;
+    to: number;
+    currentFrom: string | null;
+    currentTo: string | null;
+    /** Snapshots in the later state that the earlier one did not have (on a merge: made since the base), newest first. */
+    added: { id: string; operation: string; addedRecords: string | null; addedFiles: string | null }[];
+  };
 };
 
 type Flat = { node: ColumnNode; path: string; parent: number | null };
@@ -156,6 +163,18 @@ export function diffTables(before: TableMetadata, after: TableMetadata): TableDi
       to: after.snapshots?.length ?? 0,
       currentFrom: current(before),
       currentTo: current(after),
+      added: (() => {
+        const known = new Set((before.snapshots ?? []).map((x) => String(x['snapshot-id'])));
+        return (after.snapshots ?? [])
+          .filter((x) => !known.has(String(x['snapshot-id'])))
+          .sort((a, b) => b['timestamp-ms'] - a['timestamp-ms'])
+          .map((x) => ({
+            id: String(x['snapshot-id']),
+            operation: x.summary?.operation ?? 'unknown',
+            addedRecords: x.summary?.['added-records'] ?? null,
+            addedFiles: x.summary?.['added-data-files'] ?? null,
+          }));
+      })(),
     },
   };
 }
@@ -185,6 +204,16 @@ export function diffSentences(d: TableDiff): string[] {
     out.push(
       `current snapshot ${d.snapshots.currentFrom ?? 'none'} → ${d.snapshots.currentTo ?? 'none'} (${d.snapshots.from} → ${d.snapshots.to} snapshots)`,
     );
+  }
+  const shown = d.snapshots.added.slice(0, 5).map((x) => {
+    const what = [x.addedFiles ? `+${x.addedFiles} files` : null, x.addedRecords ? `+${x.addedRecords} records` : null]
+      .filter(Boolean)
+      .join(', ');
+    return `${x.id} ${x.operation}${what ? ` (${what})` : ''}`;
+  });
+  if (shown.length) {
+    const more = d.snapshots.added.length - shown.length;
+    out.push(`new snapshots: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
   }
   return out;
 }

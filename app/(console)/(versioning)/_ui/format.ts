@@ -27,3 +27,7 @@ export const tableHref = (catalog: string, assetId: string, branch: string | nul
   branch
     ? `/catalogs/${encodeURIComponent(catalog)}/assets/${assetId}?branch=${encodeURIComponent(branch)}`
     : undefined;
+
+/** A table's page as it was at a commit (`?at=`: its metadata panels read the file it pointed at there). */
+export const tableAtHref = (catalog: string, assetId: string, commitId: string) =>
+  `/catalogs/${encodeURIComponent(catalog)}/assets/${assetId}?at=${commitId}`;

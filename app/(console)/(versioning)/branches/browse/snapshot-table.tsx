@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { DataTable, type DataTableProps, type Columns } from '@/components/data-table';
-import { catalogQs } from '../../_ui/format';
+import { catalogQs, tableAtHref } from '../../_ui/format';
 import { shortId } from '@/lib/format';
 import { linkClass } from '@/components/ui';
 
@@ -26,7 +26,7 @@ const columns: Columns<SnapshotRow> = [
     cell: (c) => (
       <Link
         className={linkClass('font-medium')}
-        href={`/catalogs/${encodeURIComponent(c.row.original.catalog)}/assets/${c.row.original.assetId}?at=${c.row.original.at}`}
+        href={tableAtHref(c.row.original.catalog, c.row.original.assetId, c.row.original.at)}
       >
         {c.row.original.namespace}.{c.row.original.name}
       </Link>

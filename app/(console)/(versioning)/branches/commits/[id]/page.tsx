@@ -4,7 +4,7 @@ import { getCommit } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
 import { ChangesTable } from '../../changes-table';
 import { changeDetails } from '@/lib/iceberg/queries/metadata-file';
-import { catalogQs, tableHref } from '../../../_ui/format';
+import { catalogQs, tableAtHref } from '../../../_ui/format';
 import { formatDateTime, shortId } from '@/lib/format';
 import { VersioningNav } from '../../../_ui/nav';
 import { attempt, NeedTenant, param, type SearchParams } from '@/components/page-state';
@@ -126,7 +126,8 @@ export default async function CommitPage({
           after: ch.after,
           fields: ch.fields,
           ...details.get(ch.assetId),
-          href: tableHref(catalog, ch.assetId, ch.after ? c.branchName : null),
+          // The table as it was right after this commit (its page reads the metadata file it pointed at then).
+          href: ch.after ? tableAtHref(catalog, ch.assetId, c.id) : undefined,
         }))}
         total={c.changeCount}
         nextCursor={nextCursor}
