@@ -20,14 +20,8 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-const { getDb, closeDb } = await import('@/db/client');
-const { runMigrations } = await import('@/db/migrate');
-const { systemActor } = await import('@/lib/actor');
-const { executeMutation } = await import('@/lib/mutation');
-const { createCatalog } = await import('@/lib/catalog/catalogs');
-const { createTenant } = await import('@/lib/catalog/tenants');
-const { createWarehouse } = await import('@/lib/catalog/warehouses');
-const { localWarehouseRoot } = await import('@/lib/storage/roots');
+const { closeDb } = await import('@/db/client');
+const { benchTenantWithCatalog } = await import('../support/tenant');
 const { forgetMetadata } = await import('@/lib/iceberg/store');
 const { parseJson, stringifyJson } = await import('@/lib/iceberg/json');
 const { parseTableMetadata } = await import('@/lib/iceberg/metadata');
@@ -36,29 +30,7 @@ const { readAssetMetadataFile } = await import('@/lib/iceberg/queries/metadata-f
 const COLD = Number(process.env.SAMPLES ?? 40);
 const CACHED = COLD * 10;
 
-const db = await getDb();
-await runMigrations(db);
-const sys = systemActor('bench');
-const tenant = (
-  await executeMutation(createTenant, sys, {
-    name: `bench-${randomUUID().slice(0, 8)}`,
-    adminUsername: `bench-${randomUUID().slice(0, 8)}`,
-    adminPassword: 'bench password 123',
-  })
-).data as { id: string; adminId: string; adminUsername: string };
-const admin = {
-  ...sys,
-  kind: 'user' as const,
-  id: tenant.adminId,
-  name: tenant.adminUsername,
-  role: 'tenant_admin' as const,
-  homeTenantId: tenant.id,
-  tenantId: tenant.id,
-};
-await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
-const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' }))
-  .data as { id: string };
-const root = localWarehouseRoot(tenant.id, 'wh')!;
+const { admin, catalog, root } = await benchTenantWithCatalog();
 
 // --- one large metadata file: 100 structs of 4 fields (500 column ids), 10,000 snapshots, 1,000 log entries ------
 let id = 0;

@@ -6,7 +6,6 @@
  *
  *   DATABASE_URL=postgres://… npm run bench:preview     (SAMPLES=40, FILES=1000 by default)
  */
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -22,14 +21,9 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-const { getDb, closeDb } = await import('@/db/client');
-const { runMigrations } = await import('@/db/migrate');
-const { systemActor } = await import('@/lib/actor');
+const { closeDb } = await import('@/db/client');
+const { benchTenantWithCatalog } = await import('../support/tenant');
 const { issueToken } = await import('@/lib/auth/tokens');
-const { executeMutation } = await import('@/lib/mutation');
-const { createCatalog } = await import('@/lib/catalog/catalogs');
-const { createTenant } = await import('@/lib/catalog/tenants');
-const { createWarehouse } = await import('@/lib/catalog/warehouses');
 const { handleIcebergRequest } = await import('@/lib/iceberg/router');
 const { previewAsset } = await import('@/lib/iceberg/preview-access');
 const { appendSnapshotUpdates, writeSnapshotFiles } = await import('@/lib/ops/iceberg-files');
@@ -39,28 +33,7 @@ const { fileIOFor } = await import('@/lib/storage/fileio');
 const SAMPLES = Number(process.env.SAMPLES ?? 40);
 const FILES = Number(process.env.FILES ?? 1000);
 
-const db = await getDb();
-await runMigrations(db);
-const sys = systemActor('bench');
-const tenant = (
-  await executeMutation(createTenant, sys, {
-    name: `bench-${randomUUID().slice(0, 8)}`,
-    adminUsername: `bench-${randomUUID().slice(0, 8)}`,
-    adminPassword: 'bench password 123',
-  })
-).data as { id: string; adminId: string; adminUsername: string };
-const admin = {
-  ...sys,
-  kind: 'user' as const,
-  id: tenant.adminId,
-  name: tenant.adminUsername,
-  role: 'tenant_admin' as const,
-  homeTenantId: tenant.id,
-  tenantId: tenant.id,
-};
-await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
-const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' }))
-  .data as { id: string };
+const { db, tenant, admin, catalog } = await benchTenantWithCatalog();
 const token = (await issueToken(db, { userId: tenant.adminId, tenantId: tenant.id, kind: 'api_token', ttlSecs: 3600 }))
   .jwt;
 const call = async (method: string, p: string, body?: unknown) => {

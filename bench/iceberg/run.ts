@@ -8,7 +8,6 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { localWarehouseRoot } from '@/lib/storage/roots';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { IcebergRestCatalog, type TableIdentifier } from 'iceberg-js';
@@ -22,15 +21,11 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-const { getDb, closeDb } = await import('@/db/client');
-const { runMigrations } = await import('@/db/migrate');
-const { systemActor } = await import('@/lib/actor');
+const { closeDb } = await import('@/db/client');
+const { benchTenantWithCatalog } = await import('../support/tenant');
 const { issueToken } = await import('@/lib/auth/tokens');
 const { executeMutation } = await import('@/lib/mutation');
-const { createCatalog } = await import('@/lib/catalog/catalogs');
 const { createNamespace } = await import('@/lib/catalog/namespaces');
-const { createTenant } = await import('@/lib/catalog/tenants');
-const { createWarehouse } = await import('@/lib/catalog/warehouses');
 const { handleIcebergRequest } = await import('@/lib/iceberg/router');
 const { forgetMetadata } = await import('@/lib/iceberg/store');
 const { newTableMetadata } = await import('@/lib/iceberg/metadata');
@@ -41,31 +36,8 @@ const SAMPLES = Number(process.env.SAMPLES ?? 400);
 const NAMESPACES = 100;
 const WITH_FILES = Math.min(2000, TABLES);
 
-const db = await getDb();
-await runMigrations(db);
-
 // --- a tenant, a local warehouse and a catalog, through the catalog mutations ------------------------------
-const sys = systemActor('bench');
-const tenant = (
-  await executeMutation(createTenant, sys, {
-    name: `bench-${randomUUID().slice(0, 8)}`,
-    adminUsername: `bench-${randomUUID().slice(0, 8)}`,
-    adminPassword: 'bench password 123',
-  })
-).data as { id: string; adminId: string; adminUsername: string };
-const admin = {
-  ...sys,
-  kind: 'user' as const,
-  id: tenant.adminId,
-  name: tenant.adminUsername,
-  role: 'tenant_admin' as const,
-  homeTenantId: tenant.id,
-  tenantId: tenant.id,
-};
-await executeMutation(createWarehouse, admin, { name: 'wh', storageType: 'local', rootPath: 'wh' });
-const root = localWarehouseRoot(tenant.id, 'wh')!;
-const catalog = (await executeMutation(createCatalog, admin, { catalogType: 'local', name: 'lake', warehouse: 'wh' }))
-  .data as { id: string; mainBranchId: string };
+const { db, tenant, admin, catalog, root } = await benchTenantWithCatalog();
 for (let i = 0; i < NAMESPACES; i++)
   await executeMutation(createNamespace, admin, { catalog: 'lake', namespace: [nsName(i)] });
 const token = (await issueToken(db, { userId: tenant.adminId, tenantId: tenant.id, kind: 'api_token', ttlSecs: 3600 }))
