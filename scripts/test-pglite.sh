@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset DATABASE_URL TEST_DATABASE_URL E2E_DATABASE_URL
 export NEXT_TELEMETRY_DISABLED=1
-npx vitest run tests/migrations.test.ts tests/auth.test.ts tests/audit-chain.test.ts
+npx vitest run tests/migrations.test.ts tests/auth.test.ts tests/audit-chain.test.ts tests/jobs.test.ts
 [ -f "${NEXT_DIST_DIR:-.next}/BUILD_ID" ] || npx next build
 npx playwright test e2e/sign-in.spec.ts

@@ -12,6 +12,7 @@ import { explainConnectionError } from './connection-errors';
 import { hashPassword } from '../passwords';
 import { checkKeyFingerprints } from '../key-fingerprints';
 import { issueSetupToken } from '../setup';
+import { startBackgroundJobs } from './jobs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -115,6 +116,7 @@ export function startup(): Promise<void> {
       60 * 60 * 1000,
     );
     timer.unref();
+    await startBackgroundJobs();
     void import('../health/sampler').then(
       (m) => m.startHealthSampler(db),
       (err) => logger.warn('health sampler not started', { err }),

@@ -25,6 +25,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  const { stopJobWorkers } = await import('@/lib/jobs');
+  await stopJobWorkers();
   const { closeDb } = await import('@/db/client');
   await closeDb();
 });
