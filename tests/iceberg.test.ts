@@ -596,7 +596,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
       'NoSuchNamespaceException',
     ]);
     expect(await e(c.loadTable({ namespace: ['dw'], name: 'missing' }))).toEqual([404, 'NoSuchTableException']);
-    expect(await e(c.loadTable({ namespace: ['nowhere'], name: 'facts' }))).toEqual([404, 'NoSuchNamespaceException']);
+    expect(await e(c.loadTable({ namespace: ['nowhere'], name: 'facts' }))).toEqual([404, 'NoSuchTableException']);
     expect(await e(c.listTables({ namespace: ['nowhere'] }))).toEqual([404, 'NoSuchNamespaceException']);
     expect(await e(c.loadNamespaceMetadata({ namespace: ['nowhere'] }))).toEqual([404, 'NoSuchNamespaceException']);
     expect(await e(c.dropTable({ namespace: ['dw'], name: 'missing' }))).toEqual([404, 'NoSuchTableException']);

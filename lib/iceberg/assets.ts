@@ -43,7 +43,17 @@ export async function lookupIn(
           : 'NoSuchViewException';
     throw new IcebergError(404, type, `Branch "${r.branch}" does not exist in catalog ${ctx.catalog.name}`);
   }
-  if (!a.namespaceId) throw noSuchNamespace(r.path);
+  // A table or view in a namespace that does not exist is a missing table or view (Java's client and Spark fall
+  // back to metadata tables such as db.t.snapshots only on NoSuchTableException); listings and creates name the namespace.
+  if (!a.namespaceId) {
+    if (scope === 'namespace') throw noSuchNamespace(r.path);
+    const what = kind === 'table' ? 'Table' : 'View';
+    throw new IcebergError(
+      404,
+      kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException',
+      `${what} does not exist: ${display(r)} (namespace ${r.path.join('.')} does not exist)`,
+    );
+  }
   return a as AssetLookup & { branchId: string; namespaceId: string };
 }
 

@@ -182,9 +182,9 @@ function toCommitRequest(raw: unknown): CommitTableRequest {
 export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
   const req = toCommitRequest(raw);
   const r = assetRef(namespaceRaw, nameRaw);
-  const found = await lookupIn(ctx, r, 'table');
-  if (!found.assetId && req.requirements.some((x) => x.type === 'assert-create'))
-    return createByCommit(ctx, r, req, found.namespaceProperties);
+  const creating = req.requirements.some((x) => x.type === 'assert-create');
+  const found = await lookupIn(ctx, r, 'table', creating ? 'namespace' : 'asset');
+  if (!found.assetId && creating) return createByCommit(ctx, r, req, found.namespaceProperties);
   const a = await locate(ctx, r, 'table', 'update', 'asset.commit', found);
   const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.storage);
   checkRequirements(base, req.requirements);
@@ -364,7 +364,7 @@ export async function renameTable(ctx: CatalogContext, raw: unknown, kind: Kind 
     if (e instanceof IcebergError && /no Iceberg metadata/.test(e.message)) return;
     throw e;
   });
-  const target = await lookupIn(ctx, to, kind).catch((e) => {
+  const target = await lookupIn(ctx, to, kind, 'namespace').catch((e) => {
     if (e instanceof IcebergError && e.type === 'NoSuchNamespaceException') throw noSuchNamespace(to.path);
     throw e;
   });
