@@ -3,7 +3,13 @@
  * catalog OpenAPI spec and the table spec ask for, and what Java's client, Spark and PyIceberg rely on. Every
  * response is also checked against the spec's shapes (support/iceberg-openapi.ts).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db/client';
+import { assets } from '@/db/schema';
 import {
   clientFor,
   icebergTenant,
@@ -141,5 +147,258 @@ describe('listing pages (the spec’s PageToken rule)', () => {
       expect([next.body[key].length, next.body['next-page-token']]).toEqual([1, null]);
     }
     expect((await w.call('GET', '/namespaces?pageSize=0')).status).toBe(400);
+  });
+});
+
+const col = (id: number, name: string, type: unknown, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  type,
+  required: false,
+  ...extra,
+});
+const schemaOf = (...fields: unknown[]) => ({ type: 'struct', 'schema-id': 0, fields });
+
+describe('the reserved table property format-version and format 3 features', () => {
+  it('creates format 1 and 2 tables from format-version (never stored as a property), refuses 3 and nonsense', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    const v1 = await w.call('POST', '/namespaces/db/tables', {
+      name: 'old',
+      schema: ordersSchema,
+      'partition-spec': { fields: [{ 'source-id': 2, name: 'day', transform: 'day' }] },
+      properties: { 'format-version': '1', owner: 'ana' },
+    });
+    expect(v1.status).toBe(200);
+    expect(v1.body.metadata['format-version']).toBe(1);
+    expect(v1.body.metadata.properties).toEqual({ owner: 'ana' });
+    // A format 1 file carries the single current schema and partition spec fields v1 readers need.
+    const file = JSON.parse(readFileSync(fileURLToPath(v1.body['metadata-location']), 'utf8'));
+    expect(file['format-version']).toBe(1);
+    expect(file.schema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'placed_at', 'customer', 'tags']);
+    expect(file['partition-spec']).toEqual([{ name: 'day', transform: 'day', 'source-id': 2, 'field-id': 1000 }]);
+    const loaded = await w.call('GET', '/namespaces/db/tables/old');
+    expect([loaded.body.metadata['format-version'], loaded.body.metadata.properties]).toEqual([1, { owner: 'ana' }]);
+    const db = await getDb();
+    const [row] = await db
+      .select({ properties: assets.properties })
+      .from(assets)
+      .where(and(eq(assets.tenantId, w.tenant.id), eq(assets.name, 'old')));
+    expect(row.properties).toEqual({ owner: 'ana' });
+
+    // A format 1 table takes a snapshot without a sequence number (v1 has none).
+    const v1Snap = await w.call('POST', '/namespaces/db/tables/old', {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            'snapshot-id': 11,
+            'timestamp-ms': 1700000000000,
+            'manifest-list': `${v1.body.metadata.location}/metadata/snap-11.avro`,
+            summary: { operation: 'append' },
+          },
+        },
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 11 },
+      ],
+    });
+    expect(v1Snap.status).toBe(200);
+    // Setting the reserved property upgrades the table (as Java's replaceProperties does); the v1 fields go.
+    const upgraded = await w.call('POST', '/namespaces/db/tables/old', {
+      requirements: [],
+      updates: [{ action: 'set-properties', updates: { 'format-version': '2', tier: 'gold' } }],
+    });
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.body.metadata['format-version']).toBe(2);
+    expect(upgraded.body.metadata.properties).toEqual({ owner: 'ana', tier: 'gold' });
+    expect(upgraded.body.metadata.schema).toBeUndefined();
+    const downgrade = await w.call('POST', '/namespaces/db/tables/old', {
+      requirements: [],
+      updates: [{ action: 'upgrade-format-version', 'format-version': 1 }],
+    });
+    expect([downgrade.status, downgrade.body.error.message]).toEqual([
+      400,
+      'Cannot downgrade format version from 2 to 1',
+    ]);
+
+    const v2 = await w.call('POST', '/namespaces/db/tables', {
+      name: 'new',
+      schema: ordersSchema,
+      properties: { 'format-version': '2' },
+    });
+    expect([v2.body.metadata['format-version'], v2.body.metadata.properties]).toEqual([2, {}]);
+    const upgradeV1 = await w.call('POST', '/namespaces/db/tables', {
+      name: 'up',
+      schema: ordersSchema,
+      properties: { 'format-version': '1' },
+    });
+    const up = await w.call('POST', '/namespaces/db/tables/up', {
+      requirements: [],
+      updates: [{ action: 'upgrade-format-version', 'format-version': 2 }],
+    });
+    expect([upgradeV1.status, up.status, up.body.metadata['format-version']]).toEqual([200, 200, 2]);
+
+    for (const [version, message] of [
+      ['3', 'format-version 3 is not supported'],
+      ['4', 'must be 1 or 2'],
+      ['two', 'must be 1 or 2'],
+    ]) {
+      const r = await w.call('POST', '/namespaces/db/tables', {
+        name: `v${version}`,
+        schema: ordersSchema,
+        properties: { 'format-version': version },
+      });
+      expect([r.status, r.body.error.type]).toEqual([400, 'BadRequestException']);
+      expect(r.body.error.message).toContain(message);
+    }
+    const to3 = await w.call('POST', '/namespaces/db/tables/new', {
+      requirements: [],
+      updates: [{ action: 'upgrade-format-version', 'format-version': 3 }],
+    });
+    expect([to3.status, to3.body.error.message]).toEqual([400, expect.stringContaining('3 is not supported')]);
+    const listed = await w.call('GET', '/namespaces/db/tables');
+    expect(listed.body.identifiers.map((i: { name: string }) => i.name)).toEqual(['new', 'old', 'up']);
+  });
+
+  it('builds a format 1 table from a create transaction that sends upgrade-format-version 1', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    const staged = await w.call('POST', '/namespaces/db/tables', {
+      name: 'ctas',
+      schema: ordersSchema,
+      'stage-create': true,
+      properties: { 'format-version': '1' },
+    });
+    expect(staged.body.metadata['format-version']).toBe(1);
+    const m = staged.body.metadata;
+    const created = await w.call('POST', '/namespaces/db/tables/ctas', {
+      requirements: [{ type: 'assert-create' }],
+      updates: [
+        { action: 'assign-uuid', uuid: m['table-uuid'] },
+        { action: 'upgrade-format-version', 'format-version': 1 },
+        { action: 'add-schema', schema: m.schemas[0] },
+        { action: 'set-current-schema', 'schema-id': -1 },
+        { action: 'add-spec', spec: { fields: [] } },
+        { action: 'set-default-spec', 'spec-id': -1 },
+        { action: 'add-sort-order', 'sort-order': { 'order-id': 0, fields: [] } },
+        { action: 'set-default-sort-order', 'sort-order-id': -1 },
+        { action: 'set-location', location: m.location },
+      ],
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.metadata['format-version']).toBe(1);
+    expect(created.body.metadata.schema.fields).toHaveLength(4);
+  });
+
+  it('refuses format 3 types and column defaults in a version 1 or 2 table, naming the column', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    const cases: [unknown, string][] = [
+      [schemaOf(col(1, 'payload', 'variant')), 'Column "payload" has type variant'],
+      [schemaOf(col(1, 'at', 'timestamp_ns')), 'Column "at" has type timestamp_ns'],
+      [schemaOf(col(1, 'at', 'timestamptz_ns')), 'Column "at" has type timestamptz_ns'],
+      [schemaOf(col(1, 'nothing', 'unknown')), 'Column "nothing" has type unknown'],
+      [
+        schemaOf(
+          col(1, 'site', {
+            type: 'struct',
+            fields: [
+              col(2, 'shapes', {
+                type: 'list',
+                'element-id': 3,
+                element: 'geometry(srid:4326)',
+                'element-required': false,
+              }),
+            ],
+          }),
+        ),
+        'Column "site.shapes.element" has type geometry(srid:4326)',
+      ],
+      [
+        schemaOf(
+          col(1, 'm', {
+            type: 'map',
+            'key-id': 2,
+            key: 'string',
+            'value-id': 3,
+            value: 'geography',
+            'value-required': false,
+          }),
+        ),
+        'Column "m.value" has type geography',
+      ],
+      [schemaOf(col(1, 'n', 'long', { 'initial-default': 0 })), 'Column "n" has a default value (initial-default)'],
+      [schemaOf(col(1, 'n', 'long', { 'write-default': 1 })), 'Column "n" has a default value (write-default)'],
+    ];
+    for (const [schema, message] of cases) {
+      const r = await w.call('POST', '/namespaces/db/tables', { name: 't', schema });
+      expect([r.status, r.body.error.type]).toEqual([400, 'BadRequestException']);
+      expect(r.body.error.message).toContain(message);
+      expect(r.body.error.message).toContain('needs table format version 3; this table is format version 2');
+    }
+    const v1 = await w.call('POST', '/namespaces/db/tables', {
+      name: 't',
+      schema: schemaOf(col(1, 'payload', 'variant')),
+      properties: { 'format-version': '1' },
+    });
+    expect(v1.body.error.message).toContain('this table is format version 1');
+    // Evolving a table's schema is checked the same way, and changes nothing.
+    const t = await w.call('POST', '/namespaces/db/tables', { name: 't', schema: ordersSchema });
+    const evolve = await w.call('POST', '/namespaces/db/tables/t', {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-schema',
+          schema: schemaOf(...t.body.metadata.schemas[0].fields, col(9, 'precise', 'timestamptz_ns')),
+        },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+    });
+    expect([evolve.status, evolve.body.error.message]).toEqual([400, expect.stringContaining('Column "precise"')]);
+    expect((await w.call('GET', '/namespaces/db/tables/t')).body['metadata-location']).toBe(
+      t.body['metadata-location'],
+    );
+    expect((await w.call('GET', '/namespaces/db/tables')).body.identifiers).toEqual([{ namespace: ['db'], name: 't' }]);
+  });
+});
+
+describe('add-snapshot on a format 2 table', () => {
+  it('is refused without a sequence-number, and nothing is written', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    const t = await w.call('POST', '/namespaces/db/tables', { name: 't', schema: ordersSchema });
+    const snapshot = (id: number, seq?: number) => ({
+      action: 'add-snapshot',
+      snapshot: {
+        'snapshot-id': id,
+        ...(seq === undefined ? {} : { 'sequence-number': seq }),
+        'timestamp-ms': 1700000000000,
+        'manifest-list': `${t.body.metadata.location}/metadata/snap-${id}.avro`,
+        summary: { operation: 'append' },
+      },
+    });
+    const main = (id: number) => ({
+      action: 'set-snapshot-ref',
+      'ref-name': 'main',
+      type: 'branch',
+      'snapshot-id': id,
+    });
+    const refused = await w.call('POST', '/namespaces/db/tables/t', {
+      requirements: [],
+      updates: [snapshot(1), main(1)],
+    });
+    expect([refused.status, refused.body.error.type]).toEqual([400, 'BadRequestException']);
+    expect(refused.body.error.message).toBe(
+      'Snapshot 1 has no sequence-number: format version 2 snapshots must carry one (last sequence number 0)',
+    );
+    const after = await w.call('GET', '/namespaces/db/tables/t');
+    expect([after.body['metadata-location'], after.body.metadata.snapshots]).toEqual([t.body['metadata-location'], []]);
+    const metadataDir = path.dirname(fileURLToPath(t.body['metadata-location']));
+    expect(readdirSync(metadataDir)).toHaveLength(1);
+    const ok = await w.call('POST', '/namespaces/db/tables/t', {
+      requirements: [],
+      updates: [snapshot(1, 1), main(1)],
+    });
+    expect([ok.status, ok.body.metadata['last-sequence-number']]).toEqual([200, 1]);
   });
 });
