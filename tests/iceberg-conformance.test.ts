@@ -10,7 +10,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
+import { createCatalog } from '@/lib/catalog/catalogs';
+import { getTenantSettings, updateSettings } from '@/lib/governance/settings';
+import { bearerFor, run } from './support/governance';
 import {
+  catalogClient,
   clientFor,
   icebergTenant,
   ns,
@@ -400,5 +404,50 @@ describe('add-snapshot on a format 2 table', () => {
       updates: [snapshot(1, 1), main(1)],
     });
     expect([ok.status, ok.body.metadata['last-sequence-number']]).toEqual([200, 1]);
+  });
+});
+
+describe('GET /v1/config without warehouse', () => {
+  it('answers the tenant’s only catalog, else its default catalog (Settings), else 400', async () => {
+    const w = await world();
+    const config = () => rest(server, log, 'GET', '/v1/config', { token: w.token });
+    const one = await config();
+    expect([one.status, one.body.overrides.prefix]).toEqual([200, w.catalogId]);
+    const other = await run<{ id: string }>(createCatalog, w.admin, {
+      catalogType: 'local',
+      name: 'other',
+      warehouse: 'wh',
+    });
+    const two = await config();
+    expect([two.status, two.body.error.type, two.body.error.message]).toEqual([
+      400,
+      'BadRequestException',
+      'Pass ?warehouse=<catalog name> to select the catalog (its id also works), or set a default catalog in Settings',
+    ]);
+    // The TenantAdmin picks the default in Settings (the same mutation as the settings page and PUT /api/v1/config/settings).
+    await run(updateSettings, w.admin, { defaultCatalogId: other.id });
+    expect((await getTenantSettings(await getDb(), w.tenant.id)).defaultCatalogId).toBe(other.id);
+    const byDefault = await config();
+    expect([byDefault.status, byDefault.body.overrides.prefix]).toEqual([200, other.id]);
+    // A named warehouse still wins, and a client with no warehouse works end to end against the default.
+    expect(
+      (await rest(server, log, 'GET', '/v1/config?warehouse=lake', { token: w.token })).body.overrides.prefix,
+    ).toBe(w.catalogId);
+    const noWarehouse = catalogClient(server, '', { type: 'bearer', token: w.token }, log);
+    await noWarehouse.createNamespace({ namespace: ['via_default'] });
+    expect((await rest(server, log, 'GET', `/v1/${other.id}/namespaces`, { token: w.token })).body.namespaces).toEqual([
+      ['via_default'],
+    ]);
+    // Another tenant's catalog cannot be the default; nor can a catalog id that does not exist.
+    const stranger = await icebergTenant();
+    await expect(run(updateSettings, w.admin, { defaultCatalogId: stranger.catalogId })).rejects.toMatchObject({
+      code: 'validation_failed',
+      fieldErrors: { defaultCatalogId: ['That catalog was not found in this tenant'] },
+    });
+    // Cleared, the tenant is back to 400; Root without a selected tenant has no default either.
+    await run(updateSettings, w.admin, { defaultCatalogId: null });
+    expect((await config()).status).toBe(400);
+    const root = (await bearerFor(w.rootNoTenant)).jwt;
+    expect((await rest(server, log, 'GET', '/v1/config', { token: root })).status).toBe(400);
   });
 });

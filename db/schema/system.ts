@@ -5,6 +5,8 @@ import { tenantId, updatedAt } from './columns';
 export type TenantSettings = {
   allowPublicSignup: boolean;
   defaultWarehouseId: string | null;
+  /** The catalog GET /v1/config answers when an Iceberg client names no warehouse. */
+  defaultCatalogId: string | null;
   auditRetentionDays: number;
   smtp: { host: string; port: number; username: string; from: string; secure: boolean } | null;
 };

@@ -209,6 +209,18 @@ export async function catalogSummary(actor: Actor, catalogId: string): Promise<C
 }
 
 /** Branch names of a catalog, main first (for the branch picker). */
+/** The tenant's catalogs by name, for a picker (the settings' default catalog): at most 500. */
+export async function catalogChoices(actor: Actor) {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  return db
+    .select({ id: catalogs.id, name: catalogs.name })
+    .from(catalogs)
+    .where(eq(catalogs.tenantId, tenantId))
+    .orderBy(asc(catalogs.name))
+    .limit(500);
+}
+
 export async function branchChoices(actor: Actor, catalogId: string) {
   const tenantId = requireTenant(actor);
   const db = await getDb();

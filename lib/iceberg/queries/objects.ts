@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { encodeCursor, keyset } from '@/db/keyset';
-import { assets, namespaces, type Properties } from '@/db/schema';
+import { assets, catalogs, namespaces, systemSettings, type Properties } from '@/db/schema';
 import type { Actor } from '../../actor';
 import { authorize, visibilityFilter } from '../../authz';
 import { toPgArray } from '../../catalog/lookup';
@@ -55,6 +55,23 @@ export async function lookupAsset(
     metadataLocation: r.metadata_location,
     tags: r.tags ?? [],
   };
+}
+
+/**
+ * The catalog GET /v1/config answers when the client names no warehouse: the tenant's default catalog (Settings),
+ * else its only catalog; null when it has several and no default (or none). A default deleted since is ignored.
+ */
+export async function defaultCatalogOf(q: Queryable, tenantId: string): Promise<string | null> {
+  const rows = (
+    await q.execute<{ id: string; is_default: boolean }>(sql`
+    SELECT c.id, coalesce(c.id::text = s.settings->>'defaultCatalogId', false) AS is_default
+    FROM ${catalogs} c LEFT JOIN ${systemSettings} s ON s.tenant_id = c.tenant_id
+    WHERE c.tenant_id = ${tenantId}
+    ORDER BY is_default DESC, c.id
+    LIMIT 2`)
+  ).rows;
+  if (rows[0]?.is_default || rows.length === 1) return rows[0].id;
+  return null;
 }
 
 export function authorizeNamespace(
