@@ -3,7 +3,7 @@
  * catalog OpenAPI spec and the table spec ask for, and what Java's client, Spark and PyIceberg rely on. Every
  * response is also checked against the spec's shapes (support/iceberg-openapi.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { createCatalog } from '@/lib/catalog/catalogs';
+import { identifierPart, namespacePath } from '@/lib/catalog/names';
 import { getTenantSettings, updateSettings } from '@/lib/governance/settings';
 import { bearerFor, run } from './support/governance';
 import {
@@ -449,5 +450,131 @@ describe('GET /v1/config without warehouse', () => {
     expect((await config()).status).toBe(400);
     const root = (await bearerFor(w.rootNoTenant)).jwt;
     expect((await rest(server, log, 'GET', '/v1/config', { token: root })).status).toBe(400);
+  });
+});
+
+describe('namespace and table names', () => {
+  const long = 'n'.repeat(255);
+  /** Accepted everywhere: /v1, the console and /api/v1 share lib/catalog/names.ts. */
+  const goodLevels = [
+    'with space',
+    'Ünïcödé',
+    '日本語',
+    'emoji 😀',
+    'a-b_c',
+    "quote'd",
+    'per%cent',
+    'plus+sign',
+    'hash#tag?',
+    'colon:x&y',
+    'trailing ',
+    long,
+  ];
+  const goodNames = [...goodLevels, 'dotted.name', 'at@sign', '.hidden'];
+  const badLevels: [string, string][] = [
+    ['', 'is required'],
+    ['   ', 'cannot be blank'],
+    ['a\u001fb', 'control characters'],
+    ['tab\there', 'control characters'],
+    ['nul\u0000', 'control characters'],
+    ['del\u007f', 'control characters'],
+    ['a/b', 'cannot contain "/"'],
+    ['.', 'cannot be "." or ".."'],
+    ['..', 'cannot be "." or ".."'],
+    ['a.b', 'cannot contain "."'],
+    ['a@b', 'cannot contain "@"'],
+    ['\ud800x', 'valid Unicode'],
+    ['n'.repeat(256), 'at most 255 characters'],
+  ];
+  const badNames: [string, string][] = [
+    ['   ', 'cannot be blank'],
+    ['tab\there', 'control characters'],
+    ['a/b', 'cannot contain "/"'],
+    ['..', 'cannot be "." or ".."'],
+    ['\ud800x', 'valid Unicode'],
+    ['n'.repeat(256), 'at most 255 characters'],
+  ];
+
+  it('accepts what Iceberg accepts, round-tripping create → list → load with URL encoding', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['top'] });
+    for (const level of goodLevels) {
+      const created = await w.call('POST', '/namespaces', { namespace: ['top', level] });
+      expect([level, created.status, created.body.error?.message]).toEqual([level, 200, undefined]);
+      expect(created.body.namespace).toEqual(['top', level]);
+      expect((await w.call('GET', `/namespaces/${ns('top', level)}`)).body.namespace).toEqual(['top', level]);
+    }
+    const children = await w.call('GET', `/namespaces?parent=${ns('top')}`);
+    expect(children.body.namespaces.map((n: string[]) => n[1]).sort()).toEqual([...goodLevels].sort());
+
+    const home = ns('top', 'Ünïcödé');
+    for (const name of goodNames) {
+      // A name containing "@" is created and addressed with its branch spelled out (the last "@" is the branch).
+      const address = name.includes('@') ? `${name}@main` : name;
+      const created = await w.call('POST', `/namespaces/${home}/tables`, { name: address, schema: ordersSchema });
+      expect([name, created.status, created.body.error?.message]).toEqual([name, 200, undefined]);
+    }
+    const listed = await w.call('GET', `/namespaces/${home}/tables`);
+    const identifiers: { namespace: string[]; name: string }[] = listed.body.identifiers;
+    expect(identifiers.map((i) => i.name).sort()).toEqual(
+      goodNames.map((n) => (n.includes('@') ? `${n}@main` : n)).sort(),
+    );
+    for (const id of identifiers) {
+      // What the listing says is what a client sends back, URL-encoded.
+      const loaded = await w.call('GET', `/namespaces/${ns(...id.namespace)}/tables/${encodeURIComponent(id.name)}`);
+      expect([id.name, loaded.status]).toEqual([id.name, 200]);
+      expect(loaded.body.metadata.location).toContain('/top/');
+    }
+    // Locations percent-encode each name (a valid URI); on disk the folders carry the names themselves.
+    const spaced = await w.call('GET', `/namespaces/${home}/tables/${encodeURIComponent('hash#tag?')}`);
+    expect(spaced.body.metadata.location).toBe(`file://${w.catalogDir}/top/%C3%9Cn%C3%AFc%C3%B6d%C3%A9/hash%23tag%3F`);
+    expect(readdirSync(path.join(w.catalogDir, 'top', 'Ünïcödé', 'hash#tag?', 'metadata'))).toHaveLength(1);
+    expect(existsSync(path.join(w.catalogDir, 'top', 'Ünïcödé', 'with space', 'metadata'))).toBe(true);
+    // "at@sign" alone would be table "at" on branch "sign".
+    const ambiguous = await w.call('GET', `/namespaces/${home}/tables/at%40sign`);
+    expect([ambiguous.status, ambiguous.body.error.type]).toEqual([404, 'NoSuchTableException']);
+    // The console and /api/v1 see the same names.
+    const db = await getDb();
+    const rows = await db.select({ name: assets.name }).from(assets).where(eq(assets.tenantId, w.tenant.id));
+    expect(rows.map((r) => r.name).sort()).toEqual([...goodNames].sort());
+  });
+
+  it('refuses only what cannot be stored or addressed, with a 400 naming the rule, on /v1 and in the console’s rules', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    for (const [level, message] of badLevels) {
+      const r = await w.call('POST', '/namespaces', { namespace: ['db', level] });
+      expect([JSON.stringify(level), r.status, r.body.error.type]).toEqual([
+        JSON.stringify(level),
+        400,
+        'BadRequestException',
+      ]);
+      expect(r.body.error.message).toContain(message);
+      const rule = namespacePath.safeParse(['db', level]);
+      expect(rule.success).toBe(false);
+    }
+    for (const [name, message] of badNames) {
+      const r = await w.call('POST', '/namespaces/db/tables', { name, schema: ordersSchema });
+      expect([JSON.stringify(name), r.status, r.body.error.type]).toEqual([
+        JSON.stringify(name),
+        400,
+        'BadRequestException',
+      ]);
+      expect(r.body.error.message).toContain(message);
+      const v = await w.call('POST', '/namespaces/db/views', viewBody(name));
+      expect([JSON.stringify(name), v.status]).toEqual([JSON.stringify(name), 400]);
+      expect(identifierPart('Table name').safeParse(name).success).toBe(false);
+    }
+    for (const good of goodNames) expect(identifierPart('Table name').safeParse(good).success, good).toBe(true);
+    for (const good of goodLevels) expect(namespacePath.safeParse([good]).success, good).toBe(true);
+    // The path as a whole is bounded (it is one key of a unique index): 400, never a database error.
+    const deep = Array.from({ length: 9 }, (_, i) => `${i}${'é'.repeat(254)}`);
+    const tooLong = await w.call('POST', '/namespaces', { namespace: deep });
+    expect([tooLong.status, tooLong.body.error.message]).toEqual([400, expect.stringContaining('at most 2000 bytes')]);
+    // Nothing refused left a namespace, a table or a metadata file behind.
+    expect((await w.call('GET', '/namespaces')).body.namespaces).toEqual([['db']]);
+    expect((await w.call('GET', '/namespaces?parent=db')).body.namespaces).toEqual([]);
+    expect((await w.call('GET', '/namespaces/db/tables')).body.identifiers).toEqual([]);
+    expect(existsSync(path.join(w.catalogDir, 'db'))).toBe(false);
   });
 });

@@ -68,10 +68,11 @@ export async function listTables(ctx: CatalogContext, namespaceRaw: string, page
   const r: AssetRef = { path: ns.path, name: '', branch: pickBranch(ns.branch) };
   const a = await lookupIn(ctx, r, kind, 'namespace');
   const listed = await listNamespaceAssets(ctx.db, ctx.actor, ctx.tenantId, a.branchId, a.namespaceId, kind, page);
-  // Names on a branch other than main carry it, so the identifiers can be used as they are.
-  const suffix = ns.branch ? `@${ns.branch}` : '';
+  // Names on a branch other than main carry it, so the identifiers can be used as they are; so does a name that
+  // contains "@" (on main too), since its last "@" would otherwise be read as the branch.
+  const suffix = (name: string) => (ns.branch || name.includes('@') ? `@${r.branch}` : '');
   return json({
-    identifiers: listed.rows.map((row) => ({ namespace: ns.path, name: `${row.name}${suffix}` })),
+    identifiers: listed.rows.map((row) => ({ namespace: ns.path, name: `${row.name}${suffix(row.name)}` })),
     'next-page-token': listed.nextPageToken,
   });
 }
