@@ -7,13 +7,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { assets } from '@/db/schema';
+import { assets, auditLogs, commits, icebergIdempotencyKeys } from '@/db/schema';
 import { createCatalog } from '@/lib/catalog/catalogs';
 import { identifierPart, namespacePath } from '@/lib/catalog/names';
 import { getTenantSettings, updateSettings } from '@/lib/governance/settings';
-import { bearerFor, run } from './support/governance';
+import { maintenance } from '@/lib/ops/startup';
+import { actorOf, createUser } from './support/fixtures';
+import { bearerFor, insertGrants, run } from './support/governance';
 import {
   catalogClient,
   clientFor,
@@ -576,5 +579,160 @@ describe('namespace and table names', () => {
     expect((await w.call('GET', '/namespaces?parent=db')).body.namespaces).toEqual([]);
     expect((await w.call('GET', '/namespaces/db/tables')).body.identifiers).toEqual([]);
     expect(existsSync(path.join(w.catalogDir, 'db'))).toBe(false);
+  });
+});
+
+describe('Idempotency-Key on mutating requests', () => {
+  const key = () => uuidv7();
+  const keyed = (k: string) => ({ 'Idempotency-Key': k });
+  const commitsOf = async (tenantId: string) =>
+    (await (await getDb()).select({ id: commits.id }).from(commits).where(eq(commits.tenantId, tenantId))).length;
+
+  it('replays the first answer to a retry with the same key, and refuses the key for another request', async () => {
+    const w = await world();
+    const config = await rest(server, log, 'GET', '/v1/config?warehouse=lake', { token: w.token });
+    expect(config.body['idempotency-key-lifetime']).toBe('PT30M');
+
+    const k = key();
+    const first = await w.call('POST', '/namespaces', { namespace: ['db'], properties: { a: '1' } }, keyed(k));
+    const again = await w.call('POST', '/namespaces', { namespace: ['db'], properties: { a: '1' } }, keyed(k));
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.text).toBe(first.text);
+    expect([first.headers.get('idempotent-replayed'), again.headers.get('idempotent-replayed')]).toEqual([
+      null,
+      'true',
+    ]);
+    // Without the key, the same request is a second attempt: the namespace exists.
+    expect((await w.call('POST', '/namespaces', { namespace: ['db'] })).status).toBe(409);
+    const other = await w.call('POST', '/namespaces', { namespace: ['elsewhere'] }, keyed(k));
+    expect([other.status, other.body.error.type]).toEqual([422, 'UnprocessableEntityException']);
+    expect((await w.call('GET', '/namespaces')).body.namespaces).toEqual([['db']]);
+    const created = await (
+      await getDb()
+    )
+      .select({ id: auditLogs.id })
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'namespace.create'),
+          eq(auditLogs.result, 'success'),
+        ),
+      );
+    expect(created).toHaveLength(1);
+
+    // A commit retried with its key moves the table once; the retry gets the first metadata location.
+    const t = await w.call('POST', '/namespaces/db/tables', { name: 't', schema: ordersSchema }, keyed(key()));
+    const before = await commitsOf(w.tenant.id);
+    const commit = { requirements: [], updates: [{ action: 'set-properties', updates: { owner: 'ana' } }] };
+    const k2 = key();
+    const c1 = await w.call('POST', '/namespaces/db/tables/t', commit, keyed(k2));
+    const c2 = await w.call('POST', '/namespaces/db/tables/t', commit, keyed(k2));
+    expect([c1.status, c2.status]).toEqual([200, 200]);
+    expect(c2.body['metadata-location']).toBe(c1.body['metadata-location']);
+    expect(c1.body['metadata-location']).not.toBe(t.body['metadata-location']);
+    expect(await commitsOf(w.tenant.id)).toBe(before + 1);
+    // The same path with another body is another request.
+    const changed = await w.call(
+      'POST',
+      '/namespaces/db/tables/t',
+      { ...commit, updates: [{ action: 'set-properties', updates: { owner: 'bo' } }] },
+      keyed(k2),
+    );
+    expect(changed.status).toBe(422);
+
+    // A drop retried after it succeeded is 204 again, not 404.
+    const k3 = key();
+    expect((await w.call('DELETE', '/namespaces/db/tables/t', undefined, keyed(k3))).status).toBe(204);
+    const dropAgain = await w.call('DELETE', '/namespaces/db/tables/t', undefined, keyed(k3));
+    expect([dropAgain.status, dropAgain.headers.get('idempotent-replayed')]).toEqual([204, 'true']);
+    // A deterministic refusal is final too: replayed even though the namespace has gone since.
+    const k4 = key();
+    expect((await w.call('POST', '/namespaces', { namespace: ['db'] }, keyed(k4))).status).toBe(409);
+    expect((await w.call('DELETE', '/namespaces/db')).status).toBe(204);
+    const refusedAgain = await w.call('POST', '/namespaces', { namespace: ['db'] }, keyed(k4));
+    expect([refusedAgain.status, refusedAgain.body.error.type]).toEqual([409, 'AlreadyExistsException']);
+
+    expect((await w.call('POST', '/namespaces', { namespace: ['x'] }, keyed('not-a-uuid'))).status).toBe(400);
+    expect((await w.call('GET', '/namespaces')).body.namespaces).toEqual([]);
+  });
+
+  it('keys belong to a principal; answers that are not final (403) are not kept, so a retry runs again', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['finance'] });
+    const db = await getDb();
+    const analyst = await createUser({ role: 'tenant_user', tenantId: w.tenant.id });
+    const analystToken = (await bearerFor(actorOf(analyst))).jwt;
+    const asAnalyst = (body: unknown, k: string) =>
+      rest(server, log, 'POST', `/v1/${w.prefix}/namespaces/finance/tables`, {
+        token: analystToken,
+        body,
+        headers: keyed(k),
+      });
+    const k = key();
+    const body = { name: 'ledger', schema: ordersSchema };
+    expect((await asAnalyst(body, k)).status).toBe(403);
+    const [financeNs] = await db.query.namespaces.findMany({
+      where: (n, { and: a, eq: e }) => a(e(n.catalogId, w.catalogId), e(n.name, 'finance')),
+    });
+    await insertGrants(w.tenant.id, { userId: analyst.id }, [
+      { scopeType: 'namespace', catalogId: w.catalogId, namespaceId: financeNs.id, actions: ['read', 'create'] },
+    ]);
+    const granted = await asAnalyst(body, k);
+    expect([granted.status, granted.headers.get('idempotent-replayed')]).toEqual([200, null]);
+    // The admin using the same key value is a different principal: its request runs on its own.
+    const admin = await w.call(
+      'POST',
+      '/namespaces/finance/tables',
+      { name: 'budget', schema: ordersSchema },
+      keyed(k),
+    );
+    expect([admin.status, admin.headers.get('idempotent-replayed')]).toEqual([200, null]);
+    const rows = await db
+      .select({ principal: icebergIdempotencyKeys.principal, state: icebergIdempotencyKeys.state })
+      .from(icebergIdempotencyKeys)
+      .where(and(eq(icebergIdempotencyKeys.tenantId, w.tenant.id), eq(icebergIdempotencyKeys.idempotencyKey, k)));
+    expect(rows.map((r) => r.principal).sort()).toEqual([`user:${analyst.id}`, `user:${w.admin.id}`].sort());
+    expect(rows.every((r) => r.state === 'done')).toBe(true);
+  });
+
+  it('runs concurrent duplicates once: every copy gets the one answer', async () => {
+    const w = await world();
+    await w.call('POST', '/namespaces', { namespace: ['db'] });
+    await w.call('POST', '/namespaces/db/tables', { name: 't', schema: ordersSchema });
+    const before = await commitsOf(w.tenant.id);
+    const k = key();
+    const commit = { requirements: [], updates: [{ action: 'set-properties', updates: { burst: 'yes' } }] };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => w.call('POST', '/namespaces/db/tables/t', commit, keyed(k))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body['metadata-location'])).size).toBe(1);
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    expect(await commitsOf(w.tenant.id)).toBe(before + 1);
+  });
+
+  it('forgets a key after its lifetime: a late retry runs again, and the hourly maintenance deletes expired keys', async () => {
+    const w = await world();
+    const db = await getDb();
+    const k = key();
+    expect((await w.call('POST', '/namespaces', { namespace: ['late'] }, keyed(k))).status).toBe(200);
+    const expire = () =>
+      db
+        .update(icebergIdempotencyKeys)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(and(eq(icebergIdempotencyKeys.tenantId, w.tenant.id), eq(icebergIdempotencyKeys.idempotencyKey, k)));
+    await expire();
+    // Past the window the key is new again: the request runs (and finds the namespace there).
+    expect((await w.call('POST', '/namespaces', { namespace: ['late'] }, keyed(k))).status).toBe(409);
+    const fresh = key();
+    await w.call('POST', '/namespaces', { namespace: ['kept'] }, keyed(fresh));
+    await expire();
+    await maintenance(db);
+    const left = await db
+      .select({ key: icebergIdempotencyKeys.idempotencyKey })
+      .from(icebergIdempotencyKeys)
+      .where(eq(icebergIdempotencyKeys.tenantId, w.tenant.id));
+    expect(left.map((r) => r.key)).toEqual([fresh]);
   });
 });

@@ -5,6 +5,7 @@ import { signInWithPassword } from '../auth/login';
 import { toAppError } from '../errors';
 import { catalogContext } from './context';
 import { defaultCatalogOf } from './queries/objects';
+import { IDEMPOTENCY_KEY_LIFETIME } from './idempotency';
 import { badRequest } from './errors';
 import { json } from './http';
 import { readCappedText } from '../body';
@@ -51,6 +52,7 @@ export async function getConfig(actor: Actor, warehouse: string | null) {
     defaults: {},
     overrides: { prefix: ctx.catalog.id, 'namespace-separator': '%1F' },
     endpoints: ENDPOINTS,
+    'idempotency-key-lifetime': IDEMPOTENCY_KEY_LIFETIME,
   });
 }
 
