@@ -694,6 +694,13 @@ describe('Idempotency-Key on mutating requests', () => {
       .where(and(eq(icebergIdempotencyKeys.tenantId, w.tenant.id), eq(icebergIdempotencyKeys.idempotencyKey, k)));
     expect(rows.map((r) => r.principal).sort()).toEqual([`user:${analyst.id}`, `user:${w.admin.id}`].sort());
     expect(rows.every((r) => r.state === 'done')).toBe(true);
+    // Stored answers are encrypted at rest (a create or load answer may carry vended storage credentials).
+    const [stored] = await db
+      .select({ body: icebergIdempotencyKeys.responseBodyEncrypted })
+      .from(icebergIdempotencyKeys)
+      .where(eq(icebergIdempotencyKeys.principal, `user:${analyst.id}`));
+    expect(stored.body).toMatch(/^v1\./);
+    expect(stored.body).not.toContain('ledger');
   });
 
   it('runs concurrent duplicates once: every copy gets the one answer', async () => {

@@ -7,7 +7,7 @@ CREATE TABLE "iceberg_idempotency_keys" (
 	"claim_id" uuid NOT NULL,
 	"response_status" integer,
 	"response_headers" jsonb,
-	"response_body" text,
+	"response_body_encrypted" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"claimed_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,

@@ -114,7 +114,8 @@ export const icebergIdempotencyKeys = pgTable(
     claimId: uuid('claim_id').notNull(),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
-    responseBody: text('response_body'),
+    /** The answer's body, encrypted (lib/crypto.ts): a load or create answer may carry vended storage credentials. */
+    responseBodyEncrypted: text('response_body_encrypted'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

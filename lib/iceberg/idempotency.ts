@@ -3,6 +3,7 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { icebergIdempotencyKeys } from '@/db/schema';
 import { readCappedText } from '../body';
+import { decryptSecret, encryptSecret } from '../crypto';
 import { logger } from '../logger';
 import type { CatalogContext } from './context';
 import { badRequest, IcebergError } from './errors';
@@ -11,8 +12,8 @@ import { badRequest, IcebergError } from './errors';
  * Idempotency-Key on mutating Iceberg requests (the REST spec's `idempotency-key` parameter and the
  * `idempotency-key-lifetime` of /v1/config). The first request with a key claims it (a `pending` row, one INSERT:
  * a concurrent duplicate finds the row and waits for its answer instead of running too); its answer is stored
- * when final (2xx and deterministic 4xx) and replayed to every retry by the same principal in the same tenant
- * until the key expires. A retry whose method, path or body differ is refused with 422. Answers that are not
+ * when final (2xx and deterministic 4xx), the body encrypted, and replayed to every retry by the same principal in
+ * the same tenant until the key expires. A retry whose method, path or body differ is refused with 422. Answers that are not
  * final (5xx, 401, 403, 408, 429) release the key, so a retry runs again.
  */
 
@@ -43,7 +44,7 @@ type Stored = {
   state: 'pending' | 'done';
   response_status: number | null;
   response_headers: Record<string, string> | null;
-  response_body: string | null;
+  response_body_encrypted: string | null;
 };
 
 /**
@@ -115,7 +116,7 @@ async function claim(db: Db, who: Who, requestHash: string): Promise<string | nu
         claimId,
         responseStatus: null,
         responseHeaders: null,
-        responseBody: null,
+        responseBodyEncrypted: null,
         createdAt: sql`now()`,
         claimedAt: sql`now()`,
         expiresAt: expires,
@@ -135,7 +136,7 @@ async function stored(db: Db, who: Who): Promise<Stored | null> {
       state: t.state,
       response_status: t.responseStatus,
       response_headers: t.responseHeaders,
-      response_body: t.responseBody,
+      response_body_encrypted: t.responseBodyEncrypted,
     })
     .from(t)
     .where(
@@ -176,7 +177,12 @@ async function finish(db: Db, who: Who, claimId: string, res: Response): Promise
   // the claim pending and, after the lease, may run again, as after a 5xx).
   await db
     .update(t)
-    .set({ state: 'done', responseStatus: res.status, responseHeaders: headers, responseBody: text })
+    .set({
+      state: 'done',
+      responseStatus: res.status,
+      responseHeaders: headers,
+      responseBodyEncrypted: encryptSecret(text),
+    })
     .where(mine)
     .catch((err) => logger.warn('could not record an Idempotency-Key answer', { err }));
   return new Response(res.status === 204 || res.status === 304 ? null : text, {
@@ -187,7 +193,8 @@ async function finish(db: Db, who: Who, claimId: string, res: Response): Promise
 
 function replay(row: Stored): Response {
   const status = row.response_status ?? 200;
-  return new Response(status === 204 ? null : (row.response_body ?? ''), {
+  const body = row.response_body_encrypted ? decryptSecret(row.response_body_encrypted) : '';
+  return new Response(status === 204 ? null : body, {
     status,
     headers: { ...(row.response_headers ?? {}), 'Idempotent-Replayed': 'true' },
   });
