@@ -14,6 +14,8 @@ import { assets, auditLogs, commits, icebergIdempotencyKeys } from '@/db/schema'
 import { createCatalog } from '@/lib/catalog/catalogs';
 import { identifierPart, namespacePath } from '@/lib/catalog/names';
 import { getTenantSettings, updateSettings } from '@/lib/governance/settings';
+import { newTableMetadata } from '@/lib/iceberg/metadata';
+import { applyUpdates } from '@/lib/iceberg/updates';
 import { maintenance } from '@/lib/ops/startup';
 import { actorOf, createUser } from './support/fixtures';
 import { bearerFor, insertGrants, run } from './support/governance';
@@ -266,6 +268,21 @@ describe('the reserved table property format-version and format 3 features', () 
     expect([to3.status, to3.body.error.message]).toEqual([400, expect.stringContaining('3 is not supported')]);
     const listed = await w.call('GET', '/namespaces/db/tables');
     expect(listed.body.identifiers.map((i: { name: string }) => i.name)).toEqual(['new', 'old', 'up']);
+  });
+
+  it('drops a format-version property that older tables stored, at their next commit', () => {
+    const old = newTableMetadata(
+      { name: 't', schema: ordersSchema as never, properties: {} },
+      { location: 'file:///w/t', uuid: '11111111-1111-4111-8111-111111111111', now: 1 },
+    );
+    old.properties = { 'format-version': '1', owner: 'ana' };
+    const next = applyUpdates(
+      old,
+      'file:///w/t/metadata/00000-a.metadata.json',
+      [{ action: 'set-properties', updates: { tier: 'gold' } }],
+      { now: 2 },
+    );
+    expect([next['format-version'], next.properties]).toEqual([2, { owner: 'ana', tier: 'gold' }]);
   });
 
   it('builds a format 1 table from a create transaction that sends upgrade-format-version 1', async () => {

@@ -334,6 +334,8 @@ export function applyUpdates(
   }
 
   if (!base) completeStagedCreate(m, opts.defaultLocation);
+  // Tables made before `format-version` was honoured may still carry it as a property: it goes at their next commit.
+  delete m.properties['format-version'];
   validateMetadata(m);
   if (m['format-version'] === 1) {
     // Format 1 readers still read the single current schema and spec fields.
