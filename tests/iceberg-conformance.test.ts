@@ -8,7 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as assetsRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/route';
+import * as assetRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/assets/[asset]/route';
+import * as nsRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/[ns]/route';
 import { getDb } from '@/db/client';
 import { assets, auditLogs, commits, icebergIdempotencyKeys } from '@/db/schema';
 import { createCatalog } from '@/lib/catalog/catalogs';
@@ -31,6 +34,9 @@ import {
   type Server,
 } from './support/iceberg';
 import { newLog, type ValidationLog } from './support/iceberg-openapi';
+import { call } from './support/catalog';
+
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 let server: Server;
 const log: ValidationLog = newLog();
@@ -553,6 +559,19 @@ describe('namespace and table names', () => {
     // "at@sign" alone would be table "at" on branch "sign".
     const ambiguous = await w.call('GET', `/namespaces/${home}/tables/at%40sign`);
     expect([ambiguous.status, ambiguous.body.error.type]).toEqual([404, 'NoSuchTableException']);
+    // /api/v1 addresses the same names (levels joined by %1F in the path) and lists what /v1 made.
+    const api = { token: w.token };
+    const params = { catalog: 'lake', ns: ns('top', 'Ünïcödé') };
+    const apiList = await call(assetsRoute.GET, '/x?limit=100', { as: api, params });
+    expect(apiList.status).toBe(200);
+    expect(apiList.body.rows.map((r: { name: string }) => r.name).sort()).toEqual([...goodNames].sort());
+    const apiOne = await call(assetRoute.GET, '/x', {
+      as: api,
+      params: { ...params, asset: encodeURIComponent('with space') },
+    });
+    expect([apiOne.status, apiOne.body.name]).toEqual([200, 'with space']);
+    const apiNs = await call(nsRoute.GET, '/x', { as: api, params });
+    expect([apiNs.status, apiNs.body.path]).toEqual([200, ['top', 'Ünïcödé']]);
     // The console and /api/v1 see the same names.
     const db = await getDb();
     const rows = await db.select({ name: assets.name }).from(assets).where(eq(assets.tenantId, w.tenant.id));
