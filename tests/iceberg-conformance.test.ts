@@ -739,6 +739,29 @@ describe('Idempotency-Key on mutating requests', () => {
     expect(stored.body).not.toContain('ledger');
   });
 
+  it('keys belong to a tenant: Root using one key in two tenants runs both requests', async () => {
+    const a = await world();
+    const b = await world();
+    const root = (await bearerFor(a.rootNoTenant)).jwt;
+    const k = key();
+    for (const w of [a, b]) {
+      const r = await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces`, {
+        token: root,
+        body: { namespace: ['shared'] },
+        headers: keyed(k),
+      });
+      expect([r.status, r.headers.get('idempotent-replayed')]).toEqual([200, null]);
+      expect((await w.call('GET', '/namespaces')).body.namespaces).toEqual([['shared']]);
+    }
+    const rows = await (
+      await getDb()
+    )
+      .select({ tenantId: icebergIdempotencyKeys.tenantId })
+      .from(icebergIdempotencyKeys)
+      .where(eq(icebergIdempotencyKeys.idempotencyKey, k));
+    expect(rows.map((r) => r.tenantId).sort()).toEqual([a.tenant.id, b.tenant.id].sort());
+  });
+
   it('runs concurrent duplicates once: every copy gets the one answer', async () => {
     const w = await world();
     await w.call('POST', '/namespaces', { namespace: ['db'] });
