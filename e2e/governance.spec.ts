@@ -368,3 +368,24 @@ test('a person turns on two-factor sign-in, signs in with a code, and an admin r
   await expect(admin.locator('#content')).toBeFocused();
   await signedIn(browser, ana.username);
 });
+
+test('an admin picks the default catalog in Settings, and Iceberg clients naming no warehouse get it', async ({
+  browser,
+  request,
+}) => {
+  const w = await world(request);
+  const other = await w.post('/api/v1/catalogs', { catalogType: 'local', name: 'other', warehouse: 'wh' });
+  const bearer = { headers: { authorization: `Bearer ${w.adminToken}` } };
+  // Two catalogs and no default: /v1/config needs ?warehouse=.
+  expect((await request.get('/v1/config', bearer)).status()).toBe(400);
+  const page = await signedIn(browser, w.adminName);
+  await page.goto('/settings');
+  await page.getByLabel('Default catalog').selectOption({ label: 'other' });
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.').first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Default catalog')).toHaveValue(other.id);
+  const config = await request.get('/v1/config', bearer);
+  expect(config.status()).toBe(200);
+  expect((await config.json()).overrides.prefix).toBe(other.id);
+});

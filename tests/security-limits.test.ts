@@ -11,7 +11,7 @@ import * as usersRoute from '@/app/api/v1/users/route';
 import * as rolesRoute from '@/app/api/v1/roles/route';
 import * as serviceUsersRoute from '@/app/api/v1/service-users/route';
 import { encodeCursor } from '@/db/keyset';
-import { UNPAGED_LIMIT } from '@/lib/iceberg/queries/objects';
+import { MAX_PAGE_SIZE } from '@/lib/iceberg/queries/objects';
 import { bearerFor, call } from './support/governance';
 import { icebergTenant, removeWarehouseDirs, rest, startIcebergServer, type Server } from './support/iceberg';
 import { newLog } from './support/iceberg-openapi';
@@ -91,25 +91,31 @@ describe('the Iceberg REST edges', () => {
     expect(created.body.error.type).toBe('BadRequestException');
   });
 
-  it('bounds a listing without pageSize and hands a next-page-token for the rest', async () => {
+  it('answers a listing without pageToken in one response (the spec), and pages only from a pageToken', async () => {
     const w = await icebergTenant();
     const token = (await bearerFor(w.admin)).jwt;
     const db = await getDb();
     await db.execute(sql`INSERT INTO namespaces (tenant_id, id, catalog_id, parent_id, path, name)
       SELECT ${w.tenant.id}, gen_random_uuid(), ${w.catalogId}, NULL, ARRAY['ns_' || lpad(g::text, 5, '0')], 'ns_' || lpad(g::text, 5, '0')
-      FROM generate_series(1, ${UNPAGED_LIMIT + 5}) g`);
-    const first = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces`, { token });
-    expect(first.status).toBe(200);
-    expect(first.body.namespaces).toHaveLength(UNPAGED_LIMIT);
+      FROM generate_series(1, ${MAX_PAGE_SIZE + 5}) g`);
+    const all = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces?pageSize=10`, { token });
+    expect(all.status).toBe(200);
+    expect(all.body.namespaces).toHaveLength(MAX_PAGE_SIZE + 5);
+    expect(all.body['next-page-token']).toBeNull();
+    const first = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces?pageToken=`, { token });
+    expect(first.body.namespaces).toHaveLength(100);
     expect(typeof first.body['next-page-token']).toBe('string');
+    const big = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces?pageToken=&pageSize=5000`, { token });
+    expect(big.body.namespaces).toHaveLength(MAX_PAGE_SIZE);
     const rest2 = await rest(
       server,
       log,
       'GET',
-      `/v1/${w.catalogId}/namespaces?pageToken=${encodeURIComponent(first.body['next-page-token'])}`,
+      `/v1/${w.catalogId}/namespaces?pageToken=${encodeURIComponent(big.body['next-page-token'])}&pageSize=5000`,
       { token },
     );
     expect(rest2.body.namespaces).toHaveLength(5);
+    expect(rest2.body['next-page-token']).toBeNull();
   });
 });
 
@@ -305,34 +311,38 @@ describe('more hostile edges', () => {
     expect(found.body.error.code).toBe('bad_request');
   });
 
-  it('bounds table listings without pageSize and clamps a pageSize above the maximum', async () => {
+  it('lists all tables without pageToken and clamps a pageSize above the maximum when paging', async () => {
     const w = await icebergTenant();
     const token = (await bearerFor(w.admin)).jwt;
     await rest(server, log, 'POST', `/v1/${w.catalogId}/namespaces`, { token, body: { namespace: ['many'] } });
     const db = await getDb();
     await db.execute(sql`INSERT INTO asset_identities (tenant_id, id, catalog_id, asset_type)
-      SELECT ${w.tenant.id}, md5(${w.catalogId}::text || g)::uuid, ${w.catalogId}, 'table' FROM generate_series(1, ${UNPAGED_LIMIT + 5}) g`);
+      SELECT ${w.tenant.id}, md5(${w.catalogId}::text || g)::uuid, ${w.catalogId}, 'table' FROM generate_series(1, ${MAX_PAGE_SIZE + 5}) g`);
     await db.execute(sql`INSERT INTO assets (tenant_id, branch_id, asset_id, catalog_id, namespace_id, name, asset_type, metadata_location, last_commit_id)
       SELECT ${w.tenant.id}, b.id, md5(${w.catalogId}::text || g)::uuid, ${w.catalogId}, n.id, 't_' || lpad(g::text, 5, '0'), 'table', NULL, b.head_commit_id
-      FROM generate_series(1, ${UNPAGED_LIMIT + 5}) g, branches b, namespaces n
+      FROM generate_series(1, ${MAX_PAGE_SIZE + 5}) g, branches b, namespaces n
       WHERE b.tenant_id = ${w.tenant.id} AND b.id = ${w.mainBranchId} AND n.tenant_id = ${w.tenant.id} AND n.catalog_id = ${w.catalogId} AND n.path = ARRAY['many']`);
-    const first = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables`, { token });
-    expect(first.status).toBe(200);
-    expect(first.body.identifiers).toHaveLength(UNPAGED_LIMIT);
-    expect(typeof first.body['next-page-token']).toBe('string');
+    const all = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables`, { token });
+    expect(all.status).toBe(200);
+    expect(all.body.identifiers).toHaveLength(MAX_PAGE_SIZE + 5);
+    expect(all.body['next-page-token']).toBeNull();
+    const huge = await rest(
+      server,
+      log,
+      'GET',
+      `/v1/${w.catalogId}/namespaces/many/tables?pageToken=&pageSize=1000000`,
+      { token },
+    );
+    expect(huge.body.identifiers).toHaveLength(MAX_PAGE_SIZE);
+    expect(typeof huge.body['next-page-token']).toBe('string');
     const next = await rest(
       server,
       log,
       'GET',
-      `/v1/${w.catalogId}/namespaces/many/tables?pageToken=${encodeURIComponent(first.body['next-page-token'])}`,
+      `/v1/${w.catalogId}/namespaces/many/tables?pageToken=${encodeURIComponent(huge.body['next-page-token'])}`,
       { token },
     );
     expect(next.body.identifiers).toHaveLength(5);
-    const huge = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables?pageSize=1000000`, {
-      token,
-    });
-    expect(huge.body.identifiers).toHaveLength(UNPAGED_LIMIT);
-    expect(typeof huge.body['next-page-token']).toBe('string');
     for (const bad of ['0', '-1', 'abc', '1.5']) {
       const r = await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/many/tables?pageSize=${bad}`, { token });
       expect(r.status, bad).toBe(400);

@@ -1,10 +1,25 @@
-import { bigint, foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { catalogs, tenants } from './catalog';
 import { tenantId, updatedAt } from './columns';
 
 export type TenantSettings = {
   allowPublicSignup: boolean;
   defaultWarehouseId: string | null;
+  /** The catalog GET /v1/config answers when an Iceberg client names no warehouse. */
+  defaultCatalogId: string | null;
   auditRetentionDays: number;
   smtp: { host: string; port: number; username: string; from: string; secure: boolean } | null;
 };
@@ -77,3 +92,37 @@ export const setupTokens = pgTable('setup_tokens', {
   tokenHash: text('token_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Idempotency-Key of mutating Iceberg REST requests (the REST spec's idempotency support): the first answer to a
+ * key, replayed to a retry by the same principal in the same tenant within the key's lifetime (lib/iceberg/
+ * idempotency.ts). `pending` while the first request runs (`claim_id` names that run); deleted after `expires_at`
+ * by the hourly maintenance (lib/ops/startup.ts).
+ */
+export const icebergIdempotencyKeys = pgTable(
+  'iceberg_idempotency_keys',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    /** `user:<id>` or `service_user:<id>`. */
+    principal: text('principal').notNull(),
+    idempotencyKey: uuid('idempotency_key').notNull(),
+    /** SHA-256 of the method, path, query and body: a key reused for another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: ['pending', 'done'] })
+      .notNull()
+      .default('pending'),
+    claimId: uuid('claim_id').notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    /** The answer's body, encrypted (lib/crypto.ts): a load or create answer may carry vended storage credentials. */
+    responseBodyEncrypted: text('response_body_encrypted'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.principal, t.idempotencyKey] }),
+    check('ck_iceberg_idempotency_keys_state', sql`${t.state} IN ('pending', 'done')`),
+    index('idx_iceberg_idempotency_keys_expires').on(t.expiresAt),
+  ],
+);

@@ -12,19 +12,51 @@ export const objectName = (what: string) =>
     .max(128, `${what} name is at most 128 characters`)
     .regex(NAME, `${what} name ${nameRule}`);
 
-/** One level of a namespace path, or a table/view name (Iceberg identifiers). */
-export const identifierPart = (what: string) =>
-  z
+// Control characters (U+001F is the Iceberg REST level separator) and unpaired surrogates (not storable as UTF-8).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+const MAX_NAME = 255;
+/** A namespace path's levels together, in UTF-8 bytes: the path is one key of a unique index. */
+const MAX_PATH_BYTES = 2000;
+
+/**
+ * The rules every Iceberg identifier part follows here (what Iceberg accepts, minus what cannot be stored or
+ * addressed): any Unicode text (spaces, accents, other scripts) up to 255 characters, not blank; no control
+ * characters; no "/" (a folder in the table's location, and encoded slashes are refused by many proxies); not
+ * "." or "..". Namespace levels also refuse "." (the console and /api/v1 write a namespace as a.b.c) and "@" (on
+ * /v1, "@" after the last level names a branch); a table or view name may contain "@" and is then addressed on
+ * /v1 with its branch spelled out (`a@b@main`, lib/iceberg/context.ts).
+ */
+function identifier(what: string, level: boolean) {
+  return z
     .string({ error: `${what} is required` })
-    .trim()
     .min(1, `${what} is required`)
-    .max(255, `${what} is at most 255 characters`)
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/, `${what} may only contain letters, digits, "_" and "-"`);
+    .max(MAX_NAME, `${what} is at most ${MAX_NAME} characters`)
+    .superRefine((s, ctx) => {
+      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+      if (!s.trim()) return fail(`${what} cannot be blank`);
+      if (CONTROL.test(s)) return fail(`${what} cannot contain control characters (such as the %1F level separator)`);
+      if (LONE_SURROGATE.test(s)) return fail(`${what} must be valid Unicode text`);
+      if (s.includes('/')) return fail(`${what} cannot contain "/"`);
+      if (s === '.' || s === '..') return fail(`${what} cannot be "." or ".."`);
+      if (level && s.includes('.'))
+        return fail(`${what} cannot contain "." (namespaces are written a.b.c: nest namespaces instead)`);
+      if (level && s.includes('@'))
+        return fail(`${what} cannot contain "@" (after the last level it names a branch: namespace@branch)`);
+    });
+}
+
+/** A table or view name (an Iceberg identifier's last part). */
+export const identifierPart = (what: string) => identifier(what, false);
 
 export const namespacePath = z
-  .array(identifierPart('Namespace level'), { error: 'Namespace path must be a list of names' })
+  .array(identifier('Namespace level', true), { error: 'Namespace path must be a list of names' })
   .min(1, 'Namespace path needs at least one level')
-  .max(16, 'Namespaces nest at most 16 levels deep');
+  .max(16, 'Namespaces nest at most 16 levels deep')
+  .refine(
+    (p) => new TextEncoder().encode(p.join('\u001f')).length <= MAX_PATH_BYTES,
+    `A namespace path is at most ${MAX_PATH_BYTES} bytes (UTF-8) in all`,
+  );
 
 /** Parses "a.b.c" or ["a","b","c"] into a path. */
 export const namespacePathInput = z.union([

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '@/db/client';
-import { systemSettings, warehouses, type TenantSettings } from '@/db/schema';
+import { catalogs, systemSettings, warehouses, type TenantSettings } from '@/db/schema';
 import { requireTenant, requireTenantAdmin } from '../authz';
 import { encryptSecret } from '../crypto';
 import { AppError } from '../errors';
@@ -12,6 +12,7 @@ export type { TenantSettings };
 export const DEFAULT_SETTINGS: TenantSettings = {
   allowPublicSignup: false,
   defaultWarehouseId: null,
+  defaultCatalogId: null,
   auditRetentionDays: 365,
   smtp: null,
 };
@@ -66,6 +67,7 @@ export const settingsInput = z.preprocess(
     .object({
       allowPublicSignup: z.boolean().optional(),
       defaultWarehouseId: maybe(z.uuid('Pick a warehouse')),
+      defaultCatalogId: maybe(z.uuid('Pick a catalog')),
       auditRetentionDays: z.coerce
         .number('Audit retention must be a number of days')
         .int('Audit retention must be a whole number of days')
@@ -99,11 +101,21 @@ export const settingsInput = z.preprocess(
     .strict(),
 );
 
+async function catalogExists(q: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const [c] = await q
+    .select({ id: catalogs.id })
+    .from(catalogs)
+    .where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.id, id)))
+    .limit(1);
+  return !!c;
+}
+
 export const updateSettings = defineMutation({
   action: 'settings.update',
   recordInput: [
     'allowPublicSignup',
     'defaultWarehouseId',
+    'defaultCatalogId',
     'auditRetentionDays',
     'smtpHost',
     'smtpPort',
@@ -132,6 +144,13 @@ export const updateSettings = defineMutation({
       if (!w) fieldErrors.defaultWarehouseId = ['That warehouse was not found in this tenant'];
     }
 
+    // A default catalog deleted since is dropped quietly when the form does not name one.
+    let defaultCatalogId = input.defaultCatalogId === undefined ? current.defaultCatalogId : input.defaultCatalogId;
+    if (defaultCatalogId && !(await catalogExists(tx, tenantId, defaultCatalogId))) {
+      if (input.defaultCatalogId) fieldErrors.defaultCatalogId = ['That catalog was not found in this tenant'];
+      else defaultCatalogId = null;
+    }
+
     let smtp = current.smtp;
     if (input.smtpHost === null) smtp = null;
     else if (input.smtpHost !== undefined || smtp) {
@@ -155,6 +174,7 @@ export const updateSettings = defineMutation({
     const next: TenantSettings = {
       allowPublicSignup: input.allowPublicSignup ?? current.allowPublicSignup,
       defaultWarehouseId: defaultWarehouseId ?? null,
+      defaultCatalogId: defaultCatalogId ?? null,
       auditRetentionDays: input.auditRetentionDays ?? current.auditRetentionDays,
       smtp,
     };

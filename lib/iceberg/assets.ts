@@ -4,7 +4,8 @@ import { authorize, type ObjectRef } from '../authz';
 import { AppError } from '../errors';
 import type { CatalogContext } from './context';
 import { addressKey, parseName, parseNamespace, pickBranch } from './context';
-import { alreadyExists, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
+import { alreadyExists, badRequest, IcebergError, noSuchNamespace, noSuchTable, noSuchView } from './errors';
+import { identifierPart } from '../catalog/names';
 import { lookupAsset, type AssetLookup } from './queries/objects';
 
 export type Kind = 'table' | 'view';
@@ -43,7 +44,17 @@ export async function lookupIn(
           : 'NoSuchViewException';
     throw new IcebergError(404, type, `Branch "${r.branch}" does not exist in catalog ${ctx.catalog.name}`);
   }
-  if (!a.namespaceId) throw noSuchNamespace(r.path);
+  // A table or view in a namespace that does not exist is a missing table or view (Java's client and Spark fall
+  // back to metadata tables such as db.t.snapshots only on NoSuchTableException); listings and creates name the namespace.
+  if (!a.namespaceId) {
+    if (scope === 'namespace') throw noSuchNamespace(r.path);
+    const what = kind === 'table' ? 'Table' : 'View';
+    throw new IcebergError(
+      404,
+      kind === 'table' ? 'NoSuchTableException' : 'NoSuchViewException',
+      `${what} does not exist: ${display(r)} (namespace ${r.path.join('.')} does not exist)`,
+    );
+  }
   return a as AssetLookup & { branchId: string; namespaceId: string };
 }
 
@@ -109,8 +120,11 @@ export async function locate(
   return a as typeof a & { assetId: string; metadataLocation: string };
 }
 
-/** For creates: the name must be free on the branch, and the actor may create in the namespace. */
+/** For creates: the name must be valid (lib/catalog/names.ts) and free on the branch, and the actor may create in the namespace. */
 export async function checkCreate(ctx: CatalogContext, r: AssetRef, kind: Kind) {
+  // Before anything is written under a location made from the name.
+  const valid = identifierPart(kind === 'table' ? 'Table name' : 'View name').safeParse(r.name);
+  if (!valid.success) throw badRequest(valid.error.issues[0]?.message ?? `Invalid ${kind} name`);
   const a = await lookupIn(ctx, r, kind, 'namespace');
   await authorizeAs(
     ctx,
@@ -129,10 +143,16 @@ export async function checkCreate(ctx: CatalogContext, r: AssetRef, kind: Kind) 
   return a;
 }
 
-/** Where a new table or view lives unless the client says: under its namespace's `location`, else the catalog's. */
+/**
+ * Where a new table or view lives unless the client says: under its namespace's `location`, else the catalog's.
+ * Each name is percent-encoded as a path segment (spaces, "%", "#", "?" and non-ASCII letters would otherwise make
+ * the location an invalid or different URI); plain names (letters, digits, "_", "-", ".") are unchanged.
+ */
 export function defaultLocation(storage: string, r: AssetRef, namespaceProperties: Record<string, string>): string {
   const nsLocation = namespaceProperties.location?.replace(/\/+$/, '');
-  return nsLocation ? `${nsLocation}/${r.name}` : `${storage}/${r.path.join('/')}/${r.name}`;
+  return nsLocation
+    ? `${nsLocation}/${encodeURIComponent(r.name)}`
+    : `${storage}/${r.path.map(encodeURIComponent).join('/')}/${encodeURIComponent(r.name)}`;
 }
 
 /**

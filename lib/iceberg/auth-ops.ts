@@ -4,6 +4,8 @@ import { authenticateApiRequest } from '../auth/api-auth';
 import { signInWithPassword } from '../auth/login';
 import { toAppError } from '../errors';
 import { catalogContext } from './context';
+import { defaultCatalogOf } from './queries/objects';
+import { IDEMPOTENCY_KEY_LIFETIME } from './idempotency';
 import { badRequest } from './errors';
 import { json } from './http';
 import { readCappedText } from '../body';
@@ -35,14 +37,22 @@ export const ENDPOINTS = [
   'POST /v1/{prefix}/views/rename',
 ];
 
-/** GET /v1/config?warehouse=<catalog name or id>: the catalog's prefix is its id (unique across tenants). */
+/**
+ * GET /v1/config?warehouse=<catalog name or id>: the catalog's prefix is its id (unique across tenants). Without
+ * `warehouse`, the tenant's default catalog (Settings) or its only one.
+ */
 export async function getConfig(actor: Actor, warehouse: string | null) {
-  if (!warehouse) throw badRequest('Pass ?warehouse=<catalog name> to select the catalog (its id also works)');
-  const ctx = await catalogContext(actor, warehouse);
+  const chosen = warehouse || (actor.tenantId ? await defaultCatalogOf(await getDb(), actor.tenantId) : null);
+  if (!chosen)
+    throw badRequest(
+      'Pass ?warehouse=<catalog name> to select the catalog (its id also works), or set a default catalog in Settings',
+    );
+  const ctx = await catalogContext(actor, chosen);
   return json({
     defaults: {},
     overrides: { prefix: ctx.catalog.id, 'namespace-separator': '%1F' },
     endpoints: ENDPOINTS,
+    'idempotency-key-lifetime': IDEMPOTENCY_KEY_LIFETIME,
   });
 }
 

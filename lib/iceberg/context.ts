@@ -189,7 +189,7 @@ export function parseNamespace(raw: string): { path: string[]; branch: string | 
   return { path, branch };
 }
 
-/** `name` or `name@branch`. */
+/** `name` or `name@branch`: the last "@" separates the branch, so a name containing "@" is written `a@b@main`. */
 export function parseName(raw: string): { name: string; branch: string | null } {
   const at = raw.lastIndexOf('@');
   if (at < 0) return { name: raw, branch: null };

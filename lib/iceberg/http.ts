@@ -6,7 +6,7 @@ import { badRequest } from './errors';
 import { parseJson, stringifyJson } from './json';
 import { jsonDepth, MAX_JSON_DEPTH, readCappedText } from '../body';
 
-const MAX_BODY_BYTES = 10_000_000;
+export const MAX_BODY_BYTES = 10_000_000;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(stringifyJson(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });

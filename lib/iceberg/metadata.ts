@@ -18,6 +18,71 @@ import type {
 export const PARTITION_DATA_ID_START = 1000;
 export const FORMAT_VERSION = 2;
 
+/** The table property that picks a new table's format version (Iceberg's reserved `format-version`). */
+const FORMAT_VERSION_PROPERTY = 'format-version';
+
+/**
+ * A format version a table may be created with or upgraded to: 1 or 2. Version 3 needs what this catalog's
+ * metadata writer does not do yet (row lineage: next-row-id, first-row-id on snapshots), so it is refused
+ * rather than written half-right.
+ */
+export function checkFormatVersion(version: number | string, what = 'format-version'): 1 | 2 {
+  const v = typeof version === 'string' && /^\d{1,3}$/.test(version.trim()) ? Number(version) : version;
+  if (v === 1 || v === 2) return v;
+  if (v === 3)
+    throw badRequest(
+      `${what} 3 is not supported: this catalog writes table format versions 1 and 2 (version 3's row lineage is not written yet)`,
+    );
+  throw badRequest(`${what} must be 1 or 2, not ${JSON.stringify(version)}`);
+}
+
+/** Properties without the reserved `format-version` (it is the table's format version, never a property). */
+export function withoutFormatVersion(props: Record<string, string>): Record<string, string> {
+  const { [FORMAT_VERSION_PROPERTY]: _fv, ...rest } = props;
+  return rest;
+}
+
+/** The format version a property map asks for (undefined: not asked). */
+export function requestedFormatVersion(props: Record<string, string> | undefined): 1 | 2 | undefined {
+  const v = props?.[FORMAT_VERSION_PROPERTY];
+  return v === undefined ? undefined : checkFormatVersion(v, 'The table property format-version');
+}
+
+const V3_TYPES = /^(variant|timestamp_ns|timestamptz_ns|unknown|geometry(\(.*\))?|geography(\(.*\))?)$/;
+
+/**
+ * Types and column defaults that only format version 3 has (variant, nanosecond timestamps, unknown, geometry,
+ * geography; initial-default and write-default): refused in a version 1 or 2 table, naming the column.
+ */
+export function checkSchemaForFormat(schema: { fields: NestedField[] }, version: number): void {
+  if (version >= 3) return;
+  const need = (column: string, what: string) =>
+    badRequest(
+      `Column "${column}" ${what}, which needs table format version 3; this table is format version ${version}`,
+    );
+  const visit = (t: IcebergType, column: string) => {
+    if (typeof t === 'string') {
+      if (V3_TYPES.test(t.trim())) throw need(column, `has type ${t}`);
+      return;
+    }
+    if (t.type === 'struct') visitFields(t.fields, `${column}.`);
+    else if (t.type === 'list') visit(t.element, `${column}.element`);
+    else {
+      visit(t.key, `${column}.key`);
+      visit(t.value, `${column}.value`);
+    }
+  };
+  const visitFields = (fields: NestedField[], prefix: string) => {
+    for (const f of fields) {
+      const column = `${prefix}${f.name}`;
+      for (const key of ['initial-default', 'write-default'] as const)
+        if (f[key] !== undefined) throw need(column, `has a default value (${key})`);
+      visit(f.type, column);
+    }
+  };
+  visitFields(schema.fields, '');
+}
+
 const TRANSFORM = /^(identity|year|month|day|hour|void|bucket\[\d+\]|truncate\[\d+\])$/;
 
 /** Every field id in a type, depth first. */
@@ -179,11 +244,16 @@ export function sameShape<T extends object>(a: T, b: T, idKey: keyof T): boolean
 export const lastPartitionIdOf = (spec: PartitionSpec) =>
   spec.fields.reduce((m, f) => Math.max(m, f['field-id']), PARTITION_DATA_ID_START - 1);
 
-/** The first metadata of a new table (format version 2), with fresh column and partition field ids. */
+/**
+ * The first metadata of a new table, with fresh column and partition field ids: format version 2 unless the
+ * reserved property `format-version` asks for 1 (a version 1 file also carries `schema` and `partition-spec`).
+ */
 export function newTableMetadata(
   req: CreateTableRequest,
   opts: { location: string; uuid: string; now: number },
 ): TableMetadata {
+  const version = requestedFormatVersion(req.properties) ?? FORMAT_VERSION;
+  checkSchemaForFormat(req.schema, version);
   const { schema, idMap, lastColumnId } = assignFreshIds(req.schema);
   const spec = bindSpec(req['partition-spec'] ?? { fields: [] }, schema, {
     specId: 0,
@@ -193,7 +263,7 @@ export function newTableMetadata(
   });
   const order = bindSortOrder(req['write-order'] ?? { fields: [] }, schema, { orderId: 1, idMap });
   return {
-    'format-version': FORMAT_VERSION,
+    'format-version': version,
     'table-uuid': opts.uuid,
     location: stripSlash(opts.location),
     'last-sequence-number': 0,
@@ -206,7 +276,7 @@ export function newTableMetadata(
     'last-partition-id': lastPartitionIdOf(spec),
     'default-sort-order-id': order['order-id'],
     'sort-orders': [order],
-    properties: { ...(req.properties ?? {}) },
+    properties: withoutFormatVersion(req.properties ?? {}),
     'current-snapshot-id': -1,
     snapshots: [],
     refs: {},
@@ -214,6 +284,8 @@ export function newTableMetadata(
     'metadata-log': [],
     statistics: [],
     'partition-statistics': [],
+    // Format 1 readers read the single current schema and spec fields (the table spec's v1 requirements).
+    ...(version === 1 ? { schema, 'partition-spec': spec.fields } : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { getConfig, issueOAuthToken } from './auth-ops';
 import { assetRef } from './assets';
 import { authenticate, catalogContext, type Addressed, type CatalogContext } from './context';
 import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
-import { readRaw } from './http';
+import { MAX_BODY_BYTES, readRaw } from './http';
+import { withIdempotencyKey } from './idempotency';
 import {
   createNamespaceOp,
   dropNamespace,
@@ -202,6 +203,19 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     errors = errorsFor(found.route, method);
     const actor = await authenticate(db, req.headers, request);
     const ctx = await catalogContext(actor, rest[0], addressedBy(found.route, found.params));
+    const key = req.headers.get('idempotency-key');
+    if (key !== null && (method === 'POST' || method === 'DELETE') && found.route.path.at(-1) !== 'metrics') {
+      // The answer replayed to a retry is the one sent, errors included (lib/iceberg/idempotency.ts).
+      const ctxErrors = errors;
+      const run = () =>
+        handler(ctx, found.params, req, url).catch((err) =>
+          errorResponse(toIcebergError(err, ctxErrors, request.requestId), request.requestId),
+        );
+      return withRequestId(
+        await withIdempotencyKey(ctx, key, req, url, { maxBodyBytes: MAX_BODY_BYTES, run }),
+        request.requestId,
+      );
+    }
     const res = await handler(ctx, found.params, req, url);
     return withRequestId(res, request.requestId);
   } catch (err) {

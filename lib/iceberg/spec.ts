@@ -176,7 +176,7 @@ export const sortOrderInput = z.object({
 export type SortOrderInput = z.output<typeof sortOrderInput>;
 
 export const createTableRequest = z.object({
-  name: z.string().min(1).max(255),
+  name: z.string().min(1).max(1024),
   location: z.string().min(1).max(4096).optional(),
   schema: schemaInput,
   'partition-spec': partitionSpecInput.optional(),
@@ -315,7 +315,7 @@ const viewVersionInput = z.object({
 });
 
 export const createViewRequest = z.object({
-  name: z.string().min(1).max(255),
+  name: z.string().min(1).max(1024),
   location: z.string().min(1).max(4096).optional(),
   schema: schemaInput,
   'view-version': viewVersionInput,

@@ -68,10 +68,11 @@ export async function listTables(ctx: CatalogContext, namespaceRaw: string, page
   const r: AssetRef = { path: ns.path, name: '', branch: pickBranch(ns.branch) };
   const a = await lookupIn(ctx, r, kind, 'namespace');
   const listed = await listNamespaceAssets(ctx.db, ctx.actor, ctx.tenantId, a.branchId, a.namespaceId, kind, page);
-  // Names on a branch other than main carry it, so the identifiers can be used as they are.
-  const suffix = ns.branch ? `@${ns.branch}` : '';
+  // Names on a branch other than main carry it, so the identifiers can be used as they are; so does a name that
+  // contains "@" (on main too), since its last "@" would otherwise be read as the branch.
+  const suffix = (name: string) => (ns.branch || name.includes('@') ? `@${r.branch}` : '');
   return json({
-    identifiers: listed.rows.map((row) => ({ namespace: ns.path, name: `${row.name}${suffix}` })),
+    identifiers: listed.rows.map((row) => ({ namespace: ns.path, name: `${row.name}${suffix(row.name)}` })),
     'next-page-token': listed.nextPageToken,
   });
 }
@@ -182,9 +183,9 @@ function toCommitRequest(raw: unknown): CommitTableRequest {
 export async function commitTable(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
   const req = toCommitRequest(raw);
   const r = assetRef(namespaceRaw, nameRaw);
-  const found = await lookupIn(ctx, r, 'table');
-  if (!found.assetId && req.requirements.some((x) => x.type === 'assert-create'))
-    return createByCommit(ctx, r, req, found.namespaceProperties);
+  const creating = req.requirements.some((x) => x.type === 'assert-create');
+  const found = await lookupIn(ctx, r, 'table', creating ? 'namespace' : 'asset');
+  if (!found.assetId && creating) return createByCommit(ctx, r, req, found.namespaceProperties);
   const a = await locate(ctx, r, 'table', 'update', 'asset.commit', found);
   const { metadata: base } = await readTableMetadata(a.metadataLocation, ctx.storage);
   checkRequirements(base, req.requirements);
@@ -364,7 +365,7 @@ export async function renameTable(ctx: CatalogContext, raw: unknown, kind: Kind 
     if (e instanceof IcebergError && /no Iceberg metadata/.test(e.message)) return;
     throw e;
   });
-  const target = await lookupIn(ctx, to, kind).catch((e) => {
+  const target = await lookupIn(ctx, to, kind, 'namespace').catch((e) => {
     if (e instanceof IcebergError && e.type === 'NoSuchNamespaceException') throw noSuchNamespace(to.path);
     throw e;
   });

@@ -4,12 +4,14 @@ import { sameLong, type Long } from './json';
 import {
   bindSortOrder,
   bindSpec,
+  checkFormatVersion,
+  checkSchemaForFormat,
   emptyTableMetadata,
-  FORMAT_VERSION,
   PARTITION_DATA_ID_START,
   sameShape,
   stripSlash,
   validateSchema,
+  withoutFormatVersion,
 } from './metadata';
 import type { Schema, Snapshot, TableMetadata, TableRequirement, TableUpdate } from './spec';
 
@@ -114,20 +116,11 @@ export function applyUpdates(
         m['table-uuid'] = u.uuid;
         break;
       case 'upgrade-format-version':
-        if (u['format-version'] > FORMAT_VERSION)
-          throw badRequest(
-            `Cannot upgrade to format version ${u['format-version']}: this catalog supports format versions 1 and 2`,
-          );
-        if (u['format-version'] < m['format-version'])
-          throw badRequest(`Cannot downgrade format version from ${m['format-version']} to ${u['format-version']}`);
-        m['format-version'] = u['format-version'];
-        if (m['format-version'] >= 2) {
-          delete m.schema;
-          delete m['partition-spec'];
-        }
+        setFormatVersion(m, u['format-version'], !base);
         break;
       case 'add-schema': {
         const ids = validateSchema(u.schema);
+        checkSchemaForFormat(u.schema, m['format-version']);
         const highest = maxId(ids, 0);
         if (u['last-column-id'] !== undefined && u['last-column-id'] < m['last-column-id']) {
           throw badRequest(
@@ -231,6 +224,13 @@ export function applyUpdates(
         const s = u.snapshot as unknown as Snapshot;
         if (snapshotById(s['snapshot-id'])) throw badRequest(`Snapshot already exists: ${s['snapshot-id']}`);
         const seq = s['sequence-number'];
+        // The writer puts the snapshot's sequence number in the manifest list it already wrote (data files
+        // inherit it), so the catalog cannot pick one: a v2 snapshot without it is refused, as Java's parser
+        // would read it as 0 and break ordering.
+        if (m['format-version'] >= 2 && seq === undefined)
+          throw badRequest(
+            `Snapshot ${s['snapshot-id']} has no sequence-number: format version ${m['format-version']} snapshots must carry one (last sequence number ${m['last-sequence-number']})`,
+          );
         if (
           m['format-version'] >= 2 &&
           seq !== undefined &&
@@ -289,9 +289,13 @@ export function applyUpdates(
       case 'set-location':
         m.location = stripSlash(u.location);
         break;
-      case 'set-properties':
-        Object.assign(m.properties, u.updates);
+      case 'set-properties': {
+        // `format-version` is reserved: setting it upgrades the table (as Java's replaceProperties does), never a property.
+        const asked = u.updates['format-version'];
+        if (asked !== undefined) setFormatVersion(m, asked, !base);
+        Object.assign(m.properties, withoutFormatVersion(u.updates));
         break;
+      }
       case 'remove-properties':
         for (const k of u.removals) delete m.properties[k];
         break;
@@ -330,6 +334,8 @@ export function applyUpdates(
   }
 
   if (!base) completeStagedCreate(m, opts.defaultLocation);
+  // Tables made before `format-version` was honoured may still carry it as a property: it goes at their next commit.
+  delete m.properties['format-version'];
   validateMetadata(m);
   if (m['format-version'] === 1) {
     // Format 1 readers still read the single current schema and spec fields.
@@ -343,6 +349,24 @@ export function applyUpdates(
     m['metadata-log'] = log.slice(Math.max(0, log.length - (Number.isFinite(max) && max >= 0 ? max : 100)));
   }
   return m;
+}
+
+/**
+ * upgrade-format-version (or the reserved property): 1 or 2, never a downgrade, except while a staged create is
+ * still building its first metadata (Java's create transaction sends the table's version, 1 included).
+ */
+function setFormatVersion(m: TableMetadata, asked: number | string, creating: boolean) {
+  const version = checkFormatVersion(asked);
+  if (!creating && version < m['format-version'])
+    throw badRequest(`Cannot downgrade format version from ${m['format-version']} to ${version}`);
+  if (version > m['format-version'] || creating) {
+    for (const s of m.schemas) checkSchemaForFormat(s, version);
+  }
+  m['format-version'] = version;
+  if (version >= 2) {
+    delete m.schema;
+    delete m['partition-spec'];
+  }
 }
 
 /** A create transaction may leave out what Iceberg defaults (uuid, location, unpartitioned, unsorted). */

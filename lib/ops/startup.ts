@@ -5,6 +5,7 @@ import { users } from '@/db/schema';
 import { appendAudit } from '../audit-chain';
 import { applyAuditRetention } from '../audit/retention';
 import { purgeExpiredTokens } from '../auth/tokens';
+import { purgeExpiredIdempotencyKeys } from '../iceberg/idempotency';
 import { env, EnvError } from '../env';
 import { isConnectionError } from '../errors';
 import { logger } from '../logger';
@@ -88,10 +89,14 @@ async function announceSetupToken(db: Db): Promise<void> {
   );
 }
 
-/** Periodic housekeeping: audit partitions ahead of time, expired token records, audit partitions past retention. */
+/**
+ * Periodic housekeeping: audit partitions ahead of time, expired token records and Iceberg Idempotency-Keys, audit
+ * partitions past retention.
+ */
 export async function maintenance(db: Db): Promise<void> {
   await db.execute(sql`SELECT audit_ensure_partitions(3)`);
   await purgeExpiredTokens(db);
+  await purgeExpiredIdempotencyKeys(db);
   await applyAuditRetention(db).catch((err) =>
     logger.warn('audit retention failed; will retry at the next maintenance', { err }),
   );

@@ -131,6 +131,11 @@ export const CatalogConfig = z.object({
   defaults: stringMap,
   overrides: stringMap,
   endpoints: z.array(z.string().regex(/^(GET|HEAD|POST|PUT|DELETE) \/v1\//)).optional(),
+  /** An ISO-8601 duration such as PT30M. */
+  'idempotency-key-lifetime': z
+    .string()
+    .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/)
+    .optional(),
 });
 export const ListNamespacesResponse = z.object({
   'next-page-token': pageToken,

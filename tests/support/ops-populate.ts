@@ -25,6 +25,12 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
     );
     await run(sql`INSERT INTO system_settings (tenant_id, settings, smtp_password_encrypted)
       VALUES (${t}, '{"auditRetentionDays": 90, "allowPublicSignup": false}', 'v1.aaa.bbb.ccc')`);
+    // Iceberg Idempotency-Keys: answered (replayable) and one still pending.
+    await run(sql`INSERT INTO iceberg_idempotency_keys (tenant_id, principal, idempotency_key, request_hash, state, claim_id, response_status, response_headers, response_body_encrypted, expires_at)
+      SELECT ${t}, 'service_user:' || gen_random_uuid(), gen_random_uuid(), md5(i::text), CASE WHEN i < 3 THEN 'done' ELSE 'pending' END, gen_random_uuid(),
+             CASE WHEN i < 3 THEN 200 END, CASE WHEN i < 3 THEN '{"content-type": "application/json"}'::jsonb END,
+             CASE WHEN i < 3 THEN 'v1.iv.tag.body' || i END, now() + interval '35 minutes'
+      FROM generate_series(1, 3) i`);
     await run(sql`INSERT INTO warehouses (tenant_id, id, name, storage_type, storage_config, credentials_encrypted, vending_strategy, use_sts)
       SELECT ${t}, gen_random_uuid(), 'wh-' || i, 's3', jsonb_build_object('bucket', 'bucket-' || i, 'region', 'eu-west-1', 'pathStyle', i % 2 = 0),
              'v1.iv.tag.body' || i, CASE WHEN i = 1 THEN 'sts' ELSE 'static' END, i = 1

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { branches, catalogs, commits, federatedSyncStats, namespaces, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
-import { can, requireTenant, visibilityFilter } from '@/lib/authz';
+import { can, requireTenant, requireTenantAdmin, visibilityFilter } from '@/lib/authz';
 import { forbidden, notFound } from '@/lib/errors';
 import { encodeCursor, keyset, likeEscape, toPage, type Page } from '../../../db/keyset';
 import { isUuid } from '@/lib/ids';
@@ -209,6 +209,18 @@ export async function catalogSummary(actor: Actor, catalogId: string): Promise<C
 }
 
 /** Branch names of a catalog, main first (for the branch picker). */
+/** The tenant's catalogs by name, for its admins' picker (the settings' default catalog): at most 500. */
+export async function catalogChoices(actor: Actor) {
+  const tenantId = requireTenantAdmin(actor);
+  const db = await getDb();
+  return db
+    .select({ id: catalogs.id, name: catalogs.name })
+    .from(catalogs)
+    .where(eq(catalogs.tenantId, tenantId))
+    .orderBy(asc(catalogs.name))
+    .limit(500);
+}
+
 export async function branchChoices(actor: Actor, catalogId: string) {
   const tenantId = requireTenant(actor);
   const db = await getDb();

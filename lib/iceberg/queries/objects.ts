@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { encodeCursor, keyset } from '@/db/keyset';
-import { assets, namespaces, type Properties } from '@/db/schema';
+import { assets, catalogs, namespaces, systemSettings, type Properties } from '@/db/schema';
 import type { Actor } from '../../actor';
 import { authorize, visibilityFilter } from '../../authz';
 import { toPgArray } from '../../catalog/lookup';
@@ -57,6 +57,23 @@ export async function lookupAsset(
   };
 }
 
+/**
+ * The catalog GET /v1/config answers when the client names no warehouse: the tenant's default catalog (Settings),
+ * else its only catalog; null when it has several and no default (or none). A default deleted since is ignored.
+ */
+export async function defaultCatalogOf(q: Queryable, tenantId: string): Promise<string | null> {
+  const rows = (
+    await q.execute<{ id: string; is_default: boolean }>(sql`
+    SELECT c.id, coalesce(c.id::text = s.settings->>'defaultCatalogId', false) AS is_default
+    FROM ${catalogs} c LEFT JOIN ${systemSettings} s ON s.tenant_id = c.tenant_id
+    WHERE c.tenant_id = ${tenantId}
+    ORDER BY is_default DESC, c.id
+    LIMIT 2`)
+  ).rows;
+  if (rows[0]?.is_default || rows.length === 1) return rows[0].id;
+  return null;
+}
+
 export function authorizeNamespace(
   q: Queryable,
   actor: Actor,
@@ -74,17 +91,19 @@ export type Listed<T> = { rows: T[]; nextPageToken: string | null };
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 100;
 
-/** An unpaged listing still answers at most this many, with a next-page-token for the rest: never unbounded. */
-export const UNPAGED_LIMIT = MAX_PAGE;
+/** The most a page holds when the client pages (pageToken sent): a larger pageSize is clamped to it. */
+export const MAX_PAGE_SIZE = MAX_PAGE;
 
 /**
- * Iceberg paging: keyset pages of at most pageSize (at most MAX_PAGE), continued by an opaque token. Without
- * pageToken and pageSize a listing answers up to UNPAGED_LIMIT entries and a next-page-token when there are more.
+ * Iceberg paging (the spec's PageToken rule): paging starts only when the client sends `pageToken` (empty to
+ * start); then keyset pages of at most pageSize (at most MAX_PAGE), continued by an opaque token. Without
+ * pageToken the listing answers everything in one response with a null next-page-token, even when pageSize is
+ * given (null: no limit).
  */
-function pageLimit(page: PageRequest): number {
+function pageLimit(page: PageRequest): number | null {
   if (page.size !== undefined && (!Number.isInteger(page.size) || page.size < 1))
     throw badRequest('pageSize must be a positive integer');
-  if (page.token === undefined && page.size === undefined) return UNPAGED_LIMIT;
+  if (page.token === undefined) return null;
   return Math.min(page.size ?? DEFAULT_PAGE, MAX_PAGE);
 }
 
@@ -136,7 +155,7 @@ export async function listChildNamespaces(
       ),
     )
     .orderBy(...seek.orderBy);
-  return finish(await query.limit(limit + 1), limit);
+  return finish(limit === null ? await query : await query.limit(limit + 1), limit);
 }
 
 /** Tables or views of a namespace on a branch that the actor may see, by name. */
@@ -177,7 +196,7 @@ export async function listNamespaceAssets(
       ),
     )
     .orderBy(...seek.orderBy);
-  return finish(await query.limit(limit + 1), limit);
+  return finish(limit === null ? await query : await query.limit(limit + 1), limit);
 }
 
 /** Pointers of the same asset on other branches (their metadata files must survive a purge on this one). */

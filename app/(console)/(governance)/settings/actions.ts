@@ -15,6 +15,7 @@ export async function updateSettingsAction(_prev: ActionResult<unknown> | null, 
     {
       allowPublicSignup: formData.has('allowPublicSignup'),
       defaultWarehouseId: text('defaultWarehouseId'),
+      defaultCatalogId: text('defaultCatalogId'),
       auditRetentionDays: text('auditRetentionDays'),
       smtpHost: text('smtpHost'),
       smtpPort: text('smtpPort'),

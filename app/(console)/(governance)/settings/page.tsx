@@ -1,6 +1,7 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
 import { getSettings } from '@/lib/governance/queries/settings';
 import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
+import { catalogChoices } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatDateTime } from '@/lib/format';
@@ -25,7 +26,11 @@ export default async function SettingsPage() {
         <EmptyState title="Only TenantAdmins change settings" />
       </>
     );
-  const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
+  const [settings, warehouses, catalogs] = await Promise.all([
+    getSettings(actor),
+    warehouseChoices(actor),
+    catalogChoices(actor),
+  ]);
   const { updatedAt, ...view } = settings;
   return (
     <>
@@ -34,7 +39,7 @@ export default async function SettingsPage() {
         description={`This tenant's settings.${updatedAt ? ` Last changed ${formatDateTime(updatedAt)}.` : ''}`}
       />
       <Card>
-        <SettingsForm settings={view} warehouses={warehouses} />
+        <SettingsForm settings={view} warehouses={warehouses} catalogs={catalogs} />
       </Card>
     </>
   );

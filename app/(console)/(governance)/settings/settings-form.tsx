@@ -6,7 +6,17 @@ import { updateSettingsAction } from './actions';
 
 type View = Omit<TenantSettingsView, 'updatedAt'>;
 
-export function SettingsForm({ settings, warehouses }: { settings: View; warehouses: { id: string; name: string }[] }) {
+type Choice = { id: string; name: string };
+
+export function SettingsForm({
+  settings,
+  warehouses,
+  catalogs,
+}: {
+  settings: View;
+  warehouses: Choice[];
+  catalogs: Choice[];
+}) {
   const smtp = settings.smtp;
   return (
     <ActionForm action={updateSettingsAction} submitLabel="Save settings">
@@ -30,6 +40,16 @@ export function SettingsForm({ settings, warehouses }: { settings: View; warehou
             ...warehouses.map((w) => ({ value: w.id, label: w.name })),
           ]}
           description="Pre-selected when creating a catalog, and used when the API creates a local catalog without naming one."
+        />
+        <SelectField
+          name="defaultCatalogId"
+          label="Default catalog"
+          defaultValue={settings.defaultCatalogId ?? ''}
+          options={[
+            { value: '', label: catalogs.length ? 'None' : 'No catalogs yet' },
+            ...catalogs.map((c) => ({ value: c.id, label: c.name })),
+          ]}
+          description="What Iceberg clients get from GET /v1/config when they name no warehouse. Without one, that works only while the tenant has a single catalog."
         />
       </section>
       <section className="space-y-4">
