@@ -1,0 +1,304 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Queryable } from '@/db/client';
+import type { Actor } from '../actor';
+import { authorize, can, requireTenant } from '../authz';
+import { identifierPart, namespacePath, objectName } from '../catalog/names';
+import { env } from '../env';
+import { idSchema } from '../ids';
+import { defineMutation, registerMutations } from '../mutation';
+import { sharedStorageAllowed } from '../storage/roots';
+import {
+  remoteSigningConfig,
+  signForTable,
+  vendCredentials,
+  type Access,
+  type VendingStrategy,
+  type Vended,
+} from '../storage/vending';
+import { assetRef, locate, type AssetRef } from './assets';
+import { parseName, parseNamespace, pickBranch, type CatalogContext } from './context';
+import { badRequest, IcebergError } from './errors';
+import { json, mutate, parseBody } from './http';
+import { parseJson } from './json';
+import { readTableMetadata } from './store';
+
+/*
+ * Credential vending and remote signing (the Iceberg REST spec's access delegation): an engine that loads, creates
+ * or asks for a table's credentials gets storage credentials scoped to that table's location, read-only or
+ * read-write as its grants on the table say, living no longer than PANGOLIN_VENDED_CREDENTIALS_TTL_SECS nor than
+ * its own token; or, where the warehouse signs, the catalog signs each S3 request for that table's files. Every
+ * vend is an audit row (`asset.vend_credentials`), written before the credentials are answered; never the secret.
+ */
+
+type Mode = 'vended-credentials' | 'remote-signing';
+
+/** The modes an `X-Iceberg-Access-Delegation` header asks for (comma-separated; unknown ones are ignored). */
+export function delegationOf(headers: Headers): Set<Mode> {
+  const modes = new Set<Mode>();
+  for (const part of (headers.get('x-iceberg-access-delegation') ?? '').split(',')) {
+    const m = part.trim().toLowerCase();
+    if (m === 'vended-credentials' || m === 'remote-signing') modes.add(m);
+  }
+  return modes;
+}
+
+async function strategyOf(ctx: CatalogContext): Promise<VendingStrategy> {
+  const w = ctx.storage.warehouse;
+  if (!w) return 'none';
+  const [row] = (
+    await ctx.db.execute<{ vending_strategy: VendingStrategy }>(
+      sql`SELECT vending_strategy FROM warehouses WHERE tenant_id = ${ctx.tenantId} AND id = ${w.id}`,
+    )
+  ).rows;
+  return row?.vending_strategy ?? 'none';
+}
+
+/** The TTL, capped by the caller's own credential (a token or an expiring service-user key). */
+export function vendExpiry(actor: Actor, now = Date.now()): number {
+  const ttl = now + env().PANGOLIN_VENDED_CREDENTIALS_TTL_SECS * 1000;
+  const until = Math.min(ttl, actor.credentialExpiresAt ?? ttl);
+  if (until - now < 60_000)
+    throw new IcebergError(
+      401,
+      'NotAuthorizedException',
+      'Your token expires within a minute: get a new one before asking for storage credentials',
+    );
+  return until;
+}
+
+type Target = { r: AssetRef; assetId: string | null; location: string; access: Access };
+
+/** Read-write for whoever may commit to the table (`update`, which `write` implies), else read-only. */
+async function accessOf(ctx: CatalogContext, r: AssetRef, assetId: string, tags: string[]): Promise<Access> {
+  const obj = { tenantId: ctx.tenantId, catalogId: ctx.catalog.id, namespacePath: r.path, assetId, tags };
+  return (await can(ctx.db, ctx.actor, 'update', obj)) ? 'read-write' : 'read';
+}
+
+/** An existing table the caller may read, with its location read from its current metadata file. */
+async function existingTarget(ctx: CatalogContext, r: AssetRef): Promise<Target> {
+  const a = await locate(ctx, r, 'table', 'read', 'asset.vend_credentials');
+  const { metadata } = await readTableMetadata(a.metadataLocation, ctx.storage);
+  return { r, assetId: a.assetId, location: metadata.location, access: await accessOf(ctx, r, a.assetId, a.tags) };
+}
+
+/**
+ * A table whose location holds, or lies inside, another table's files gets no credentials: they would reach that
+ * table too (a client may choose a table's location when it creates it). Another tenant's tables count only where
+ * the operator lets tenants share storage; the answer never names the other table.
+ */
+async function refuseSharedLocation(ctx: CatalogContext, assetId: string | null, location: string) {
+  const dir = `${location.replace(/\/+$/, '')}/`;
+  const [hit] = (
+    await ctx.db.execute(sql`
+    SELECT 1 FROM assets a
+    WHERE ${sharedStorageAllowed() ? sql`true` : sql`a.tenant_id = ${ctx.tenantId}`}
+      AND a.asset_type = 'table' AND a.metadata_location IS NOT NULL
+      AND ${assetId ? sql`a.asset_id <> ${assetId}` : sql`true`}
+      AND (starts_with(a.metadata_location, ${dir})
+        OR starts_with(${dir}, regexp_replace(a.metadata_location, '/metadata/[^/]*$', '') || '/'))
+    LIMIT 1`)
+  ).rows;
+  if (hit)
+    throw new IcebergError(
+      403,
+      'ForbiddenException',
+      `The location ${location} holds or lies inside another table's files: no credentials are vended for it`,
+    );
+}
+
+const vendInput = z
+  .object({
+    catalogId: idSchema('Catalog'),
+    /** Null for a staged create (the table does not exist yet; its namespace's `create` grant applies). */
+    assetId: idSchema('Table').nullable(),
+    namespace: namespacePath,
+    table: identifierPart('Table name'),
+    branch: objectName('Branch'),
+    strategy: z.enum(['static', 'sts', 'sas', 'downscoped', 'remote-signing']),
+    access: z.enum(['read', 'read-write']),
+    expiresAt: z.iso.datetime().nullable(),
+    prefix: z.string().min(1).max(2048),
+  })
+  .strict();
+
+async function checkVend(q: Queryable, actor: Actor, input: z.output<typeof vendInput>) {
+  const tenantId = requireTenant(actor);
+  const base = { tenantId, catalogId: input.catalogId, namespacePath: input.namespace };
+  if (!input.assetId) return authorize(q, actor, 'create', base, 'Namespace');
+  const [bm] = (
+    await q.execute<{ tags: string[] }>(
+      sql`SELECT tags FROM business_metadata WHERE tenant_id = ${tenantId} AND asset_id = ${input.assetId}`,
+    )
+  ).rows;
+  await authorize(q, actor, 'read', { ...base, assetId: input.assetId, tags: bm?.tags ?? [] }, 'Table');
+}
+
+/** The audit row of a vend: which table, how (strategy), what access, until when; never the credentials. */
+const recordVend = defineMutation({
+  action: 'asset.vend_credentials',
+  recordInput: ['catalogId', 'assetId', 'namespace', 'table', 'branch', 'strategy', 'access', 'expiresAt', 'prefix'],
+  resourceType: 'asset',
+  input: vendInput,
+  authorize: async (tx, actor, input) => {
+    await checkVend(tx, actor, input);
+  },
+  run: async (_tx, _actor, input) => ({
+    data: { recorded: true },
+    audit: {
+      resourceId: input.assetId,
+      resourceName: [...input.namespace, input.table].join('.'),
+      metadata: {
+        branch: input.branch,
+        strategy: input.strategy,
+        access: input.access,
+        expiresAt: input.expiresAt,
+        prefix: input.prefix,
+        via: 'iceberg-rest',
+      },
+    },
+  }),
+});
+
+registerMutations(recordVend);
+
+const audit = (
+  ctx: CatalogContext,
+  t: Target,
+  strategy: z.input<typeof vendInput>['strategy'],
+  expiresAt: number | null,
+) =>
+  mutate(recordVend, ctx.actor, {
+    catalogId: ctx.catalog.id,
+    assetId: t.assetId,
+    namespace: t.r.path,
+    table: t.r.name,
+    branch: t.r.branch,
+    strategy,
+    access: t.access,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    prefix: t.location,
+  });
+
+/** The table's routes under the catalog's base URI, as engines resolve relative endpoints against it. */
+const tablePath = (ctx: CatalogContext, r: AssetRef) =>
+  `v1/${encodeURIComponent(ctx.catalog.id)}/namespaces/${encodeURIComponent(r.path.join('\u001f'))}/tables/${encodeURIComponent(
+    r.branch === 'main' ? r.name : `${r.name}@${r.branch}`,
+  )}`;
+
+async function vendFor(ctx: CatalogContext, t: Target, strategy: VendingStrategy): Promise<Vended> {
+  await refuseSharedLocation(ctx, t.assetId, t.location);
+  const vended = await vendCredentials(ctx.storage.warehouse!, strategy, {
+    location: t.location,
+    access: t.access,
+    notAfter: vendExpiry(ctx.actor),
+    sessionName: ctx.actor.name,
+  });
+  await audit(ctx, t, strategy as Exclude<VendingStrategy, 'none'>, vended.expiresAt);
+  return vended;
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/** GET …/tables/{table}/credentials: the spec's loadCredentials. 403 when the warehouse vends none. */
+export async function loadCredentials(ctx: CatalogContext, namespaceRaw: string, nameRaw: string) {
+  const r = assetRef(namespaceRaw, nameRaw);
+  const t = await existingTarget(ctx, r);
+  const strategy = await strategyOf(ctx);
+  if (strategy === 'none') {
+    throw new IcebergError(
+      403,
+      'ForbiddenException',
+      ctx.storage.warehouse
+        ? `Catalog "${ctx.catalog.name}" vends no storage credentials: its warehouse's credential vending strategy is "none" (a tenant admin can choose one on the warehouse's page); engines then need their own storage keys`
+        : `Catalog "${ctx.catalog.name}" keeps its tables on the server's local storage: there are no storage credentials to vend`,
+    );
+  }
+  const v = await vendFor(ctx, t, strategy);
+  return json({ 'storage-credentials': [{ prefix: v.prefix, config: v.config }] }, 200, NO_STORE);
+}
+
+/**
+ * Load and create answers with what the client's X-Iceberg-Access-Delegation asks for and the warehouse offers:
+ * vended credentials (in `storage-credentials` and, for engines that read only `config`, there too) or the remote
+ * signing settings. The spec lets the server supply none of the requested mechanisms, so a warehouse that vends
+ * nothing answers as without the header (PyIceberg sends it by default); GET …/credentials is where "none" is a 403.
+ */
+export async function withDelegation(
+  ctx: CatalogContext,
+  namespaceRaw: string,
+  nameRaw: string | null,
+  req: Request,
+  res: Response,
+): Promise<Response> {
+  const modes = delegationOf(req.headers);
+  const w = ctx.storage.warehouse;
+  if (res.status !== 200 || !modes.size || !w || !nameRaw) return res;
+  const strategy = modes.has('vended-credentials') ? await strategyOf(ctx) : 'none';
+  const signing = modes.has('remote-signing') && w.type === 's3' && w.config.remoteSigning === true;
+  if (strategy === 'none' && !signing) return res;
+
+  const body = parseJson(await res.text()) as {
+    'metadata-location'?: string;
+    metadata: { location: string };
+    config?: Record<string, string>;
+    'storage-credentials'?: { prefix: string; config: Record<string, string> }[];
+  };
+  let t: Target;
+  if (body['metadata-location']) {
+    t = await existingTarget(ctx, assetRef(namespaceRaw, nameRaw));
+  } else {
+    // A staged create: the table exists only in this answer; its creator (namespace `create`) writes its first files.
+    const ns = parseNamespace(namespaceRaw);
+    const n = parseName(nameRaw);
+    const r = { path: ns.path, name: n.name, branch: pickBranch(n.branch, ns.branch) };
+    t = { r, assetId: null, location: body.metadata.location, access: 'read-write' };
+  }
+  const path = tablePath(ctx, t.r);
+  if (strategy !== 'none') {
+    const v = await vendFor(ctx, t, strategy);
+    body['storage-credentials'] = [{ prefix: v.prefix, config: v.config }];
+    body.config = {
+      ...body.config,
+      ...v.config,
+      ...(v.expiresAt !== null ? { 'client.refresh-credentials-endpoint': `${path}/credentials` } : {}),
+    };
+  } else {
+    await refuseSharedLocation(ctx, t.assetId, t.location);
+    await audit(ctx, t, 'remote-signing', null);
+    body.config = { ...body.config, ...remoteSigningConfig(w, new URL(req.url).origin, `${path}/sign`) };
+  }
+  const out = json(body, 200, NO_STORE);
+  const etag = res.headers.get('etag');
+  if (etag) out.headers.set('ETag', etag);
+  return out;
+}
+
+const signRequestBody = z
+  .object({
+    region: z.string().max(64),
+    uri: z.string().min(1).max(8192),
+    method: z.string().max(16),
+    headers: z.record(z.string(), z.array(z.string().max(8192)).max(64)),
+    properties: z.record(z.string(), z.string()).optional(),
+    body: z.string().max(1_000_000).optional(),
+    provider: z.string().max(32).optional(),
+  })
+  .strict();
+
+/**
+ * POST …/tables/{table}/sign: the spec's signRequest. Only for a warehouse that signs, only for the table's own keys,
+ * GET/HEAD for readers and PUT/POST/DELETE for writers (lib/storage/vending/signer.ts).
+ */
+export async function signRequest(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
+  const req = parseBody(raw, signRequestBody);
+  if (req.provider && req.provider.toLowerCase() !== 's3')
+    throw badRequest(`Only S3 requests are signed; this one is for ${req.provider}`);
+  const t = await existingTarget(ctx, assetRef(namespaceRaw, nameRaw));
+  const w = ctx.storage.warehouse;
+  if (!w)
+    throw new IcebergError(403, 'ForbiddenException', `Catalog "${ctx.catalog.name}" does not sign storage requests`);
+  await refuseSharedLocation(ctx, t.assetId, t.location);
+  const signed = await signForTable(w, t.location, t.access, req);
+  return json(signed, 200, { 'Cache-Control': 'no-cache' });
+}
