@@ -361,6 +361,15 @@ describe('S3 through AWS STS', () => {
       token: w.adminToken,
     });
     expect(inner.status).toBe(403);
+    // A create asking for credentials at such a location still creates the table (answered without credentials).
+    const created = await rest(server, log, 'POST', `/v1/${w.cat.id}/namespaces/sales/tables`, {
+      token: w.adminToken,
+      headers: VEND,
+      body: { name: 'nested', schema: ordersSchema, location: `s3://${BUCKET}/${w.name}/sales/other/nested` },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body['metadata-location']).toMatch(/\/sales\/other\/nested\/metadata\//);
+    expect(created.body['storage-credentials']).toBeUndefined();
     expect(sts.calls.length).toBe(calls);
   });
 });

@@ -76,7 +76,7 @@ const ROUTES: Route[] = [
       GET: (c, [ns], _r, u) => listTables(c, ns, page(u)),
       POST: async (c, [ns], r) => {
         const raw = await readRaw(r);
-        return withDelegation(c, ns, nameIn(raw), r, await createTable(c, ns, raw));
+        return withDelegation(c, ns, nameIn(raw), r, await createTable(c, ns, raw), { created: true });
       },
     },
   },

@@ -19,7 +19,8 @@ import {
 import { assetRef, locate, type AssetRef } from './assets';
 import { parseName, parseNamespace, pickBranch, type CatalogContext } from './context';
 import { badRequest, IcebergError } from './errors';
-import { json, mutate, parseBody } from './http';
+import { json, mutate, parseBody, rawJson } from './http';
+import { logger } from '../logger';
 import { parseJson } from './json';
 import { readTableMetadata } from './store';
 
@@ -225,6 +226,29 @@ export async function loadCredentials(ctx: CatalogContext, namespaceRaw: string,
  * nothing answers as without the header (PyIceberg sends it by default); GET …/credentials is where "none" is a 403.
  */
 export async function withDelegation(
+  ctx: CatalogContext,
+  namespaceRaw: string,
+  nameRaw: string | null,
+  req: Request,
+  res: Response,
+  opts: { created?: boolean } = {},
+): Promise<Response> {
+  if (!opts.created) return delegate(ctx, namespaceRaw, nameRaw, req, res);
+  // A table just created stays created: if its credentials cannot be had (a location shared with another table,
+  // STS unreachable, …) the create answers without them, and GET …/credentials says why.
+  const body = await res.clone().text();
+  try {
+    return await delegate(ctx, namespaceRaw, nameRaw, req, res);
+  } catch (err) {
+    logger.warn('Credentials for a created table were not vended', {
+      requestId: ctx.actor.request.requestId,
+      reason: err instanceof Error ? err.message : String(err),
+    });
+    return rawJson(body, { 'Cache-Control': 'no-store' });
+  }
+}
+
+async function delegate(
   ctx: CatalogContext,
   namespaceRaw: string,
   nameRaw: string | null,
