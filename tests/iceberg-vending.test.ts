@@ -28,6 +28,7 @@ import { IcebergRestCatalog } from 'iceberg-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCatalog } from '@/lib/catalog/catalogs';
 import { createWarehouse, updateWarehouse } from '@/lib/catalog/warehouses';
+import { createServiceUser } from '@/lib/governance/service-users';
 import { closeObjectStores, parseObjectLocation } from '@/lib/storage/fileio';
 import { accessBoundary } from '@/lib/storage/vending/gcs';
 import { bearerFor, insertGrants, lastAudit, run, tenantUser } from './support/governance';
@@ -696,5 +697,67 @@ describe('GCS downscoped tokens', () => {
     const write = accessBoundary('lake', "it's", 'read-write').accessBoundary.accessBoundaryRules[0];
     expect(write.availablePermissions).toEqual(['inRole:roles/storage.objectAdmin']);
     expect(write.availabilityCondition.expression).toContain("'projects/_/buckets/lake/objects/it\\'s/'");
+  });
+});
+
+describe('warehouse vending settings', () => {
+  it('refuses a strategy that does not fit the storage, and what a strategy lacks, beside its field', async () => {
+    const { admin } = await tenantWorld();
+    const base = { name: 'wh', storageType: 's3', bucket: `b-${hex(4)}` };
+    const refusal = (input: Record<string, unknown>) =>
+      run(createWarehouse, admin, { ...base, ...input }).then(
+        () => null,
+        (e: { fieldErrors?: Record<string, string[]> }) => e.fieldErrors,
+      );
+    expect(await refusal({ vendingStrategy: 'sas' })).toEqual({
+      vendingStrategy: ['The sas strategy does not apply to s3 storage; use none, static, sts'],
+    });
+    expect(await refusal({ vendingStrategy: 'sts' })).toEqual({
+      roleArn: ['Role ARN is required for the sts strategy'],
+    });
+    expect(await refusal({ vendingStrategy: 'sts', roleArn: 'lake-vending' })).toEqual({
+      roleArn: ['Role ARN must look like arn:aws:iam::123456789012:role/lakehouse-vending'],
+    });
+    expect(await refusal({ storageType: 'gcs', vendingStrategy: 'downscoped', remoteSigning: true })).toEqual({
+      remoteSigning: ['Remote signing is for S3 storage only'],
+    });
+    expect(
+      await refusal({ storageType: 'local', rootPath: 'x', bucket: undefined, vendingStrategy: 'static' }),
+    ).toMatchObject({
+      vendingStrategy: [expect.stringMatching(/does not apply to local storage; use none$/)],
+    });
+    // A role in another partition is fine; the stored settings are what vending reads.
+    const ok = await run<{ id: string }>(createWarehouse, admin, {
+      ...base,
+      vendingStrategy: 'sts',
+      roleArn: 'arn:aws-cn:iam::123456789012:role/x',
+      stsEndpoint: 'https://sts.cn-north-1.amazonaws.com.cn',
+      externalId: 'ext',
+      remoteSigning: true,
+    });
+    const row = await lastAudit('warehouse.create', { resourceId: ok.id });
+    expect(JSON.stringify(row)).not.toContain('"ext"');
+    expect((row.metadata as { sealedFields: string[] }).sealedFields).toEqual(['externalId']);
+    expect((row.metadata as { storageConfig: object }).storageConfig).toMatchObject({
+      roleArn: 'arn:aws-cn:iam::123456789012:role/x',
+      stsEndpoint: 'https://sts.cn-north-1.amazonaws.com.cn',
+      remoteSigning: true,
+    });
+  });
+
+  it("caps credentials by an expiring service user's key as by a token", async () => {
+    const w = await s3World({ vendingStrategy: 'sts', roleArn: ROLE, stsEndpoint: sts.endpoint });
+    const su = await run<{ id: string; apiKey: string }>(createServiceUser, w.admin, {
+      name: `etl-${hex(3)}`,
+      expiresAt: new Date(Date.now() + 1_200_000).toISOString(),
+    });
+    await insertGrants(w.tenant.id, { serviceUserId: su.id }, [
+      { scopeType: 'catalog', catalogId: w.cat.id, actions: ['read'] },
+    ]);
+    const r = await rest(server, log, 'GET', `${w.tablePath}/credentials`, { headers: { 'x-api-key': su.apiKey } });
+    expect(r.status).toBe(200);
+    const secs = Number(sts.calls.at(-1)!.form.get('DurationSeconds'));
+    expect(secs).toBeGreaterThan(1190);
+    expect(secs).toBeLessThanOrEqual(1200);
   });
 });
