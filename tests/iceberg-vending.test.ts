@@ -491,6 +491,20 @@ describe('S3 remote signing', () => {
       const r = await signed(w, w.readerToken, 'GET', u);
       expect({ u, status: r.status }).toEqual({ u, status: 403 });
     }
+    // Sub-resources and headers that change more than the table's bytes are not signed, even for writers.
+    expect((await signed(w, w.adminToken, 'PUT', `${s3.endpoint}/${BUCKET}/${w.dir}/data/b.parquet?acl`)).status).toBe(
+      403,
+    );
+    const publicRead = await rest(server, log, 'POST', `${w.tablePath}/sign`, {
+      token: w.adminToken,
+      body: {
+        region: 'eu-west-1',
+        uri: `${s3.endpoint}/${BUCKET}/${w.dir}/data/b.parquet`,
+        method: 'PUT',
+        headers: { 'x-amz-acl': ['public-read'] },
+      },
+    });
+    expect(publicRead.status).toBe(403);
     // A reader may not write; the admin may, and the write lands in s3rver.
     const dataUri = `${s3.endpoint}/${BUCKET}/${w.name}/sales/orders/data/b.parquet`;
     const put = await signed(w, w.readerToken, 'PUT', dataUri);

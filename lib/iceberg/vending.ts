@@ -108,6 +108,22 @@ async function refuseSharedLocation(ctx: CatalogContext, assetId: string | null,
     );
 }
 
+/**
+ * Remote signing asks for every S3 request an engine sends: the overlap verdict (a scan of the tenant's tables) is
+ * remembered for a minute per table and location. Vending itself always checks afresh.
+ */
+const SIGNING_VERDICT_MS = 60_000;
+const verdicts = new Map<string, number>();
+
+async function refuseSharedLocationCached(ctx: CatalogContext, assetId: string, location: string) {
+  const key = `${ctx.tenantId}\u0000${assetId}\u0000${location}`;
+  const checked = verdicts.get(key);
+  if (checked !== undefined && Date.now() - checked < SIGNING_VERDICT_MS) return;
+  await refuseSharedLocation(ctx, assetId, location);
+  if (verdicts.size >= 10_000) verdicts.clear();
+  verdicts.set(key, Date.now());
+}
+
 const vendInput = z
   .object({
     catalogId: idSchema('Catalog'),
@@ -322,7 +338,7 @@ export async function signRequest(ctx: CatalogContext, namespaceRaw: string, nam
   const w = ctx.storage.warehouse;
   if (!w)
     throw new IcebergError(403, 'ForbiddenException', `Catalog "${ctx.catalog.name}" does not sign storage requests`);
-  await refuseSharedLocation(ctx, t.assetId, t.location);
+  await refuseSharedLocationCached(ctx, t.assetId!, t.location);
   const signed = await signForTable(w, t.location, t.access, req);
   return json(signed, 200, { 'Cache-Control': 'no-cache' });
 }

@@ -20,6 +20,29 @@ const WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE']);
 /** Headers the signer sets itself; a client's own values are dropped. */
 const SIGNER_HEADERS = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'host']);
 const AWS_HOST = /^s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/;
+/**
+ * Query parameters of the object and listing calls a FileIO makes (get, head, put, delete, multipart, list, bulk
+ * delete). Anything else (`acl`, `tagging`, `policy`, `retention`, …) changes more than the table's bytes.
+ */
+const ALLOWED_QUERY = new Set([
+  'x-id',
+  'versionId',
+  'partNumber',
+  'uploadId',
+  'uploads',
+  'list-type',
+  'prefix',
+  'delimiter',
+  'continuation-token',
+  'max-keys',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'delete',
+  'location',
+]);
+/** Headers that would grant others access or redirect readers: never signed. */
+const REFUSED_HEADER = /^(x-amz-acl|x-amz-grant-[a-z-]+|x-amz-website-redirect-location|x-amz-object-lock-[a-z-]+)$/i;
 
 /** Bucket and key a request URI addresses on the warehouse's store (path style or virtual host), else null. */
 function addressed(w: WarehouseStorage, url: URL, bucket: string): { key: string } | null {
@@ -115,6 +138,11 @@ export async function signS3Request(
   }
   const at = addressed(w, url, scope.bucket);
   if (!at) throw vendRefused(`The request does not address the warehouse's bucket "${scope.bucket}" on its endpoint`);
+  for (const name of url.searchParams.keys())
+    if (!ALLOWED_QUERY.has(name) && !name.startsWith('response-'))
+      throw vendRefused(`Requests with "${name}" are not signed: only reads, writes and listings of the table's files`);
+  const refusedHeader = Object.keys(req.headers ?? {}).find((h) => REFUSED_HEADER.test(h));
+  if (refusedHeader) throw vendRefused(`Requests setting ${refusedHeader} are not signed`);
   const key = decodeKey(at.key);
   if (key) {
     if (!insideTable(scope.bucket, key, scope.keyPrefix))
