@@ -35,7 +35,7 @@ import { bearerFor, insertGrants, lastAudit, run, tenantUser } from './support/g
 import { tenantWorld } from './support/fixtures';
 import { ns, ordersSchema, rest, startIcebergServer, type Server } from './support/iceberg';
 import { newLog, validatingFetch, type ValidationLog } from './support/iceberg-openapi';
-import { startAzurite, startS3 } from './support/object-stores';
+import { startAzurite, startGcsJsonApi, startS3 } from './support/object-stores';
 
 vi.hoisted(() => {
   // Longer than STS's 15-minute minimum, so a token's remaining life (not the TTL) can be what caps a vend.
@@ -774,4 +774,55 @@ describe('warehouse vending settings', () => {
     expect(secs).toBeGreaterThan(1190);
     expect(secs).toBeLessThanOrEqual(1200);
   });
+});
+
+describe('GCS downscoped tokens without Google', () => {
+  it('a vend that cannot reach Google answers 503 naming it, with nothing of the key', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const bucket = `g-${hex(4)}`;
+    const gcs = await startGcsJsonApi(bucket);
+    try {
+      const w = await tenantWorld();
+      await run(createWarehouse, w.admin, {
+        name: 'wh',
+        storageType: 'gcs',
+        bucket,
+        endpoint: gcs.endpoint,
+        vendingStrategy: 'downscoped',
+        serviceAccountJson: JSON.stringify({
+          type: 'service_account',
+          client_email: 'lake@pangolin-test.iam.gserviceaccount.com',
+          private_key: privateKey,
+          // Never used: tokens come from Google's own endpoints, not from an address in the JSON.
+          token_uri: `${gcs.endpoint}/token`,
+        }),
+      });
+      const cat = await run<{ id: string }>(createCatalog, w.admin, {
+        catalogType: 'local',
+        name: 'g',
+        warehouse: 'wh',
+      });
+      const token = (await bearerFor(w.admin)).jwt;
+      const admin = new IcebergRestCatalog({
+        baseUrl: server.url,
+        warehouse: 'g',
+        auth: { type: 'bearer', token },
+        fetch: validatingFetch(log),
+      });
+      await admin.createNamespace({ namespace: ['db'] });
+      await admin.createTableResult({ namespace: ['db'] }, { name: 't', schema: ordersSchema });
+      const r = await rest(server, log, 'GET', `/v1/${cat.id}/namespaces/db/tables/t/credentials`, { token });
+      expect(r.status).toBe(503);
+      expect(r.body.error.message).toMatch(/^Google STS is unavailable/);
+      expect(r.text).not.toContain(privateKey.split('\n')[5]);
+      expect(gcs.requests.some((q) => q.path === '/token')).toBe(false);
+    } finally {
+      await gcs.close();
+    }
+  }, 60_000);
 });
