@@ -826,3 +826,23 @@ describe('GCS downscoped tokens without Google', () => {
     }
   }, 60_000);
 });
+
+describe('connection snippets', () => {
+  it('ask for vended credentials where the warehouse vends them', async () => {
+    const w = await s3World({ vendingStrategy: 'sts', roleArn: ROLE, stsEndpoint: sts.endpoint });
+    const { getCatalog } = await import('@/lib/catalog/queries/catalogs');
+    const { connectSnippets } = await import('@/lib/iceberg/snippets');
+    const detail = await getCatalog(w.admin, w.cat.id);
+    expect(detail.warehouse?.vendingStrategy).toBe('sts');
+    const by = (vendedCredentials: boolean) =>
+      Object.fromEntries(
+        connectSnippets({ serverUrl: 'http://h', catalog: w.name, vendedCredentials }).map((s) => [s.engine, s.code]),
+      );
+    expect(by(true).Spark).toContain(
+      `.config("spark.sql.catalog.${w.name}.header.X-Iceberg-Access-Delegation", "vended-credentials")`,
+    );
+    expect(by(true).Trino).toContain('iceberg.rest-catalog.vended-credentials-enabled=true');
+    expect(by(false).Spark).not.toContain('X-Iceberg-Access-Delegation');
+    expect(by(false).Trino).not.toContain('vended-credentials');
+  });
+});
