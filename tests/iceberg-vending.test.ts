@@ -226,11 +226,20 @@ describe('S3 through AWS STS', () => {
     expect(JSON.parse(await got.Body!.transformToString())['table-uuid']).toBe(w.orders.metadata['table-uuid']);
     client.destroy();
 
-    // GET …/credentials answers the same kind of entry, with a fresh session.
+    // GET …/credentials answers the same entry: the session is reused while it has half the TTL left (one
+    // AssumeRole for a job's many loads), and audited again.
+    const audited = await lastAudit('asset.vend_credentials', { actorId: w.reader.id });
     const creds = await rest(server, log, 'GET', `${w.tablePath}/credentials`, { token: w.readerToken });
     expect(creds.status).toBe(200);
-    expect(creds.body['storage-credentials']).toHaveLength(1);
-    expect(creds.body['storage-credentials'][0].prefix).toBe(w.location);
+    expect(creds.body['storage-credentials']).toEqual([cred]);
+    expect(sts.calls.length).toBe(before + 1);
+    expect((await lastAudit('asset.vend_credentials', { actorId: w.reader.id })).id).not.toBe(audited.id);
+    // Another caller gets a session of their own.
+    const other = await tenantUser(w.tenant.id, [{ scopeType: 'catalog', catalogId: w.cat.id, actions: ['read'] }]);
+    const theirs = await rest(server, log, 'GET', `${w.tablePath}/credentials`, {
+      token: (await bearerFor(other)).jwt,
+    });
+    expect(theirs.body['storage-credentials'][0].config['s3.access-key-id']).not.toBe(cred.config['s3.access-key-id']);
     expect(sts.calls.length).toBe(before + 2);
 
     // Each vend is an audit row: table, access, expiry, strategy — never a key.

@@ -203,14 +203,35 @@ const tablePath = (ctx: CatalogContext, r: AssetRef) =>
     r.branch === 'main' ? r.name : `${r.name}@${r.branch}`,
   )}`;
 
+/**
+ * Minted credentials, reused for the same caller, table location, access and warehouse version while they have at
+ * least half the TTL left and do not outlive the caller's token: a job whose tasks all load one table costs one
+ * AssumeRole, not one per task. Each answer is still audited. Static keys are not cached (nothing is minted).
+ */
+const minted = new Map<string, Vended>();
+const MAX_MINTED = 10_000;
+
 async function vendFor(ctx: CatalogContext, t: Target, strategy: VendingStrategy): Promise<Vended> {
   await refuseSharedLocation(ctx, t.assetId, t.location);
-  const vended = await vendCredentials(ctx.storage.warehouse!, strategy, {
-    location: t.location,
-    access: t.access,
-    notAfter: vendExpiry(ctx.actor),
-    sessionName: ctx.actor.name,
-  });
+  const w = ctx.storage.warehouse!;
+  const notAfter = vendExpiry(ctx.actor);
+  const now = Date.now();
+  const key = [w.id, w.version, strategy, ctx.actor.kind, ctx.actor.id, t.location, t.access].join('\u0000');
+  let vended = minted.get(key);
+  const halfTtl = (env().PANGOLIN_VENDED_CREDENTIALS_TTL_SECS * 1000) / 2;
+  if (!vended || vended.expiresAt === null || vended.expiresAt > notAfter || vended.expiresAt - now < halfTtl) {
+    vended = await vendCredentials(w, strategy, {
+      location: t.location,
+      access: t.access,
+      notAfter,
+      sessionName: ctx.actor.name,
+    });
+    if (vended.expiresAt !== null) {
+      if (minted.size >= MAX_MINTED) minted.delete(minted.keys().next().value!);
+      minted.delete(key);
+      minted.set(key, vended);
+    }
+  }
   await audit(ctx, t, strategy as Exclude<VendingStrategy, 'none'>, vended.expiresAt);
   return vended;
 }
