@@ -89,17 +89,22 @@ async function existingTarget(ctx: CatalogContext, r: AssetRef): Promise<Target>
  * the operator lets tenants share storage; the answer never names the other table.
  */
 async function refuseSharedLocation(ctx: CatalogContext, assetId: string | null, location: string) {
-  const dir = `${location.replace(/\/+$/, '')}/`;
-  const [hit] = (
-    await ctx.db.execute(sql`
-    SELECT 1 FROM assets a
-    WHERE ${sharedStorageAllowed() ? sql`true` : sql`a.tenant_id = ${ctx.tenantId}`}
-      AND a.asset_type = 'table' AND a.metadata_location IS NOT NULL
-      AND ${assetId ? sql`a.asset_id <> ${assetId}` : sql`true`}
-      AND (starts_with(a.metadata_location, ${dir})
-        OR starts_with(${dir}, regexp_replace(a.metadata_location, '/metadata/[^/]*$', '') || '/'))
-    LIMIT 1`)
-  ).rows;
+  const dir = location.replace(/\/+$/, '');
+  // Tables whose metadata lies under this location, or whose location is an ancestor folder of it (its metadata
+  // then lies in <ancestor>/metadata/). Each is a prefix search on idx_assets_table_location_prefix.
+  const parts = dir.split('/');
+  const first = dir.indexOf('://') >= 0 ? 2 : 1; // s3://bucket/a/b: ancestors from s3://bucket on
+  const prefixes = [`${dir}/`];
+  for (let i = first; i < parts.length - 1; i++) prefixes.push(`${parts.slice(0, i + 1).join('/')}/metadata/`);
+  const like = (p: string) => `${p.slice(0, 512).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const scope = sql`${sharedStorageAllowed() ? sql`true` : sql`a.tenant_id = ${ctx.tenantId}`}
+    AND ${assetId ? sql`a.asset_id <> ${assetId}` : sql`true`}`;
+  // One index range scan per prefix (an OR of them would scan the whole index).
+  const searches = prefixes.map(
+    (p) => sql`(SELECT 1 FROM assets a WHERE a.asset_type = 'table' AND a.metadata_location IS NOT NULL
+      AND left(a.metadata_location, 512) LIKE ${like(p)} AND starts_with(a.metadata_location, ${p}) AND ${scope} LIMIT 1)`,
+  );
+  const [hit] = (await ctx.db.execute(sql`${sql.join(searches, sql` UNION ALL `)} LIMIT 1`)).rows;
   if (hit)
     throw new IcebergError(
       403,
