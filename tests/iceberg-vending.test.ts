@@ -290,6 +290,21 @@ describe('S3 through AWS STS', () => {
       access: 'read-write',
     });
 
+    // A staged create (Spark's CTAS) gets read-write credentials for the location it will write, audited under
+    // the namespace (the table does not exist yet).
+    const staged = await rest(server, log, 'POST', `/v1/${w.cat.id}/namespaces/sales/tables`, {
+      token: w.adminToken,
+      headers: VEND,
+      body: { name: 'ctas', schema: ordersSchema, 'stage-create': true },
+    });
+    expect(staged.status).toBe(200);
+    expect(staged.body['metadata-location']).toBeUndefined();
+    expect(staged.body['storage-credentials'][0].prefix).toBe(`s3://${BUCKET}/${w.name}/sales/ctas`);
+    expect(staged.body.config['client.refresh-credentials-endpoint']).toBeUndefined();
+    expect(policyOf(sts.calls.at(-1)!).Statement[0].Action).toContain('s3:PutObject');
+    const stagedRow = await lastAudit('asset.vend_credentials', { actorId: w.admin.id });
+    expect(stagedRow).toMatchObject({ resourceId: null, resourceName: 'sales.ctas', result: 'success' });
+
     // A create with the header answers credentials for the new table's location.
     const created = await client.createTableResult({ namespace: ['sales'] }, { name: 'fresh', schema: ordersSchema });
     expect(created['storage-credentials']![0].prefix).toBe(`s3://${BUCKET}/${w.name}/sales/fresh`);

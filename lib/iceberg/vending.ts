@@ -327,7 +327,8 @@ async function delegate(
     body.config = {
       ...body.config,
       ...v.config,
-      ...(v.expiresAt !== null ? { 'client.refresh-credentials-endpoint': `${path}/credentials` } : {}),
+      // Engines refresh expiring credentials there (not for a staged table: it exists once committed).
+      ...(v.expiresAt !== null && t.assetId ? { 'client.refresh-credentials-endpoint': `${path}/credentials` } : {}),
     };
   } else {
     await refuseSharedLocation(ctx, t.assetId, t.location);
