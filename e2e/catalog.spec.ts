@@ -57,6 +57,14 @@ test('Root creates a tenant, a warehouse, a catalog and nested namespaces, then 
   await expect(page.getByLabel('Secret access key')).toHaveValue('');
   expect(await page.content()).not.toContain(SECRET);
 
+  // Credential vending: the form explains the chosen strategy and asks for what it needs.
+  await page.getByLabel('Strategy').selectOption('sts');
+  await expect(page.getByTestId('vending-help')).toContainText('AssumeRole');
+  await page.getByLabel('Role ARN').fill('arn:aws:iam::123456789012:role/lake-vending');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('code', { hasText: 'arn:aws:iam::123456789012:role/lake-vending' })).toBeVisible();
+  expect(await page.content()).not.toContain(SECRET);
+
   // A bad name is refused beside its field.
   await sidebar(page).getByRole('link', { name: 'Catalogs' }).click();
   await page.getByLabel('Catalog name').fill('sales/2024');

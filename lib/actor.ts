@@ -13,6 +13,8 @@ export type Actor = {
   /** The tenant being acted in: the home tenant, or the one Root selected (null = no tenant selected). */
   tenantId: string | null;
   tokenHash?: string;
+  /** When the credential this request came with stops working (epoch ms; absent: it does not expire). */
+  credentialExpiresAt?: number;
   /** Signed in with a temporary password: nothing but choosing a new one until then (profile, sign-out). */
   mustChangePassword?: boolean;
   /** A console session of an admin the operator requires a second factor of, not enrolled yet: nothing but that. */

@@ -56,6 +56,8 @@ const envSchema = z
       message: 'PANGOLIN_ENCRYPTION_KEY must be 32 bytes, written as 64 hex digits or base64',
     }),
     PANGOLIN_SESSION_TTL_SECS: intInRange('PANGOLIN_SESSION_TTL_SECS', 60, 60 * 60 * 24 * 30, 60 * 60 * 12),
+    /** How long storage credentials vended to Iceberg engines live (never longer than the caller's own token). */
+    PANGOLIN_VENDED_CREDENTIALS_TTL_SECS: intInRange('PANGOLIN_VENDED_CREDENTIALS_TTL_SECS', 60, 60 * 60 * 12, 900),
     /** `admins`: Root and TenantAdmins must enrol a second factor (TOTP) before anything else; `off`: optional. */
     PANGOLIN_REQUIRE_2FA: z
       .enum(['off', 'admins', ''], { message: 'PANGOLIN_REQUIRE_2FA must be off or admins' })

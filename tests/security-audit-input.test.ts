@@ -124,7 +124,16 @@ describe('no secret lands in audit_logs', () => {
       [
         createWarehouse,
         w.admin,
-        { name: 'dup', storageType: 's3', bucket: 'dup-bucket', accessKeyId: s('akid'), secretAccessKey: s('sak') },
+        {
+          name: 'dup',
+          storageType: 's3',
+          bucket: 'dup-bucket',
+          accessKeyId: s('akid'),
+          secretAccessKey: s('sak'),
+          vendingStrategy: 'sts',
+          roleArn: 'arn:aws:iam::123456789012:role/vending',
+          externalId: s('externalId'),
+        },
       ],
       [
         createWarehouse,
@@ -175,6 +184,8 @@ describe('no secret lands in audit_logs', () => {
       accountName: 'acct',
       pathStyle: false,
       vendingStrategy: 'none',
+      allowStatic: false,
+      remoteSigning: false,
     });
   });
 });

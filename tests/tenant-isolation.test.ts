@@ -203,6 +203,8 @@ describe('tenant isolation sweep', () => {
       `${prefix}/namespaces/iso_ns`,
       `${prefix}/namespaces/iso_ns/tables`,
       `${prefix}/namespaces/iso_ns/tables/iso_table`,
+      `${prefix}/namespaces/iso_ns/tables/iso_table/credentials`,
+      `${prefix}/namespaces/iso_ns/tables/iso_table/sign`,
       `${prefix}/namespaces/iso_ns/views`,
     ];
     const theirs = paths(a.catalogId);

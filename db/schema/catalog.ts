@@ -296,6 +296,11 @@ export const assets = pgTable(
       t.assetType,
     ),
     index('idx_assets_tenant_asset').on(t.tenantId, t.assetId),
+    // Which tables' files lie under a location (credential vending refuses overlapping locations): a prefix
+    // search on the metadata file path. Its first 512 characters only, so no entry outgrows a btree page.
+    index('idx_assets_table_location_prefix')
+      .on(sql`left(${t.metadataLocation}, 512) text_pattern_ops`)
+      .where(sql`${t.assetType} = 'table' AND ${t.metadataLocation} IS NOT NULL`),
   ],
 );
 

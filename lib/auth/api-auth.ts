@@ -78,6 +78,7 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     homeTenantId: user.tenantId,
     tenantId: user.tenantId,
     tokenHash: user.tokenHash,
+    credentialExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     mustChangePassword: user.mustChangePassword,
     mustEnrolTwoFactor: claims.kind === 'session' && !user.twoFactor && twoFactorRequiredFor(user.role),
     request,
@@ -96,8 +97,9 @@ async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo):
       tenantId: string;
       apiKeyHash: string;
       stale: boolean;
+      expiresAtMs: number | null;
     }>(sql`
-    SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash",
+    SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash", (extract(epoch FROM expires_at) * 1000)::float8 AS "expiresAtMs",
            last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
     FROM ${serviceUsers} WHERE key_id = ${keyId} AND active AND (expires_at IS NULL OR expires_at > now())
     LIMIT 1`)
@@ -116,6 +118,7 @@ async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo):
     role: su.role,
     homeTenantId: su.tenantId,
     tenantId: su.tenantId,
+    ...(su.expiresAtMs !== null ? { credentialExpiresAt: Number(su.expiresAtMs) } : {}),
     request,
   };
 }

@@ -200,7 +200,9 @@ export const catalogDetail = z
     tenantId: z.uuid(),
     name: z.string(),
     catalogType: z.enum(['local', 'federated']),
-    warehouse: z.object({ id: z.uuid(), name: z.string(), storageType: z.string() }).nullable(),
+    warehouse: z
+      .object({ id: z.uuid(), name: z.string(), storageType: z.string(), vendingStrategy: z.string() })
+      .nullable(),
     storageLocation: z.string().nullable(),
     remote: z
       .object({

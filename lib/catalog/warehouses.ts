@@ -30,7 +30,12 @@ const credentialFields = {
   accountKey: optionalText(1024, 'Account key'),
   sasToken: optionalText(4096, 'SAS token'),
   serviceAccountJson: optionalText(20_000, 'Service account JSON'),
+  /** The external id the role's trust policy requires (sts): kept with the secrets, never shown again. */
+  externalId: optionalText(1224, 'External id'),
 };
+
+/** An IAM role ARN in any partition (aws, aws-cn, aws-us-gov) or of an STS-compatible store (MinIO names roles freely). */
+const ROLE_ARN = /^arn:[a-z0-9-]+:iam::[0-9]*:role\/[\w+=,.@/-]{1,512}$/;
 
 const warehouseFields = z.object({
   name: objectName('Warehouse'),
@@ -47,6 +52,17 @@ const warehouseFields = z.object({
   accountName: optionalText(255, 'Account name'),
   rootPath: optionalText(1024, 'Root path'),
   vendingStrategy: z.enum(vendingStrategies).default('none'),
+  /** sts: the role engines get a session of, and the STS endpoint (default: AWS's regional one). */
+  roleArn: optionalText(2048, 'Role ARN'),
+  stsEndpoint: z
+    .url({ error: 'STS endpoint must be a full URL such as https://sts.eu-west-1.amazonaws.com' })
+    .max(2048)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** static: the warehouse's own keys are handed to engines (not scoped to a table): only with this consent. */
+  allowStatic: flag,
+  /** S3: engines may ask the catalog to sign each request (remote signing) instead of holding keys. */
+  remoteSigning: flag,
   ...credentialFields,
 });
 
@@ -65,6 +81,36 @@ function checkStorage(w: z.infer<typeof warehouseFields>, ctx: z.RefinementCtx) 
     const problem = w.rootPath ? rootPathProblem(w.rootPath) : null;
     if (problem) ctx.addIssue({ code: 'custom', path: ['rootPath'], message: problem });
   }
+  checkVending(w, ctx);
+}
+
+/** Which vending strategy fits which storage, and what each needs (the secrets it needs are checked at vend time). */
+const STRATEGY_STORAGE: Record<(typeof vendingStrategies)[number], readonly string[]> = {
+  none: storageTypes,
+  static: ['s3', 'azure'],
+  sts: ['s3'],
+  sas: ['azure'],
+  downscoped: ['gcs'],
+};
+
+function checkVending(w: z.infer<typeof warehouseFields>, ctx: z.RefinementCtx) {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const s = w.vendingStrategy;
+  if (!STRATEGY_STORAGE[s].includes(w.storageType)) {
+    const fits = Object.entries(STRATEGY_STORAGE)
+      .filter(([, types]) => types.includes(w.storageType))
+      .map(([k]) => k)
+      .join(', ');
+    issue('vendingStrategy', `The ${s} strategy does not apply to ${w.storageType} storage; use ${fits}`);
+  }
+  if (s === 'sts') {
+    if (!w.roleArn) issue('roleArn', 'Role ARN is required for the sts strategy');
+    else if (!ROLE_ARN.test(w.roleArn))
+      issue('roleArn', 'Role ARN must look like arn:aws:iam::123456789012:role/lakehouse-vending');
+  }
+  if (s === 'static' && !w.allowStatic)
+    issue('allowStatic', "Confirm that engines may receive the warehouse's own keys, which are not scoped to a table");
+  if (w.remoteSigning && w.storageType !== 's3') issue('remoteSigning', 'Remote signing is for S3 storage only');
 }
 
 function storageConfig(w: z.infer<typeof warehouseFields>) {
@@ -77,6 +123,12 @@ function storageConfig(w: z.infer<typeof warehouseFields>) {
       .filter((s) => s !== '' && s !== '.')
       .join('/');
   if (w.storageType === 's3') cfg.pathStyle = w.pathStyle;
+  if (w.vendingStrategy === 'sts') {
+    if (w.roleArn) cfg.roleArn = w.roleArn;
+    if (w.stsEndpoint) cfg.stsEndpoint = w.stsEndpoint;
+  }
+  if (w.vendingStrategy === 'static') cfg.allowStatic = true;
+  if (w.storageType === 's3' && w.remoteSigning) cfg.remoteSigning = true;
   return cfg;
 }
 
@@ -175,6 +227,10 @@ export const createWarehouse = defineMutation({
     'accountName',
     'rootPath',
     'vendingStrategy',
+    'roleArn',
+    'stsEndpoint',
+    'allowStatic',
+    'remoteSigning',
   ],
   resourceType: 'warehouse',
   input: createWarehouseInput,
@@ -244,6 +300,10 @@ export const updateWarehouse = defineMutation({
     'accountName',
     'rootPath',
     'vendingStrategy',
+    'roleArn',
+    'stsEndpoint',
+    'allowStatic',
+    'remoteSigning',
     'id',
   ],
   resourceType: 'warehouse',

@@ -28,6 +28,7 @@ import {
   tableExists,
 } from './tables';
 import { createView, dropView, loadView, replaceView } from './view-ops';
+import { delegationOf, loadCredentials, signRequest, withDelegation } from './vending';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 type Handler = (ctx: CatalogContext, p: string[], req: Request, url: URL) => Promise<Response>;
@@ -74,7 +75,10 @@ const ROUTES: Route[] = [
     errors: { ...TABLE_CTX, notFound: 'NoSuchNamespaceException' },
     methods: {
       GET: (c, [ns], _r, u) => listTables(c, ns, page(u)),
-      POST: async (c, [ns], r) => createTable(c, ns, await readRaw(r)),
+      POST: async (c, [ns], r) => {
+        const raw = await readRaw(r);
+        return withDelegation(c, ns, nameIn(raw), r, await createTable(c, ns, raw), { created: true });
+      },
     },
   },
   {
@@ -88,14 +92,35 @@ const ROUTES: Route[] = [
     path: ['namespaces', ':ns', 'tables', ':t'],
     errors: TABLE_CTX,
     methods: {
-      GET: (c, [ns, t], r, u) =>
-        loadTable(c, ns, t, {
-          snapshots: u.searchParams.get('snapshots'),
-          ifNoneMatch: r.headers.get('if-none-match'),
-        }),
+      GET: async (c, [ns, t], r, u) =>
+        withDelegation(
+          c,
+          ns,
+          t,
+          r,
+          await loadTable(c, ns, t, {
+            snapshots: u.searchParams.get('snapshots'),
+            // Fresh credentials are never a 304 away.
+            ifNoneMatch: delegationOf(r.headers).size ? null : r.headers.get('if-none-match'),
+          }),
+        ),
       HEAD: (c, [ns, t]) => tableExists(c, ns, t),
       POST: async (c, [ns, t], r) => commitTable(c, ns, t, await readRaw(r)),
       DELETE: (c, [ns, t], _r, u) => dropTable(c, ns, t, u.searchParams.get('purgeRequested') === 'true'),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t', 'credentials'],
+    errors: TABLE_CTX,
+    methods: {
+      GET: (c, [ns, t]) => loadCredentials(c, ns, t),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t', 'sign'],
+    errors: TABLE_CTX,
+    methods: {
+      POST: async (c, [ns, t], r) => signRequest(c, ns, t, await readRaw(r)),
     },
   },
   {
@@ -145,6 +170,12 @@ const ROUTES: Route[] = [
     },
   },
 ];
+
+/** The table name a create request's body names (the body is validated by createTable). */
+const nameIn = (raw: unknown) =>
+  raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string'
+    ? (raw as { name: string }).name
+    : null;
 
 function match(segments: string[]): { route: Route; params: string[] } | null {
   for (const route of ROUTES) {

@@ -15,8 +15,10 @@ export function connectSnippets(opts: {
   serverUrl: string;
   catalog: string;
   table?: { namespace: string[]; name: string; branch: string };
+  /** The catalog's warehouse vends storage credentials: engines ask for them (PyIceberg and DuckDB do by default). */
+  vendedCredentials?: boolean;
 }): Snippet[] {
-  const { serverUrl, catalog, table } = opts;
+  const { serverUrl, catalog, table, vendedCredentials } = opts;
   const name = table ? (table.branch === 'main' ? table.name : `${table.name}@${table.branch}`) : null;
   const ident = table ? [...table.namespace, name!] : null;
   const py = table
@@ -52,7 +54,7 @@ spark = (
     .config("spark.sql.catalog.${catalog}.type", "rest")
     .config("spark.sql.catalog.${catalog}.uri", ${JSON.stringify(serverUrl)})
     .config("spark.sql.catalog.${catalog}.warehouse", ${JSON.stringify(catalog)})
-    .config("spark.sql.catalog.${catalog}.token", "${TOKEN}")
+    .config("spark.sql.catalog.${catalog}.token", "${TOKEN}")${vendedCredentials ? `\n    .config("spark.sql.catalog.${catalog}.header.X-Iceberg-Access-Delegation", "vended-credentials")` : ''}
     .getOrCreate()
 )${sparkTable}`,
     },
@@ -65,7 +67,7 @@ iceberg.catalog.type=rest
 iceberg.rest-catalog.uri=${serverUrl}
 iceberg.rest-catalog.warehouse=${catalog}
 iceberg.rest-catalog.security=OAUTH2
-iceberg.rest-catalog.oauth2.token=${TOKEN}
+iceberg.rest-catalog.oauth2.token=${TOKEN}${vendedCredentials ? '\niceberg.rest-catalog.vended-credentials-enabled=true' : ''}
 ${sqlIdent ? `\n# then, in Trino: SELECT * FROM ${sqlIdent} LIMIT 10;` : `\n# then, in Trino: SHOW SCHEMAS FROM ${quoteSql(catalog)};`}`,
     },
     {

@@ -158,6 +158,9 @@ export const LoadTableResult = z.object({
   config: stringMap.optional(),
   'storage-credentials': z.array(z.object({ prefix: z.string(), config: stringMap })).optional(),
 });
+const StorageCredential = z.object({ prefix: z.string(), config: stringMap });
+const LoadCredentialsResponse = z.object({ 'storage-credentials': z.array(StorageCredential) });
+const RemoteSignResult = z.object({ uri: z.string(), headers: z.record(z.string(), z.array(z.string())) });
 export const CommitTableResponse = z.object({ 'metadata-location': z.string(), metadata: TableMetadata });
 export const LoadViewResult = z.object({
   'metadata-location': z.string(),
@@ -222,6 +225,9 @@ export function successShape(method: string, pathname: string): { name: string; 
     if (m === 'POST') return { name: 'CommitTableResponse', schema: CommitTableResponse };
     return { name: 'none', schema: null };
   }
+  if (at('namespaces', '*', 'tables', '*', 'credentials'))
+    return { name: 'LoadCredentialsResponse', schema: LoadCredentialsResponse };
+  if (at('namespaces', '*', 'tables', '*', 'sign')) return { name: 'RemoteSignResult', schema: RemoteSignResult };
   if (at('namespaces', '*', 'views', '*'))
     return m === 'GET' || m === 'POST'
       ? { name: 'LoadViewResult', schema: LoadViewResult }

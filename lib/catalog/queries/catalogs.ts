@@ -90,7 +90,8 @@ export type CatalogDetail = {
   tenantId: string;
   name: string;
   catalogType: 'local' | 'federated';
-  warehouse: { id: string; name: string; storageType: string } | null;
+  /** Its vending strategy tells engines (connection snippets) whether storage credentials come from the catalog. */
+  warehouse: { id: string; name: string; storageType: string; vendingStrategy: string } | null;
   storageLocation: string | null;
   /** Federated only: URL, auth type, remote warehouse, client id — and whether secrets are stored (never them). */
   remote: {
@@ -124,6 +125,7 @@ export async function getCatalog(actor: Actor, idOrName: string): Promise<Catalo
       warehouseId: warehouses.id,
       warehouseName: warehouses.name,
       warehouseType: warehouses.storageType,
+      warehouseVending: warehouses.vendingStrategy,
       storageLocation: catalogs.storageLocation,
       federatedConfig: catalogs.federatedConfig,
       hasStoredSecret: sql<boolean>`${catalogs.federatedCredentialsEncrypted} IS NOT NULL`,
@@ -154,7 +156,14 @@ export async function getCatalog(actor: Actor, idOrName: string): Promise<Catalo
     tenantId: c.tenantId,
     name: c.name,
     catalogType: c.catalogType,
-    warehouse: c.warehouseId ? { id: c.warehouseId, name: c.warehouseName!, storageType: c.warehouseType! } : null,
+    warehouse: c.warehouseId
+      ? {
+          id: c.warehouseId,
+          name: c.warehouseName!,
+          storageType: c.warehouseType!,
+          vendingStrategy: c.warehouseVending!,
+        }
+      : null,
     storageLocation: c.storageLocation,
     remote:
       c.catalogType === 'federated' && cfg

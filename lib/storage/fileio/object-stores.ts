@@ -7,7 +7,7 @@ import type { FileIO, ObjectStoreType, WarehouseStorage } from './types';
 
 /** The warehouse credential fields (lib/catalog/warehouses.ts seals them together). */
 export type Credentials = Partial<
-  Record<'accessKeyId' | 'secretAccessKey' | 'accountKey' | 'sasToken' | 'serviceAccountJson', string>
+  Record<'accessKeyId' | 'secretAccessKey' | 'accountKey' | 'sasToken' | 'serviceAccountJson' | 'externalId', string>
 >;
 
 export interface ObjectFileIO extends FileIO {
@@ -21,8 +21,11 @@ const OPEN: Record<ObjectStoreType, (w: WarehouseStorage, creds: Credentials) =>
   gcs: openGcs,
 };
 
-/** Decrypted only to build a client, kept only inside it; never returned, logged or put into a message. */
-function openCredentials(w: WarehouseStorage): Credentials {
+/**
+ * Decrypted only to build a client (or to sign or mint vended credentials), kept only inside it; never returned,
+ * logged or put into a message.
+ */
+export function openCredentials(w: WarehouseStorage): Credentials {
   if (!w.credentialsEncrypted) return {};
   try {
     return JSON.parse(decryptSecret(w.credentialsEncrypted)) as Credentials;

@@ -151,7 +151,11 @@ export default async function CatalogPage({
                   <Card title="Connect an engine">
                     <ConnectSnippets
                       intro="The catalog speaks the Iceberg REST protocol: point an engine at this server with the catalog's name as the warehouse, and an API token of yours."
-                      snippets={connectSnippets({ serverUrl: displayedOrigin(await headers()), catalog: catalog.name })}
+                      snippets={connectSnippets({
+                        serverUrl: displayedOrigin(await headers()),
+                        catalog: catalog.name,
+                        vendedCredentials: (catalog.warehouse?.vendingStrategy ?? 'none') !== 'none',
+                      })}
                     />
                   </Card>
                 ) : null}

@@ -49,6 +49,15 @@ export default async function WarehousePage({ params }: { params: Promise<{ ware
           ) : null
         }
       />
+      {w.vendingStrategy === 'static' ? (
+        <p
+          role="alert"
+          className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+        >
+          This warehouse hands its own storage keys to Iceberg engines (static vending): they are not scoped to a table
+          and do not expire. Prefer {w.storageType === 'azure' ? 'SAS tokens' : 'AWS STS'} for anything but development.
+        </p>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card title="Overview" className="lg:col-span-1">
           <KeyValueList

@@ -266,6 +266,7 @@ export default async function AssetPage({
                 serverUrl: displayedOrigin(await headers()),
                 catalog: catalog.name,
                 table: { namespace: asset.namespacePath, name: asset.name, branch: branch.name },
+                vendedCredentials: (catalog.warehouse?.vendingStrategy ?? 'none') !== 'none',
               })}
             />
           </Card>

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_assets_table_location_prefix" ON "assets" USING btree (left("metadata_location", 512) text_pattern_ops) WHERE "assets"."asset_type" = 'table' AND "assets"."metadata_location" IS NOT NULL;
