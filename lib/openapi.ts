@@ -30,6 +30,10 @@ export type Operation = {
   errors?: number[];
   /** False for the few unauthenticated operations. */
   authenticated?: boolean;
+  /** An example request body, shown by the reference page (/api/docs) and its "try it". */
+  example?: unknown;
+  /** The success answer's media type when it is not JSON (e.g. a CSV export). */
+  responseType?: string;
 };
 
 const registry = new Map<string, Operation>();
@@ -81,6 +85,7 @@ export const errorBody = z
         'forbidden',
         'not_found',
         'conflict',
+        'payload_too_large',
         'too_many_requests',
         'unavailable',
         'internal',
@@ -117,12 +122,16 @@ const errorText: Record<number, string> = {
   403: 'Not allowed for this actor',
   404: 'Not found (objects of other tenants are always reported as not found)',
   409: 'Conflicts with the current state (duplicate name, not empty, in use)',
+  413: 'The request body is larger than allowed',
   422: 'The input breaks a rule; `fields` says which',
+  429: 'Too many failed sign-ins from this address for this account; retry after Retry-After seconds',
   503: 'The metadata database is unavailable; retry',
 };
 
 function toOperation(op: Operation): ZodOpenApiOperationObject {
-  const errors = [...new Set([...(op.authenticated === false ? [] : [401]), ...(op.errors ?? []), 503])].sort();
+  const errors = [
+    ...new Set([...(op.authenticated === false ? [] : [401]), ...(op.errors ?? []), ...(op.body ? [413] : []), 503]),
+  ].sort((a, b) => a - b);
   return {
     summary: op.summary,
     description: op.description,
@@ -136,10 +145,22 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
       ...(op.query ? { query: op.query } : {}),
       ...(op.authenticated === false ? {} : { header: tenantHeader }),
     },
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: op.body, ...(op.example === undefined ? {} : { example: op.example }) },
+            },
+          },
+        }
+      : {}),
     ...(op.authenticated === false ? { security: [] } : {}),
     responses: {
-      [String(op.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: op.response } } },
+      [String(op.status ?? 200)]: {
+        description: 'Success',
+        content: { [op.responseType ?? 'application/json']: { schema: op.response } },
+      },
       ...Object.fromEntries(
         errors.map((s) => [
           String(s),
@@ -180,3 +201,13 @@ export function openApiDocument(): unknown {
   cached = { size: registry.size, doc };
   return doc;
 }
+
+registerOperations({
+  method: 'get',
+  path: '/api/v1/openapi.json',
+  tag: 'Meta',
+  summary: 'This document (OpenAPI 3.1)',
+  description: 'Generated from the zod schemas the routes validate with; browse it at /api/docs.',
+  response: z.record(z.string(), z.unknown()),
+  authenticated: false,
+});

@@ -7,6 +7,8 @@ import '@/lib/catalog/openapi';
 import '@/lib/versioning/openapi';
 import '@/lib/audit/openapi';
 import '@/lib/iceberg/openapi';
+import '@/lib/governance/openapi';
+import '@/lib/health/openapi';
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the routes validate with. */
 export const GET = publicRoute(async () =>
