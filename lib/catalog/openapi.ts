@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { registerOperations, type Operation } from '../openapi';
 import * as s from './api-schemas';
 import { createAssetInput, setBusinessMetadataInput } from './assets';
@@ -276,6 +277,16 @@ const ops: Operation[] = [
     query: s.branchQuery,
     response: s.assetDetail,
     errors: readErrors,
+  },
+  {
+    method: 'delete',
+    path: `${V}/catalogs/{catalog}/namespaces/{ns}/assets/{asset}`,
+    tag: 'Assets',
+    summary: 'Drop a table or view on a branch (a commit on that branch; its history stays)',
+    params: s.assetPathParams,
+    query: s.branchQuery,
+    response: z.object({ assetId: z.uuid(), commitId: z.uuid() }),
+    errors: writeErrors,
   },
   {
     method: 'get',
