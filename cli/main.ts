@@ -729,7 +729,13 @@ function buildProgram(): Command {
     .option('--actions <list>', 'comma-separated (default read)', list)
     .action(async (cat: string, ref: string, o: { reason: string; actions?: string[] }, cmd: Cmd) => {
       const c = api(cmd);
-      const assetId = (await assetOf(c, cat, ref)).assetId;
+      // Search shows what one may discover without reading it (tables marked discoverable), as the console does.
+      const { ns, name } = splitTable(ref);
+      const found = (
+        await ok(c.GET('/api/v1/search/assets', { params: { query: { q: name, limit: 500 } } }))
+      ).rows.find((r) => r.catalogName === cat && r.namespacePath.join('.') === ns && r.name === name);
+      if (!found) throw new Refused(`Table ${cat}.${ref} was not found (or is not discoverable)`);
+      const assetId = found.assetId;
       const r = await ok(
         c.POST('/api/v1/assets/{id}/access-requests', {
           params: { path: { id: assetId } },
