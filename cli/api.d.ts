@@ -38,6 +38,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/app-config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a client needs before signing in: how to authenticate, where the documents are */
+    get: operations['getAppConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/assets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a table or view by its id alone (on main, or the first branch holding it) */
+    get: operations['getAssetsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/assets/{id}/access-requests': {
     parameters: {
       query?: never;
@@ -106,6 +140,23 @@ export interface paths {
      * @description Rows of the branch's current snapshot, read from its manifests and Parquet data files through the catalog's storage, for whoever may `read` the table; each preview is an `asset.preview` audit row. Bounded by the rows asked for, a byte and a time budget (`stoppedBecause` says which stopped it). A snapshot with delete files answers no rows and says why in `note`.
      */
     get: operations['getAssetsByIdPreview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/assets/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search tables and views (`?query=`; the same search as /api/v1/search/assets) */
+    get: operations['getAssetsSearch'];
     put?: never;
     post?: never;
     delete?: never;
@@ -202,6 +253,23 @@ export interface paths {
     get: operations['getAuditVerify'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/cleanup-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Remove expired sessions, tokens and revocation records (Root) */
+    post: operations['postAuthCleanupTokens'];
     delete?: never;
     options?: never;
     head?: never;
@@ -316,6 +384,44 @@ export interface paths {
      * @description The preview lists clean changes and conflicts computed against the merge base, and records nothing. Starting records a merge operation (status conflicted or ready) with its conflicts.
      */
     post: operations['postBranchesMerge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bulk/assets/delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Drop many tables of a branch in one transaction, or preview what would go (dryRun)
+     * @description All or nothing: one table missing, not on the branch, or not the caller's to delete refuses the whole request (`dryRun: true` lists those with the reason). A commit per catalog and one audit row (`asset.bulk_drop`).
+     */
+    post: operations['postBulkAssetsDelete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/business-metadata/{asset_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get business metadata (the reference path of /api/v1/assets/{id}/metadata) */
+    get: operations['getBusinessMetadataByAssetId'];
+    /** Set business metadata (the reference path of POST /api/v1/assets/{id}/metadata) */
+    put: operations['putBusinessMetadataByAssetId'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -566,6 +672,23 @@ export interface paths {
     put?: never;
     /** Resolve one conflict: take_source, take_target, or manual with a metadata location */
     post: operations['postConflictsByIdResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/dashboard/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The overview's headline counts: tenants, catalogs, tables, users, pending requests */
+    get: operations['getDashboardStats'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -890,6 +1013,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One search over catalogs (by name) and tables and views (by name, description and tags) */
+    get: operations['getSearch'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/search/assets': {
     parameters: {
       query?: never;
@@ -1007,8 +1147,8 @@ export interface paths {
     get: operations['getTenants'];
     put?: never;
     /**
-     * Create a tenant and its first TenantAdmin (Root)
-     * @description Without `adminPassword` a password is generated and returned once, in this answer only.
+     * Create a tenant, optionally with its first TenantAdmin (Root)
+     * @description With `adminUsername` the first TenantAdmin is created too; without `adminPassword` their password is generated and returned once, in this answer only. The reference system's `{name, properties}` is accepted as is: add the admin afterwards with POST /api/v1/users (role tenant_admin) and `X-Pangolin-Tenant: <name>`.
      */
     post: operations['postTenants'];
     delete?: never;
@@ -1100,7 +1240,10 @@ export interface paths {
     /** List users (TenantAdmin) */
     get: operations['getUsers'];
     put?: never;
-    /** Create a user (TenantAdmin); without a password one is generated and answered once */
+    /**
+     * Create a user (TenantAdmin); without a password one is generated and answered once
+     * @description Root creates users in the tenant named by `X-Pangolin-Tenant` (e.g. the first TenantAdmin of a tenant made with `{name, properties}`). The reference system's `role: "TenantAdmin" | "TenantUser"` and `display_name` are accepted; `tenant_id` in the body is refused with what to send instead.
+     */
     post: operations['postUsers'];
     delete?: never;
     options?: never;
@@ -1400,6 +1543,23 @@ export interface paths {
     put?: never;
     /** Create one's own account (where the tenant allows public sign-up) */
     post: operations['postUsersSignup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/validate/names': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check names against the naming rule and what exists, before creating (changes nothing) */
+    post: operations['postValidateNames'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2804,6 +2964,128 @@ export interface operations {
       };
     };
   };
+  getAppConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            apiVersion: 'v1';
+            /** @constant */
+            authEnabled: true;
+            documentation: {
+              openapi: string;
+              reference: string;
+            };
+            /** @constant */
+            icebergRestPrefix: '/v1';
+            /** @description Whether HTTP Basic credentials are accepted on /api/v1 */
+            passwordLogin: boolean;
+          };
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getAssetsById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Asset id (the same on every branch) */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Asset'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postAssetsByIdAccessRequests: {
     parameters: {
       query?: never;
@@ -3390,6 +3672,94 @@ export interface operations {
       };
     };
   };
+  getAssetsSearch: {
+    parameters: {
+      query?: {
+        catalog?: string;
+        /** @description Opaque cursor: the nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        /** @description The same as query */
+        q?: string;
+        /** @description The search text (the reference name for q) */
+        query?: string;
+        tag?: string;
+        type?: 'table' | 'view';
+      };
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchPage'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getAudit: {
     parameters: {
       query?: {
@@ -3772,6 +4142,77 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditVerifyReport'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postAuthCleanupTokens: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            removedRevocations: number;
+            removedTokens: number;
+          };
         };
       };
       /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
@@ -4607,6 +5048,358 @@ export interface operations {
               } & {
                 [key: string]: unknown;
               });
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postBulkAssetsDelete: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "assetIds": [
+         *         "0192f1d2-7c3a-7a10-9b2e-5b1f0c2d3e4f"
+         *       ],
+         *       "branch": "main",
+         *       "dryRun": true
+         *     }
+         */
+        'application/json': {
+          /** @description Ids of the tables or views (asset_ids is accepted too) */
+          assetIds: string[];
+          /** @description The branch to drop them on (main) */
+          branch?: string;
+          /** @description Only answer what would be dropped, and what would refuse the request (dry_run is accepted too) */
+          dryRun?: boolean;
+          message?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | {
+                assets: {
+                  /** Format: uuid */
+                  assetId: string;
+                  assetType: string;
+                  catalog: string;
+                  metadataLocation: string | null;
+                  name: string;
+                  namespace: string[];
+                }[];
+                branch: string;
+                /** @constant */
+                dryRun: true;
+                refused: {
+                  assetId: string;
+                  reason: string;
+                }[];
+              }
+            | {
+                branch: string;
+                commits: {
+                  catalog: string;
+                  /** Format: uuid */
+                  commitId: string;
+                }[];
+                dropped: {
+                  /** Format: uuid */
+                  assetId: string;
+                  catalog: string;
+                  name: string;
+                  namespace: string[];
+                }[];
+                /** @constant */
+                dryRun: false;
+              };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getBusinessMetadataByAssetId: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Asset id (the same on every branch) */
+        asset_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusinessMetadata'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putBusinessMetadataByAssetId: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Asset id (the same on every branch) */
+        asset_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "description": "Orders, one row per line item",
+         *       "tags": [
+         *         "pii",
+         *         "finance"
+         *       ],
+         *       "discoverable": true
+         *     }
+         */
+        'application/json': {
+          catalog?: string;
+          description?: string;
+          discoverable?: boolean | ('on' | 'true' | 'false');
+          /** @default {} */
+          properties?: {
+            [key: string]: string;
+          };
+          tags?: string[] | string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusinessMetadata'];
         };
       };
       /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
@@ -6907,6 +7700,83 @@ export interface operations {
       };
     };
   };
+  getDashboardStats: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assets: number;
+            /** @description true when assets is a lower bound */
+            assetsAtLeast: boolean;
+            catalogs: number;
+            pendingRequests: number;
+            tenants: number;
+            /** @description null where the caller may not list users */
+            users: number | null;
+          };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getFederatedCatalogs: {
     parameters: {
       query?: {
@@ -9136,6 +10006,107 @@ export interface operations {
       };
     };
   };
+  getSearch: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The same as query */
+        q?: string;
+        /** @description The search text */
+        query?: string;
+      };
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assets: {
+              /** Format: uuid */
+              assetId: string;
+              /** @enum {string} */
+              assetType: 'table' | 'view';
+              catalogName: string;
+              description: string | null;
+              name: string;
+              namespacePath: string[];
+              tags: string[];
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+            catalogs: {
+              /** @enum {string} */
+              catalogType: 'local' | 'federated';
+              /** Format: uuid */
+              id: string;
+              name: string;
+            }[];
+            query: string;
+            totals: {
+              assets: number;
+              assetsCapped: boolean;
+              catalogs: number;
+            };
+          };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getSearchAssets: {
     parameters: {
       query?: {
@@ -10177,9 +11148,17 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "acme",
+         *       "properties": {
+         *         "owner": "data-platform"
+         *       }
+         *     }
+         */
         'application/json': {
           adminPassword?: string;
-          adminUsername: string;
+          adminUsername?: string;
           description?: string;
           name: string;
           /** @default {} */
@@ -10202,7 +11181,8 @@ export interface operations {
               id: string;
               username: string;
             }[];
-            adminUsername: string;
+            /** @description The first TenantAdmin (null when none was asked for) */
+            adminUsername: string | null;
             counts: {
               catalogs: number;
               users: number;
@@ -13034,6 +14014,110 @@ export interface operations {
       };
       /** @description Too many failed sign-ins from this address for this account; retry after Retry-After seconds */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postValidateNames: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "resourceType": "catalog",
+         *       "names": [
+         *         "sales",
+         *         "bad name"
+         *       ]
+         *     }
+         */
+        'application/json': {
+          names: string[];
+          /** @enum {string} */
+          resourceType: 'tenant' | 'warehouse' | 'catalog';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            resourceType: string;
+            results: {
+              /** @description Valid and not taken (in the tenant; tenants: anywhere) */
+              available: boolean;
+              message: string | null;
+              name: string;
+              /** @description Follows the naming rule */
+              valid: boolean;
+            }[];
+          };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
         headers: {
           [name: string]: unknown;
         };

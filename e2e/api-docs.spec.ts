@@ -33,7 +33,7 @@ test('the API reference opens from the user menu, lists governance operations an
     if (r.url().endsWith('/api/v1/users/me')) sent.push(await r.allHeaders());
   });
   await me.getByRole('button', { name: 'Execute' }).click();
-  await expect(me.locator('.live-responses-table .response-col_status').first()).toHaveText(/401/);
+  await expect(me.locator('.live-responses-table tbody .response-col_status').first()).toHaveText(/401/);
 
   // …with the token the reader pastes under Authorize, it answers who they are.
   const token = (await (await request.post('/api/v1/users/login', { data: ROOT })).json()).token as string;
@@ -42,11 +42,11 @@ test('the API reference opens from the user menu, lists governance operations an
     .first()
     .click();
   const dialog = page.locator('.dialog-ux');
-  await dialog.locator('input[type=text], input[type=password]').first().fill(token);
-  await dialog.getByRole('button', { name: 'Authorize', exact: true }).first().click();
+  await dialog.getByRole('textbox', { name: 'auth-bearer-value' }).fill(token);
+  await dialog.getByRole('button', { name: 'Apply credentials' }).first().click();
   await dialog.getByRole('button', { name: 'Close' }).first().click();
   await me.getByRole('button', { name: 'Execute' }).click();
-  await expect(me.locator('.live-responses-table .response-col_status').first()).toHaveText(/200/);
+  await expect(me.locator('.live-responses-table tbody .response-col_status').first()).toHaveText(/200/);
   await expect(me.locator('.live-responses-table')).toContainText(`"username": "${ROOT.username}"`);
 
   expect(sent.length).toBe(2);

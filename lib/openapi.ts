@@ -186,14 +186,25 @@ export function openApiDocument(): unknown {
       title: 'Pangolin Console API',
       version: '1',
       description:
-        'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login) or a service user\'s `X-API-Key`; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
+        'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login), a service user\'s `X-API-Key`, or HTTP Basic credentials; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }, { apiKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { basic: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A token from POST /api/v1/users/login, Profile → Sessions & tokens, or `pangolin login`',
+        },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: "A service user's key" },
+        basic: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'Username and password on every request, for scripts (throttled like sign-in; not for accounts with a second factor; off when PANGOLIN_PASSWORD_LOGIN=false)',
+        },
       },
     },
     paths,

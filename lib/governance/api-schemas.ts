@@ -363,3 +363,15 @@ export const settingsView = z
     updatedAt: when.nullable().optional(),
   })
   .meta({ id: 'Settings' });
+export const tokensCleaned = z.object({
+  removedTokens: z.number().int(),
+  removedRevocations: z.number().int(),
+});
+
+export const appConfig = z.object({
+  authEnabled: z.literal(true),
+  passwordLogin: z.boolean().meta({ description: 'Whether HTTP Basic credentials are accepted on /api/v1' }),
+  apiVersion: z.literal('v1'),
+  icebergRestPrefix: z.literal('/v1'),
+  documentation: z.object({ openapi: z.string(), reference: z.string() }),
+});

@@ -79,6 +79,23 @@ const ops: Operation[] = [
     errors: adminRead,
   },
 
+  {
+    method: 'post',
+    path: `${V}/auth/cleanup-tokens`,
+    tag: 'Tokens',
+    summary: 'Remove expired sessions, tokens and revocation records (Root)',
+    response: s.tokensCleaned,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'get',
+    path: `${V}/app-config`,
+    tag: 'Meta',
+    summary: 'What a client needs before signing in: how to authenticate, where the documents are',
+    response: s.appConfig,
+    authenticated: false,
+  },
+
   // Tokens
   {
     method: 'post',
@@ -215,6 +232,8 @@ const ops: Operation[] = [
     path: `${V}/users`,
     tag: 'Users',
     summary: 'Create a user (TenantAdmin); without a password one is generated and answered once',
+    description:
+      'Root creates users in the tenant named by `X-Pangolin-Tenant` (e.g. the first TenantAdmin of a tenant made with `{name, properties}`). The reference system\'s `role: "TenantAdmin" | "TenantUser"` and `display_name` are accepted; `tenant_id` in the body is refused with what to send instead.',
     body: createUser.input,
     response: s.userCreated,
     status: 201,
