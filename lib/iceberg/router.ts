@@ -224,15 +224,10 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
 function normalisePrefix(rest: string[]): { rest: string[]; configWarehouse: string | null } {
   let configWarehouse: string | null = null;
   if (rest.length >= 3 && rest[1] === 'v1') {
+    // The prefix after the second v1 is the one the config call answered: it decides (and is authorized) as usual.
     const outer = rest[0];
     rest = rest.slice(2);
     if (rest.length === 1 && rest[0] === 'config') configWarehouse = outer;
-    else if (rest[0] !== 'oauth' && rest[0] !== outer)
-      throw new IcebergError(
-        404,
-        'NotFoundException',
-        `The catalog in the URI ("${outer}") and in the path ("${rest[0]}") differ: configure uri=<server> and warehouse=<catalog>`,
-      );
   }
   if (rest.length === 2 && rest[1] === 'config') {
     configWarehouse = rest[0];
