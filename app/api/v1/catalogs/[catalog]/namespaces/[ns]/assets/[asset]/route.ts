@@ -24,7 +24,7 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   return asset;
 });
 
-/** Drops a table or view on a branch (default main): a commit on that branch, like an Iceberg DROP TABLE. */
+/** Drops a table or view on a branch (default main): a commit on that branch (as dropping it over the Iceberg catalog does). */
 export const DELETE = apiRoute<P>(async ({ actor, params, url }) => {
   const q = parseQuery(branchQuery, url);
   return mutate(dropAsset, actor, {
