@@ -5013,41 +5013,48 @@ export interface operations {
       };
     };
     responses: {
+      /** @description dryRun: the preview (nothing recorded) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MergePreview'];
+        };
+      };
       /** @description Success */
       201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json':
-            | components['schemas']['MergePreview']
-            | ({
-                conflicts: {
-                  rows: components['schemas']['MergeConflict'][];
-                  total: number;
-                };
-                operation: {
-                  baseCommitId: string | null;
-                  conflicts: number;
-                  /** Format: uuid */
-                  id: string;
-                  openConflicts: number;
-                  resultCommitId: string | null;
-                  sourceBranch: string;
-                  /** Format: uuid */
-                  sourceHeadCommitId: string;
-                  /** @enum {string} */
-                  status: 'pending' | 'conflicted' | 'resolving' | 'ready' | 'completed' | 'aborted';
-                  targetBranch: string;
-                  /** Format: uuid */
-                  targetHeadCommitId: string;
-                } & {
-                  [key: string]: unknown;
-                };
-                targetMoved: boolean;
-              } & {
-                [key: string]: unknown;
-              });
+          'application/json': {
+            conflicts: {
+              rows: components['schemas']['MergeConflict'][];
+              total: number;
+            };
+            operation: {
+              baseCommitId: string | null;
+              conflicts: number;
+              /** Format: uuid */
+              id: string;
+              openConflicts: number;
+              resultCommitId: string | null;
+              sourceBranch: string;
+              /** Format: uuid */
+              sourceHeadCommitId: string;
+              /** @enum {string} */
+              status: 'pending' | 'conflicted' | 'resolving' | 'ready' | 'completed' | 'aborted';
+              targetBranch: string;
+              /** Format: uuid */
+              targetHeadCommitId: string;
+            } & {
+              [key: string]: unknown;
+            };
+            targetMoved: boolean;
+          } & {
+            [key: string]: unknown;
+          };
         };
       };
       /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */

@@ -26,6 +26,8 @@ export type Operation = {
   response: z.ZodType;
   /** Success status (default 200). */
   status?: number;
+  /** Other success answers, e.g. a dry run's 200 beside the 201 of the real thing. */
+  otherResponses?: { status: number; description: string; response: z.ZodType }[];
   /** Error statuses this operation can answer, besides 401 (always possible). */
   errors?: number[];
   /** False for the few unauthenticated operations. */
@@ -51,6 +53,12 @@ export function registeredOperations(): Operation[] {
 
 export function findOperation(method: string, path: string): Operation | undefined {
   return registry.get(operationKey(method, path));
+}
+
+/** The documented body of a success status of an operation (undefined: that status is not documented). */
+export function successSchema(op: Operation, status: number): z.ZodType | undefined {
+  if (status === (op.status ?? 200)) return op.response;
+  return op.otherResponses?.find((r) => r.status === status)?.response;
 }
 
 /** A true/false query parameter (absent means false); anything else is a 422 naming it. */
@@ -161,6 +169,12 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
         description: 'Success',
         content: { [op.responseType ?? 'application/json']: { schema: op.response } },
       },
+      ...Object.fromEntries(
+        (op.otherResponses ?? []).map((r) => [
+          String(r.status),
+          { description: r.description, content: { 'application/json': { schema: r.response } } },
+        ]),
+      ),
       ...Object.fromEntries(
         errors.map((s) => [
           String(s),

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NextRequest } from 'next/server';
-import { findOperation } from '@/lib/openapi';
+import { findOperation, successSchema } from '@/lib/openapi';
 import { apiDocument } from '@/lib/ops/api-document';
 import { discoverRoutes, type DiscoveredRoute } from './routes';
 
@@ -76,10 +76,13 @@ export async function startApiServer(): Promise<ApiServer> {
       const opPath = match.route.pattern.replace(/\[(\w+)\]/g, '{$1}');
       reached.add(`${method} ${opPath}`);
       const op = findOperation(method, opPath);
-      if (answer.ok && answer.headers.get('content-type')?.includes('application/json')) {
-        const checked = op?.response.safeParse(JSON.parse(body.toString('utf8')));
-        if (!checked?.success)
-          undocumented.push(`${method} ${opPath}: ${checked?.error.message ?? 'not in the document'}`);
+      if (answer.ok) {
+        const schema = op && successSchema(op, answer.status);
+        if (!schema) undocumented.push(`${method} ${opPath}: status ${answer.status} is not in the document`);
+        else if (answer.headers.get('content-type')?.includes('application/json')) {
+          const checked = schema.safeParse(JSON.parse(body.toString('utf8')));
+          if (!checked.success) undocumented.push(`${method} ${opPath} ${answer.status}: ${checked.error.message}`);
+        }
       }
       const out: Record<string, string> = {};
       answer.headers.forEach((v, k) => (out[k] = v));
