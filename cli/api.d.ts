@@ -9434,9 +9434,12 @@ export interface operations {
         };
         content: {
           'application/json': {
-            handedOnRevoked: number;
+            actions: string[];
+            /** @description With cascade=true: the grants its holder handed on, revoked too */
+            handedOnRevoked: string[];
             /** Format: uuid */
             id: string;
+            scopeType: string;
           } & {
             [key: string]: unknown;
           };

@@ -242,7 +242,14 @@ export const grantCreated = z.object({
   actions: z.array(z.string()),
   expiresAt: z.string().nullable(),
 });
-export const grantRevoked = z.looseObject({ id: z.uuid(), handedOnRevoked: z.number().int() });
+export const grantRevoked = z.looseObject({
+  id: z.uuid(),
+  scopeType: z.string(),
+  actions: z.array(z.string()),
+  handedOnRevoked: z
+    .array(z.uuid())
+    .meta({ description: 'With cascade=true: the grants its holder handed on, revoked too' }),
+});
 export const effectivePermissions = z
   .looseObject({})
   .meta({ description: 'The built-in role and every grant (direct and through roles), each with why it applies' });
