@@ -144,7 +144,7 @@ function buildProgram(): Command {
     );
   tenant
     .command('create <name>')
-    .requiredOption('--admin <username>', 'username of its first TenantAdmin (a password is generated, shown once)')
+    .option('--admin <username>', 'also create its first TenantAdmin (a password is generated, shown once)')
     .option('--description <text>')
     .option('--property <key=value>', 'a property (repeatable)', pairs)
     .action(
@@ -156,7 +156,8 @@ function buildProgram(): Command {
         );
         say(
           cmd,
-          `Created tenant ${t.name} (${t.id}) with TenantAdmin ${t.adminUsername}` +
+          `Created tenant ${t.name} (${t.id})` +
+            (t.adminUsername ? ` with TenantAdmin ${t.adminUsername}` : '') +
             (t.generatedPassword ? `; their temporary password (shown once): ${t.generatedPassword}` : ''),
           t,
         );

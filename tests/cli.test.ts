@@ -303,6 +303,25 @@ describe('pangolin CLI', () => {
     const rootCatalogs = json(await pangolin(root.home, ['-o', 'json', 'catalog', 'list']));
     expect(rootCatalogs.rows.map((r: { name: string }) => r.name)).toEqual(['sales']);
     expect((await pangolin(root.home, ['tenant', 'use', 'no-such-tenant'])).code).toBe(1);
+    // A tenant as the reference system makes one (no admin), its admin added separately, then deleted.
+    const fresh = uniqueName('cli');
+    const made = await pangolin(root.home, ['tenant', 'create', fresh, '--property', 'owner=platform']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(new RegExp(`^Created tenant ${fresh} \\([0-9a-f-]{36}\\)\n$`));
+    const firstAdmin = await pangolin(root.home, [
+      '--tenant',
+      fresh,
+      'user',
+      'create',
+      uniqueName('a'),
+      '--role',
+      'tenant_admin',
+    ]);
+    expect(firstAdmin.code, firstAdmin.stderr).toBe(0);
+    expect(firstAdmin.stdout).toContain('temporary password (shown once)');
+    const tenants = json(await pangolin(root.home, ['-o', 'json', 'tenant', 'list', '-q', fresh]));
+    expect(tenants.rows).toEqual([expect.objectContaining({ name: fresh, userCount: 1 })]);
+    expect((await pangolin(root.home, ['tenant', 'delete', fresh])).code).toBe(0);
 
     const snippet = await pangolin(admin.home, ['snippet', 'sales', 'emea.orders']);
     expect(snippet.code).toBe(0);
