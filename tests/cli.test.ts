@@ -58,7 +58,8 @@ async function personWithPassword(role: 'tenant_admin' | 'tenant_user' | 'root',
   return { ...u, home: dir };
 }
 
-describe('pangolin CLI', () => {
+// Each command is a new Node process (about a second under tsx), so these run longer than most tests.
+describe('pangolin CLI', { timeout: 300_000 }, () => {
   it('its typed client is generated from the served document (npm run cli:types leaves cli/api.d.ts unchanged)', async () => {
     expect(await apiTypesSource(), 'cli/api.d.ts is stale: run npm run cli:types').toBe(
       readFileSync(API_TYPES_FILE, 'utf8'),
