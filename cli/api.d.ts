@@ -4070,7 +4070,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': string;
+          'text/csv': string;
         };
       };
       /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
