@@ -44,6 +44,19 @@ for (const a of ALONE) {
     message: `lib/${a} imports no other area.`,
   });
 }
+// The CLI (cli/) is a client of the API: it imports no server code, only the pure connection snippets.
+zones.push({
+  target: './cli',
+  from: ['./app', './components', './db'],
+  message: 'The CLI talks to the server over HTTP only (cli/client.ts).',
+});
+zones.push({
+  target: './cli',
+  from: './lib',
+  except: ['./iceberg/snippets.ts'],
+  message:
+    'The CLI imports no server code: move a pure helper out of server modules first (as lib/iceberg/snippets.ts).',
+});
 // A console wing (an area's route group such as (catalog), or audit, health) imports only components/, lib/, db/,
 // itself, and the shell's actions (sign-out, tenant switch).
 const consoleDir = 'app/(console)';

@@ -2,7 +2,7 @@
  * Top bar. Server-compatible (no hooks, no data fetching); the theme toggle
  * is a client island. Pass a server action as `signOutAction`.
  */
-import { ChevronDown, LogOut, UserRound } from 'lucide-react';
+import { BookOpen, ChevronDown, LogOut, UserRound } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ThemeToggle } from './theme-toggle';
@@ -58,6 +58,13 @@ export function AppHeader({
             >
               <UserRound className="h-4 w-4" aria-hidden="true" />
               Profile
+            </Link>
+            <Link
+              href="/api/docs"
+              className="flex w-full items-center gap-2 rounded px-3 py-1.5 text-left text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <BookOpen className="h-4 w-4" aria-hidden="true" />
+              API reference
             </Link>
             <form action={signOutAction}>
               <button

@@ -63,6 +63,11 @@ const envSchema = z
       .enum(['off', 'admins', ''], { message: 'PANGOLIN_REQUIRE_2FA must be off or admins' })
       .optional()
       .transform((v) => (v === 'admins' ? 'admins' : 'off')),
+    /** `false`: no sign-in with a password over HTTP Basic on /api/v1 (tokens and API keys only). Default true. */
+    PANGOLIN_PASSWORD_LOGIN: z
+      .enum(['true', 'false', ''], { message: 'PANGOLIN_PASSWORD_LOGIN must be true or false' })
+      .optional()
+      .transform((v) => v !== 'false'),
     PANGOLIN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((env, ctx) => {

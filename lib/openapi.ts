@@ -26,10 +26,16 @@ export type Operation = {
   response: z.ZodType;
   /** Success status (default 200). */
   status?: number;
+  /** Other success answers, e.g. a dry run's 200 beside the 201 of the real thing. */
+  otherResponses?: { status: number; description: string; response: z.ZodType }[];
   /** Error statuses this operation can answer, besides 401 (always possible). */
   errors?: number[];
   /** False for the few unauthenticated operations. */
   authenticated?: boolean;
+  /** An example request body, shown by the reference page (/api/docs) and its "try it". */
+  example?: unknown;
+  /** The success answer's media type when it is not JSON (e.g. a CSV export). */
+  responseType?: string;
 };
 
 const registry = new Map<string, Operation>();
@@ -47,6 +53,12 @@ export function registeredOperations(): Operation[] {
 
 export function findOperation(method: string, path: string): Operation | undefined {
   return registry.get(operationKey(method, path));
+}
+
+/** The documented body of a success status of an operation (undefined: that status is not documented). */
+export function successSchema(op: Operation, status: number): z.ZodType | undefined {
+  if (status === (op.status ?? 200)) return op.response;
+  return op.otherResponses?.find((r) => r.status === status)?.response;
 }
 
 /** A true/false query parameter (absent means false); anything else is a 422 naming it. */
@@ -81,6 +93,7 @@ export const errorBody = z
         'forbidden',
         'not_found',
         'conflict',
+        'payload_too_large',
         'too_many_requests',
         'unavailable',
         'internal',
@@ -117,12 +130,16 @@ const errorText: Record<number, string> = {
   403: 'Not allowed for this actor',
   404: 'Not found (objects of other tenants are always reported as not found)',
   409: 'Conflicts with the current state (duplicate name, not empty, in use)',
+  413: 'The request body is larger than allowed',
   422: 'The input breaks a rule; `fields` says which',
+  429: 'Too many failed sign-ins from this address for this account; retry after Retry-After seconds',
   503: 'The metadata database is unavailable; retry',
 };
 
 function toOperation(op: Operation): ZodOpenApiOperationObject {
-  const errors = [...new Set([...(op.authenticated === false ? [] : [401]), ...(op.errors ?? []), 503])].sort();
+  const errors = [
+    ...new Set([...(op.authenticated === false ? [] : [401]), ...(op.errors ?? []), ...(op.body ? [413] : []), 503]),
+  ].sort((a, b) => a - b);
   return {
     summary: op.summary,
     description: op.description,
@@ -136,10 +153,28 @@ function toOperation(op: Operation): ZodOpenApiOperationObject {
       ...(op.query ? { query: op.query } : {}),
       ...(op.authenticated === false ? {} : { header: tenantHeader }),
     },
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: op.body, ...(op.example === undefined ? {} : { example: op.example }) },
+            },
+          },
+        }
+      : {}),
     ...(op.authenticated === false ? { security: [] } : {}),
     responses: {
-      [String(op.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: op.response } } },
+      [String(op.status ?? 200)]: {
+        description: 'Success',
+        content: { [op.responseType ?? 'application/json']: { schema: op.response } },
+      },
+      ...Object.fromEntries(
+        (op.otherResponses ?? []).map((r) => [
+          String(r.status),
+          { description: r.description, content: { 'application/json': { schema: r.response } } },
+        ]),
+      ),
       ...Object.fromEntries(
         errors.map((s) => [
           String(s),
@@ -165,14 +200,25 @@ export function openApiDocument(): unknown {
       title: 'Pangolin Console API',
       version: '1',
       description:
-        'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login) or a service user\'s `X-API-Key`; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
+        'Management API of Pangolin. Authenticate with `Authorization: Bearer <token>` (POST /api/v1/users/login), a service user\'s `X-API-Key`, or HTTP Basic credentials; Root selects a tenant with `X-Pangolin-Tenant` (id or name). Errors are `{"error": {"code", "message", "fields"?}}`.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }, { apiKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { basic: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A token from POST /api/v1/users/login, Profile → Sessions & tokens, or `pangolin login`',
+        },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: "A service user's key" },
+        basic: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'Username and password on every request, for scripts (throttled like sign-in; not for accounts with a second factor; off when PANGOLIN_PASSWORD_LOGIN=false)',
+        },
       },
     },
     paths,
@@ -180,3 +226,13 @@ export function openApiDocument(): unknown {
   cached = { size: registry.size, doc };
   return doc;
 }
+
+registerOperations({
+  method: 'get',
+  path: '/api/v1/openapi.json',
+  tag: 'Meta',
+  summary: 'This document (OpenAPI 3.1)',
+  description: 'Generated from the zod schemas the routes validate with; browse it at /api/docs.',
+  response: z.record(z.string(), z.unknown()),
+  authenticated: false,
+});

@@ -252,7 +252,7 @@ async function seedTenant(root: Actor, plan: TenantPlan) {
     ...root,
     tenantId: t.id,
     name: `${plan.name}-admin`,
-    id: t.adminId,
+    id: t.adminId!,
     kind: 'user',
     role: 'tenant_admin',
     homeTenantId: t.id,

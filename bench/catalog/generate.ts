@@ -91,7 +91,7 @@ async function makeTenant(
   const admin: Actor = {
     ...sys,
     kind: 'user',
-    id: t.adminId,
+    id: t.adminId!,
     name: `${name}-admin`,
     role: 'tenant_admin',
     homeTenantId: t.id,
@@ -118,7 +118,7 @@ async function makeTenant(
       tenantId: t.id,
       catalogId: cat.id,
       mainBranchId: cat.mainBranchId,
-      adminId: t.adminId,
+      adminId: t.adminId!,
       namespaces: opts.namespaces,
       perNamespace,
       bucket: `${name}-lake/${catName}`,
@@ -130,7 +130,7 @@ async function makeTenant(
   return {
     tenantId: t.id,
     name,
-    adminId: t.adminId,
+    adminId: t.adminId!,
     adminUsername: `${name}-admin`,
     catalogs,
     assets: perNamespace * opts.namespaces * opts.catalogs,

@@ -47,8 +47,8 @@ export async function seedLoadData(base: string, databaseUrl: string, decisions:
   const admin = {
     ...root,
     role: 'tenant_admin' as const,
-    id: tenant.adminId,
-    name: tenant.adminUsername,
+    id: tenant.adminId!,
+    name: tenant.adminUsername!,
     homeTenantId: tenant.id,
     tenantId: tenant.id,
   };

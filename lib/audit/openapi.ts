@@ -44,7 +44,10 @@ const ops: Operation[] = [
     description:
       'Answers `text/csv` or `application/x-ndjson`, read from the database in batches as the client reads, so any size works. The export itself is audited.',
     query: s.auditExportQuery,
-    response: z.string().meta({ description: 'CSV (with a header line) or one JSON object per line' }),
+    response: z.string().meta({
+      description: 'CSV with a header line; with format=jsonl, application/x-ndjson: one JSON object per line',
+    }),
+    responseType: 'text/csv',
     errors: [400, 403, 422],
   },
   {

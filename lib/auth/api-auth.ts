@@ -5,6 +5,7 @@ import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
+import { verifyBasicCredentials } from './login';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
@@ -37,11 +38,18 @@ export function refuseFirstStep(actor: Actor): void {
 
 export async function authenticateApiRequest(q: Queryable, headers: Headers, request: RequestInfo): Promise<Actor> {
   const apiKey = headers.get('x-api-key');
-  const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const authorization = headers.get('authorization');
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
   let actor: Actor | null = null;
   if (apiKey) actor = await actorFromApiKey(q, apiKey, request);
   else if (bearer) actor = await actorFromBearer(q, bearer, request);
-  else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
+  else if (basic) actor = await actorFromBasic(basic, request);
+  else
+    throw new AppError(
+      'unauthenticated',
+      'Authentication required: send a Bearer token, an X-API-Key header or HTTP Basic credentials',
+    );
   if (!actor) {
     await recordAuditEvent(q, {
       tenantId: null,
@@ -81,6 +89,28 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     credentialExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     mustChangePassword: user.mustChangePassword,
     mustEnrolTwoFactor: claims.kind === 'session' && !user.twoFactor && twoFactorRequiredFor(user.role),
+    request,
+  };
+}
+
+/** `Authorization: Basic base64(username:password)`: checked (and throttled) as a password sign-in is. */
+async function actorFromBasic(encoded: string, request: RequestInfo): Promise<Actor> {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw new AppError('unauthenticated', 'Basic credentials must be base64 of "username:password"');
+  const user = await verifyBasicCredentials({
+    username: decoded.slice(0, colon),
+    password: decoded.slice(colon + 1),
+    request,
+  });
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId: user.tenantId,
+    mustChangePassword: user.mustChangePassword,
     request,
   };
 }

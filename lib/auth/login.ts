@@ -163,6 +163,40 @@ export async function signInWithPassword(input: {
   return { user: signedIn.user, token: signedIn.token };
 }
 
+/**
+ * HTTP Basic credentials on /api/v1 (scripts of the reference system send them): the same throttle, lock-out and
+ * audited refusals as a password sign-in, but no token is issued and nothing is written on success. An account with
+ * a second factor (or required to have one) cannot use them: Basic carries no code.
+ */
+export async function verifyBasicCredentials(input: { username: string; password: string; request: RequestInfo }) {
+  if (!env().PANGOLIN_PASSWORD_LOGIN)
+    throw new AppError(
+      'unauthenticated',
+      'Password sign-in is turned off on this server: send a Bearer token or an X-API-Key header',
+    );
+  const db = await getDb();
+  const username = input.username.trim().slice(0, 200);
+  const keys = throttleKeys(username, input.request.ip);
+  const delay = await takeAttempt(db, keys);
+  if (delay) await sleep(delay);
+  const [user] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password.slice(0, 1000));
+  if (!user || !ok || !user.active) {
+    const reason = user && ok && !user.active ? 'Account is deactivated' : WRONG;
+    await refused(user ?? null, username, reason, input.request);
+    throw new AppError('unauthenticated', WRONG);
+  }
+  if (user.totpEnabledAt || twoFactorRequiredFor(user.role)) {
+    await attemptNotCounted(db, keys);
+    throw new AppError(
+      'unauthenticated',
+      'This account signs in with a second factor, which Basic credentials cannot carry: sign in with POST /api/v1/users/login (with "code") and send the Bearer token',
+    );
+  }
+  await attemptSucceeded(db, keys);
+  return user;
+}
+
 /** An audited refusal; the attempt stays counted by the throttle. */
 async function refused(
   user: { id: string; tenantId: string | null } | null,

@@ -151,7 +151,7 @@ export const tenantDetail = z
   })
   .meta({ id: 'Tenant' });
 export const tenantCreated = tenantDetail.extend({
-  adminUsername: z.string(),
+  adminUsername: z.string().nullable().meta({ description: 'The first TenantAdmin (null when none was asked for)' }),
   generatedPassword: z.string().nullable().meta({
     description: "The first TenantAdmin's generated password, shown only in this answer (null when one was given)",
   }),
@@ -366,3 +366,124 @@ export const businessMetadata = z
   .meta({ id: 'BusinessMetadata' });
 
 export const deleted = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/*
+ * Requests the reference system's clients send (README: "Reference-compatible requests"). Where its field names are
+ * snake_case, both spellings are accepted; an unknown field is still a 422 naming it.
+ */
+const renameKeys = (names: Record<string, string>) => (v: unknown) => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(v)) out[names[k] ?? k] = value;
+  return out;
+};
+
+export const assetSearchCompatQuery = z
+  .object({
+    query: text('query').meta({ description: 'The search text (the reference name for q)' }),
+    q: text('q').meta({ description: 'The same as query' }),
+    tag: z.string().trim().max(64, 'tag is at most 64 characters').optional(),
+    type: z.enum(['table', 'view'], { error: 'type must be table or view' }).optional(),
+    catalog: z.string().trim().max(128, 'catalog is at most 128 characters').optional(),
+    cursor,
+    limit,
+  })
+  .strict();
+
+export const unifiedSearchQuery = z
+  .object({
+    query: text('query').meta({ description: 'The search text' }),
+    q: text('q').meta({ description: 'The same as query' }),
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(100, 'limit is at most 100')
+      .default(20),
+  })
+  .strict();
+export const unifiedSearchAnswer = z.object({
+  query: z.string(),
+  catalogs: z.array(z.object({ id: z.uuid(), name: z.string(), catalogType: z.enum(['local', 'federated']) })),
+  assets: z.array(searchHit),
+  totals: z.object({ catalogs: z.number().int(), assets: z.number().int(), assetsCapped: z.boolean() }),
+});
+
+export const dashboardStats = z.object({
+  tenants: z.number().int(),
+  catalogs: z.number().int(),
+  assets: z.number().int(),
+  assetsAtLeast: z.boolean().meta({ description: 'true when assets is a lower bound' }),
+  users: z.number().int().nullable().meta({ description: 'null where the caller may not list users' }),
+  pendingRequests: z.number().int(),
+});
+
+export const validateNamesBody = z.preprocess(
+  renameKeys({ resource_type: 'resourceType' }),
+  z
+    .object({
+      resourceType: z.enum(['tenant', 'warehouse', 'catalog'], {
+        error: 'resourceType must be tenant, warehouse or catalog',
+      }),
+      names: z
+        .array(z.string().max(1000), { error: 'names must be a list of names' })
+        .min(1, 'Send at least one name')
+        .max(100, 'At most 100 names at once'),
+    })
+    .strict(),
+);
+export const validateNamesAnswer = z.object({
+  resourceType: z.string(),
+  results: z.array(
+    z.object({
+      name: z.string(),
+      valid: z.boolean().meta({ description: 'Follows the naming rule' }),
+      available: z.boolean().meta({ description: 'Valid and not taken (in the tenant; tenants: anywhere)' }),
+      message: z.string().nullable(),
+    }),
+  ),
+});
+
+export const bulkDeleteBody = z.preprocess(
+  renameKeys({ asset_ids: 'assetIds', dry_run: 'dryRun' }),
+  z
+    .object({
+      assetIds: z.array(z.string(), { error: 'assetIds must be a list of table ids' }).meta({
+        description: 'Ids of the tables or views (asset_ids is accepted too)',
+      }),
+      branch: z.string().max(128).optional().meta({ description: 'The branch to drop them on (main)' }),
+      message: z.string().max(2000).optional(),
+      dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional().meta({
+        description: 'Only answer what would be dropped, and what would refuse the request (dry_run is accepted too)',
+      }),
+    })
+    .strict(),
+);
+export const bulkDeleteAnswer = z.union([
+  z.object({
+    dryRun: z.literal(true),
+    branch: z.string(),
+    assets: z.array(
+      z.object({
+        assetId: z.uuid(),
+        catalog: z.string(),
+        namespace: z.array(z.string()),
+        name: z.string(),
+        assetType: z.string(),
+        metadataLocation: z.string().nullable(),
+      }),
+    ),
+    refused: z.array(z.object({ assetId: z.string(), reason: z.string() })),
+  }),
+  z.object({
+    dryRun: z.literal(false),
+    branch: z.string(),
+    dropped: z.array(
+      z.object({ assetId: z.uuid(), catalog: z.string(), namespace: z.array(z.string()), name: z.string() }),
+    ),
+    commits: z.array(z.object({ catalog: z.string(), commitId: z.uuid() })),
+  }),
+]);
+export const businessMetadataPath = z.object({
+  asset_id: z.uuid().meta({ description: 'Asset id (the same on every branch)' }),
+});

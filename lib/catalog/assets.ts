@@ -335,6 +335,86 @@ export const dropAsset = defineMutation({
   revalidate: () => ['/catalogs', '/search'],
 });
 
+export const bulkDropAssetsInput = z
+  .object({
+    assetIds: z
+      .array(idSchema('Table'), { error: 'assetIds must be a list of table ids' })
+      .min(1, 'Name at least one table')
+      .max(500, 'At most 500 tables at once')
+      .transform((ids) => [...new Set(ids)]),
+    branch: where.branch,
+    message,
+  })
+  .strict();
+
+/**
+ * The tables of a bulk drop, located and checked: each must be on the branch and the actor must hold `delete` on
+ * it; one missing or refused table refuses the whole request. Branches are locked in catalog id order.
+ */
+async function locateBulkDrop(tx: Tx, actor: Actor, input: z.output<typeof bulkDropAssetsInput>) {
+  const tenantId = requireTenant(actor);
+  const byCatalog = new Map<string, string[]>();
+  for (const assetId of input.assetIds) {
+    const catalogId = await assetCatalog(tx, tenantId, assetId);
+    if (!catalogId) throw notFound(`Table or view ${assetId}`);
+    byCatalog.set(catalogId, [...(byCatalog.get(catalogId) ?? []), assetId]);
+  }
+  const located = [];
+  for (const catalogId of [...byCatalog.keys()].sort()) {
+    const catalog = await findCatalog(tx, tenantId, catalogId);
+    const branch = await lockBranchByName(tx, tenantId, catalogId, input.branch);
+    const found = [];
+    for (const assetId of byCatalog.get(catalogId)!) {
+      const asset = await findAsset(tx, tenantId, branch.id, { assetId });
+      await authorize(
+        tx,
+        actor,
+        'delete',
+        { tenantId, catalogId, namespacePath: asset.namespacePath, assetId, tags: asset.tags },
+        'Table or view',
+      );
+      found.push(asset);
+    }
+    located.push({ catalog, branch, assets: found });
+  }
+  return located;
+}
+
+/** Drops many tables of a branch in one transaction: a commit per catalog, one audit row for the whole request. */
+export const bulkDropAssets = defineMutation({
+  action: 'asset.bulk_drop',
+  recordInput: ['assetIds', 'branch', 'message'],
+  resourceType: 'asset',
+  input: bulkDropAssetsInput,
+  authorize: async (tx, actor, input) => {
+    await locateBulkDrop(tx, actor, input);
+  },
+  run: async (tx, actor, input) => {
+    const located = await locateBulkDrop(tx, actor, input);
+    const commits: { catalog: string; commitId: string }[] = [];
+    const dropped: { assetId: string; catalog: string; namespace: string[]; name: string }[] = [];
+    for (const { catalog, branch, assets } of located) {
+      const { commitId } = await commitChanges(tx, actor, {
+        branch,
+        message: input.message ?? `Drop ${assets.length} table${assets.length === 1 ? '' : 's'}`,
+        changes: assets.map((a) => ({ assetId: a.assetId, op: 'drop' as const, after: null })),
+      });
+      commits.push({ catalog: catalog.name, commitId });
+      for (const a of assets)
+        dropped.push({ assetId: a.assetId, catalog: catalog.name, namespace: a.namespacePath, name: a.name });
+    }
+    return {
+      data: { dryRun: false as const, branch: input.branch, dropped, commits },
+      audit: {
+        resourceId: dropped[0]?.assetId,
+        resourceName: `${dropped.length} table${dropped.length === 1 ? '' : 's'} on ${input.branch}`,
+        metadata: { assetIds: input.assetIds, commits },
+      },
+    };
+  },
+  revalidate: () => ['/catalogs', '/search'],
+});
+
 const tagList = z
   .union([z.array(z.string()), z.string().transform((s) => s.split(','))])
   .transform((tags) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))])
@@ -464,6 +544,7 @@ registerMutations(
   setTableMetadata,
   renameAsset,
   dropAsset,
+  bulkDropAssets,
   setBusinessMetadata,
   deleteBusinessMetadata,
 );

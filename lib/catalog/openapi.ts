@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { registerOperations, type Operation } from '../openapi';
 import * as s from './api-schemas';
 import { createAssetInput, setBusinessMetadataInput } from './assets';
@@ -30,8 +31,10 @@ const ops: Operation[] = [
     method: 'post',
     path: `${V}/tenants`,
     tag: 'Tenants',
-    summary: 'Create a tenant and its first TenantAdmin (Root)',
-    description: 'Without `adminPassword` a password is generated and returned once, in this answer only.',
+    summary: 'Create a tenant, optionally with its first TenantAdmin (Root)',
+    description:
+      "With `adminUsername` the first TenantAdmin is created too; without `adminPassword` their password is generated and returned once, in this answer only. The reference system's `{name, properties}` is accepted as is: add the admin afterwards with POST /api/v1/users (role tenant_admin) and `X-Pangolin-Tenant: <name>`.",
+    example: { name: 'acme', properties: { owner: 'data-platform' } },
     body: createTenantInput,
     response: s.tenantCreated,
     status: 201,
@@ -278,6 +281,16 @@ const ops: Operation[] = [
     errors: readErrors,
   },
   {
+    method: 'delete',
+    path: `${V}/catalogs/{catalog}/namespaces/{ns}/assets/{asset}`,
+    tag: 'Assets',
+    summary: 'Drop a table or view on a branch (a commit on that branch; its history stays)',
+    params: s.assetPathParams,
+    query: s.branchQuery,
+    response: z.object({ assetId: z.uuid(), commitId: z.uuid() }),
+    errors: writeErrors,
+  },
+  {
     method: 'get',
     path: `${V}/search/assets`,
     tag: 'Assets',
@@ -315,6 +328,88 @@ const ops: Operation[] = [
     query: s.emptyQuery,
     response: s.deleted,
     errors: writeErrors,
+  },
+
+  // Requests the reference system serves under these paths (README: "Reference-compatible requests")
+  {
+    method: 'get',
+    path: `${V}/assets/{id}`,
+    tag: 'Assets',
+    summary: 'Get a table or view by its id alone (on main, or the first branch holding it)',
+    params: s.assetIdPath,
+    query: s.emptyQuery,
+    response: s.assetDetail,
+    errors: readErrors,
+  },
+  {
+    method: 'get',
+    path: `${V}/assets/search`,
+    tag: 'Search',
+    summary: 'Search tables and views (`?query=`; the same search as /api/v1/search/assets)',
+    query: s.assetSearchCompatQuery,
+    response: s.searchPage,
+    errors: readErrors,
+  },
+  {
+    method: 'get',
+    path: `${V}/search`,
+    tag: 'Search',
+    summary: 'One search over catalogs (by name) and tables and views (by name, description and tags)',
+    query: s.unifiedSearchQuery,
+    response: s.unifiedSearchAnswer,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'get',
+    path: `${V}/dashboard/stats`,
+    tag: 'Search',
+    summary: "The overview's headline counts: tenants, catalogs, tables, users, pending requests",
+    query: s.emptyQuery,
+    response: s.dashboardStats,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'post',
+    path: `${V}/validate/names`,
+    tag: 'Catalogs',
+    summary: 'Check names against the naming rule and what exists, before creating (changes nothing)',
+    body: s.validateNamesBody,
+    response: s.validateNamesAnswer,
+    errors: [400, 403, 422],
+    example: { resourceType: 'catalog', names: ['sales', 'bad name'] },
+  },
+  {
+    method: 'post',
+    path: `${V}/bulk/assets/delete`,
+    tag: 'Assets',
+    summary: 'Drop many tables of a branch in one transaction, or preview what would go (dryRun)',
+    description:
+      "All or nothing: one table missing, not on the branch, or not the caller's to delete refuses the whole request (`dryRun: true` lists those with the reason). A commit per catalog and one audit row (`asset.bulk_drop`).",
+    body: s.bulkDeleteBody,
+    response: s.bulkDeleteAnswer,
+    errors: writeErrors,
+    example: { assetIds: ['0192f1d2-7c3a-7a10-9b2e-5b1f0c2d3e4f'], branch: 'main', dryRun: true },
+  },
+  {
+    method: 'get',
+    path: `${V}/business-metadata/{asset_id}`,
+    tag: 'Assets',
+    summary: 'Get business metadata (the reference path of /api/v1/assets/{id}/metadata)',
+    params: s.businessMetadataPath,
+    query: s.emptyQuery,
+    response: s.businessMetadata,
+    errors: readErrors,
+  },
+  {
+    method: 'put',
+    path: `${V}/business-metadata/{asset_id}`,
+    tag: 'Assets',
+    summary: 'Set business metadata (the reference path of POST /api/v1/assets/{id}/metadata)',
+    params: s.businessMetadataPath,
+    body: setBusinessMetadataInput.omit({ assetId: true }),
+    response: s.businessMetadata,
+    errors: writeErrors,
+    example: { description: 'Orders, one row per line item', tags: ['pii', 'finance'], discoverable: true },
   },
 
   // Federated catalogs

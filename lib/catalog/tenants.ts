@@ -15,12 +15,20 @@ export const createTenantInput = z
     name: objectName('Tenant'),
     description,
     properties,
-    adminUsername: usernameSchema,
+    /** Optional (as in the reference system, where the admin is created separately with POST /api/v1/users). */
+    adminUsername: usernameSchema.optional(),
     adminPassword: passwordSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.adminPassword && !v.adminUsername)
+      ctx.addIssue({ code: 'custom', path: ['adminUsername'], message: 'Name the TenantAdmin the password is for' });
+  });
 
-/** Root creates a tenant together with its first TenantAdmin (password given, or generated and shown once). */
+/**
+ * Root creates a tenant, with its first TenantAdmin when `adminUsername` is given (password given, or generated and
+ * shown once); without one, Root adds the admin afterwards (POST /api/v1/users with X-Pangolin-Tenant).
+ */
 export const createTenant = defineMutation({
   action: 'tenant.create',
   recordInput: ['name', 'description', 'properties', 'adminUsername'],
@@ -28,11 +36,9 @@ export const createTenant = defineMutation({
   input: createTenantInput,
   authorize: async (_tx, actor) => requireRoot(actor),
   run: async (tx, _actor, input) => {
-    const [taken] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(users.username, input.adminUsername))
-      .limit(1);
+    const [taken] = input.adminUsername
+      ? await tx.select({ id: users.id }).from(users).where(eq(users.username, input.adminUsername)).limit(1)
+      : [];
     if (taken)
       throw new AppError('conflict', `The username "${input.adminUsername}" is already taken`, {
         adminUsername: ['This username is already taken'],
@@ -46,31 +52,33 @@ export const createTenant = defineMutation({
       throw new AppError('conflict', `A tenant named "${input.name}" already exists`, {
         name: ['This name is already taken'],
       });
-    const generated = input.adminPassword ? null : randomToken(15);
-    const [admin] = await tx
-      .insert(users)
-      .values({
-        tenantId: tenant.id,
-        username: input.adminUsername,
-        role: 'tenant_admin',
-        passwordHash: await hashPassword(input.adminPassword ?? generated!),
-        mustChangePassword: !input.adminPassword,
-      })
-      .returning({ id: users.id });
+    const generated = input.adminPassword || !input.adminUsername ? null : randomToken(15);
+    const [admin] = input.adminUsername
+      ? await tx
+          .insert(users)
+          .values({
+            tenantId: tenant.id,
+            username: input.adminUsername,
+            role: 'tenant_admin',
+            passwordHash: await hashPassword(input.adminPassword ?? generated!),
+            mustChangePassword: !input.adminPassword,
+          })
+          .returning({ id: users.id })
+      : [null];
     await tx.insert(systemSettings).values({ tenantId: tenant.id, settings: {} });
     return {
       data: {
         id: tenant.id,
         name: tenant.name,
-        adminId: admin.id,
-        adminUsername: input.adminUsername,
+        adminId: admin?.id ?? null,
+        adminUsername: input.adminUsername ?? null,
         generatedPassword: generated,
       },
       audit: {
         tenantId: tenant.id,
         resourceId: tenant.id,
         resourceName: tenant.name,
-        metadata: { adminUsername: input.adminUsername, description: input.description },
+        metadata: { adminUsername: input.adminUsername ?? null, description: input.description },
       },
     };
   },

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { activeTokens, users } from '@/db/schema';
 import { type Actor, isRoot } from '../actor';
-import { isTenantAdmin } from '../authz';
-import { issueToken, revokeAllTokensOf, revokeToken } from '../auth/tokens';
+import { isTenantAdmin, requireRoot } from '../authz';
+import { issueToken, purgeExpiredTokens, revokeAllTokensOf, revokeToken } from '../auth/tokens';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { optionalText, requirePerson } from './guards';
@@ -209,4 +209,30 @@ export const rotateCurrentToken = defineMutation({
   revalidate: () => ['/tokens'],
 });
 
-registerMutations(createApiToken, revokeTokenById, revokeAllTokens, revokeCurrentToken, rotateCurrentToken);
+/**
+ * Root: drops the sessions, tokens and revocation records past their expiry (start-up does it too; an expired token
+ * is refused either way). POST /api/v1/auth/cleanup-tokens, as the reference system serves it.
+ */
+export const cleanupExpiredTokens = defineMutation({
+  action: 'token.cleanup',
+  recordInput: [],
+  resourceType: 'token',
+  input: z.object({}).strict(),
+  authorize: async (_tx, actor) => requireRoot(actor),
+  run: async (tx) => {
+    const removed = await purgeExpiredTokens(tx);
+    return {
+      data: { removedTokens: removed.active, removedRevocations: removed.revoked },
+      audit: { tenantId: null, resourceName: 'expired tokens', metadata: removed },
+    };
+  },
+});
+
+registerMutations(
+  createApiToken,
+  revokeTokenById,
+  revokeAllTokens,
+  revokeCurrentToken,
+  rotateCurrentToken,
+  cleanupExpiredTokens,
+);

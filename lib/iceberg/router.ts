@@ -208,7 +208,7 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
       throw new IcebergError(400, 'BadRequestException', 'Malformed request path');
     }
     if (segments[0] !== 'v1') throw new IcebergError(404, 'NotFoundException', 'Not an Iceberg REST path');
-    const rest = segments.slice(1);
+    const { rest, configWarehouse } = normalisePrefix(segments.slice(1));
 
     if (rest.length === 2 && rest[0] === 'oauth' && rest[1] === 'tokens') {
       if (method !== 'POST') return methodNotAllowed(['POST'], request.requestId);
@@ -219,7 +219,10 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
       if (method !== 'GET') return methodNotAllowed(['GET'], request.requestId);
       errors = { notFound: 'NotFoundException', conflict: 'AlreadyExistsException' };
       const actor = await authenticate(db, req.headers, request);
-      return withRequestId(await getConfig(actor, url.searchParams.get('warehouse')), request.requestId);
+      return withRequestId(
+        await getConfig(actor, url.searchParams.get('warehouse') ?? configWarehouse),
+        request.requestId,
+      );
     }
     const found = rest.length >= 2 ? match(rest.slice(1)) : null;
     if (!found) {
@@ -255,6 +258,28 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
       return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
     return errorResponse(e, request.requestId);
   }
+}
+
+/**
+ * The paths clients produce when configured with the catalog in the URI (`uri=<server>/v1/<catalog>`, as the
+ * reference system documents for PyIceberg): `/v1/<catalog>/v1/config`, `/v1/<catalog>/v1/<prefix>/…`, and the
+ * catalog-scoped `/v1/<catalog>/config` and `/v1/<catalog>/oauth/tokens`. Each becomes the standard path; the
+ * config call then defaults its warehouse to that catalog.
+ */
+function normalisePrefix(rest: string[]): { rest: string[]; configWarehouse: string | null } {
+  let configWarehouse: string | null = null;
+  if (rest.length >= 3 && rest[1] === 'v1') {
+    // The prefix after the second v1 is the one the config call answered: it decides (and is authorized) as usual.
+    const outer = rest[0];
+    rest = rest.slice(2);
+    if (rest.length === 1 && rest[0] === 'config') configWarehouse = outer;
+  }
+  if (rest.length === 2 && rest[1] === 'config') {
+    configWarehouse = rest[0];
+    rest = ['config'];
+  }
+  if (rest.length === 3 && rest[1] === 'oauth' && rest[2] === 'tokens') rest = ['oauth', 'tokens'];
+  return { rest, configWarehouse };
 }
 
 /** For table and view routes, what the path addresses (read together with the catalog); null if unparsable. */

@@ -83,8 +83,9 @@ export const versioningOperations: Operation[] = [
     description:
       'The preview lists clean changes and conflicts computed against the merge base, and records nothing. Starting records a merge operation (status conflicted or ready) with its conflicts.',
     body: s.mergeRequest,
-    response: s.preview.or(s.mergeStarted),
+    response: s.mergeStarted,
     status: 201,
+    otherResponses: [{ status: 200, description: 'dryRun: the preview (nothing recorded)', response: s.preview }],
     errors: writeErrors,
   },
   {

@@ -446,3 +446,16 @@ function checkTarget(at: ListAt, row: TargetRow) {
   if (!row.namespaceVisible) throw forbidden(`You have no access to namespace "${at.path.join('.')}"`);
   if (!row.branchId) throw notFound(`Branch "${at.branch}"`);
 }
+
+/** A table or view by its id alone, as shown on its preferred branch (main when it is there). */
+export async function assetById(actor: Actor, assetId: string): Promise<AssetDetail> {
+  const identity = await assetIdentity(actor, assetId);
+  const branch = await preferredBranchOf(actor, identity.catalogId, assetId);
+  return getAsset(actor, identity.catalogId, branch, { assetId });
+}
+
+/** An asset's business metadata (description, tags, discoverable), the same on every branch. */
+export async function businessMetadataOf(actor: Actor, assetId: string) {
+  const a = await assetById(actor, assetId);
+  return { assetId, ...a.business, updatedAt: a.business.updatedAt };
+}

@@ -13,7 +13,9 @@ export async function createTenantAction(_prev: unknown, formData: FormData): Pr
     message: (t) =>
       t.generatedPassword
         ? `Tenant "${t.name}" created. The TenantAdmin "${t.adminUsername}" can sign in with this password, shown only now: ${t.generatedPassword}`
-        : `Tenant "${t.name}" created with TenantAdmin "${t.adminUsername}".`,
+        : t.adminUsername
+          ? `Tenant "${t.name}" created with TenantAdmin "${t.adminUsername}".`
+          : `Tenant "${t.name}" created.`,
   });
 }
 

@@ -2,6 +2,7 @@
 import { publicRoute, readJson } from '@/lib/api';
 import { signInWithPassword } from '@/lib/auth/login';
 import { badRequest } from '@/lib/errors';
+import { loginBody } from '@/lib/governance/api-schemas';
 import { requestInfoFrom } from '@/lib/request-info';
 
 /**
@@ -10,11 +11,13 @@ import { requestInfoFrom } from '@/lib/request-info';
  * `fields.code`, so a script knows to ask for one.
  */
 export const POST = publicRoute(async ({ req }) => {
-  const body = (await readJson(req)) as { username?: unknown; password?: unknown; code?: unknown };
-  if (typeof body?.username !== 'string' || typeof body?.password !== 'string' || !body.username || !body.password) {
+  const raw = (await readJson(req)) as { code?: unknown } | null;
+  if (raw?.code !== undefined && typeof raw.code !== 'string') throw badRequest('"code" must be a string');
+  const parsed = loginBody.safeParse(raw);
+  if (!parsed.success) {
     throw badRequest('Send {"username": "…", "password": "…"} (and "code" where the account has two-factor sign-in)');
   }
-  if (body.code !== undefined && typeof body.code !== 'string') throw badRequest('"code" must be a string');
+  const body = parsed.data;
   const { user, token } = await signInWithPassword({
     username: body.username.slice(0, 200),
     password: body.password.slice(0, 1000),

@@ -1,20 +1,12 @@
 // GET, POST, DELETE /api/v1/assets/{id}/metadata
-import { assetIdentity, getAsset, preferredBranchOf } from '@/lib/catalog/queries/assets';
+import { businessMetadataOf } from '@/lib/catalog/queries/assets';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { emptyQuery } from '@/lib/catalog/api-schemas';
 import { deleteBusinessMetadata, setBusinessMetadata } from '@/lib/catalog/assets';
-import type { Actor } from '@/lib/actor';
 import { parseQuery } from '@/lib/openapi';
 import { idFromPath } from '@/lib/ids';
 
 type P = { id: string };
-
-async function businessMetadataOf(actor: Actor, assetId: string) {
-  const identity = await assetIdentity(actor, assetId);
-  const branch = await preferredBranchOf(actor, identity.catalogId, assetId);
-  const a = await getAsset(actor, identity.catalogId, branch, { assetId });
-  return { assetId, ...a.business, updatedAt: a.business.updatedAt };
-}
 
 export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   parseQuery(emptyQuery, url);

@@ -1,7 +1,8 @@
-// GET /api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}
+// GET, DELETE /api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}
 import { getAsset } from '@/lib/catalog/queries/assets';
 import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
-import { apiRoute } from '@/lib/api';
+import { apiRoute, mutate } from '@/lib/api';
+import { dropAsset } from '@/lib/catalog/assets';
 import { branchQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath, segment } from '@/lib/catalog/http';
 import { notFound } from '@/lib/errors';
@@ -21,4 +22,15 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   if (asset.namespacePath.join('.') !== path.join('.'))
     throw notFound(`Table or view "${name}" in namespace "${path.join('.')}"`);
   return asset;
+});
+
+/** Drops a table or view on a branch (default main): a commit on that branch (as dropping it over the Iceberg catalog does). */
+export const DELETE = apiRoute<P>(async ({ actor, params, url }) => {
+  const q = parseQuery(branchQuery, url);
+  return mutate(dropAsset, actor, {
+    catalog: params.catalog,
+    branch: q.branch,
+    namespace: namespaceFromPath(params.ns),
+    name: segment(params.asset),
+  });
 });
