@@ -9,6 +9,8 @@ type HeaderSource = { get(name: string): string | null };
  * dropping whatever a client sent under this name. Without it (next dev, in-process tests) the address is unknown.
  */
 export const PEER_HEADER = 'x-pangolin-peer';
+/** Set (to 1) by scripts/server.mjs when the request came with X-Forwarded-For, Forwarded or X-Real-IP. */
+export const FORWARDED_HEADER = 'x-pangolin-forwarded';
 
 /** An IP address as written in a header (IPv4-mapped IPv6 as IPv4), or null when it is not one. */
 function ipOf(raw: string | null | undefined): string | null {
