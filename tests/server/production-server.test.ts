@@ -2,6 +2,7 @@
 // finishes the request in flight, closes its database pool and exits 0; past PANGOLIN_SHUTDOWN_GRACE_SECS it
 // stops waiting. The request in flight is held by a table lock this test takes, so "in flight" is certain.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, freshDatabase, rootToken, startServer, type ServerProcess } from '../support/server-process';
@@ -81,6 +82,19 @@ describe('metrics over HTTP', () => {
     expect(text).toMatch(/pangolin_http_requests_in_flight 1/); // the scrape itself
     expect(text).toMatch(/pangolin_db_pool_connections\{state="total"\} [1-9]/);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+    // Every series the Grafana dashboard charts exists (a renamed metric would leave a panel empty).
+    const dashboard = JSON.parse(readFileSync('ops/grafana/pangolin.json', 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const charted = new Set(
+      dashboard.panels.flatMap((p) =>
+        p.targets.flatMap((t) =>
+          [...t.expr.matchAll(/\b((?:pangolin|process|nodejs)_\w+)\{/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')),
+        ),
+      ),
+    );
+    expect(charted.size).toBeGreaterThan(10);
+    for (const name of charted) expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     // Through a proxy (X-Forwarded-For), loopback is not enough.
     expect((await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403);
     // The id a client or proxy sent is the request's id, echoed back.
