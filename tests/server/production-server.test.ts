@@ -89,7 +89,9 @@ describe('metrics over HTTP', () => {
     const charted = new Set(
       dashboard.panels.flatMap((p) =>
         p.targets.flatMap((t) =>
-          [...t.expr.matchAll(/\b((?:pangolin|process|nodejs)_\w+)\{/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')),
+          [...t.expr.matchAll(/\b((?:pangolin|process|nodejs)_\w+)\{/g)].map((m) =>
+            m[1].replace(/_(bucket|count|sum)$/, ''),
+          ),
         ),
       ),
     );
