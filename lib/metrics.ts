@@ -1,6 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { FORWARDED_HEADER, PEER_HEADER } from './request-info';
 
 /**
  * The Prometheus registry GET /metrics serves. One per process, shared through globalThis: the production server
@@ -101,23 +99,3 @@ export function observePool(pool: PoolStats): void {
 
 /** Seconds elapsed since `start` (from `performance.now()`). */
 export const since = (start: number) => (performance.now() - start) / 1000;
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-/**
- * Who may read /metrics: a scraper on this machine talking to the server directly (a loopback socket peer, and
- * scripts/server.mjs saw no forwarding header: a request a proxy on this machine forwarded is not local), or anyone
- * presenting
- * PANGOLIN_METRICS_TOKEN as a bearer token.
- */
-export function mayReadMetrics(headers: { get(name: string): string | null }): boolean {
-  const token = process.env.PANGOLIN_METRICS_TOKEN;
-  const auth = headers.get('authorization');
-  if (token && auth?.startsWith('Bearer ')) {
-    const given = Buffer.from(auth.slice(7));
-    const wanted = Buffer.from(token);
-    if (given.length === wanted.length && timingSafeEqual(given, wanted)) return true;
-  }
-  const peer = headers.get(PEER_HEADER);
-  return !!peer && LOOPBACK.test(peer) && headers.get(FORWARDED_HEADER) === null;
-}

@@ -1,6 +1,7 @@
 // GET /metrics
 import { NextResponse } from 'next/server';
-import { appMetrics, mayReadMetrics, metricsRegistry } from '@/lib/metrics';
+import { appMetrics, metricsRegistry } from '@/lib/metrics';
+import { mayReadMetrics } from '@/lib/request-info';
 
 export const dynamic = 'force-dynamic';
 
