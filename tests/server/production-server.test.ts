@@ -135,6 +135,22 @@ describe('SIGTERM', () => {
     expect(server.output()).toMatch(/"message":"stopped"/);
   });
 
+  it('waits for a slow request as long as PANGOLIN_SHUTDOWN_GRACE_SECS allows', async () => {
+    const server = await startServer({ databaseUrl, env: { PANGOLIN_SHUTDOWN_GRACE_SECS: '20' } });
+    servers.push(server);
+    const token = await rootToken(server.url);
+    await admin.query('BEGIN');
+    await admin.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    const inFlight = fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } });
+    await waitForLockWaiter();
+    server.proc.kill('SIGTERM');
+    await sleep(7000); // longer than the fixed 5 s the server used to give
+    expect(server.proc.exitCode).toBeNull();
+    await admin.query('COMMIT');
+    expect((await inFlight).status).toBe(200);
+    expect(await server.exited).toBe(0);
+  });
+
   it('stops waiting after PANGOLIN_SHUTDOWN_GRACE_SECS and still exits 0', async () => {
     const server = await startServer({ databaseUrl, env: { PANGOLIN_SHUTDOWN_GRACE_SECS: '1' } });
     servers.push(server);
