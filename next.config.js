@@ -1,3 +1,5 @@
+import { sourceFingerprint } from './scripts/build-fingerprint.mjs';
+
 /** @type {import('next').NextConfig} */
 // The Content-Security-Policy (with a per-request nonce) is set in proxy.ts.
 const securityHeaders = [
@@ -20,8 +22,12 @@ const nextConfig = {
     '@azure/storage-blob',
     '@google-cloud/storage',
     'proper-lockfile',
+    'prom-client',
+    'pino',
   ],
   poweredByHeader: false,
+  // The build's id is the fingerprint of what it was built from: `npm start` rebuilds when the checkout differs.
+  generateBuildId: () => sourceFingerprint(import.meta.dirname),
   // Types are checked by `npm run typecheck` (part of `npm test`), once for the whole tree, not per build.
   typescript: { ignoreBuildErrors: true },
   async headers() {

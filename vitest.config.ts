@@ -12,7 +12,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     // Fault tests restart the database server: they run alone, afterwards (vitest.faults.config.ts).
-    exclude: ['tests/faults/**', 'node_modules/**'],
+    // Server tests run the production build (vitest.server.config.ts, after `next build` in scripts/test.sh).
+    exclude: ['tests/faults/**', 'tests/server/**', 'node_modules/**'],
     setupFiles: ['tests/support/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

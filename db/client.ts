@@ -4,6 +4,7 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
 import { Pool } from 'pg';
 import lockfile from 'proper-lockfile';
 import { env, type Env } from '@/lib/env';
+import { observePool } from '@/lib/metrics';
 import { poolConfig } from './connection-options';
 import * as schema from './schema';
 
@@ -25,6 +26,7 @@ async function open(config: Env): Promise<Handle> {
     // A checked-out connection can also die between two statements (server restart): the statement in flight
     // fails and the pool discards the client; without a listener the 'error' event would crash the process.
     pool.on('connect', (client) => client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`)));
+    observePool(pool); // pangolin_db_pool_connections on /metrics
     return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');

@@ -5,6 +5,7 @@ import type { Queryable } from '@/db/client';
 import { auditChainHeads, auditLogs, type AuditResult } from '@/db/schema';
 import type { Actor, RequestInfo } from './actor';
 import { isBusy, lanesByPreference, markBusy, NIL_CHAIN, releaseLane } from './audit-lanes';
+import { appMetrics, since } from './metrics';
 import { secrets } from './secrets';
 
 /** The previous-hash of the first row of every chain. */
@@ -226,6 +227,15 @@ async function lockLane(q: Queryable, trail: string, lanes: string[]): Promise<L
  * should pass the returned `chainId` to `releaseLane` once their transaction has ended.
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<Appended> {
+  const start = performance.now();
+  try {
+    return await appendAuditRow(q, entry);
+  } finally {
+    appMetrics().auditAppend.observe(since(start));
+  }
+}
+
+async function appendAuditRow(q: Queryable, entry: AuditEntry): Promise<Appended> {
   const trail = entry.tenantId ?? NIL_CHAIN;
   // A transaction appending again stays on the lane it already holds: its rows stay together and in order.
   const held = heldLanes.get(q)?.get(trail);
@@ -250,7 +260,9 @@ async function appendToFreeLane(q: Queryable, entry: AuditEntry, trail: string):
     if (fast) return fast;
     releaseLane(guess);
   }
+  const waitStart = performance.now();
   const head = await lockLane(q, trail, lanes);
+  appMetrics().auditLaneWait.observe(since(waitStart));
   const chainId = head.chain_id;
   markBusy(chainId);
   const prevHash = Buffer.from(head.hash);

@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino from 'pino';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -5,6 +8,41 @@ function threshold(): number {
   const configured = process.env.PANGOLIN_LOG_LEVEL as Level | undefined;
   return order[configured ?? 'info'] ?? order.info;
 }
+
+/**
+ * The request being answered, set by the production server (scripts/server.mjs) around each request: every line
+ * logged while answering it carries its `requestId`. Shared through globalThis (Next loads this module through its
+ * own bundles); without that server (next dev, tests, CLIs) lines carry no request id unless given one.
+ */
+const contextKey = Symbol.for('pangolin.requestContext');
+type RequestContext = { requestId: string };
+const g = globalThis as { [contextKey]?: AsyncLocalStorage<RequestContext> };
+const requestContext = (g[contextKey] ??= new AsyncLocalStorage<RequestContext>());
+
+/** Field names whose values never reach a log line (secrets passed in by mistake). */
+const REDACTED = ['password', 'secret', 'token', 'authorization', 'cookie', 'clientSecret', 'secretAccessKey'];
+
+const pinoLogger = pino(
+  {
+    level: 'debug',
+    messageKey: 'message',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: [...REDACTED, ...REDACTED.map((k) => `*.${k}`)], censor: '[redacted]' },
+    mixin: () => {
+      const ctx = requestContext.getStore();
+      return ctx ? { requestId: ctx.requestId } : {};
+    },
+  },
+  // Warnings and errors on stderr, the rest on stdout (as before pino): supervisors often colour or alert on it.
+  pino.multistream(
+    [
+      { level: 'debug', stream: process.stdout },
+      { level: 'warn', stream: process.stderr },
+    ],
+    { dedupe: true },
+  ),
+);
 
 function serialise(fields: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
@@ -14,12 +52,10 @@ function serialise(fields: Record<string, unknown>) {
   return out;
 }
 
-/** One JSON line per event on stderr/stdout: easy to ship to any log system. */
+/** One JSON line per event (pino): time, level, message, the request id when answering one, then the fields. */
 function log(level: Level, message: string, fields: Record<string, unknown> = {}) {
   if (order[level] < threshold()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...serialise(fields) });
-  if (level === 'error' || level === 'warn') console.error(line);
-  else console.log(line);
+  pinoLogger[level](serialise(fields), message);
 }
 
 export const logger = {

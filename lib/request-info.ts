@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 
 import { BlockList, isIP } from 'node:net';
 
@@ -9,6 +9,8 @@ type HeaderSource = { get(name: string): string | null };
  * dropping whatever a client sent under this name. Without it (next dev, in-process tests) the address is unknown.
  */
 export const PEER_HEADER = 'x-pangolin-peer';
+/** Set (to 1) by scripts/server.mjs when the request came with X-Forwarded-For, Forwarded or X-Real-IP. */
+export const FORWARDED_HEADER = 'x-pangolin-forwarded';
 
 /** An IP address as written in a header (IPv4-mapped IPv6 as IPv4), or null when it is not one. */
 function ipOf(raw: string | null | undefined): string | null {
@@ -108,4 +110,23 @@ export function displayedOrigin(h: HeaderSource): string {
     '',
   );
   return `${proto}://${host}`;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Who may read /metrics: a scraper on this machine talking to the server directly (a loopback socket peer, and
+ * scripts/server.mjs saw no forwarding header: a request a proxy on this machine forwarded is not local), or anyone
+ * presenting PANGOLIN_METRICS_TOKEN as a bearer token.
+ */
+export function mayReadMetrics(headers: { get(name: string): string | null }): boolean {
+  const token = process.env.PANGOLIN_METRICS_TOKEN;
+  const auth = headers.get('authorization');
+  if (token && auth?.startsWith('Bearer ')) {
+    const given = Buffer.from(auth.slice(7));
+    const wanted = Buffer.from(token);
+    if (given.length === wanted.length && timingSafeEqual(given, wanted)) return true;
+  }
+  const peer = headers.get(PEER_HEADER);
+  return !!peer && LOOPBACK.test(peer) && headers.get(FORWARDED_HEADER) === null;
 }

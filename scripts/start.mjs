@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: builds the console on first use, then serves it (default http://localhost:3000).
+// `npm start`: builds the console when there is no build of the current sources, then serves it (default
+// http://localhost:3000).
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { rebuildReason } from './build-fingerprint.mjs';
 
 // `npm start -- -p 8080 -H 0.0.0.0` as with `next start`; PORT and HOSTNAME work too (the flags win).
 let flags;
@@ -37,8 +38,11 @@ const env = {
 const next = 'node_modules/next/dist/bin/next';
 
 const distDir = process.env.NEXT_DIST_DIR || '.next';
-if (!existsSync(`${distDir}/BUILD_ID`) || process.env.PANGOLIN_REBUILD === '1') {
-  console.log('Building Pangolin Console (first start only; set PANGOLIN_REBUILD=1 to rebuild)…');
+// The build's id is the fingerprint of its sources and lockfile (scripts/build-fingerprint.mjs): an updated
+// checkout is rebuilt before it is served, never served from an older build.
+const reason = process.env.PANGOLIN_REBUILD === '1' ? 'PANGOLIN_REBUILD=1' : rebuildReason(process.cwd(), distDir);
+if (reason) {
+  console.log(`Building Pangolin Console (${reason})…`);
   const build = spawnSync(process.execPath, [next, 'build'], { stdio: 'inherit', env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
@@ -48,5 +52,6 @@ const server = spawn(process.execPath, ['scripts/server.mjs'], {
   stdio: 'inherit',
   env: { ...env, NODE_ENV: 'production' },
 });
+// The server drains on SIGTERM/SIGINT (scripts/server.mjs) and exits 0; this wrapper exits with it.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: the integration suite (on PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set, on embedded
-# PGlite otherwise), then the browser suite in Chromium against a production build.
+# PGlite otherwise), then one production build for the server tests (PostgreSQL only) and the browser suite in
+# Chromium.
 # Tests create their own databases (<name>_vitest, <name>_e2e) beside the one named; they never touch it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,18 +26,33 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 fi
 
 CHROME="${PANGOLIN_CHROMIUM:-/usr/bin/chromium}"
+HAVE_CHROME=1
 if [ ! -x "$CHROME" ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "FAIL: no Chromium at $CHROME; the browser tests cannot run. Install it: apt-get install chromium" >&2
     exit 1
   fi
+  HAVE_CHROME=0
+fi
+if [ "$HAVE_CHROME" = 0 ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "== SKIPPED the browser tests: no Chromium at $CHROME."
   echo "   Install it (Debian/Ubuntu: sudo apt-get install chromium) or point PANGOLIN_CHROMIUM at one, then run npm test again."
   exit 0
 fi
 
-echo "== Building the console once for the browser tests"
+echo "== Building the console once for the server and browser tests"
 npx next build
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== Server tests on the build (graceful shutdown, metrics, three instances behind HAProxy): one at a time"
+  npx vitest run -c vitest.server.config.ts
+fi
+
+if [ "$HAVE_CHROME" = 0 ]; then
+  echo "== SKIPPED the browser tests: no Chromium at $CHROME."
+  echo "   Install it (Debian/Ubuntu: sudo apt-get install chromium) or point PANGOLIN_CHROMIUM at one, then run npm test again."
+  exit 0
+fi
 if [ -n "$BASE_URL" ]; then
   E2E_DATABASE_URL="$(node scripts/test-db.mjs "$BASE_URL" "e2e${TEST_DB_SUFFIX:-}")"
   export E2E_DATABASE_URL

@@ -35,15 +35,40 @@ export async function takeHealthSample(db: Db, timeouts: Timeouts = DEFAULT_TIME
   });
 }
 
+/**
+ * Whether the sample this instance just stored is the hour's first: the row per minute is unique, so of several
+ * instances exactly one stores each minute's sample, and exactly one stores the first of each hour. That instance
+ * is the hour's leader for once-an-hour work (no lock held, no session state: fine behind PgBouncer).
+ */
+export async function firstSampleOfHour(db: Db): Promise<boolean> {
+  const r = await db.execute<{ earlier: number }>(sql`SELECT count(*)::int AS earlier FROM ${dbHealthSamples}
+    WHERE sampled_at >= date_trunc('hour', now()) AND sampled_at < date_trunc('minute', now())`);
+  return Number(r.rows[0]?.earlier ?? 0) === 0;
+}
+
+/**
+ * One tick of the sampler: store this minute's sample unless another instance did; if this instance stored the
+ * hour's first sample, run `hourly` (fleet-wide once an hour). Answers what happened, for tests.
+ */
+export async function sampleTick(db: Db, hourly?: () => Promise<void>): Promise<'sampled' | 'led' | 'skipped'> {
+  if (!(await takeHealthSample(db))) return 'skipped';
+  if (!hourly || !(await firstSampleOfHour(db))) return 'sampled';
+  await hourly();
+  return 'led';
+}
+
 const timerKey = Symbol.for('pangolin.healthSampler');
 type GlobalWithTimer = typeof globalThis & { [timerKey]?: ReturnType<typeof setInterval> };
 
-/** Samples now and every minute while the process runs; the timer never keeps the process alive. */
-export function startHealthSampler(db: Db): void {
+/**
+ * Samples now and every minute while the process runs; the timer never keeps the process alive. With several
+ * instances, each minute's sample is stored once, and `hourly` runs on the one instance that stores an hour's first.
+ */
+export function startHealthSampler(db: Db, hourly?: () => Promise<void>): void {
   const g = globalThis as GlobalWithTimer;
   if (g[timerKey]) return;
   const tick = () =>
-    takeHealthSample(db).catch((err) => logger.warn('health sample failed', { err: (err as Error).message }));
+    sampleTick(db, hourly).catch((err) => logger.warn('health sample failed', { err: (err as Error).message }));
   void tick();
   g[timerKey] = setInterval(tick, SAMPLE_EVERY_MS);
   g[timerKey].unref();

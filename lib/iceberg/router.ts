@@ -1,4 +1,5 @@
 import { getDb } from '@/db/client';
+import { appMetrics } from '../metrics';
 import { requestInfoFrom, withRequestId } from '../request-info';
 import { getConfig, issueOAuthToken } from './auth-ops';
 import { assetRef } from './assets';
@@ -254,6 +255,7 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     return withRequestId(res, request.requestId);
   } catch (err) {
     const e = toIcebergError(err, errors, request.requestId);
+    if (e.type === 'CommitFailedException') appMetrics().icebergCommitConflicts.inc();
     if (method === 'HEAD')
       return new Response(null, { status: e.status, headers: { 'X-Request-Id': request.requestId } });
     return errorResponse(e, request.requestId);

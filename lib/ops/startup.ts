@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { Pool } from 'pg';
 import { dbHandle, type Db } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { users } from '@/db/schema';
@@ -89,11 +90,27 @@ async function announceSetupToken(db: Db): Promise<void> {
   );
 }
 
+/** Arbitrary but fixed: instances starting together take turns at the start-up housekeeping. */
+const MAINTENANCE_LOCK_KEY = 7361204121;
+
 /**
  * Periodic housekeeping: audit partitions ahead of time, expired token records and Iceberg Idempotency-Keys, audit
  * partitions past retention.
+ * Under a transaction-scoped advisory lock (fine behind PgBouncer): instances starting together run it one after
+ * the other instead of racing to create the same partitions. After start-up it runs once an hour across the fleet
+ * (on the instance that stores the hour's first health sample: lib/health/sampler.ts).
  */
 export async function maintenance(db: Db): Promise<void> {
+  // The embedded PGlite is one process's single connection: nothing to take turns with (and the lock's open
+  // transaction would hold the only connection the work needs).
+  if (!((db as { $client?: unknown }).$client instanceof Pool)) return housekeeping(db);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MAINTENANCE_LOCK_KEY})`);
+    await housekeeping(db);
+  });
+}
+
+async function housekeeping(db: Db): Promise<void> {
   await db.execute(sql`SELECT audit_ensure_partitions(3)`);
   await purgeExpiredTokens(db);
   await purgeExpiredIdempotencyKeys(db);
@@ -116,16 +133,17 @@ export function startup(): Promise<void> {
     await bootstrapRootFromEnv(db);
     await announceSetupToken(db);
     await maintenance(db);
-    const timer = setInterval(
-      () => maintenance(db).catch((err) => logger.warn('maintenance failed', { err })),
-      60 * 60 * 1000,
-    );
-    timer.unref();
+    // Every minute, unref'd, 7 days kept; the hourly housekeeping rides on it so it runs once across the fleet.
+    const hourly = () =>
+      maintenance(db).then(
+        () => logger.info("hourly maintenance done (this instance stored the hour's first health sample)"),
+        (err) => logger.warn('maintenance failed', { err }),
+      );
     await startBackgroundJobs();
     void import('../health/sampler').then(
-      (m) => m.startHealthSampler(db),
+      (m) => m.startHealthSampler(db, hourly),
       (err) => logger.warn('health sampler not started', { err }),
-    ); // every minute, unref'd, 7 days kept
+    );
   })();
   return started;
 }

@@ -9,6 +9,7 @@ import { defineMutation, registerMutations } from '../mutation';
 import { findCatalog } from '../catalog/lookup';
 import { metadataLocation, objectName } from '../catalog/names';
 import { idSchema } from '@/lib/ids';
+import { appMetrics, since } from '@/lib/metrics';
 import { authorizeBranching, authorizeMergeInto, catalogFor } from './access';
 import { branchRow, createBranchAt, deleteBranchRow } from './branches';
 import {
@@ -425,7 +426,9 @@ export const completeMerge = defineMutation({
     const tenantId = requireTenant(actor);
     const info = await authorizeOperation(tx, actor, input.id);
     const op = await lockOperation(tx, tenantId, input.id);
+    const started = performance.now();
     const out = await completeMergeOperation(tx, actor, op, input.message);
+    appMetrics().mergeDuration.observe({ phase: 'complete' }, since(started));
     return {
       data: { id: op.id, ...out },
       audit: {

@@ -18,6 +18,7 @@ import type { VersionState } from '@/lib/versioning/sql';
 import { encodeCursor, keyset, toPage, type Page } from '../../../db/keyset';
 import { versionedCatalog } from './refs';
 import { isUuid } from '@/lib/ids';
+import { appMetrics, since } from '@/lib/metrics';
 
 const source = aliasedTable(branches, 'source_branch');
 const target = aliasedTable(branches, 'target_branch');
@@ -224,7 +225,9 @@ export async function previewMerge(
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [s, t] = await mergeBranches(tx, c.tenantId, c.id, sourceName, targetName);
+    const started = performance.now();
     const preview = await computePreview(tx, c.tenantId, s, t, opts);
+    appMetrics().mergeDuration.observe({ phase: 'preview' }, since(started));
     const obj = { tenantId: c.tenantId, catalogId: c.id };
     const mayMerge = (await can(tx, actor, 'write', obj)) && (!t.protected || (await can(tx, actor, 'all', obj)));
     return { catalog: { id: c.id, name: c.name }, ...preview, targetProtected: t.protected, mayMerge };

@@ -1,0 +1,3 @@
+export function buildInputs(root: string): string[];
+export function sourceFingerprint(root?: string): string;
+export function rebuildReason(root?: string, distDir?: string): string | null;
