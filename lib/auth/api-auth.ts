@@ -5,6 +5,8 @@ import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
+import { looksLikeIdpToken, oidcConfig, verifyIdpAccessToken } from './oidc';
+import { userForIdpToken } from './sso';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
@@ -38,10 +40,17 @@ export function refuseFirstStep(actor: Actor): void {
 export async function authenticateApiRequest(q: Queryable, headers: Headers, request: RequestInfo): Promise<Actor> {
   const apiKey = headers.get('x-api-key');
   const bearer = headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const selected = headers.get('x-pangolin-tenant');
   let actor: Actor | null = null;
+  let idp = false;
   if (apiKey) actor = await actorFromApiKey(q, apiKey, request);
-  else if (bearer) actor = await actorFromBearer(q, bearer, request);
-  else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
+  else if (bearer) {
+    actor = await actorFromBearer(q, bearer, request);
+    if (!actor) {
+      actor = await actorFromIdpToken(q, bearer, request, selected);
+      idp = !!actor;
+    }
+  } else throw new AppError('unauthenticated', 'Authentication required: send a Bearer token or an X-API-Key header');
   if (!actor) {
     await recordAuditEvent(q, {
       tenantId: null,
@@ -54,8 +63,7 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
     });
     throw new AppError('unauthenticated', 'Invalid, expired or revoked credentials');
   }
-  const selected = headers.get('x-pangolin-tenant');
-  if (selected) {
+  if (selected && !idp) {
     if (!isRoot(actor)) {
       if (actor.tenantId !== selected) throw new AppError('forbidden', 'X-Pangolin-Tenant may only be used by Root');
     } else {
@@ -80,6 +88,38 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     tokenHash: user.tokenHash,
     mustChangePassword: user.mustChangePassword,
     mustEnrolTwoFactor: claims.kind === 'session' && !user.twoFactor && twoFactorRequiredFor(user.role),
+    request,
+  };
+}
+
+/**
+ * An access token of the company's identity provider (PANGOLIN_OIDC_AUDIENCE set): verified against the issuer's
+ * JWKS (signature, issuer, audience, expiry), then mapped to the user provisioned for that issuer + subject. The
+ * account must be active at this request, so deactivating it refuses its IdP tokens at once. A person in several
+ * tenants picks one with X-Pangolin-Tenant (else the first by name).
+ */
+async function actorFromIdpToken(
+  q: Queryable,
+  jwt: string,
+  request: RequestInfo,
+  selected: string | null,
+): Promise<Actor | null> {
+  const config = oidcConfig();
+  if (!config?.audience || !looksLikeIdpToken(jwt, config)) return null;
+  const claims = await verifyIdpAccessToken(jwt, config);
+  if (!claims) return null;
+  const user = await userForIdpToken(q, claims.iss, claims.sub, selected);
+  if (!user) return null;
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId: user.tenantId,
+    mustChangePassword: false,
+    // The second factor is the identity provider's.
+    mustEnrolTwoFactor: false,
     request,
   };
 }

@@ -5,6 +5,8 @@ import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatDateTime } from '@/lib/format';
 import { SettingsForm } from './settings-form';
+import { getSso } from '@/lib/governance/queries/sso';
+import { SsoForm } from './sso-form';
 import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Settings' };
@@ -25,7 +27,7 @@ export default async function SettingsPage() {
         <EmptyState title="Only TenantAdmins change settings" />
       </>
     );
-  const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
+  const [settings, warehouses, sso] = await Promise.all([getSettings(actor), warehouseChoices(actor), getSso(actor)]);
   const { updatedAt, ...view } = settings;
   return (
     <>
@@ -36,6 +38,13 @@ export default async function SettingsPage() {
       <Card>
         <SettingsForm settings={view} warehouses={warehouses} />
       </Card>
+      {sso.provider ? (
+        <div className="mt-6">
+          <Card>
+            <SsoForm policy={sso.policy} provider={sso.provider} />
+          </Card>
+        </div>
+      ) : null}
     </>
   );
 }
