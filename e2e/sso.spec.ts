@@ -82,7 +82,8 @@ test('single sign-on: first sign-in provisions with the mapped roles; a removed 
   await page.goto('/users');
   await page.getByRole('link', { name: person, exact: true }).click();
   const assigned = page.getByRole('list', { name: 'Assigned roles' });
-  await expect(assigned.getByText('analysts')).toBeVisible();
+  await expect(assigned.getByRole('link', { name: 'analysts' })).toBeVisible();
+  await expect(assigned.getByText('from a single sign-on group')).toBeVisible();
 
   // The IdP drops the analysts group: the next sign-in takes the role away.
   await idpAccount(person, [group]);

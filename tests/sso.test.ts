@@ -13,10 +13,11 @@ import { resolveToken, verifyToken, signToken } from '@/lib/auth/tokens';
 import { assignRole, setUserActive } from '@/lib/governance/users';
 import { updateSso } from '@/lib/governance/sso';
 import { createUser, tenantWorld, uniqueName } from './support/fixtures';
-import { call, refusal, run } from './support/governance';
+import { bearerFor, call, refusal, run } from './support/governance';
 import { icebergTenant, removeWarehouseDirs, startIcebergServer, type Server } from './support/iceberg';
 import { IDP_CLIENT, startIdp } from './support/idp.mjs';
 import * as meRoute from '@/app/api/v1/users/me/route';
+import * as ssoRoute from '@/app/api/v1/config/sso/route';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -404,5 +405,41 @@ describe('identity provider access tokens as bearer tokens', () => {
     } finally {
       process.env.PANGOLIN_OIDC_AUDIENCE = AUDIENCE;
     }
+  });
+});
+
+describe('GET, PUT /api/v1/config/sso', () => {
+  it('round-trips the policy with roles by name; refuses a TenantUser and a role of no such name', async () => {
+    const t = await tenantWorld();
+    const db = await getDb();
+    await db.insert(roles).values({ tenantId: t.tenant.id, name: 'engineers' });
+    const admin = (await bearerFor(t.admin)).jwt;
+    const user = (await bearerFor(t.user)).jwt;
+    const policy = {
+      enabled: true,
+      admitClaim: 'groups',
+      admitValues: ['lake-acme'],
+      provision: false,
+      groupsClaim: 'groups',
+      mappings: [
+        { group: 'lake-admins', role: 'TenantAdmin' },
+        { group: 'lake-eng', role: 'engineers' },
+      ],
+      contact: 'data@acme.example',
+    };
+    const put = await call(ssoRoute.PUT, { method: 'PUT', token: admin, path: '/api/v1/config/sso', body: policy });
+    expect(put.status).toBe(200);
+    const got = await call(ssoRoute.GET, { token: admin, path: '/api/v1/config/sso' });
+    expect(got.body).toEqual(policy);
+    const bad = await call(ssoRoute.PUT, {
+      method: 'PUT',
+      token: admin,
+      path: '/api/v1/config/sso',
+      body: { ...policy, mappings: [{ group: 'x', role: 'ghosts' }] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.mappings[0]).toContain('ghosts');
+    expect((await call(ssoRoute.GET, { token: user, path: '/api/v1/config/sso' })).status).toBe(403);
+    expect((await call(ssoRoute.GET, { token: admin, path: '/api/v1/config/sso' })).body).toEqual(policy);
   });
 });
