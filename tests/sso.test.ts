@@ -396,6 +396,24 @@ describe('identity provider access tokens as bearer tokens', () => {
         .status,
     ).toBe(401);
 
+    // An engine's service account the console does not know yet: admitted and provisioned from its token's claims
+    // at its first call, with the mapped role; one in no admitted group is refused and gets no account.
+    idp.setAccount('fresh-robot', { groups: [group] });
+    idp.setAccount('stray-robot', { groups: ['not-a-lake-group'] });
+    const fresh = await idp.machineToken('fresh-robot', AUDIENCE);
+    const first = await call(meRoute.GET, { token: fresh, path: '/api/v1/users/me', tenant: t.tenant.id });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ role: 'tenant_admin' });
+    const [provision] = await db
+      .select({ action: auditLogs.action })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.actorId, first.body.id), eq(auditLogs.action, 'user.provision')));
+    expect(provision).toBeTruthy();
+    expect((await call(meRoute.GET, { token: fresh, path: '/api/v1/users/me' })).body.id).toBe(first.body.id);
+    const stray = await idp.machineToken('stray-robot', AUDIENCE);
+    expect((await call(meRoute.GET, { token: stray, path: '/api/v1/users/me' })).status).toBe(401);
+    expect(await db.select().from(userIdentities).where(eq(userIdentities.subject, 'stray-robot'))).toHaveLength(0);
+
     // Without PANGOLIN_OIDC_AUDIENCE no IdP token is accepted.
     await run(setUserActive, t.admin, { id: robot.id, active: true });
     expect((await call(meRoute.GET, { token, path: '/api/v1/users/me', tenant: t.tenant.id })).status).toBe(200);

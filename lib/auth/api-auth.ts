@@ -6,7 +6,7 @@ import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { looksLikeIdpToken, oidcConfig, verifyIdpAccessToken } from './oidc';
-import { userForIdpToken } from './sso';
+import { signInWithSso, userForIdpToken } from './sso';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
@@ -96,7 +96,8 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
  * An access token of the company's identity provider (PANGOLIN_OIDC_AUDIENCE set): verified against the issuer's
  * JWKS (signature, issuer, audience, expiry), then mapped to the user provisioned for that issuer + subject. The
  * account must be active at this request, so deactivating it refuses its IdP tokens at once. A person in several
- * tenants picks one with X-Pangolin-Tenant (else the first by name).
+ * tenants picks one with X-Pangolin-Tenant (else the first by name). A subject not known yet is admitted (and
+ * provisioned) from the token's own claims, as at a first sign-in (lib/auth/sso.ts).
  */
 async function actorFromIdpToken(
   q: Queryable,
@@ -108,8 +109,15 @@ async function actorFromIdpToken(
   if (!config?.audience || !looksLikeIdpToken(jwt, config)) return null;
   const claims = await verifyIdpAccessToken(jwt, config);
   if (!claims) return null;
-  const user = await userForIdpToken(q, claims.iss, claims.sub, selected);
-  if (!user) return null;
+  let user = await userForIdpToken(q, claims.iss, claims.sub, selected);
+  if (!user) {
+    // First use by a subject the console does not know yet (an engine's service account): the tenants' admission
+    // and group mapping decide, from the token's claims, exactly as for a first sign-in in the browser.
+    const done = await signInWithSso({ issuer: claims.iss, claims, request, via: 'access_token' });
+    if (!done.ok) return null;
+    user = await userForIdpToken(q, claims.iss, claims.sub, selected);
+    if (!user) return null;
+  }
   return {
     kind: 'user',
     id: user.id,

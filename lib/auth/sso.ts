@@ -118,6 +118,8 @@ export async function signInWithSso(input: {
   issuer: string;
   claims: IdpClaims;
   request: RequestInfo;
+  /** `access_token`: the first use of an IdP access token (an engine's): admitted and provisioned alike, no session. */
+  via?: 'browser' | 'access_token';
 }): Promise<
   | { ok: true; user: { id: string; username: string }; token: { jti: string; expiresAt: Date } }
   | (SsoRefusal & { ok: false })
@@ -304,24 +306,33 @@ export async function signInWithSso(input: {
       .set({ lastLoginAt: sql`now()` })
       .where(eq(users.id, user.id));
     await attemptSucceeded(tx, keys);
-    const token = await issueToken(tx, {
-      userId: user.id,
-      tenantId: chosen.tenantId,
-      kind: 'session',
-      name: 'sso',
-      ttlSecs: env().PANGOLIN_SESSION_TTL_SECS,
-      request,
-    });
+    const token =
+      input.via === 'access_token'
+        ? { jti: '', tokenHash: '', expiresAt: new Date() }
+        : await issueToken(tx, {
+            userId: user.id,
+            tenantId: chosen.tenantId,
+            kind: 'session',
+            name: 'sso',
+            ttlSecs: env().PANGOLIN_SESSION_TTL_SECS,
+            request,
+          });
     const { chainId } = await appendAudit(tx, {
       tenantId: chosen.tenantId,
       actor: { id: user.id, type: 'user', name: user.username },
       action: 'auth.sso_sign_in',
       resourceType: 'session',
-      resourceId: token.tokenHash.slice(0, 16),
+      resourceId: token.tokenHash ? token.tokenHash.slice(0, 16) : null,
       resourceName: user.username,
       result: 'success',
       request,
-      metadata: { issuer, subject: claims.sub, provisioned: !identity, admittedBy: chosen.tenantName },
+      metadata: {
+        issuer,
+        subject: claims.sub,
+        provisioned: !identity,
+        admittedBy: chosen.tenantName,
+        via: input.via ?? 'browser',
+      },
     });
     lanes.push(chainId);
     return { user: { id: user.id, username: user.username }, token, lanes };

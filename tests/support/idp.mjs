@@ -10,7 +10,7 @@ import Provider from 'oidc-provider';
 
 export const IDP_CLIENT = { id: 'pangolin-console', secret: 'pangolin-console-secret-for-tests' };
 /** Client-credentials clients: the token's subject is the client id (what the console maps to a user). */
-export const IDP_MACHINES = ['etl-robot', 'short-lived'];
+export const IDP_MACHINES = ['etl-robot', 'short-lived', 'fresh-robot', 'stray-robot'];
 const MACHINE_SECRET = 'machine-secret-for-tests';
 
 /**
@@ -69,6 +69,11 @@ export async function startIdp(opts) {
     scopes: ['openid', 'profile', 'email', 'groups', 'offline_access', 'api'],
     // The groups claim in the ID token too (as a Keycloak mapper with "Add to ID token" does).
     conformIdTokenClaims: false,
+    // A machine client's groups in its access tokens (as Keycloak's groups mapper does for a service account).
+    extraTokenClaims: (_ctx, token) =>
+      token.kind === 'ClientCredentials' && accounts.get(token.clientId)
+        ? { groups: accounts.get(token.clientId)?.groups ?? [] }
+        : undefined,
     cookies: { keys: ['test-cookie-key-not-secret'] },
     features: {
       devInteractions: { enabled: true },
