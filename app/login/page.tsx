@@ -19,6 +19,7 @@ const LOGIN_ERRORS: Record<string, string> = {
   Configuration: 'Sign-in is not available right now; try again later.',
   OAuthSignin: 'The identity provider could not be reached; try again later.',
   OAuthCallback: 'The identity provider did not complete the sign-in; try again.',
+  SsoThrottled: 'Too many sign-in attempts from this address; wait a few minutes and try again.',
   Default: 'Sign-in did not complete; try again.',
 };
 

@@ -128,11 +128,18 @@ export function authOptions(request?: RequestInfo): NextAuthOptions {
         if (account?.provider !== OIDC_PROVIDER_ID || !oidc) return true;
         const claims = profile as IdpClaims | undefined;
         if (!claims?.sub || typeof claims.iss !== 'string') return false;
-        const done = await signInWithSso({
-          issuer: claims.iss,
-          claims,
-          request: request ?? { ip: null, userAgent: null, requestId: 'sso' },
-        });
+        let done;
+        try {
+          done = await signInWithSso({
+            issuer: claims.iss,
+            claims,
+            request: request ?? { ip: null, userAgent: null, requestId: 'sso' },
+          });
+        } catch (err) {
+          // Only codes of ours reach the sign-in page (it shows its own texts for them).
+          if (err instanceof AppError && err.code === 'too_many_requests') return '/login?error=SsoThrottled';
+          throw err;
+        }
         if (!done.ok) return refusalUrl(done.reason, done.tenantId, oidc);
         // The jwt callback below turns this into the session cookie, as for a password sign-in.
         Object.assign(user, {
