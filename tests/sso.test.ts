@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLogs, roles, userIdentities, userRoles, users } from '@/db/schema';
 import { signInWithPassword } from '@/lib/auth/login';
+import { oidcConfig, passwordLoginAllowed } from '@/lib/auth/oidc';
 import { admits, claimValues, mappedRoles, signInWithSso, type SsoPolicy } from '@/lib/auth/sso';
 import { resolveToken, verifyToken, signToken } from '@/lib/auth/tokens';
 import { assignRole, setUserActive } from '@/lib/governance/users';
@@ -459,5 +460,35 @@ describe('GET, PUT /api/v1/config/sso', () => {
     expect(bad.body.error.fields.mappings[0]).toContain('ghosts');
     expect((await call(ssoRoute.GET, { token: user, path: '/api/v1/config/sso' })).status).toBe(403);
     expect((await call(ssoRoute.GET, { token: admin, path: '/api/v1/config/sso' })).body).toEqual(policy);
+  });
+});
+
+describe('operator settings', () => {
+  it('are off without an issuer, name the variable when bad, and default the label and scopes', async () => {
+    expect(oidcConfig({})).toBeNull();
+    expect(() =>
+      oidcConfig({ PANGOLIN_OIDC_ISSUER: 'not a url', PANGOLIN_OIDC_CLIENT_ID: 'c', PANGOLIN_OIDC_CLIENT_SECRET: 's' }),
+    ).toThrow(/PANGOLIN_OIDC_ISSUER must be an http\(s\) URL/);
+    expect(() => oidcConfig({ PANGOLIN_OIDC_ISSUER: 'https://idp.example/realms/acme/' })).toThrow(
+      /PANGOLIN_OIDC_CLIENT_ID/,
+    );
+    expect(
+      oidcConfig({
+        PANGOLIN_OIDC_ISSUER: 'https://idp.example/realms/acme/',
+        PANGOLIN_OIDC_CLIENT_ID: 'console',
+        PANGOLIN_OIDC_CLIENT_SECRET: 'secret',
+        PANGOLIN_URL: 'https://lake.example/',
+      }),
+    ).toEqual({
+      issuer: 'https://idp.example/realms/acme',
+      clientId: 'console',
+      clientSecret: 'secret',
+      name: 'single sign-on',
+      scopes: 'openid profile email groups',
+      audience: null,
+      publicUrl: 'https://lake.example',
+    });
+    expect(passwordLoginAllowed({})).toBe(true);
+    expect(passwordLoginAllowed({ PANGOLIN_PASSWORD_LOGIN: 'FALSE' })).toBe(false);
   });
 });

@@ -46,7 +46,13 @@ export function oidcConfig(source: Record<string, string | undefined> = process.
   const parsed = schema.safeParse(
     Object.fromEntries(Object.keys(schema.shape).map((k) => [k, source[k] || undefined])),
   );
-  if (!parsed.success) throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const variable = String(i.path[0]);
+      return i.message.includes(variable) ? i.message : `${variable} is required with PANGOLIN_OIDC_ISSUER`;
+    });
+    throw new Error(`Invalid environment: ${problems.join('; ')}`);
+  }
   const e = parsed.data;
   const config: OidcConfig = {
     issuer: e.PANGOLIN_OIDC_ISSUER,
