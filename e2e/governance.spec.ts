@@ -291,7 +291,7 @@ test('an account made with a temporary password must choose its own at first sig
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(temporary);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
   await page.goto('/catalogs');
@@ -338,7 +338,7 @@ test('a person turns on two-factor sign-in, signs in with a code, and an admin r
   await next.goto('/login');
   await next.getByLabel('Username').fill(ana.username);
   await next.getByLabel('Password').fill(PASSWORD);
-  await next.getByRole('button', { name: 'Sign in' }).click();
+  await next.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(next.getByLabel('Two-factor code')).toBeFocused();
   await next.getByLabel('Two-factor code').fill('123456');
   await next.getByRole('button', { name: 'Verify' }).click();

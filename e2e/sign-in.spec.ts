@@ -6,14 +6,14 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login$/);
   await page.getByLabel('Username').fill(ROOT.username);
   await page.getByLabel('Password').fill('not the password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Wrong username or password' })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
 
 test('the sign-in page shows only its own messages, whatever text a link puts in ?error=', async ({ page }) => {
   await page.goto('/login?error=Your%20account%20is%20suspended.%20Call%20%2B1-555-0100');
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   await expect(page.getByText('Call +1-555-0100')).toHaveCount(0);
   await page.goto('/login?error=SessionRequired');
   await expect(page.getByText('Sign in to continue.')).toBeVisible();

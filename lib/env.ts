@@ -63,7 +63,7 @@ const envSchema = z
       .enum(['off', 'admins', ''], { message: 'PANGOLIN_REQUIRE_2FA must be off or admins' })
       .optional()
       .transform((v) => (v === 'admins' ? 'admins' : 'off')),
-    /** `false`: no sign-in with a password over HTTP Basic on /api/v1 (tokens and API keys only). Default true. */
+    /** `false`: only Root signs in with a password (break-glass; lib/auth/oidc.ts), and no HTTP Basic on /api/v1. */
     PANGOLIN_PASSWORD_LOGIN: z
       .enum(['true', 'false', ''], { message: 'PANGOLIN_PASSWORD_LOGIN must be true or false' })
       .optional()

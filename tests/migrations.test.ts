@@ -59,6 +59,7 @@ describe('migrations', () => {
       'service_users',
       'roles',
       'user_roles',
+      'user_identities',
       'permissions',
       'access_requests',
       'audit_logs',

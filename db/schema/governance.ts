@@ -110,6 +110,8 @@ export const userRoles = pgTable(
     roleId: uuid('role_id').notNull(),
     assignedBy: uuid('assigned_by'),
     assignedAt: createdAt(),
+    /** Given by the tenant's single sign-on group mapping: removed again when the group goes (lib/auth/sso.ts). */
+    fromSso: boolean('from_sso').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId, t.roleId] }),
@@ -120,6 +122,31 @@ export const userRoles = pgTable(
     }).onDelete('restrict'),
     index('idx_user_roles_tenant_role').on(t.tenantId, t.roleId),
     index('idx_user_roles_user').on(t.userId),
+  ],
+);
+
+/**
+ * A person of the company's identity provider, known by issuer + subject (never by e-mail), in one tenant. The same
+ * person may be admitted by several tenants: a row (and a user) per tenant.
+ */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The user's TenantAdmin role came from the group mapping (so it goes when the group does). */
+    adminFromMapping: boolean('admin_from_mapping').notNull().default(false),
+    createdAt: createdAt(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.issuer, t.subject] }),
+    unique('uq_user_identities_user_issuer').on(t.userId, t.issuer),
+    index('idx_user_identities_subject').on(t.issuer, t.subject),
   ],
 );
 

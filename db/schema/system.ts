@@ -24,12 +24,28 @@ export type TenantSettings = {
   smtp: { host: string; port: number; username: string; from: string; secure: boolean } | null;
 };
 
+/** A tenant's single sign-on policy (Settings → Single sign-on; applied by lib/auth/sso.ts at every sign-in). */
+export type SsoPolicy = {
+  enabled: boolean;
+  /** The IdP claim that admits a person, and the values of it that do (any one). */
+  admitClaim: string;
+  admitValues: string[];
+  /** First sign-in creates the user; otherwise an admin must have provisioned them before. */
+  provision: boolean;
+  /** The claim holding the person's groups, and which group gives which role (built-in or custom role id). */
+  groupsClaim: string;
+  mappings: { group: string; role: { builtin: 'tenant_admin' } | { roleId: string } }[];
+  /** Whom a refused person should ask (shown on the refusal page). */
+  contact: string;
+};
+
 export const systemSettings = pgTable('system_settings', {
   tenantId: tenantId()
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
   settings: jsonb('settings').$type<Partial<TenantSettings>>().notNull().default({}),
   smtpPasswordEncrypted: text('smtp_password_encrypted'),
+  sso: jsonb('sso').$type<SsoPolicy>(),
   updatedBy: uuid('updated_by'),
   updatedAt: updatedAt(),
 });

@@ -6,6 +6,8 @@ import { recordAuditEvent } from '../audit-chain';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { verifyBasicCredentials } from './login';
+import { looksLikeIdpToken, oidcConfig, verifyIdpAccessToken } from './oidc';
+import { signInWithSso, userForIdpToken } from './sso';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
@@ -41,10 +43,17 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
   const authorization = headers.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
+  const selected = headers.get('x-pangolin-tenant');
   let actor: Actor | null = null;
+  let idp = false;
   if (apiKey) actor = await actorFromApiKey(q, apiKey, request);
-  else if (bearer) actor = await actorFromBearer(q, bearer, request);
-  else if (basic) actor = await actorFromBasic(basic, request);
+  else if (bearer) {
+    actor = await actorFromBearer(q, bearer, request);
+    if (!actor) {
+      actor = await actorFromIdpToken(q, bearer, request, selected);
+      idp = !!actor;
+    }
+  } else if (basic) actor = await actorFromBasic(basic, request);
   else
     throw new AppError(
       'unauthenticated',
@@ -62,8 +71,7 @@ export async function authenticateApiRequest(q: Queryable, headers: Headers, req
     });
     throw new AppError('unauthenticated', 'Invalid, expired or revoked credentials');
   }
-  const selected = headers.get('x-pangolin-tenant');
-  if (selected) {
+  if (selected && !idp) {
     if (!isRoot(actor)) {
       if (actor.tenantId !== selected) throw new AppError('forbidden', 'X-Pangolin-Tenant may only be used by Root');
     } else {
@@ -111,6 +119,46 @@ async function actorFromBasic(encoded: string, request: RequestInfo): Promise<Ac
     homeTenantId: user.tenantId,
     tenantId: user.tenantId,
     mustChangePassword: user.mustChangePassword,
+    request,
+  };
+}
+
+/**
+ * An access token of the company's identity provider (PANGOLIN_OIDC_AUDIENCE set): verified against the issuer's
+ * JWKS (signature, issuer, audience, expiry), then mapped to the user provisioned for that issuer + subject. The
+ * account must be active at this request, so deactivating it refuses its IdP tokens at once. A person in several
+ * tenants picks one with X-Pangolin-Tenant (else the first by name). A subject not known yet is admitted (and
+ * provisioned) from the token's own claims, as at a first sign-in (lib/auth/sso.ts).
+ */
+async function actorFromIdpToken(
+  q: Queryable,
+  jwt: string,
+  request: RequestInfo,
+  selected: string | null,
+): Promise<Actor | null> {
+  const config = oidcConfig();
+  if (!config?.audience || !looksLikeIdpToken(jwt, config)) return null;
+  const claims = await verifyIdpAccessToken(jwt, config);
+  if (!claims) return null;
+  let user = await userForIdpToken(q, claims.iss, claims.sub, selected);
+  if (!user) {
+    // First use by a subject the console does not know yet (an engine's service account): the tenants' admission
+    // and group mapping decide, from the token's claims, exactly as for a first sign-in in the browser.
+    const done = await signInWithSso({ issuer: claims.iss, claims, request, via: 'access_token' });
+    if (!done.ok) return null;
+    user = await userForIdpToken(q, claims.iss, claims.sub, selected);
+    if (!user) return null;
+  }
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    homeTenantId: user.tenantId,
+    tenantId: user.tenantId,
+    mustChangePassword: false,
+    // The second factor is the identity provider's.
+    mustEnrolTwoFactor: false,
     request,
   };
 }

@@ -9,11 +9,13 @@ import { AppError } from '../errors';
 import { dummyPasswordHash, verifyPassword } from '../passwords';
 import { attemptNotCounted, attemptSucceeded, takeAttempt, throttleKeys } from './throttle';
 import { looksLikeRecoveryCode, matchTotp, recoveryCodeHash, twoFactorRequiredFor } from './totp';
+import { oidcConfig, passwordLoginAllowed } from './oidc';
 import { issueToken, type TokenKind } from './tokens';
 
 const WRONG = 'Wrong username or password';
 export const CODE_NEEDED = 'Enter the code from your authenticator app, or one of your recovery codes';
 const WRONG_CODE = 'Wrong two-factor code';
+const PASSWORD_LOGIN_OFF = 'Password sign-in is turned off here: sign in with your company account';
 const USED_CODE = 'This code was already used: wait for the next one your app shows';
 const ENROL_FIRST =
   'Two-factor sign-in is required for your role: sign in to the console and set it up under Profile first';
@@ -62,6 +64,13 @@ export async function signInWithPassword(input: {
     const reason = user && ok && !user.active ? 'Account is deactivated' : WRONG;
     await refused(user ?? null, username, reason, input.request);
     throw new AppError('unauthenticated', WRONG);
+  }
+
+  // PANGOLIN_PASSWORD_LOGIN=false: people sign in through the identity provider; Root keeps the password (break-glass).
+  if (user.role !== 'root' && !passwordLoginAllowed() && oidcConfig()) {
+    await attemptNotCounted(db, keys);
+    await refused(user, username, PASSWORD_LOGIN_OFF, input.request);
+    throw new AppError('forbidden', PASSWORD_LOGIN_OFF);
   }
 
   // The second factor, when the account has one: a code from the authenticator app or an unused recovery code.

@@ -1,8 +1,12 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import type { RequestInfo } from '../actor';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { requestInfoFrom } from '../request-info';
+import { oidcConfig, type OidcConfig } from './oidc';
+import { signInWithSso, type IdpClaims } from './sso';
 import { secrets } from '../secrets';
 import { signInWithPassword } from './login';
 import { TWO_FACTOR_PREFIX } from './sign-in-errors';
@@ -16,12 +20,56 @@ const headerSource = (h: RawHeaders | undefined) => ({
   },
 });
 
+/** The provider id: the redirect URI to register at the IdP is `<PANGOLIN_URL>/api/auth/callback/oidc`. */
+export const OIDC_PROVIDER_ID = 'oidc';
+
+/**
+ * The company's identity provider through next-auth's OAuth/OIDC support (openid-client underneath): endpoints from
+ * the issuer's discovery document, the code flow with PKCE, state and nonce checked, the ID token verified, and the
+ * userinfo claims merged in (the groups claim may be in either).
+ */
+function oidcProvider(config: OidcConfig): OAuthConfig<IdpClaims> {
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: config.name,
+    type: 'oauth',
+    wellKnown: `${config.issuer}/.well-known/openid-configuration`,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    authorization: { params: { scope: config.scopes } },
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    userinfo: {
+      async request({ tokens, client }) {
+        // At run time `tokens` is openid-client's TokenSet (its ID token already verified); passing the set makes
+        // openid-client check the userinfo subject against the ID token's.
+        const set = tokens as unknown as { access_token?: string; claims(): Record<string, unknown> };
+        const info = set.access_token ? await client.userinfo(tokens as never) : {};
+        return { ...info, ...set.claims() } as IdpClaims;
+      },
+    },
+    profile(claims) {
+      const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
+      return { id: claims.sub, name: username, email: typeof claims.email === 'string' ? claims.email : null };
+    },
+  };
+}
+
+/** Where a person the tenants do not admit is sent (a page of ours, with only a reason code and a tenant id). */
+function refusalUrl(reason: string, tenantId: string | null, config: OidcConfig): string {
+  const q = new URLSearchParams({ reason, ...(tenantId ? { tenant: tenantId } : {}) });
+  const base = config.publicUrl ?? process.env.NEXTAUTH_URL ?? '';
+  return `${base.replace(/\/+$/, '')}/login/not-admitted?${q}`;
+}
+
 /**
  * next-auth runs the sign-in flow (CSRF, cookie); the session cookie is our own HS256 JWT whose `jti` is
- * tracked (hashed) in active_tokens, so revocation is immediate (see lib/auth/session.ts).
+ * tracked (hashed) in active_tokens, so revocation is immediate (see lib/auth/session.ts). A single sign-on ends in
+ * the same session (lib/auth/sso.ts issues it).
  */
-export function authOptions(): NextAuthOptions {
+export function authOptions(request?: RequestInfo): NextAuthOptions {
   const ttl = env().PANGOLIN_SESSION_TTL_SECS;
+  const oidc = oidcConfig();
   return {
     secret: secrets().jwtSecret,
     session: { strategy: 'jwt', maxAge: ttl },
@@ -60,6 +108,7 @@ export function authOptions(): NextAuthOptions {
           }
         },
       }),
+      ...(oidc ? [oidcProvider(oidc)] : []),
     ],
     jwt: {
       maxAge: ttl,
@@ -75,6 +124,32 @@ export function authOptions(): NextAuthOptions {
       },
     },
     callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID || !oidc) return true;
+        const claims = profile as IdpClaims | undefined;
+        if (!claims?.sub || typeof claims.iss !== 'string') return false;
+        let done;
+        try {
+          done = await signInWithSso({
+            issuer: claims.iss,
+            claims,
+            request: request ?? { ip: null, userAgent: null, requestId: 'sso' },
+          });
+        } catch (err) {
+          // Only codes of ours reach the sign-in page (it shows its own texts for them).
+          if (err instanceof AppError && err.code === 'too_many_requests') return '/login?error=SsoThrottled';
+          throw err;
+        }
+        if (!done.ok) return refusalUrl(done.reason, done.tenantId, oidc);
+        // The jwt callback below turns this into the session cookie, as for a password sign-in.
+        Object.assign(user, {
+          id: done.user.id,
+          name: done.user.username,
+          jti: done.token.jti,
+          exp: Math.floor(done.token.expiresAt.getTime() / 1000),
+        });
+        return true;
+      },
       async jwt({ token, user }) {
         if (user) {
           const u = user as { id: string; jti: string; exp: number };

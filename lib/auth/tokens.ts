@@ -88,10 +88,11 @@ export async function resolveToken(q: Queryable, claims: TokenClaims) {
       tenantId: string | null;
       lastUsedAt: string | null;
       mustChangePassword: boolean;
+      /** A second factor: the account's TOTP, or the identity provider's for a single sign-on session. */
       twoFactor: boolean;
     }>(sql`
     SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt",
-      u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL AS "twoFactor"
+      u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL OR (t.kind = 'session' AND t.name = 'sso') AS "twoFactor"
     FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
     WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
       AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})

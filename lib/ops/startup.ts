@@ -8,6 +8,7 @@ import { applyAuditRetention } from '../audit/retention';
 import { purgeExpiredTokens } from '../auth/tokens';
 import { purgeExpiredIdempotencyKeys } from '../iceberg/idempotency';
 import { env, EnvError } from '../env';
+import { oidcConfig } from '../auth/oidc';
 import { isConnectionError } from '../errors';
 import { logger } from '../logger';
 import { explainConnectionError } from './connection-errors';
@@ -125,6 +126,9 @@ let started: Promise<void> | undefined;
 export function startup(): Promise<void> {
   started ??= (async () => {
     env();
+    // Single sign-on settings are read at each use; a bad one stops the start, naming the variable.
+    const sso = oidcConfig();
+    if (sso) logger.info('single sign-on configured', { issuer: sso.issuer, bearerAudience: sso.audience });
     const db = await waitForDatabase();
     const report = await runMigrations(db);
     logger.info('migrations checked', { applied: report.applied.length, alreadyApplied: report.alreadyApplied });

@@ -23,8 +23,9 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
     await run(
       sql`INSERT INTO tenants (id, name, description, properties) VALUES (${t}, ${`ops-${s}`}, 'populated', '{"region":"eu-west-1"}')`,
     );
-    await run(sql`INSERT INTO system_settings (tenant_id, settings, smtp_password_encrypted)
-      VALUES (${t}, '{"auditRetentionDays": 90, "allowPublicSignup": false}', 'v1.aaa.bbb.ccc')`);
+    await run(sql`INSERT INTO system_settings (tenant_id, settings, smtp_password_encrypted, sso)
+      VALUES (${t}, '{"auditRetentionDays": 90, "allowPublicSignup": false}', 'v1.aaa.bbb.ccc',
+        '{"enabled": true, "admitClaim": "groups", "admitValues": ["lake-acme"], "provision": true, "groupsClaim": "groups", "mappings": [{"group": "lake-admins", "role": {"builtin": "tenant_admin"}}], "contact": "data@acme.example"}')`);
     // Iceberg Idempotency-Keys: answered (replayable) and one still pending.
     await run(sql`INSERT INTO iceberg_idempotency_keys (tenant_id, principal, idempotency_key, request_hash, state, claim_id, response_status, response_headers, response_body_encrypted, expires_at)
       SELECT ${t}, 'service_user:' || gen_random_uuid(), gen_random_uuid(), md5(i::text), CASE WHEN i < 3 THEN 'done' ELSE 'pending' END, gen_random_uuid(),
@@ -127,6 +128,11 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
     await run(sql`INSERT INTO user_roles (tenant_id, user_id, role_id)
       SELECT ${t}, u.id, r.id FROM users u JOIN roles r ON r.tenant_id = u.tenant_id AND r.name = 'role-' || (1 + (split_part(u.username, '-', 4))::int % 4)
       WHERE u.tenant_id = ${t} AND u.role = 'tenant_user'`);
+    await run(sql`INSERT INTO user_identities (tenant_id, issuer, subject, user_id, admin_from_mapping, last_sign_in_at)
+      SELECT ${t}, 'https://idp.example.com/realms/acme', 'sub-' || u.username, u.id, u.role = 'tenant_admin', now()
+      FROM users u WHERE u.tenant_id = ${t} AND u.oauth_provider IS NOT NULL`);
+    await run(sql`UPDATE user_roles SET from_sso = true
+      WHERE tenant_id = ${t} AND user_id IN (SELECT user_id FROM user_identities WHERE tenant_id = ${t})`);
     await run(sql`WITH u AS (SELECT id FROM users WHERE tenant_id = ${t} AND role = 'tenant_user' ORDER BY username LIMIT 1),
         c AS (SELECT id FROM catalogs WHERE tenant_id = ${t} ORDER BY name LIMIT 1),
         ns AS (SELECT id, catalog_id FROM namespaces WHERE tenant_id = ${t} ORDER BY path LIMIT 5),

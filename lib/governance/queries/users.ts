@@ -85,7 +85,7 @@ export async function listUsers(
 
 export type UserDetail = Omit<UserRow, 'twoFactor'> & {
   tenantId: string | null;
-  roles: { id: string; name: string; assignedAt: Date }[];
+  roles: { id: string; name: string; assignedAt: Date; fromSso: boolean }[];
   twoFactorEnabledAt: Date | null;
   /** An enrolment started and not confirmed yet. */
   twoFactorPending: boolean;
@@ -121,7 +121,7 @@ export async function getUser(actor: Actor, id: string): Promise<UserDetail> {
   if (!u) throw notFound('User');
   const assigned = u.tenantId
     ? await db
-        .select({ id: roles.id, name: roles.name, assignedAt: userRoles.assignedAt })
+        .select({ id: roles.id, name: roles.name, assignedAt: userRoles.assignedAt, fromSso: userRoles.fromSso })
         .from(userRoles)
         .innerJoin(roles, and(eq(roles.tenantId, userRoles.tenantId), eq(roles.id, userRoles.roleId)))
         .where(and(eq(userRoles.tenantId, u.tenantId), eq(userRoles.userId, u.id)))

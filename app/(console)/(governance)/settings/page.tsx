@@ -6,6 +6,8 @@ import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatDateTime } from '@/lib/format';
 import { SettingsForm } from './settings-form';
+import { getSso } from '@/lib/governance/queries/sso';
+import { SsoForm } from './sso-form';
 import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Settings' };
@@ -26,10 +28,11 @@ export default async function SettingsPage() {
         <EmptyState title="Only TenantAdmins change settings" />
       </>
     );
-  const [settings, warehouses, catalogs] = await Promise.all([
+  const [settings, warehouses, catalogs, sso] = await Promise.all([
     getSettings(actor),
     warehouseChoices(actor),
     catalogChoices(actor),
+    getSso(actor),
   ]);
   const { updatedAt, ...view } = settings;
   return (
@@ -41,6 +44,13 @@ export default async function SettingsPage() {
       <Card>
         <SettingsForm settings={view} warehouses={warehouses} catalogs={catalogs} />
       </Card>
+      {sso.provider ? (
+        <div className="mt-6">
+          <Card>
+            <SsoForm policy={sso.policy} provider={sso.provider} />
+          </Card>
+        </div>
+      ) : null}
     </>
   );
 }

@@ -152,7 +152,10 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                     ) : (
                       r.name
                     )}{' '}
-                    <span className="text-xs text-zinc-500">since {formatDate(r.assignedAt)}</span>
+                    <span className="text-xs text-zinc-500">
+                      since {formatDate(r.assignedAt)}
+                      {r.fromSso ? ' · from a single sign-on group (follows the group at each sign-in)' : ''}
+                    </span>
                   </span>
                   {canEdit ? (
                     <ConfirmButton
