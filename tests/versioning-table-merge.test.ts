@@ -13,7 +13,8 @@ import { fileIOFor } from '@/lib/storage/fileio';
 import { computePreview, mergeBranches } from '@/lib/versioning/merge';
 import { completeMerge, createBranch, startMerge } from '@/lib/versioning/mutations';
 import { bearerFor } from './support/governance';
-import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
+import { clientFor, icebergTenant, removeWarehouseDirs, startIcebergServer } from './support/iceberg';
+import { newLog } from './support/iceberg-openapi';
 import { run } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -200,6 +201,55 @@ describe('both sides appended', () => {
       .innerJoin(branches, and(eq(branches.tenantId, assets.tenantId), eq(branches.id, assets.branchId)))
       .where(and(eq(assets.tenantId, w.tenant.id), eq(assets.name, 'orders'), eq(branches.name, 'main')));
     expect(row.location).toMatch(/\/metadata\/\d{5}-[0-9a-f-]+\.metadata\.json$/);
+
+    // An independent client loads the merged table, every answer checked against the REST spec.
+    const server = await startIcebergServer();
+    try {
+      const log = newLog();
+      const { catalog } = await clientFor(server, w.admin, 'lake', log);
+      const loaded = await catalog.loadTable({ namespace: ['shop'], name: 'orders' });
+      expect(String(loaded['current-snapshot-id'])).toBe(String(head['snapshot-id']));
+      expect(loaded.snapshots?.map((x) => String(x['snapshot-id']))).toEqual(
+        expect.arrayContaining([String(base), String(onIngest), String(onMain)]),
+      );
+      expect(log.failures).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('criss-cross history: merges made both ways from the same heads, then appended again, combine without duplicates', async () => {
+    await newTable('clicks', 'cross');
+    await append('clicks', 'cross', [rows(100, 1)]);
+    await append('clicks', 'main', [rows(50, 1)]);
+    // Both merges start from the same two heads (criss-cross), then both complete.
+    const intoMain = await run<{ id: string; status: string }>(startMerge, w.admin, {
+      catalog: 'lake',
+      source: 'cross',
+    });
+    const intoCross = await run<{ id: string; status: string }>(startMerge, w.admin, {
+      catalog: 'lake',
+      source: 'main',
+      target: 'cross',
+    });
+    expect([intoMain.status, intoCross.status]).toEqual(['ready', 'ready']);
+    await run(completeMerge, w.admin, { id: intoMain.id });
+    await run(completeMerge, w.admin, { id: intoCross.id });
+    expect(await readRows(await load('clicks'))).toEqual([0, 1, 2, 50, 100]);
+    expect(await readRows(await load('clicks', 'cross'))).toEqual([0, 1, 2, 50, 100]);
+    await append('clicks', 'cross', [rows(300, 2)]);
+    await append('clicks', 'main', [rows(400, 1)]);
+    const p = await preview('cross');
+    expect(p.baseCandidates).toBe(2);
+    expect(p.conflicts).toEqual([]);
+    expect(p.changes).toEqual([
+      expect.objectContaining({
+        op: 'merge',
+        detail: 'merged automatically: 1 file / 2 rows appended from the source',
+      }),
+    ]);
+    await merge('cross');
+    expect(await readRows(await load('clicks'))).toEqual([0, 1, 2, 50, 100, 300, 301, 400]);
   });
 
   it('completes when the target appended again between the preview and the completion', async () => {

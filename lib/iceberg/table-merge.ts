@@ -86,17 +86,34 @@ const snapshotOf = (m: TableMetadata, id: Long | null | undefined) =>
 
 const hasSnapshot = (id: Long | null | undefined) => id !== null && id !== undefined && BigInt(id) !== -1n;
 
-/** The snapshots of `m`'s current lineage made after `base` (newest first); null when it does not descend from it. */
-function lineageSince(m: TableMetadata, base: Long | null): Snapshot[] | null {
-  const out: Snapshot[] = [];
-  let cur = hasSnapshot(m['current-snapshot-id']) ? snapshotOf(m, m['current-snapshot-id']) : undefined;
-  while (cur) {
-    if (base !== null && sameLong(cur['snapshot-id'], base)) return out;
-    out.push(cur);
-    const parent = cur['parent-snapshot-id'];
-    cur = hasSnapshot(parent) ? snapshotOf(m, parent) : undefined;
+/** A combined snapshot names the source head it brought in: its second parent (criss-cross histories need it). */
+const MERGED_FROM = 'pangolin.merged-source-snapshot-id';
+
+/** The snapshots reachable from `from` through parents and merged-in source heads. */
+function reachable(m: TableMetadata, from: Long | null): Map<string, Snapshot> {
+  const out = new Map<string, Snapshot>();
+  const todo: Long[] = from !== null && hasSnapshot(from) ? [from] : [];
+  while (todo.length) {
+    const id = todo.pop()!;
+    if (out.has(String(id))) continue;
+    const snap = snapshotOf(m, id);
+    if (!snap) continue;
+    out.set(String(id), snap);
+    const merged = snap.summary?.[MERGED_FROM];
+    for (const p of [snap['parent-snapshot-id'], merged && /^-?\d+$/.test(merged) ? BigInt(merged) : null])
+      if (p !== undefined && p !== null && hasSnapshot(p)) todo.push(p);
   }
-  return base === null ? out : null;
+  return out;
+}
+
+/** The snapshots of `m`'s history made after `base` (newest first); null when it does not descend from it. */
+function lineageSince(m: TableMetadata, base: Long | null): Snapshot[] | null {
+  const all = reachable(m, hasSnapshot(m['current-snapshot-id']) ? m['current-snapshot-id'] : null);
+  if (base !== null && !all.has(String(base))) return null;
+  const before = reachable(m, base);
+  return [...all.values()]
+    .filter((x) => !before.has(String(x['snapshot-id'])))
+    .sort((a, b) => b['timestamp-ms'] - a['timestamp-ms']);
 }
 
 const ids = (snaps: Snapshot[]) => snaps.map((s) => String(s['snapshot-id'])).join(', ');
@@ -200,13 +217,24 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
       `${s['table-uuid'] !== b['table-uuid'] ? 'the source' : 'the target'} replaced the table (a different table uuid)`,
     );
   const baseSnap = hasSnapshot(b['current-snapshot-id']) ? b['current-snapshot-id'] : null;
-  const newS = lineageSince(s, baseSnap);
-  const newT = lineageSince(tg, baseSnap);
-  if (!newS || !newT)
+  const sinceS = lineageSince(s, baseSnap);
+  const sinceT = lineageSince(tg, baseSnap);
+  if (!sinceS || !sinceT)
     refuse(
-      `${!newS ? 'the source' : 'the target'}'s current snapshot ${String((!newS ? s : tg)['current-snapshot-id'])} does not descend from the base's snapshot ${String(baseSnap)} (the table was replaced or rolled back)`,
+      `${!sinceS ? 'the source' : 'the target'}'s current snapshot ${String((!sinceS ? s : tg)['current-snapshot-id'])} does not descend from the base's snapshot ${String(baseSnap)} (the table was replaced or rolled back)`,
     );
-  const replaced = [...newS!.map((x) => ['source', x] as const), ...newT!.map((x) => ['target', x] as const)].filter(
+  // Snapshots both histories hold (a criss-cross history's other common ancestor) are shared, not new on either
+  // side; one id naming two different snapshots is a conflict.
+  const inT = new Map(sinceT!.map((x) => [String(x['snapshot-id']), x]));
+  const clash = sinceS!.filter((x) => {
+    const o = inT.get(String(x['snapshot-id']));
+    return o && o['manifest-list'] !== x['manifest-list'];
+  });
+  if (clash.length) refuse(`both sides made a snapshot with id ${ids(clash)}`);
+  const shared = new Set(sinceS!.filter((x) => inT.has(String(x['snapshot-id']))).map((x) => String(x['snapshot-id'])));
+  const newS = sinceS!.filter((x) => !shared.has(String(x['snapshot-id'])));
+  const newT = sinceT!.filter((x) => !shared.has(String(x['snapshot-id'])));
+  const replaced = [...newS.map((x) => ['source', x] as const), ...newT.map((x) => ['target', x] as const)].filter(
     ([, x]) => x.summary?.operation === 'replace',
   );
   if (replaced.length)
@@ -223,14 +251,14 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
     const cs = diffSchemas(base, schemaOf(s, s['current-schema-id'])!);
     const ct = diffSchemas(base, schemaOf(tg, tg['current-schema-id'])!);
     refuse(
-      `both sides changed the schema — source (schema ${s['current-schema-id']}${newS!.length ? `, snapshots ${ids(newS!)}` : ''}): ${columnWords(cs)}; target (schema ${tg['current-schema-id']}${newT!.length ? `, snapshots ${ids(newT!)}` : ''}): ${columnWords(ct)}`,
+      `both sides changed the schema — source (schema ${s['current-schema-id']}${newS.length ? `, snapshots ${ids(newS)}` : ''}): ${columnWords(cs)}; target (schema ${tg['current-schema-id']}${newT.length ? `, snapshots ${ids(newT)}` : ''}): ${columnWords(ct)}`,
     );
   }
   if (es.spec && et.spec) refuse('both sides changed the partition spec');
   if (es.order && et.order) refuse('both sides changed the sort order');
   for (const [side, evolved, other, otherNew] of [
-    ['source', es.schema, 'target', newT!],
-    ['target', et.schema, 'source', newS!],
+    ['source', es.schema, 'target', newT],
+    ['target', et.schema, 'source', newS],
   ] as const) {
     if (!evolved) continue;
     const stale = otherNew.filter((x) => x['schema-id'] !== undefined && x['schema-id'] !== b['current-schema-id']);
@@ -248,20 +276,26 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
     readManifestList(storage, snapshotOf(s, s['current-snapshot-id'])?.['manifest-list']),
     readManifestList(storage, snapshotOf(tg, tg['current-snapshot-id'])?.['manifest-list']),
   ]);
-  const paths = (l: ManifestList) => new Set(l.records.map((r) => r.manifest_path));
+  // A manifest is known by its path and content (a list may name one file for data and for deletes).
+  const keyOf = (r: Manifest) => `${r.content ?? 0}:${r.manifest_path}`;
+  const paths = (l: ManifestList) => new Set(l.records.map(keyOf));
   const [pb, ps, pt] = [paths(lb), paths(ls), paths(lt)];
-  const addedS = ls.records.filter((r) => !pb.has(r.manifest_path));
-  const addedT = lt.records.filter((r) => !pb.has(r.manifest_path));
+  // What each side added that the other does not already have (a criss-cross history shares merged-in manifests).
+  const addedS = ls.records.filter((r) => !pb.has(keyOf(r)) && !pt.has(keyOf(r)));
+  const addedT = lt.records.filter((r) => !pb.has(keyOf(r)) && !ps.has(keyOf(r)));
   const removedS = [...pb].filter((p) => !ps.has(p));
   const removedT = new Set([...pb].filter((p) => !pt.has(p)));
   const both = removedS.filter((p) => removedT.has(p));
   if (both.length)
     refuse(
-      `both sides rewrote manifest${both.length === 1 ? '' : 's'} ${both.slice(0, 3).join(', ')} (source snapshots ${ids(newS!)}; target snapshots ${ids(newT!)})`,
+      `both sides rewrote manifest${both.length === 1 ? '' : 's'} ${both
+        .slice(0, 3)
+        .map((k) => k.slice(k.indexOf(':') + 1))
+        .join(', ')} (source snapshots ${ids(newS)}; target snapshots ${ids(newT)})`,
     );
   const rowLevel = (snaps: Snapshot[], added: Manifest[]) =>
     snaps.some((x) => x.summary?.operation !== 'append') || added.some((m) => (m.content ?? 0) !== 0);
-  if (newS!.length && newT!.length && (rowLevel(newS!, addedS) || rowLevel(newT!, addedT))) {
+  if (newS.length && newT.length && (rowLevel(newS, addedS) || rowLevel(newT, addedT))) {
     const ps2 = await touchedPartitions(storage, addedS);
     const pt2 = await touchedPartitions(storage, addedT);
     const overlap = [
@@ -270,23 +304,18 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
     ];
     if (overlap.length)
       refuse(
-        `row-level changes overlap in ${[...new Set(overlap)].slice(0, 3).map(partitionWords).join(', ')} (source snapshots ${ids(newS!)}; target snapshots ${ids(newT!)})`,
+        `row-level changes overlap in ${[...new Set(overlap)].slice(0, 3).map(partitionWords).join(', ')} (source snapshots ${ids(newS)}; target snapshots ${ids(newT)})`,
       );
   }
-  const sourceIds = new Set(s.snapshots.map((x) => String(x['snapshot-id'])));
-  const clash = newT!.filter((x) => sourceIds.has(String(x['snapshot-id'])));
-  if (clash.length) refuse(`both sides made a snapshot with id ${ids(clash)}`);
 
-  // What the source brings: from its snapshots' summaries, else from its new manifests.
+  // What the source brings, from the manifests it adds (each counts the files its snapshot added or deleted).
   const dataAdded = addedS.filter((m) => (m.content ?? 0) === 0);
-  const sum = (k: string) => newS!.reduce((n, x) => n + num(x.summary?.[k]), 0n);
-  const summarised = newS!.every((x) => x.summary?.['added-data-files'] !== undefined);
-  const files = summarised
-    ? sum('added-data-files')
-    : dataAdded.reduce((n, m) => n + BigInt(Number(m.added_files_count ?? 0)), 0n);
-  const rows = summarised
-    ? sum('added-records')
-    : dataAdded.reduce((n, m) => n + BigInt((m.added_rows_count as bigint) ?? 0n), 0n);
+  const count = (k: string) => dataAdded.reduce((n, m) => n + BigInt((m[k] as bigint | number | null) ?? 0), 0n);
+  const files = count('added_files_count');
+  const rows = count('added_rows_count');
+  const deletedFiles = count('deleted_files_count');
+  const deletedRows = count('deleted_rows_count');
+  const sum = (k: string) => newS.reduce((n, x) => n + num(x.summary?.[k]), 0n);
 
   // The combined metadata: the target's, with the source's evolution, snapshots and the combining snapshot.
   const now = Date.now();
@@ -322,27 +351,28 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
   const location = t.write ? `${dir}/${metadataFileName(version, randomUUID())}` : null;
   let head: Long | null = hasSnapshot(tg['current-snapshot-id']) ? tg['current-snapshot-id'] : null;
 
-  if (newS!.length && !newT!.length) {
+  if (newS.length && !newT.length) {
     head = s['current-snapshot-id']; // the target made no snapshot: the source's head already holds everything
-  } else if (newS!.length) {
+  } else if (newS.length) {
     const seq = merged['last-sequence-number'] + 1;
     merged['last-sequence-number'] = seq;
-    const id = randomBytes(8).readBigUInt64BE() & 0x3fffffffffffffffn;
+    // A positive id below 2^53: valid for every engine, and exact for JavaScript clients that parse JSON numbers.
+    const id = Number(randomBytes(8).readBigUInt64BE() % BigInt(Number.MAX_SAFE_INTEGER)) + 1;
     const list = `${dir}/snap-${id}-merge-${randomUUID()}.avro`;
     const removed = new Set(removedS);
-    const records = [...addedS, ...lt.records.filter((r) => !removed.has(r.manifest_path))];
+    const records = [...addedS, ...lt.records.filter((r) => !removed.has(keyOf(r)))];
+    const sizes = sum('added-files-size') - sum('removed-files-size');
     const total = (k: string) => num(tg.snapshots.find((x) => sameLong(x['snapshot-id'], head))?.summary?.[k]);
     const summary: Record<string, string> = {
-      operation: newS!.every((x) => x.summary?.operation === 'append') ? 'append' : 'overwrite',
+      operation: newS.every((x) => x.summary?.operation === 'append') ? 'append' : 'overwrite',
       'added-data-files': String(files),
       'added-records': String(rows),
-      'added-files-size': String(sum('added-files-size')),
-      'deleted-data-files': String(sum('deleted-data-files')),
-      'deleted-records': String(sum('deleted-records')),
-      'total-data-files': String(total('total-data-files') + files - sum('deleted-data-files')),
-      'total-records': String(total('total-records') + rows - sum('deleted-records')),
-      'total-files-size': String(total('total-files-size') + sum('added-files-size') - sum('removed-files-size')),
-      'pangolin.merged-source-snapshot-id': String(s['current-snapshot-id']),
+      'deleted-data-files': String(deletedFiles),
+      'deleted-records': String(deletedRows),
+      'total-data-files': String(total('total-data-files') + files - deletedFiles),
+      'total-records': String(total('total-records') + rows - deletedRows),
+      ...(sizes > 0n ? { 'total-files-size': String(total('total-files-size') + sizes) } : {}),
+      [MERGED_FROM]: String(s['current-snapshot-id']),
     };
     if (t.write) {
       phase.writing = true;
@@ -393,7 +423,7 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
     phase.writing = true;
     await writeMetadata(location, storage, merged);
   }
-  const what = newS!.length
+  const what = newS.length
     ? `${files} file${files === 1n ? '' : 's'} / ${rows} row${rows === 1n ? '' : 's'} appended from the source`
     : 'no data from the source';
   const extras = [
