@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { assets, branches, mergeConflicts } from '@/db/schema';
+import { assets, auditLogs, branches, commits, mergeConflicts } from '@/db/schema';
 import '@/lib/iceberg/table-merge';
 import { catalogContext } from '@/lib/iceberg/context';
 import { previewTable } from '@/lib/iceberg/preview';
@@ -11,11 +11,11 @@ import type { TableMetadata } from '@/lib/iceberg/spec';
 import { addColumnUpdates, appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import { fileIOFor } from '@/lib/storage/fileio';
 import { computePreview, mergeBranches } from '@/lib/versioning/merge';
-import { completeMerge, createBranch, startMerge } from '@/lib/versioning/mutations';
+import { completeMerge, createBranch, rebaseBranchMutation, startMerge } from '@/lib/versioning/mutations';
 import { bearerFor } from './support/governance';
 import { clientFor, icebergTenant, removeWarehouseDirs, startIcebergServer } from './support/iceberg';
 import { newLog } from './support/iceberg-openapi';
-import { run } from './support/versioning';
+import { refusal, run } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -364,5 +364,66 @@ describe('what stays a conflict', () => {
     expect(p.conflicts[0].detail).toBe(
       'both sides changed the schema — source (schema 1): added score; target (schema 1): added region',
     );
+  });
+});
+
+describe('rebase', () => {
+  const headOf = async (name: string) => {
+    const db = await getDb();
+    const [b] = await db
+      .select({ head: branches.headCommitId })
+      .from(branches)
+      .where(and(eq(branches.tenantId, w.tenant.id), eq(branches.catalogId, w.catalogId), eq(branches.name, name)));
+    const [c] = await db
+      .select()
+      .from(commits)
+      .where(and(eq(commits.tenantId, w.tenant.id), eq(commits.id, b.head)));
+    return c;
+  };
+
+  it('replays the branch onto the head of main, combining the appends; main is untouched; audited', async () => {
+    await newTable('rb_orders', 'rb');
+    await append('rb_orders', 'rb', [rows(100, 2)]);
+    await append('rb_orders', 'main', [rows(50, 1)]);
+    const r = await iceberg('POST', '/namespaces/shop/tables', { name: 'rb_new', schema });
+    expect(r.status).toBe(200); // created on main after the branch: the rebased branch sees it
+    const mainBefore = await headOf('main');
+    const out = await run(rebaseBranchMutation, w.admin, { catalog: 'lake', name: 'rb' });
+    expect(out).toMatchObject({ branch: 'rb', onto: 'main', changes: 1, tablesCombined: 1 });
+    const head = await headOf('rb');
+    expect(head.parentId).toBe(mainBefore.id);
+    expect(head.mergeParentId).toBeNull();
+    expect((await headOf('main')).id).toBe(mainBefore.id);
+    expect(await readRows(await load('rb_orders', 'rb'))).toEqual([0, 1, 2, 50, 100, 101]);
+    expect(await readRows(await load('rb_orders'))).toEqual([0, 1, 2, 50]);
+    expect((await iceberg('GET', at('rb_new', 'rb'))).status).toBe(200);
+    const [audit] = await (
+      await getDb()
+    )
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'branch.rebase')));
+    expect(audit.metadata).toMatchObject({ onto: 'main', changes: 1, tablesCombined: 1 });
+    // Merging the rebased branch back is then a plain update of the table.
+    const p = await preview('rb');
+    expect(p.summary).toMatchObject({ conflicts: 0, tableMerges: 0, updates: 1 });
+    await expect(refusal(run(rebaseBranchMutation, w.admin, { catalog: 'lake', name: 'rb' }))).resolves.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already starts at the head of "main"/),
+    });
+  });
+
+  it('a conflict stops it with nothing changed, saying where', async () => {
+    await newTable('rb_props', 'rb2');
+    await commit('rb_props', 'rb2', [{ action: 'set-properties', updates: { owner: 'a' } }]);
+    await commit('rb_props', 'main', [{ action: 'set-properties', updates: { owner: 'b' } }]);
+    const before = await headOf('rb2');
+    const e = await refusal(run(rebaseBranchMutation, w.admin, { catalog: 'lake', name: 'rb2' }));
+    expect(e).toMatchObject({ code: 'conflict' });
+    expect(e.message).toBe(
+      'Rebasing "rb2" onto "main" stopped at 1 conflict: shop.rb_props (both sides changed table property owner (source "a", target "b")). Nothing was changed; merge "main" into "rb2" to resolve them',
+    );
+    expect((await headOf('rb2')).id).toBe(before.id);
+    expect((await load('rb_props', 'rb2')).properties.owner).toBe('a');
   });
 });

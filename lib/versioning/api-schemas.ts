@@ -266,6 +266,18 @@ export const preview = z
     ),
   })
   .meta({ id: 'MergePreview' });
+export const rebased = z
+  .looseObject({
+    id: z.uuid(),
+    branch: z.string(),
+    onto: z.string(),
+    baseCommitId: z.uuid(),
+    previousHeadCommitId: z.uuid(),
+    headCommitId: z.uuid(),
+    changes: z.number().int(),
+    tablesCombined: z.number().int(),
+  })
+  .meta({ id: 'Rebased' });
 export const mergeStarted = z.looseObject({ operation: mergeRow, conflicts: conflictList, targetMoved: z.boolean() });
 export const completed = z.looseObject({
   id: z.uuid(),
