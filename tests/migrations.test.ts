@@ -69,6 +69,7 @@ describe('migrations', () => {
       'system_settings',
       'federated_sync_stats',
       'business_metadata',
+      'maintenance_runs',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

@@ -41,7 +41,7 @@ const refuse = (msg: string): never => {
 };
 
 /** What the catalog's FileIO may touch, read in the caller's transaction (PGlite has one connection). */
-async function storageOf(q: Queryable, tenantId: string, catalogId: string): Promise<Storage | null> {
+export async function catalogStorage(q: Queryable, tenantId: string, catalogId: string): Promise<Storage | null> {
   const [c] = (
     await q.execute<{
       storage_type: string | null;
@@ -454,7 +454,7 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
 }
 
 async function mergeTableStates(tx: Tx, t: TableStates): Promise<TableMergeOutcome> {
-  const storage = await storageOf(tx, t.tenantId, t.catalogId);
+  const storage = await catalogStorage(tx, t.tenantId, t.catalogId);
   if (!storage) return { merged: false, detail: null };
   const phase = { writing: false };
   try {
