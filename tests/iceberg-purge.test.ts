@@ -13,7 +13,8 @@ import { prepareJobs, stopJobWorkers } from '@/lib/jobs';
 import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import { fileIOFor } from '@/lib/storage/fileio';
 import { createBranch, createTag } from '@/lib/versioning/mutations';
-import { bearerFor } from './support/governance';
+import * as runsRoute from '@/app/api/v1/catalogs/[catalog]/maintenance-runs/route';
+import { bearerFor, call } from './support/governance';
 import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
 import { run } from './support/versioning';
 
@@ -145,6 +146,30 @@ describe('purge', () => {
       .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'asset.purge')));
     expect(audit).toMatchObject({ resourceName: 'shop.pt', result: 'success' });
     expect(audit.metadata).toMatchObject({ runId: queued.id, filesRemoved: 4 });
+
+    // The API lists the run with its progress, for readers of the catalog only.
+    const listed = await call(runsRoute.GET, {
+      token,
+      path: `/api/v1/catalogs/lake/maintenance-runs?state=succeeded`,
+      params: { catalog: 'lake' },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({
+      total: 1,
+      rows: [{ id: queued.id, kind: 'purge', target: 'shop.pt', state: 'succeeded', filesDone: 4 }],
+    });
+    const denied = await call(runsRoute.GET, {
+      token: (await bearerFor(w.user)).jwt,
+      path: `/api/v1/catalogs/lake/maintenance-runs`,
+      params: { catalog: 'lake' },
+    });
+    expect(denied.status).toBe(403);
+    const bad = await call(runsRoute.GET, {
+      token,
+      path: `/api/v1/catalogs/lake/maintenance-runs?state=done`,
+      params: { catalog: 'lake' },
+    });
+    expect(bad.status).toBe(422);
 
     // Running it again (a duplicate delivery) changes nothing.
     await runPurge(w.tenant.id, queued.id);
