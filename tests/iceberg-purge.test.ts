@@ -44,13 +44,13 @@ const iceberg = async (method: string, path: string, body?: unknown) => {
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, text };
 };
-const at = (branch: string) => `/namespaces/shop/tables/pt${branch === 'main' ? '' : `@${branch}`}`;
-const load = async (branch: string) =>
-  (await iceberg('GET', at(branch))).body as { metadata: TableMetadata; 'metadata-location': string };
+const at = (branch: string, table = 'pt') => `/namespaces/shop/tables/${table}${branch === 'main' ? '' : `@${branch}`}`;
+const load = async (branch: string, table = 'pt') =>
+  (await iceberg('GET', at(branch, table))).body as { metadata: TableMetadata; 'metadata-location': string };
 
 let nextId = 500;
-async function append(branch: string, from: number) {
-  const { metadata: m } = await load(branch);
+async function append(branch: string, from: number, table = 'pt') {
+  const { metadata: m } = await load(branch, table);
   const { storage } = await catalogContext(w.admin, w.catalogId);
   const snapshotId = nextId++;
   const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
@@ -64,7 +64,7 @@ async function append(branch: string, from: number) {
       parentManifestList: parent?.['manifest-list'],
     },
   );
-  const r = await iceberg('POST', at(branch), {
+  const r = await iceberg('POST', at(branch, table), {
     requirements: [],
     updates: appendSnapshotUpdates({
       snapshotId,
@@ -176,3 +176,82 @@ describe('purge', () => {
     expect([a.data, b.data, devPointer].every(onDisk)).toBe(true);
   });
 });
+
+describe('expire snapshots', () => {
+  const maintain = (table: string, body: unknown) => iceberg('POST', `${at('main', table)}/maintenance`, body);
+
+  it('removes old snapshots from the branch and only the files no branch or tag reaches; the dry run lists exactly them', async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'ex', schema })).status).toBe(200);
+    await append('main', 0, 'ex');
+    await run(createBranch, w.admin, { catalog: 'lake', name: 'ex-keep', from: 'main' });
+    const s2 = await append('main', 10, 'ex');
+    await append('main', 20, 'ex');
+    const before = (await load('main', 'ex')).metadata;
+    const [first, second] = before.snapshots.map((x) => String(x['snapshot-id']));
+
+    const bad = await maintain('ex', { action: 'vacuum' });
+    expect(bad.status).toBe(400);
+    const dry = await maintain('ex', {
+      action: 'expire-snapshots',
+      'older-than-ms': Date.now() + 1000,
+      'dry-run': true,
+    });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body['expired-snapshot-ids']).toEqual([first, second]);
+    // s1's list is still used by the branch; s2's list is used by nothing else (its manifests live on in s3's list).
+    expect(dry.body['files-to-remove'].map((f: { path: string }) => f.path)).toEqual([s2.list]);
+    expect(dry.body.bytes).toBeGreaterThan(0);
+    expect((await load('main', 'ex')).metadata.snapshots).toHaveLength(3); // a dry run changes nothing
+    expect(onDisk(s2.list)).toBe(true);
+
+    const real = await maintain('ex', { action: 'expire-snapshots', 'older-than-ms': Date.now() + 1000 });
+    expect(real.status, real.text).toBe(200);
+    expect(real.body['files-to-remove']).toEqual(dry.body['files-to-remove']);
+    await runQueuedExpiries();
+    const after = (await load('main', 'ex')).metadata;
+    expect(after.snapshots.map((x) => String(x['snapshot-id']))).toEqual([String(after['current-snapshot-id'])]);
+    expect(onDisk(s2.list)).toBe(false);
+    expect(onDisk(s2.data)).toBe(true); // still in the current snapshot
+    const [done] = await (
+      await getDb()
+    )
+      .select()
+      .from(maintenanceRuns)
+      .where(eq(maintenanceRuns.id, real.body['run-id']));
+    expect(done).toMatchObject({ kind: 'expire', state: 'succeeded', dryRun: false, filesDone: 1 });
+    expect(done.candidates.map((c) => c.path)).toEqual([s2.list]);
+    const { metadata: kept } = await load('ex-keep', 'ex');
+    expect(kept.snapshots).toHaveLength(1);
+  });
+
+  it('never touches what a tagged commit still reaches (the Trino incident)', async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'ex2', schema })).status).toBe(200);
+    await append('main', 0, 'ex2');
+    const s2 = await append('main', 10, 'ex2');
+    await run(createTag, w.admin, { catalog: 'lake', name: 'ex2-release', ref: 'main' });
+    await append('main', 20, 'ex2');
+    const dry = await maintain('ex2', {
+      action: 'expire-snapshots',
+      'older-than-ms': Date.now() + 1000,
+      'dry-run': true,
+    });
+    expect(dry.body['expired-snapshot-ids']).toHaveLength(2);
+    expect(dry.body['files-to-remove']).toEqual([]);
+    expect(onDisk(s2.list)).toBe(true);
+  });
+});
+
+async function runQueuedExpiries() {
+  const db = await getDb();
+  const runs = await db
+    .select({ id: maintenanceRuns.id })
+    .from(maintenanceRuns)
+    .where(
+      and(
+        eq(maintenanceRuns.tenantId, w.tenant.id),
+        eq(maintenanceRuns.kind, 'expire'),
+        eq(maintenanceRuns.state, 'queued'),
+      ),
+    );
+  for (const r of runs) await runPurge(w.tenant.id, r.id);
+}

@@ -21,12 +21,14 @@ import { catalogStorage } from './table-merge';
  * list is recomputed from files that never change; deleting a file already gone is a no-op). Audited when done.
  */
 
-const CANDIDATES_KEPT = 1000;
+export const CANDIDATES_KEPT = 1000;
 
 const purgeInput = z.object({ tenantId: z.uuid(), runId: z.uuid() });
 
-type PurgeOptions = {
+export type PurgeOptions = {
   pointer: string;
+  /** Expiry: the table's new pointer (without the expired snapshots), whose files stay. */
+  keepPointers?: string[];
   tableLocation: string;
   branchId: string;
   actor: { id: string | null; type: 'user' | 'service_user'; name: string | null };
@@ -69,7 +71,7 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
       branchId: opts.branchId,
       tableLocation: opts.tableLocation,
     });
-    for (const p of pointers) await addReachableFiles(storage, p, keep, seen);
+    for (const p of [...pointers, ...(opts.keepPointers ?? [])]) await addReachableFiles(storage, p, keep, seen);
     const metadataFiles = [...candidates].filter((f) => f.endsWith('.metadata.json'));
     for (const f of await filesStillReferenced(db, tenantId, run.catalogId, run.assetId!, opts.branchId, metadataFiles))
       keep.add(f);
@@ -108,7 +110,7 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
       await appendAudit(tx, {
         tenantId,
         actor: opts.actor,
-        action: 'asset.purge',
+        action: run.kind === 'expire' ? 'asset.expire_snapshots' : 'asset.purge',
         resourceType: 'table',
         resourceId: run.assetId,
         resourceName: run.target,

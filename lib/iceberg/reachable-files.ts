@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { fileIOFor, type Storage } from '../storage/fileio';
 import { readAvroRecords } from './avro';
+import type { TableMetadata } from './spec';
 import { readTableMetadata } from './store';
 
 /*
@@ -24,7 +25,16 @@ export async function addReachableFiles(
   seen: Set<string> = new Set(),
 ): Promise<void> {
   out.add(metadataLocation);
-  const { metadata } = await readTableMetadata(metadataLocation, storage);
+  await addFilesOf(storage, (await readTableMetadata(metadataLocation, storage)).metadata, out, seen);
+}
+
+/** Adds everything a metadata document reaches (not the document's own file) to `out`. */
+export async function addFilesOf(
+  storage: Storage,
+  metadata: TableMetadata,
+  out: Set<string>,
+  seen: Set<string> = new Set(),
+): Promise<void> {
   for (const e of metadata['metadata-log'] ?? []) out.add(e['metadata-file']);
   for (const st of [...(metadata.statistics ?? []), ...(metadata['partition-statistics'] ?? [])])
     if (typeof st['statistics-path'] === 'string') out.add(st['statistics-path']);

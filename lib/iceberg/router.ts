@@ -5,6 +5,7 @@ import { assetRef } from './assets';
 import { authenticate, catalogContext, type Addressed, type CatalogContext } from './context';
 import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
 import { readRaw } from './http';
+import { tableMaintenance } from './maintenance-ops';
 import {
   createNamespaceOp,
   dropNamespace,
@@ -102,6 +103,13 @@ const ROUTES: Route[] = [
     errors: TABLE_CTX,
     methods: {
       POST: (c, [ns, t], r) => reportMetrics(c, ns, t, r),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t', 'maintenance'],
+    errors: TABLE_CTX,
+    methods: {
+      POST: async (c, [ns, t], r) => tableMaintenance(c, ns, t, await readRaw(r)),
     },
   },
   {
