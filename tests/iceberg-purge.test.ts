@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -241,7 +241,50 @@ describe('expire snapshots', () => {
   });
 });
 
-async function runQueuedExpiries() {
+describe('remove orphan files', () => {
+  it('lists and removes only unreferenced old files; never what another branch or an old commit uses', async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'orph', schema })).status).toBe(200);
+    await append('main', 0, 'orph');
+    await run(createBranch, w.admin, { catalog: 'lake', name: 'orph-b', from: 'main' });
+    const onBranch = await append('orph-b', 10, 'orph');
+    const replaced = await append('main', 20, 'orph');
+    const { metadata } = await load('main', 'orph');
+    const stray = `${metadata.location}/data/stray-from-a-failed-job.parquet`;
+    const young = `${metadata.location}/data/being-written.parquet`;
+    writeFileSync(fileURLToPath(stray), 'orphan bytes');
+    writeFileSync(fileURLToPath(young), 'not committed yet');
+    const old = new Date(Date.now() - 10 * 24 * 3600 * 1000);
+    for (const f of [stray, onBranch.data, onBranch.list, replaced.data]) utimesSync(fileURLToPath(f), old, old);
+
+    const body = { action: 'remove-orphan-files', 'older-than-ms': Date.now() - 2 * 3600 * 1000 };
+    const dry = await iceberg('POST', `${at('main', 'orph')}/maintenance`, { ...body, 'dry-run': true });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body['files-to-remove']).toEqual([{ path: stray, bytes: 12 }]);
+    const tooYoung = await iceberg('POST', `${at('main', 'orph')}/maintenance`, {
+      action: 'remove-orphan-files',
+      'older-than-ms': Date.now(),
+    });
+    expect(tooYoung.status).toBe(400);
+
+    const real = await iceberg('POST', `${at('main', 'orph')}/maintenance`, body);
+    expect(real.status, real.text).toBe(200);
+    expect(real.body['files-to-remove']).toEqual(dry.body['files-to-remove']);
+    await runQueued('orphans');
+    expect(onDisk(stray)).toBe(false);
+    expect([young, onBranch.data, onBranch.list, replaced.data].every(onDisk)).toBe(true);
+    const [audit] = await (
+      await getDb()
+    )
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.tenantId, w.tenant.id), eq(auditLogs.action, 'asset.remove_orphan_files')));
+    expect(audit.metadata).toMatchObject({ filesRemoved: 1 });
+  });
+});
+
+const runQueuedExpiries = () => runQueued('expire');
+
+async function runQueued(kind: 'expire' | 'orphans') {
   const db = await getDb();
   const runs = await db
     .select({ id: maintenanceRuns.id })
@@ -249,7 +292,7 @@ async function runQueuedExpiries() {
     .where(
       and(
         eq(maintenanceRuns.tenantId, w.tenant.id),
-        eq(maintenanceRuns.kind, 'expire'),
+        eq(maintenanceRuns.kind, kind),
         eq(maintenanceRuns.state, 'queued'),
       ),
     );

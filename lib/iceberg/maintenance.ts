@@ -8,7 +8,7 @@ import { logger } from '../logger';
 import { fileIOFor } from '../storage/fileio';
 import type { CatalogContext } from './context';
 import { filesStillReferenced } from './queries/objects';
-import { addReachableFiles, keptPointers } from './reachable-files';
+import { addReachableFiles, catalogPointersUnder, keptPointers } from './reachable-files';
 import { forgetMetadata } from './store';
 import { catalogStorage } from './table-merge';
 
@@ -27,6 +27,9 @@ const purgeInput = z.object({ tenantId: z.uuid(), runId: z.uuid() });
 
 export type PurgeOptions = {
   pointer: string;
+  /** Orphan removal: the files found unreferenced (checked again before each run deletes them). */
+  orphans?: string[];
+  olderThan?: number;
   /** Expiry: the table's new pointer (without the expired snapshots), whose files stay. */
   keepPointers?: string[];
   tableLocation: string;
@@ -60,24 +63,45 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
   try {
     const storage = await catalogStorage(db, tenantId, run.catalogId);
     if (!storage) throw new Error('the catalog is gone');
-    const candidates = new Set<string>();
-    await addReachableFiles(storage, opts.pointer, candidates);
-    const keep = new Set<string>();
-    const seen = new Set<string>();
-    const pointers = await keptPointers(db, {
-      tenantId,
-      catalogId: run.catalogId,
-      assetId: run.assetId!,
-      branchId: opts.branchId,
-      tableLocation: opts.tableLocation,
-    });
-    for (const p of [...pointers, ...(opts.keepPointers ?? [])]) await addReachableFiles(storage, p, keep, seen);
-    const metadataFiles = [...candidates].filter((f) => f.endsWith('.metadata.json'));
-    for (const f of await filesStillReferenced(db, tenantId, run.catalogId, run.assetId!, opts.branchId, metadataFiles))
-      keep.add(f);
     const prefix = `${opts.tableLocation.replace(/\/+$/, '')}/`;
-    const doomed = [...candidates].filter((f) => !keep.has(f) && f.startsWith(prefix)).sort();
-    await update({ filesTotal: doomed.length, filesKept: candidates.size - doomed.length });
+    let doomed: string[];
+    let considered: number;
+    if (run.kind === 'orphans') {
+      // Checked again now: a file some metadata reaches meanwhile (a late commit) is not an orphan any more.
+      const reachable = new Set<string>();
+      const seen = new Set<string>();
+      for (const p of await catalogPointersUnder(db, tenantId, run.catalogId, prefix))
+        await addReachableFiles(storage, p, reachable, seen);
+      const orphans = opts.orphans ?? [];
+      doomed = orphans.filter((f) => !reachable.has(f) && f.startsWith(prefix)).sort();
+      considered = orphans.length;
+    } else {
+      const candidates = new Set<string>();
+      await addReachableFiles(storage, opts.pointer, candidates);
+      const keep = new Set<string>();
+      const seen = new Set<string>();
+      const pointers = await keptPointers(db, {
+        tenantId,
+        catalogId: run.catalogId,
+        assetId: run.assetId!,
+        branchId: opts.branchId,
+        tableLocation: opts.tableLocation,
+      });
+      for (const p of [...pointers, ...(opts.keepPointers ?? [])]) await addReachableFiles(storage, p, keep, seen);
+      const metadataFiles = [...candidates].filter((f) => f.endsWith('.metadata.json'));
+      for (const f of await filesStillReferenced(
+        db,
+        tenantId,
+        run.catalogId,
+        run.assetId!,
+        opts.branchId,
+        metadataFiles,
+      ))
+        keep.add(f);
+      doomed = [...candidates].filter((f) => !keep.has(f) && f.startsWith(prefix)).sort();
+      considered = candidates.size;
+    }
+    await update({ filesTotal: doomed.length, filesKept: considered - doomed.length });
     let done = 0;
     let bytes = 0;
     const removed: { path: string; bytes: number }[] = [];
@@ -110,7 +134,12 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
       await appendAudit(tx, {
         tenantId,
         actor: opts.actor,
-        action: run.kind === 'expire' ? 'asset.expire_snapshots' : 'asset.purge',
+        action:
+          run.kind === 'expire'
+            ? 'asset.expire_snapshots'
+            : run.kind === 'orphans'
+              ? 'asset.remove_orphan_files'
+              : 'asset.purge',
         resourceType: 'table',
         resourceId: run.assetId,
         resourceName: run.target,

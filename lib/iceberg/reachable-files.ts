@@ -79,3 +79,19 @@ export async function keptPointers(
       AND (v.asset_id = ${p.assetId}::uuid OR starts_with(v.metadata_location, ${prefix}))`);
   return res.rows.map((r) => r.location);
 }
+
+/** Every metadata file of this catalog under `prefix`: the pointers of every branch and every commit's versions. */
+export async function catalogPointersUnder(
+  q: Queryable,
+  tenantId: string,
+  catalogId: string,
+  prefix: string,
+): Promise<string[]> {
+  const res = await q.execute<{ location: string }>(sql`
+    SELECT a.metadata_location AS location FROM assets a
+    WHERE a.tenant_id = ${tenantId} AND a.catalog_id = ${catalogId}::uuid AND starts_with(a.metadata_location, ${prefix})
+    UNION
+    SELECT v.metadata_location FROM asset_versions v JOIN commits c ON c.tenant_id = v.tenant_id AND c.id = v.commit_id
+    WHERE v.tenant_id = ${tenantId} AND c.catalog_id = ${catalogId}::uuid AND starts_with(v.metadata_location, ${prefix})`);
+  return res.rows.map((r) => r.location);
+}
