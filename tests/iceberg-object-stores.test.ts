@@ -35,7 +35,7 @@ import { appendSnapshotUpdates, writeSnapshotFiles } from '@/lib/ops/iceberg-fil
 import type { Actor } from '@/lib/actor';
 import { bearerFor, run } from './support/governance';
 import { tenantWorld } from './support/fixtures';
-import { ordersSchema, startIcebergServer, type Server } from './support/iceberg';
+import { ordersSchema, runQueuedPurges, startIcebergServer, type Server } from './support/iceberg';
 import { newLog, validatingFetch, type ValidationLog } from './support/iceberg-openapi';
 import { startAzurite, startGcsJsonApi, startS3 } from './support/object-stores';
 
@@ -261,6 +261,7 @@ describe.each<Kind>(['s3', 'azure', 'gcs'])('Iceberg metadata on %s through its 
     expect(stale).toMatchObject({ status: 409, icebergType: 'CommitFailedException' });
 
     await c.dropTable(t, { purge: true });
+    await runQueuedPurges(w.tenant.id);
     expect(await stored(kind, first)).toBeNull();
     expect(await stored(kind, committed['metadata-location'])).toBeNull();
     for (const secret of w.secrets) expect(bodies.join('\n')).not.toContain(secret);

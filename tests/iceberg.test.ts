@@ -17,6 +17,7 @@ import {
   ordersSchema,
   removeWarehouseDirs,
   rest,
+  runQueuedPurges,
   startIcebergServer,
   type Server,
 } from './support/iceberg';
@@ -842,6 +843,7 @@ describe('Iceberg REST catalog with the iceberg-js client', () => {
     await c.dropTable({ namespace: ['src'], name: 'renamed' });
     expect(readdirSync(path.join(w.catalogDir, 'src', 'orig', 'metadata'))).toHaveLength(2);
     await c.dropTable({ namespace: ['src'], name: 'orig' }, { purge: true });
+    await runQueuedPurges(w.tenant.id);
     expect(readdirSync(path.join(w.catalogDir, 'src', 'orig', 'metadata'))).toEqual([]);
     expect(await c.tableExists({ namespace: ['src'], name: 'orig' })).toBe(false);
   });

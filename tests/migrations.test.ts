@@ -71,6 +71,7 @@ describe('migrations', () => {
       'federated_sync_stats',
       'business_metadata',
       'iceberg_idempotency_keys',
+      'maintenance_runs',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

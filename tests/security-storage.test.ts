@@ -23,6 +23,7 @@ import {
   ordersSchema,
   removeWarehouseDirs,
   rest,
+  runQueuedPurges,
   startIcebergServer,
   type Server,
 } from './support/iceberg';
@@ -265,6 +266,7 @@ describe("a namespace writer cannot take over another table's metadata", () => {
       { token: adminToken },
     );
     expect(purge.status).toBe(204);
+    await runQueuedPurges(w.tenant.id);
     expect(existsSync(new URL(ordersFile))).toBe(true);
     expect(
       (await rest(server, log, 'GET', `/v1/${w.catalogId}/namespaces/prod/tables/orders`, { token: adminToken }))
@@ -285,6 +287,7 @@ describe("a namespace writer cannot take over another table's metadata", () => {
       { token },
     );
     expect(purge.status).toBe(204);
+    await runQueuedPurges(w.tenant.id);
     expect(existsSync(new URL(file))).toBe(true);
   });
 });

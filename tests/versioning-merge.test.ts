@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { auditLogs, commits, mergeConflicts, mergeOperations } from '@/db/schema';
 import { abortMerge, completeMerge, createBranch, resolveConflict, startMerge } from '@/lib/versioning/mutations';
 import { mergeBase } from '@/lib/versioning/graph';
+import '@/lib/iceberg/table-merge';
 import { computePreview, mergeBranches } from '@/lib/versioning/merge';
 import { tenantWorld } from './support/fixtures';
 import {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursor, pageLimit } from '../openapi';
 import { objectName } from '../catalog/names';
 import type { ColumnNode } from './describe';
 
@@ -170,3 +171,35 @@ export const previewAnswer = z
     note: z.string().nullable(),
   })
   .meta({ id: 'Preview' });
+
+export const maintenanceRunQuery = z
+  .object({
+    state: z
+      .enum(['queued', 'running', 'succeeded', 'failed'], {
+        error: 'state must be queued, running, succeeded or failed',
+      })
+      .optional(),
+    cursor: pageCursor,
+    limit: pageLimit,
+  })
+  .strict();
+export const maintenanceRunPage = z
+  .looseObject({
+    rows: z.array(
+      z.looseObject({
+        id: z.uuid(),
+        kind: z.enum(['purge', 'expire', 'orphans']),
+        target: z.string(),
+        state: z.enum(['queued', 'running', 'succeeded', 'failed']),
+        filesTotal: z.number().int(),
+        filesDone: z.number().int(),
+        filesKept: z.number().int(),
+        bytes: z.number().int(),
+        error: z.string().nullable(),
+        attempts: z.number().int(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'MaintenanceRunPage' });

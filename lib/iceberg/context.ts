@@ -139,7 +139,7 @@ export async function catalogContext(
 }
 
 /** The catalog's warehouse when it is an object store (its credentials still sealed), else null. */
-function objectWarehouse(c: {
+export function objectWarehouse(c: {
   storage_type: string | null;
   storage_config: Record<string, unknown> | null;
   warehouse_id: string | null;

@@ -1,6 +1,13 @@
 import { registerOperations, type Operation } from '../openapi';
-import { assetIdPath } from '../catalog/api-schemas';
-import { metadataFileAnswer, metadataFileQuery, previewAnswer, previewQuery } from './api-schemas';
+import { assetIdPath, catalogPath } from '../catalog/api-schemas';
+import {
+  maintenanceRunPage,
+  maintenanceRunQuery,
+  metadataFileAnswer,
+  metadataFileQuery,
+  previewAnswer,
+  previewQuery,
+} from './api-schemas';
 
 /* The iceberg area's operations on the management API (the Iceberg REST catalog itself is /v1, its own spec). */
 
@@ -33,6 +40,19 @@ const ops: Operation[] = [
     params: assetIdPath,
     query: previewQuery,
     response: previewAnswer,
+    errors: [400, 403, 404, 422],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/catalogs/{catalog}/maintenance-runs',
+    tag: 'Catalogs',
+    summary: "A catalog's table maintenance runs (purges after drops), newest first, with their progress",
+    description:
+      'Each run is a background job: files to remove, removed so far, kept because another branch, a tagged commit or ' +
+      'another table still reaches them, bytes removed, attempts and the last error. For readers of the catalog.',
+    params: catalogPath,
+    query: maintenanceRunQuery,
+    response: maintenanceRunPage,
     errors: [400, 403, 404, 422],
   },
 ];

@@ -7,6 +7,7 @@ import { authenticate, catalogContext, type Addressed, type CatalogContext } fro
 import { errorResponse, IcebergError, NAMESPACE_CTX, toIcebergError, type ErrorContext } from './errors';
 import { MAX_BODY_BYTES, readRaw } from './http';
 import { withIdempotencyKey } from './idempotency';
+import { tableMaintenance } from './maintenance-ops';
 import {
   createNamespaceOp,
   dropNamespace,
@@ -129,6 +130,13 @@ const ROUTES: Route[] = [
     errors: TABLE_CTX,
     methods: {
       POST: (c, [ns, t], r) => reportMetrics(c, ns, t, r),
+    },
+  },
+  {
+    path: ['namespaces', ':ns', 'tables', ':t', 'maintenance'],
+    errors: TABLE_CTX,
+    methods: {
+      POST: async (c, [ns, t], r) => tableMaintenance(c, ns, t, await readRaw(r)),
     },
   },
   {

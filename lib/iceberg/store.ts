@@ -98,8 +98,3 @@ export async function discardMetadata(location: string, storage: Storage): Promi
     .then((io) => io.delete(location))
     .catch(() => false);
 }
-
-export async function deleteMetadataFile(location: string, storage: Storage): Promise<boolean> {
-  drop(keyOf(storage, location));
-  return (await fileIOFor(location, storage)).delete(location);
-}

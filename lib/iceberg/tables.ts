@@ -26,12 +26,7 @@ import { fileIOFor, metadataDir, metadataFileName, metadataVersion, type Storage
 import { commitIcebergMetadata, commitIcebergTransaction } from './mutations';
 import { json, mutate, noContent, parseBody, rawJson, readRaw } from './http';
 import { newTableMetadata, stripSlash } from './metadata';
-import {
-  filesStillReferenced,
-  listNamespaceAssets,
-  pointersOnOtherBranches,
-  type PageRequest,
-} from './queries/objects';
+import { listNamespaceAssets, type PageRequest } from './queries/objects';
 import { claimMetadataLocation } from '../catalog/metadata-files';
 import {
   commitTableRequest,
@@ -44,7 +39,8 @@ import {
   type TableMetadata,
   type TableUpdate,
 } from './spec';
-import { deleteMetadataFile, discardMetadata, readTableMetadata, writeMetadata } from './store';
+import { schedulePurge } from './maintenance';
+import { discardMetadata, readTableMetadata, writeMetadata } from './store';
 import { applyUpdates, checkRequirements, describeUpdates } from './updates';
 
 const loadResult = (location: string | null, metadata: TableMetadata) => ({
@@ -313,17 +309,17 @@ async function createByCommit(
 }
 
 /**
- * Drop; with purge, also delete the metadata files this branch's table used, except those another branch
- * still reaches (branches share history). Data and manifest files are not deleted.
+ * Drop; with purge, a background job (maintenance.ts) then deletes the files this branch's table reached — metadata
+ * files, manifest lists, manifests, data and delete files — except those another branch, a tagged commit or another
+ * table still reaches.
  */
 export async function dropTable(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, purge: boolean) {
   const r = assetRef(namespaceRaw, nameRaw);
   const a = await locate(ctx, r, 'table', 'delete');
-  let files: string[] = [];
+  let tableLocation = '';
   if (purge) {
     // Read first: a location the catalog cannot read (outside its storage, store unreachable) fails before anything is dropped.
-    const { metadata } = await readTableMetadata(a.metadataLocation, ctx.storage);
-    files = [a.metadataLocation, ...metadata['metadata-log'].map((e) => e['metadata-file'])];
+    tableLocation = (await readTableMetadata(a.metadataLocation, ctx.storage)).metadata.location;
   }
   await mutate(dropAsset, ctx.actor, {
     catalog: ctx.catalog.id,
@@ -332,21 +328,15 @@ export async function dropTable(ctx: CatalogContext, namespaceRaw: string, nameR
     name: r.name,
     message: `Drop table ${display(r)}${purge ? ' (purge)' : ''} (Iceberg REST)`,
   });
-  if (purge) await purgeFiles(ctx, a.assetId, a.branchId, files);
+  if (purge)
+    await schedulePurge(ctx, {
+      assetId: a.assetId,
+      branchId: a.branchId,
+      pointer: a.metadataLocation,
+      tableLocation,
+      target: display(r),
+    });
   return noContent();
-}
-
-async function purgeFiles(ctx: CatalogContext, assetId: string, branchId: string, files: string[]) {
-  // Never a file that another table (any tenant), another branch or a tagged commit still references.
-  const keep = await filesStillReferenced(ctx.db, ctx.tenantId, ctx.catalog.id, assetId, branchId, files);
-  for (const pointer of await pointersOnOtherBranches(ctx.db, ctx.tenantId, assetId, branchId)) {
-    keep.add(pointer);
-    const other = await readTableMetadata(pointer, ctx.storage).catch(() => null);
-    for (const e of other?.metadata['metadata-log'] ?? []) keep.add(e['metadata-file']);
-  }
-  for (const f of files) {
-    if (!keep.has(f)) await deleteMetadataFile(f, ctx.storage).catch(() => false);
-  }
 }
 
 /** Rename within a branch (source and destination may name it with @branch; they must agree). */

@@ -232,20 +232,52 @@ export const preview = z
   .looseObject({
     upToDate: z.boolean(),
     baseCommitId: z.uuid().nullable(),
-    summary: z.looseObject({ sourceOnly: z.number().int(), conflicts: z.number().int() }),
+    summary: z.looseObject({
+      sourceOnly: z.number().int(),
+      conflicts: z.number().int(),
+      tableMerges: z.number().int().meta({
+        description: 'Tables both branches changed whose snapshots are combined automatically (both appended)',
+      }),
+    }),
     changes: z.array(
       z.looseObject({
         assetId: z.uuid(),
-        op: z.enum(['create', 'update', 'rename', 'drop']),
+        op: z.enum(['create', 'update', 'rename', 'drop', 'merge']),
         before: state,
         after: state,
+        detail: z
+          .string()
+          .optional()
+          .meta({ description: 'For op merge: "merged automatically: N files / M rows appended from the source"' }),
       }),
     ),
     conflicts: z.array(
-      z.looseObject({ assetId: z.uuid(), kind: z.string(), base: state, source: state, target: state }),
+      z.looseObject({
+        assetId: z.uuid(),
+        kind: z.string(),
+        base: state,
+        source: state,
+        target: state,
+        detail: z
+          .string()
+          .nullable()
+          .meta({ description: 'Why the two sides could not be combined: which snapshots, columns or keys' }),
+      }),
     ),
   })
   .meta({ id: 'MergePreview' });
+export const rebased = z
+  .looseObject({
+    id: z.uuid(),
+    branch: z.string(),
+    onto: z.string(),
+    baseCommitId: z.uuid(),
+    previousHeadCommitId: z.uuid(),
+    headCommitId: z.uuid(),
+    changes: z.number().int(),
+    tablesCombined: z.number().int(),
+  })
+  .meta({ id: 'Rebased' });
 export const mergeStarted = z.looseObject({ operation: mergeRow, conflicts: conflictList, targetMoved: z.boolean() });
 export const completed = z.looseObject({
   id: z.uuid(),

@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound } from '../errors';
 import { findBranch } from '../catalog/lookup';
 import { commitFromSql, lockBranch, type BranchRef } from '../catalog/commit';
 import { mergeBase } from './graph';
+import { combineTables } from './table-merge';
 import {
   buildMergePlan,
   planRows,
@@ -44,6 +45,7 @@ const emptySummary = (): PlanSummary & { conflicts: number } => ({
   deletion_conflict: 0,
   create_conflict: 0,
   schema_change: 0,
+  tableMerges: 0,
   conflicts: 0,
 });
 
@@ -86,14 +88,16 @@ export async function computePreview(
       targetCommitId: target.headCommitId,
       targetBranchId: target.id,
     },
-    opts.limit,
+    opts.limit ?? 200,
+    source.catalogId,
   );
   return { ...head, baseCommitId: base.commitId, baseCandidates: base.candidates, upToDate: false, ...view };
 }
 
 /** The plan between given commits (e.g. the heads a merge operation recorded), summarised for showing. */
-export async function computePlanView(tx: Tx, input: PlanInput, limit = 200) {
+export async function computePlanView(tx: Tx, input: PlanInput, limit: number, catalogId: string) {
   await buildMergePlan(tx, input);
+  await combineTables(tx, { tenantId: input.tenantId, catalogId, write: false });
   const summary = await planSummary(tx);
   const rows = await planRows(tx, input.tenantId, limit);
   const conflicts = summary.data_overlap + summary.deletion_conflict + summary.create_conflict + summary.schema_change;
@@ -108,11 +112,13 @@ export function mergeBranches(q: Queryable, tenantId: string, catalogId: string,
 const describe = sql`
   CASE p.kind
     WHEN 'data_overlap' THEN 'Both branches changed ' || nm.v || ' differently since the merge base'
+      || COALESCE(': ' || p.note, '')
     WHEN 'deletion_conflict' THEN nm.v || CASE WHEN p.s IS NULL THEN ' was dropped on the source but changed on the target'
                                           ELSE ' was dropped on the target but changed on the source' END
     WHEN 'create_conflict' THEN 'Both branches have a different table or view named ' || nm.v
     ELSE 'Both branches changed the schema of ' || nm.v || ' (base schema ' || COALESCE(p.b->>'schemaId', 'none')
       || ', source ' || COALESCE(p.s->>'schemaId', 'none') || ', target ' || COALESCE(p.t->>'schemaId', 'none') || ')'
+      || COALESCE(': ' || p.note, '')
   END`;
 
 const nameOf = (
@@ -127,7 +133,7 @@ async function recordConflicts(tx: Tx, tenantId: string, operationId: string): P
     INSERT INTO merge_conflicts (tenant_id, id, merge_operation_id, asset_id, conflict_type, description, base_state, source_state, target_state)
     SELECT ${tenantId}, gen_random_uuid(), ${operationId}, p.asset_id, p.kind, ${describe}, p.b, p.s, p.t
     FROM merge_plan p CROSS JOIN ${nameOf(tenantId)}
-    WHERE p.kind <> 'source_only'
+    WHERE p.kind NOT IN ('source_only', 'table_merge')
       AND NOT EXISTS (
         SELECT 1 FROM merge_conflicts e WHERE e.tenant_id = ${tenantId} AND e.merge_operation_id = ${operationId}
           AND e.asset_id = p.asset_id AND e.conflict_type = p.kind
@@ -195,6 +201,7 @@ export async function startMergeOperation(
     targetCommitId: target.headCommitId,
     targetBranchId: target.id,
   });
+  await combineTables(tx, { tenantId: p.tenantId, catalogId: p.catalogId, write: false });
   const [op] = await tx
     .insert(mergeOperations)
     .values({
@@ -305,6 +312,7 @@ export async function completeMergeOperation(
       targetCommitId: target.headCommitId,
       targetBranchId: target.id,
     });
+    await combineTables(tx, { tenantId, catalogId: op.catalogId, write: false });
     // Keep a resolution only while both sides of its conflict are exactly what the person resolved.
     await tx.execute(sql`DELETE FROM merge_conflicts e WHERE e.tenant_id = ${tenantId} AND e.merge_operation_id = ${op.id}
       AND NOT EXISTS (SELECT 1 FROM merge_plan p WHERE p.asset_id = e.asset_id AND p.kind = e.conflict_type
@@ -330,6 +338,8 @@ export async function completeMergeOperation(
           '; nothing was merged',
       };
     }
+    // Only now, with the merge going ahead, are the combined tables' metadata files written.
+    await combineTables(tx, { tenantId, catalogId: op.catalogId, write: true, onlyCombined: true });
   } else {
     const open = await unresolvedCount(tx, tenantId, op.id);
     if (open)
@@ -347,6 +357,15 @@ export async function completeMergeOperation(
       },
       { sourceChangesOnly: true },
     );
+    await combineTables(tx, { tenantId, catalogId: op.catalogId, write: true });
+    // Every table both sides changed is either combined or a recorded (and resolved) conflict.
+    const uncovered = await tx.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM merge_plan p
+      WHERE p.kind NOT IN ('source_only', 'table_merge') AND NOT EXISTS (SELECT 1 FROM merge_conflicts c
+        WHERE c.tenant_id = ${tenantId} AND c.merge_operation_id = ${op.id} AND c.asset_id = p.asset_id)`);
+    if (Number(uncovered.rows[0]?.n ?? 0))
+      throw conflict(
+        'A table that was combined when the merge was checked can no longer be combined; abort and start again',
+      );
   }
 
   const [source] = await tx
@@ -384,6 +403,10 @@ async function writeMergeVersions(tx: Tx, tenantId: string, operationId: string,
       (${m}->>'schemaId')::int, COALESCE(${m}->'properties', '{}'::jsonb)
     FROM (
       SELECT p.asset_id, p.s AS m, p.t FROM merge_plan p WHERE p.kind = 'source_only'
+      UNION ALL
+      SELECT p.asset_id, p.s, p.t FROM merge_plan p WHERE p.kind = 'table_merge' AND NOT EXISTS (
+        SELECT 1 FROM merge_conflicts c WHERE c.tenant_id = ${tenantId} AND c.merge_operation_id = ${operationId}
+          AND c.asset_id = p.asset_id)
       UNION ALL
       SELECT c.asset_id, c.source_state, CASE WHEN c.conflict_type = 'create_conflict' THEN NULL ELSE c.target_state END
       FROM merge_conflicts c WHERE c.tenant_id = ${tenantId} AND c.merge_operation_id = ${operationId} AND c.resolution = 'take_source'

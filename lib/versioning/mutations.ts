@@ -20,6 +20,7 @@ import {
   resolveMergeConflict,
   startMergeOperation,
 } from './merge';
+import { rebaseBranch } from './rebase';
 import { resolveRef } from './refs';
 
 const catalogRef = z.string({ error: 'Catalog is required' }).trim().min(1, 'Catalog is required').max(128);
@@ -130,6 +131,61 @@ export const deleteBranch = defineMutation({
     };
   },
   revalidate: paths,
+});
+
+export const rebaseBranchInput = z
+  .object({
+    catalog: catalogRef,
+    name: objectName('Branch'),
+    onto: objectName('Branch to rebase onto').default('main'),
+    /** The head the person saw; a different head refuses the rebase (409). */
+    expectedHead: idSchema('Branch head').optional(),
+  })
+  .strict();
+
+/**
+ * Replays the branch's changes since its base onto the current head of `onto` (main by default), combining tables
+ * both sides appended to; a conflict stops it with nothing changed (409, saying where).
+ */
+export const rebaseBranchMutation = defineMutation({
+  action: 'branch.rebase',
+  recordInput: ['catalog', 'name', 'onto', 'expectedHead'],
+  resourceType: 'branch',
+  input: rebaseBranchInput,
+  authorize: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const c = await findCatalog(tx, tenantId, input.catalog);
+    const b = await branchRow(tx, tenantId, c.id, input.name);
+    await authorizeMergeInto(tx, actor, c, b);
+  },
+  run: async (tx, actor, input) => {
+    const tenantId = requireTenant(actor);
+    const c = await findCatalog(tx, tenantId, input.catalog);
+    const out = await rebaseBranch(tx, actor, {
+      tenantId,
+      catalogId: c.id,
+      branch: input.name,
+      onto: input.onto,
+      expectedHead: input.expectedHead,
+    });
+    const b = await branchRow(tx, tenantId, c.id, input.name);
+    return {
+      data: { id: b.id, ...out },
+      audit: {
+        resourceId: b.id,
+        resourceName: `${c.name}@${b.name}`,
+        metadata: {
+          onto: out.onto,
+          baseCommitId: out.baseCommitId,
+          previousHeadCommitId: out.previousHeadCommitId,
+          headCommitId: out.headCommitId,
+          changes: out.changes,
+          tablesCombined: out.tablesCombined,
+        },
+      },
+    };
+  },
+  revalidate: (i) => [...paths(), `/branches/${encodeURIComponent(i.name)}`],
 });
 
 export const setBranchProtectionInput = z
@@ -483,6 +539,7 @@ export const versioningMutations = {
   createBranch,
   deleteBranch,
   setBranchProtection,
+  rebaseBranchMutation,
   createTag,
   deleteTag,
   startMerge,

@@ -1,6 +1,12 @@
 import { registerOperations, type Operation } from '../openapi';
 import * as s from './api-schemas';
-import { createBranchInput, createTagInput, resolveConflictBody, setBranchProtectionInput } from './mutations';
+import {
+  createBranchInput,
+  createTagInput,
+  rebaseBranchInput,
+  resolveConflictBody,
+  setBranchProtectionInput,
+} from './mutations';
 
 /*
  * The versioning area's operations (reference paths: branches, tags, commits, merge operations, conflicts).
@@ -63,6 +69,18 @@ export const versioningOperations: Operation[] = [
     params: s.branchPath,
     query: s.catalogQuery,
     response: s.deleted,
+    errors: writeErrors,
+  },
+  {
+    method: 'post',
+    path: `${V}/branches/{name}/rebase`,
+    tag: 'Branches',
+    summary: 'Rebase a branch: replay its changes since its base onto the current head of `onto` (main by default)',
+    description:
+      'The same rules as a merge: tables both branches appended to are combined at the snapshot level; any conflict stops the rebase with nothing changed (409, naming each table and why). The branch then has one new commit on top of `onto`. Needs write on the catalog (`all` for a protected branch).',
+    params: s.branchPath,
+    body: rebaseBranchInput.omit({ name: true }),
+    response: s.rebased,
     errors: writeErrors,
   },
   {

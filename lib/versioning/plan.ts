@@ -5,7 +5,8 @@ import { assetRowJson, candidateVersionsCte, chainCte, changedBetweenCte, stateF
 
 export const CONFLICT_KINDS = ['data_overlap', 'deletion_conflict', 'create_conflict', 'schema_change'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
-export type PlanKind = 'source_only' | ConflictKind;
+/** table_merge: both sides changed a table and the table merger combined their snapshots (table-merge.ts). */
+export type PlanKind = 'source_only' | 'table_merge' | ConflictKind;
 
 export type PlanInput = {
   tenantId: string;
@@ -40,7 +41,8 @@ export async function buildMergePlan(tx: Tx, p: PlanInput, opts: { sourceChanges
       ];
   await tx.execute(sql`DROP TABLE IF EXISTS pg_temp.merge_plan`);
   await tx.execute(sql`CREATE TEMP TABLE merge_plan (
-    asset_id uuid PRIMARY KEY, kind text NOT NULL, b jsonb, s jsonb, t jsonb) ON COMMIT DROP`);
+    asset_id uuid PRIMARY KEY, kind text NOT NULL, b jsonb, s jsonb, t jsonb,
+    note text, files bigint, rows bigint, src jsonb) ON COMMIT DROP`);
   await tx.execute(sql`
     INSERT INTO merge_plan (asset_id, kind, b, s, t)
     WITH RECURSIVE ${chainCte('ch_b', t, p.baseCommitId)}, ${chainCte('ch_s', t, p.sourceCommitId)}, ${chainCte('ch_t', t, p.targetCommitId)},
@@ -82,6 +84,8 @@ export type PlanSummary = {
   updates: number;
   renames: number;
   drops: number;
+  /** Tables both sides changed whose snapshots were combined automatically. */
+  tableMerges: number;
 } & Record<ConflictKind, number>;
 
 export async function planSummary(tx: Tx): Promise<PlanSummary> {
@@ -94,7 +98,8 @@ export async function planSummary(tx: Tx): Promise<PlanSummary> {
       count(*) FILTER (WHERE kind = 'data_overlap')::int AS data_overlap,
       count(*) FILTER (WHERE kind = 'deletion_conflict')::int AS deletion_conflict,
       count(*) FILTER (WHERE kind = 'create_conflict')::int AS create_conflict,
-      count(*) FILTER (WHERE kind = 'schema_change')::int AS schema_change
+      count(*) FILTER (WHERE kind = 'schema_change')::int AS schema_change,
+      count(*) FILTER (WHERE kind = 'table_merge')::int AS table_merge
     FROM merge_plan`);
   const r = res.rows[0];
   const n = (k: string) => Number(r?.[k] ?? 0);
@@ -108,12 +113,15 @@ export async function planSummary(tx: Tx): Promise<PlanSummary> {
     deletion_conflict: n('deletion_conflict'),
     create_conflict: n('create_conflict'),
     schema_change: n('schema_change'),
+    tableMerges: n('table_merge'),
   };
 }
 
 export type PlanChange = {
   assetId: string;
-  op: 'create' | 'update' | 'rename' | 'drop';
+  /** merge: both sides changed the table and their snapshots were combined (`detail` says what was brought). */
+  op: 'create' | 'update' | 'rename' | 'drop' | 'merge';
+  detail?: string;
   namespace: string;
   name: string;
   before: VersionState;
@@ -128,6 +136,8 @@ export type PlanConflict = {
   base: VersionState;
   source: VersionState;
   target: VersionState;
+  /** Why the table merger could not combine the two sides (which snapshots, columns, keys), when it looked. */
+  detail: string | null;
 };
 
 const displayName = sql`COALESCE(p.s->>'name', p.t->>'name', p.b->>'name')`;
@@ -148,18 +158,29 @@ export async function planRows(
     b: VersionState;
     s: VersionState;
     t: VersionState;
+    note: string | null;
   }>(sql`
     SELECT * FROM (
-      (SELECT p.asset_id, p.kind, ${displayName} AS name, ${displayNamespace} AS namespace, p.b, p.s, p.t
-       FROM merge_plan p CROSS JOIN (SELECT ${tenantId}::uuid AS id) tenant_of WHERE p.kind = 'source_only' ORDER BY 3, 1 LIMIT ${limit})
+      (SELECT p.asset_id, p.kind, ${displayName} AS name, ${displayNamespace} AS namespace, p.b, p.s, p.t, p.note
+       FROM merge_plan p CROSS JOIN (SELECT ${tenantId}::uuid AS id) tenant_of WHERE p.kind IN ('source_only', 'table_merge') ORDER BY 3, 1 LIMIT ${limit})
       UNION ALL
-      (SELECT p.asset_id, p.kind, ${displayName}, ${displayNamespace}, p.b, p.s, p.t
-       FROM merge_plan p CROSS JOIN (SELECT ${tenantId}::uuid AS id) tenant_of WHERE p.kind <> 'source_only' ORDER BY 3, 1 LIMIT ${limit})) x`);
+      (SELECT p.asset_id, p.kind, ${displayName}, ${displayNamespace}, p.b, p.s, p.t, p.note
+       FROM merge_plan p CROSS JOIN (SELECT ${tenantId}::uuid AS id) tenant_of WHERE p.kind NOT IN ('source_only', 'table_merge') ORDER BY 3, 1 LIMIT ${limit})) x`);
   const changes: PlanChange[] = [];
   const conflicts: PlanConflict[] = [];
   for (const r of rows.rows) {
     const namespace = r.namespace ?? '';
-    if (r.kind === 'source_only') {
+    if (r.kind === 'table_merge') {
+      changes.push({
+        assetId: r.asset_id,
+        op: 'merge',
+        namespace,
+        name: r.name,
+        before: r.t,
+        after: r.s,
+        detail: r.note ?? undefined,
+      });
+    } else if (r.kind === 'source_only') {
       const op = !r.t
         ? 'create'
         : !r.s
@@ -177,6 +198,7 @@ export async function planRows(
         base: r.b,
         source: r.s,
         target: r.t,
+        detail: r.note,
       });
     }
   }

@@ -11,6 +11,9 @@ import { IcebergRestCatalog, type AuthConfig, type TableSchema } from 'iceberg-j
 import type { Actor } from '@/lib/actor';
 import { createCatalog } from '@/lib/catalog/catalogs';
 import { createWarehouse } from '@/lib/catalog/warehouses';
+import { sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { runPurge } from '@/lib/iceberg/maintenance';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
 import { bearerFor, run } from './governance';
 import { tenantWorld, uniqueName } from './fixtures';
@@ -116,3 +119,12 @@ export const ordersSchema: TableSchema = {
 };
 
 export { uniqueName };
+
+/** Runs the purges a drop queued for the tenant, as the background job would (the tests run no workers). */
+export async function runQueuedPurges(tenantId: string) {
+  const db = await getDb();
+  const runs = await db.execute<{ id: string }>(
+    sql`SELECT id FROM maintenance_runs WHERE tenant_id = ${tenantId} AND kind = 'purge' AND state <> 'succeeded'`,
+  );
+  for (const r of runs.rows) await runPurge(tenantId, r.id);
+}

@@ -199,20 +199,6 @@ export async function listNamespaceAssets(
   return finish(limit === null ? await query : await query.limit(limit + 1), limit);
 }
 
-/** Pointers of the same asset on other branches (their metadata files must survive a purge on this one). */
-export async function pointersOnOtherBranches(
-  q: Queryable,
-  tenantId: string,
-  assetId: string,
-  branchId: string,
-): Promise<string[]> {
-  const rows = await q
-    .select({ location: assets.metadataLocation })
-    .from(assets)
-    .where(and(eq(assets.tenantId, tenantId), eq(assets.assetId, assetId), sql`${assets.branchId} <> ${branchId}`));
-  return rows.map((r) => r.location).filter((l): l is string => !!l);
-}
-
 /**
  * Of `files`, those something other than this table on this branch still references: another live table (any
  * tenant) that ever pointed at them (its metadata log still does), this table on another branch, or a pointer

@@ -261,6 +261,7 @@ export async function operationChanges(actor: Actor, operationId: string, opts: 
         targetBranchId: t.id,
       },
       opts.limit ?? 200,
+      op.catalogId,
     ),
   );
 }

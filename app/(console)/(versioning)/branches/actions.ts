@@ -1,9 +1,18 @@
 'use server';
 
+// Registers the Iceberg table merger: a rebase combines tables both branches appended to.
+import '@/lib/iceberg/table-merge';
 import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import { setTableMetadata } from '@/lib/catalog/assets';
-import { createBranch, createTag, deleteBranch, deleteTag, setBranchProtection } from '@/lib/versioning/mutations';
+import {
+  createBranch,
+  createTag,
+  deleteBranch,
+  deleteTag,
+  rebaseBranchMutation,
+  setBranchProtection,
+} from '@/lib/versioning/mutations';
 import { shortId } from '@/lib/format';
 
 type Prev = ActionResult<unknown> | null;
@@ -30,6 +39,22 @@ export async function deleteBranchAction(formData: FormData) {
       `/branches${qs(formData.get('catalog'))}`,
     );
   return result;
+}
+
+export async function rebaseBranchAction(formData: FormData) {
+  const result = await runAction(rebaseBranchMutation, {
+    catalog: formData.get('catalog'),
+    name: formData.get('name'),
+    expectedHead: formData.get('expectedHead'),
+  });
+  if (!result.ok) return result;
+  const d = result.data;
+  return {
+    ...result,
+    message:
+      `Rebased ${d.branch} onto the head of ${d.onto}: ${d.changes} change${d.changes === 1 ? '' : 's'} replayed` +
+      (d.tablesCombined ? `, ${d.tablesCombined} table${d.tablesCombined === 1 ? '' : 's'} combined.` : '.'),
+  };
 }
 
 export async function setProtectionAction(formData: FormData) {

@@ -1,5 +1,7 @@
 'use server';
 
+// Registers the Iceberg table merger: tables both branches appended to are combined, not reported as conflicts.
+import '@/lib/iceberg/table-merge';
 import type { ActionResult } from '@/lib/action-result';
 import { formObject, runAction, flashThenRedirect } from '@/lib/action';
 import { abortMerge, completeMerge, resolveConflict, startMerge } from '@/lib/versioning/mutations';

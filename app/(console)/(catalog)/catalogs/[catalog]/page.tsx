@@ -21,6 +21,7 @@ import { createNamespaceAction, deleteCatalogAction, deleteNamespaceAction, upda
 import { AssetsTable } from './assets-table';
 import { BranchPicker } from './branch-picker';
 import { FederationPanel } from './federation-panel';
+import { MaintenanceRuns } from './maintenance-runs';
 import { NamespaceTree } from './namespace-tree';
 import { CatalogSettingsForm } from './settings-form';
 import { CatalogSummaryTiles } from './summary';
@@ -147,6 +148,11 @@ export default async function CatalogPage({
                     ]}
                   />
                 </Card>
+                {catalog.catalogType === 'local' ? (
+                  <Card title="Maintenance">
+                    <MaintenanceRuns actor={actor} catalog={catalog.name} cursor={param(sp, 'runs')} />
+                  </Card>
+                ) : null}
                 {catalog.catalogType === 'local' ? (
                   <Card title="Connect an engine">
                     <ConnectSnippets

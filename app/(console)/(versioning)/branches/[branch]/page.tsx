@@ -5,7 +5,13 @@ import { Badge, buttonClasses, Card, KeyValueList, LinkButton, PageHeader, linkC
 import { branchTables, getBranch } from '@/lib/versioning/queries/branches';
 import { listCommits } from '@/lib/versioning/queries/commits';
 import { requireActor } from '@/lib/auth/session';
-import { changeTableAction, createTagAction, deleteBranchAction, setProtectionAction } from '../actions';
+import {
+  changeTableAction,
+  createTagAction,
+  deleteBranchAction,
+  rebaseBranchAction,
+  setProtectionAction,
+} from '../actions';
 import { CommitsTable } from '../commits-table';
 import { catalogQs } from '../../_ui/format';
 import { formatDateTime, shortId } from '@/lib/format';
@@ -145,8 +151,19 @@ export default async function BranchPage({
               { label: 'Created', value: formatDateTime(b.createdAt) },
             ]}
           />
-          {may.protect || (may.delete && b.name !== 'main') ? (
+          {may.protect || may.merge || (may.delete && b.name !== 'main') ? (
             <div className="mt-4 flex flex-wrap gap-2">
+              {may.merge && b.name !== 'main' && b.vsMain?.behind ? (
+                <ConfirmButton
+                  action={rebaseBranchAction}
+                  hidden={{ ...hidden, expectedHead: b.headCommitId }}
+                  label="Rebase onto main"
+                  variant="secondary"
+                  title={`Rebase ${b.name} onto the head of main?`}
+                  confirmText={`Replays this branch's changes since it left main onto main's current head (${b.vsMain.behind} commit${b.vsMain.behind === 1 ? '' : 's'} behind). Tables both branches appended to are combined; any conflict stops the rebase with nothing changed and says where.`}
+                  confirmLabel="Rebase"
+                />
+              ) : null}
               {may.protect ? (
                 <ProtectButton action={setProtectionAction} catalog={catalog} name={b.name} protect={!b.protected} />
               ) : null}

@@ -1,3 +1,5 @@
+// Registers the Iceberg table merger: tables both branches appended to are combined, not reported as conflicts.
+import '@/lib/iceberg/table-merge';
 import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { ConfirmButton } from '@/components/confirm-button';
@@ -241,7 +243,7 @@ export default async function MergePage({
       {changes ? (
         <section aria-label="Clean changes" className="mt-8">
           <h2 className="mb-3 text-base font-semibold">
-            Clean changes ({changes.summary.sourceOnly.toLocaleString('en-US')})
+            Clean changes ({(changes.summary.sourceOnly + changes.summary.tableMerges).toLocaleString('en-US')})
           </h2>
           <ChangesTable
             rows={changes.changes.map((c) => ({
@@ -253,8 +255,9 @@ export default async function MergePage({
               after: c.after,
               fields: [],
               ...clean.get(c.assetId),
+              ...(c.detail ? { details: [c.detail, ...(clean.get(c.assetId)?.details ?? [])] } : {}),
             }))}
-            total={changes.summary.sourceOnly}
+            total={changes.summary.sourceOnly + changes.summary.tableMerges}
             nextCursor={null}
             emptyTitle="No clean changes"
           />

@@ -1,3 +1,5 @@
+// Registers the Iceberg table merger: tables both branches appended to are combined, not reported as conflicts.
+import '@/lib/iceberg/table-merge';
 import Link from 'next/link';
 import { ActionForm, Field } from '@/components/form';
 import { Badge, Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
@@ -94,6 +96,13 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
                   {s.sourceOnly} clean change{s.sourceOnly === 1 ? '' : 's'}
                 </Badge>
               </li>
+              {s.tableMerges ? (
+                <li>
+                  <Badge tone="green">
+                    {s.tableMerges} table{s.tableMerges === 1 ? '' : 's'} combined (both sides appended)
+                  </Badge>
+                </li>
+              ) : null}
               <li>
                 <Badge>{s.creates} new</Badge>
               </li>
@@ -161,6 +170,7 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
                   key={c.assetId}
                   kind={c.kind}
                   title={`${c.namespace}.${c.name}`}
+                  description={c.detail ?? undefined}
                   base={c.base}
                   source={c.source}
                   target={c.target}
@@ -181,8 +191,9 @@ export default async function MergePreviewPage({ searchParams }: { searchParams:
                 after: c.after,
                 fields: [],
                 ...p.clean.get(c.assetId),
+                ...(c.detail ? { details: [c.detail, ...(p.clean.get(c.assetId)?.details ?? [])] } : {}),
               }))}
-              total={s.sourceOnly}
+              total={s.sourceOnly + s.tableMerges}
               nextCursor={null}
               emptyTitle="No clean changes"
               emptyDescription="Everything the source changed is in conflict, or already on the target."

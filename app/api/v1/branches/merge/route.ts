@@ -1,4 +1,6 @@
 // POST /api/v1/branches/merge
+// Registers the Iceberg table merger: tables both branches appended to are combined, not reported as conflicts.
+import '@/lib/iceberg/table-merge';
 import { listConflicts, getMergeOperation, previewMerge } from '@/lib/versioning/queries/merges';
 import { apiRoute, mutate, readJson } from '@/lib/api';
 import { validationError } from '@/lib/errors';

@@ -1,4 +1,6 @@
 // POST /api/v1/merge-operations/{id}/complete
+// Registers the Iceberg table merger: tables both branches appended to are combined, not reported as conflicts.
+import '@/lib/iceberg/table-merge';
 import { NextResponse } from 'next/server';
 import { getMergeOperation, listConflicts } from '@/lib/versioning/queries/merges';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';

@@ -1,0 +1,302 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { maintenanceRuns } from '@/db/schema';
+import { enqueueJob, prepareJobs } from '../jobs';
+import { fileIOFor, localPath } from '../storage/fileio';
+import type { CatalogContext } from './context';
+import { IcebergError } from './errors';
+import { json, parseBody } from './http';
+import { parseJson } from './json';
+import { CANDIDATES_KEPT, purgeJob, type PurgeOptions } from './maintenance';
+import { addFilesOf, addReachableFiles, catalogPointersUnder, keptPointers } from './reachable-files';
+import type { TableMetadata } from './spec';
+import { commitTable, loadTable } from './tables';
+
+/*
+ * Expire snapshots (POST /v1/{prefix}/namespaces/{ns}/tables/{table}/maintenance). Snapshots older than the cut-off
+ * (`older-than-ms`, else now minus the table's `history.expire.max-snapshot-age-ms`, 5 days by default) are removed
+ * from this branch's metadata, except every snapshot a table ref points at and the newest `retain-last` (else the
+ * table's `history.expire.min-snapshots-to-keep`, 1) of each branch ref's history. The files only they reached are
+ * then deleted by the same job as a purge, which keeps whatever the table on another branch, a tagged commit or
+ * another table still reaches. A dry run answers exactly that list, with the bytes, and changes nothing.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const maintenanceBody = z
+  .object({
+    action: z.enum(['expire-snapshots', 'remove-orphan-files'], {
+      error: 'action must be expire-snapshots or remove-orphan-files',
+    }),
+    'older-than-ms': z.number().int().nonnegative().optional(),
+    'retain-last': z.number().int().min(1, 'retain-last is at least 1').max(100_000).optional(),
+    'dry-run': z.boolean().default(false),
+  })
+  .strict();
+
+/** Files younger than this are never orphans: a writer may not have committed them yet. */
+const ORPHAN_SAFETY_MS = 3 * DAY_MS;
+
+/** Every file under a local table folder, with its size and modification time (object stores: not yet). */
+async function listLocal(location: string, storage: CatalogContext['storage']) {
+  const dir = localPath(location);
+  if (!dir)
+    throw new IcebergError(
+      400,
+      'BadRequestException',
+      'Removing orphan files lists the table folder, which is supported for local warehouses only for now',
+    );
+  (await fileIOFor(location, storage)).check(location);
+  const out: { path: string; bytes: number; mtime: number }[] = [];
+  const walk = async (d: string, uri: string) => {
+    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(d, e.name);
+      const child = `${uri}/${e.name}`;
+      if (e.isDirectory()) await walk(full, child);
+      else if (e.isFile()) {
+        const st = await stat(full);
+        out.push({ path: child, bytes: st.size, mtime: st.mtimeMs });
+      }
+    }
+  };
+  await walk(dir, location.replace(/\/+$/, ''));
+  return out;
+}
+
+/**
+ * Files under the table's folder that no metadata file of any branch, tag or commit of this catalog reaches, older
+ * than the safety age: what `remove-orphan-files` deletes (a file that cannot be read keeps everything).
+ */
+export async function orphanFiles(ctx: CatalogContext, tableLocation: string, olderThan: number) {
+  const prefix = `${tableLocation.replace(/\/+$/, '')}/`;
+  const reachable = new Set<string>();
+  const seen = new Set<string>();
+  for (const p of await catalogPointersUnder(ctx.db, ctx.tenantId, ctx.catalog.id, prefix))
+    await addReachableFiles(ctx.storage, p, reachable, seen);
+  return (await listLocal(tableLocation, ctx.storage))
+    .filter((f) => !reachable.has(f.path) && f.mtime < olderThan)
+    .map(({ path: p, bytes }) => ({ path: p, bytes }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+const longProperty = (props: Record<string, string>, key: string, fallback: number) => {
+  const v = Number(props[key]);
+  return Number.isSafeInteger(v) && v >= 0 ? v : fallback;
+};
+
+/** The snapshot ids to expire from `m`: old, not pointed at by a ref, not among the newest kept of a branch. */
+function snapshotsToExpire(m: TableMetadata, olderThan: number, retainLast: number): string[] {
+  const byId = new Map(m.snapshots.map((s) => [String(s['snapshot-id']), s]));
+  const keep = new Set<string>();
+  for (const ref of Object.values(m.refs ?? {})) {
+    let cur = byId.get(String(ref['snapshot-id']));
+    let n = 0;
+    while (cur) {
+      const id = String(cur['snapshot-id']);
+      if (ref.type === 'branch' ? n < retainLast || cur['timestamp-ms'] >= olderThan : n === 0) keep.add(id);
+      else if (ref.type === 'tag') break;
+      n++;
+      const parent = cur['parent-snapshot-id'];
+      cur = parent === undefined || parent === null ? undefined : byId.get(String(parent));
+    }
+  }
+  return m.snapshots
+    .filter((s) => !keep.has(String(s['snapshot-id'])) && s['timestamp-ms'] < olderThan)
+    .map((s) => String(s['snapshot-id']));
+}
+
+export async function tableMaintenance(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
+  const body = parseBody(raw, maintenanceBody);
+  if (body.action === 'remove-orphan-files') return removeOrphans(ctx, namespaceRaw, nameRaw, body);
+  const loaded = await loadTable(ctx, namespaceRaw, nameRaw, {});
+  const { 'metadata-location': pointer, metadata } = parseJson(await loaded.text()) as {
+    'metadata-location': string;
+    metadata: TableMetadata;
+  };
+  const [row] = (
+    await ctx.db.execute<{ asset_id: string; branch_id: string }>(sql`
+      SELECT asset_id, branch_id FROM assets WHERE tenant_id = ${ctx.tenantId} AND catalog_id = ${ctx.catalog.id}
+        AND metadata_location = ${pointer} LIMIT 1`)
+  ).rows;
+  if (!row) throw new IcebergError(409, 'CommitFailedException', 'The table changed while it was read; retry');
+  const olderThan =
+    body['older-than-ms'] ??
+    Date.now() - longProperty(metadata.properties, 'history.expire.max-snapshot-age-ms', 5 * DAY_MS);
+  const retainLast =
+    body['retain-last'] ?? longProperty(metadata.properties, 'history.expire.min-snapshots-to-keep', 1);
+  const expire = snapshotsToExpire(metadata, olderThan, Math.max(1, retainLast));
+  const target = `${namespaceRaw.split('\u001f').join('.')}.${nameRaw}`;
+
+  // What the expiry would delete: what the current pointer reaches, minus what the pointer after it reaches
+  // (the same document without the expired snapshots; its log names the current file), minus what any kept pointer
+  // reaches, within the table's location.
+  const gone = new Set(expire);
+  const after: TableMetadata = {
+    ...metadata,
+    snapshots: metadata.snapshots.filter((s) => !gone.has(String(s['snapshot-id']))),
+  };
+  const before = new Set<string>();
+  await addReachableFiles(ctx.storage, pointer, before);
+  const keep = new Set<string>([pointer]);
+  const seen = new Set<string>();
+  await addFilesOf(ctx.storage, after, keep, seen);
+  for (const p of await keptPointers(ctx.db, {
+    tenantId: ctx.tenantId,
+    catalogId: ctx.catalog.id,
+    assetId: row.asset_id,
+    branchId: row.branch_id,
+    tableLocation: metadata.location,
+  }))
+    await addReachableFiles(ctx.storage, p, keep, seen);
+  const prefix = `${metadata.location.replace(/\/+$/, '')}/`;
+  const files: { path: string; bytes: number }[] = [];
+  for (const f of [...before].filter((x) => !keep.has(x) && x.startsWith(prefix)).sort()) {
+    const size = await (await fileIOFor(f, ctx.storage)).size(f).catch(() => 0);
+    files.push({ path: f, bytes: size });
+  }
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const answer = {
+    action: 'expire-snapshots',
+    'dry-run': body['dry-run'],
+    'older-than-ms': olderThan,
+    'retain-last': retainLast,
+    'expired-snapshot-ids': expire,
+    'files-to-remove': files,
+    bytes,
+  };
+  const record = (state: 'queued' | 'succeeded', options: Record<string, unknown>) =>
+    ({
+      tenantId: ctx.tenantId,
+      catalogId: ctx.catalog.id,
+      assetId: row.asset_id,
+      kind: 'expire' as const,
+      target,
+      state,
+      dryRun: body['dry-run'],
+      options,
+      filesTotal: files.length,
+      bytes: body['dry-run'] ? bytes : 0,
+      // A queued run's job records what it actually removes.
+      candidates: state === 'queued' ? [] : files.slice(0, CANDIDATES_KEPT),
+      createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+      ...(state === 'succeeded' ? { finishedAt: new Date() } : {}),
+    }) satisfies typeof maintenanceRuns.$inferInsert;
+
+  if (body['dry-run'] || !expire.length) {
+    const [run] = await ctx.db
+      .insert(maintenanceRuns)
+      .values(record('succeeded', { pointer, olderThan, retainLast }))
+      .returning({ id: maintenanceRuns.id });
+    return json({ ...answer, 'dry-run': true, 'run-id': run.id });
+  }
+  // The metadata change is an ordinary Iceberg commit (authorised, audited, refused if the table moved meanwhile).
+  const committed = await commitTable(ctx, namespaceRaw, nameRaw, {
+    requirements: [
+      { type: 'assert-table-uuid', uuid: metadata['table-uuid'] },
+      ...(metadata.refs?.main
+        ? [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': metadata.refs.main['snapshot-id'] }]
+        : []),
+    ],
+    updates: [{ action: 'remove-snapshots', 'snapshot-ids': expire.map((id) => BigInt(id)) }],
+  });
+  const newPointer = (parseJson(await committed.text()) as { 'metadata-location': string })['metadata-location'];
+  await prepareJobs([purgeJob as never]);
+  const runId = await ctx.db.transaction(async (tx) => {
+    const [run] = await tx
+      .insert(maintenanceRuns)
+      .values(
+        record('queued', {
+          pointer,
+          keepPointers: [newPointer],
+          tableLocation: metadata.location,
+          branchId: row.branch_id,
+          actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
+        } satisfies PurgeOptions),
+      )
+      .returning({ id: maintenanceRuns.id });
+    await enqueueJob(tx, purgeJob, { tenantId: ctx.tenantId, runId: run.id }, { singletonKey: run.id });
+    return run.id;
+  });
+  return json({ ...answer, 'metadata-location': newPointer, 'run-id': runId });
+}
+
+async function removeOrphans(
+  ctx: CatalogContext,
+  namespaceRaw: string,
+  nameRaw: string,
+  body: z.output<typeof maintenanceBody>,
+) {
+  // Deleting needs the right to change the table; a dry run, to read it.
+  const loaded = await loadTable(ctx, namespaceRaw, nameRaw, {});
+  const { 'metadata-location': pointer, metadata } = parseJson(await loaded.text()) as {
+    'metadata-location': string;
+    metadata: TableMetadata;
+  };
+  const olderThan = body['older-than-ms'] ?? Date.now() - ORPHAN_SAFETY_MS;
+  if (!body['dry-run'] && olderThan > Date.now() - 60 * 60 * 1000)
+    throw new IcebergError(
+      400,
+      'BadRequestException',
+      'older-than-ms must be at least an hour ago: files a writer has not committed yet would be deleted',
+    );
+  const files = await orphanFiles(ctx, metadata.location, olderThan);
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const [row] = (
+    await ctx.db.execute<{ asset_id: string; branch_id: string }>(sql`
+      SELECT asset_id, branch_id FROM assets WHERE tenant_id = ${ctx.tenantId} AND catalog_id = ${ctx.catalog.id}
+        AND metadata_location = ${pointer} LIMIT 1`)
+  ).rows;
+  const target = `${namespaceRaw.split('\u001f').join('.')}.${nameRaw}`;
+  const base = {
+    tenantId: ctx.tenantId,
+    catalogId: ctx.catalog.id,
+    assetId: row?.asset_id ?? null,
+    kind: 'orphans' as const,
+    target,
+    dryRun: body['dry-run'],
+    filesTotal: files.length,
+    createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+  };
+  const answer = { action: 'remove-orphan-files', 'older-than-ms': olderThan, 'files-to-remove': files, bytes };
+  if (body['dry-run'] || !files.length) {
+    const [run] = await ctx.db
+      .insert(maintenanceRuns)
+      .values({
+        ...base,
+        state: 'succeeded',
+        bytes,
+        candidates: files.slice(0, CANDIDATES_KEPT),
+        finishedAt: new Date(),
+      })
+      .returning({ id: maintenanceRuns.id });
+    return json({ ...answer, 'dry-run': true, 'run-id': run.id });
+  }
+  if (!row) throw new IcebergError(409, 'CommitFailedException', 'The table changed while it was read; retry');
+  await commitTable(ctx, namespaceRaw, nameRaw, {
+    requirements: [{ type: 'assert-table-uuid', uuid: metadata['table-uuid'] }],
+    updates: [],
+  }); // the same permission as a commit, checked before anything is deleted
+  await prepareJobs([purgeJob as never]);
+  const runId = await ctx.db.transaction(async (tx) => {
+    const [run] = await tx
+      .insert(maintenanceRuns)
+      .values({
+        ...base,
+        state: 'queued',
+        options: {
+          pointer,
+          orphans: files.map((f) => f.path),
+          olderThan,
+          tableLocation: metadata.location,
+          branchId: row.branch_id,
+          actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
+        } satisfies PurgeOptions,
+      })
+      .returning({ id: maintenanceRuns.id });
+    await enqueueJob(tx, purgeJob, { tenantId: ctx.tenantId, runId: run.id }, { singletonKey: run.id });
+    return run.id;
+  });
+  return json({ ...answer, 'dry-run': false, 'run-id': runId });
+}
