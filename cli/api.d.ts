@@ -370,6 +370,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/branches/{name}/rebase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rebase a branch: replay its changes since its base onto the current head of `onto` (main by default)
+     * @description The same rules as a merge: tables both branches appended to are combined at the snapshot level; any conflict stops the rebase with nothing changed (409, naming each table and why). The branch then has one new commit on top of `onto`. Needs write on the catalog (`all` for a protected branch).
+     */
+    post: operations['postBranchesByNameRebase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/branches/merge': {
     parameters: {
       query?: never;
@@ -463,6 +483,26 @@ export interface paths {
      * @description Refused (409) while it has namespaces, unless `cascade=true` and `confirmation` is the catalog name.
      */
     delete: operations['deleteCatalogsByCatalog'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/catalogs/{catalog}/maintenance-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A catalog's table maintenance runs (purges after drops), newest first, with their progress
+     * @description Each run is a background job: files to remove, removed so far, kept because another branch, a tagged commit or another table still reaches them, bytes removed, attempts and the last error. For readers of the catalog.
+     */
+    get: operations['getCatalogsByCatalogMaintenanceRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -654,6 +694,24 @@ export interface paths {
     get: operations['getConfigSettings'];
     /** Change the tenant's settings (TenantAdmin); fields left out keep their value */
     put: operations['putConfigSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/config/sso': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's single sign-on policy: who is admitted, provisioning, IdP groups mapped to roles (TenantAdmin) */
+    get: operations['getConfigSso'];
+    /** Replace the tenant's single sign-on policy (TenantAdmin); a mapping's role is TenantAdmin or a role's name */
+    put: operations['putConfigSso'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1908,6 +1966,7 @@ export interface components {
         id: string;
         name: string;
         storageType: string;
+        vendingStrategy: string;
       } | null;
     };
     CatalogPage: {
@@ -2123,6 +2182,29 @@ export interface components {
       password: string;
       username: string;
     };
+    MaintenanceRunPage: {
+      nextCursor: string | null;
+      rows: ({
+        attempts: number;
+        bytes: number;
+        error: string | null;
+        filesDone: number;
+        filesKept: number;
+        filesTotal: number;
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        kind: 'purge' | 'expire' | 'orphans';
+        /** @enum {string} */
+        state: 'queued' | 'running' | 'succeeded' | 'failed';
+        target: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      total: number;
+    } & {
+      [key: string]: unknown;
+    };
     Me:
       | {
           actingTenantId: string | null;
@@ -2203,8 +2285,10 @@ export interface components {
         /** Format: uuid */
         assetId: string;
         before: components['schemas']['AssetState'];
+        /** @description For op merge: "merged automatically: N files / M rows appended from the source" */
+        detail?: string;
         /** @enum {string} */
-        op: 'create' | 'update' | 'rename' | 'drop';
+        op: 'create' | 'update' | 'rename' | 'drop' | 'merge';
       } & {
         [key: string]: unknown;
       })[];
@@ -2212,6 +2296,8 @@ export interface components {
         /** Format: uuid */
         assetId: string;
         base: components['schemas']['AssetState'];
+        /** @description Why the two sides could not be combined: which snapshots, columns or keys */
+        detail: string | null;
         kind: string;
         source: components['schemas']['AssetState'];
         target: components['schemas']['AssetState'];
@@ -2221,6 +2307,8 @@ export interface components {
       summary: {
         conflicts: number;
         sourceOnly: number;
+        /** @description Tables both branches changed whose snapshots are combined automatically (both appended) */
+        tableMerges: number;
       } & {
         [key: string]: unknown;
       };
@@ -2391,6 +2479,22 @@ export interface components {
       }[];
       snapshotId: string | null;
       stoppedBecause: ('rows' | 'bytes' | 'time') | null;
+    };
+    Rebased: {
+      /** Format: uuid */
+      baseCommitId: string;
+      branch: string;
+      changes: number;
+      /** Format: uuid */
+      headCommitId: string;
+      /** Format: uuid */
+      id: string;
+      onto: string;
+      /** Format: uuid */
+      previousHeadCommitId: string;
+      tablesCombined: number;
+    } & {
+      [key: string]: unknown;
     };
     Role: {
       /** Format: date-time */
@@ -4987,6 +5091,114 @@ export interface operations {
       };
     };
   };
+  postBranchesByNameRebase: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Branch name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          catalog: string;
+          /** Format: uuid */
+          expectedHead?: string;
+          /** @default main */
+          onto?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Rebased'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postBranchesMerge: {
     parameters: {
       query?: never;
@@ -5966,6 +6178,91 @@ export interface operations {
       };
       /** @description Conflicts with the current state (duplicate name, not empty, in use) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getCatalogsByCatalogMaintenanceRuns: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor: the nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        state?: 'queued' | 'running' | 'succeeded' | 'failed';
+      };
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Catalog name or id */
+        catalog: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceRunPage'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7487,6 +7784,7 @@ export interface operations {
           allowPublicSignup?: boolean;
           auditRetentionDays?: number;
           clearSmtpPassword?: boolean;
+          defaultCatalogId?: string | null;
           defaultWarehouseId?: string | null;
           smtpFrom?: string | null;
           smtpHost?: string | null;
@@ -7519,6 +7817,236 @@ export interface operations {
               | null;
             smtpPasswordSet?: boolean;
             updatedAt?: string | null;
+          };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getConfigSso: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            admitClaim: string;
+            admitValues: string[];
+            /** @default  */
+            contact: string;
+            enabled: boolean;
+            groupsClaim: string;
+            mappings: {
+              group: string;
+              role: string;
+            }[];
+            provision: boolean;
+          };
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putConfigSso: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "enabled": true,
+         *       "admitClaim": "groups",
+         *       "admitValues": [
+         *         "lake-acme"
+         *       ],
+         *       "provision": true,
+         *       "groupsClaim": "groups",
+         *       "mappings": [
+         *         {
+         *           "group": "lake-admins",
+         *           "role": "TenantAdmin"
+         *         }
+         *       ],
+         *       "contact": "data-platform@acme.example"
+         *     }
+         */
+        'application/json': {
+          admitClaim: string;
+          admitValues: string[];
+          /** @default  */
+          contact?: string;
+          enabled: boolean;
+          groupsClaim: string;
+          mappings: {
+            group: string;
+            role: string;
+          }[];
+          provision: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            admitClaim: string;
+            admitValues: string[];
+            /** @default  */
+            contact: string;
+            enabled: boolean;
+            groupsClaim: string;
+            mappings: {
+              group: string;
+              role: string;
+            }[];
+            provision: boolean;
           };
         };
       };
@@ -8041,6 +8569,7 @@ export interface operations {
               id: string;
               name: string;
               storageType: string;
+              vendingStrategy: string;
             } | null;
           };
         };
@@ -14248,18 +14777,23 @@ export interface operations {
           accessKeyId?: string;
           accountKey?: string;
           accountName?: string;
+          allowStatic?: boolean | ('on' | 'true' | 'false');
           bucket?: string;
           container?: string;
           endpoint?: string | '';
+          externalId?: string;
           name: string;
           pathStyle?: boolean | ('on' | 'true' | 'false');
           region?: string;
+          remoteSigning?: boolean | ('on' | 'true' | 'false');
+          roleArn?: string;
           rootPath?: string;
           sasToken?: string;
           secretAccessKey?: string;
           serviceAccountJson?: string;
           /** @enum {string} */
           storageType: 's3' | 'azure' | 'gcs' | 'local';
+          stsEndpoint?: string | '';
           /**
            * @default none
            * @enum {string}
@@ -14451,19 +14985,24 @@ export interface operations {
           accessKeyId?: string;
           accountKey?: string;
           accountName?: string;
+          allowStatic?: boolean | ('on' | 'true' | 'false');
           bucket?: string;
           clearCredentials?: boolean | ('on' | 'true' | 'false');
           container?: string;
           endpoint?: string | '';
+          externalId?: string;
           name: string;
           pathStyle?: boolean | ('on' | 'true' | 'false');
           region?: string;
+          remoteSigning?: boolean | ('on' | 'true' | 'false');
+          roleArn?: string;
           rootPath?: string;
           sasToken?: string;
           secretAccessKey?: string;
           serviceAccountJson?: string;
           /** @enum {string} */
           storageType: 's3' | 'azure' | 'gcs' | 'local';
+          stsEndpoint?: string | '';
           /**
            * @default none
            * @enum {string}

@@ -20,6 +20,7 @@ const ALLOWED: Record<string, string> = {
   'access_requests.access_requests_requester_id_users_id_fk': 'to reference table users',
   'permissions.permissions_user_id_users_id_fk': 'to reference table users',
   'user_roles.user_roles_user_id_users_id_fk': 'to reference table users',
+  'user_identities.user_identities_user_id_users_id_fk': 'to reference table users',
   // active_tokens is a reference table too: every request finds its token by hash before it knows the tenant.
   'active_tokens.active_tokens_pkey': 'reference table active_tokens (looked up by hash)',
   'active_tokens.active_tokens_user_id_users_id_fk': 'reference to reference',

@@ -7,7 +7,7 @@ CREATE TABLE "user_identities" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_sign_in_at" timestamp with time zone,
 	CONSTRAINT "user_identities_tenant_id_issuer_subject_pk" PRIMARY KEY("tenant_id","issuer","subject"),
-	CONSTRAINT "uq_user_identities_user_issuer" UNIQUE("user_id","issuer")
+	CONSTRAINT "uq_user_identities_user_issuer" UNIQUE("tenant_id","user_id","issuer")
 );
 --> statement-breakpoint
 ALTER TABLE "user_identities" ADD CONSTRAINT "user_identities_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

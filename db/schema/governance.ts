@@ -145,7 +145,8 @@ export const userIdentities = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.issuer, t.subject] }),
-    unique('uq_user_identities_user_issuer').on(t.userId, t.issuer),
+    // tenant_id leads (a user belongs to one tenant): the key stays distributable by tenant.
+    unique('uq_user_identities_user_issuer').on(t.tenantId, t.userId, t.issuer),
     index('idx_user_identities_subject').on(t.issuer, t.subject),
   ],
 );

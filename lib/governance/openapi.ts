@@ -7,6 +7,7 @@ import { changePassword, updateProfile } from './profile';
 import { createRole, updateRole } from './roles';
 import { createServiceUser, rotateServiceUserKey, updateServiceUser } from './service-users';
 import { updateSettings } from './settings';
+import { ssoInput, updateSso } from './sso';
 import { createApiToken, revokeTokenById, rotateCurrentToken } from './tokens';
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from './two-factor';
 import { assignRole, createUser, publicSignup, resetPassword, updateUser } from './users';
@@ -547,6 +548,34 @@ const ops: Operation[] = [
     response: s.settingsView.partial(),
     errors: adminWrite,
     example: { allowPublicSignup: false, auditRetentionDays: 730 },
+  },
+  {
+    method: 'get',
+    path: `${V}/config/sso`,
+    tag: 'Settings',
+    summary:
+      "The tenant's single sign-on policy: who is admitted, provisioning, IdP groups mapped to roles (TenantAdmin)",
+    response: ssoInput,
+    errors: adminRead,
+  },
+  {
+    method: 'put',
+    path: `${V}/config/sso`,
+    tag: 'Settings',
+    summary:
+      "Replace the tenant's single sign-on policy (TenantAdmin); a mapping's role is TenantAdmin or a role's name",
+    body: updateSso.input,
+    response: ssoInput,
+    errors: adminWrite,
+    example: {
+      enabled: true,
+      admitClaim: 'groups',
+      admitValues: ['lake-acme'],
+      provision: true,
+      groupsClaim: 'groups',
+      mappings: [{ group: 'lake-admins', role: 'TenantAdmin' }],
+      contact: 'data-platform@acme.example',
+    },
   },
 ];
 
