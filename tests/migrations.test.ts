@@ -69,6 +69,9 @@ describe('migrations', () => {
       'system_settings',
       'federated_sync_stats',
       'business_metadata',
+      'webhooks',
+      'deliveries',
+      'password_links',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

@@ -3,3 +3,4 @@ export * from './versioning';
 export * from './governance';
 export * from './audit';
 export * from './system';
+export * from './notifications';

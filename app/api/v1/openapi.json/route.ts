@@ -3,6 +3,7 @@ import { NextResponse } from 'next/server';
 import { publicRoute } from '@/lib/api';
 import { openApiDocument } from '@/lib/openapi';
 // Each area registers its operations by being imported here (see ARCHITECTURE.md, "The API document").
+import '@/lib/governance/openapi';
 import '@/lib/catalog/openapi';
 import '@/lib/versioning/openapi';
 import '@/lib/audit/openapi';
