@@ -1,5 +1,7 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { users } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { requireTenantAdmin } from '@/lib/authz';
 import { getTenantSettings, type TenantSettingsView } from '@/lib/governance/settings';
@@ -8,4 +10,11 @@ import { getTenantSettings, type TenantSettingsView } from '@/lib/governance/set
 export async function getSettings(actor: Actor): Promise<TenantSettingsView> {
   const tenantId = requireTenantAdmin(actor);
   return getTenantSettings(await getDb(), tenantId);
+}
+
+/** The signed-in person's own e-mail address (the test mail's default recipient), or null. */
+export async function ownEmail(actor: Actor): Promise<string | null> {
+  if (actor.kind !== 'user') return null;
+  const [u] = await (await getDb()).select({ email: users.email }).from(users).where(eq(users.id, actor.id)).limit(1);
+  return u?.email ?? null;
 }

@@ -1,10 +1,11 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { getSettings } from '@/lib/governance/queries/settings';
+import { getSettings, ownEmail } from '@/lib/governance/queries/settings';
 import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
 import { requireActor } from '@/lib/auth/session';
 import { isTenantAdmin } from '@/lib/authz';
 import { formatDateTime } from '@/lib/format';
 import { SettingsForm } from './settings-form';
+import { TestMailForm } from './test-mail-form';
 import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Settings' };
@@ -25,7 +26,7 @@ export default async function SettingsPage() {
         <EmptyState title="Only TenantAdmins change settings" />
       </>
     );
-  const [settings, warehouses] = await Promise.all([getSettings(actor), warehouseChoices(actor)]);
+  const [settings, warehouses, own] = await Promise.all([getSettings(actor), warehouseChoices(actor), ownEmail(actor)]);
   const { updatedAt, ...view } = settings;
   return (
     <>
@@ -36,6 +37,11 @@ export default async function SettingsPage() {
       <Card>
         <SettingsForm settings={view} warehouses={warehouses} />
       </Card>
+      <div className="mt-6">
+        <Card title="Send test mail">
+          <TestMailForm defaultTo={own ?? ''} configured={!!view.smtp?.host && !!view.smtp.from} />
+        </Card>
+      </div>
     </>
   );
 }
