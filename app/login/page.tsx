@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { linkClass } from '@/components/ui';
 import { currentActor } from '@/lib/auth/session';
 import { needsSetup } from '@/lib/setup';
 import { LoginForm } from './login-form';
@@ -32,6 +34,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 className="text-xl font-semibold">Sign in to Pangolin Console</h1>
         <p className="mt-1 text-sm text-zinc-500">Use your Pangolin account.</p>
         <LoginForm initialError={loginErrorMessage(error)} />
+        <p className="mt-4 text-center text-sm">
+          <Link className={linkClass()} href="/forgot-password">
+            Forgot your password?
+          </Link>
+        </p>
       </div>
     </main>
   );
