@@ -12,6 +12,11 @@ const serverEnv: Record<string, string> = {
   PANGOLIN_ROOT_USER: E2E_ROOT.username,
   PANGOLIN_ROOT_PASSWORD: E2E_ROOT.password,
   PANGOLIN_LOG_LEVEL: 'warn',
+  // Links in mails point at the server under test; the SMTP server e2e/mail.spec.ts starts listens on loopback,
+  // which the egress policy refuses unless allowed (as a deployment allows its private relay).
+  PANGOLIN_URL: `http://127.0.0.1:${port}`,
+  PANGOLIN_EGRESS_ALLOW: '127.0.0.1',
+  PANGOLIN_DELIVERY_RETRY_SECS: '1',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { PANGOLIN_DATA_DIR: path.join(os.tmpdir(), `pangolin-e2e-${process.pid}-${Date.now()}`) }),
