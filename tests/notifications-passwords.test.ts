@@ -15,7 +15,7 @@ import {
   requestPasswordReset,
   setPasswordByLink,
 } from '@/lib/governance/password-links';
-import { updateSettings } from '@/lib/governance/settings';
+import { sendTestMail, updateSettings } from '@/lib/governance/settings';
 import { createUser } from '@/lib/governance/users';
 import { prepareJobs, startJobWorkers, stopJobWorkers } from '@/lib/jobs';
 import { deliveryJob } from '@/lib/outbox';
@@ -192,5 +192,43 @@ describe('forgot password', () => {
       message: expect.stringMatching(/^Too many requests\. Try again in \d+ minutes?\.$/),
     });
     expect(await refusal(requestPasswordReset('', from))).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('send test mail', () => {
+  it("reports the SMTP server's answer, the connection error, or the egress policy's refusal, and audits each", async () => {
+    const to = `test-${randomUUID().slice(0, 8)}@example.com`;
+    const ok = await sendTestMail(w.admin, to);
+    expect(ok.ok).toBe(true);
+    expect(ok.message).toMatch(/^Sent to test-.*\. The SMTP server answered: 250 /);
+    await waitFor('the test mail', () => mailTo(to).length === 1);
+    expect(mailTo(to)[0].subject).toBe('Pangolin test mail');
+
+    const other = await tenantWorld();
+    // Nothing listens on this port (an SMTP server started and stopped).
+    const gone = await startSmtp();
+    await gone.stop();
+    await run(updateSettings, other.admin, {
+      smtpHost: '127.0.0.1',
+      smtpPort: gone.port,
+      smtpFrom: 'x@example.com',
+      smtpSecure: false,
+    });
+    const down = await sendTestMail(other.admin, to);
+    expect(down).toMatchObject({ ok: false, message: expect.stringContaining('ECONNREFUSED') });
+
+    await run(updateSettings, other.admin, { smtpHost: '10.0.0.25', smtpPort: 25 });
+    expect(await sendTestMail(other.admin, to)).toEqual({
+      ok: false,
+      message: "The SMTP host is not allowed by the server's egress policy",
+    });
+    expect(await refusal(sendTestMail(other.admin, 'not-an-address'))).toMatchObject({ code: 'validation_failed' });
+    expect(await refusal(sendTestMail(other.user, to))).toMatchObject({ code: 'forbidden' });
+    const audited = await (
+      await getDb()
+    ).execute<{ result: string }>(
+      sql`SELECT result FROM audit_logs WHERE tenant_id = ${other.tenant.id} AND action = 'settings.test_mail' ORDER BY seq`,
+    );
+    expect(audited.rows.map((r) => r.result)).toEqual(['failure', 'failure']);
   });
 });
