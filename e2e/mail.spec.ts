@@ -105,3 +105,37 @@ test('forgot password: the same answer for anyone, a link for the account, a new
   );
   expect(smtp.mails.some((m) => m.to[0] === 'nobody-at-all@example.com')).toBe(false);
 });
+
+test('a webhook: created with its secret shown once, and its calls listed under Operations → Deliveries', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, admin, TENANT_PASSWORD);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
+  // Nothing listens on port 9 of this host: the calls fail and wait for their retries.
+  await page.getByLabel('Receiver URL').fill('https://127.0.0.1:9/pangolin');
+  await page.getByRole('checkbox', { name: /branch\.created/ }).check();
+  await page.getByRole('button', { name: 'Create webhook' }).click();
+  await expect(page.getByText('Signing secret — shown only once')).toBeVisible();
+  await expect(page.getByLabel('Signing secret')).toHaveText(/^whsec_/);
+  await page.reload();
+  await expect(page.getByText('https://127.0.0.1:9/pangolin')).toBeVisible();
+  await expect(page.getByText(/^whsec_/)).toHaveCount(0);
+
+  const token = (
+    await (await request.post('/api/v1/users/login', { data: { username: admin, password: TENANT_PASSWORD } })).json()
+  ).token as string;
+  const branch = await request.post('/api/v1/branches', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { catalog: 'lake', name: 'dev', from: 'main' },
+  });
+  expect(branch.status(), await branch.text()).toBe(201);
+
+  await page.getByRole('link', { name: 'Deliveries' }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('The receiver is not reachable').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByText('branch.created').first()).toBeVisible();
+});
