@@ -1,14 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { deliveries, users } from '@/db/schema';
+import { activeTokens, deliveries, mergeConflicts, passwordLinks, users } from '@/db/schema';
 import * as deliveriesRoute from '@/app/api/v1/deliveries/route';
 import * as retryRoute from '@/app/api/v1/deliveries/[id]/retry/route';
 import * as webhooksRoute from '@/app/api/v1/webhooks/route';
 import * as webhookRoute from '@/app/api/v1/webhooks/[id]/route';
+import { runVerification } from '@/lib/audit/http';
+import { signInWithPassword } from '@/lib/auth/login';
+import { issueToken } from '@/lib/auth/tokens';
 import { createAccessRequest, decideAccessRequest } from '@/lib/governance/access-requests';
-import { updateSettings } from '@/lib/governance/settings';
+import {
+  FORGOT_ANSWER,
+  LINK_GONE,
+  linkActor,
+  linkOwner,
+  reissueInvitation,
+  requestPasswordReset,
+  setPasswordByLink,
+} from '@/lib/governance/password-links';
+import { createUser } from '@/lib/governance/users';
+import { commitIcebergMetadata } from '@/lib/iceberg/mutations';
+import { executeMutation } from '@/lib/mutation';
+import { completeMerge, createBranch, resolveConflict, startMerge } from '@/lib/versioning/mutations';
+import { sendTestMail, updateSettings } from '@/lib/governance/settings';
 import { createWebhook } from '@/lib/governance/webhooks';
 import { prepareJobs, startJobWorkers, stopJobWorkers } from '@/lib/jobs';
 import { attemptDelivery, deliveryJob, emitEvent } from '@/lib/outbox';
@@ -19,11 +36,15 @@ import {
   call,
   governanceWorld,
   insertGrants,
+  refusal,
   run,
   tenantUser,
   type GovernanceWorld,
 } from './support/governance';
+import { asAttacker, chainRows } from './support/audit';
+import { tenantWorld } from './support/fixtures';
 import { startReceiver, startSmtp, waitFor, type SmtpPeer, type WebhookReceiver } from './support/notifications';
+import { loc, versioningWorld, type World } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -457,5 +478,305 @@ describe('the webhooks and deliveries API', () => {
     expect((await call(retryRoute.POST, { method: 'POST', token, params: { id: d.id } })).status).toBe(409);
     const other = (await bearerFor(w.b.admin)).jwt;
     expect((await call(retryRoute.POST, { method: 'POST', token: other, params: { id: d.id } })).status).toBe(404);
+  });
+});
+
+describe('events from versioning, Iceberg and audit', () => {
+  // The events besides access requests, each from the mutation that causes it, signed and delivered to a receiver.
+  let w: World;
+  let receiver: WebhookReceiver;
+
+  const bodies = () => receiver.calls.map((c) => JSON.parse(c.body) as { type: string; data: Record<string, unknown> });
+  const ofType = (type: string) => bodies().filter((b) => b.type === type);
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    w = await versioningWorld();
+    const hook = await run(createWebhook, w.admin, {
+      url: receiver.url,
+      events: ['branch.created', 'merge.completed', 'merge.conflicted', 'table.committed', 'audit.verify_failed'],
+    });
+    receiver.secret = hook.secret;
+    await prepareJobs([deliveryJob]);
+    await startJobWorkers([deliveryJob], { pollingIntervalSeconds: 0.5 });
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+  });
+
+  describe('webhook events from the versioning, Iceberg and audit changes', () => {
+    it('branch.created, merge.conflicted and merge.completed', async () => {
+      await w.create('main', 'orders');
+      await run(createBranch, w.admin, { catalog: 'sales', name: 'dev', from: 'main' });
+      await waitFor('branch.created', () => ofType('branch.created').length === 1);
+      expect(ofType('branch.created')[0].data).toMatchObject({ catalog: 'sales', name: 'dev' });
+
+      await w.update('dev', 'orders', 2);
+      await w.update('main', 'orders', 3);
+      const op = await run(startMerge, w.admin, { catalog: 'sales', source: 'dev', target: 'main' });
+      await waitFor('merge.conflicted', () => ofType('merge.conflicted').length === 1);
+      expect(ofType('merge.conflicted')[0].data).toMatchObject({
+        id: op.id,
+        source: 'dev',
+        target: 'main',
+        conflicts: 1,
+      });
+
+      const db = await getDb();
+      for (const c of await db.select().from(mergeConflicts).where(eq(mergeConflicts.mergeOperationId, op.id)))
+        await run(resolveConflict, w.admin, { id: c.id, resolution: 'take_source' });
+      const done = await run(completeMerge, w.admin, { id: op.id });
+      await waitFor('merge.completed', () => ofType('merge.completed').length === 1);
+      expect(ofType('merge.completed')[0].data).toMatchObject({ id: op.id, commitId: done.commitId, target: 'main' });
+      expect(receiver.calls.every((c) => c.packageVerified && c.specVerified)).toBe(true);
+    });
+
+    it('table.committed from an Iceberg commit', async () => {
+      await w.create('main', 'events');
+      const out = await run(commitIcebergMetadata, w.admin, {
+        catalogId: w.catalogId,
+        branch: 'main',
+        namespace: ['emea'],
+        name: 'events',
+        assetType: 'table',
+        expectedMetadataLocation: loc('events', 1),
+        metadataLocation: loc('events', 2),
+        schemaId: 0,
+        properties: {},
+        message: 'append',
+      });
+      await waitFor('table.committed', () => ofType('table.committed').length === 1);
+      expect(ofType('table.committed')[0].data).toMatchObject({
+        assetId: out.assetId,
+        commitId: out.commitId,
+        namespace: ['emea'],
+        name: 'events',
+        metadataLocation: loc('events', 2),
+      });
+    });
+
+    it('audit.verify_failed when a verification finds the chain broken', async () => {
+      const rows = await chainRows(w.tenant.id);
+      await asAttacker((tx) =>
+        tx.execute(sql`UPDATE audit_logs SET resource_name = 'innocent' WHERE id = ${rows[1].id}`),
+      );
+      const outcome = await runVerification(w.admin, { tenantId: w.tenant.id, label: 'this tenant' });
+      expect(outcome.ok).toBe(false);
+      await waitFor('audit.verify_failed', () => ofType('audit.verify_failed').length === 1);
+      expect(ofType('audit.verify_failed')[0].data).toMatchObject({ firstBreak: { id: rows[1].id } });
+    });
+  });
+});
+
+describe('password links and test mail', () => {
+  let smtp: SmtpPeer;
+  let w: Awaited<ReturnType<typeof tenantWorld>>;
+  const request = () => ({
+    ip: `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    userAgent: 'vitest',
+    requestId: randomUUID(),
+  });
+  const LINK = /https:\/\/lake\.example\.com\/set-password\?token=([\w-]+)/;
+
+  const mailTo = (address: string) => smtp.mails.filter((m) => m.to[0] === address);
+  const tokenIn = (text: string) => decodeURIComponent(LINK.exec(text)![1]);
+
+  async function usePassword(token: string, password: string) {
+    const owner = await linkOwner(token);
+    if (!owner) throw new Error(LINK_GONE);
+    return executeMutation(setPasswordByLink, linkActor(owner, request()), { token, password, confirm: password });
+  }
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    w = await tenantWorld();
+    await run(updateSettings, w.admin, {
+      smtpHost: '127.0.0.1',
+      smtpPort: smtp.port,
+      smtpFrom: 'lake@example.com',
+      smtpSecure: false,
+    });
+    await prepareJobs([deliveryJob]);
+    await startJobWorkers([deliveryJob], { pollingIntervalSeconds: 0.5 });
+  });
+
+  afterAll(async () => {
+    await smtp?.stop();
+  });
+
+  describe('invitations by mail', () => {
+    it('a new user with an address gets a single-use link instead of a temporary password, and sets a password with it', async () => {
+      const name = `ada-${randomUUID().slice(0, 8)}`;
+      const email = `${name}@example.com`;
+      const created = await run(createUser, w.admin, { username: name, email });
+      expect(created.temporaryPassword).toBeUndefined();
+      expect(created.invitationMailed).toBe(email);
+      const db = await getDb();
+      const [row] = await db.select().from(users).where(eq(users.id, created.id));
+      expect(row.passwordHash).toBeNull();
+      expect(row.mustChangePassword).toBe(false);
+
+      await waitFor('the invitation', () => mailTo(email).length === 1);
+      const mail = mailTo(email)[0];
+      expect(mail.subject).toBe('Your Pangolin Console account');
+      expect(mail.text).toContain(`user name: ${name}`);
+      const token = tokenIn(mail.text);
+      // Only the link's hash is stored, and the outbox forgot the link once the mail went.
+      const [link] = await db.select().from(passwordLinks).where(eq(passwordLinks.userId, created.id));
+      expect(link.tokenHash).not.toContain(token);
+      const outbox = await db.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = ${w.tenant.id} AND secret_encrypted IS NOT NULL AND state = 'delivered'`,
+      );
+      expect(outbox.rows[0].n).toBe(0);
+
+      await expect(
+        signInWithPassword({ username: name, password: 'whatever-password-1', request: request() }),
+      ).rejects.toThrow();
+      await usePassword(token, 'a-new-password-for-ada');
+      const signedIn = await signInWithPassword({
+        username: name,
+        password: 'a-new-password-for-ada',
+        request: request(),
+      });
+      expect(signedIn).toBeTruthy();
+      // Single use.
+      expect(await linkOwner(token)).toBeNull();
+      const again = await refusal(
+        executeMutation(
+          setPasswordByLink,
+          linkActor(
+            { userId: created.id, username: name, role: 'tenant_user', tenantId: w.tenant.id, purpose: 'invite' },
+            request(),
+          ),
+          {
+            token,
+            password: 'yet-another-password',
+            confirm: 'yet-another-password',
+          },
+        ),
+      );
+      expect(again).toMatchObject({ code: 'conflict', message: LINK_GONE });
+    });
+
+    it('a reissued invitation replaces the earlier link; an expired link is refused', async () => {
+      const name = `bo-${randomUUID().slice(0, 8)}`;
+      const email = `${name}@example.com`;
+      const created = await run(createUser, w.admin, { username: name, email });
+      await waitFor('the first invitation', () => mailTo(email).length === 1);
+      await run(reissueInvitation, w.admin, { id: created.id });
+      await waitFor('the second invitation', () => mailTo(email).length === 2);
+      const [first, second] = mailTo(email).map((m) => tokenIn(m.text));
+      expect(await linkOwner(first)).toBeNull();
+      expect(await linkOwner(second)).toMatchObject({ userId: created.id, purpose: 'invite' });
+      await (
+        await getDb()
+      )
+        .update(passwordLinks)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(passwordLinks.userId, created.id));
+      expect(await linkOwner(second)).toBeNull();
+    });
+
+    it('without mail set up, the temporary password flow stays', async () => {
+      const other = await tenantWorld();
+      const created = await run(createUser, other.admin, {
+        username: `cy-${randomUUID().slice(0, 8)}`,
+        email: `cy-${randomUUID().slice(0, 8)}@example.com`,
+      });
+      expect(created.temporaryPassword).toMatch(/.{12,}/);
+      expect(created.invitationMailed).toBeNull();
+      expect(await refusal(run(reissueInvitation, other.admin, { id: created.id }))).toMatchObject({
+        code: 'conflict',
+      });
+    });
+  });
+
+  describe('forgot password', () => {
+    it('answers the same for an account and for nobody, mails only the account, and signs every session out after the reset', async () => {
+      const name = `di-${randomUUID().slice(0, 8)}`;
+      const email = `${name}@example.com`;
+      const created = await run(createUser, w.admin, { username: name, email, password: 'the-first-password-1' });
+      const db = await getDb();
+      const session = await issueToken(db, {
+        userId: created.id,
+        tenantId: w.tenant.id,
+        kind: 'session',
+        ttlSecs: 3600,
+      });
+
+      const before = smtp.mails.length;
+      expect(await requestPasswordReset(email.toUpperCase(), request())).toBe(FORGOT_ANSWER);
+      expect(await requestPasswordReset(`nobody-${randomUUID().slice(0, 8)}@example.com`, request())).toBe(
+        FORGOT_ANSWER,
+      );
+      expect(await requestPasswordReset(`nobody-${randomUUID().slice(0, 8)}`, request())).toBe(FORGOT_ANSWER);
+      await waitFor('the reset mail', () => mailTo(email).length === 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(smtp.mails.length).toBe(before + 1);
+      const mail = mailTo(email)[0];
+      expect(mail.subject).toBe('Reset your Pangolin Console password');
+
+      await usePassword(tokenIn(mail.text), 'the-second-password-2');
+      const [live] = await db.select().from(activeTokens).where(eq(activeTokens.tokenHash, session.tokenHash));
+      expect(live).toBeUndefined();
+      await expect(
+        signInWithPassword({ username: name, password: 'the-first-password-1', request: request() }),
+      ).rejects.toThrow();
+      expect(
+        await signInWithPassword({ username: name, password: 'the-second-password-2', request: request() }),
+      ).toBeTruthy();
+    });
+
+    it('is throttled like sign-in: per name and address, the same answer for any name', async () => {
+      const from = request();
+      const ask = () => requestPasswordReset('someone-throttled', from);
+      for (let i = 0; i < 4; i++) expect(await ask()).toBe(FORGOT_ANSWER);
+      // The fifth counts and locks the pair; the next is refused, naming when to try again.
+      await ask().catch(() => undefined);
+      expect(await refusal(ask())).toMatchObject({
+        code: 'too_many_requests',
+        message: expect.stringMatching(/^Too many requests\. Try again in \d+ minutes?\.$/),
+      });
+      expect(await refusal(requestPasswordReset('', from))).toMatchObject({ code: 'validation_failed' });
+    });
+  });
+
+  describe('send test mail', () => {
+    it("reports the SMTP server's answer, the connection error, or the egress policy's refusal, and audits each", async () => {
+      const to = `test-${randomUUID().slice(0, 8)}@example.com`;
+      const ok = await sendTestMail(w.admin, to);
+      expect(ok.ok).toBe(true);
+      expect(ok.message).toMatch(/^Sent to test-.*\. The SMTP server answered: 250 /);
+      await waitFor('the test mail', () => mailTo(to).length === 1);
+      expect(mailTo(to)[0].subject).toBe('Pangolin test mail');
+
+      const other = await tenantWorld();
+      // Nothing listens on this port (an SMTP server started and stopped).
+      const gone = await startSmtp();
+      await gone.stop();
+      await run(updateSettings, other.admin, {
+        smtpHost: '127.0.0.1',
+        smtpPort: gone.port,
+        smtpFrom: 'x@example.com',
+        smtpSecure: false,
+      });
+      const down = await sendTestMail(other.admin, to);
+      expect(down).toMatchObject({ ok: false, message: expect.stringContaining('ECONNREFUSED') });
+
+      await run(updateSettings, other.admin, { smtpHost: '10.0.0.25', smtpPort: 25 });
+      expect(await sendTestMail(other.admin, to)).toEqual({
+        ok: false,
+        message: "The SMTP host is not allowed by the server's egress policy",
+      });
+      expect(await refusal(sendTestMail(other.admin, 'not-an-address'))).toMatchObject({ code: 'validation_failed' });
+      expect(await refusal(sendTestMail(other.user, to))).toMatchObject({ code: 'forbidden' });
+      const audited = await (
+        await getDb()
+      ).execute<{ result: string }>(
+        sql`SELECT result FROM audit_logs WHERE tenant_id = ${other.tenant.id} AND action = 'settings.test_mail' ORDER BY seq`,
+      );
+      expect(audited.rows.map((r) => r.result)).toEqual(['failure', 'failure']);
+    });
   });
 });
