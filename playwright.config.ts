@@ -34,6 +34,10 @@ const serverEnv: Record<string, string> = {
   PANGOLIN_OIDC_CLIENT_SECRET: 'pangolin-console-secret-for-tests',
   PANGOLIN_OIDC_NAME: E2E_IDP.name,
   PANGOLIN_OIDC_AUDIENCE: E2E_IDP.audience,
+  // Links in mails point at the server under test; the SMTP server e2e/mail.spec.ts starts listens on loopback,
+  // which the egress policy refuses unless allowed (as a deployment allows its private relay).
+  PANGOLIN_EGRESS_ALLOW: '127.0.0.1',
+  PANGOLIN_DELIVERY_RETRY_SECS: '1',
   ...(process.env.E2E_DATABASE_URL
     ? { DATABASE_URL: process.env.E2E_DATABASE_URL }
     : { PANGOLIN_DATA_DIR: path.join(os.tmpdir(), `pangolin-e2e-${process.pid}-${Date.now()}`) }),

@@ -19,7 +19,9 @@ export type NavIconName =
   | 'KeyRound'
   | 'ScrollText'
   | 'HeartPulse'
-  | 'Settings';
+  | 'Settings'
+  | 'Webhook'
+  | 'Send';
 
 export interface NavItem {
   href: string;
@@ -82,6 +84,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
       { href: '/roles', label: 'Roles', icon: 'ShieldCheck', adminOnly: true },
       { href: '/access-requests', label: 'Access requests', icon: 'Inbox' },
       { href: '/tokens', label: 'Sessions & tokens', icon: 'KeyRound' },
+      { href: '/webhooks', label: 'Webhooks', icon: 'Webhook', adminOnly: true },
     ],
   },
   {
@@ -90,6 +93,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     items: [
       { href: '/audit', label: 'Audit log', icon: 'ScrollText' },
       { href: '/health', label: 'Database health', icon: 'HeartPulse', rootOnly: true },
+      { href: '/deliveries', label: 'Deliveries', icon: 'Send', adminOnly: true },
       { href: '/settings', label: 'Settings', icon: 'Settings', adminOnly: true },
     ],
   },

@@ -13,10 +13,12 @@ import {
   Menu,
   ScrollText,
   Search,
+  Send,
   Settings,
   ShieldCheck,
   Users,
   Warehouse,
+  Webhook,
   X,
   type LucideIcon,
 } from 'lucide-react';
@@ -41,6 +43,8 @@ const ICONS: Record<NavIconName, LucideIcon> = {
   ScrollText,
   HeartPulse,
   Settings,
+  Webhook,
+  Send,
 };
 
 /**

@@ -62,6 +62,8 @@ export const CONSOLE_PAGES = [
   '/service-users',
   '/access-requests',
   '/tokens',
+  '/webhooks',
+  '/deliveries',
   '/audit',
   '/settings',
   '/profile',

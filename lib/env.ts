@@ -69,6 +69,17 @@ const envSchema = z
       .optional()
       .transform((v) => v !== 'false'),
     PANGOLIN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** The console's public URL (links in mails): https://lake.example.com, no trailing path. */
+    PANGOLIN_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/?#]+\/?$/.test(v.trim()), {
+      message: "PANGOLIN_URL must be the console's public URL, such as https://lake.example.com",
+    }),
+    /** `true`: webhook URLs may be plain http:// (a receiver inside a trusted network); otherwise HTTPS only. */
+    PANGOLIN_WEBHOOKS_ALLOW_HTTP: z
+      .enum(['true', 'false', ''], { message: 'PANGOLIN_WEBHOOKS_ALLOW_HTTP must be true or false' })
+      .optional()
+      .transform((v) => v === 'true'),
+    /** First retry of a failed mail or webhook after this many seconds, doubling each time (8 retries). */
+    PANGOLIN_DELIVERY_RETRY_SECS: intInRange('PANGOLIN_DELIVERY_RETRY_SECS', 1, 3600, 30),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_MIN_CONNECTIONS > env.DATABASE_MAX_CONNECTIONS) {

@@ -28,6 +28,8 @@ export type JobDef<T> = {
   retryDelaySecs?: number;
   /** A job active for longer than this is considered dead and retried (default 15 minutes). */
   expireInSecs?: number;
+  /** Jobs of this queue one instance runs at once (default 1): more for jobs that mostly wait on the network. */
+  concurrency?: number;
   // Method syntax on purpose: a JobDef<T> is usable wherever any job is listed (JobDef<unknown>).
   run(data: T, job: JobContext): Promise<void>;
 };
@@ -187,20 +189,21 @@ export async function startJobWorkers(
   const s = await state(true);
   for (const def of defs) {
     await ensureQueue(s, def);
-    await s.boss.work(
-      def.name,
-      { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
-      async ([job]) => {
-        const data = def.input.parse(job.data);
-        const retryCount = (job as unknown as { retryCount?: number }).retryCount ?? 0;
-        try {
-          await def.run(data, { id: job.id, retryCount });
-        } catch (err) {
-          logger.warn('job failed; it will be retried', { job: def.name, id: job.id, err: (err as Error).message });
-          throw err;
-        }
-      },
-    );
+    for (let i = 0; i < (def.concurrency ?? 1); i++)
+      await s.boss.work(
+        def.name,
+        { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
+        async ([job]) => {
+          const data = def.input.parse(job.data);
+          const retryCount = (job as unknown as { retryCount?: number }).retryCount ?? 0;
+          try {
+            await def.run(data, { id: job.id, retryCount });
+          } catch (err) {
+            logger.warn('job failed; it will be retried', { job: def.name, id: job.id, err: (err as Error).message });
+            throw err;
+          }
+        },
+      );
   }
 }
 

@@ -72,6 +72,9 @@ describe('migrations', () => {
       'business_metadata',
       'iceberg_idempotency_keys',
       'maintenance_runs',
+      'webhooks',
+      'deliveries',
+      'password_links',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

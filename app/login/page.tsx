@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { linkClass } from '@/components/ui';
 import { oidcConfig, passwordLoginAllowed } from '@/lib/auth/oidc';
 import { currentActor } from '@/lib/auth/session';
 import { needsSetup } from '@/lib/setup';
@@ -53,6 +55,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               {sso ? 'Or use your Pangolin username and password.' : 'Use your Pangolin account.'}
             </p>
             <LoginForm initialError={loginErrorMessage(error)} />
+            <p className="mt-4 text-center text-sm">
+              <Link className={linkClass()} href="/forgot-password">
+                Forgot your password?
+              </Link>
+            </p>
           </>
         ) : (
           <details className="mt-6 text-sm">

@@ -4,3 +4,4 @@ export * from './governance';
 export * from './audit';
 export * from './system';
 export * from './maintenance';
+export * from './notifications';

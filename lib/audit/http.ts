@@ -9,6 +9,7 @@ import { verifyAuditChains, type VerifyReport } from './verify';
 import { requireTenantAdmin } from '../authz';
 import { badRequest } from '../errors';
 import { logger } from '../logger';
+import { emitEvent } from '../outbox';
 import { exportFileName, exportFormats, exportStream, type ExportFormat } from './export';
 import { filtersFromParams, filtersToParams, NO_TENANT } from './filters';
 import { isUuid } from '@/lib/ids';
@@ -90,6 +91,10 @@ export async function runVerification(
     ? await db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, brokenTenant)).limit(1)
     : [];
   const outcome = { ...report, tenantName: tenant?.name ?? null, durationMs };
+  if (brokenTenant && tenant)
+    await db.transaction((tx) =>
+      emitEvent(tx, brokenTenant, 'audit.verify_failed', { firstBreak: report.firstBreak, rows: report.rows }),
+    );
   await recordAccess(actor, {
     action: 'audit.verify',
     resourceId: target.tenantId ?? null,

@@ -7,6 +7,7 @@ import { decideScope, loadGrants, requireTenant } from '../authz';
 import { conflict, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { insertGrant } from './grants';
+import { accessRequestDecided, accessRequestMade } from './notify';
 import { actionsInput, assertHolds, assertSteward, futureDate, optionalText } from './guards';
 import { assetIn, checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
 import { idSchema } from '@/lib/ids';
@@ -121,6 +122,7 @@ export const createAccessRequest = defineMutation({
         reason: input.reason,
       })
       .returning({ id: accessRequests.id, status: accessRequests.status });
+    await accessRequestMade(tx, actor, tenantId, scope, { ...input, id: r.id, requesterId: actor.id });
     return {
       data: { id: r.id, status: r.status, scope: scope.label },
       audit: {
@@ -229,6 +231,12 @@ export const decideAccessRequest = defineMutation({
         .set({ permissionId })
         .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, decided.id)));
     }
+    await accessRequestDecided(tx, actor, tenantId, scope, {
+      ...decided,
+      status,
+      comment: input.comment ?? null,
+      expiresAt: input.expiresAt ?? null,
+    });
     return {
       data: { id: decided.id, status, permissionId, expiresAt: input.expiresAt ?? null },
       audit: {

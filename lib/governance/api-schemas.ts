@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessRequestStatuses } from '@/db/schema';
+import { accessRequestStatuses, deliveryKinds, deliveryStates, webhookEvents } from '@/db/schema';
 // Shared list parameters, under the short names the queries use.
 import { pageCursor as cursor, pageLimit as limit, queryFlag, sortDir as dir, textParam as text } from '../openapi';
 
@@ -382,3 +382,62 @@ export const appConfig = z.object({
   icebergRestPrefix: z.literal('/v1'),
   documentation: z.object({ openapi: z.string(), reference: z.string() }),
 });
+
+export const webhookListQuery = z
+  .object({
+    q: text('q').meta({ description: 'Part of the URL' }),
+    event: z.enum(webhookEvents, { error: `event must be one of ${webhookEvents.join(', ')}` }).optional(),
+    sort: z.enum(['createdAt', 'url'], { error: 'sort must be createdAt or url' }).default('createdAt'),
+    dir,
+    cursor,
+    limit,
+  })
+  .strict();
+
+export const deliveryListQuery = z
+  .object({
+    state: z.enum(deliveryStates, { error: `state must be one of ${deliveryStates.join(', ')}` }).optional(),
+    kind: z.enum(deliveryKinds, { error: 'kind must be mail or webhook' }).optional(),
+    event: text('event').meta({ description: 'The event that caused the delivery, e.g. access_request.created' }),
+    dir: z.enum(['asc', 'desc'], { error: 'dir must be asc or desc' }).default('desc'),
+    cursor,
+    limit,
+  })
+  .strict();
+
+const listPage = <T extends z.ZodType>(row: T, id: string) =>
+  z.object({ rows: z.array(row), nextCursor: z.string().nullable(), total: z.number().int() }).meta({ id });
+
+const webhookRow = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(z.enum(webhookEvents)),
+  description: z.string().nullable(),
+  createdAt: when,
+  failed: z.number().int().meta({ description: 'Deliveries to it that failed and wait for a retry' }),
+});
+export const webhookPage = listPage(webhookRow, 'WebhookPage');
+export const webhookCreated = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    events: z.array(z.enum(webhookEvents)),
+    createdAt: when,
+    secret: z.string().meta({ description: 'The whsec_ signing secret: shown this once, stored encrypted' }),
+  })
+  .meta({ id: 'WebhookCreated' });
+export const webhookDeleted = z.object({ id: z.uuid(), droppedDeliveries: z.number().int() });
+
+const deliveryRow = z.object({
+  id: z.uuid(),
+  kind: z.enum(deliveryKinds),
+  event: z.string(),
+  recipient: z.string().meta({ description: 'The mail address or the webhook URL' }),
+  state: z.enum(deliveryStates),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: when,
+  deliveredAt: when.nullable(),
+});
+export const deliveryPage = listPage(deliveryRow, 'DeliveryPage');
+export const deliveryRetried = z.object({ id: z.uuid(), state: z.literal('pending') });

@@ -11,6 +11,7 @@ import { ssoInput, updateSso } from './sso';
 import { createApiToken, revokeTokenById, rotateCurrentToken } from './tokens';
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from './two-factor';
 import { assignRole, createUser, publicSignup, resetPassword, updateUser } from './users';
+import { webhookInput } from './webhooks';
 
 /*
  * The governance area's operations: sign-in and tokens, people and service users, roles and grants, access
@@ -576,6 +577,54 @@ const ops: Operation[] = [
       mappings: [{ group: 'lake-admins', role: 'TenantAdmin' }],
       contact: 'data-platform@acme.example',
     },
+  },
+  // Webhooks and the deliveries outbox
+  {
+    method: 'get',
+    path: `${V}/webhooks`,
+    tag: 'Webhooks',
+    summary: "List the tenant's webhooks (TenantAdmin)",
+    query: s.webhookListQuery,
+    response: s.webhookPage,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'post',
+    path: `${V}/webhooks`,
+    tag: 'Webhooks',
+    summary:
+      'Subscribe an HTTPS URL to events (TenantAdmin). Calls are signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature); the answer carries the whsec_ secret, the only time it is shown; a URL that is not https:// (unless the operator allows http) or that the egress policy refuses is a 422',
+    body: webhookInput,
+    response: s.webhookCreated,
+    status: 201,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'delete',
+    path: `${V}/webhooks/{id}`,
+    tag: 'Webhooks',
+    summary: 'Delete a webhook; its pending deliveries are marked failed',
+    params: s.idPath('Webhook'),
+    response: s.webhookDeleted,
+    errors: [403, 404],
+  },
+  {
+    method: 'get',
+    path: `${V}/deliveries`,
+    tag: 'Webhooks',
+    summary: 'List mails and webhook calls: pending, delivered, failed (TenantAdmin)',
+    query: s.deliveryListQuery,
+    response: s.deliveryPage,
+    errors: [400, 403, 422],
+  },
+  {
+    method: 'post',
+    path: `${V}/deliveries/{id}/retry`,
+    tag: 'Webhooks',
+    summary: 'Queue a failed delivery again',
+    params: s.idPath('Delivery'),
+    response: s.deliveryRetried,
+    errors: [403, 404, 409],
   },
 ];
 

@@ -1,10 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Queryable } from '@/db/client';
+import { getDb, type Queryable } from '@/db/client';
 import { catalogs, systemSettings, warehouses, type TenantSettings } from '@/db/schema';
+import type { Actor } from '../actor';
+import { actorRef, recordAuditEvent } from '../audit-chain';
 import { requireTenant, requireTenantAdmin } from '../authz';
 import { encryptSecret } from '../crypto';
 import { AppError } from '../errors';
+import { mailErrorText, sendMail, tenantSmtp } from '../mail';
 import { defineMutation, registerMutations } from '../mutation';
 
 export type { TenantSettings };
@@ -211,3 +214,44 @@ export const updateSettings = defineMutation({
 });
 
 registerMutations(updateSettings);
+
+/**
+ * "Send test mail": one message through the tenant's SMTP settings, sent now (not through the outbox: the point is
+ * the relay's answer), reported plainly — the relay's reply, its refusal, or the connection error. Recorded in the
+ * audit trail with the recipient and the outcome.
+ */
+export async function sendTestMail(actor: Actor, rawTo: unknown): Promise<{ ok: boolean; message: string }> {
+  const tenantId = requireTenantAdmin(actor);
+  const to = z
+    .email('Enter the address to send the test to')
+    .safeParse(typeof rawTo === 'string' ? rawTo.trim() : rawTo);
+  if (!to.success)
+    throw new AppError('validation_failed', to.error.issues[0].message, { to: [to.error.issues[0].message] });
+  const db = await getDb();
+  const cfg = await tenantSmtp(db, tenantId);
+  if (!cfg) throw new AppError('conflict', 'Mail is not set up: save an SMTP host and a sender address first');
+  let outcome: { ok: boolean; message: string };
+  try {
+    const reply = await sendMail(cfg, {
+      to: to.data,
+      subject: 'Pangolin test mail',
+      text: `This is a test from Pangolin Console, sent by ${actor.name} through ${cfg.host}:${cfg.port}.`,
+    });
+    outcome = { ok: true, message: `Sent to ${to.data}. The SMTP server answered: ${reply}` };
+  } catch (err) {
+    outcome = { ok: false, message: mailErrorText(err) };
+  }
+  await recordAuditEvent(db, {
+    tenantId,
+    actor: actorRef(actor),
+    action: 'settings.test_mail',
+    resourceType: 'settings',
+    resourceId: tenantId,
+    resourceName: 'tenant settings',
+    result: outcome.ok ? 'success' : 'failure',
+    errorMessage: outcome.ok ? null : outcome.message,
+    request: actor.request,
+    metadata: { to: to.data, host: cfg.host, port: cfg.port },
+  });
+  return outcome;
+}

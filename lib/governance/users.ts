@@ -11,6 +11,7 @@ import { clearAccountThrottle } from '../auth/throttle';
 import { defineMutation, registerMutations } from '../mutation';
 import { hashPassword } from '../passwords';
 import { passwordSchema, usernameSchema } from '../setup';
+import { canMailLinks, mailPasswordLink } from './password-links';
 import { getTenantSettings } from './settings';
 import {
   assertMayMintHumanCredentials,
@@ -34,7 +35,10 @@ export const createUser = defineMutation({
     email,
     displayName: optionalText(200, 'Display name'),
     role: tenantRole.default('tenant_user'),
-    /** Leave empty to invite: a temporary password is generated and shown once. */
+    /**
+     * Leave empty to invite: with an e-mail address and mail set up, a one-time link to choose a password is
+     * mailed; otherwise a temporary password is generated and shown once.
+     */
     password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
   }),
   authorize: async (tx, actor) => {
@@ -43,7 +47,8 @@ export const createUser = defineMutation({
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const temporaryPassword = input.password ? undefined : randomToken(12);
+    const mailed = !input.password && !!input.email && (await canMailLinks(tx, tenantId));
+    const temporaryPassword = input.password || mailed ? undefined : randomToken(12);
     const [u] = await tx
       .insert(users)
       .values({
@@ -52,16 +57,25 @@ export const createUser = defineMutation({
         email: input.email ?? null,
         displayName: input.displayName ?? null,
         role: input.role,
-        passwordHash: await hashPassword(input.password ?? temporaryPassword!),
-        mustChangePassword: !input.password,
+        // Invited by mail: no password until the person chooses one through the link.
+        passwordHash: mailed ? null : await hashPassword(input.password ?? temporaryPassword!),
+        mustChangePassword: !input.password && !mailed,
       })
       .returning({ id: users.id, username: users.username });
+    if (mailed)
+      await mailPasswordLink(
+        tx,
+        tenantId,
+        { id: u.id, username: u.username, email: input.email! },
+        'invite',
+        actor.name,
+      );
     return {
-      data: { id: u.id, username: u.username, temporaryPassword },
+      data: { id: u.id, username: u.username, temporaryPassword, invitationMailed: mailed ? input.email! : null },
       audit: {
         resourceId: u.id,
         resourceName: u.username,
-        metadata: { role: input.role, email: input.email ?? null, invited: !input.password },
+        metadata: { role: input.role, email: input.email ?? null, invited: !input.password, invitationMailed: mailed },
       },
     };
   },

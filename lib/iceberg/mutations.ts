@@ -8,6 +8,7 @@ import { identifierPart, metadataLocation, namespacePath, objectName, properties
 import { idSchema } from '@/lib/ids';
 import { conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
+import { emitEvent } from '../outbox';
 import { commitChanges, lockBranchByName, type BranchRef } from '../catalog/commit';
 
 const location = metadataLocation('s3://bucket/db/t/metadata/00001.metadata.json');
@@ -142,6 +143,16 @@ export const commitIcebergMetadata = defineMutation({
         },
       ],
     });
+    if (input.assetType === 'table')
+      await emitEvent(tx, t.branch.tenantId, 'table.committed', {
+        assetId: t.asset.assetId,
+        catalogId: input.catalogId,
+        branch: input.branch,
+        namespace: input.namespace,
+        name: input.name,
+        commitId,
+        metadataLocation: input.metadataLocation,
+      });
     return {
       data: { assetId: t.asset.assetId, commitId },
       audit: {
@@ -256,6 +267,20 @@ export const commitIcebergTransaction = defineMutation({
     const commitIds: string[] = [];
     for (const { branch, changes } of byBranch.values())
       commitIds.push((await commitChanges(tx, actor, { branch, message: input.message, changes })).commitId);
+    await emitEvent(
+      tx,
+      requireTenant(actor),
+      'table.committed',
+      input.changes.map((c, i) => ({
+        assetId: targets[i].asset.assetId,
+        catalogId: input.catalogId,
+        branch: c.branch,
+        namespace: c.namespace,
+        name: c.name,
+        commitIds,
+        metadataLocation: c.metadataLocation,
+      })),
+    );
     return {
       data: { commitIds },
       audit: {

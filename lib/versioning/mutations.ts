@@ -6,6 +6,7 @@ import type { Actor } from '../actor';
 import { requireTenant } from '../authz';
 import { AppError, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
+import { emitEvent } from '../outbox';
 import { findCatalog } from '../catalog/lookup';
 import { metadataLocation, objectName } from '../catalog/names';
 import { idSchema } from '@/lib/ids';
@@ -85,6 +86,13 @@ export const createBranch = defineMutation({
       from: input.from,
       branchType: input.branchType,
       assetIds: ids,
+    });
+    await emitEvent(tx, tenantId, 'branch.created', {
+      id: b.id,
+      catalog: c.name,
+      name: input.name,
+      from: `${b.from.kind}:${b.from.name}`,
+      headCommitId: b.headCommitId,
     });
     return {
       data: {
@@ -382,6 +390,14 @@ export const startMerge = defineMutation({
       message: input.message,
       expectedTargetHead: input.expectedTargetHead,
     });
+    if (out.conflicts)
+      await emitEvent(tx, tenantId, 'merge.conflicted', {
+        id: out.id,
+        catalog: c.name,
+        source: source.name,
+        target: target.name,
+        conflicts: out.conflicts,
+      });
     return {
       data: out,
       audit: {
@@ -485,6 +501,12 @@ export const completeMerge = defineMutation({
     const started = performance.now();
     const out = await completeMergeOperation(tx, actor, op, input.message);
     appMetrics().mergeDuration.observe({ phase: 'complete' }, since(started));
+    await emitEvent(tx, tenantId, out.completed ? 'merge.completed' : 'merge.conflicted', {
+      id: op.id,
+      catalog: info.catalogName,
+      target: info.targetName,
+      ...(out.completed ? { commitId: out.commitId, changes: out.changeCount } : { conflicts: out.newConflicts }),
+    });
     return {
       data: { id: op.id, ...out },
       audit: {

@@ -169,6 +169,20 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
     await run(sql`INSERT INTO user_recovery_codes (user_id, code_hash, used_at)
       SELECT u.id, md5('recovery' || u.id || g), CASE WHEN g = 1 THEN now() END
       FROM users u, generate_series(1, 3) g WHERE u.tenant_id = ${t} AND u.role = 'tenant_admin'`);
+    // Webhooks, the outbox (a mail waiting with its one-time link encrypted, webhook calls delivered and failed)
+    // and password links (only their hashes).
+    await run(sql`INSERT INTO webhooks (tenant_id, id, url, events, description, secret_encrypted)
+      VALUES (${t}, gen_random_uuid(), 'https://hooks.example.com/pangolin', ARRAY['access_request.created', 'merge.completed'], 'chat', 'v1.populated')`);
+    await run(sql`INSERT INTO deliveries (tenant_id, id, kind, event, recipient, webhook_id, payload, secret_encrypted, state, attempts, last_error, delivered_at)
+      SELECT ${t}, gen_random_uuid(), 'webhook', 'merge.completed', w.url, w.id, '{"type": "merge.completed", "data": {}}',
+             NULL, CASE WHEN g = 1 THEN 'failed' ELSE 'delivered' END, g, CASE WHEN g = 1 THEN 'The receiver answered HTTP 503' END,
+             CASE WHEN g = 1 THEN NULL ELSE now() END
+      FROM webhooks w, generate_series(1, 3) g WHERE w.tenant_id = ${t}`);
+    await run(sql`INSERT INTO deliveries (tenant_id, id, kind, event, recipient, payload, secret_encrypted)
+      SELECT ${t}, gen_random_uuid(), 'mail', 'user.invite', u.username || '@example.com', '{"subject": "Welcome", "text": "Set a password: {{link}}"}', 'v1.populated'
+      FROM users u WHERE u.tenant_id = ${t} LIMIT 2`);
+    await run(sql`INSERT INTO password_links (token_hash, tenant_id, user_id, purpose, expires_at)
+      SELECT md5('link' || u.id), ${t}, u.id, 'invite', now() + interval '3 days' FROM users u WHERE u.tenant_id = ${t} LIMIT 2`);
     await run(sql`INSERT INTO login_throttle (key, failures, locked_until)
       SELECT 'user:' || username, 3, CASE WHEN username LIKE '%-2' THEN now() + interval '10 minutes' END FROM users WHERE tenant_id = ${t} LIMIT 5`);
 

@@ -1,5 +1,5 @@
 import { Card, EmptyState, PageHeader } from '@/components/ui';
-import { getSettings } from '@/lib/governance/queries/settings';
+import { getSettings, ownEmail } from '@/lib/governance/queries/settings';
 import { warehouseChoices } from '@/lib/catalog/queries/warehouses';
 import { catalogChoices } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
@@ -8,6 +8,7 @@ import { formatDateTime } from '@/lib/format';
 import { SettingsForm } from './settings-form';
 import { getSso } from '@/lib/governance/queries/sso';
 import { SsoForm } from './sso-form';
+import { TestMailForm } from './test-mail-form';
 import { NeedTenant } from '@/components/page-state';
 
 export const metadata = { title: 'Settings' };
@@ -28,11 +29,12 @@ export default async function SettingsPage() {
         <EmptyState title="Only TenantAdmins change settings" />
       </>
     );
-  const [settings, warehouses, catalogs, sso] = await Promise.all([
+  const [settings, warehouses, catalogs, sso, own] = await Promise.all([
     getSettings(actor),
     warehouseChoices(actor),
     catalogChoices(actor),
     getSso(actor),
+    ownEmail(actor),
   ]);
   const { updatedAt, ...view } = settings;
   return (
@@ -51,6 +53,11 @@ export default async function SettingsPage() {
           </Card>
         </div>
       ) : null}
+      <div className="mt-6">
+        <Card title="Send test mail">
+          <TestMailForm defaultTo={own ?? ''} configured={!!view.smtp?.host && !!view.smtp.from} />
+        </Card>
+      </div>
     </>
   );
 }

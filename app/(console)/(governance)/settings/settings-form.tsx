@@ -65,7 +65,7 @@ export function SettingsForm({
         />
       </section>
       <section className="space-y-4">
-        <h2 className="text-sm font-semibold">Mail (SMTP) for invitations</h2>
+        <h2 className="text-sm font-semibold">Mail (SMTP): invitations, password resets, access requests</h2>
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <Field
             name="smtpHost"

@@ -16,6 +16,7 @@ import {
   updateUser,
 } from '@/lib/governance/users';
 import { resetTwoFactor } from '@/lib/governance/two-factor';
+import { reissueInvitation } from '@/lib/governance/password-links';
 
 type Prev = ActionResult<unknown> | null;
 
@@ -23,9 +24,11 @@ export async function createUserAction(_prev: Prev, formData: FormData) {
   return runAction(createUser, formObject(formData), {
     formData,
     message: (d) =>
-      d.temporaryPassword
-        ? `Created ${d.username}. Give them the temporary password below; it is shown only once.`
-        : `Created ${d.username}.`,
+      d.invitationMailed
+        ? `Created ${d.username}. An invitation to choose a password was mailed to ${d.invitationMailed}.`
+        : d.temporaryPassword
+          ? `Created ${d.username}. Give them the temporary password below; it is shown only once.`
+          : `Created ${d.username}.`,
   });
 }
 
@@ -97,4 +100,13 @@ export async function checkAccessAction(
   formData: FormData,
 ): Promise<ActionResult<Decision & { scope: string }>> {
   return guarded((actor) => checkUserAccess(actor, formObject(formData)));
+}
+
+/** A fresh invitation mail (the previous link stops working). */
+export async function reissueInvitationAction(formData: FormData) {
+  return runAction(
+    reissueInvitation,
+    { id: formData.get('id') },
+    { message: (d) => `Invitation mailed to ${d.email}.` },
+  );
 }

@@ -4,7 +4,8 @@ import { ActionForm, Field, SelectField } from '@/components/form';
 import { createUserAction, resetPasswordAction } from './actions';
 import { SecretOnce } from '@/components/secret-once';
 
-export function CreateUserForm() {
+/** `mail`: the tenant mails invitations (SMTP set up and the console's public URL known). */
+export function CreateUserForm({ mail }: { mail: boolean }) {
   return (
     <ActionForm action={createUserAction} submitLabel="Create user" resetOnSuccess>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
@@ -25,7 +26,11 @@ export function CreateUserForm() {
         label="Initial password (optional)"
         type="password"
         autoComplete="new-password"
-        description="Leave empty to invite: a temporary password is generated and shown once."
+        description={
+          mail
+            ? 'Leave empty to invite: with an e-mail address, a one-time link to choose a password is mailed (valid 72 hours). Without one, a temporary password is generated and shown once.'
+            : 'Leave empty to invite: a temporary password is generated and shown once (mail is not set up in Settings, so nothing is mailed).'
+        }
       />
       <SecretOnce field="temporaryPassword" label="Temporary password" />
     </ActionForm>

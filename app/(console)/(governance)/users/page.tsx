@@ -1,3 +1,4 @@
+import { mailsLinks } from '@/lib/governance/queries/settings';
 import Link from 'next/link';
 import { Card, EmptyState, PageHeader, linkClass } from '@/components/ui';
 import { listUsers, type UserSort } from '@/lib/governance/queries/users';
@@ -39,6 +40,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   }
   const sp = await searchParams;
   const sort = (sp.sort === 'createdAt' ? 'createdAt' : 'username') as UserSort;
+  const mail = await mailsLinks(actor);
   const page = await listUsers(actor, {
     q: sp.q,
     role: sp.role,
@@ -66,7 +68,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           sort={{ id: sort, desc: sp.dir === 'desc' }}
         />
         <Card title="Create or invite a user">
-          <CreateUserForm />
+          <CreateUserForm mail={mail} />
         </Card>
       </div>
     </>

@@ -6,6 +6,7 @@ import { getDb } from '@/db/client';
 import { scopeCatalogs, scopeTags } from '@/lib/governance/queries/scopes';
 import { listGrants } from '@/lib/governance/queries/permissions';
 import { roleChoices } from '@/lib/governance/queries/roles';
+import { mailsLinks } from '@/lib/governance/queries/settings';
 import { getUser, signInLockCount } from '@/lib/governance/queries/users';
 import { requireActor } from '@/lib/auth/session';
 import { effectivePermissions, isTenantAdmin } from '@/lib/authz';
@@ -18,6 +19,7 @@ import {
   addGrantAction,
   clearSignInLockAction,
   deleteUserAction,
+  reissueInvitationAction,
   resetTwoFactorAction,
   setUserActiveAction,
   unassignRoleAction,
@@ -53,6 +55,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
     canEdit && user.tenantId ? listGrants(actor, { grantedBy: user.id }) : Promise.resolve([]),
     canEdit ? signInLockCount(actor, user) : Promise.resolve(0),
   ]);
+  const mail = canEdit && (await mailsLinks(actor));
   const unassigned = roleOptions.filter((r) => !user.roles.some((x) => x.id === r.id));
 
   return (
@@ -184,6 +187,18 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           {canEdit ? (
             <div className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800">
               <ResetPasswordForm userId={user.id} />
+              {mail && user.email && user.active ? (
+                <div className="mt-3">
+                  <ConfirmButton
+                    action={reissueInvitationAction}
+                    hidden={{ id: user.id }}
+                    label="Mail a new invitation"
+                    variant="secondary"
+                    confirmLabel="Send"
+                    confirmText={`A one-time link to choose a password goes to ${user.email}; an earlier invitation stops working.`}
+                  />
+                </div>
+              ) : null}
             </div>
           ) : null}
         </Card>
