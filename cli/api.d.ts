@@ -753,6 +753,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List mails and webhook calls: pending, delivered, failed (TenantAdmin) */
+    get: operations['getDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/deliveries/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a failed delivery again */
+    post: operations['postDeliveriesByIdRetry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/federated-catalogs': {
     parameters: {
       query?: never;
@@ -1667,6 +1701,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the tenant's webhooks (TenantAdmin) */
+    get: operations['getWebhooks'];
+    put?: never;
+    /** Subscribe an HTTPS URL to events (TenantAdmin). Calls are signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature); the answer carries the whsec_ secret, the only time it is shown; a URL that is not https:// (unless the operator allows http) or that the egress policy refuses is a 422 */
+    post: operations['postWebhooks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a webhook; its pending deliveries are marked failed */
+    delete: operations['deleteWebhooksById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2043,6 +2112,26 @@ export interface components {
       total: number;
     } & {
       [key: string]: unknown;
+    };
+    DeliveryPage: {
+      nextCursor: string | null;
+      rows: {
+        attempts: number;
+        /** Format: date-time */
+        createdAt: string;
+        deliveredAt: string | null;
+        event: string;
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        kind: 'mail' | 'webhook';
+        lastError: string | null;
+        /** @description The mail address or the webhook URL */
+        recipient: string;
+        /** @enum {string} */
+        state: 'pending' | 'delivered' | 'failed';
+      }[];
+      total: number;
     };
     Diff: {
       added: number;
@@ -2744,6 +2833,47 @@ export interface components {
       total: number;
       /** @description true when total is a lower bound: counting stopped early (at 10,000 for lists, 1,000 or on a frequent word for search) */
       totalCapped?: boolean;
+    };
+    WebhookCreated: {
+      /** Format: date-time */
+      createdAt: string;
+      events: (
+        | 'access_request.created'
+        | 'access_request.decided'
+        | 'merge.completed'
+        | 'merge.conflicted'
+        | 'branch.created'
+        | 'table.committed'
+        | 'audit.verify_failed'
+      )[];
+      /** Format: uuid */
+      id: string;
+      /** @description The whsec_ signing secret: shown this once, stored encrypted */
+      secret: string;
+      url: string;
+    };
+    WebhookPage: {
+      nextCursor: string | null;
+      rows: {
+        /** Format: date-time */
+        createdAt: string;
+        description: string | null;
+        events: (
+          | 'access_request.created'
+          | 'access_request.decided'
+          | 'merge.completed'
+          | 'merge.conflicted'
+          | 'branch.created'
+          | 'table.committed'
+          | 'audit.verify_failed'
+        )[];
+        /** @description Deliveries to it that failed and wait for a retry */
+        failed: number;
+        /** Format: uuid */
+        id: string;
+        url: string;
+      }[];
+      total: number;
     };
   };
   responses: never;
@@ -8294,6 +8424,159 @@ export interface operations {
       };
       /** @description The input breaks a rule; `fields` says which */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor: the nextCursor of the previous page */
+        cursor?: string;
+        dir?: 'asc' | 'desc';
+        /** @description The event that caused the delivery, e.g. access_request.created */
+        event?: string;
+        kind?: 'mail' | 'webhook';
+        limit?: number;
+        state?: 'pending' | 'delivered' | 'failed';
+      };
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryPage'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postDeliveriesByIdRetry: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Delivery id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            state: 'pending';
+          };
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -15170,6 +15453,249 @@ export interface operations {
       };
       /** @description The input breaks a rule; `fields` says which */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWebhooks: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor: the nextCursor of the previous page */
+        cursor?: string;
+        dir?: 'asc' | 'desc';
+        event?:
+          | 'access_request.created'
+          | 'access_request.decided'
+          | 'merge.completed'
+          | 'merge.conflicted'
+          | 'branch.created'
+          | 'table.committed'
+          | 'audit.verify_failed';
+        limit?: number;
+        /** @description Part of the URL */
+        q?: string;
+        sort?: 'createdAt' | 'url';
+      };
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookPage'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postWebhooks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          events: (
+            | 'access_request.created'
+            | 'access_request.decided'
+            | 'merge.completed'
+            | 'merge.conflicted'
+            | 'branch.created'
+            | 'table.committed'
+            | 'audit.verify_failed'
+          )[];
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookCreated'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteWebhooksById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Webhook id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            droppedDeliveries: number;
+            /** Format: uuid */
+            id: string;
+          };
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
