@@ -24,6 +24,9 @@ const ALLOWED: Record<string, string> = {
   // active_tokens is a reference table too: every request finds its token by hash before it knows the tenant.
   'active_tokens.active_tokens_pkey': 'reference table active_tokens (looked up by hash)',
   'active_tokens.active_tokens_user_id_users_id_fk': 'reference to reference',
+  // password_links likewise: an invitation or reset link is found by its token's hash before the tenant is known.
+  'password_links.password_links_pkey': 'reference table password_links (looked up by hash)',
+  'password_links.password_links_user_id_users_id_fk': 'reference to reference',
   // The audit chain is distributed by chain_id, not tenant_id: a chain's head and rows are colocated with each
   // other (an append touches both), and the global trail (no tenant) has chains too.
   'audit_logs.audit_logs_chain_id_seq_occurred_at_pk': 'audit_logs distributed by chain_id',

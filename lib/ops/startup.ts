@@ -15,7 +15,6 @@ import { explainConnectionError } from './connection-errors';
 import { hashPassword } from '../passwords';
 import { checkKeyFingerprints } from '../key-fingerprints';
 import { issueSetupToken } from '../setup';
-import { startBackgroundJobs } from './jobs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -143,7 +142,9 @@ export function startup(): Promise<void> {
         () => logger.info("hourly maintenance done (this instance stored the hour's first health sample)"),
         (err) => logger.warn('maintenance failed', { err }),
       );
-    await startBackgroundJobs();
+    // Imported here, not at the top: the jobs reach into the areas (and their server-only reads), which the CLIs
+    // that share this file's waitForDatabase (audit:verify, import:sqlite) must not load.
+    await (await import('./jobs')).startBackgroundJobs();
     void import('../health/sampler').then(
       (m) => m.startHealthSampler(db, hourly),
       (err) => logger.warn('health sampler not started', { err }),
