@@ -558,13 +558,26 @@ describe('events from versioning, Iceberg and audit', () => {
 
     it('audit.verify_failed when a verification finds the chain broken', async () => {
       const rows = await chainRows(w.tenant.id);
+      const db = await getDb();
+      const [original] = (
+        await db.execute<{ name: string | null }>(
+          sql`SELECT resource_name AS name FROM audit_logs WHERE id = ${rows[1].id}`,
+        )
+      ).rows;
       await asAttacker((tx) =>
         tx.execute(sql`UPDATE audit_logs SET resource_name = 'innocent' WHERE id = ${rows[1].id}`),
       );
-      const outcome = await runVerification(w.admin, { tenantId: w.tenant.id, label: 'this tenant' });
-      expect(outcome.ok).toBe(false);
-      await waitFor('audit.verify_failed', () => ofType('audit.verify_failed').length === 1);
-      expect(ofType('audit.verify_failed')[0].data).toMatchObject({ firstBreak: { id: rows[1].id } });
+      try {
+        const outcome = await runVerification(w.admin, { tenantId: w.tenant.id, label: 'this tenant' });
+        expect(outcome.ok).toBe(false);
+        await waitFor('audit.verify_failed', () => ofType('audit.verify_failed').length === 1);
+        expect(ofType('audit.verify_failed')[0].data).toMatchObject({ firstBreak: { id: rows[1].id } });
+      } finally {
+        // Put the row back: other files verify every chain of this shared database (tests/security-keys.test.ts).
+        await asAttacker((tx) =>
+          tx.execute(sql`UPDATE audit_logs SET resource_name = ${original.name} WHERE id = ${rows[1].id}`),
+        );
+      }
     });
   });
 });
