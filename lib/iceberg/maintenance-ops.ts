@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { maintenanceRuns } from '@/db/schema';
 import { enqueueJob, prepareJobs } from '../jobs';
 import { fileIOFor, localPath } from '../storage/fileio';
-import type { CatalogContext } from './context';
+import type { Actor } from '../actor';
+import { AppError } from '../errors';
+import { catalogContext, type CatalogContext } from './context';
 import { IcebergError } from './errors';
 import { json, parseBody } from './http';
 import { parseJson } from './json';
@@ -267,6 +269,7 @@ async function removeOrphans(
         ...base,
         state: 'succeeded',
         bytes,
+        options: { olderThan },
         candidates: files.slice(0, CANDIDATES_KEPT),
         finishedAt: new Date(),
       })
@@ -299,4 +302,88 @@ async function removeOrphans(
     return run.id;
   });
   return json({ ...answer, 'dry-run': false, 'run-id': runId });
+}
+
+/** The console's Maintenance forms (the table page): the table, the action, and the cut-off in days or, confirming a dry run, its exact instant. */
+export const tableMaintenanceForm = z.object({
+  catalogId: z.uuid(),
+  catalogName: z.string().min(1),
+  assetId: z.uuid(),
+  namespace: z.string().transform((s, c) => {
+    try {
+      const v: unknown = JSON.parse(s);
+      if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string')) return v as string[];
+    } catch {
+      /* below */
+    }
+    c.addIssue({ code: 'custom', message: 'namespace is not a namespace path' });
+    return z.NEVER;
+  }),
+  name: z.string().min(1),
+  branch: z.string().min(1).default('main'),
+  action: z.enum(['expire-snapshots', 'remove-orphan-files'], {
+    error: 'action must be expire-snapshots or remove-orphan-files',
+  }),
+  olderThanDays: z.coerce
+    .number({ error: 'Older than is a number of days' })
+    .min(0, 'Older than is at least 0 days')
+    .max(36_500, 'Older than is at most 36,500 days')
+    .optional(),
+  olderThanMs: z.coerce.number().int().nonnegative().optional(),
+  retainLast: z.coerce
+    .number({ error: 'Keep last is a whole number' })
+    .int('Keep last is a whole number')
+    .min(1, 'Keep last is at least 1')
+    .max(100_000, 'Keep last is at most 100,000')
+    .optional(),
+  dryRun: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});
+
+export type MaintenanceAnswer = {
+  action: 'expire-snapshots' | 'remove-orphan-files';
+  'dry-run': boolean;
+  'older-than-ms': number;
+  'retain-last'?: number;
+  'expired-snapshot-ids'?: string[];
+  'files-to-remove': { path: string; bytes: number }[];
+  bytes: number;
+  'run-id': string;
+};
+
+const appCode = (status: number) =>
+  status === 403
+    ? 'forbidden'
+    : status === 404
+      ? 'not_found'
+      : status === 409
+        ? 'conflict'
+        : status === 401
+          ? 'unauthenticated'
+          : 'validation_failed';
+
+/**
+ * The console's way in (the table page's Maintenance card): the very function the /v1 endpoint runs, for the signed-in
+ * person, on the table addressed by catalog id, namespace path, name and branch. The same permission checks (a dry run
+ * needs to read the table, a real run to commit to it), the same audited commit and job; Iceberg errors come back as
+ * the console's errors.
+ */
+export async function runTableMaintenance(
+  actor: Actor,
+  target: { catalogId: string; namespace: string[]; name: string; branch: string },
+  body: unknown,
+): Promise<MaintenanceAnswer> {
+  const ctx = await catalogContext(actor, target.catalogId, {
+    branch: target.branch,
+    path: target.namespace,
+    name: target.name,
+  });
+  const ns = target.namespace.join('\u001f');
+  const name = `${target.name}@${target.branch}`;
+  try {
+    const res = await tableMaintenance(ctx, ns, name, body);
+    return parseJson(await res.text()) as MaintenanceAnswer;
+  } catch (err) {
+    if (err instanceof IcebergError) throw new AppError(appCode(err.status), err.message);
+    throw err;
+  }
 }

@@ -5,9 +5,9 @@ import type { Actor } from '@/lib/actor';
 import { formatDateTime, plural } from '@/lib/format';
 import { listMaintenanceRuns } from '@/lib/iceberg/queries/maintenance';
 
-const tone = { queued: 'neutral', running: 'blue', succeeded: 'green', failed: 'red' } as const;
+export const runTone = { queued: 'neutral', running: 'blue', succeeded: 'green', failed: 'red' } as const;
 
-const bytesText = (n: number) =>
+export const bytesText = (n: number) =>
   n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 
 /** The catalog's purges (background jobs after a drop with purge), newest first, with their progress. */
@@ -30,7 +30,7 @@ export async function MaintenanceRuns({ actor, catalog, cursor }: { actor: Actor
             <div className="flex flex-wrap items-center gap-2">
               <Badge>{r.kind}</Badge>
               <span className="font-medium">{r.target}</span>
-              <Badge tone={tone[r.state]}>{r.state}</Badge>
+              <Badge tone={runTone[r.state]}>{r.state}</Badge>
             </div>
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
               {r.filesDone} of {plural(r.filesTotal, 'file')} removed ({bytesText(r.bytes)}), {r.filesKept} kept for
