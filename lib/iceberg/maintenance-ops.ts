@@ -1,10 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { maintenanceRuns } from '@/db/schema';
 import { enqueueJob, prepareJobs } from '../jobs';
-import { fileIOFor, localPath } from '../storage/fileio';
+import { fileIOFor } from '../storage/fileio';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { catalogContext, type CatalogContext } from './context';
@@ -41,32 +39,6 @@ const maintenanceBody = z
 /** Files younger than this are never orphans: a writer may not have committed them yet. */
 const ORPHAN_SAFETY_MS = 3 * DAY_MS;
 
-/** Every file under a local table folder, with its size and modification time (object stores: not yet). */
-async function listLocal(location: string, storage: CatalogContext['storage']) {
-  const dir = localPath(location);
-  if (!dir)
-    throw new IcebergError(
-      400,
-      'BadRequestException',
-      'Removing orphan files lists the table folder, which is supported for local warehouses only for now',
-    );
-  (await fileIOFor(location, storage)).check(location);
-  const out: { path: string; bytes: number; mtime: number }[] = [];
-  const walk = async (d: string, uri: string) => {
-    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      const full = path.join(d, e.name);
-      const child = `${uri}/${e.name}`;
-      if (e.isDirectory()) await walk(full, child);
-      else if (e.isFile()) {
-        const st = await stat(full);
-        out.push({ path: child, bytes: st.size, mtime: st.mtimeMs });
-      }
-    }
-  };
-  await walk(dir, location.replace(/\/+$/, ''));
-  return out;
-}
-
 /**
  * Files under the table's folder that no metadata file of any branch, tag or commit of this catalog reaches, older
  * than the safety age: what `remove-orphan-files` deletes (a file that cannot be read keeps everything).
@@ -77,10 +49,12 @@ export async function orphanFiles(ctx: CatalogContext, tableLocation: string, ol
   const seen = new Set<string>();
   for (const p of await catalogPointersUnder(ctx.db, ctx.tenantId, ctx.catalog.id, prefix))
     await addReachableFiles(ctx.storage, p, reachable, seen);
-  return (await listLocal(tableLocation, ctx.storage))
-    .filter((f) => !reachable.has(f.path) && f.mtime < olderThan)
-    .map(({ path: p, bytes }) => ({ path: p, bytes }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  // Listed through the table's FileIO (local walk, S3 ListObjectsV2, Azure listBlobsFlat, GCS objects.list), a page
+  // at a time: only the orphans are kept in memory.
+  const out: { path: string; bytes: number }[] = [];
+  for await (const f of (await fileIOFor(tableLocation, ctx.storage)).list(tableLocation))
+    if (!reachable.has(f.location) && f.mtime < olderThan) out.push({ path: f.location, bytes: f.bytes });
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 const longProperty = (props: Record<string, string>, key: string, fallback: number) => {
