@@ -58,6 +58,11 @@ export async function TableMaintenance({
   );
   const dry = shownRun ? await attempt(() => getMaintenanceRun(actor, table.catalogName, shownRun)) : null;
   const active = runs.ok && runs.value.rows.some((r) => r.state === 'queued' || r.state === 'running');
+  // Once a real run of the same kind started after the dry run, the dry run's list is history: no second confirm.
+  const ranSince =
+    dry?.ok && runs.ok
+      ? runs.value.rows.find((r) => !r.dryRun && r.kind === dry.value.kind && r.createdAt > dry.value.createdAt)
+      : undefined;
   const base = `/catalogs/${encodeURIComponent(table.catalogName)}/assets/${table.assetId}`;
   const q = (extra: Record<string, string>) =>
     `${base}?${new URLSearchParams({ ...(table.branch !== 'main' ? { branch: table.branch } : {}), ...extra }).toString()}#maintenance`;
@@ -148,7 +153,11 @@ export async function TableMaintenance({
                 The first {SHOWN} of {plural(dry.value.filesTotal, 'file')} shown.
               </p>
             ) : null}
-            {dry.value.dryRun && dry.value.filesTotal > 0 && table.mayChange && dry.value.kind !== 'purge' ? (
+            {ranSince ? (
+              <p className="text-xs text-zinc-500">
+                A run started after this dry run ({ranSince.state}, {formatDateTime(ranSince.createdAt)}); see below.
+              </p>
+            ) : dry.value.dryRun && dry.value.filesTotal > 0 && table.mayChange && dry.value.kind !== 'purge' ? (
               <ConfirmButton
                 action={confirmTableMaintenanceAction}
                 hidden={{
