@@ -1,11 +1,11 @@
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { maintenanceRuns } from '@/db/schema';
 import { enqueueJob, prepareJobs } from '../jobs';
-import { fileIOFor, localPath } from '../storage/fileio';
-import type { CatalogContext } from './context';
+import { fileIOFor } from '../storage/fileio';
+import type { Actor } from '../actor';
+import { AppError } from '../errors';
+import { catalogContext, type CatalogContext } from './context';
 import { IcebergError } from './errors';
 import { json, parseBody } from './http';
 import { parseJson } from './json';
@@ -39,32 +39,6 @@ const maintenanceBody = z
 /** Files younger than this are never orphans: a writer may not have committed them yet. */
 const ORPHAN_SAFETY_MS = 3 * DAY_MS;
 
-/** Every file under a local table folder, with its size and modification time (object stores: not yet). */
-async function listLocal(location: string, storage: CatalogContext['storage']) {
-  const dir = localPath(location);
-  if (!dir)
-    throw new IcebergError(
-      400,
-      'BadRequestException',
-      'Removing orphan files lists the table folder, which is supported for local warehouses only for now',
-    );
-  (await fileIOFor(location, storage)).check(location);
-  const out: { path: string; bytes: number; mtime: number }[] = [];
-  const walk = async (d: string, uri: string) => {
-    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      const full = path.join(d, e.name);
-      const child = `${uri}/${e.name}`;
-      if (e.isDirectory()) await walk(full, child);
-      else if (e.isFile()) {
-        const st = await stat(full);
-        out.push({ path: child, bytes: st.size, mtime: st.mtimeMs });
-      }
-    }
-  };
-  await walk(dir, location.replace(/\/+$/, ''));
-  return out;
-}
-
 /**
  * Files under the table's folder that no metadata file of any branch, tag or commit of this catalog reaches, older
  * than the safety age: what `remove-orphan-files` deletes (a file that cannot be read keeps everything).
@@ -75,10 +49,12 @@ export async function orphanFiles(ctx: CatalogContext, tableLocation: string, ol
   const seen = new Set<string>();
   for (const p of await catalogPointersUnder(ctx.db, ctx.tenantId, ctx.catalog.id, prefix))
     await addReachableFiles(ctx.storage, p, reachable, seen);
-  return (await listLocal(tableLocation, ctx.storage))
-    .filter((f) => !reachable.has(f.path) && f.mtime < olderThan)
-    .map(({ path: p, bytes }) => ({ path: p, bytes }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  // Listed through the table's FileIO (local walk, S3 ListObjectsV2, Azure listBlobsFlat, GCS objects.list), a page
+  // at a time: only the orphans are kept in memory.
+  const out: { path: string; bytes: number }[] = [];
+  for await (const f of (await fileIOFor(tableLocation, ctx.storage)).list(tableLocation))
+    if (!reachable.has(f.location) && f.mtime < olderThan) out.push({ path: f.location, bytes: f.bytes });
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 const longProperty = (props: Record<string, string>, key: string, fallback: number) => {
@@ -267,6 +243,7 @@ async function removeOrphans(
         ...base,
         state: 'succeeded',
         bytes,
+        options: { olderThan },
         candidates: files.slice(0, CANDIDATES_KEPT),
         finishedAt: new Date(),
       })
@@ -299,4 +276,88 @@ async function removeOrphans(
     return run.id;
   });
   return json({ ...answer, 'dry-run': false, 'run-id': runId });
+}
+
+/** The console's Maintenance forms (the table page): the table, the action, and the cut-off in days or, confirming a dry run, its exact instant. */
+export const tableMaintenanceForm = z.object({
+  catalogId: z.uuid(),
+  catalogName: z.string().min(1),
+  assetId: z.uuid(),
+  namespace: z.string().transform((s, c) => {
+    try {
+      const v: unknown = JSON.parse(s);
+      if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string')) return v as string[];
+    } catch {
+      /* below */
+    }
+    c.addIssue({ code: 'custom', message: 'namespace is not a namespace path' });
+    return z.NEVER;
+  }),
+  name: z.string().min(1),
+  branch: z.string().min(1).default('main'),
+  action: z.enum(['expire-snapshots', 'remove-orphan-files'], {
+    error: 'action must be expire-snapshots or remove-orphan-files',
+  }),
+  olderThanDays: z.coerce
+    .number({ error: 'Older than is a number of days' })
+    .min(0, 'Older than is at least 0 days')
+    .max(36_500, 'Older than is at most 36,500 days')
+    .optional(),
+  olderThanMs: z.coerce.number().int().nonnegative().optional(),
+  retainLast: z.coerce
+    .number({ error: 'Keep last is a whole number' })
+    .int('Keep last is a whole number')
+    .min(1, 'Keep last is at least 1')
+    .max(100_000, 'Keep last is at most 100,000')
+    .optional(),
+  dryRun: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});
+
+export type MaintenanceAnswer = {
+  action: 'expire-snapshots' | 'remove-orphan-files';
+  'dry-run': boolean;
+  'older-than-ms': number;
+  'retain-last'?: number;
+  'expired-snapshot-ids'?: string[];
+  'files-to-remove': { path: string; bytes: number }[];
+  bytes: number;
+  'run-id': string;
+};
+
+const appCode = (status: number) =>
+  status === 403
+    ? 'forbidden'
+    : status === 404
+      ? 'not_found'
+      : status === 409
+        ? 'conflict'
+        : status === 401
+          ? 'unauthenticated'
+          : 'validation_failed';
+
+/**
+ * The console's way in (the table page's Maintenance card): the very function the /v1 endpoint runs, for the signed-in
+ * person, on the table addressed by catalog id, namespace path, name and branch. The same permission checks (a dry run
+ * needs to read the table, a real run to commit to it), the same audited commit and job; Iceberg errors come back as
+ * the console's errors.
+ */
+export async function runTableMaintenance(
+  actor: Actor,
+  target: { catalogId: string; namespace: string[]; name: string; branch: string },
+  body: unknown,
+): Promise<MaintenanceAnswer> {
+  const ctx = await catalogContext(actor, target.catalogId, {
+    branch: target.branch,
+    path: target.namespace,
+    name: target.name,
+  });
+  const ns = target.namespace.join('\u001f');
+  const name = `${target.name}@${target.branch}`;
+  try {
+    const res = await tableMaintenance(ctx, ns, name, body);
+    return parseJson(await res.text()) as MaintenanceAnswer;
+  } catch (err) {
+    if (err instanceof IcebergError) throw new AppError(appCode(err.status), err.message);
+    throw err;
+  }
 }

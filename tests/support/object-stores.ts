@@ -81,6 +81,28 @@ export async function startS3(bucket: string) {
     }
     const headers = { ...req.headers };
     delete headers['if-none-match'];
+    if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      // s3rver builds ListObjectsV2 continuation tokens with DES, which OpenSSL 3 refuses (a 500 on every truncated
+      // page): the proxy asks s3rver's ListObjects (v1, marker = the token) and adds the token, the last key. The
+      // keys, sizes, dates and truncation are s3rver's; what this does not prove is AWS's opaque token format.
+      const q = new URLSearchParams(url.searchParams);
+      const marker = q.get('continuation-token') ?? q.get('start-after');
+      for (const k of ['list-type', 'continuation-token', 'start-after', 'fetch-owner']) q.delete(k);
+      if (marker) q.set('marker', marker);
+      const v1 = await upstream('GET', `${url.pathname}?${q.toString()}`, headers);
+      let xml = v1.body.toString('utf8');
+      const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]);
+      if (/<IsTruncated>true<\/IsTruncated>/.test(xml) && keys.length)
+        xml = xml.replace(
+          '</ListBucketResult>',
+          `<NextContinuationToken>${keys.at(-1)}</NextContinuationToken></ListBucketResult>`,
+        );
+      xml = xml.replace('</ListBucketResult>', `<KeyCount>${keys.length}</KeyCount></ListBucketResult>`);
+      const out = Buffer.from(xml, 'utf8');
+      res.writeHead(v1.status, { ...v1.headers, 'content-length': String(out.length) });
+      res.end(out);
+      return;
+    }
     const answer = await upstream(req.method!, req.url!, headers, body);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
@@ -161,7 +183,7 @@ export async function startAzurite() {
   };
 }
 
-type GcsObject = { data: Buffer; generation: number; contentType: string };
+type GcsObject = { data: Buffer; generation: number; contentType: string; updated: string };
 
 const gcsError = (res: http.ServerResponse, code: number, reason: string, message: string) => {
   res.writeHead(code, { 'content-type': 'application/json' });
@@ -206,6 +228,7 @@ export async function startGcsJsonApi(bucket: string) {
     size: String(o.data.length),
     md5Hash: createHash('md5').update(o.data).digest('base64'),
     crc32c: crc32c(o.data),
+    updated: o.updated,
   });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url!, 'http://gcs');
@@ -213,6 +236,23 @@ export async function startGcsJsonApi(bucket: string) {
     const body = await readBody(req);
     const upload = url.pathname.match(/^\/upload\/storage\/v1\/b\/([^/]+)\/o$/);
     const object = url.pathname.match(/^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/);
+    const listing = url.pathname.match(/^\/storage\/v1\/b\/([^/]+)\/o$/);
+    if (listing && listing[1] === bucket && req.method === 'GET') {
+      // objects.list: names in order, `maxResults` a page, the page token being the last name handed out.
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const max = Number(url.searchParams.get('maxResults') ?? 1000);
+      const after = url.searchParams.get('pageToken') ?? '';
+      const names = [...objects.keys()].filter((n) => n.startsWith(prefix) && n > after).sort();
+      const page = names.slice(0, max);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(
+        JSON.stringify({
+          kind: 'storage#objects',
+          items: page.map((n) => resource(n, objects.get(n)!)),
+          ...(names.length > max ? { nextPageToken: page.at(-1) } : {}),
+        }),
+      );
+    }
     if ((upload?.[1] ?? object?.[1]) !== bucket)
       return gcsError(res, 404, 'notFound', 'The specified bucket does not exist.');
     if (upload && req.method === 'POST' && url.searchParams.get('uploadType') === 'multipart') {
@@ -227,6 +267,7 @@ export async function startGcsJsonApi(bucket: string) {
         data: media,
         generation: ++generation,
         contentType: String(metadata.contentType ?? 'application/octet-stream'),
+        updated: new Date().toISOString(),
       };
       objects.set(name, o);
       res.writeHead(200, { 'content-type': 'application/json' });

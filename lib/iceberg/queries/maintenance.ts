@@ -5,6 +5,8 @@ import { maintenanceRuns } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { authorize, requireTenant } from '@/lib/authz';
 import { findCatalog } from '@/lib/catalog/lookup';
+import { notFound } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
 import { encodeCursor, keyset, toPage, type Page } from '../../../db/keyset';
 
 export type MaintenanceRunRow = {
@@ -23,11 +25,11 @@ export type MaintenanceRunRow = {
   finishedAt: Date | null;
 };
 
-/** A catalog's maintenance runs (purges after drops), newest first, with their progress; for catalog readers. */
+/** A catalog's (or one table's) maintenance runs (purges, expiries, orphan removals), newest first, with their progress; for catalog readers. */
 export async function listMaintenanceRuns(
   actor: Actor,
   catalog: string,
-  opts: { state?: MaintenanceRunRow['state']; cursor?: string | null; limit?: number } = {},
+  opts: { state?: MaintenanceRunRow['state']; assetId?: string; cursor?: string | null; limit?: number } = {},
 ): Promise<Page<MaintenanceRunRow>> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
@@ -38,6 +40,7 @@ export async function listMaintenanceRuns(
     eq(maintenanceRuns.tenantId, tenantId),
     eq(maintenanceRuns.catalogId, c.id),
     opts.state ? eq(maintenanceRuns.state, opts.state) : undefined,
+    opts.assetId ? eq(maintenanceRuns.assetId, opts.assetId) : undefined,
   );
   const seek = keyset({
     sortColumn: maintenanceRuns.createdAt,
@@ -70,4 +73,54 @@ export async function listMaintenanceRuns(
     db.select({ total: count() }).from(maintenanceRuns).where(where),
   ]);
   return toPage(rows, limit, Number(total), (r) => encodeCursor(r.createdAt, r.id));
+}
+
+export type MaintenanceRunDetail = MaintenanceRunRow & {
+  assetId: string | null;
+  /** The files it removed (or, in a dry run, would remove), the first 1000. */
+  candidates: { path: string; bytes: number }[];
+  /** The cut-off and retention it used (what a real run after a dry run repeats). */
+  olderThan: number | null;
+  retainLast: number | null;
+};
+
+/** One run of the catalog, with the files it lists; another catalog's or tenant's run is simply not found. */
+export async function getMaintenanceRun(actor: Actor, catalog: string, runId: string): Promise<MaintenanceRunDetail> {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  const c = await findCatalog(db, tenantId, catalog);
+  await authorize(db, actor, 'read', { tenantId, catalogId: c.id }, 'Catalog');
+  const [r] = isUuid(runId)
+    ? await db
+        .select()
+        .from(maintenanceRuns)
+        .where(
+          and(
+            eq(maintenanceRuns.tenantId, tenantId),
+            eq(maintenanceRuns.catalogId, c.id),
+            eq(maintenanceRuns.id, runId),
+          ),
+        )
+    : [];
+  if (!r) throw notFound('Maintenance run');
+  const o = r.options as { olderThan?: unknown; retainLast?: unknown };
+  return {
+    id: r.id,
+    assetId: r.assetId,
+    kind: r.kind,
+    target: r.target,
+    state: r.state,
+    dryRun: r.dryRun,
+    filesTotal: r.filesTotal,
+    filesDone: r.filesDone,
+    filesKept: r.filesKept,
+    bytes: r.bytes,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+    candidates: r.candidates,
+    olderThan: typeof o.olderThan === 'number' ? o.olderThan : null,
+    retainLast: typeof o.retainLast === 'number' ? o.retainLast : null,
+  };
 }

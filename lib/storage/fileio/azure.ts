@@ -4,7 +4,7 @@ import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';
 import { confine } from './locations';
 import type { Credentials, ObjectFileIO } from './object-stores';
-import { alreadyWritten, missingFile, type WarehouseStorage } from './types';
+import { alreadyWritten, folderBase, missingFile, type ListedFile, type WarehouseStorage } from './types';
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -137,6 +137,27 @@ class AzureFileIO implements ObjectFileIO {
       return (await blob.deleteIfExists()).succeeded;
     } catch (err) {
       throw storageFailure('Azure Blob Storage', 'delete', location, err, this.secrets);
+    }
+  }
+
+  /** listBlobsFlat under `<key>/`, 5000 blobs a page. */
+  async *list(folder: string): AsyncIterable<ListedFile> {
+    const base = folderBase(folder);
+    this.blob(base);
+    const prefix = `${confine(base, this.w).key}/`;
+    try {
+      for await (const page of this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: 5000 })) {
+        for (const b of page.segment.blobItems) {
+          if (!b.name.startsWith(prefix) || b.name.length === prefix.length) continue;
+          yield {
+            location: `${base}/${b.name.slice(prefix.length)}`,
+            bytes: Number(b.properties.contentLength ?? 0),
+            mtime: b.properties.lastModified ? b.properties.lastModified.getTime() : 0,
+          };
+        }
+      }
+    } catch (err) {
+      throw storageFailure('Azure Blob Storage', 'read', base, err, this.secrets);
     }
   }
 

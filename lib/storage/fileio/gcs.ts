@@ -4,7 +4,7 @@ import { IcebergError } from '../errors';
 import { httpStatus, storageFailure } from './failures';
 import { confine } from './locations';
 import type { Credentials, ObjectFileIO } from './object-stores';
-import { alreadyWritten, missingFile, type WarehouseStorage } from './types';
+import { alreadyWritten, folderBase, missingFile, type ListedFile, type WarehouseStorage } from './types';
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -134,6 +134,36 @@ class GcsFileIO implements ObjectFileIO {
       if (httpStatus(err) === 404) return false;
       throw storageFailure('Google Cloud Storage', 'delete', location, err, this.secrets);
     }
+  }
+
+  /** objects.list under `<key>/`, 1000 objects a page, following the page token. */
+  async *list(folder: string): AsyncIterable<ListedFile> {
+    const base = folderBase(folder);
+    const prefix = `${confine(base, this.w).key}/`;
+    let pageToken: string | undefined;
+    do {
+      let files: File[];
+      let next: { pageToken?: string } | null | undefined;
+      try {
+        [files, next] = (await this.bucket.getFiles({ prefix, autoPaginate: false, maxResults: 1000, pageToken })) as [
+          File[],
+          { pageToken?: string } | null | undefined,
+          unknown,
+        ];
+      } catch (err) {
+        throw storageFailure('Google Cloud Storage', 'read', base, err, this.secrets);
+      }
+      for (const f of files) {
+        if (!f.name.startsWith(prefix) || f.name.length === prefix.length) continue;
+        const updated = f.metadata.updated ? Date.parse(String(f.metadata.updated)) : 0;
+        yield {
+          location: `${base}/${f.name.slice(prefix.length)}`,
+          bytes: Number(f.metadata.size ?? 0),
+          mtime: Number.isFinite(updated) ? updated : 0,
+        };
+      }
+      pageToken = next?.pageToken;
+    } while (pageToken);
   }
 
   close() {}

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
-import { mkdir, open, realpath, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, opendir, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isWithin } from '../roots';
 import { IcebergError } from '../errors';
-import { alreadyWritten, missingFile, type FileIO } from './types';
+import { alreadyWritten, folderBase, missingFile, type FileIO, type ListedFile } from './types';
 
 export const LOCAL = /^(file:|\/)/;
 
@@ -123,6 +123,31 @@ export class LocalFileIO implements FileIO {
       if (code(err) === 'ELOOP') throw outside();
       throw err;
     }
+  }
+
+  /** A walk of the folder (checked on real paths first); links are not followed, so nothing outside is listed. */
+  async *list(folder: string): AsyncIterable<ListedFile> {
+    const base = folderBase(folder);
+    const start = await this.resolve(base);
+    const walk = async function* (dir: string, uri: string): AsyncGenerator<ListedFile> {
+      let entries;
+      try {
+        entries = await opendir(dir);
+      } catch (err) {
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return;
+        throw err;
+      }
+      for await (const e of entries) {
+        const full = path.join(dir, e.name);
+        const child = `${uri}/${e.name}`;
+        if (e.isDirectory()) yield* walk(full, child);
+        else if (e.isFile()) {
+          const st = await lstat(full).catch(() => null);
+          if (st?.isFile()) yield { location: child, bytes: st.size, mtime: st.mtimeMs };
+        }
+      }
+    };
+    yield* walk(start, base);
   }
 
   async delete(location: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { IcebergError } from '../errors';
 import { errorName, httpStatus, storageFailure } from './failures';
 import { confine } from './locations';
 import type { Credentials, ObjectFileIO } from './object-stores';
-import { alreadyWritten, missingFile, type WarehouseStorage } from './types';
+import { alreadyWritten, folderBase, missingFile, type ListedFile, type WarehouseStorage } from './types';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -132,6 +132,38 @@ class S3FileIO implements ObjectFileIO {
     } catch (err) {
       throw storageFailure('S3', 'delete', location, err, this.secrets);
     }
+  }
+
+  /** ListObjectsV2 under `<key>/`, 1000 keys a page, following the continuation token. */
+  async *list(folder: string): AsyncIterable<ListedFile> {
+    const base = folderBase(folder);
+    const { bucket, key } = confine(base, this.w);
+    const prefix = `${key}/`;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new this.sdk.ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: 1000,
+          }),
+        );
+      } catch (err) {
+        throw storageFailure('S3', 'read', base, err, this.secrets);
+      }
+      for (const o of page.Contents ?? []) {
+        if (!o.Key?.startsWith(prefix) || o.Key.length === prefix.length) continue;
+        yield {
+          location: `${base}/${o.Key.slice(prefix.length)}`,
+          bytes: Number(o.Size ?? 0),
+          mtime: o.LastModified ? o.LastModified.getTime() : 0,
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   close() {

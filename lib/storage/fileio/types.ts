@@ -14,7 +14,19 @@ export interface FileIO {
   writeNew(location: string, content: string | Uint8Array): Promise<void>;
   /** Deletes a file; false if it was not there. */
   delete(location: string): Promise<boolean>;
+  /**
+   * Every file under a folder location (recursively), a page of the store's listing at a time (S3 ListObjectsV2,
+   * Azure listBlobsFlat, GCS objects.list, a local walk), with its size and last modification: what orphan removal
+   * compares with what the metadata reaches. A folder that does not exist lists nothing.
+   */
+  list(folder: string): AsyncIterable<ListedFile>;
 }
+
+/** A file a listing found: its location (the folder's location plus the rest of its key), size and mtime (ms). */
+export type ListedFile = { location: string; bytes: number; mtime: number };
+
+/** A folder location without its trailing slashes; list() answers `${base}/${rest of the key}`. */
+export const folderBase = (folder: string) => folder.replace(/\/+$/, '');
 
 export type ObjectStoreType = 's3' | 'azure' | 'gcs';
 

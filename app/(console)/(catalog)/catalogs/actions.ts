@@ -2,7 +2,9 @@
 
 import { revalidatePath } from 'next/cache';
 import type { ActionResult } from '@/lib/action-result';
-import { guarded, runAction, flashThenRedirect } from '@/lib/action';
+import { formObject, formValues, guarded, runAction, flashThenRedirect } from '@/lib/action';
+import { toAppError } from '@/lib/errors';
+import { runTableMaintenance, tableMaintenanceForm } from '@/lib/iceberg/maintenance-ops';
 import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
 import { createCatalog, deleteCatalog, updateCatalog } from '@/lib/catalog/catalogs';
 import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
@@ -148,4 +150,51 @@ export async function previewRowsAction(_prev: unknown, formData: FormData) {
       columns: String(formData.get('columns') ?? '') || undefined,
     }),
   );
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Table page, Maintenance: "Expire snapshots" / "Remove orphan files". A dry run (the form) shows what would go on the
+ * same page (?maint=<run>); the real run (ConfirmButton) repeats the dry run's cut-off. Both call the function the
+ * /v1 maintenance endpoint runs (lib/iceberg/maintenance-ops.ts): same permission checks, audited commit and job.
+ */
+export async function tableMaintenanceAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = tableMaintenanceForm.safeParse(formObject(formData));
+  if (!parsed.success) {
+    const e = toAppError(parsed.error)!;
+    return { ok: false, error: e.message, fieldErrors: e.fieldErrors, values: formValues(formData) };
+  }
+  const f = parsed.data;
+  const olderThanMs =
+    f.olderThanMs ?? (f.olderThanDays === undefined ? undefined : Date.now() - f.olderThanDays * DAY_MS);
+  const result = await guarded((actor) =>
+    runTableMaintenance(
+      actor,
+      { catalogId: f.catalogId, namespace: f.namespace, name: f.name, branch: f.branch },
+      {
+        action: f.action,
+        'dry-run': f.dryRun,
+        ...(olderThanMs === undefined ? {} : { 'older-than-ms': Math.floor(olderThanMs) }),
+        ...(f.action === 'expire-snapshots' && f.retainLast !== undefined ? { 'retain-last': f.retainLast } : {}),
+      },
+    ),
+  );
+  if (!result.ok) return result;
+  const a = result.data;
+  const what = a.action === 'expire-snapshots' ? 'Expire snapshots' : 'Remove orphan files';
+  const n = a['files-to-remove'].length;
+  if (a['dry-run']) {
+    const q = new URLSearchParams({ ...(f.branch !== 'main' ? { branch: f.branch } : {}), maint: a['run-id'] });
+    await flashThenRedirect(
+      `${what}, dry run: ${n} file${n === 1 ? '' : 's'} would be removed.`,
+      `/catalogs/${encodeURIComponent(f.catalogName)}/assets/${f.assetId}?${q.toString()}#maintenance`,
+    );
+  }
+  revalidatePath('/catalogs', 'layout');
+  return { ok: true, data: a, message: `${what} started: ${n} file${n === 1 ? '' : 's'} to remove.` };
+}
+
+export async function confirmTableMaintenanceAction(formData: FormData) {
+  return tableMaintenanceAction(null, formData);
 }

@@ -5,12 +5,12 @@ import type { Actor } from '@/lib/actor';
 import { formatDateTime, plural } from '@/lib/format';
 import { listMaintenanceRuns } from '@/lib/iceberg/queries/maintenance';
 
-const tone = { queued: 'neutral', running: 'blue', succeeded: 'green', failed: 'red' } as const;
+export const runTone = { queued: 'neutral', running: 'blue', succeeded: 'green', failed: 'red' } as const;
 
-const bytesText = (n: number) =>
+export const bytesText = (n: number) =>
   n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 
-/** The catalog's purges (background jobs after a drop with purge), newest first, with their progress. */
+/** The catalog's maintenance runs (purges after drops, expiries, orphan removals, dry runs), newest first, with their progress. */
 export async function MaintenanceRuns({ actor, catalog, cursor }: { actor: Actor; catalog: string; cursor?: string }) {
   const got = await attempt(() => listMaintenanceRuns(actor, catalog, { cursor, limit: 10 }));
   if (!got.ok) return got.view;
@@ -19,7 +19,7 @@ export async function MaintenanceRuns({ actor, catalog, cursor }: { actor: Actor
     return (
       <EmptyState
         title="No maintenance runs"
-        description="Dropping a table with purge queues a job that deletes the files only that table still used; it shows here."
+        description="Purges after a drop, snapshot expiries and orphan-file removals (from a table's Maintenance card or the /v1 endpoint) show here."
       />
     );
   return (
@@ -29,8 +29,9 @@ export async function MaintenanceRuns({ actor, catalog, cursor }: { actor: Actor
           <li key={r.id} className="space-y-1 py-2">
             <div className="flex flex-wrap items-center gap-2">
               <Badge>{r.kind}</Badge>
+              {r.dryRun ? <Badge tone="blue">dry run</Badge> : null}
               <span className="font-medium">{r.target}</span>
-              <Badge tone={tone[r.state]}>{r.state}</Badge>
+              <Badge tone={runTone[r.state]}>{r.state}</Badge>
             </div>
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
               {r.filesDone} of {plural(r.filesTotal, 'file')} removed ({bytesText(r.bytes)}), {r.filesKept} kept for

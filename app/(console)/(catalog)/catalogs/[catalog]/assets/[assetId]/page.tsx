@@ -18,6 +18,7 @@ import { clearBusinessMetadataAction, setBusinessMetadataAction } from '../../..
 import { HistoryTable } from './history-table';
 import { MetadataFilePanels } from './metadata-file';
 import { PreviewRows } from './preview-rows';
+import { TableMaintenance } from './table-maintenance';
 import { readAssetMetadataFile } from '@/lib/iceberg/queries/metadata-file';
 import { assetAtRef } from '@/lib/versioning/queries/refs';
 import { isUuid } from '@/lib/ids';
@@ -253,6 +254,27 @@ export default async function AssetPage({
               assetId={asset.assetId}
               branch={branch.name}
               columns={file.table.schemas.find((s) => s.current)?.columns.map((c) => c.name) ?? []}
+            />
+          </Card>
+        </div>
+      ) : null}
+      {asset.state && asset.assetType === 'table' && catalog.catalogType === 'local' ? (
+        <div className="mt-6" id="maintenance">
+          <Card title="Maintenance">
+            <TableMaintenance
+              actor={actor}
+              table={{
+                catalogId: catalog.id,
+                catalogName: catalog.name,
+                assetId: asset.assetId,
+                namespace: asset.namespacePath,
+                name: asset.name,
+                branch: branch.name,
+                properties: asset.state.properties,
+                mayChange: asset.may.update,
+              }}
+              shownRun={param(sp, 'maint')}
+              cursor={param(sp, 'runs')}
             />
           </Card>
         </div>
