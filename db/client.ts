@@ -112,8 +112,19 @@ export async function getDb(): Promise<Db> {
   return (await dbHandle()).db;
 }
 
+const closersKey = Symbol.for('pangolin.db.closers');
+type GlobalWithClosers = typeof globalThis & { [closersKey]?: Set<() => Promise<void>> };
+
+/** Something closed with the database (the replica's pool, db/replica.ts). */
+export function closeWithDb(close: () => Promise<void>) {
+  ((globalThis as GlobalWithClosers)[closersKey] ??= new Set()).add(close);
+}
+
 export async function closeDb(): Promise<void> {
-  const g = globalThis as GlobalWithDb;
+  const g = globalThis as GlobalWithDb & GlobalWithClosers;
+  const closers = [...(g[closersKey] ?? [])];
+  g[closersKey]?.clear();
+  await Promise.all(closers.map((c) => c().catch(() => undefined)));
   const pending = g[globalKey];
   g[globalKey] = undefined;
   if (pending) await (await pending).close();

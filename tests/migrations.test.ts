@@ -71,6 +71,7 @@ describe('migrations', () => {
       'federated_sync_stats',
       'business_metadata',
       'iceberg_idempotency_keys',
+      'read_fences',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

@@ -171,6 +171,8 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
       FROM users u, generate_series(1, 3) g WHERE u.tenant_id = ${t} AND u.role = 'tenant_admin'`);
     await run(sql`INSERT INTO login_throttle (key, failures, locked_until)
       SELECT 'user:' || username, 3, CASE WHEN username LIKE '%-2' THEN now() + interval '10 minutes' END FROM users WHERE tenant_id = ${t} LIMIT 5`);
+    await run(sql`INSERT INTO read_fences (actor_key, lsn, expires_at)
+      SELECT 'user:' || id, '0/16B3748', now() + interval '15 seconds' FROM users WHERE tenant_id = ${t} LIMIT 3`);
 
     // Merges of dev into main, each with two conflicts.
     await run(sql`INSERT INTO merge_operations (tenant_id, id, catalog_id, source_branch_id, target_branch_id, base_commit_id,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { readDb } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { toPgArray } from '@/lib/catalog/lookup';
@@ -75,7 +76,7 @@ export async function listAssets(
   where: ListedNamespace,
   opts: AssetListOptions = {},
 ): Promise<CappedPage<AssetRow>> {
-  const db = await getDb();
+  const db = await readDb(actor);
   const listing = await assetListing(actor, where, opts);
   const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom)]);
   return { ...listing.finish(rows.rows), ...counted };
@@ -361,7 +362,7 @@ export async function listAssetsAt(
   at: ListAt,
   opts: AssetListOptions = {},
 ): Promise<CappedPage<AssetRow>> {
-  const db = await getDb();
+  const db = await readDb(actor);
   const [target, listing] = await Promise.all([
     targetLookup(actor, at),
     settle(assetListing(actor, targetIds(actor, at), opts)),
