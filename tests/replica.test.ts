@@ -19,10 +19,15 @@ import { readDb } from '@/db/replica';
 import { createCatalog } from '@/lib/catalog/catalogs';
 import { listCatalogs } from '@/lib/catalog/queries/catalogs';
 import { createWarehouse } from '@/lib/catalog/warehouses';
+import { auditFilterSchema } from '@/lib/audit/filters';
+import { searchAudit } from '@/lib/audit/queries/events';
+import { healthTrends } from '@/lib/health/queries/reports';
 import { parseEnv } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { executeMutation } from '@/lib/mutation';
 import { tenantWorld, uniqueName } from './support/fixtures';
+import { clientFor, icebergTenant, ordersSchema, removeWarehouseDirs, startIcebergServer } from './support/iceberg';
+import { newLog } from './support/iceberg-openapi';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -214,6 +219,36 @@ describe.skipIf(skip)(`a streaming read replica${skip ? ` (skipped: ${skip})` : 
     const lines = await logged('replica', `%${marker}%`);
     expect(lines.some((l) => l.startsWith('pangolin-console-replica|'))).toBe(true);
     expect(logOf('primary')).not.toContain(`%${marker}%`);
+  });
+
+  it('serves the other heavy reads too: audit search, health history, an Iceberg table load', async () => {
+    const w = await icebergTenant();
+    const server = await startIcebergServer();
+    try {
+      const { catalog } = await clientFor(server, w.admin, 'lake', newLog());
+      const table = uniqueName('orders').replace('-', '_');
+      await catalog.createNamespace({ namespace: ['ops'] });
+      await catalog.createTable({ namespace: ['ops'] }, { name: table, schema: ordersSchema });
+      await caughtUp(); // past the admin's fence from those commits
+
+      // The table's name only ever reaches the standby as a parameter of a read: the load looked it up there.
+      const loaded = await catalog.loadTable({ namespace: ['ops'], name: table });
+      expect(loaded?.['table-uuid']).toBeTruthy();
+      await logged('replica', table);
+
+      const marker = uniqueName('audit').replace('-', '');
+      expect((await searchAudit(w.admin, auditFilterSchema.parse({ q: marker }))).rows).toEqual([]);
+      await logged('replica', marker);
+
+      const before = logOf('replica').split('db_health_samples').length;
+      const trends = await healthTrends(w.rootNoTenant, '1h');
+      expect(trends.range).toBe('1h');
+      await sleep(300);
+      expect(logOf('replica').split('db_health_samples').length).toBeGreaterThan(before);
+    } finally {
+      await server.close();
+      removeWarehouseDirs();
+    }
   });
 
   it("reads a person's own writes: after a change their reads stay on the primary until the replica has it", async () => {
