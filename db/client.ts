@@ -27,7 +27,12 @@ async function open(config: Env): Promise<Handle> {
     // fails and the pool discards the client; without a listener the 'error' event would crash the process.
     pool.on('connect', (client) => client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`)));
     observePool(pool); // pangolin_db_pool_connections on /metrics
-    return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close: () => pool.end() };
+    // Closing the handle (closeDb, or scripts/server.mjs at shutdown) closes what depends on it first (the replica).
+    const close = async () => {
+      await runClosers();
+      await pool.end();
+    };
+    return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
@@ -120,11 +125,15 @@ export function closeWithDb(close: () => Promise<void>) {
   ((globalThis as GlobalWithClosers)[closersKey] ??= new Set()).add(close);
 }
 
-export async function closeDb(): Promise<void> {
-  const g = globalThis as GlobalWithDb & GlobalWithClosers;
+async function runClosers() {
+  const g = globalThis as GlobalWithClosers;
   const closers = [...(g[closersKey] ?? [])];
   g[closersKey]?.clear();
   await Promise.all(closers.map((c) => c().catch(() => undefined)));
+}
+
+export async function closeDb(): Promise<void> {
+  const g = globalThis as GlobalWithDb;
   const pending = g[globalKey];
   g[globalKey] = undefined;
   if (pending) await (await pending).close();
