@@ -456,7 +456,7 @@ function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<Se
 /** Tags in use in the tenant with how many assets carry each (for the tag filter), most used first. */
 export async function popularTags(actor: Actor, limit = 50): Promise<{ tag: string; count: number }[]> {
   const tenantId = requireTenant(actor);
-  const db = await getDb();
+  const db = await readDb(actor);
   // Sampled: the first 20,000 metadata rows are plenty to suggest tags without scanning a million.
   return (
     await db.execute<{ tag: string; count: number }>(sql`SELECT tag, count(*)::int AS count
