@@ -27,7 +27,12 @@ async function open(config: Env): Promise<Handle> {
     // fails and the pool discards the client; without a listener the 'error' event would crash the process.
     pool.on('connect', (client) => client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`)));
     observePool(pool); // pangolin_db_pool_connections on /metrics
-    return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close: () => pool.end() };
+    // Closing the handle (closeDb, or scripts/server.mjs at shutdown) closes what depends on it first (the replica).
+    const close = async () => {
+      await runClosers();
+      await pool.end();
+    };
+    return { db: drizzlePg(pool, { schema }), kind: 'postgres', pool, close };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
@@ -110,6 +115,21 @@ export function dbHandle(): Promise<Handle> {
 
 export async function getDb(): Promise<Db> {
   return (await dbHandle()).db;
+}
+
+const closersKey = Symbol.for('pangolin.db.closers');
+type GlobalWithClosers = typeof globalThis & { [closersKey]?: Set<() => Promise<void>> };
+
+/** Something closed with the database (the replica's pool, db/replica.ts). */
+export function closeWithDb(close: () => Promise<void>) {
+  ((globalThis as GlobalWithClosers)[closersKey] ??= new Set()).add(close);
+}
+
+async function runClosers() {
+  const g = globalThis as GlobalWithClosers;
+  const closers = [...(g[closersKey] ?? [])];
+  g[closersKey]?.clear();
+  await Promise.all(closers.map((c) => c().catch(() => undefined)));
 }
 
 export async function closeDb(): Promise<void> {

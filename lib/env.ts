@@ -28,6 +28,12 @@ const envSchema = z
     DATABASE_MAX_CONNECTIONS: intInRange('DATABASE_MAX_CONNECTIONS', 1, 1000, 10),
     DATABASE_MIN_CONNECTIONS: intInRange('DATABASE_MIN_CONNECTIONS', 0, 1000, 2),
     DATABASE_CONNECT_TIMEOUT: intInRange('DATABASE_CONNECT_TIMEOUT', 1, 3600, 30),
+    /** A streaming replica of DATABASE_URL for heavy reads (db/replica.ts); PostgreSQL only. */
+    DATABASE_REPLICA_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_REPLICA_URL must start with postgres:// or postgresql://',
+    }),
+    /** A replica further behind than this is skipped (reads go to the primary) until it catches up. */
+    DATABASE_REPLICA_MAX_LAG_SECS: intInRange('DATABASE_REPLICA_MAX_LAG_SECS', 1, 3600, 10),
     PANGOLIN_DATA_DIR: z.string().default('.data'),
     PANGOLIN_ROOT_USER: optionalText.refine((v) => v === undefined || /^[a-zA-Z0-9_.-]{1,64}$/.test(v), {
       message: 'PANGOLIN_ROOT_USER may only contain letters, digits, ".", "_" and "-" (at most 64)',
@@ -87,6 +93,14 @@ const envSchema = z
         code: 'custom',
         path: ['DATABASE_MIN_CONNECTIONS'],
         message: `DATABASE_MIN_CONNECTIONS (${env.DATABASE_MIN_CONNECTIONS}) must not exceed DATABASE_MAX_CONNECTIONS (${env.DATABASE_MAX_CONNECTIONS})`,
+      });
+    }
+    if (env.DATABASE_REPLICA_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_REPLICA_URL'],
+        message:
+          'DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database (PGlite) has no replica; unset it or set DATABASE_URL to the primary',
       });
     }
     if ((env.PANGOLIN_ROOT_USER === undefined) !== (env.PANGOLIN_ROOT_PASSWORD === undefined)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getDb, type Tx } from '@/db/client';
+import { fenceWrites } from '@/db/replica';
 import type { Actor } from './actor';
 import { actorRef, appendAudit, recordAuditEvent, releaseLane } from './audit-chain';
 import { AppError, toAppError, validationError } from './errors';
@@ -78,6 +79,8 @@ export async function executeMutation<S extends z.ZodType, O>(
       }));
       return data;
     });
+    // Read-your-writes with a read replica: this actor's heavy reads stay on the primary until it has this commit.
+    await fenceWrites(actor);
     return { data, paths: m.revalidate?.(input, data) ?? [] };
   } catch (err) {
     const appError = toAppError(err);

@@ -85,6 +85,7 @@ describe('migrations', () => {
       'webhooks',
       'deliveries',
       'password_links',
+      'read_fences',
     ]) {
       expect(names, `table ${t}`).toContain(t);
     }

@@ -142,3 +142,14 @@ export const icebergIdempotencyKeys = pgTable(
     index('idx_iceberg_idempotency_keys_expires').on(t.expiresAt),
   ],
 );
+
+/**
+ * Read-your-writes with a read replica (db/replica.ts): the primary's WAL position after an actor's last change;
+ * until the replica has replayed past it (or it expires), that actor's heavy reads stay on the primary. Not tenant
+ * data (keyed by actor, like login_throttle); UNLOGGED in the migration: nothing to replicate or back up.
+ */
+export const readFences = pgTable('read_fences', {
+  actorKey: text('actor_key').primaryKey(),
+  lsn: text('lsn').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

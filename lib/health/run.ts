@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { dbHandle, type Tx } from '@/db/client';
+import { readDb, type Reader } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
 import { HEALTH_APPLICATION } from './sql';
@@ -49,8 +50,10 @@ const ms = (n: number) => Math.max(1, Math.round(n));
 export async function inCheckTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   timeouts: Timeouts = DEFAULT_TIMEOUTS,
+  /** A heavy history read may run on the read replica (db/replica.ts): whose it is. */
+  replicaFor?: Reader,
 ): Promise<T> {
-  const { db } = await dbHandle();
+  const db = replicaFor === undefined ? (await dbHandle()).db : await readDb(replicaFor);
   const work = db.transaction(
     async (tx) => {
       await tx.execute(sql.raw(`SET LOCAL statement_timeout = ${ms(timeouts.statementTimeoutMs)}`));

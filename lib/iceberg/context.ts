@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
+import { readDb } from '@/db/replica';
 import { catalogs, type Properties } from '@/db/schema';
 import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { authenticateApiRequest, refuseFirstStep } from '../auth/api-auth';
@@ -57,8 +58,10 @@ export async function catalogContext(
   actor: Actor,
   prefix: string,
   addressed?: Addressed | null,
+  /** A read (GET: table and view loads, listings): may run on the read replica (db/replica.ts). */
+  opts: { read?: boolean } = {},
 ): Promise<CatalogContext> {
-  const db = await getDb();
+  const db = opts.read ? await readDb(actor) : await getDb();
   if (!actor.tenantId && isRoot(actor) && isUuid(prefix)) {
     // Root without a selected tenant: the catalog id says which tenant it acts in.
     const [row] = await db

@@ -245,7 +245,9 @@ export async function handleIcebergRequest(req: Request): Promise<Response> {
     if (!handler) return methodNotAllowed(Object.keys(found.route.methods), request.requestId);
     errors = errorsFor(found.route, method);
     const actor = await authenticate(db, req.headers, request);
-    const ctx = await catalogContext(actor, rest[0], addressedBy(found.route, found.params));
+    const ctx = await catalogContext(actor, rest[0], addressedBy(found.route, found.params), {
+      read: method === 'GET' || method === 'HEAD',
+    });
     const key = req.headers.get('idempotency-key');
     if (key !== null && (method === 'POST' || method === 'DELETE') && found.route.path.at(-1) !== 'metrics') {
       // The answer replayed to a retry is the one sent, errors included (lib/iceberg/idempotency.ts).

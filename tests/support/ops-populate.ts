@@ -185,6 +185,8 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
       SELECT md5('link' || u.id), ${t}, u.id, 'invite', now() + interval '3 days' FROM users u WHERE u.tenant_id = ${t} LIMIT 2`);
     await run(sql`INSERT INTO login_throttle (key, failures, locked_until)
       SELECT 'user:' || username, 3, CASE WHEN username LIKE '%-2' THEN now() + interval '10 minutes' END FROM users WHERE tenant_id = ${t} LIMIT 5`);
+    await run(sql`INSERT INTO read_fences (actor_key, lsn, expires_at)
+      SELECT 'user:' || id, '0/16B3748', now() + interval '15 seconds' FROM users WHERE tenant_id = ${t} LIMIT 3`);
 
     // Merges of dev into main, each with two conflicts.
     await run(sql`INSERT INTO merge_operations (tenant_id, id, catalog_id, source_branch_id, target_branch_id, base_commit_id,

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, count, desc, eq, gte, inArray, like, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { getDb, type Queryable } from '@/db/client';
+import { readDb } from '@/db/replica';
 import { auditLogs, serviceUsers, tenants, users, type AuditResult } from '@/db/schema';
 import { type Actor, isRoot } from '@/lib/actor';
 import { NO_TENANT, type AuditFilters } from '@/lib/audit/filters';
@@ -200,8 +201,8 @@ async function pageQuery(
  * Free-text reads run without parallel workers: PostgreSQL overestimates prefix matches (36,000 guessed for
  * 275 real ones at 5 million rows), starts workers, and their start-up costs more than the whole index scan.
  */
-async function reading<T>(f: AuditFilters, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const db = await getDb();
+async function reading<T>(actor: Actor, f: AuditFilters, fn: (db: Queryable) => Promise<T>): Promise<T> {
+  const db = await readDb(actor);
   if (!f.q) return fn(db);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL max_parallel_workers_per_gather = 0`);
@@ -234,12 +235,12 @@ export async function searchAudit(
   f: AuditFilters,
   opts: PageOpts = {},
 ): Promise<{ rows: AuditListRow[]; nextCursor: string | null }> {
-  return reading(f, (db) => searchIn(db, actor, f, opts));
+  return reading(actor, f, (db) => searchIn(db, actor, f, opts));
 }
 
 /** How many events match (the same filters and scope as the search). */
 export async function countAudit(actor: Actor, f: AuditFilters): Promise<number> {
-  return reading(f, (db) => countIn(db, actor, f));
+  return reading(actor, f, (db) => countIn(db, actor, f));
 }
 
 /** The page of the search together with the count, as lists answer everywhere (a free-text search counts first, see FEW_MATCHES). */
@@ -249,7 +250,7 @@ export async function listAudit(
   opts: { cursor?: string | null; limit?: number } = {},
 ): Promise<Page<AuditListRow>> {
   if (f.q) {
-    return reading(f, async (db) => {
+    return reading(actor, f, async (db) => {
       const total = await countIn(db, actor, f);
       return { ...(await searchIn(db, actor, f, { ...opts, total })), total };
     });
@@ -308,7 +309,7 @@ export async function* auditExportBatches(
   f: AuditFilters,
   opts: { batchSize?: number; db?: Queryable } = {},
 ): AsyncGenerator<AuditExportRow[]> {
-  const db = opts.db ?? (await getDb());
+  const db = opts.db ?? (await readDb(actor));
   const batchSize = opts.batchSize ?? 2000;
   const where = await auditWhere(db, actor, f);
   const strategy = await strategyFor(db, f, where);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Queryable } from '@/db/client';
+import { readDb } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { can, requireTenant, visibilityFilter } from '@/lib/authz';
 import { toPgArray } from '@/lib/catalog/lookup';
@@ -18,9 +19,9 @@ const cappedCountSql = (from: SQL) => sql`(SELECT count(*)::int FROM (SELECT 1 $
 const capped = (n: number) =>
   n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
 
-/** count(*) of a row source, stopping at COUNT_CAP + 1. */
-export async function cappedCount(from: SQL): Promise<{ total: number; totalCapped: boolean }> {
-  const db = await getDb();
+/** count(*) of a row source, stopping at COUNT_CAP + 1 (on `db`: the page's own, replica or primary). */
+export async function cappedCount(from: SQL, db?: Queryable): Promise<{ total: number; totalCapped: boolean }> {
+  db ??= await getDb();
   const [{ n }] = (await db.execute<{ n: number }>(sql`SELECT ${cappedCountSql(from)} AS n`)).rows;
   return capped(n);
 }
@@ -75,9 +76,9 @@ export async function listAssets(
   where: ListedNamespace,
   opts: AssetListOptions = {},
 ): Promise<CappedPage<AssetRow>> {
-  const db = await getDb();
+  const db = await readDb(actor);
   const listing = await assetListing(actor, where, opts);
-  const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom)]);
+  const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom, db)]);
   return { ...listing.finish(rows.rows), ...counted };
 }
 
@@ -361,7 +362,7 @@ export async function listAssetsAt(
   at: ListAt,
   opts: AssetListOptions = {},
 ): Promise<CappedPage<AssetRow>> {
-  const db = await getDb();
+  const db = await readDb(actor);
   const [target, listing] = await Promise.all([
     targetLookup(actor, at),
     settle(assetListing(actor, targetIds(actor, at), opts)),

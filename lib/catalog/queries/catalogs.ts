@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { readDb } from '@/db/replica';
 import { branches, catalogs, commits, federatedSyncStats, namespaces, warehouses } from '@/db/schema';
 import type { Actor } from '@/lib/actor';
 import { can, requireTenant, requireTenantAdmin, visibilityFilter } from '@/lib/authz';
@@ -38,7 +39,7 @@ export async function listCatalogs(
   },
 ): Promise<Page<CatalogRow>> {
   requireTenant(actor);
-  const db = await getDb();
+  const db = await readDb(actor);
   const limit = opts.limit ?? 50;
   const sort = opts.sort ?? 'name';
   const visible = await visibilityFilter(db, actor, 'list', catalogCols, { level: 'catalog', includeAncestors: true });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { readDb } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { requireTenant, visibilityFilter } from '@/lib/authz';
 import type { CappedPage } from './assets';
@@ -115,7 +116,7 @@ type PageRow = {
  */
 export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<CappedPage<SearchHit>> {
   const tenantId = requireTenant(actor);
-  const db = await getDb();
+  const db = await readDb(actor);
   const limit = opts.limit ?? 50;
   const q = opts.q?.trim();
   const tag = opts.tag?.toLowerCase();
@@ -455,7 +456,7 @@ function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<Se
 /** Tags in use in the tenant with how many assets carry each (for the tag filter), most used first. */
 export async function popularTags(actor: Actor, limit = 50): Promise<{ tag: string; count: number }[]> {
   const tenantId = requireTenant(actor);
-  const db = await getDb();
+  const db = await readDb(actor);
   // Sampled: the first 20,000 metadata rows are plenty to suggest tags without scanning a million.
   return (
     await db.execute<{ tag: string; count: number }>(sql`SELECT tag, count(*)::int AS count

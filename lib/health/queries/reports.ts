@@ -30,9 +30,10 @@ export type Trends = { range: TrendRange; points: TrendPoint[]; samples: number 
 export async function healthTrends(actor: Actor, range: TrendRange): Promise<Trends> {
   requireRoot(actor);
   const r = TREND_RANGES[range];
-  const samples = await inCheckTransaction((tx) => readSamples(tx, range), {
-    ...DEFAULT_TIMEOUTS,
-    statementTimeoutMs: 5000,
-  });
+  const samples = await inCheckTransaction(
+    (tx) => readSamples(tx, range),
+    { ...DEFAULT_TIMEOUTS, statementTimeoutMs: 5000 },
+    actor,
+  );
   return { range, points: computeTrends(samples, r.bucketMs, Date.now() - r.ms), samples: samples.length };
 }
