@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -19,7 +21,7 @@ export const maintenanceStates = ['queued', 'running', 'succeeded', 'failed'] as
 
 /**
  * A table maintenance run (purge after a drop; later expiry and orphan removal): its progress as a background job
- * goes here, so the console shows it and a restarted job resumes where it stopped (migration 0022).
+ * goes here, so the console shows it and a restarted job resumes where it stopped (migration 0021).
  */
 export const maintenanceRuns = pgTable(
   'maintenance_runs',
@@ -56,5 +58,7 @@ export const maintenanceRuns = pgTable(
       foreignColumns: [catalogs.tenantId, catalogs.id],
     }).onDelete('cascade'),
     index('idx_maintenance_runs_catalog').on(t.tenantId, t.catalogId, t.createdAt),
+    check('maintenance_runs_kind_check', sql`${t.kind} IN ('purge', 'expire', 'orphans')`),
+    check('maintenance_runs_state_check', sql`${t.state} IN ('queued', 'running', 'succeeded', 'failed')`),
   ],
 );

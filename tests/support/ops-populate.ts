@@ -201,10 +201,10 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
       FROM merge_operations mo JOIN pop_assets a ON a.catalog_id = mo.catalog_id AND a.depth = 1 AND a.k <= 2
       WHERE mo.tenant_id = ${t}`);
 
-    // A finished purge and a queued one (maintenance runs, migration 0022).
-    await run(sql`INSERT INTO maintenance_runs (tenant_id, catalog_id, asset_id, kind, target, state, options, files_total,
+    // A finished purge and a queued one (maintenance runs, migration 0021).
+    await run(sql`INSERT INTO maintenance_runs (tenant_id, id, catalog_id, asset_id, kind, target, state, options, files_total,
                                                 files_done, files_kept, bytes, candidates, finished_at)
-      SELECT ${t}, c.id, NULL, 'purge', 'sales.old_orders@main', st, '{"pointer": "file:///x/metadata/00001.metadata.json"}'::jsonb,
+      SELECT ${t}, gen_random_uuid(), c.id, NULL, 'purge', 'sales.old_orders@main', st, '{"pointer": "file:///x/metadata/00001.metadata.json"}'::jsonb,
              2, CASE WHEN st = 'succeeded' THEN 2 ELSE 0 END, 1, 2048,
              '[{"path": "file:///x/data/a.parquet", "bytes": 1024}]'::jsonb, CASE WHEN st = 'succeeded' THEN now() END
       FROM catalogs c CROSS JOIN (VALUES ('succeeded'), ('queued')) v(st) WHERE c.tenant_id = ${t}`);

@@ -1,6 +1,6 @@
 CREATE TABLE "maintenance_runs" (
 	"tenant_id" uuid NOT NULL,
-	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"id" uuid NOT NULL,
 	"catalog_id" uuid NOT NULL,
 	"asset_id" uuid,
 	"kind" text NOT NULL,
