@@ -488,6 +488,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/catalogs/{catalog}/maintenance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A catalog's maintenance policy (snapshot expiry, orphan file removal) and when it runs next
+     * @description The defaults (both schedules off) until one is set. For readers of the catalog.
+     */
+    get: operations['getCatalogsByCatalogMaintenance'];
+    /**
+     * Set a catalog's maintenance policy and schedules
+     * @description Expire snapshots older than `expireOlderThanDays`, keeping the last `expireRetainLast` of each branch, and remove orphan files older than `orphansOlderThanDays` (at least 1), each `off`, `daily` or `weekly`. A schedule turned on runs at the next hourly check, then every day or week: real runs on every table of the main branch, which never remove what another branch, a tag or a commit still reaches. For those who may change the catalog; audited as `catalog.set_maintenance`.
+     */
+    put: operations['putCatalogsByCatalogMaintenance'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/catalogs/{catalog}/maintenance-runs': {
     parameters: {
       query?: never;
@@ -2037,6 +2061,17 @@ export interface components {
         storageType: string;
         vendingStrategy: string;
       } | null;
+    };
+    CatalogMaintenance: {
+      expireOlderThanDays: number;
+      expireRetainLast: number;
+      /** @enum {string} */
+      expireSchedule: 'off' | 'daily' | 'weekly';
+      lastRunAt: string | null;
+      nextRunAt: string | null;
+      orphansOlderThanDays: number;
+      /** @enum {string} */
+      orphansSchedule: 'off' | 'daily' | 'weekly';
     };
     CatalogPage: {
       nextCursor: string | null;
@@ -6308,6 +6343,205 @@ export interface operations {
       };
       /** @description Conflicts with the current state (duplicate name, not empty, in use) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getCatalogsByCatalogMaintenance: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Catalog name or id */
+        catalog: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CatalogMaintenance'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The input breaks a rule; `fields` says which */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The metadata database is unavailable; retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putCatalogsByCatalogMaintenance: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Root only: the tenant (id or name) to act in */
+        'x-pangolin-tenant'?: string;
+      };
+      path: {
+        /** @description Catalog name or id */
+        catalog: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "expireSchedule": "daily",
+         *       "expireOlderThanDays": 7,
+         *       "expireRetainLast": 5,
+         *       "orphansSchedule": "weekly",
+         *       "orphansOlderThanDays": 3
+         *     }
+         */
+        'application/json': {
+          expireOlderThanDays: number;
+          expireRetainLast: number;
+          /** @enum {string} */
+          expireSchedule: 'off' | 'daily' | 'weekly';
+          orphansOlderThanDays: number;
+          /** @enum {string} */
+          orphansSchedule: 'off' | 'daily' | 'weekly';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CatalogMaintenance'];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad cursor, no tenant selected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this actor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (objects of other tenants are always reported as not found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate name, not empty, in use) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
         headers: {
           [name: string]: unknown;
         };

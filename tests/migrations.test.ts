@@ -82,6 +82,7 @@ describe('migrations', () => {
       'business_metadata',
       'iceberg_idempotency_keys',
       'maintenance_runs',
+      'catalog_maintenance',
       'webhooks',
       'deliveries',
       'password_links',

@@ -203,3 +203,15 @@ export const maintenanceRunPage = z
     total: z.number().int(),
   })
   .meta({ id: 'MaintenanceRunPage' });
+
+export const catalogMaintenanceAnswer = z
+  .object({
+    expireSchedule: z.enum(['off', 'daily', 'weekly']),
+    expireOlderThanDays: z.number().int(),
+    expireRetainLast: z.number().int(),
+    orphansSchedule: z.enum(['off', 'daily', 'weekly']),
+    orphansOlderThanDays: z.number().int(),
+    nextRunAt: z.string().nullable(),
+    lastRunAt: z.string().nullable(),
+  })
+  .meta({ id: 'CatalogMaintenance' });

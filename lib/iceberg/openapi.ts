@@ -1,6 +1,8 @@
 import { registerOperations, type Operation } from '../openapi';
 import { assetIdPath, catalogPath } from '../catalog/api-schemas';
+import { catalogMaintenanceBody } from './maintenance-schedule';
 import {
+  catalogMaintenanceAnswer,
   maintenanceRunPage,
   maintenanceRunQuery,
   metadataFileAnswer,
@@ -54,6 +56,39 @@ const ops: Operation[] = [
     query: maintenanceRunQuery,
     response: maintenanceRunPage,
     errors: [400, 403, 404, 422],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/catalogs/{catalog}/maintenance',
+    tag: 'Catalogs',
+    summary: "A catalog's maintenance policy (snapshot expiry, orphan file removal) and when it runs next",
+    description: 'The defaults (both schedules off) until one is set. For readers of the catalog.',
+    params: catalogPath,
+    response: catalogMaintenanceAnswer,
+    errors: [400, 403, 404, 422],
+  },
+  {
+    method: 'put',
+    path: '/api/v1/catalogs/{catalog}/maintenance',
+    tag: 'Catalogs',
+    summary: "Set a catalog's maintenance policy and schedules",
+    description:
+      'Expire snapshots older than `expireOlderThanDays`, keeping the last `expireRetainLast` of each branch, and ' +
+      'remove orphan files older than `orphansOlderThanDays` (at least 1), each `off`, `daily` or `weekly`. A ' +
+      'schedule turned on runs at the next hourly check, then every day or week: real runs on every table of the main ' +
+      'branch, which never remove what another branch, a tag or a commit still reaches. For those who may change the ' +
+      'catalog; audited as `catalog.set_maintenance`.',
+    example: {
+      expireSchedule: 'daily',
+      expireOlderThanDays: 7,
+      expireRetainLast: 5,
+      orphansSchedule: 'weekly',
+      orphansOlderThanDays: 3,
+    },
+    params: catalogPath,
+    body: catalogMaintenanceBody,
+    response: catalogMaintenanceAnswer,
+    errors: [400, 403, 404, 409, 422],
   },
 ];
 

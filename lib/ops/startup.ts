@@ -95,7 +95,7 @@ const MAINTENANCE_LOCK_KEY = 7361204121;
 
 /**
  * Periodic housekeeping: audit partitions ahead of time, expired token records and Iceberg Idempotency-Keys, audit
- * partitions past retention.
+ * partitions past retention, catalogs' maintenance schedules that are due.
  * Under a transaction-scoped advisory lock (fine behind PgBouncer): instances starting together run it one after
  * the other instead of racing to create the same partitions. After start-up it runs once an hour across the fleet
  * (on the instance that stores the hour's first health sample: lib/health/sampler.ts).
@@ -117,6 +117,14 @@ async function housekeeping(db: Db): Promise<void> {
   await applyAuditRetention(db).catch((err) =>
     logger.warn('audit retention failed; will retry at the next maintenance', { err }),
   );
+  // Catalogs' maintenance schedules (imported here: the per-table code reaches into the areas' server-only reads,
+  // which the CLIs sharing this file must not load).
+  await import('../iceberg/maintenance-schedule')
+    .then((m) => m.runDueMaintenance(db))
+    .then(
+      (n) => n && logger.info('scheduled table maintenance enqueued', { catalogs: n }),
+      (err) => logger.warn('scheduled maintenance failed; will retry at the next maintenance', { err }),
+    );
 }
 
 let started: Promise<void> | undefined;

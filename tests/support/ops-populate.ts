@@ -209,6 +209,11 @@ async function populateTenant(db: Db, n: number, o: Required<PopulateOptions>): 
              '[{"path": "file:///x/data/a.parquet", "bytes": 1024}]'::jsonb, CASE WHEN st = 'succeeded' THEN now() END
       FROM catalogs c CROSS JOIN (VALUES ('succeeded'), ('queued')) v(st) WHERE c.tenant_id = ${t}`);
 
+    // A maintenance policy per catalog: expiry daily, orphan removal weekly (migration 0025).
+    await run(sql`INSERT INTO catalog_maintenance (tenant_id, catalog_id, expire_schedule, expire_older_than_days, expire_retain_last,
+                                                   orphans_schedule, orphans_older_than_days, next_run_at)
+      SELECT ${t}, c.id, 'daily', 7, 3, 'weekly', 2, now() + interval '1 day' FROM catalogs c WHERE c.tenant_id = ${t}`);
+
     for (let i = 0; i < 25; i++) {
       await appendAudit(tx, {
         tenantId: t,

@@ -8,6 +8,7 @@ import { findCatalog } from '@/lib/catalog/lookup';
 import { notFound } from '@/lib/errors';
 import { isUuid } from '@/lib/ids';
 import { encodeCursor, keyset, toPage, type Page } from '../../../db/keyset';
+import { readCatalogMaintenance, type CatalogMaintenancePolicy } from '../maintenance-schedule';
 
 export type MaintenanceRunRow = {
   id: string;
@@ -123,4 +124,13 @@ export async function getMaintenanceRun(actor: Actor, catalog: string, runId: st
     olderThan: typeof o.olderThan === 'number' ? o.olderThan : null,
     retainLast: typeof o.retainLast === 'number' ? o.retainLast : null,
   };
+}
+
+/** A catalog's maintenance policy and when it runs next (for readers of the catalog). */
+export async function getCatalogMaintenance(actor: Actor, catalog: string): Promise<CatalogMaintenancePolicy> {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  const c = await findCatalog(db, tenantId, catalog);
+  await authorize(db, actor, 'read', { tenantId, catalogId: c.id }, 'Catalog');
+  return readCatalogMaintenance(db, tenantId, c.id);
 }

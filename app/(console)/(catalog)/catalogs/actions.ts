@@ -5,6 +5,7 @@ import type { ActionResult } from '@/lib/action-result';
 import { formObject, formValues, guarded, runAction, flashThenRedirect } from '@/lib/action';
 import { toAppError } from '@/lib/errors';
 import { runTableMaintenance, tableMaintenanceForm } from '@/lib/iceberg/maintenance-ops';
+import { setCatalogMaintenance } from '@/lib/iceberg/maintenance-schedule';
 import { syncFederatedCatalog, testFederatedConnection } from '@/lib/catalog/federation';
 import { createCatalog, deleteCatalog, updateCatalog } from '@/lib/catalog/catalogs';
 import { createNamespace, deleteNamespace, updateNamespaceProperties } from '@/lib/catalog/namespaces';
@@ -28,6 +29,12 @@ export async function updateCatalogAction(_prev: unknown, formData: FormData): P
   const parsed = formInput(formData, ['properties']);
   if (!parsed.ok) return parsed.result;
   return runAction(updateCatalog, parsed.input, { formData, message: () => 'Saved.' });
+}
+
+export async function setCatalogMaintenanceAction(_prev: unknown, formData: FormData): Promise<ActionResult<unknown>> {
+  const parsed = formInput(formData);
+  if (!parsed.ok) return parsed.result;
+  return runAction(setCatalogMaintenance, parsed.input, { formData, message: () => 'Schedule saved.' });
 }
 
 export async function deleteCatalogAction(formData: FormData) {

@@ -21,6 +21,7 @@ import { createNamespaceAction, deleteCatalogAction, deleteNamespaceAction, upda
 import { AssetsTable } from './assets-table';
 import { BranchPicker } from './branch-picker';
 import { FederationPanel } from './federation-panel';
+import { MaintenancePolicy } from './maintenance-policy';
 import { MaintenanceRuns } from './maintenance-runs';
 import { NamespaceTree } from './namespace-tree';
 import { CatalogSettingsForm } from './settings-form';
@@ -150,7 +151,15 @@ export default async function CatalogPage({
                 </Card>
                 {catalog.catalogType === 'local' ? (
                   <Card title="Maintenance">
-                    <MaintenanceRuns actor={actor} catalog={catalog.name} cursor={param(sp, 'runs')} />
+                    <div className="space-y-4">
+                      <MaintenancePolicy
+                        actor={actor}
+                        catalog={catalog.name}
+                        catalogId={catalog.id}
+                        mayUpdate={catalog.may.update}
+                      />
+                      <MaintenanceRuns actor={actor} catalog={catalog.name} cursor={param(sp, 'runs')} />
+                    </div>
                   </Card>
                 ) : null}
                 {catalog.catalogType === 'local' ? (
