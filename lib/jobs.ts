@@ -40,6 +40,8 @@ export function defineJob<T>(def: JobDef<T>): JobDef<T> {
 }
 
 const SCHEMA = 'pgboss';
+/** Arbitrary but fixed: instances preparing the job queues take turns under this transaction-scoped lock. */
+const JOBS_LOCK_KEY = 7_361_204_131;
 
 type Executor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
@@ -147,8 +149,31 @@ async function ensureQueue(s: State, def: JobDef<unknown>): Promise<void> {
  * transaction holds it.
  */
 export async function prepareJobs(defs: JobDef<unknown>[]): Promise<void> {
-  const s = await state();
-  for (const def of defs) await ensureQueue(s, def);
+  const handle = await dbHandle();
+  const prepare = async () => {
+    const s = await state();
+    for (const def of defs) await ensureQueue(s, def);
+  };
+  // PGlite is one process's database with one connection: nothing to take turns with.
+  if (handle.kind === 'pglite') return prepare();
+  // Instances starting together take turns: pg-boss creates each queue as a partition of its job table, and two
+  // instances creating queues at once can deadlock on that table (seen with three instances behind HAProxy). The
+  // lock is transaction-scoped (fine behind PgBouncer) and held on its own connection while pg-boss works on others.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${JOBS_LOCK_KEY})`);
+        await prepare();
+      });
+      return;
+    } catch (err) {
+      // A deadlock with something else than another instance's preparation (which the lock orders): try again.
+      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+      if (code !== '40P01' || attempt >= 5) throw err;
+      logger.warn('preparing the job queues met a deadlock; trying again', { attempt });
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 async function readyFor(def: JobDef<unknown>): Promise<State> {
