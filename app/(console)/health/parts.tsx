@@ -33,7 +33,8 @@ export function Tile({ result, href }: { result: CheckResult; href: string }) {
         <StatusBadge status={result.status} />
       </div>
       <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900 dark:text-zinc-100">{result.figure}</p>
-      <p className="mt-1 flex-1 text-sm text-zinc-600 dark:text-zinc-400">{result.reason}</p>
+      {/* A reason may quote an identifier with no break in it (pg-boss names tables by a hash): it wraps anywhere. */}
+      <p className="mt-1 flex-1 text-sm text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{result.reason}</p>
       <Link href={`${href}#${result.id}`} className={linkClass('mt-3 text-xs font-medium')}>
         Details<span className="sr-only"> of {result.title}</span> →
       </Link>
