@@ -73,7 +73,7 @@ export function CheckSection<T>({
       <div className="space-y-3 p-4">
         <p
           className={clsx(
-            'text-sm',
+            'text-sm [overflow-wrap:anywhere]',
             result.status === 'failed' || result.status === 'timed_out'
               ? 'text-red-700 dark:text-red-400'
               : 'text-zinc-700 dark:text-zinc-300',
