@@ -4,7 +4,7 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
 import { Pool } from 'pg';
 import lockfile from 'proper-lockfile';
 import { env, type Env } from '@/lib/env';
-import { observePool } from '@/lib/metrics';
+import { countStatements, observePool } from '@/lib/metrics';
 import { poolConfig } from './connection-options';
 import * as schema from './schema';
 
@@ -25,7 +25,10 @@ async function open(config: Env): Promise<Handle> {
     pool.on('error', (err) => console.warn(`[db] idle connection lost: ${err.message}`));
     // A checked-out connection can also die between two statements (server restart): the statement in flight
     // fails and the pool discards the client; without a listener the 'error' event would crash the process.
-    pool.on('connect', (client) => client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`)));
+    pool.on('connect', (client) => {
+      client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`));
+      countStatements(client, 'primary'); // pangolin_db_statements_total
+    });
     observePool(pool); // pangolin_db_pool_connections on /metrics
     // Closing the handle (closeDb, or scripts/server.mjs at shutdown) closes what depends on it first (the replica).
     const close = async () => {

@@ -2,6 +2,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { Pool, type PoolClient } from 'pg';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/logger';
+import { countStatements } from '@/lib/metrics';
 import { closeWithDb, dbHandle, type Db } from './client';
 import { poolConfig } from './connection-options';
 import * as schema from './schema';
@@ -125,7 +126,10 @@ async function replica(): Promise<Replica | null> {
     if (r.state?.usable) report(r, { ...r.state, usable: false, problem: (err as Error).message });
   });
   r.pool.on('error', (err) => logger.warn('read replica: idle connection lost', { err: err.message }));
-  r.pool.on('connect', (client) => client.on('error', () => undefined)); // the statement in flight reports it
+  r.pool.on('connect', (client) => {
+    client.on('error', () => undefined); // the statement in flight reports it
+    countStatements(client, 'replica'); // pangolin_db_statements_total
+  });
   r.db = drizzlePg(r.pool as Pool, { schema });
   closeWithDb(closeReplica);
   return (g[globalKey] = r);

@@ -46,6 +46,12 @@ function create(registry: Registry) {
         this.set({ state: 'waiting' }, pool.waitingCount);
       },
     }),
+    dbStatements: new Counter({
+      name: 'pangolin_db_statements_total',
+      help: 'Statements sent to PostgreSQL (each a round trip), by server: primary or replica',
+      labelNames: ['server'],
+      registers,
+    }),
     auditAppend: new Histogram({
       name: 'pangolin_audit_append_seconds',
       help: "Appending one audit row to its tenant's chain (inside the change's transaction)",
@@ -95,6 +101,21 @@ export function appMetrics() {
 /** The pool whose connections `pangolin_db_pool_connections` reports (db/client.ts, when it opens one). */
 export function observePool(pool: PoolStats): void {
   g[poolKey] = pool;
+}
+
+type Countable = { query: (...args: never[]) => unknown };
+
+/**
+ * Counts every statement a pool's connections send (`pangolin_db_statements_total`): each is a round trip, and
+ * round trips are most of a request's database cost. Called on each new connection of the pool.
+ */
+export function countStatements(client: Countable, server: 'primary' | 'replica'): void {
+  const counter = appMetrics().dbStatements.labels({ server });
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    counter.inc();
+    return query(...args);
+  };
 }
 
 /** Seconds elapsed since `start` (from `performance.now()`). */
