@@ -111,10 +111,11 @@ type Countable = { query: (...args: never[]) => unknown };
  */
 export function countStatements(client: Countable, server: 'primary' | 'replica'): void {
   const counter = appMetrics().dbStatements.labels({ server });
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  // The class's method, looked up at each call (not bound once), so whatever wraps the class later still runs.
+  const proto = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
   (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     counter.inc();
-    return query(...args);
+    return proto.query.apply(client, args);
   };
 }
 
