@@ -164,13 +164,19 @@ function rowFields(entry: AuditEntry, chainId: string, seq: number): ChainedFiel
  */
 const knownHeads = new Map<string, { seq: number; hash: Buffer }>();
 
-type Appended = { id: string; seq: number; chainId: string };
+/**
+ * `credentialsChanged`: the marker a credentials trigger left in this transaction (migration 0026), read back with
+ * the row since the append is its last statement; the caller waits for its notice after commit.
+ */
+type Appended = { id: string; seq: number; chainId: string; credentialsChanged?: string | null };
+
+const changedMarker = sql`nullif(current_setting('pangolin.credentials_changed', true), '')`;
 
 async function appendAtKnownHead(q: Queryable, entry: AuditEntry, chainId: string): Promise<Appended | null> {
   const known = knownHeads.get(chainId)!;
   const f = rowFields(entry, chainId, known.seq + 1);
   const hash = chainHash(known.hash, f);
-  const written = await q.execute(sql`
+  const written = await q.execute<{ credentials_changed: string | null }>(sql`
     WITH free AS (
       SELECT chain_id FROM audit_chain_heads WHERE chain_id = ${chainId} AND seq = ${known.seq} AND hash = ${known.hash}
       FOR UPDATE SKIP LOCKED
@@ -185,10 +191,10 @@ async function appendAtKnownHead(q: Queryable, entry: AuditEntry, chainId: strin
       ${f.result}::text, ${f.errorMessage}::text, ${f.ipAddress}::text, ${f.userAgent}::text, ${f.requestId}::text,
       ${JSON.stringify(f.metadata)}::jsonb, ${f.imported}::boolean, ${known.hash}::bytea, ${hash}::bytea
     FROM head
-    RETURNING 1 AS written`);
+    RETURNING ${changedMarker} AS credentials_changed`);
   if (!written.rows.length) return null;
   knownHeads.set(chainId, { seq: f.seq, hash });
-  return { id: f.id, seq: f.seq, chainId };
+  return { id: f.id, seq: f.seq, chainId, credentialsChanged: written.rows[0].credentials_changed };
 }
 
 type LockedHead = { chain_id: string; seq: string | number; hash: Uint8Array };
@@ -277,10 +283,11 @@ async function appendToFreeLane(q: Queryable, entry: AuditEntry, trail: string):
     hash,
   });
   // One round trip for the row and the new head: the lane stays locked until commit, so every trip counts.
-  await q.execute(sql`WITH appended AS (${insert.getSQL()})
-    UPDATE ${auditChainHeads} SET seq = ${fields.seq}, hash = ${hash}, updated_at = now() WHERE chain_id = ${chainId}`);
+  const written = await q.execute<{ credentials_changed: string | null }>(sql`WITH appended AS (${insert.getSQL()})
+    UPDATE ${auditChainHeads} SET seq = ${fields.seq}, hash = ${hash}, updated_at = now() WHERE chain_id = ${chainId}
+    RETURNING ${changedMarker} AS credentials_changed`);
   knownHeads.set(chainId, { seq: fields.seq, hash });
-  return { id: fields.id, seq: fields.seq, chainId };
+  return { id: fields.id, seq: fields.seq, chainId, credentialsChanged: written.rows[0]?.credentials_changed ?? null };
 }
 
 /** Appends one event in a transaction of its own (a refusal, a sign-in, an audited read), then frees its lane. */

@@ -101,6 +101,16 @@ export function loadGrants(q: Queryable, actor: Actor): Promise<Grant[]> {
   return cached;
 }
 
+/**
+ * The grants resolved with the actor's credentials (lib/auth/tokens.ts), so this request's checks need no query of
+ * their own; those expired since they were read are left out.
+ */
+export function primeGrants(actor: Actor, grants: Grant[]) {
+  if (!actor.tenantId || actor.role !== 'tenant_user' || actor.tenantId !== actor.homeTenantId) return;
+  const now = Date.now();
+  grantCache.set(actor, Promise.resolve(grants.filter((g) => isLive(g, now))));
+}
+
 /** Forget the cached grants of an actor (after it changed its own grants within one request). */
 export function forgetGrants(actor: Actor) {
   grantCache.delete(actor);

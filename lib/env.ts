@@ -34,6 +34,12 @@ const envSchema = z
     }),
     /** A replica further behind than this is skipped (reads go to the primary) until it catches up. */
     DATABASE_REPLICA_MAX_LAG_SECS: intInRange('DATABASE_REPLICA_MAX_LAG_SECS', 1, 3600, 10),
+    /** Where the credentials cache listens for change notices (lib/auth/credential-cache.ts): PostgreSQL itself, not a transaction-mode PgBouncer. */
+    DATABASE_LISTEN_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_LISTEN_URL must start with postgres:// or postgresql://',
+    }),
+    /** How long a resolved token or key may be reused while change notices keep it current; 0 turns the cache off. */
+    PANGOLIN_CREDENTIALS_CACHE_SECS: intInRange('PANGOLIN_CREDENTIALS_CACHE_SECS', 0, 3600, 60),
     PANGOLIN_DATA_DIR: z.string().default('.data'),
     PANGOLIN_ROOT_USER: optionalText.refine((v) => v === undefined || /^[a-zA-Z0-9_.-]{1,64}$/.test(v), {
       message: 'PANGOLIN_ROOT_USER may only contain letters, digits, ".", "_" and "-" (at most 64)',

@@ -4,6 +4,7 @@ import { fenceWrites } from '@/db/replica';
 import type { Actor } from './actor';
 import { actorRef, appendAudit, recordAuditEvent, releaseLane } from './audit-chain';
 import { AppError, toAppError, validationError } from './errors';
+import { credentialsSettled } from './auth/credential-cache';
 import { logger } from './logger';
 
 /** What a mutation reports about the object it touched, for the audit row. */
@@ -62,11 +63,12 @@ export async function executeMutation<S extends z.ZodType, O>(
   const input = parsed.data;
   const db = await getDb();
   let lane: string | undefined;
+  let credentialsChanged: string | null | undefined;
   try {
     const data = await db.transaction(async (tx) => {
       await m.authorize(tx, actor, input);
       const { data, audit } = await m.run(tx, actor, input);
-      ({ chainId: lane } = await appendAudit(tx, {
+      ({ chainId: lane, credentialsChanged } = await appendAudit(tx, {
         tenantId: audit.tenantId !== undefined ? audit.tenantId : actor.tenantId,
         actor: actorRef(actor),
         action: m.action,
@@ -81,6 +83,8 @@ export async function executeMutation<S extends z.ZodType, O>(
     });
     // Read-your-writes with a read replica: this actor's heavy reads stay on the primary until it has this commit.
     await fenceWrites(actor);
+    // A change to tokens, accounts or grants: answer once this instance's credentials cache has dropped what it made stale.
+    await credentialsSettled(credentialsChanged);
     return { data, paths: m.revalidate?.(input, data) ?? [] };
   } catch (err) {
     const appError = toAppError(err);

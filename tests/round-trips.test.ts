@@ -5,6 +5,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+// As in production: resolved tokens come from the credentials cache (tests/credential-cache.test.ts proves it).
+vi.hoisted(() => {
+  process.env.PANGOLIN_CREDENTIALS_CACHE_SECS = '60';
+});
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 import { getDb } from '@/db/client';
@@ -16,6 +20,7 @@ import * as searchRoute from '@/app/api/v1/search/assets/route';
 import * as permissionsRoute from '@/app/api/v1/permissions/route';
 import * as decideRoute from '@/app/api/v1/access-requests/[id]/route';
 import { call, catalogTenant, type Caller } from './support/catalog';
+import { credentialCacheReady } from './support/credential-cache';
 import { bearerFor, insertGrants } from './support/governance';
 import { icebergTenant, ordersSchema, removeWarehouseDirs } from './support/iceberg';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
@@ -81,6 +86,7 @@ describe.runIf(onPostgres)('statements per request of the load mix', () => {
       SELECT a.tenant_id, gen_random_uuid(), ${reader.userId}::uuid, 'asset', a.catalog_id, a.asset_id, '{update}', 'rt'
       FROM assets a WHERE a.tenant_id = ${w.tenant.id} RETURNING id`);
     pending.push(...rows.rows.map((r) => r.id));
+    await credentialCacheReady(w.adminApi.token, statementsOf);
   });
   afterAll(() => {
     pg.Client.prototype.query = original;

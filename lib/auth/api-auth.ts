@@ -3,11 +3,13 @@ import type { Queryable } from '@/db/client';
 import { serviceUsers, tenants } from '@/db/schema';
 import { type Actor, type RequestInfo, isRoot } from '../actor';
 import { recordAuditEvent } from '../audit-chain';
+import { primeGrants, queryGrants, type Grant } from '../authz';
 import { safeEqual, sha256Hex } from '../crypto';
 import { AppError } from '../errors';
 import { verifyBasicCredentials } from './login';
 import { looksLikeIdpToken, oidcConfig, verifyIdpAccessToken } from './oidc';
 import { signInWithSso, userForIdpToken } from './sso';
+import { cachedCredential, rememberCredential } from './credential-cache';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
 import { isUuid } from '../ids';
@@ -86,7 +88,7 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
   if (!claims) return null;
   const user = await resolveToken(q, claims);
   if (!user) return null;
-  return {
+  const actor: Actor = {
     kind: 'user',
     id: user.id,
     name: user.username,
@@ -99,6 +101,8 @@ async function actorFromBearer(q: Queryable, jwt: string, request: RequestInfo):
     mustEnrolTwoFactor: claims.kind === 'session' && !user.twoFactor && twoFactorRequiredFor(user.role),
     request,
   };
+  primeGrants(actor, user.grants);
+  return actor;
 }
 
 /** `Authorization: Basic base64(username:password)`: checked (and throttled) as a password sign-in is. */
@@ -163,42 +167,65 @@ async function actorFromIdpToken(
   };
 }
 
+type ServiceKey = {
+  id: string;
+  name: string;
+  role: 'tenant_admin' | 'tenant_user';
+  tenantId: string;
+  apiKeyHash: string;
+  expiresAtMs: number | null;
+  grants: Grant[];
+  touchedAt: number;
+};
+
 async function actorFromApiKey(q: Queryable, key: string, request: RequestInfo): Promise<Actor | null> {
   const match = API_KEY.exec(key.trim());
   if (!match) return null;
   const [, keyId, secret] = match;
-  const [su] = (
-    await q.execute<{
-      id: string;
-      name: string;
-      role: 'tenant_admin' | 'tenant_user';
-      tenantId: string;
-      apiKeyHash: string;
-      stale: boolean;
-      expiresAtMs: number | null;
-    }>(sql`
-    SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash", (extract(epoch FROM expires_at) * 1000)::float8 AS "expiresAtMs",
-           last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
-    FROM ${serviceUsers} WHERE key_id = ${keyId} AND active AND (expires_at IS NULL OR expires_at > now())
-    LIMIT 1`)
-  ).rows;
-  if (!su || !safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
-  if (su.stale) {
+  const cacheKey = `key:${keyId}`;
+  let su = cachedCredential<ServiceKey>(cacheKey);
+  if (su && su.expiresAtMs !== null && su.expiresAtMs <= Date.now()) su = undefined;
+  if (!su) {
+    const [row] = (
+      await q.execute<Omit<ServiceKey, 'grants' | 'touchedAt'> & { lastUsedAtMs: number | null }>(sql`
+      SELECT id, name, role, tenant_id AS "tenantId", api_key_hash AS "apiKeyHash", (extract(epoch FROM expires_at) * 1000)::float8 AS "expiresAtMs",
+             (extract(epoch FROM last_used_at) * 1000)::float8 AS "lastUsedAtMs"
+      FROM ${serviceUsers} WHERE key_id = ${keyId} AND active AND (expires_at IS NULL OR expires_at > now())
+      LIMIT 1`)
+    ).rows;
+    if (!row) return null;
+    const { lastUsedAtMs, ...found } = row;
+    su = {
+      ...found,
+      expiresAtMs: found.expiresAtMs === null ? null : Number(found.expiresAtMs),
+      grants:
+        found.role === 'tenant_user'
+          ? await queryGrants(q, { kind: 'service_user', id: found.id }, found.tenantId)
+          : [],
+      touchedAt: lastUsedAtMs === null ? 0 : Number(lastUsedAtMs),
+    };
+    rememberCredential(cacheKey, su, { tenantId: su.tenantId, serviceUserId: su.id }, su.expiresAtMs ?? undefined);
+  }
+  if (!safeEqual(su.apiKeyHash, sha256Hex(secret))) return null;
+  if (Date.now() - su.touchedAt > 60_000) {
+    su.touchedAt = Date.now();
     await q
       .update(serviceUsers)
       .set({ lastUsedAt: sql`now()` })
       .where(and(eq(serviceUsers.tenantId, su.tenantId), eq(serviceUsers.id, su.id)));
   }
-  return {
+  const actor: Actor = {
     kind: 'service_user',
     id: su.id,
     name: su.name,
     role: su.role,
     homeTenantId: su.tenantId,
     tenantId: su.tenantId,
-    ...(su.expiresAtMs !== null ? { credentialExpiresAt: Number(su.expiresAtMs) } : {}),
+    ...(su.expiresAtMs !== null ? { credentialExpiresAt: su.expiresAtMs } : {}),
     request,
   };
+  primeGrants(actor, su.grants);
+  return actor;
 }
 
 async function tenantIdFor(q: Queryable, idOrName: string): Promise<string> {

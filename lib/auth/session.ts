@@ -6,6 +6,7 @@ import { cache } from 'react';
 import { getDb } from '@/db/client';
 import { tenants } from '@/db/schema';
 import { type Actor, pendingFirstStep } from '../actor';
+import { primeGrants } from '../authz';
 import { requestInfoFrom } from '../request-info';
 import { resolveToken, verifyToken } from './tokens';
 import { twoFactorRequiredFor } from './totp';
@@ -38,7 +39,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
       tenantId = t?.id ?? null;
     }
   }
-  return {
+  const actor: Actor = {
     kind: 'user',
     id: user.id,
     name: user.username,
@@ -50,6 +51,8 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     mustEnrolTwoFactor: !user.twoFactor && twoFactorRequiredFor(user.role),
     request: await currentRequestInfo(),
   };
+  primeGrants(actor, user.grants);
+  return actor;
 });
 
 /** For pages and actions that need a signed-in person: sends everyone else to the sign-in page. */

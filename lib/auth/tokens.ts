@@ -4,6 +4,8 @@ import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Queryable } from '@/db/client';
 import { activeTokens, revokedTokens, users, type BuiltinRole } from '@/db/schema';
 import type { RequestInfo } from '../actor';
+import { cachedCredential, rememberCredential } from './credential-cache';
+import { queryGrants, type Grant } from '../authz';
 import { sha256Hex } from '../crypto';
 import { secrets } from '../secrets';
 
@@ -73,41 +75,65 @@ export async function issueToken(
   };
 }
 
+type ResolvedUser = {
+  id: string;
+  username: string;
+  role: BuiltinRole;
+  tenantId: string | null;
+  mustChangePassword: boolean;
+  /** A second factor: the account's TOTP, or the identity provider's for a single sign-on session. */
+  twoFactor: boolean;
+};
+
+/** What the credentials cache keeps per token: the account as resolved, and a TenantUser's grants. */
+type CachedToken = { user: ResolvedUser; grants: Grant[]; expiresAtMs: number; touchedAt: number };
+
 /**
- * The user behind a live token: tracked, unexpired, not revoked, account active. Any database error
- * propagates: a failing check never lets the request through.
+ * The user behind a live token: tracked, unexpired, not revoked, account active, with a TenantUser's grants. Any
+ * database error propagates: a failing check never lets the request through. Kept in the credentials cache
+ * (lib/auth/credential-cache.ts), which every change to the token, the account or its grants empties at commit.
  */
 export async function resolveToken(q: Queryable, claims: TokenClaims) {
   const hash = tokenHash(claims.jti);
-  // Every request runs this: a plain statement, since the query builder costs twice the round trip here.
-  const [row] = (
-    await q.execute<{
-      id: string;
-      username: string;
-      role: BuiltinRole;
-      tenantId: string | null;
-      lastUsedAt: string | null;
-      mustChangePassword: boolean;
-      /** A second factor: the account's TOTP, or the identity provider's for a single sign-on session. */
-      twoFactor: boolean;
-    }>(sql`
-    SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt",
-      u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL OR (t.kind = 'session' AND t.name = 'sso') AS "twoFactor"
-    FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
-    WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
-      AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})
-    LIMIT 1`)
-  ).rows;
-  if (!row) return null;
+  const key = `token:${hash}`;
+  let hit = cachedCredential<CachedToken>(key);
+  if (hit && (hit.user.id !== claims.sub || hit.expiresAtMs <= Date.now())) hit = undefined;
+  if (!hit) {
+    // Every request that misses the cache runs this: a plain statement, since the query builder costs twice the round trip here.
+    const [row] = (
+      await q.execute<
+        ResolvedUser & { lastUsedAt: string | null; expiresAtMs: number; roleIds: string[] | null }
+      >(sql`
+      SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt",
+        u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL OR (t.kind = 'session' AND t.name = 'sso') AS "twoFactor",
+        (extract(epoch FROM t.expires_at) * 1000)::float8 AS "expiresAtMs",
+        (SELECT array_agg(ur.role_id) FROM user_roles ur WHERE ur.tenant_id = u.tenant_id AND ur.user_id = u.id) AS "roleIds"
+      FROM ${activeTokens} t JOIN ${users} u ON u.id = t.user_id
+      WHERE t.token_hash = ${hash} AND t.user_id = ${claims.sub} AND t.expires_at > now() AND u.active
+        AND NOT EXISTS (SELECT 1 FROM ${revokedTokens} r WHERE r.token_hash = ${hash})
+      LIMIT 1`)
+    ).rows;
+    if (!row) return null;
+    const { lastUsedAt, expiresAtMs, roleIds, ...user } = row;
+    const grants =
+      user.role === 'tenant_user' && user.tenantId ? await queryGrants(q, { kind: 'user', id: user.id }, user.tenantId) : [];
+    hit = {
+      user,
+      grants,
+      expiresAtMs: Number(expiresAtMs),
+      touchedAt: lastUsedAt ? new Date(lastUsedAt).getTime() : 0,
+    };
+    rememberCredential(key, hit, { tenantId: user.tenantId, userId: user.id, roleIds: roleIds ?? [] }, hit.expiresAtMs);
+  }
   // Touch last-used at most once a minute to keep reads cheap.
-  if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
+  if (Date.now() - hit.touchedAt > 60_000) {
+    hit.touchedAt = Date.now();
     await q
       .update(activeTokens)
       .set({ lastUsedAt: sql`now()` })
       .where(eq(activeTokens.tokenHash, hash));
   }
-  const { lastUsedAt: _, ...user } = row;
-  return { ...user, tokenHash: hash };
+  return { ...hit.user, grants: hit.grants, tokenHash: hash };
 }
 
 /** Revokes at once: the next request with this token is refused. Returns false if it was not active. */
