@@ -103,7 +103,8 @@ function forgetScope(scope: string) {
 
 function stopHearing(reason: string) {
   const s = state();
-  if (s.hearing) logger.warn('credentials cache off until the database connection for change notices is back', { reason });
+  if (s.hearing)
+    logger.warn('credentials cache off until the database connection for change notices is back', { reason });
   s.hearing = false;
   s.entries.clear();
   s.retryAt = Date.now() + 5_000;

@@ -101,9 +101,7 @@ export async function resolveToken(q: Queryable, claims: TokenClaims) {
   if (!hit) {
     // Every request that misses the cache runs this: a plain statement, since the query builder costs twice the round trip here.
     const [row] = (
-      await q.execute<
-        ResolvedUser & { lastUsedAt: string | null; expiresAtMs: number; roleIds: string[] | null }
-      >(sql`
+      await q.execute<ResolvedUser & { lastUsedAt: string | null; expiresAtMs: number; roleIds: string[] | null }>(sql`
       SELECT u.id, u.username, u.role, u.tenant_id AS "tenantId", t.last_used_at AS "lastUsedAt",
         u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL OR (t.kind = 'session' AND t.name = 'sso') AS "twoFactor",
         (extract(epoch FROM t.expires_at) * 1000)::float8 AS "expiresAtMs",
@@ -116,7 +114,9 @@ export async function resolveToken(q: Queryable, claims: TokenClaims) {
     if (!row) return null;
     const { lastUsedAt, expiresAtMs, roleIds, ...user } = row;
     const grants =
-      user.role === 'tenant_user' && user.tenantId ? await queryGrants(q, { kind: 'user', id: user.id }, user.tenantId) : [];
+      user.role === 'tenant_user' && user.tenantId
+        ? await queryGrants(q, { kind: 'user', id: user.id }, user.tenantId)
+        : [];
     hit = {
       user,
       grants,
