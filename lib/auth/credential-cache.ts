@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { closeWithDb } from '@/db/client';
 import { poolConfig } from '@/db/connection-options';
 import { env } from '../env';
 import { logger } from '../logger';
@@ -175,6 +176,7 @@ async function listen(): Promise<void> {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     s.client = client;
+    closeWithDb(stopCredentialCache); // closed with the pool (graceful shutdown, tests)
     if (!(await ping())) {
       if (!s.retryAt) {
         logger.warn(
