@@ -4,8 +4,9 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
 import { Pool } from 'pg';
 import lockfile from 'proper-lockfile';
 import { env, type Env } from '@/lib/env';
-import { countStatements, observePool } from '@/lib/metrics';
+import { observePool } from '@/lib/metrics';
 import { poolConfig } from './connection-options';
+import { instrumentClient } from './statements';
 import * as schema from './schema';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -27,7 +28,7 @@ async function open(config: Env): Promise<Handle> {
     // fails and the pool discards the client; without a listener the 'error' event would crash the process.
     pool.on('connect', (client) => {
       client.on('error', (err) => console.warn(`[db] connection lost: ${err.message}`));
-      countStatements(client, 'primary'); // pangolin_db_statements_total
+      instrumentClient(client, { server: 'primary', prepare: config.DATABASE_PREPARED_STATEMENTS });
     });
     observePool(pool); // pangolin_db_pool_connections on /metrics
     // Closing the handle (closeDb, or scripts/server.mjs at shutdown) closes what depends on it first (the replica).

@@ -2,9 +2,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { Pool, type PoolClient } from 'pg';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/logger';
-import { countStatements } from '@/lib/metrics';
 import { closeWithDb, dbHandle, type Db } from './client';
 import { poolConfig } from './connection-options';
+import { instrumentClient } from './statements';
 import * as schema from './schema';
 
 /**
@@ -128,7 +128,7 @@ async function replica(): Promise<Replica | null> {
   r.pool.on('error', (err) => logger.warn('read replica: idle connection lost', { err: err.message }));
   r.pool.on('connect', (client) => {
     client.on('error', () => undefined); // the statement in flight reports it
-    countStatements(client, 'replica'); // pangolin_db_statements_total
+    instrumentClient(client, { server: 'replica', prepare: env().DATABASE_PREPARED_STATEMENTS });
   });
   r.db = drizzlePg(r.pool as Pool, { schema });
   closeWithDb(closeReplica);

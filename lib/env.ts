@@ -34,6 +34,11 @@ const envSchema = z
     }),
     /** A replica further behind than this is skipped (reads go to the primary) until it catches up. */
     DATABASE_REPLICA_MAX_LAG_SECS: intInRange('DATABASE_REPLICA_MAX_LAG_SECS', 1, 3600, 10),
+    /** Named prepared statements on the pool's connections (db/statements.ts); false behind PgBouncer before 1.21 in transaction mode. */
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['true', 'false', ''], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+      .optional()
+      .transform((v) => v !== 'false'),
     /** Where the credentials cache listens for change notices (lib/auth/credential-cache.ts): PostgreSQL itself, not a transaction-mode PgBouncer. */
     DATABASE_LISTEN_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
       message: 'DATABASE_LISTEN_URL must start with postgres:// or postgresql://',

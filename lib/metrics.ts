@@ -103,21 +103,5 @@ export function observePool(pool: PoolStats): void {
   g[poolKey] = pool;
 }
 
-type Countable = { query: (...args: never[]) => unknown };
-
-/**
- * Counts every statement a pool's connections send (`pangolin_db_statements_total`): each is a round trip, and
- * round trips are most of a request's database cost. Called on each new connection of the pool.
- */
-export function countStatements(client: Countable, server: 'primary' | 'replica'): void {
-  const counter = appMetrics().dbStatements.labels({ server });
-  // The class's method, looked up at each call (not bound once), so whatever wraps the class later still runs.
-  const proto = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
-  (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    counter.inc();
-    return proto.query.apply(client, args);
-  };
-}
-
 /** Seconds elapsed since `start` (from `performance.now()`). */
 export const since = (start: number) => (performance.now() - start) / 1000;

@@ -94,6 +94,8 @@ const app = next({ dev: false, dir: process.cwd(), port, hostname: hostname ?? '
 const handle = app.getRequestHandler();
 await app.prepare();
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
 let inFlight = 0;
 let drained = () => undefined;
 
@@ -103,8 +105,15 @@ const server = http.createServer((req, res) => {
   // Whether a proxy forwarded it (Next adds X-Forwarded-For itself later, so the app cannot tell): /metrics
   // answers a loopback peer only when nothing forwarded the request.
   delete req.headers['x-pangolin-forwarded'];
-  if (req.headers['x-forwarded-for'] || req.headers.forwarded || req.headers['x-real-ip'])
-    req.headers['x-pangolin-forwarded'] = '1';
+  const forwarded = !!(req.headers['x-forwarded-for'] || req.headers.forwarded || req.headers['x-real-ip']);
+  if (forwarded) req.headers['x-pangolin-forwarded'] = '1';
+  // JSON answers go uncompressed to a client on this machine or through a proxy (which compresses for the far end
+  // if it should): gzip costs more CPU than the loopback or LAN hop it would save.
+  if (
+    (forwarded || LOOPBACK.has(req.socket.remoteAddress ?? '')) &&
+    (req.url?.startsWith('/api/') || req.url?.startsWith('/v1/'))
+  )
+    delete req.headers['accept-encoding'];
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
   req.headers['x-request-id'] = requestId;

@@ -13,6 +13,8 @@ if (mustRun) {
   bouncer = await startPgbouncer(serverUrl!, { poolSize: 4 });
   process.env.TEST_DATABASE_URL = bouncer.urlFor(serverUrl!);
   process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+  // PgBouncer 1.18 (Debian 12) in transaction mode cannot carry named prepared statements: the documented switch.
+  process.env.DATABASE_PREPARED_STATEMENTS = 'false';
   await import('./migrations.test');
   await import('./auth.test');
   await import('./audit-chain.test');
