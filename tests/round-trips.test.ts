@@ -45,8 +45,9 @@ const BUDGET: Record<string, number> = {
   'list catalogs (user)': 3,
   'list assets (admin)': 2,
   'list assets (user)': 3,
-  'search (admin)': 6,
-  'search (user)': 7,
+  // Token, then pangolin_search_assets (migration 0027): word expansion and the search in one call.
+  'search (admin)': 2,
+  'search (user)': 3,
   // Token, then catalog, branch, asset and the branches holding it in one statement.
   'load asset (admin)': 2,
   'load asset (user)': 3,
