@@ -165,7 +165,7 @@ function rowFields(entry: AuditEntry, chainId: string, seq: number): ChainedFiel
 const knownHeads = new Map<string, { seq: number; hash: Buffer }>();
 
 /**
- * `credentialsChanged`: the marker a credentials trigger left in this transaction (migration 0026), read back with
+ * `credentialsChanged`: the marker a credentials trigger left in this transaction (migration 0027), read back with
  * the row since the append is its last statement; the caller waits for its notice after commit.
  */
 type Appended = { id: string; seq: number; chainId: string; credentialsChanged?: string | null };

@@ -8,7 +8,7 @@ import { logger } from '../logger';
 /**
  * What a token or service key resolved to (the account, its state, its grants), kept for a short while so a request
  * does not spend a round trip on it. Correctness rests on PostgreSQL telling every instance of every change:
- * triggers (migration 0026) NOTIFY `pangolin_credentials` with the account, role or tenant touched, at commit, and
+ * triggers (migration 0027) NOTIFY `pangolin_credentials` with the account, role or tenant touched, at commit, and
  * each instance LISTENs on a connection of its own and drops the entries concerned.
  *
  * - The cache is used only while that connection is up and proven to hear notices (a ping sent on another

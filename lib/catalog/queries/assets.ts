@@ -78,13 +78,21 @@ export async function listAssets(
 ): Promise<CappedPage<AssetRow>> {
   const db = await readDb(actor);
   const listing = await assetListing(actor, where, opts);
-  const [rows, counted] = await Promise.all([db.execute<ListedRow>(listing.page), cappedCount(listing.countFrom, db)]);
-  return { ...listing.finish(rows.rows), ...counted };
+  const rows = (
+    await db.execute<ListedRow & { n: number }>(
+      listing.statement(sql`SELECT ${cappedCountSql(listing.countFrom)} AS n`),
+    )
+  ).rows;
+  return { ...listing.finish(rows), ...capped(rows[0].n) };
 }
 
+/** A row of a listing's statement: the page's columns, all null on the row that only carries the head when the page is empty. */
 type ListedRow = AssetRow & { cursorValue: string };
 
-/** A listing's statements: the page (one row more than asked, to know whether another follows) and the row source its count reads. */
+/**
+ * A listing's statement: a one-row head (its count, or its target and count) with the page (one row more than
+ * asked, to know whether another follows) beside it, in one round trip; and the row source its count reads.
+ */
 async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetListOptions) {
   const tenantId = requireTenant(actor);
   const limit = opts.limit ?? 50;
@@ -114,22 +122,35 @@ async function assetListing(actor: Actor, where: ListedNamespace, opts: AssetLis
     sort === 'name'
       ? sql`SELECT a.asset_id, a.name FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`
       : sql`SELECT a.asset_id, a.updated_at FROM assets a WHERE ${base} AND ${after} ORDER BY ${order} LIMIT ${limit + 1}`;
-  return {
-    page: sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
+  const page = sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType",
         a.metadata_location AS "metadataLocation", a.updated_at::text AS "cursorValue", a.updated_at AS "updatedAt",
         bm.description, coalesce(bm.tags, '{}') AS tags
       FROM (${keys}) k
       JOIN assets a ON a.tenant_id = ${tenantId} AND a.branch_id = ${where.branchId} AND a.asset_id = k.asset_id
       LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-      ORDER BY ${order}`,
+      ORDER BY ${order}`;
+  const outerOrder = sort === 'name' ? sql`p.name ${dir}` : sql`p."updatedAt" ${dir}, p."assetId" ${dir}`;
+  return {
+    /** The head's row (always exactly one) joined with the page's rows, in page order. */
+    statement: (head: SQL) =>
+      sql`SELECT h.*, p.* FROM (${head}) h LEFT JOIN LATERAL (${page}) p ON true ORDER BY ${outerOrder}`,
     countFrom: sql`FROM assets a WHERE ${base}`,
-    finish(all: ListedRow[]): { rows: AssetRow[]; nextCursor: string | null } {
+    finish(found: ListedRow[]): { rows: AssetRow[]; nextCursor: string | null } {
+      const all = found.filter((r) => r.assetId !== null);
       const page = all.slice(0, limit);
       const last = page[page.length - 1];
       const nextCursor =
         all.length > limit && last ? encodeCursor(sort === 'name' ? last.name : last.cursorValue, last.assetId) : null;
       return {
-        rows: page.map(({ cursorValue: _c, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt).toISOString() })),
+        rows: page.map((r) => ({
+          assetId: r.assetId,
+          name: r.name,
+          assetType: r.assetType,
+          metadataLocation: r.metadataLocation,
+          updatedAt: new Date(r.updatedAt).toISOString(),
+          description: r.description,
+          tags: r.tags,
+        })),
         nextCursor,
       };
     },
@@ -163,6 +184,55 @@ export type AssetDetail = {
   may: { read: boolean; editMetadata: boolean; update: boolean; delete: boolean };
 };
 
+type AssetRef = { assetId: string } | { namespacePath: string[]; name: string };
+
+/** An asset's row as assetStatement reads it. */
+type FoundAsset = {
+  assetId: string;
+  name: string;
+  assetType: 'table' | 'view';
+  namespacePath: string[];
+  metadataLocation: string | null;
+  schemaId: number | null;
+  properties: Record<string, string>;
+  updatedAt: Date;
+  commitId: string;
+  commitMessage: string;
+  commitAuthor: string;
+  commitAt: Date;
+  description: string | null;
+  tags: string[] | null;
+  discoverable: boolean | null;
+  bmUpdatedAt: Date | null;
+  bmUpdatedBy: string | null;
+  onBranches: string[];
+};
+
+/**
+ * One asset of a catalog on a branch with the branches holding it (by its stable id): at most one row. Catalog
+ * and branch are expressions, so that a caller can read them from its own lookup in the same statement.
+ */
+function assetStatement(tenantId: string, catalogId: SQL, branchId: SQL, ref: AssetRef): SQL {
+  const match =
+    'assetId' in ref
+      ? sql`a.asset_id = ${ref.assetId}`
+      : sql`a.name = ${ref.name} AND n.path = ${toPgArray(ref.namespacePath)}::text[]`;
+  return sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType", n.path AS "namespacePath",
+      a.metadata_location AS "metadataLocation", a.schema_id AS "schemaId", a.properties, a.updated_at AS "updatedAt",
+      c.id AS "commitId", c.message AS "commitMessage", c.author_name AS "commitAuthor", c.created_at AS "commitAt",
+      bm.description, bm.tags, bm.discoverable, bm.updated_at AS "bmUpdatedAt", u.username AS "bmUpdatedBy",
+      ARRAY(SELECT ob.name FROM branches ob
+        JOIN assets ox ON ox.tenant_id = ob.tenant_id AND ox.branch_id = ob.id AND ox.asset_id = a.asset_id
+        WHERE ob.tenant_id = ${tenantId} AND ob.catalog_id = ${catalogId} ORDER BY ob.name <> 'main', ob.name LIMIT 100) AS "onBranches"
+    FROM assets a
+    JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
+    JOIN commits c ON c.tenant_id = a.tenant_id AND c.id = a.last_commit_id
+    LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
+    LEFT JOIN users u ON u.id = bm.updated_by
+    WHERE a.tenant_id = ${tenantId} AND a.branch_id = ${branchId} AND a.catalog_id = ${catalogId} AND ${match}
+    LIMIT 1`;
+}
+
 /**
  * One asset of a catalog on a branch, by its stable id or by namespace and name. Another tenant's asset, or
  * one missing on this branch, is not found; one the actor may neither read nor discover is forbidden.
@@ -171,51 +241,81 @@ export async function getAsset(
   actor: Actor,
   catalogId: string,
   branch: { id: string; name: string },
-  ref: { assetId: string } | { namespacePath: string[]; name: string },
+  ref: AssetRef,
 ): Promise<AssetDetail> {
   const tenantId = requireTenant(actor);
   const db = await getDb();
-  const match =
-    'assetId' in ref
-      ? sql`a.asset_id = ${ref.assetId}`
-      : sql`a.name = ${ref.name} AND n.path = ${toPgArray(ref.namespacePath)}::text[]`;
   const [a] = (
-    await db.execute<{
-      assetId: string;
-      name: string;
-      assetType: 'table' | 'view';
-      namespacePath: string[];
-      metadataLocation: string | null;
-      schemaId: number | null;
-      properties: Record<string, string>;
-      updatedAt: Date;
-      commitId: string;
-      commitMessage: string;
-      commitAuthor: string;
-      commitAt: Date;
-      description: string | null;
-      tags: string[] | null;
-      discoverable: boolean | null;
-      bmUpdatedAt: Date | null;
-      bmUpdatedBy: string | null;
-    }>(sql`SELECT a.asset_id AS "assetId", a.name, a.asset_type AS "assetType", n.path AS "namespacePath",
-      a.metadata_location AS "metadataLocation", a.schema_id AS "schemaId", a.properties, a.updated_at AS "updatedAt",
-      c.id AS "commitId", c.message AS "commitMessage", c.author_name AS "commitAuthor", c.created_at AS "commitAt",
-      bm.description, bm.tags, bm.discoverable, bm.updated_at AS "bmUpdatedAt", u.username AS "bmUpdatedBy"
-    FROM assets a
-    JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-    JOIN commits c ON c.tenant_id = a.tenant_id AND c.id = a.last_commit_id
-    LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-    LEFT JOIN users u ON u.id = bm.updated_by
-    WHERE a.tenant_id = ${tenantId} AND a.branch_id = ${branch.id} AND a.catalog_id = ${catalogId} AND ${match}
+    await db.execute<FoundAsset>(assetStatement(tenantId, sql`${catalogId}::uuid`, sql`${branch.id}::uuid`, ref))
+  ).rows;
+  return assetDetail(actor, catalogId, branch, ref, a);
+}
+
+/**
+ * One asset as the API addresses it (catalog by id or name, branch by name, the asset by id or by namespace and
+ * name) in one statement, with the answers of getCatalog, branchOf and getAsset one after the other: the catalog
+ * not found (another tenant's included) or not open to the actor, the branch not found, then the asset.
+ */
+export async function loadAsset(
+  actor: Actor,
+  at: { catalog: string; branch?: string },
+  ref: AssetRef,
+): Promise<AssetDetail> {
+  const tenantId = requireTenant(actor);
+  const db = await getDb();
+  const branchName = at.branch ?? 'main';
+  const visible = await visibilityFilter(
+    db,
+    actor,
+    'list',
+    { tenantId: sql`cat.tenant_id`, catalogId: sql`cat.id` },
+    { level: 'catalog', includeAncestors: true },
+  );
+  const [row] = (
+    await db.execute<
+      {
+        catalogId: string;
+        catalogName: string;
+        catalogOpen: boolean;
+        branchId: string | null;
+        headCommitId: string | null;
+      } & (FoundAsset | { assetId: null })
+    >(sql`SELECT cat.id AS "catalogId", cat.name AS "catalogName",
+      -- As getCatalog: a catalog holding a discoverable table can be opened.
+      CASE WHEN ${visible} THEN true ELSE EXISTS (SELECT 1 FROM business_metadata hd_bm JOIN asset_identities hd_ai
+        ON hd_ai.tenant_id = hd_bm.tenant_id AND hd_ai.id = hd_bm.asset_id WHERE hd_bm.tenant_id = cat.tenant_id
+        AND hd_ai.catalog_id = cat.id AND hd_bm.discoverable) END AS "catalogOpen",
+      br.id AS "branchId", br.head_commit_id AS "headCommitId", x.*
+    FROM catalogs cat
+    LEFT JOIN branches br ON br.tenant_id = cat.tenant_id AND br.catalog_id = cat.id AND br.name = ${branchName}
+    LEFT JOIN LATERAL (${assetStatement(tenantId, sql`cat.id`, sql`br.id`, ref)}) x ON true
+    WHERE cat.tenant_id = ${tenantId} AND ${isUuid(at.catalog) ? sql`cat.id = ${at.catalog}::uuid` : sql`cat.name = ${at.catalog}`}
     LIMIT 1`)
   ).rows;
+  if (!row) throw notFound(`Catalog "${at.catalog}"`);
+  if (!row.catalogOpen) throw forbidden(`You have no access to catalog "${row.catalogName}"`);
+  if (!row.branchId) throw notFound(`Branch "${branchName}"`);
+  // As branchOf gives it (the answer has carried its head).
+  const branch = { id: row.branchId, name: branchName, headCommitId: row.headCommitId };
+  return assetDetail(actor, row.catalogId, branch, ref, row.assetId === null ? undefined : (row as FoundAsset));
+}
+
+/** The answer for an asset found (or not) on a branch: 404, 403 unless the actor may read or discover it, or its detail. */
+async function assetDetail(
+  actor: Actor,
+  catalogId: string,
+  branch: { id: string; name: string },
+  ref: AssetRef,
+  a: FoundAsset | undefined,
+): Promise<AssetDetail> {
+  const tenantId = requireTenant(actor);
   if (!a)
     throw notFound(
       'name' in ref
         ? `Table or view "${[...ref.namespacePath, ref.name].join('.')}" on branch "${branch.name}"`
         : `Table or view on branch "${branch.name}"`,
     );
+  const db = await getDb();
   const tags = a.tags ?? [];
   const obj = { tenantId, catalogId, namespacePath: a.namespacePath, assetId: a.assetId, tags };
   const [read, update, del, steward] = await Promise.all([
@@ -227,11 +327,6 @@ export async function getAsset(
   // Stewards curate metadata of assets whose data they may not read.
   if (!read && !a.discoverable && !steward)
     throw forbidden(`You may not read ${a.namespacePath.join('.')}.${a.name}; ask for access`);
-  const on = (
-    await db.execute<{ name: string }>(sql`SELECT b.name FROM branches b
-    JOIN assets x ON x.tenant_id = b.tenant_id AND x.branch_id = b.id AND x.asset_id = ${a.assetId}
-    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${catalogId} ORDER BY b.name <> 'main', b.name LIMIT 100`)
-  ).rows;
   return {
     assetId: a.assetId,
     catalogId,
@@ -260,7 +355,7 @@ export async function getAsset(
       updatedAt: a.bmUpdatedAt ? new Date(a.bmUpdatedAt) : null,
       updatedBy: a.bmUpdatedBy,
     },
-    onBranches: on.map((r) => r.name),
+    onBranches: a.onBranches,
     may: { read, editMetadata: update || steward, update, delete: del },
   };
 }
@@ -353,9 +448,10 @@ export type ListedNamespace = { branchId: string | SQL; namespaceId: string | SQ
 export type ListAt = { catalog: string; path: string[]; branch: string };
 
 /**
- * The listing of a namespace as the API addresses it, in two parallel statements: the page, and the lookup of its
- * target (catalog, namespace, branch) carrying the count. The target's 404 or 403 wins over anything the page
- * says, a bad cursor included, so an answer never tells what lies behind what the caller may not see.
+ * The listing of a namespace as the API addresses it, in one statement: the lookup of its target (catalog,
+ * namespace, branch) carrying the count, with the page beside it. The target's 404 or 403 wins over anything the
+ * page says, a bad cursor or a failed statement included, so an answer never tells what lies behind what the
+ * caller may not see.
  */
 export async function listAssetsAt(
   actor: Actor,
@@ -367,18 +463,22 @@ export async function listAssetsAt(
     targetLookup(actor, at),
     settle(assetListing(actor, targetIds(actor, at), opts)),
   ]);
+  const targetAlone = async () => checkTarget(at, (await db.execute<TargetRow>(target(sql`NULL`))).rows[0]);
   if (listing.status === 'rejected') {
-    checkTarget(at, (await db.execute<TargetRow>(target(sql`NULL`))).rows[0]);
+    await targetAlone();
     throw listing.reason;
   }
-  const [page, found] = await Promise.allSettled([
-    db.execute<ListedRow>(listing.value.page),
-    db.execute<TargetRow>(target(cappedCountSql(listing.value.countFrom))),
-  ]);
-  if (found.status === 'rejected') throw found.reason;
-  checkTarget(at, found.value.rows[0]);
-  if (page.status === 'rejected') throw page.reason;
-  return { ...listing.value.finish(page.value.rows), ...capped(found.value.rows[0].n) };
+  let found: (TargetRow & ListedRow)[];
+  try {
+    found = (
+      await db.execute<TargetRow & ListedRow>(listing.value.statement(target(cappedCountSql(listing.value.countFrom))))
+    ).rows;
+  } catch (e) {
+    await targetAlone();
+    throw e;
+  }
+  checkTarget(at, found[0]);
+  return { ...listing.value.finish(found), ...capped(found[0].n) };
 }
 
 const settle = <T>(p: Promise<T>) => Promise.allSettled([p]).then(([r]) => r);

@@ -58,27 +58,42 @@ export async function listCatalogs(
     cursor: opts.cursor,
     castValue: sort === 'createdAt' ? (v) => new Date(String(v)) : undefined,
   });
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select({
-        id: catalogs.id,
-        name: catalogs.name,
-        catalogType: catalogs.catalogType,
-        warehouseName: warehouses.name,
-        storageLocation: catalogs.storageLocation,
-        remoteUrl: sql<string | null>`${catalogs.federatedConfig}->>'url'`,
-        createdAt: catalogs.createdAt,
-      })
-      .from(catalogs)
-      .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
-      .where(and(...filters, page.where))
-      .orderBy(...page.orderBy)
-      .limit(limit + 1),
-    db
-      .select({ total: count() })
-      .from(catalogs)
-      .where(and(...filters)),
-  ]);
+  // One statement: the filtered total (computed once) and the page beside it. The total comes from the outer row
+  // source, so a page past the end still carries it (one row of nulls then).
+  const pageSql = db
+    .select({
+      id: sql<string>`${catalogs.id}`.as('id'),
+      name: sql<string>`${catalogs.name}`.as('name'),
+      catalogType: sql<CatalogRow['catalogType']>`${catalogs.catalogType}`.as('catalogType'),
+      warehouseName: sql<string | null>`${warehouses.name}`.as('warehouseName'),
+      storageLocation: sql<string | null>`${catalogs.storageLocation}`.as('storageLocation'),
+      remoteUrl: sql<string | null>`${catalogs.federatedConfig}->>'url'`.as('remoteUrl'),
+      createdAt: sql<Date>`${catalogs.createdAt}`.as('createdAt'),
+    })
+    .from(catalogs)
+    .leftJoin(warehouses, and(eq(warehouses.tenantId, catalogs.tenantId), eq(warehouses.id, catalogs.warehouseId)))
+    .where(and(...filters, page.where))
+    .orderBy(...page.orderBy)
+    .limit(limit + 1);
+  const dir = opts.desc ? sql`DESC` : sql`ASC`;
+  const outerOrder = sort === 'createdAt' ? sql`p."createdAt" ${dir}, p.id ${dir}` : sql`p.name ${dir}, p.id ${dir}`;
+  const found = (
+    await db.execute<{
+      total: number;
+      id: string | null;
+      name: string;
+      catalogType: CatalogRow['catalogType'];
+      warehouseName: string | null;
+      storageLocation: string | null;
+      remoteUrl: string | null;
+      createdAt: Date | string;
+    }>(sql`SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM ${catalogs} WHERE ${and(...filters)}) t
+      LEFT JOIN LATERAL (${pageSql}) p ON true ORDER BY ${outerOrder}`)
+  ).rows;
+  const total = found[0]?.total ?? 0;
+  const rows = found
+    .filter((r) => r.id !== null)
+    .map(({ total: _t, id, createdAt, ...r }) => ({ id: id!, ...r, createdAt: new Date(createdAt) }));
   const shaped = rows.map(({ storageLocation, remoteUrl, ...r }) => ({
     ...r,
     location: r.catalogType === 'federated' ? remoteUrl : storageLocation,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Queryable } from '@/db/client';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { readDb } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { requireTenant, visibilityFilter } from '@/lib/authz';
@@ -179,46 +180,107 @@ export async function searchAssets(actor: Actor, opts: SearchOptions): Promise<C
   // several words walk the rows of one of them, probing the others (walkOneWord), unless that walk would be long.
   // With a tag, or when neither applies, the GIN indexes intersect the words (and the tag) in metadataStatement.
   const qWords = q ? queryWords(q) : [];
-  let descriptionDone = false;
-  if (qWords.length === 1 && !tag) {
-    const words = await wordsUnder(tenantId, qWords[0], tune.words);
-    if (words) addWordsWay(s, words, after);
-    descriptionDone = !!words;
-  } else if (qWords.length > 1 && !tag && tune.words > 0) {
-    descriptionDone = await walkOneWord(s, qWords, tsq!, after, tune.wordWalk);
+  const ctx = { q, tag, tagIsWay, tsq, tune, after };
+  let found: FoundRow[];
+  if (qWords.length === 1 && !tag && tune.words > 0) {
+    // Which statement depends on how many words the query word begins: both go, and the database picks (one
+    // round trip), the words as their parameter.
+    const withWords = copyOf(s);
+    addWordsWay(withWords, sql.raw('$1::text[]'), after);
+    found = await planned(db, {
+      words: wordsStatement(tenantId, qWords[0], tune.words),
+      maxWords: tune.words,
+      withWords: finalStatement(withWords, { ...ctx, descriptionDone: true }),
+      otherwise: finalStatement(s, { ...ctx, descriptionDone: false }),
+    });
+  } else {
+    const descriptionDone =
+      qWords.length > 1 && !tag && tune.words > 0 ? await walkOneWord(s, qWords, tsq!, after, tune.wordWalk) : false;
+    const statement = finalStatement(s, { ...ctx, descriptionDone });
+    found = statement.planned
+      ? await planned(db, { otherwise: statement })
+      : (await db.execute<FoundRow>(statement.sql)).rows;
   }
-
-  // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
-  const metaOr: SQL[] = [];
-  if (tsq && !descriptionDone) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${tsq})`);
-  if (q && TAG_LIKE.test(q)) metaOr.push(sql`bm.tags @> ARRAY[${q.toLowerCase()}]::text[]`);
-  // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
-  if (tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${tag}]::text[]`);
-  // A tag filter beside text joins the condition too, so that the GIN indexes intersect both.
-  const tagAlso = tag && !tagIsWay ? sql` AND bm.tags @> ARRAY[${tag}]::text[]` : sql``;
-  const meta = metaOr.length ? sql`((${sql.join(metaOr, sql` OR `)})${tagAlso})` : null;
-
-  if (!meta) {
-    // Name ways only: index ranges whatever the text, page and count side by side.
-    const [page, counted] = await Promise.all([
-      db.execute<PageRow>(pageStatement(s)),
-      db.execute<Counted>(countStatement(s)),
-    ]);
-    return result(page.rows, counted.rows[0], limit);
-  }
-  // Planner settings for this statement only (SET LOCAL, safe behind PgBouncer): see metadataStatement.
-  const found = await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
-      set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`);
-    return (await tx.execute<PageRow & Counted & { way: SearchWay }>(metadataStatement({ ...s, meta, tune, after })))
-      .rows;
-  });
-  opts.onWay?.(found[0].way);
+  if (found[0].way) opts.onWay?.(found[0].way);
   return result(
     found.filter((r) => r.assetId !== null),
     found[0],
     limit,
   );
+}
+
+/** A row of a search statement: its summary (way, count), and a page's row unless the page is empty. */
+type FoundRow = PageRow & Counted & { way?: SearchWay };
+
+const copyOf = (s: Statement): Statement => ({
+  ...s,
+  pages: [...s.pages],
+  countIds: [...s.countIds],
+  countCtes: [...s.countCtes],
+});
+
+/**
+ * The statement that finds the page and the count: name (and word) ways alone, or with a metadata match
+ * (metadataStatement, which needs its planner settings: `planned`).
+ */
+function finalStatement(
+  s: Statement,
+  c: {
+    q: string | undefined;
+    tag: string | undefined;
+    tagIsWay: boolean;
+    tsq: string | null;
+    tune: SearchTuning;
+    after: (key: SQL, id: SQL) => SQL;
+    descriptionDone: boolean;
+  },
+): { sql: SQL; planned: boolean } {
+  // The ways a row's business metadata (`bm`) can match, as one condition the GIN indexes answer together.
+  const metaOr: SQL[] = [];
+  if (c.tsq && !c.descriptionDone) metaOr.push(sql`bm.description_search @@ to_tsquery('simple'::regconfig, ${c.tsq})`);
+  if (c.q && TAG_LIKE.test(c.q)) metaOr.push(sql`bm.tags @> ARRAY[${c.q.toLowerCase()}]::text[]`);
+  // Without text, a tag filter is the way (driven like any metadata match); with text it is a filter.
+  if (c.tagIsWay) metaOr.push(sql`bm.tags @> ARRAY[${c.tag}]::text[]`);
+  // A tag filter beside text joins the condition too, so that the GIN indexes intersect both.
+  const tagAlso = c.tag && !c.tagIsWay ? sql` AND bm.tags @> ARRAY[${c.tag}]::text[]` : sql``;
+  const meta = metaOr.length ? sql`((${sql.join(metaOr, sql` OR `)})${tagAlso})` : null;
+  // Name ways only: index ranges whatever the text, the count beside the page.
+  if (!meta) return { sql: pageAndCountStatement(s), planned: false };
+  return { sql: metadataStatement({ ...s, meta, tune: c.tune, after: c.after }), planned: true };
+}
+
+/**
+ * Runs a search statement in pangolin_search_assets (migration 0026), whose SET clauses hold the planner settings
+ * metadataStatement needs while it is planned and run, and end with it: one round trip, where BEGIN, set_config
+ * and COMMIT took three more (and safe behind PgBouncer, as SET LOCAL was). With `words`, the function first
+ * reads the query word's words of the tenant: at most `maxWords`, it runs `withWords` with them as $1 (text[]),
+ * otherwise `otherwise`. Its statements are text: their values are written into them as literals by drizzle
+ * (the function parses them with standard_conforming_strings on), checked to be strings or plain numbers first.
+ */
+async function planned(
+  db: Queryable,
+  p: { words?: SQL; maxWords?: number; withWords?: { sql: SQL }; otherwise: { sql: SQL } },
+): Promise<FoundRow[]> {
+  const text = (q: SQL | undefined) => (q ? literalText(q) : null);
+  const rows = (
+    await db.execute<{
+      r: FoundRow;
+    }>(sql`SELECT t.r FROM pangolin_search_assets(${text(p.words)}, ${p.maxWords ?? 0}::int,
+      ${text(p.withWords?.sql)}, ${text(p.otherwise.sql)}) WITH ORDINALITY AS t(r, i) ORDER BY t.i`)
+  ).rows;
+  return rows.map((row) => row.r);
+}
+
+const dialect = new PgDialect();
+
+/** A statement as text with its values inlined, after checking each is a string, a boolean or a finite number ≥ 0. */
+function literalText(q: SQL): string {
+  for (const v of dialect.sqlToQuery(q).params) {
+    const ok =
+      typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+    if (!ok) throw new Error(`A search statement's value cannot be inlined: ${typeof v}`);
+  }
+  return dialect.sqlToQuery(sql`${q}`.inlineParams()).sql;
 }
 
 type Counted = { n: number; partial: boolean };
@@ -242,11 +304,11 @@ type Statement = {
  * The way of a one-word query's description matches (asset_words): its page and the ids its count reads, added
  * to the statement's others.
  */
-function addWordsWay(s: Statement, words: string[], after: (key: SQL, id: SQL) => SQL) {
+function addWordsWay(s: Statement, words: SQL, after: (key: SQL, id: SQL) => SQL) {
   const { tenantId, limit, named } = s;
   // Each word's assets after the cursor in name order and the visible main-branch row of each: the union of
   // the words' first pages holds this way's page.
-  const firstRows = sql`SELECT x.* FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+  const firstRows = sql`SELECT x.* FROM unnest(${words}) AS t(word)
     CROSS JOIN LATERAL (SELECT n.* FROM asset_words w CROSS JOIN LATERAL (${named(sql`a.asset_id = w.asset_id`)} LIMIT 1) n
       WHERE w.tenant_id = ${tenantId} AND w.word = t.word AND ${after(sql`w.name_key`, sql`w.asset_id`)}
       ORDER BY w.name_key, w.asset_id LIMIT ${limit + 1}) x`;
@@ -259,9 +321,9 @@ function addWordsWay(s: Statement, words: string[], after: (key: SQL, id: SQL) =
  * there, where a bitmap would gather all of a word's rows first), those visible, passing the filters and `probe`;
  * when rows remain unexamined, the total is a lower bound (as the metadata count's countProbes).
  */
-function addWordsCount(s: Statement, words: string[], probe: SQL) {
+function addWordsCount(s: Statement, words: SQL, probe: SQL) {
   const { tenantId, named } = s;
-  const examined = sql`SELECT x.asset_id FROM unnest(${toPgArray(words)}::text[]) AS t(word)
+  const examined = sql`SELECT x.asset_id FROM unnest(${words}) AS t(word)
     CROSS JOIN LATERAL (SELECT w.asset_id FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word = t.word
       ORDER BY w.name_key, w.asset_id LIMIT ${SEARCH_COUNT_CAP + 1}) x
     LIMIT ${SEARCH_COUNT_CAP + 1}`;
@@ -319,7 +381,7 @@ async function walkOneWord(
   const col = (f: (r: { asset_id: string; branch_id: string; k: string }) => string) => toPgArray(hits.rows.map(f));
   s.pages.push(sql`(SELECT v.asset_id, v.branch_id, v.k COLLATE "C" AS k
     FROM unnest(${col((r) => r.asset_id)}::uuid[], ${col((r) => r.branch_id)}::uuid[], ${col((r) => r.k)}::text[]) AS v(asset_id, branch_id, k))`);
-  addWordsCount(s, [single], probe);
+  addWordsCount(s, sql`${toPgArray([single])}::text[]`, probe);
   return true;
 }
 
@@ -334,14 +396,15 @@ function pageQuery(s: Statement): SQL {
     LEFT JOIN business_metadata bm ON bm.tenant_id = ${s.tenantId} AND bm.asset_id = h.asset_id`;
 }
 
-function pageStatement(s: Statement): SQL {
-  return sql`WITH ${s.mains} ${pageQuery(s)} ORDER BY h.k, h.asset_id`;
-}
-
-/** How many distinct assets the name and word ways' ids hold (exact up to the cap unless `partial`). */
-function countStatement(s: Statement): SQL {
-  return sql`WITH ${sql.join([s.mains, ...s.countCtes], sql`, `)}
-    SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, ${s.partial} AS partial`;
+/**
+ * The page with how many distinct assets the name and word ways' ids hold (exact up to the cap unless `partial`):
+ * one row at least (the count), with the page's columns null when the page is empty.
+ */
+function pageAndCountStatement(s: Statement): SQL {
+  return sql`WITH ${sql.join([s.mains, ...s.countCtes], sql`, `)}, m_page AS (${pageQuery(s)})
+    SELECT c.n, c.partial, pg.*
+    FROM (SELECT (SELECT count(DISTINCT asset_id)::int FROM (${sql.join(s.countIds, sql` UNION ALL `)}) x) AS n, ${s.partial} AS partial) c
+    LEFT JOIN m_page pg ON true ORDER BY pg.k, pg."assetId"`;
 }
 
 /**
@@ -428,16 +491,19 @@ function metadataStatement(p: Statement & { meta: SQL; tune: SearchTuning; after
 async function wordsUnder(tenantId: string, prefix: string, max: number): Promise<string[] | null> {
   if (max <= 0) return null;
   const db = await getDb();
+  const rows = (await db.execute<{ word: string }>(wordsStatement(tenantId, prefix, max))).rows;
+  return rows.length > max ? null : rows.map((r) => r.word);
+}
+
+/** The statement of wordsUnder: at most max + 1 words. */
+function wordsStatement(tenantId: string, prefix: string, max: number): SQL {
   const like = likePrefix(prefix);
-  const rows = (
-    await db.execute<{ word: string }>(sql`WITH RECURSIVE t(word) AS (
+  return sql`WITH RECURSIVE t(word) AS (
       (SELECT word FROM asset_words WHERE tenant_id = ${tenantId} AND word LIKE ${like} ORDER BY word LIMIT 1)
       UNION ALL
       SELECT (SELECT w.word FROM asset_words w WHERE w.tenant_id = ${tenantId} AND w.word > t.word AND w.word LIKE ${like} ORDER BY w.word LIMIT 1)
       FROM t WHERE t.word IS NOT NULL)
-    SELECT word FROM t WHERE word IS NOT NULL LIMIT ${max + 1}`)
-  ).rows;
-  return rows.length > max ? null : rows.map((r) => r.word);
+    SELECT word FROM t WHERE word IS NOT NULL LIMIT ${max + 1}`;
 }
 
 function result(rows: PageRow[], counted: Counted, limit: number): CappedPage<SearchHit> {

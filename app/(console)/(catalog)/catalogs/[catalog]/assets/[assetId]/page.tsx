@@ -7,8 +7,8 @@ import { ConfirmButton } from '@/components/confirm-button';
 import { ActionForm, CheckboxField, Field, TextAreaField } from '@/components/form';
 import { Badge, Card, EmptyState, KeyValueList, LinkButton, PageHeader, linkClass } from '@/components/ui';
 import { myPendingRequestFor } from '@/lib/governance/queries/access-requests';
-import { getAsset, metadataHistory } from '@/lib/catalog/queries/assets';
-import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
+import { loadAsset, metadataHistory } from '@/lib/catalog/queries/assets';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { requireActor } from '@/lib/auth/session';
 import { notFound } from '@/lib/errors';
 import { propertyLines } from '../../../../_ui/format';
@@ -39,10 +39,12 @@ export default async function AssetPage({
   const catalogName = decodeURIComponent(p.catalog);
   const loaded = await attempt(async () => {
     if (!isUuid(p.assetId)) throw notFound('Table or view');
-    const catalog = await getCatalog(actor, catalogName);
-    const branch = await branchOf(actor, catalog.id, param(sp, 'branch') ?? 'main');
-    const asset = await getAsset(actor, catalog.id, branch, { assetId: p.assetId });
-    return { catalog, branch, asset };
+    // Side by side: both answer a missing or closed catalog alike, and the asset's statement finds its branch.
+    const [catalog, asset] = await Promise.all([
+      getCatalog(actor, catalogName),
+      loadAsset(actor, { catalog: catalogName, branch: param(sp, 'branch') ?? 'main' }, { assetId: p.assetId }),
+    ]);
+    return { catalog, branch: asset.branch, asset };
   });
   if (!loaded.ok) return loaded.view;
   const { catalog, branch, asset } = loaded.value;

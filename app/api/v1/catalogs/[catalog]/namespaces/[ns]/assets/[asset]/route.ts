@@ -1,6 +1,6 @@
 // GET, DELETE /api/v1/catalogs/{catalog}/namespaces/{ns}/assets/{asset}
-import { getAsset } from '@/lib/catalog/queries/assets';
-import { branchOf, getCatalog } from '@/lib/catalog/queries/catalogs';
+import { loadAsset } from '@/lib/catalog/queries/assets';
+import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate } from '@/lib/api';
 import { dropAsset } from '@/lib/catalog/assets';
 import { branchQuery } from '@/lib/catalog/api-schemas';
@@ -14,11 +14,19 @@ type P = { catalog: string; ns: string; asset: string };
 /** A table or view by name (or by its id) on a branch (default main). */
 export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   const q = parseQuery(branchQuery, url);
-  const c = await getCatalog(actor, params.catalog);
-  const path = namespaceFromPath(params.ns);
-  const branch = await branchOf(actor, c.id, q.branch);
+  let path: string[];
+  try {
+    path = namespaceFromPath(params.ns);
+  } catch (e) {
+    await getCatalog(actor, params.catalog); // its 404 or 403 comes first, as it always has
+    throw e;
+  }
   const name = segment(params.asset);
-  const asset = await getAsset(actor, c.id, branch, isUuid(name) ? { assetId: name } : { namespacePath: path, name });
+  const asset = await loadAsset(
+    actor,
+    { catalog: params.catalog, branch: q.branch },
+    isUuid(name) ? { assetId: name } : { namespacePath: path, name },
+  );
   if (asset.namespacePath.join('.') !== path.join('.'))
     throw notFound(`Table or view "${name}" in namespace "${path.join('.')}"`);
   return asset;
