@@ -177,6 +177,59 @@ describe('purge', () => {
   });
 });
 
+describe('drop with purge', () => {
+  it("records the purge run and its job in the drop's own transaction: a drop that fails at commit leaves neither, nor the drop", async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'boom', schema })).status).toBe(200);
+    await append('main', 0, 'boom');
+    const db = await getDb();
+    const jobs = async () =>
+      Number(
+        (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'iceberg.purge'`))
+          .rows[0].n,
+      );
+    const jobsBefore = await jobs();
+    // The transaction fails at its very end, after the drop's commit, the run row, the job and the audit row.
+    await db.execute(sql`CREATE FUNCTION pg_temp_refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused at commit'; END $$`);
+    await db.execute(sql`CREATE CONSTRAINT TRIGGER refuse_boom AFTER INSERT ON maintenance_runs
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.target = 'shop.boom') EXECUTE FUNCTION pg_temp_refuse_boom()`);
+    try {
+      const failed = await iceberg('DELETE', `${at('main', 'boom')}?purgeRequested=true`);
+      expect(failed.status).toBe(500);
+    } finally {
+      await db.execute(sql`DROP TRIGGER refuse_boom ON maintenance_runs`);
+      await db.execute(sql`DROP FUNCTION pg_temp_refuse_boom()`);
+    }
+    // Nothing of it committed: the table is still there, with no run and no job to delete its files.
+    expect((await iceberg('GET', at('main', 'boom'))).status).toBe(200);
+    const runs = () => db.select().from(maintenanceRuns).where(eq(maintenanceRuns.target, 'shop.boom'));
+    expect(await runs()).toEqual([]);
+    expect(await jobs()).toBe(jobsBefore);
+
+    // A drop that commits has all three, written by one transaction (the same xmin).
+    expect((await iceberg('DELETE', `${at('main', 'boom')}?purgeRequested=true`)).status).toBe(204);
+    const [queued] = await runs();
+    expect(queued).toMatchObject({ kind: 'purge', state: 'queued' });
+    const [drop] = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'asset.drop'),
+          sql`${auditLogs.metadata}->>'purgeRunId' = ${queued.id}`,
+        ),
+      );
+    expect(drop).toBeDefined();
+    const same = await db.execute<{ run: string; job: string; commit: string }>(sql`SELECT
+      (SELECT xmin::text FROM maintenance_runs WHERE id = ${queued.id}) AS run,
+      (SELECT xmin::text FROM pgboss.job WHERE name = 'iceberg.purge' AND data->>'runId' = ${queued.id}) AS job,
+      (SELECT xmin::text FROM commits WHERE id = ${(drop.metadata as { commitId: string }).commitId}) AS commit`);
+    expect(same.rows[0].run).toBeTruthy();
+    expect(same.rows[0]).toEqual({ run: same.rows[0].commit, job: same.rows[0].commit, commit: same.rows[0].commit });
+  });
+});
+
 describe('expire snapshots', () => {
   const maintain = (table: string, body: unknown) => iceberg('POST', `${at('main', table)}/maintenance`, body);
 
