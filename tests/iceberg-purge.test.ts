@@ -277,6 +277,57 @@ describe('expire snapshots', () => {
     expect(kept.snapshots).toHaveLength(1);
   });
 
+  it('records a dry run and a run through the one mutation path: run row, job and audit row in one transaction', async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'ex3', schema })).status).toBe(200);
+    await append('main', 0, 'ex3');
+    await append('main', 10, 'ex3');
+    const db = await getDb();
+    const xmins = async (runId: string, action: string) =>
+      (
+        await db.execute<{ run: string | null; job: string | null; audit: string | null }>(sql`SELECT
+        (SELECT xmin::text FROM maintenance_runs WHERE id = ${runId}) AS run,
+        (SELECT xmin::text FROM pgboss.job WHERE name = 'iceberg.purge' AND data->>'runId' = ${runId}) AS job,
+        (SELECT xmin::text FROM audit_logs WHERE tenant_id = ${w.tenant.id} AND action = ${action}
+           AND metadata->>'runId' = ${runId}) AS audit`)
+      ).rows[0];
+    const body = { action: 'expire-snapshots', 'older-than-ms': Date.now() + 1000 };
+    const dry = await maintain('ex3', { ...body, 'dry-run': true });
+    expect(dry.status, dry.text).toBe(200);
+    // A dry run reads the table's storage: audited, with its run row, and no job.
+    const d = await xmins(dry.body['run-id'], 'table.maintenance_dry_run');
+    expect(d.run).toBeTruthy();
+    expect(d).toEqual({ run: d.run, job: null, audit: d.run });
+    const [dryAudit] = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'table.maintenance_dry_run'),
+          eq(auditLogs.resourceName, 'shop.ex3'),
+        ),
+      );
+    expect(dryAudit).toMatchObject({ resourceType: 'table', result: 'success' });
+    expect(dryAudit.metadata).toMatchObject({ action: 'expire-snapshots', dryRun: true, expiredSnapshots: 1 });
+
+    const real = await maintain('ex3', body);
+    expect(real.status, real.text).toBe(200);
+    const r = await xmins(real.body['run-id'], 'table.maintenance');
+    expect(r.run).toBeTruthy();
+    expect(r).toEqual({ run: r.run, job: r.run, audit: r.run });
+
+    // Without the right to read the table, not even a dry run is recorded; the refusal is audited.
+    const reader = (await bearerFor(w.user)).jwt;
+    const res = await handleIcebergRequest(
+      new Request(`http://localhost/v1/${w.catalogId}${at('main', 'ex3')}/maintenance`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, 'dry-run': true }),
+      }),
+    );
+    expect([403, 404]).toContain(res.status);
+  });
+
   it('never touches what a tagged commit still reaches (the Trino incident)', async () => {
     expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'ex2', schema })).status).toBe(200);
     await append('main', 0, 'ex2');
