@@ -8,14 +8,12 @@ import { catalogContext } from '@/lib/iceberg/context';
 import { purgeJob, runPurge } from '@/lib/iceberg/maintenance';
 import { previewTable } from '@/lib/iceberg/preview';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
-import type { TableMetadata } from '@/lib/iceberg/spec';
 import { prepareJobs, stopJobWorkers } from '@/lib/jobs';
-import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import { fileIOFor } from '@/lib/storage/fileio';
 import { createBranch, createTag } from '@/lib/versioning/mutations';
 import * as runsRoute from '@/app/api/v1/catalogs/[catalog]/maintenance-runs/route';
 import { bearerFor, call } from './support/governance';
-import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
+import { icebergShop, removeWarehouseDirs } from './support/iceberg';
 import { run } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -27,66 +25,19 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
  */
 
 const schema = { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] };
-const rows = (from: number, n: number): Column[] => [
-  { name: 'id', type: 'INT64', data: Array.from({ length: n }, (_, i) => BigInt(from + i)) },
-];
-
-let w: Awaited<ReturnType<typeof icebergTenant>>;
+let shop: Awaited<ReturnType<typeof icebergShop>>;
+let w: Awaited<ReturnType<typeof icebergShop>>['w'];
 let token: string;
-const iceberg = async (method: string, path: string, body?: unknown) => {
-  const res = await handleIcebergRequest(
-    new Request(`http://localhost/v1/${w.catalogId}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-};
-const at = (branch: string, table = 'pt') => `/namespaces/shop/tables/${table}${branch === 'main' ? '' : `@${branch}`}`;
-const load = async (branch: string, table = 'pt') =>
-  (await iceberg('GET', at(branch, table))).body as { metadata: TableMetadata; 'metadata-location': string };
-
-let nextId = 500;
-async function append(branch: string, from: number, table = 'pt') {
-  const { metadata: m } = await load(branch, table);
-  const { storage } = await catalogContext(w.admin, w.catalogId);
-  const snapshotId = nextId++;
-  const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
-  const written = await writeSnapshotFiles(
-    await fileIOFor(m.location, storage),
-    m.location,
-    snapshotId,
-    [rows(from, 2)],
-    {
-      sequenceNumber: m['last-sequence-number'] + 1,
-      parentManifestList: parent?.['manifest-list'],
-    },
-  );
-  const r = await iceberg('POST', at(branch, table), {
-    requirements: [],
-    updates: appendSnapshotUpdates({
-      snapshotId,
-      sequenceNumber: m['last-sequence-number'] + 1,
-      manifestList: written.manifestList,
-      parentId: parent?.['snapshot-id'] ?? null,
-    }),
-  });
-  expect(r.status, r.text).toBe(200);
-  return {
-    data: written.dataFiles[0],
-    list: written.manifestList,
-    manifest: `${m.location}/metadata/m-${snapshotId}.avro`,
-  };
-}
+const iceberg = (method: string, path: string, body?: unknown) => shop.iceberg(method, path, body);
+const at = (branch: string, table = 'pt') => shop.at(table, branch);
+const load = (branch: string, table = 'pt') => shop.load(table, branch);
+const append = (branch: string, from: number, table = 'pt') => shop.append(table, from, branch);
 
 const onDisk = (uri: string) => existsSync(fileURLToPath(uri));
 
 beforeAll(async () => {
-  w = await icebergTenant('lake');
-  token = (await bearerFor(w.admin)).jwt;
-  expect((await iceberg('POST', '/namespaces', { namespace: ['shop'] })).status).toBe(200);
+  shop = await icebergShop({ firstSnapshotId: 500 });
+  ({ w, token } = shop);
   await prepareJobs([purgeJob]);
 });
 afterAll(async () => {
