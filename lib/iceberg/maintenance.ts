@@ -113,7 +113,7 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
         bytes += size;
         if (removed.length < CANDIDATES_KEPT) removed.push({ path: f, bytes: size });
       }
-      if (f.endsWith('.metadata.json')) forgetMetadata(f);
+      if (f.endsWith('.metadata.json') || f.endsWith('.avro')) forgetMetadata(f); // manifest lists are cached too
       done++;
       if (done % 100 === 0) await update({ filesDone: done });
     }
