@@ -4,18 +4,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLogs, catalogMaintenance, maintenanceRuns } from '@/db/schema';
-import { catalogContext } from '@/lib/iceberg/context';
 import { purgeJob, runPurge } from '@/lib/iceberg/maintenance';
 import { runDueMaintenance, scheduledMaintenanceJob } from '@/lib/iceberg/maintenance-schedule';
-import { handleIcebergRequest } from '@/lib/iceberg/router';
 import type { TableMetadata } from '@/lib/iceberg/spec';
 import { prepareJobs, stopJobWorkers } from '@/lib/jobs';
-import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
-import { fileIOFor } from '@/lib/storage/fileio';
 import { createBranch } from '@/lib/versioning/mutations';
 import * as route from '@/app/api/v1/catalogs/[catalog]/maintenance/route';
-import { bearerFor, call } from './support/governance';
-import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
+import { call } from './support/governance';
+import { icebergShop, icebergTenant, removeWarehouseDirs } from './support/iceberg';
 import { run } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -30,48 +26,17 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
  */
 
 const schema = { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] };
-const rows = (from: number): Column[] => [{ name: 'id', type: 'INT64', data: [BigInt(from), BigInt(from + 1)] }];
 const DAY = 24 * 60 * 60 * 1000;
 
-let w: Awaited<ReturnType<typeof icebergTenant>>;
+let shop: Awaited<ReturnType<typeof icebergShop>>;
+let w: Awaited<ReturnType<typeof icebergShop>>['w'];
 let other: Awaited<ReturnType<typeof icebergTenant>>;
 let token: string;
-const iceberg = async (method: string, path: string, body?: unknown) => {
-  const res = await handleIcebergRequest(
-    new Request(`http://localhost/v1/${w.catalogId}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-};
-const at = (table: string) => `/namespaces/shop/tables/${table}`;
+const iceberg = (method: string, path: string, body?: unknown) => shop.iceberg(method, path, body);
+const at = (table: string) => shop.at(table);
 const onDisk = (uri: string) => existsSync(fileURLToPath(uri));
 
-let nextId = 700;
-async function append(table: string, from: number) {
-  const { metadata: m } = (await iceberg('GET', at(table))).body as { metadata: TableMetadata };
-  const { storage } = await catalogContext(w.admin, w.catalogId);
-  const snapshotId = nextId++;
-  const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
-  const written = await writeSnapshotFiles(await fileIOFor(m.location, storage), m.location, snapshotId, [rows(from)], {
-    sequenceNumber: m['last-sequence-number'] + 1,
-    parentManifestList: parent?.['manifest-list'],
-  });
-  const r = await iceberg('POST', at(table), {
-    requirements: [],
-    updates: appendSnapshotUpdates({
-      snapshotId,
-      sequenceNumber: m['last-sequence-number'] + 1,
-      manifestList: written.manifestList,
-      parentId: parent?.['snapshot-id'] ?? null,
-    }),
-  });
-  expect(r.status, r.text).toBe(200);
-  return { list: written.manifestList, data: written.dataFiles[0] };
-}
+const append = (table: string, from: number) => shop.append(table, from);
 
 const policy = (catalog: string, body: unknown, t = token) =>
   call(route.PUT, { method: 'PUT', token: t, body, params: { catalog } });
@@ -89,10 +54,9 @@ const stored = async (catalogId: string) =>
   (await (await getDb()).select().from(catalogMaintenance).where(eq(catalogMaintenance.catalogId, catalogId)))[0];
 
 beforeAll(async () => {
-  w = await icebergTenant('lake');
+  shop = await icebergShop({ firstSnapshotId: 700 });
+  ({ w, token } = shop);
   other = await icebergTenant('lake');
-  token = (await bearerFor(w.admin)).jwt;
-  expect((await iceberg('POST', '/namespaces', { namespace: ['shop'] })).status).toBe(200);
   await prepareJobs([purgeJob, scheduledMaintenanceJob]);
 });
 afterAll(async () => {

@@ -8,14 +8,12 @@ import { catalogContext } from '@/lib/iceberg/context';
 import { purgeJob, runPurge } from '@/lib/iceberg/maintenance';
 import { previewTable } from '@/lib/iceberg/preview';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
-import type { TableMetadata } from '@/lib/iceberg/spec';
 import { prepareJobs, stopJobWorkers } from '@/lib/jobs';
-import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
 import { fileIOFor } from '@/lib/storage/fileio';
 import { createBranch, createTag } from '@/lib/versioning/mutations';
 import * as runsRoute from '@/app/api/v1/catalogs/[catalog]/maintenance-runs/route';
 import { bearerFor, call } from './support/governance';
-import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
+import { icebergShop, removeWarehouseDirs } from './support/iceberg';
 import { run } from './support/versioning';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
@@ -27,66 +25,19 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
  */
 
 const schema = { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] };
-const rows = (from: number, n: number): Column[] => [
-  { name: 'id', type: 'INT64', data: Array.from({ length: n }, (_, i) => BigInt(from + i)) },
-];
-
-let w: Awaited<ReturnType<typeof icebergTenant>>;
+let shop: Awaited<ReturnType<typeof icebergShop>>;
+let w: Awaited<ReturnType<typeof icebergShop>>['w'];
 let token: string;
-const iceberg = async (method: string, path: string, body?: unknown) => {
-  const res = await handleIcebergRequest(
-    new Request(`http://localhost/v1/${w.catalogId}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-};
-const at = (branch: string, table = 'pt') => `/namespaces/shop/tables/${table}${branch === 'main' ? '' : `@${branch}`}`;
-const load = async (branch: string, table = 'pt') =>
-  (await iceberg('GET', at(branch, table))).body as { metadata: TableMetadata; 'metadata-location': string };
-
-let nextId = 500;
-async function append(branch: string, from: number, table = 'pt') {
-  const { metadata: m } = await load(branch, table);
-  const { storage } = await catalogContext(w.admin, w.catalogId);
-  const snapshotId = nextId++;
-  const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
-  const written = await writeSnapshotFiles(
-    await fileIOFor(m.location, storage),
-    m.location,
-    snapshotId,
-    [rows(from, 2)],
-    {
-      sequenceNumber: m['last-sequence-number'] + 1,
-      parentManifestList: parent?.['manifest-list'],
-    },
-  );
-  const r = await iceberg('POST', at(branch, table), {
-    requirements: [],
-    updates: appendSnapshotUpdates({
-      snapshotId,
-      sequenceNumber: m['last-sequence-number'] + 1,
-      manifestList: written.manifestList,
-      parentId: parent?.['snapshot-id'] ?? null,
-    }),
-  });
-  expect(r.status, r.text).toBe(200);
-  return {
-    data: written.dataFiles[0],
-    list: written.manifestList,
-    manifest: `${m.location}/metadata/m-${snapshotId}.avro`,
-  };
-}
+const iceberg = (method: string, path: string, body?: unknown) => shop.iceberg(method, path, body);
+const at = (branch: string, table = 'pt') => shop.at(table, branch);
+const load = (branch: string, table = 'pt') => shop.load(table, branch);
+const append = (branch: string, from: number, table = 'pt') => shop.append(table, from, branch);
 
 const onDisk = (uri: string) => existsSync(fileURLToPath(uri));
 
 beforeAll(async () => {
-  w = await icebergTenant('lake');
-  token = (await bearerFor(w.admin)).jwt;
-  expect((await iceberg('POST', '/namespaces', { namespace: ['shop'] })).status).toBe(200);
+  shop = await icebergShop({ firstSnapshotId: 500 });
+  ({ w, token } = shop);
   await prepareJobs([purgeJob]);
 });
 afterAll(async () => {
@@ -177,6 +128,59 @@ describe('purge', () => {
   });
 });
 
+describe('drop with purge', () => {
+  it("records the purge run and its job in the drop's own transaction: a drop that fails at commit leaves neither, nor the drop", async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'boom', schema })).status).toBe(200);
+    await append('main', 0, 'boom');
+    const db = await getDb();
+    const jobs = async () =>
+      Number(
+        (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'iceberg.purge'`))
+          .rows[0].n,
+      );
+    const jobsBefore = await jobs();
+    // The transaction fails at its very end, after the drop's commit, the run row, the job and the audit row.
+    await db.execute(sql`CREATE FUNCTION pg_temp_refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused at commit'; END $$`);
+    await db.execute(sql`CREATE CONSTRAINT TRIGGER refuse_boom AFTER INSERT ON maintenance_runs
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.target = 'shop.boom') EXECUTE FUNCTION pg_temp_refuse_boom()`);
+    try {
+      const failed = await iceberg('DELETE', `${at('main', 'boom')}?purgeRequested=true`);
+      expect(failed.status).toBe(500);
+    } finally {
+      await db.execute(sql`DROP TRIGGER refuse_boom ON maintenance_runs`);
+      await db.execute(sql`DROP FUNCTION pg_temp_refuse_boom()`);
+    }
+    // Nothing of it committed: the table is still there, with no run and no job to delete its files.
+    expect((await iceberg('GET', at('main', 'boom'))).status).toBe(200);
+    const runs = () => db.select().from(maintenanceRuns).where(eq(maintenanceRuns.target, 'shop.boom'));
+    expect(await runs()).toEqual([]);
+    expect(await jobs()).toBe(jobsBefore);
+
+    // A drop that commits has all three, written by one transaction (the same xmin).
+    expect((await iceberg('DELETE', `${at('main', 'boom')}?purgeRequested=true`)).status).toBe(204);
+    const [queued] = await runs();
+    expect(queued).toMatchObject({ kind: 'purge', state: 'queued' });
+    const [drop] = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'asset.drop'),
+          sql`${auditLogs.metadata}->>'purgeRunId' = ${queued.id}`,
+        ),
+      );
+    expect(drop).toBeDefined();
+    const same = await db.execute<{ run: string; job: string; commit: string }>(sql`SELECT
+      (SELECT xmin::text FROM maintenance_runs WHERE id = ${queued.id}) AS run,
+      (SELECT xmin::text FROM pgboss.job WHERE name = 'iceberg.purge' AND data->>'runId' = ${queued.id}) AS job,
+      (SELECT xmin::text FROM commits WHERE id = ${(drop.metadata as { commitId: string }).commitId}) AS commit`);
+    expect(same.rows[0].run).toBeTruthy();
+    expect(same.rows[0]).toEqual({ run: same.rows[0].commit, job: same.rows[0].commit, commit: same.rows[0].commit });
+  });
+});
+
 describe('expire snapshots', () => {
   const maintain = (table: string, body: unknown) => iceberg('POST', `${at('main', table)}/maintenance`, body);
 
@@ -222,6 +226,57 @@ describe('expire snapshots', () => {
     expect(done.candidates.map((c) => c.path)).toEqual([s2.list]);
     const { metadata: kept } = await load('ex-keep', 'ex');
     expect(kept.snapshots).toHaveLength(1);
+  });
+
+  it('records a dry run and a run through the one mutation path: run row, job and audit row in one transaction', async () => {
+    expect((await iceberg('POST', '/namespaces/shop/tables', { name: 'ex3', schema })).status).toBe(200);
+    await append('main', 0, 'ex3');
+    await append('main', 10, 'ex3');
+    const db = await getDb();
+    const xmins = async (runId: string, action: string) =>
+      (
+        await db.execute<{ run: string | null; job: string | null; audit: string | null }>(sql`SELECT
+        (SELECT xmin::text FROM maintenance_runs WHERE id = ${runId}) AS run,
+        (SELECT xmin::text FROM pgboss.job WHERE name = 'iceberg.purge' AND data->>'runId' = ${runId}) AS job,
+        (SELECT xmin::text FROM audit_logs WHERE tenant_id = ${w.tenant.id} AND action = ${action}
+           AND metadata->>'runId' = ${runId}) AS audit`)
+      ).rows[0];
+    const body = { action: 'expire-snapshots', 'older-than-ms': Date.now() + 1000 };
+    const dry = await maintain('ex3', { ...body, 'dry-run': true });
+    expect(dry.status, dry.text).toBe(200);
+    // A dry run reads the table's storage: audited, with its run row, and no job.
+    const d = await xmins(dry.body['run-id'], 'table.maintenance_dry_run');
+    expect(d.run).toBeTruthy();
+    expect(d).toEqual({ run: d.run, job: null, audit: d.run });
+    const [dryAudit] = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        and(
+          eq(auditLogs.tenantId, w.tenant.id),
+          eq(auditLogs.action, 'table.maintenance_dry_run'),
+          eq(auditLogs.resourceName, 'shop.ex3'),
+        ),
+      );
+    expect(dryAudit).toMatchObject({ resourceType: 'table', result: 'success' });
+    expect(dryAudit.metadata).toMatchObject({ action: 'expire-snapshots', dryRun: true, expiredSnapshots: 1 });
+
+    const real = await maintain('ex3', body);
+    expect(real.status, real.text).toBe(200);
+    const r = await xmins(real.body['run-id'], 'table.maintenance');
+    expect(r.run).toBeTruthy();
+    expect(r).toEqual({ run: r.run, job: r.run, audit: r.run });
+
+    // Without the right to read the table, not even a dry run is recorded; the refusal is audited.
+    const reader = (await bearerFor(w.user)).jwt;
+    const res = await handleIcebergRequest(
+      new Request(`http://localhost/v1/${w.catalogId}${at('main', 'ex3')}/maintenance`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, 'dry-run': true }),
+      }),
+    );
+    expect([403, 404]).toContain(res.status);
   });
 
   it('never touches what a tagged commit still reaches (the Trino incident)', async () => {

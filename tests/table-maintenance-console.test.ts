@@ -4,17 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { auditLogs, maintenanceRuns } from '@/db/schema';
-import { catalogContext } from '@/lib/iceberg/context';
 import { purgeJob, runPurge } from '@/lib/iceberg/maintenance';
 import { runTableMaintenance, tableMaintenanceForm } from '@/lib/iceberg/maintenance-ops';
 import { getMaintenanceRun, listMaintenanceRuns } from '@/lib/iceberg/queries/maintenance';
-import { handleIcebergRequest } from '@/lib/iceberg/router';
-import type { TableMetadata } from '@/lib/iceberg/spec';
 import { prepareJobs, stopJobWorkers } from '@/lib/jobs';
-import { appendSnapshotUpdates, writeSnapshotFiles, type Column } from '@/lib/ops/iceberg-files';
-import { fileIOFor } from '@/lib/storage/fileio';
-import { bearerFor, tenantUser } from './support/governance';
-import { icebergTenant, removeWarehouseDirs } from './support/iceberg';
+import { tenantUser } from './support/governance';
+import { icebergShop, icebergTenant, removeWarehouseDirs } from './support/iceberg';
 
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
@@ -26,52 +21,18 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
  */
 
 const schema = { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] };
-const rows = (from: number): Column[] => [{ name: 'id', type: 'INT64', data: [BigInt(from), BigInt(from + 1)] }];
-
-let w: Awaited<ReturnType<typeof icebergTenant>>;
+let shop: Awaited<ReturnType<typeof icebergShop>>;
+let w: Awaited<ReturnType<typeof icebergShop>>['w'];
 let other: Awaited<ReturnType<typeof icebergTenant>>;
-let token: string;
-const iceberg = async (method: string, path: string, body?: unknown) => {
-  const res = await handleIcebergRequest(
-    new Request(`http://localhost/v1/${w.catalogId}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-};
-const at = (table: string) => `/namespaces/shop/tables/${table}`;
+const iceberg = (method: string, path: string, body?: unknown) => shop.iceberg(method, path, body);
+const at = (table: string) => shop.at(table);
 
-let nextId = 900;
-async function append(table: string, from: number) {
-  const { metadata: m } = (await iceberg('GET', at(table))).body as { metadata: TableMetadata };
-  const { storage } = await catalogContext(w.admin, w.catalogId);
-  const snapshotId = nextId++;
-  const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
-  const written = await writeSnapshotFiles(await fileIOFor(m.location, storage), m.location, snapshotId, [rows(from)], {
-    sequenceNumber: m['last-sequence-number'] + 1,
-    parentManifestList: parent?.['manifest-list'],
-  });
-  const r = await iceberg('POST', at(table), {
-    requirements: [],
-    updates: appendSnapshotUpdates({
-      snapshotId,
-      sequenceNumber: m['last-sequence-number'] + 1,
-      manifestList: written.manifestList,
-      parentId: parent?.['snapshot-id'] ?? null,
-    }),
-  });
-  expect(r.status, r.text).toBe(200);
-  return written;
-}
+const append = async (table: string, from: number) => shop.append(table, from);
 
 beforeAll(async () => {
-  w = await icebergTenant('lake');
+  shop = await icebergShop({ firstSnapshotId: 900 });
+  ({ w } = shop);
   other = await icebergTenant('lake');
-  token = (await bearerFor(w.admin)).jwt;
-  expect((await iceberg('POST', '/namespaces', { namespace: ['shop'] })).status).toBe(200);
   await prepareJobs([purgeJob]);
 });
 afterAll(async () => {
@@ -100,7 +61,7 @@ describe('table maintenance from the console', () => {
       'dry-run': true,
     });
     expect(dry['files-to-remove']).toEqual(viaV1.body['files-to-remove']);
-    expect(dry['files-to-remove'].map((f) => f.path)).toContain(s2.manifestList);
+    expect(dry['files-to-remove'].map((f) => f.path)).toContain(s2.list);
     expect(dry['expired-snapshot-ids']).toHaveLength(2);
 
     // The page shows the dry run from its row: the cut-off and retention it used, the files, the bytes.
@@ -120,7 +81,7 @@ describe('table maintenance from the console', () => {
     await expect(
       runTableMaintenance(reader, target('cx'), { action: 'expire-snapshots', 'older-than-ms': cutoff }),
     ).rejects.toMatchObject({ code: 'forbidden' });
-    expect(existsSync(fileURLToPath(s2.manifestList))).toBe(true);
+    expect(existsSync(fileURLToPath(s2.list))).toBe(true);
 
     // Another tenant's table answers like a missing one; bad input is a validation error.
     await expect(
@@ -141,7 +102,7 @@ describe('table maintenance from the console', () => {
     const [queued] = await db.select().from(maintenanceRuns).where(eq(maintenanceRuns.id, real['run-id']));
     expect(queued.state).toBe('queued');
     await runPurge(w.tenant.id, real['run-id']);
-    expect(existsSync(fileURLToPath(s2.manifestList))).toBe(false);
+    expect(existsSync(fileURLToPath(s2.list))).toBe(false);
 
     const listed = await listMaintenanceRuns(w.admin, 'lake', { assetId: queued.assetId! });
     expect(listed.rows.map((r) => [r.id, r.state, r.dryRun])).toEqual(

@@ -4,12 +4,9 @@
  * table's metadata, what every metadata file of the catalog under the table's location reaches, the FileIO listing of
  * the folder page by page, the comparison, the run row) against the listing alone (a bare recursive readdir + lstat of
  * the same folder, no product code), alternating. Prints median and max, the sizes and the load average.
+ * The snapshot-level table merge has its own benchmark at the issue's size: bench/iceberg/table-merge.ts.
  *
- * Part 2, the snapshot-level table merge: TABLES tables (default 200) each appended on main and on a branch "dev"
- * made before, so every table needs a three-way merge of its snapshots; times the merge preview and start + complete
- * against loading every table on both branches through /v1 (the metadata reads the merge cannot avoid).
- *
- *   DATABASE_URL=postgres://… npm run bench:maintenance     (FILES=100000, SAMPLES=3, TABLES=200 by default)
+ *   DATABASE_URL=postgres://… npm run bench:maintenance     (FILES=100000, SAMPLES=3 by default)
  */
 import { mkdir, opendir, lstat, writeFile, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -123,69 +120,4 @@ console.log(
 if (found !== FILES) console.log(`UNEXPECTED: ${FILES} stray files written, ${found} found`);
 await rm(dir, { recursive: true, force: true });
 
-// Part 2: the table merge.
-const TABLES = Number(process.env.TABLES ?? 200);
-const { executeMutation } = await import('@/lib/mutation');
-const { createBranch, startMerge, completeMerge } = await import('@/lib/versioning/mutations');
-const { previewMerge } = await import('@/lib/versioning/queries/merges');
-await call('POST', '/namespaces', { namespace: ['m'] });
-t = performance.now();
-const names = Array.from({ length: TABLES }, (_, i) => `t${i}`);
-for (const name of names)
-  await call('POST', '/namespaces/m/tables', {
-    name,
-    schema: { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] },
-  });
-await executeMutation(createBranch, admin, { catalog: 'lake', name: 'dev', from: 'main' });
-let snapshotId = 100;
-for (const branch of ['main', 'dev'])
-  for (const name of names) {
-    const at = `/namespaces/m/tables/${name}@${branch}`;
-    const m = (await call('GET', at)).metadata;
-    const id = snapshotId++;
-    const w = await writeSnapshotFiles(await fileIOFor(m.location, storage), m.location, id, [
-      [{ name: 'id', type: 'INT64', data: [BigInt(id)] }],
-    ]);
-    await call('POST', at, {
-      requirements: [],
-      updates: appendSnapshotUpdates({ snapshotId: id, sequenceNumber: 1, manifestList: w.manifestList }),
-    });
-  }
-console.log(`${TABLES} tables appended on main and on dev in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-t = performance.now();
-for (const branch of ['main', 'dev'])
-  for (const name of names) await call('GET', `/namespaces/m/tables/${name}@${branch}`);
-const loadAll = performance.now() - t;
-t = performance.now();
-const preview = await previewMerge(admin, 'lake', 'dev', 'main', { limit: 50 });
-const previewMs = performance.now() - t;
-t = performance.now();
-const op = (await executeMutation(startMerge, admin, { catalog: 'lake', source: 'dev' })).data as {
-  id: string;
-  status: string;
-  conflicts: number;
-};
-const startMs = performance.now() - t;
-t = performance.now();
-if (op.status === 'ready') await executeMutation(completeMerge, admin, { id: op.id });
-const completeMs = performance.now() - t;
-console.log(
-  `load average ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}`,
-);
-console.log(`loading all ${TABLES} tables on both branches (/v1)   ${(loadAll / 1000).toFixed(2)} s`);
-console.log(
-  `merge preview                                      ${(previewMs / 1000).toFixed(2)} s  ratio ${(previewMs / loadAll).toFixed(2)}  (${JSON.stringify(preview).length.toLocaleString('en')} bytes of answer)`,
-);
-console.log(
-  `merge start (${op.status}, ${op.conflicts} conflicts)                 ${(startMs / 1000).toFixed(2)} s  ratio ${(startMs / loadAll).toFixed(2)}`,
-);
-console.log(
-  `merge complete (${TABLES} snapshot merges)          ${(completeMs / 1000).toFixed(2)} s  ratio ${(completeMs / loadAll).toFixed(2)}`,
-);
-const merged = (await call('GET', '/namespaces/m/tables/t0')).metadata;
-console.log(
-  `after the merge, main's t0 has ${merged.snapshots.length} snapshots (each side's append and the merge): ${merged.snapshots.length >= 3 ? 'merged' : 'NOT merged'}`,
-);
 await closeDb();

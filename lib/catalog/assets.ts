@@ -5,7 +5,7 @@ import type { Tx } from '@/db/client';
 import { businessMetadata } from '@/db/schema';
 import type { Actor } from '../actor';
 import { assetCatalog, authorize, can, requireTenant } from '../authz';
-import { conflict, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
 import { commitChanges, lockBranchByName, type AssetSnapshot } from './commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
@@ -306,11 +306,44 @@ export const renameAsset = defineMutation({
   revalidate: () => ['/catalogs', '/search'],
 });
 
-export const dropAssetInput = z.object({ ...assetRef, message }).strict();
+export const dropAssetInput = z
+  .object({
+    ...assetRef,
+    message,
+    /** Also delete the table's files (a purge run and its job, recorded in this drop's transaction). */
+    purge: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * A drop with purge records the purge run and enqueues its job in the drop's own transaction, so a drop never
+ * commits without them (nor they without it). The Iceberg area, which reads the files and this area may not
+ * import, registers how (lib/iceberg/maintenance.ts); answers the run's id.
+ */
+export type DropPurge = (
+  tx: Tx,
+  actor: Actor,
+  dropped: {
+    tenantId: string;
+    catalogId: string;
+    assetId: string;
+    branchId: string;
+    metadataLocation: string;
+    /** The table as the run shows it: namespace.name, with @branch off main. */
+    target: string;
+  },
+) => Promise<string>;
+
+let dropPurge: DropPurge | null = null;
+
+/** Called once by the Iceberg area when it loads. */
+export function setDropPurge(p: DropPurge) {
+  dropPurge = p;
+}
 
 export const dropAsset = defineMutation({
   action: 'asset.drop',
-  recordInput: ['catalog', 'branch', 'namespace', 'name', 'message'],
+  recordInput: ['catalog', 'branch', 'namespace', 'name', 'message', 'purge'],
   resourceType: 'asset',
   input: dropAssetInput,
   authorize: async (tx, actor, input) => {
@@ -323,12 +356,25 @@ export const dropAsset = defineMutation({
       message: input.message ?? `Drop ${t.asset.name}`,
       changes: [{ assetId: t.asset.assetId, op: 'drop', after: null }],
     });
+    let purgeRunId: string | undefined;
+    if (input.purge) {
+      if (!dropPurge || t.asset.assetType !== 'table' || !t.asset.metadataLocation)
+        throw badRequest(`${t.asset.name} has no Iceberg files this catalog can purge`);
+      purgeRunId = await dropPurge(tx, actor, {
+        tenantId: t.tenantId,
+        catalogId: t.catalog.id,
+        assetId: t.asset.assetId,
+        branchId: t.branch.id,
+        metadataLocation: t.asset.metadataLocation,
+        target: `${t.asset.namespacePath.join('.')}.${t.asset.name}${t.branch.name === 'main' ? '' : `@${t.branch.name}`}`,
+      });
+    }
     return {
-      data: { assetId: t.asset.assetId, commitId },
+      data: { assetId: t.asset.assetId, commitId, ...(purgeRunId ? { purgeRunId } : {}) },
       audit: {
         resourceId: t.asset.assetId,
         resourceName: `${t.catalog.name}.${t.asset.namespacePath.join('.')}.${t.asset.name}@${t.branch.name}`,
-        metadata: { commitId },
+        metadata: { commitId, ...(purgeRunId ? { purgeRunId } : {}) },
       },
     };
   },

@@ -1,15 +1,21 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Tx } from '@/db/client';
 import { maintenanceRuns } from '@/db/schema';
-import { enqueueJob, prepareJobs } from '../jobs';
+import { idSchema } from '@/lib/ids';
+import { enqueueJob } from '../jobs';
 import { fileIOFor } from '../storage/fileio';
 import type { Actor } from '../actor';
-import { AppError } from '../errors';
+import { authorize, requireTenant } from '../authz';
+import { identifierPart, namespacePath, objectName } from '../catalog/names';
+import { AppError, conflict } from '../errors';
+import { defineMutation, registerMutations } from '../mutation';
+import { assetRef } from './assets';
 import { catalogContext, type CatalogContext } from './context';
 import { IcebergError } from './errors';
-import { json, parseBody } from './http';
+import { json, mutate, parseBody } from './http';
 import { parseJson } from './json';
-import { CANDIDATES_KEPT, purgeJob, type PurgeOptions } from './maintenance';
+import { CANDIDATES_KEPT, preparePurge, purgeJob, type PurgeOptions } from './maintenance';
 import { addFilesOf, addReachableFiles, catalogPointersUnder, keptPointers } from './reachable-files';
 import type { TableMetadata } from './spec';
 import { commitTable, loadTable } from './tables';
@@ -83,6 +89,123 @@ function snapshotsToExpire(m: TableMetadata, olderThan: number, retainLast: numb
     .map((s) => String(s['snapshot-id']));
 }
 
+/**
+ * What a maintenance request found, made by the catalog before the run is recorded (the files are listed and read
+ * first, outside any transaction): the run row to write and whether its job is queued. Only server code makes one,
+ * so no request body can pass one to the mutations below.
+ */
+class MaintenancePlan {
+  constructor(
+    readonly assetId: string,
+    readonly branchId: string,
+    readonly run: Omit<typeof maintenanceRuns.$inferInsert, 'tenantId' | 'catalogId' | 'assetId' | 'createdBy'>,
+    /** Audit metadata: what the run covers (counts, cut-off), never the file list. */
+    readonly summary: Record<string, unknown>,
+  ) {}
+}
+
+const maintenanceRunInput = z
+  .object({
+    catalogId: idSchema('Catalog'),
+    branch: objectName('Branch'),
+    namespace: namespacePath,
+    name: identifierPart('Table name'),
+    plan: z.instanceof(MaintenancePlan, { error: 'A maintenance run is planned by the catalog itself' }),
+  })
+  .strict();
+type RunInput = z.output<typeof maintenanceRunInput>;
+
+/** The table still on the branch, and the actor's right to `action` it (read for a dry run, update for a run). */
+async function authorizeRun(tx: Tx, actor: Actor, input: RunInput, action: 'read' | 'update') {
+  const tenantId = requireTenant(actor);
+  const [a] = (
+    await tx.execute<{ path: string[]; tags: string[] | null }>(sql`
+      SELECT n.path, bm.tags FROM assets a
+      JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
+      LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
+      WHERE a.tenant_id = ${tenantId} AND a.catalog_id = ${input.catalogId} AND a.branch_id = ${input.plan.branchId}
+        AND a.asset_id = ${input.plan.assetId} AND a.asset_type = 'table'`)
+  ).rows;
+  if (!a) throw conflict('The table changed while it was read; retry');
+  await authorize(
+    tx,
+    actor,
+    action,
+    { tenantId, catalogId: input.catalogId, namespacePath: a.path, assetId: input.plan.assetId, tags: a.tags ?? [] },
+    'Table',
+  );
+}
+
+/** Writes the run row (and, queued, enqueues its job) in the mutation's transaction, before its audit row. */
+async function recordRun(tx: Tx, actor: Actor, input: RunInput) {
+  const p = input.plan;
+  const [run] = await tx
+    .insert(maintenanceRuns)
+    .values({
+      ...p.run,
+      tenantId: requireTenant(actor),
+      catalogId: input.catalogId,
+      assetId: p.assetId,
+      createdBy: actor.kind === 'user' ? actor.id : null,
+    })
+    .returning({ id: maintenanceRuns.id });
+  if (p.run.state === 'queued')
+    await enqueueJob(tx, purgeJob, { tenantId: requireTenant(actor), runId: run.id }, { singletonKey: run.id });
+  return {
+    data: { runId: run.id },
+    audit: {
+      resourceId: p.assetId,
+      resourceName: p.run.target,
+      metadata: { runId: run.id, ...p.summary },
+    },
+  };
+}
+
+const RECORD_INPUT = ['catalogId', 'branch', 'namespace', 'name'] as const;
+
+/**
+ * A dry run: what expire-snapshots or remove-orphan-files would delete, recorded as a finished run. Audited, as it
+ * reads the storage listing and metadata of a tenant's table; needs the right to read the table.
+ */
+export const recordMaintenanceDryRun = defineMutation({
+  action: 'table.maintenance_dry_run',
+  resourceType: 'table',
+  recordInput: RECORD_INPUT,
+  input: maintenanceRunInput,
+  authorize: (tx, actor, input) => authorizeRun(tx, actor, input, 'read'),
+  run: recordRun,
+});
+
+/**
+ * A maintenance run: the run row and the job that deletes its files (lib/iceberg/maintenance.ts), or a finished run
+ * when there is nothing to delete. Needs the right to change the table.
+ */
+export const startTableMaintenance = defineMutation({
+  action: 'table.maintenance',
+  resourceType: 'table',
+  recordInput: RECORD_INPUT,
+  input: maintenanceRunInput,
+  authorize: (tx, actor, input) => authorizeRun(tx, actor, input, 'update'),
+  run: recordRun,
+});
+
+registerMutations(recordMaintenanceDryRun, startTableMaintenance);
+
+/** Records the plan through its mutation (the dry run's or the run's); answers the run's id. */
+async function record(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, plan: MaintenancePlan) {
+  const r = assetRef(namespaceRaw, nameRaw);
+  const dryRun = plan.run.state !== 'queued' && plan.run.dryRun;
+  if (plan.run.state === 'queued') await preparePurge();
+  const { runId } = await mutate(dryRun ? recordMaintenanceDryRun : startTableMaintenance, ctx.actor, {
+    catalogId: ctx.catalog.id,
+    branch: r.branch,
+    namespace: r.path,
+    name: r.name,
+    plan,
+  });
+  return runId;
+}
+
 export async function tableMaintenance(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, raw: unknown) {
   const body = parseBody(raw, maintenanceBody);
   if (body.action === 'remove-orphan-files') return removeOrphans(ctx, namespaceRaw, nameRaw, body);
@@ -142,30 +265,41 @@ export async function tableMaintenance(ctx: CatalogContext, namespaceRaw: string
     'files-to-remove': files,
     bytes,
   };
-  const record = (state: 'queued' | 'succeeded', options: Record<string, unknown>) =>
-    ({
-      tenantId: ctx.tenantId,
-      catalogId: ctx.catalog.id,
-      assetId: row.asset_id,
-      kind: 'expire' as const,
-      target,
-      state,
-      dryRun: body['dry-run'],
-      options,
-      filesTotal: files.length,
-      bytes: body['dry-run'] ? bytes : 0,
-      // A queued run's job records what it actually removes.
-      candidates: state === 'queued' ? [] : files.slice(0, CANDIDATES_KEPT),
-      createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
-      ...(state === 'succeeded' ? { finishedAt: new Date() } : {}),
-    }) satisfies typeof maintenanceRuns.$inferInsert;
+  const runRow = (state: 'queued' | 'succeeded', options: Record<string, unknown>) => ({
+    kind: 'expire' as const,
+    target,
+    state,
+    dryRun: body['dry-run'],
+    options,
+    filesTotal: files.length,
+    bytes: body['dry-run'] ? bytes : 0,
+    // A queued run's job records what it actually removes.
+    candidates: state === 'queued' ? [] : files.slice(0, CANDIDATES_KEPT),
+    ...(state === 'succeeded' ? { finishedAt: new Date() } : {}),
+  });
+  const summary = {
+    action: 'expire-snapshots',
+    dryRun: body['dry-run'],
+    olderThan,
+    retainLast,
+    expiredSnapshots: expire.length,
+    filesToRemove: files.length,
+    bytes,
+  };
 
   if (body['dry-run'] || !expire.length) {
-    const [run] = await ctx.db
-      .insert(maintenanceRuns)
-      .values(record('succeeded', { pointer, olderThan, retainLast }))
-      .returning({ id: maintenanceRuns.id });
-    return json({ ...answer, 'dry-run': true, 'run-id': run.id });
+    const runId = await record(
+      ctx,
+      namespaceRaw,
+      nameRaw,
+      new MaintenancePlan(
+        row.asset_id,
+        row.branch_id,
+        runRow('succeeded', { pointer, olderThan, retainLast }),
+        summary,
+      ),
+    );
+    return json({ ...answer, 'dry-run': true, 'run-id': runId });
   }
   // The metadata change is an ordinary Iceberg commit (authorised, audited, refused if the table moved meanwhile).
   const committed = await commitTable(ctx, namespaceRaw, nameRaw, {
@@ -178,23 +312,23 @@ export async function tableMaintenance(ctx: CatalogContext, namespaceRaw: string
     updates: [{ action: 'remove-snapshots', 'snapshot-ids': expire.map((id) => BigInt(id)) }],
   });
   const newPointer = (parseJson(await committed.text()) as { 'metadata-location': string })['metadata-location'];
-  await prepareJobs([purgeJob as never]);
-  const runId = await ctx.db.transaction(async (tx) => {
-    const [run] = await tx
-      .insert(maintenanceRuns)
-      .values(
-        record('queued', {
-          pointer,
-          keepPointers: [newPointer],
-          tableLocation: metadata.location,
-          branchId: row.branch_id,
-          actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
-        } satisfies PurgeOptions),
-      )
-      .returning({ id: maintenanceRuns.id });
-    await enqueueJob(tx, purgeJob, { tenantId: ctx.tenantId, runId: run.id }, { singletonKey: run.id });
-    return run.id;
-  });
+  const runId = await record(
+    ctx,
+    namespaceRaw,
+    nameRaw,
+    new MaintenancePlan(
+      row.asset_id,
+      row.branch_id,
+      runRow('queued', {
+        pointer,
+        keepPointers: [newPointer],
+        tableLocation: metadata.location,
+        branchId: row.branch_id,
+        actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
+      } satisfies PurgeOptions),
+      { ...summary, metadataLocation: newPointer },
+    ),
+  );
   return json({ ...answer, 'metadata-location': newPointer, 'run-id': runId });
 }
 
@@ -225,41 +359,49 @@ async function removeOrphans(
         AND metadata_location = ${pointer} LIMIT 1`)
   ).rows;
   const target = `${namespaceRaw.split('\u001f').join('.')}.${nameRaw}`;
-  const base = {
-    tenantId: ctx.tenantId,
-    catalogId: ctx.catalog.id,
-    assetId: row?.asset_id ?? null,
-    kind: 'orphans' as const,
-    target,
-    dryRun: body['dry-run'],
-    filesTotal: files.length,
-    createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
-  };
-  const answer = { action: 'remove-orphan-files', 'older-than-ms': olderThan, 'files-to-remove': files, bytes };
-  if (body['dry-run'] || !files.length) {
-    const [run] = await ctx.db
-      .insert(maintenanceRuns)
-      .values({
-        ...base,
-        state: 'succeeded',
-        bytes,
-        options: { olderThan },
-        candidates: files.slice(0, CANDIDATES_KEPT),
-        finishedAt: new Date(),
-      })
-      .returning({ id: maintenanceRuns.id });
-    return json({ ...answer, 'dry-run': true, 'run-id': run.id });
-  }
   if (!row) throw new IcebergError(409, 'CommitFailedException', 'The table changed while it was read; retry');
+  const base = { kind: 'orphans' as const, target, dryRun: body['dry-run'], filesTotal: files.length };
+  const answer = { action: 'remove-orphan-files', 'older-than-ms': olderThan, 'files-to-remove': files, bytes };
+  const summary = {
+    action: 'remove-orphan-files',
+    dryRun: body['dry-run'],
+    olderThan,
+    filesToRemove: files.length,
+    bytes,
+  };
+  if (body['dry-run'] || !files.length) {
+    const runId = await record(
+      ctx,
+      namespaceRaw,
+      nameRaw,
+      new MaintenancePlan(
+        row.asset_id,
+        row.branch_id,
+        {
+          ...base,
+          state: 'succeeded',
+          bytes,
+          options: { olderThan },
+          candidates: files.slice(0, CANDIDATES_KEPT),
+          finishedAt: new Date(),
+        },
+        summary,
+      ),
+    );
+    return json({ ...answer, 'dry-run': true, 'run-id': runId });
+  }
   await commitTable(ctx, namespaceRaw, nameRaw, {
     requirements: [{ type: 'assert-table-uuid', uuid: metadata['table-uuid'] }],
     updates: [],
   }); // the same permission as a commit, checked before anything is deleted
-  await prepareJobs([purgeJob as never]);
-  const runId = await ctx.db.transaction(async (tx) => {
-    const [run] = await tx
-      .insert(maintenanceRuns)
-      .values({
+  const runId = await record(
+    ctx,
+    namespaceRaw,
+    nameRaw,
+    new MaintenancePlan(
+      row.asset_id,
+      row.branch_id,
+      {
         ...base,
         state: 'queued',
         options: {
@@ -270,11 +412,10 @@ async function removeOrphans(
           branchId: row.branch_id,
           actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
         } satisfies PurgeOptions,
-      })
-      .returning({ id: maintenanceRuns.id });
-    await enqueueJob(tx, purgeJob, { tenantId: ctx.tenantId, runId: run.id }, { singletonKey: run.id });
-    return run.id;
-  });
+      },
+      summary,
+    ),
+  );
   return json({ ...answer, 'dry-run': false, 'run-id': runId });
 }
 

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { maintenanceRuns } from '@/db/schema';
 import { appendAudit } from '../audit-chain';
+import { setDropPurge, type DropPurge } from '../catalog/assets';
+import { notFound } from '../errors';
 import { defineJob, enqueueJob, prepareJobs } from '../jobs';
 import { logger } from '../logger';
 import { fileIOFor } from '../storage/fileio';
-import type { CatalogContext } from './context';
 import { filesStillReferenced } from './queries/objects';
 import { addReachableFiles, catalogPointersUnder, keptPointers } from './reachable-files';
-import { forgetMetadata } from './store';
+import { forgetMetadata, readTableMetadata } from './store';
 import { catalogStorage } from './table-merge';
 
 /*
@@ -112,7 +113,7 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
         bytes += size;
         if (removed.length < CANDIDATES_KEPT) removed.push({ path: f, bytes: size });
       }
-      if (f.endsWith('.metadata.json')) forgetMetadata(f);
+      if (f.endsWith('.metadata.json') || f.endsWith('.avro')) forgetMetadata(f); // manifest lists are cached too
       done++;
       if (done % 100 === 0) await update({ filesDone: done });
     }
@@ -155,35 +156,38 @@ export async function runPurge(tenantId: string, runId: string): Promise<void> {
   }
 }
 
-/**
- * Records a purge of a table just dropped on a branch and enqueues its job, in one transaction (the drop itself
- * committed just before: the pointer's files are untouched until the job runs).
- */
-export async function schedulePurge(
-  ctx: CatalogContext,
-  p: { assetId: string; branchId: string; pointer: string; tableLocation: string; target: string },
-): Promise<string> {
-  // Before the transaction: PGlite's one connection cannot make the queue while the transaction holds it.
+/** Makes the purge job's queue; before the drop's transaction (PGlite's one connection cannot make it during one). */
+export async function preparePurge(): Promise<void> {
   await prepareJobs([purgeJob as never]);
-  return ctx.db.transaction(async (tx) => {
-    const [run] = await tx
-      .insert(maintenanceRuns)
-      .values({
-        tenantId: ctx.tenantId,
-        catalogId: ctx.catalog.id,
-        assetId: p.assetId,
-        kind: 'purge',
-        target: p.target,
-        options: {
-          pointer: p.pointer,
-          tableLocation: p.tableLocation,
-          branchId: p.branchId,
-          actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
-        } satisfies PurgeOptions,
-        createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
-      })
-      .returning({ id: maintenanceRuns.id });
-    await enqueueJob(tx, purgeJob, { tenantId: ctx.tenantId, runId: run.id }, { singletonKey: run.id });
-    return run.id;
-  });
 }
+
+/**
+ * Records the purge of a table being dropped and enqueues its job, in the drop's transaction (lib/catalog/assets.ts
+ * calls it): the pointer's files are untouched until the job runs, after the drop committed.
+ */
+const recordPurge: DropPurge = async (tx, actor, d) => {
+  const storage = await catalogStorage(tx, d.tenantId, d.catalogId);
+  if (!storage) throw notFound('Catalog');
+  const tableLocation = (await readTableMetadata(d.metadataLocation, storage)).metadata.location;
+  const [run] = await tx
+    .insert(maintenanceRuns)
+    .values({
+      tenantId: d.tenantId,
+      catalogId: d.catalogId,
+      assetId: d.assetId,
+      kind: 'purge',
+      target: d.target,
+      options: {
+        pointer: d.metadataLocation,
+        tableLocation,
+        branchId: d.branchId,
+        actor: { id: actor.id, type: actor.kind, name: actor.name },
+      } satisfies PurgeOptions,
+      createdBy: actor.kind === 'user' ? actor.id : null,
+    })
+    .returning({ id: maintenanceRuns.id });
+  await enqueueJob(tx, purgeJob, { tenantId: d.tenantId, runId: run.id }, { singletonKey: run.id });
+  return run.id;
+};
+
+setDropPurge(recordPurge);

@@ -5,7 +5,8 @@ import { parseTableMetadata } from './metadata';
 import type { TableMetadata, ViewMetadata } from './spec';
 import { parseViewMetadata } from './views';
 
-type Cached = { text: string; value: unknown };
+/** `size`: what the entry counts against the bound (the file's length). */
+type Cached = { text: string; value: unknown; size: number };
 
 /**
  * Metadata files are immutable (every commit writes a new one), so a file read once can be served from
@@ -24,14 +25,14 @@ function drop(key: string) {
   const old = cache.get(key);
   if (!old) return;
   cache.delete(key);
-  cachedBytes -= old.text.length;
+  cachedBytes -= old.size;
 }
 
 function remember(key: string, entry: Cached) {
-  if (entry.text.length > CACHE_MAX_FILE) return;
+  if (entry.size > CACHE_MAX_FILE) return;
   drop(key);
   cache.set(key, entry);
-  cachedBytes += entry.text.length;
+  cachedBytes += entry.size;
   while (cachedBytes > CACHE_BYTES && cache.size > 1) drop(cache.keys().next().value!);
 }
 
@@ -63,9 +64,33 @@ async function readCached(location: string, storage: Storage): Promise<Cached> {
   } catch {
     throw new IcebergError(400, 'BadRequestException', `The metadata file ${location} is not valid JSON`);
   }
-  const entry = { text, value };
+  const entry = { text, value, size: text.length };
   remember(key, entry);
   return entry;
+}
+
+/**
+ * Another immutable file of a table (a manifest list), read whole and parsed by `parse`, kept parsed in the same
+ * cache: a merge's preview, start and complete read the same lists. The parsed value is shared: never change it.
+ */
+export async function readImmutableFile<T>(
+  location: string,
+  storage: Storage,
+  parse: (bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
+  const io = await fileIOFor(location, storage);
+  io.check(location);
+  const key = `${storage.warehouse?.id ?? 'local'}\u0000parsed\u0000${location}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.value as T;
+  }
+  const bytes = await io.readRange(location, 0, await io.size(location));
+  const value = await parse(bytes);
+  remember(key, { text: '', value, size: bytes.byteLength });
+  return value;
 }
 
 export async function readTableMetadata(
@@ -88,7 +113,7 @@ export async function writeMetadata(
 ): Promise<void> {
   const text = stringifyJson(metadata);
   await (await fileIOFor(location, storage)).writeNew(location, text);
-  remember(keyOf(storage, location), { text, value: metadata });
+  remember(keyOf(storage, location), { text, value: metadata, size: text.length });
 }
 
 /** Removes a metadata file this request wrote but could not commit (best effort). */

@@ -5,14 +5,19 @@ import type { Queryable, Tx } from '@/db/client';
 import { conflict } from '../errors';
 import { fileIOFor, metadataDir, metadataFileName, metadataVersion, type Storage } from '../storage/fileio';
 import { localWarehouseRoot } from '../storage/roots';
-import { setTableMerger, type TableMergeOutcome, type TableStates } from '../versioning/table-merge';
+import {
+  setTableMerger,
+  type TableMergeOutcome,
+  type TableMergeRequest,
+  type TableStates,
+} from '../versioning/table-merge';
 import { mirrorProperties } from './assets';
 import { objectWarehouse } from './context';
-import { avroType, readAvroRecords } from './avro';
+import { avroType, readAvroFile, readAvroRecords } from './avro';
 import { sameLong, stringifyJson, type Long } from './json';
 import { diffSchemas, type ColumnChange } from './schema-diff';
 import type { Schema, Snapshot, TableMetadata } from './spec';
-import { readTableMetadata, writeMetadata } from './store';
+import { readImmutableFile, readTableMetadata, writeMetadata } from './store';
 
 /*
  * The snapshot-level three-way merge of one Iceberg table that both branches changed since their merge base
@@ -61,19 +66,11 @@ export async function catalogStorage(q: Queryable, tenantId: string, catalogId: 
   return { roots: root ? [root] : [], warehouse: objectWarehouse(c) };
 }
 
+/** A snapshot's manifest list (cached: the merge's preview, start and complete read the same ones). */
 async function readManifestList(storage: Storage, location: string | undefined): Promise<ManifestList> {
   if (!location) return { records: [], schema: null };
-  const io = await fileIOFor(location, storage);
-  const bytes = await io.readRange(location, 0, await io.size(location));
-  const schema = await new Promise<avro.Schema | null>((resolve, reject) => {
-    const d = new avro.streams.BlockDecoder({ parseHook: (s: avro.Schema) => avroType(s) });
-    d.on('metadata', (type: avro.Type) => resolve(type.schema() as avro.Schema));
-    d.on('error', reject);
-    d.on('data', () => undefined);
-    d.on('end', () => resolve(null));
-    d.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
-  return { records: (await readAvroRecords(bytes)) as Manifest[], schema };
+  const { records, schema } = await readImmutableFile(location, storage, readAvroFile);
+  return { records: records as Manifest[], schema };
 }
 
 async function readManifest(storage: Storage, location: string) {
@@ -196,16 +193,20 @@ async function touchedPartitions(storage: Storage, manifests: Manifest[]) {
 }
 
 /** Combines the three states or says precisely why not. */
-async function combine(t: TableStates, storage: Storage, phase: { writing: boolean }): Promise<TableMergeOutcome> {
+async function combine(
+  t: TableStates & { write: boolean },
+  storage: Storage,
+  phase: { writing: boolean },
+): Promise<TableMergeOutcome> {
   const read = async (loc: string | null) => {
     if (!loc) return refuse('a side has no metadata file');
     return { loc, meta: (await readTableMetadata(loc, storage)).metadata };
   };
-  const [B, S, T] = [
-    await read(t.base.metadataLocation),
-    await read(t.source.metadataLocation),
-    await read(t.target.metadataLocation),
-  ];
+  const [B, S, T] = await Promise.all([
+    read(t.base.metadataLocation),
+    read(t.source.metadataLocation),
+    read(t.target.metadataLocation),
+  ]);
   const b = B.meta;
   const s = S.meta;
   const tg = T.meta;
@@ -453,9 +454,7 @@ async function combine(t: TableStates, storage: Storage, phase: { writing: boole
   };
 }
 
-async function mergeTableStates(tx: Tx, t: TableStates): Promise<TableMergeOutcome> {
-  const storage = await catalogStorage(tx, t.tenantId, t.catalogId);
-  if (!storage) return { merged: false, detail: null };
+async function mergeTableStates(storage: Storage, t: TableStates & { write: boolean }): Promise<TableMergeOutcome> {
   const phase = { writing: false };
   try {
     return await combine(t, storage, phase);
@@ -469,4 +468,34 @@ async function mergeTableStates(tx: Tx, t: TableStates): Promise<TableMergeOutco
   }
 }
 
-setTableMerger(mergeTableStates);
+/** Tables combined at once: their metadata files and manifest lists are read (and written) this many at a time. */
+const CONCURRENCY = 12;
+
+/**
+ * Every table of a merge, combined CONCURRENCY at a time (each is file reads and writes through the FileIO, no
+ * database work: the storage is read once, in the caller's transaction). The first failure to write stops the
+ * tables not yet begun; it is thrown once those under way have settled.
+ */
+async function mergeTables(tx: Tx, r: TableMergeRequest): Promise<TableMergeOutcome[]> {
+  const storage = await catalogStorage(tx, r.tenantId, r.catalogId);
+  if (!storage) return r.tables.map(() => ({ merged: false, detail: null }));
+  const out: TableMergeOutcome[] = new Array(r.tables.length);
+  let next = 0;
+  let failed: unknown = null;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, r.tables.length) }, async () => {
+      while (failed === null && next < r.tables.length) {
+        const i = next++;
+        try {
+          out[i] = await mergeTableStates(storage, { ...r.tables[i], write: r.write });
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    }),
+  );
+  if (failed !== null) throw failed;
+  return out;
+}
+
+setTableMerger(mergeTables);

@@ -39,7 +39,7 @@ import {
   type TableMetadata,
   type TableUpdate,
 } from './spec';
-import { schedulePurge } from './maintenance';
+import { preparePurge } from './maintenance';
 import { discardMetadata, readTableMetadata, writeMetadata } from './store';
 import { applyUpdates, checkRequirements, describeUpdates } from './updates';
 
@@ -316,26 +316,20 @@ async function createByCommit(
 export async function dropTable(ctx: CatalogContext, namespaceRaw: string, nameRaw: string, purge: boolean) {
   const r = assetRef(namespaceRaw, nameRaw);
   const a = await locate(ctx, r, 'table', 'delete');
-  let tableLocation = '';
   if (purge) {
     // Read first: a location the catalog cannot read (outside its storage, store unreachable) fails before anything is dropped.
-    tableLocation = (await readTableMetadata(a.metadataLocation, ctx.storage)).metadata.location;
+    await readTableMetadata(a.metadataLocation, ctx.storage);
+    await preparePurge();
   }
+  // With purge, the run and its job are recorded in the drop's transaction (lib/iceberg/maintenance.ts).
   await mutate(dropAsset, ctx.actor, {
     catalog: ctx.catalog.id,
     branch: r.branch,
     namespace: r.path,
     name: r.name,
     message: `Drop table ${display(r)}${purge ? ' (purge)' : ''} (Iceberg REST)`,
+    ...(purge ? { purge: true } : {}),
   });
-  if (purge)
-    await schedulePurge(ctx, {
-      assetId: a.assetId,
-      branchId: a.branchId,
-      pointer: a.metadataLocation,
-      tableLocation,
-      target: display(r),
-    });
   return noContent();
 }
 

@@ -14,12 +14,16 @@ import type { VersionState } from './sql';
  */
 
 export type TableStates = {
-  tenantId: string;
-  catalogId: string;
   base: NonNullable<VersionState>;
   source: NonNullable<VersionState>;
   target: NonNullable<VersionState>;
-  /** Write the combined metadata file (completing); false only decides (previews, starts). */
+};
+
+export type TableMergeRequest = {
+  tenantId: string;
+  catalogId: string;
+  tables: TableStates[];
+  /** Write the combined metadata files (completing); false only decides (previews, starts). */
   write: boolean;
 };
 
@@ -35,7 +39,8 @@ export type TableMergeOutcome =
     }
   | { merged: false; detail: string | null };
 
-export type TableMerger = (tx: Tx, t: TableStates) => Promise<TableMergeOutcome>;
+/** Decides (and, writing, writes) every table of the request; one outcome per table, in order. */
+export type TableMerger = (tx: Tx, r: TableMergeRequest) => Promise<TableMergeOutcome[]>;
 
 let merger: TableMerger | null = null;
 
@@ -60,29 +65,35 @@ export async function combineTables(
     WHERE ${kinds} AND p.b->>'assetType' = 'table' AND p.t->>'assetType' = 'table'
       AND ${p.onlyCombined ? sql`p.src` : sql`p.s`}->>'assetType' = 'table'
     ORDER BY p.asset_id`);
-  let combined = 0;
-  for (const r of rows.rows) {
-    if (!r.b || !r.s || !r.t) continue;
-    const out = await merger(tx, {
-      tenantId: p.tenantId,
-      catalogId: p.catalogId,
-      base: r.b,
-      source: r.s,
-      target: r.t,
-      write: p.write,
-    });
-    if (out.merged) {
-      combined++;
-      await tx.execute(sql`UPDATE merge_plan SET kind = 'table_merge', src = COALESCE(src, s),
-        s = ${JSON.stringify(out.state)}::jsonb, note = ${out.detail}, files = ${out.files}, rows = ${out.rows}
-        WHERE asset_id = ${r.asset_id}`);
-    } else if (p.onlyCombined) {
+  const tables = rows.rows.filter((r) => r.b && r.s && r.t);
+  if (!tables.length) return 0;
+  const outcomes = await merger(tx, {
+    tenantId: p.tenantId,
+    catalogId: p.catalogId,
+    write: p.write,
+    tables: tables.map((r) => ({ base: r.b!, source: r.s!, target: r.t! })),
+  });
+  const merged: { asset_id: string; state: unknown; note: string; files: number; rows: number }[] = [];
+  const notes: { asset_id: string; note: string }[] = [];
+  for (const [i, out] of outcomes.entries()) {
+    const assetId = tables[i].asset_id;
+    if (out.merged)
+      merged.push({ asset_id: assetId, state: out.state, note: out.detail, files: out.files, rows: out.rows });
+    else if (p.onlyCombined)
       throw conflict(
         `A table combined when the merge was checked can no longer be combined (${out.detail ?? 'its metadata could not be read'}); nothing was merged`,
       );
-    } else if (out.detail) {
-      await tx.execute(sql`UPDATE merge_plan SET note = ${out.detail} WHERE asset_id = ${r.asset_id}`);
-    }
+    else if (out.detail) notes.push({ asset_id: assetId, note: out.detail });
   }
-  return combined;
+  // One statement for all the tables of each kind, not one per table.
+  if (merged.length)
+    await tx.execute(sql`UPDATE merge_plan p SET kind = 'table_merge', src = COALESCE(p.src, p.s), s = x.state,
+        note = x.note, files = x.files, rows = x.rows
+      FROM jsonb_to_recordset(${JSON.stringify(merged)}::jsonb) AS x(asset_id uuid, state jsonb, note text, files bigint, rows bigint)
+      WHERE p.asset_id = x.asset_id`);
+  if (notes.length)
+    await tx.execute(sql`UPDATE merge_plan p SET note = x.note
+      FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS x(asset_id uuid, note text)
+      WHERE p.asset_id = x.asset_id`);
+  return merged.length;
 }

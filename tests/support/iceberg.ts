@@ -13,8 +13,12 @@ import { createCatalog } from '@/lib/catalog/catalogs';
 import { createWarehouse } from '@/lib/catalog/warehouses';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { catalogContext } from '@/lib/iceberg/context';
 import { runPurge } from '@/lib/iceberg/maintenance';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
+import type { TableMetadata } from '@/lib/iceberg/spec';
+import { appendSnapshotUpdates, writeSnapshotFiles } from '@/lib/ops/iceberg-files';
+import { fileIOFor } from '@/lib/storage/fileio';
 import { bearerFor, run } from './governance';
 import { tenantWorld, uniqueName } from './fixtures';
 import { validatingFetch, type ValidationLog } from './iceberg-openapi';
@@ -127,4 +131,63 @@ export async function runQueuedPurges(tenantId: string) {
     sql`SELECT id FROM maintenance_runs WHERE tenant_id = ${tenantId} AND kind = 'purge' AND state <> 'succeeded'`,
   );
   for (const r of runs.rows) await runPurge(tenantId, r.id);
+}
+
+/**
+ * A tenant with a local catalog, a namespace `shop` and its admin's bearer token, with the /v1 calls the maintenance
+ * and purge tests make on real tables: `append` writes a real Parquet data file, manifest and manifest list and
+ * commits the snapshot (snapshot ids from `firstSnapshotId`, distinct per test file).
+ */
+export async function icebergShop(opts: { firstSnapshotId?: number } = {}) {
+  const w = await icebergTenant('lake');
+  const token = (await bearerFor(w.admin)).jwt;
+  const iceberg = async (method: string, p: string, body?: unknown) => {
+    const res = await handleIcebergRequest(
+      new Request(`http://localhost/v1/${w.catalogId}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, text };
+  };
+  const at = (table: string, branch = 'main') =>
+    `/namespaces/shop/tables/${table}${branch === 'main' ? '' : `@${branch}`}`;
+  const load = async (table: string, branch = 'main') =>
+    (await iceberg('GET', at(table, branch))).body as { metadata: TableMetadata; 'metadata-location': string };
+  let nextId = opts.firstSnapshotId ?? 500;
+  /** Appends two rows (ids from, from + 1) to the table on the branch; answers the files it wrote. */
+  const append = async (table: string, from: number, branch = 'main') => {
+    const { metadata: m } = await load(table, branch);
+    const { storage } = await catalogContext(w.admin, w.catalogId);
+    const snapshotId = nextId++;
+    const parent = m.snapshots.find((s) => String(s['snapshot-id']) === String(m['current-snapshot-id']));
+    const sequenceNumber = m['last-sequence-number'] + 1;
+    const written = await writeSnapshotFiles(
+      await fileIOFor(m.location, storage),
+      m.location,
+      snapshotId,
+      [[{ name: 'id', type: 'INT64', data: [BigInt(from), BigInt(from + 1)] }]],
+      { sequenceNumber, parentManifestList: parent?.['manifest-list'] },
+    );
+    const r = await iceberg('POST', at(table, branch), {
+      requirements: [],
+      updates: appendSnapshotUpdates({
+        snapshotId,
+        sequenceNumber,
+        manifestList: written.manifestList,
+        parentId: parent?.['snapshot-id'] ?? null,
+      }),
+    });
+    if (r.status !== 200) throw new Error(`append to ${table}@${branch}: ${r.status} ${r.text}`);
+    return {
+      data: written.dataFiles[0],
+      list: written.manifestList,
+      manifest: `${m.location}/metadata/m-${snapshotId}.avro`,
+    };
+  };
+  const created = await iceberg('POST', '/namespaces', { namespace: ['shop'] });
+  if (created.status !== 200) throw new Error(`namespace shop: ${created.status} ${created.text}`);
+  return { w, token, iceberg, at, load, append };
 }
