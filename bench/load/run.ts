@@ -10,7 +10,7 @@
  * Options: LOAD_SECONDS (60), LOAD_CONNECTIONS (50), LOAD_RATE (requests a second per client, 1), LOAD_INSTANCES (1),
  * LOAD_KIND_SECONDS (per-kind pass, seconds a kind, 6; 0 skips it), LOAD_ONLY ("search,grant": only some kinds),
  * LOAD_TABLES (300), LOAD_DB_CONNECTIONS (pool per instance, 10), LOAD_PORT (first port, 3300: instances from there,
- * balancers at +5 and +6), LOAD_DB_SUFFIX (database "<test>_<suffix>", load), BENCH_DATABASE_URL (server, default the
+ * balancers at +10 and +11), LOAD_DB_SUFFIX (database "<test>_<suffix>", load), BENCH_DATABASE_URL (server, default the
  * local test), NEXT_DIST_DIR (.next-load; built on first run, about 4 min).
  *
  * Prints per phase: requests/s, p50/p95/p99, errors, statements per request (pangolin_db_statements_total of each
@@ -345,6 +345,14 @@ async function main() {
     string,
     { requests: number; statementsPerRequest: number; cpuMsPerRequest: number; p50: number; p95: number | null }
   > = {};
+  // Interrupted (Ctrl-C, a timeout): the servers and balancers this run started go with it.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      for (const i of instances) i.kill();
+      for (const b of balancers) b.kill();
+      rmSync(storageRoot, { recursive: true, force: true });
+      process.exit(130);
+    });
   try {
     instances.push(await start(0));
     // Decisions for every admin request of that kind (one in seven of the admins'), with a margin; saturation at 2 req/s.
@@ -381,7 +389,7 @@ async function main() {
     };
 
     // Phase 1: one instance (through the balancer when comparing with several, so both pay the same hop).
-    if (instanceCount > 1) balancers.push(await startBalancer(firstPort + 5, [instances[0].port]));
+    if (instanceCount > 1) balancers.push(await startBalancer(firstPort + 10, [instances[0].port]));
     const one = { instances: [...instances], balancer: balancers[0] };
     const idleOne = await phase(instanceCount > 1 ? '1 instance behind HAProxy' : '1 instance', one);
 
@@ -419,11 +427,12 @@ async function main() {
 
     // Phase 2: all instances behind HAProxy, round robin.
     if (instanceCount > 1) {
+      console.log(`\nstarting ${instanceCount - 1} more instances…`);
       for (let k = 1; k < instanceCount; k++) instances.push(await start(k));
       await balancers[0]?.stop();
       balancers.push(
         await startBalancer(
-          firstPort + 6,
+          firstPort + 11,
           instances.map((i) => i.port),
         ),
       );

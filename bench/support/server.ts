@@ -33,7 +33,7 @@ export function ensureBuild(distDir: string): void {
   if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`);
 }
 
-export type Instance = { port: number; url: string; pid: number; stop: () => Promise<void> };
+export type Instance = { port: number; url: string; pid: number; stop: () => Promise<void>; kill: () => void };
 
 /** One production instance (scripts/server.mjs, as `npm start` runs it after its build check), ready. */
 export async function startInstance(opts: {
@@ -60,7 +60,6 @@ export async function startInstance(opts: {
   });
   let err = '';
   proc.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const url = `http://127.0.0.1:${opts.port}`;
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`the server on port ${opts.port} exited before it was ready:\n${err}`);
@@ -79,8 +78,10 @@ export async function startInstance(opts: {
     port: opts.port,
     url,
     pid: proc.pid!,
+    kill: () => proc.kill('SIGKILL'),
     stop: async () => {
       if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
         await exited;
@@ -90,7 +91,7 @@ export async function startInstance(opts: {
   };
 }
 
-export type Balancer = { url: string; pid: number; stop: () => Promise<void> };
+export type Balancer = { url: string; pid: number; stop: () => Promise<void>; kill: () => void };
 
 /** HAProxy on `port` in front of the instances: round robin, no stickiness, health-checked (fleet test's setup). */
 export async function startBalancer(port: number, backendPorts: number[]): Promise<Balancer> {
@@ -143,10 +144,12 @@ export async function startBalancer(port: number, backendPorts: number[]): Promi
   return {
     url,
     pid: proc.pid!,
+    kill: () => proc.kill('SIGKILL'),
     stop: async () => {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
+        await exited;
       }
       rmSync(dir, { recursive: true, force: true });
     },
