@@ -7,8 +7,12 @@
  *   npm run bench:versioning        (uses DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_ASSETS=200000 BENCH_RUNS=3 npm run bench:versioning
  *
+ * Prints the median and the maximum of BENCH_RUNS runs (default 5; a run takes seconds, too few for a p95), the merge
+ * and its baseline alternating run by run, and the load average.
+ *
  * Creates and drops its own database "<name>_bench_versioning"; never touches the one named.
  */
+import { loadavg } from 'node:os';
 import { benchDatabase } from '../support/database';
 
 const N = Number(process.env.BENCH_ASSETS ?? 100_000);
@@ -59,7 +63,8 @@ const ns = (await executeMutation(createNamespace, actor, { catalog: 'sales', na
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { median: Math.round(at(0.5)), p95: Math.round(at(0.95)) };
+  // A p95 needs 100 runs; with fewer (each run takes seconds), the maximum is printed beside the median instead.
+  return { median: Math.round(at(0.5)), max: Math.round(s[s.length - 1]) };
 };
 const name = (g: string) => sql.raw(`'t_' || lpad(${g}::text, 7, '0')`);
 const nameOf = (g: number) => `t_${String(g).padStart(7, '0')}`;
@@ -149,7 +154,7 @@ if (ONLY_SETUP) {
 const branchesOf = (tx: Tx) => Promise.all([findBranch(tx, t, cat.id, 'feature'), findBranch(tx, t, cat.id, 'main')]);
 const previewTimes: number[] = [];
 let summary: unknown;
-for (let i = 0; i < RUNS; i++) {
+const preview = async () => {
   t0 = performance.now();
   const p = await db.transaction(async (tx) => {
     const [s, m] = await branchesOf(tx);
@@ -157,15 +162,25 @@ for (let i = 0; i < RUNS; i++) {
   });
   previewTimes.push(performance.now() - t0);
   summary = p.summary;
-}
+};
 const rawDiff = `SELECT count(*) FROM (SELECT * FROM assets WHERE tenant_id = '${t}' AND branch_id = '${feature.id}') f
   FULL JOIN (SELECT * FROM assets WHERE tenant_id = '${t}' AND branch_id = '${cat.mainBranchId}') m ON m.asset_id = f.asset_id
   WHERE f.asset_id IS NULL OR m.asset_id IS NULL OR f.metadata_location IS DISTINCT FROM m.metadata_location`;
 const rawDiffTimes: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+const diff = async () => {
   t0 = performance.now();
   await db.execute(sql.raw(rawDiff));
   rawDiffTimes.push(performance.now() - t0);
+};
+// The merge and its naive baseline alternate run by run (which goes first alternates too).
+for (let i = 0; i < RUNS; i++) {
+  if (i % 2) {
+    await diff();
+    await preview();
+  } else {
+    await preview();
+    await diff();
+  }
 }
 
 /* ------------------------------ start + resolve ------------------------------ */
@@ -185,7 +200,7 @@ await db.execute(sql`UPDATE merge_operations SET status = 'ready' WHERE id = ${o
 const vacuum = () =>
   db.execute(sql`VACUUM (ANALYZE) assets, asset_versions, metadata_locations, commits, merge_conflicts`);
 const completeTimes: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+const complete = async () => {
   await vacuum();
   t0 = performance.now();
   try {
@@ -198,12 +213,12 @@ for (let i = 0; i < RUNS; i++) {
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
-}
+};
 const rawWrite = `UPDATE assets m SET metadata_location = f.metadata_location, updated_at = now()
   FROM assets f WHERE m.tenant_id = '${t}' AND m.branch_id = '${cat.mainBranchId}' AND f.tenant_id = '${t}' AND f.branch_id = '${feature.id}'
   AND f.asset_id = m.asset_id AND f.metadata_location IS DISTINCT FROM m.metadata_location`;
 const rawWriteTimes: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+const overwrite = async () => {
   await vacuum();
   t0 = performance.now();
   try {
@@ -214,6 +229,15 @@ for (let i = 0; i < RUNS; i++) {
     });
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
+  }
+};
+for (let i = 0; i < RUNS; i++) {
+  if (i % 2) {
+    await overwrite();
+    await complete();
+  } else {
+    await complete();
+    await overwrite();
   }
 }
 // The real thing once, through the mutation pipeline (permission check, lock, merge commit, audit row, commit).
@@ -231,11 +255,16 @@ const c = stats(completeTimes);
 const rw = stats(rawWriteTimes);
 console.log(`plan: ${JSON.stringify(summary)}`);
 console.log(
-  `preview  (${RUNS} runs): median ${p.median} ms, p95 ${p.p95} ms   | naive two-way SQL diff of the head rows: median ${rd.median} ms -> ratio ${(p.median / Math.max(1, rd.median)).toFixed(1)}x   goal < 2000 ms: ${p.p95 < 2000 ? 'met' : 'NOT met'}`,
+  `preview  (${RUNS} runs): median ${p.median} ms, max ${p.max} ms   | naive two-way SQL diff of the head rows: median ${rd.median} ms, max ${rd.max} ms -> ratio ${(p.median / Math.max(1, rd.median)).toFixed(1)}x   goal < 2000 ms (max): ${p.max < 2000 ? 'met' : 'NOT met'}`,
 );
 console.log(`start    (1 run): ${Math.round(startMs)} ms (plan + ${op.conflicts} conflicts recorded)`);
 console.log(
-  `complete (${RUNS} runs, rolled back): median ${c.median} ms, p95 ${c.p95} ms | naive overwrite of the head rows: median ${rw.median} ms -> ratio ${(c.median / Math.max(1, rw.median)).toFixed(1)}x   goal < 2000 ms: ${c.p95 < 2000 ? 'met' : 'NOT met'}`,
+  `complete (${RUNS} runs, rolled back): median ${c.median} ms, max ${c.max} ms | naive overwrite of the head rows: median ${rw.median} ms, max ${rw.max} ms -> ratio ${(c.median / Math.max(1, rw.median)).toFixed(1)}x   goal < 2000 ms (max): ${c.max < 2000 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
 );
 console.log(
   `complete (mutation pipeline, committed): ${Math.round(realCompleteMs)} ms, ${done.changeCount} changes in the merge commit`,
