@@ -48,8 +48,8 @@ const BUDGET: Record<string, number> = {
   'search (user)': 7,
   'load asset (admin)': 5,
   'load asset (user)': 6,
-  grant: 9,
-  'decide request': 12,
+  grant: 6,
+  'decide request': 7,
   'iceberg load': 2,
   'iceberg commit': 12,
 };
