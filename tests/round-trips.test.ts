@@ -51,7 +51,7 @@ const BUDGET: Record<string, number> = {
   grant: 6,
   'decide request': 7,
   'iceberg load': 2,
-  'iceberg commit': 12,
+  'iceberg commit': 8,
 };
 
 function expectWithin(kind: string, statements: string[]) {
