@@ -52,6 +52,7 @@ const BUDGET: Record<string, number> = {
   'decide request': 7,
   'iceberg load': 2,
   'iceberg commit': 8,
+  'create asset': 7,
 };
 
 function expectWithin(kind: string, statements: string[]) {
@@ -158,6 +159,22 @@ describe.runIf(onPostgres)('statements per request of the load mix', () => {
     report['decide request'] = statements;
     expectWithin('decide request', statements);
   });
+  it('create asset', async () => {
+    let n = 0;
+    const create = () =>
+      call(assetsRoute.POST, '/api/v1/catalogs/sales/namespaces/emea.retail/assets', {
+        as: w.adminApi,
+        method: 'POST',
+        params: { catalog: 'sales', ns: 'emea.retail' },
+        body: { name: `rt_created_${n++}`, assetType: 'view' },
+      });
+    expect((await create()).status).toBe(201);
+    const { result, statements } = await statementsOf(create);
+    expect(result.status).toBe(201);
+    report['create asset'] = statements;
+    expectWithin('create asset', statements);
+  });
+
   it('iceberg load and commit', async () => {
     const t = await icebergTenant();
     const token = (await bearerFor(t.admin)).jwt;

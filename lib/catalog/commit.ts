@@ -4,6 +4,7 @@ import type { Tx } from '@/db/client';
 import { assets, branches, commits, type CommitOperation, type Properties } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError, conflict, notFound } from '../errors';
+import { toPgArray } from './lookup';
 
 /** The full state of an asset on a branch at some commit. */
 export type AssetSnapshot = {
@@ -56,6 +57,56 @@ export async function lockBranchByName(tx: Tx, tenantId: string, catalogId: stri
     .for('update');
   if (!b) throw notFound(`Branch "${name}"`);
   return b;
+}
+
+/**
+ * lockBranchByName, and the namespace at `path` in the branch's catalog (as findNamespace answers it, not locked),
+ * in one round trip.
+ */
+export async function lockBranchWithNamespace(
+  tx: Tx,
+  tenantId: string,
+  catalogId: string,
+  name: string,
+  path: string[],
+): Promise<{ branch: BranchRef; namespace: { id: string; path: string[]; name: string; properties: Properties } }> {
+  const [r] = (
+    await tx.execute<{
+      ns_id: string | null;
+      ns_path: string[];
+      ns_name: string;
+      ns_properties: Properties;
+      tenant_id: string | null;
+      id: string;
+      name: string;
+      catalog_id: string;
+      head_commit_id: string;
+      protected: boolean;
+    }>(sql`
+    WITH b AS (
+      SELECT tenant_id, id, name, catalog_id, head_commit_id, protected FROM branches
+      WHERE tenant_id = ${tenantId} AND catalog_id = ${catalogId} AND name = ${name}
+      FOR UPDATE
+    )
+    SELECT n.id AS ns_id, n.path AS ns_path, n.name AS ns_name, n.properties AS ns_properties, b.*
+    FROM (SELECT 1) one
+      LEFT JOIN namespaces n ON n.tenant_id = ${tenantId} AND n.catalog_id = ${catalogId}
+        AND n.path = ${toPgArray(path)}::text[]
+      LEFT JOIN b ON true`)
+  ).rows;
+  if (!r?.ns_id) throw notFound(`Namespace "${path.join('.')}"`);
+  if (!r.tenant_id) throw notFound(`Branch "${name}"`);
+  return {
+    branch: {
+      tenantId: r.tenant_id,
+      id: r.id,
+      name: r.name,
+      catalogId: r.catalog_id,
+      headCommitId: r.head_commit_id,
+      protected: r.protected,
+    },
+    namespace: { id: r.ns_id, path: r.ns_path, name: r.ns_name, properties: r.ns_properties ?? {} },
+  };
 }
 
 /** Head states of the given assets on a branch. */
