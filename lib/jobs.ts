@@ -206,6 +206,14 @@ export async function enqueueJob<T>(
   });
 }
 
+/** enqueueJob for many jobs of one queue at once: one statement in the caller's transaction (none for no jobs). */
+export async function enqueueJobs<T>(tx: Queryable, def: JobDef<T>, items: T[]): Promise<void> {
+  if (!items.length) return;
+  const jobs = items.map((d) => ({ name: def.name, data: def.input.parse(d) as object }));
+  const s = await readyFor(def);
+  await s.boss.insert(jobs, { db: txExecutor(tx) });
+}
+
 /** Starts this instance's workers for the given jobs (each instance runs them; a job runs in one at a time). */
 export async function startJobWorkers(
   defs: JobDef<unknown>[],

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Queryable } from '@/db/client';
 import { systemSettings } from '@/db/schema';
@@ -43,6 +43,11 @@ export async function mailConfigured(q: Queryable, tenantId: string): Promise<bo
     .limit(1);
   return !!(row?.settings?.smtp?.host && row.settings.smtp.from);
 }
+
+/** mailConfigured as an SQL condition, to fold into the statement that queues the mail. */
+export const mailConfiguredSql = (tenantId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${systemSettings} s WHERE s.tenant_id = ${tenantId}
+    AND coalesce(s.settings->'smtp'->>'host', '') <> '' AND coalesce(s.settings->'smtp'->>'from', '') <> '')`;
 
 /** The relay's address, resolved once through the egress policy (an address literal is checked as it is). */
 function resolveThroughPolicy(host: string): Promise<string> {

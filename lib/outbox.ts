@@ -6,9 +6,9 @@ import { deliveries, webhooks, type WebhookEvent } from '@/db/schema';
 import { decryptSecret, encryptSecret } from './crypto';
 import { EGRESS_MESSAGES, EgressError, egressRequest, isEgressDenied } from './egress';
 import { env } from './env';
-import { defineJob, enqueueJob } from './jobs';
+import { defineJob, enqueueJobs } from './jobs';
 import { logger } from './logger';
-import { mailConfigured, mailErrorText, sendMail, tenantSmtp } from './mail';
+import { mailConfiguredSql, mailErrorText, sendMail, tenantSmtp } from './mail';
 
 /**
  * The outbox. Every mail and webhook call is a `deliveries` row written in the transaction of the change that
@@ -174,14 +174,25 @@ export function webhookUrlProblem(raw: string): string | null {
   return null;
 }
 
-/** Enqueues delivery of rows just inserted, in the caller's transaction. */
+/** Enqueues delivery of rows just inserted, in the caller's transaction (one statement for them all). */
 async function enqueueAll(q: Queryable, tenantId: string, ids: string[]) {
-  for (const deliveryId of ids) await enqueueJob(q, deliveryJob, { tenantId, deliveryId });
+  await enqueueJobs(
+    q,
+    deliveryJob,
+    ids.map((deliveryId) => ({ tenantId, deliveryId })),
+  );
 }
+
+/** A time-ordered id (UUIDv7, like the app's) made by the server, for rows an INSERT … SELECT writes. */
+const newId = sql`encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+  placing substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+  52, 1), 53, 1), 'hex')::uuid`;
 
 /**
  * An event happened in a tenant: one signed webhook delivery per subscription to it, in the caller's transaction.
  * `data` is the event's subject (ids and names, never a secret); several subjects make several messages.
+ * Set-based: one INSERT … SELECT over the subscribed webhooks (nothing when nobody subscribed), then one
+ * statement enqueueing a job per delivery.
  */
 export async function emitEvent(
   q: Queryable,
@@ -189,34 +200,25 @@ export async function emitEvent(
   event: WebhookEvent,
   data: Record<string, unknown> | Record<string, unknown>[],
 ): Promise<void> {
-  const hooks = await q
-    .select({ id: webhooks.id, url: webhooks.url })
-    .from(webhooks)
-    .where(and(eq(webhooks.tenantId, tenantId), sql`${event} = ANY(${webhooks.events})`));
-  if (!hooks.length) return;
   const timestamp = new Date().toISOString();
-  const rows = (Array.isArray(data) ? data : [data]).flatMap((d) =>
-    hooks.map((h) => ({
-      tenantId,
-      kind: 'webhook' as const,
-      event,
-      recipient: h.url,
-      webhookId: h.id,
-      payload: { type: event, timestamp, data: d },
-    })),
-  );
-  const ids = await q.insert(deliveries).values(rows).returning({ id: deliveries.id });
+  const payloads = (Array.isArray(data) ? data : [data]).map((d) => ({ type: event, timestamp, data: d }));
+  const inserted = await q.execute<{ id: string }>(sql`
+    INSERT INTO ${deliveries} (tenant_id, id, kind, event, recipient, webhook_id, payload)
+    SELECT w.tenant_id, ${newId}, 'webhook', ${event}::text, w.url, w.id, p.payload
+    FROM ${webhooks} w CROSS JOIN jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) AS p(payload)
+    WHERE w.tenant_id = ${tenantId} AND ${event}::text = ANY(w.events)
+    RETURNING id`);
   await enqueueAll(
     q,
     tenantId,
-    ids.map((r) => r.id),
+    inserted.rows.map((r) => r.id),
   );
 }
 
 /**
- * Mails to people of a tenant, in the caller's transaction; nothing when the tenant has no SMTP settings. A
- * `link` (a one-time link) replaces `{{link}}` in the text when the mail is sent and rests encrypted until then.
- * Answers whether the mails were queued.
+ * Mails to people of a tenant, in the caller's transaction; nothing when the tenant has no SMTP settings (checked
+ * in the INSERT itself). A `link` (a one-time link) replaces `{{link}}` in the text when the mail is sent and
+ * rests encrypted until then. Answers whether the mails were queued.
  */
 export async function queueMail(
   q: Queryable,
@@ -224,24 +226,23 @@ export async function queueMail(
   event: string,
   mails: { to: string; subject: string; text: string; link?: string }[],
 ): Promise<boolean> {
-  if (!mails.length || !(await mailConfigured(q, tenantId))) return false;
-  const ids = await q
-    .insert(deliveries)
-    .values(
-      mails.map((m) => ({
-        tenantId,
-        kind: 'mail' as const,
-        event,
-        recipient: m.to,
-        payload: { subject: m.subject, text: m.text },
-        secretEncrypted: m.link ? encryptSecret(m.link) : null,
-      })),
-    )
-    .returning({ id: deliveries.id });
+  if (!mails.length) return false;
+  const rows = mails.map((m) => ({
+    recipient: m.to,
+    payload: { subject: m.subject, text: m.text },
+    secret: m.link ? encryptSecret(m.link) : null,
+  }));
+  const inserted = await q.execute<{ id: string }>(sql`
+    INSERT INTO ${deliveries} (tenant_id, id, kind, event, recipient, payload, secret_encrypted)
+    SELECT ${tenantId}::uuid, ${newId}, 'mail', ${event}::text, m.recipient, m.payload, m.secret
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS m(recipient text, payload jsonb, secret text)
+    WHERE ${mailConfiguredSql(tenantId)}
+    RETURNING id`);
+  if (!inserted.rows.length) return false;
   await enqueueAll(
     q,
     tenantId,
-    ids.map((r) => r.id),
+    inserted.rows.map((r) => r.id),
   );
   return true;
 }

@@ -56,10 +56,15 @@ const BUDGET: Record<string, number> = {
   // Catalog, branch, asset and the branches holding it in one statement.
   'load asset (admin)': 1,
   'load asset (user)': 1,
-  grant: 9,
-  'decide request': 12,
+  // BEGIN, the grantee and scope checked in one statement, the grant, the audit row, COMMIT.
+  grant: 5,
+  // BEGIN, the request with its scope, one statement deciding it and granting, the webhook deliveries, audit, COMMIT.
+  'decide request': 6,
   'iceberg load': 1,
-  'iceberg commit': 12,
+  // The catalog, BEGIN, the branch lock with the table, one commit statement, webhook deliveries, audit, COMMIT.
+  'iceberg commit': 7,
+  // BEGIN, the catalog, the branch lock with the namespace, one commit statement, audit, COMMIT.
+  'create asset': 6,
 };
 
 function expectWithin(kind: string, statements: string[]) {
@@ -167,6 +172,22 @@ describe.runIf(onPostgres)('statements per request of the load mix', () => {
     report['decide request'] = statements;
     expectWithin('decide request', statements);
   });
+  it('create asset', async () => {
+    let n = 0;
+    const create = () =>
+      call(assetsRoute.POST, '/api/v1/catalogs/sales/namespaces/emea.retail/assets', {
+        as: w.adminApi,
+        method: 'POST',
+        params: { catalog: 'sales', ns: 'emea.retail' },
+        body: { name: `rt_created_${n++}`, assetType: 'view' },
+      });
+    expect((await create()).status).toBe(201);
+    const { result, statements } = await statementsOf(create);
+    expect(result.status).toBe(201);
+    report['create asset'] = statements;
+    expectWithin('create asset', statements);
+  });
+
   it('iceberg load and commit', async () => {
     const t = await icebergTenant();
     const token = (await bearerFor(t.admin)).jwt;

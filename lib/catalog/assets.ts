@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { assetCatalog, authorize, can, requireTenant } from '../authz';
 import { badRequest, conflict, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { commitChanges, lockBranchByName, type AssetSnapshot } from './commit';
+import { commitChanges, lockBranchByName, lockBranchWithNamespace, type AssetSnapshot } from './commit';
 import { findAsset, findCatalog, findNamespace } from './lookup';
 import { claimMetadataLocation } from './metadata-files';
 import { flag, identifierPart, metadataLocation, namespacePathInput, objectName, properties } from './names';
@@ -21,13 +21,23 @@ const where = {
 };
 const message = z.string().trim().max(2000).optional();
 
-/** Resolves catalog, branch (locked for the commit) and namespace of an asset change. */
-async function target(tx: Tx, actor: Actor, input: { catalog: string; branch: string; namespace: string[] }) {
+type CatalogRow = Awaited<ReturnType<typeof findCatalog>>;
+
+/**
+ * Resolves catalog, branch (locked for the commit) and namespace of an asset change (`known`: the catalog as the
+ * mutation's authorize already found it).
+ */
+async function target(
+  tx: Tx,
+  actor: Actor,
+  input: { catalog: string; branch: string; namespace: string[] },
+  known?: CatalogRow,
+) {
   const tenantId = requireTenant(actor);
-  const catalog = await findCatalog(tx, tenantId, input.catalog);
-  const namespace = await findNamespace(tx, tenantId, catalog.id, input.namespace);
-  // Locked last: other writers of the branch wait only from here to commit.
-  return { tenantId, catalog, branch: await lockBranchByName(tx, tenantId, catalog.id, input.branch), namespace };
+  const catalog = known ?? (await findCatalog(tx, tenantId, input.catalog));
+  // The branch is locked by the last statement before the change: other writers wait only from here to commit.
+  const { branch, namespace } = await lockBranchWithNamespace(tx, tenantId, catalog.id, input.branch, input.namespace);
+  return { tenantId, catalog, branch, namespace };
 }
 
 export const createAssetInput = z
@@ -42,6 +52,9 @@ export const createAssetInput = z
     message,
   })
   .strict();
+
+/** authorize and run share one transaction and the same parsed input: the catalog is looked up once. */
+const creating = new WeakMap<Tx, { input: object; catalog: CatalogRow }>();
 
 export const createAsset = defineMutation({
   action: 'asset.create',
@@ -62,9 +75,11 @@ export const createAsset = defineMutation({
     const tenantId = requireTenant(actor);
     const c = await findCatalog(tx, tenantId, input.catalog);
     await authorize(tx, actor, 'create', { tenantId, catalogId: c.id, namespacePath: input.namespace }, 'Catalog');
+    creating.set(tx, { input, catalog: c });
   },
   run: async (tx, actor, input) => {
-    const t = await target(tx, actor, input);
+    const memo = creating.get(tx);
+    const t = await target(tx, actor, input, memo?.input === input ? memo.catalog : undefined);
     if (input.metadataLocation)
       await claimMetadataLocation(tx, actor, {
         tenantId: t.tenantId,

@@ -1,15 +1,23 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
-import { accessRequests, users, type PermissionAction } from '@/db/schema';
+import { v7 as uuidv7 } from 'uuid';
+import { accessRequests, permissions, users, type PermissionAction } from '@/db/schema';
 import type { Actor } from '../actor';
 import { decideScope, loadGrants, requireTenant } from '../authz';
 import { conflict, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import { insertGrant } from './grants';
 import { accessRequestDecided, accessRequestMade } from './notify';
 import { actionsInput, assertHolds, assertSteward, futureDate, optionalText } from './guards';
-import { assetIn, checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
+import {
+  assetIn,
+  checkScopeFields,
+  resolveScope,
+  scopeFrom,
+  scopeInput,
+  scopeLookup,
+  type ResolvedScope,
+} from './scope';
 import { idSchema } from '@/lib/ids';
 
 /** What may be asked for: data access, not administration of discovery or branching. */
@@ -145,13 +153,53 @@ async function loadRequest(tx: Tx, tenantId: string, id: string) {
   return r;
 }
 
-const requestScope = (r: typeof accessRequests.$inferSelect) => ({
+const requestScope = (
+  r: Pick<typeof accessRequests.$inferSelect, 'scopeType' | 'catalogId' | 'namespaceId' | 'assetId'>,
+) => ({
   scopeType: r.scopeType,
   catalogId: r.catalogId,
   namespaceId: r.namespaceId ?? undefined,
   assetId: r.assetId ?? undefined,
   tag: undefined,
 });
+
+type Decision = { requesterId: string; actions: PermissionAction[]; scope: ResolvedScope };
+
+/** A request to decide with its scope resolved: one statement. */
+async function loadDecision(tx: Tx, tenantId: string, id: string): Promise<Decision> {
+  const res = await tx.execute<{
+    requester_id: string;
+    scope_type: 'catalog' | 'namespace' | 'asset';
+    catalog_id: string;
+    namespace_id: string | null;
+    asset_id: string | null;
+    actions: PermissionAction[];
+    s: unknown;
+  }>(sql`
+    SELECT r.requester_id, r.scope_type, r.catalog_id, r.namespace_id, r.asset_id, r.actions,
+      ${scopeLookup(tenantId, {
+        scopeType: sql`r.scope_type`,
+        catalogId: sql`r.catalog_id`,
+        namespaceId: sql`r.namespace_id`,
+        assetId: sql`r.asset_id`,
+      })} AS s
+    FROM ${accessRequests} r WHERE r.tenant_id = ${tenantId} AND r.id = ${id}::uuid`);
+  const r = res.rows[0];
+  if (!r) throw notFound('Access request');
+  const scope = scopeFrom(
+    requestScope({
+      scopeType: r.scope_type,
+      catalogId: r.catalog_id,
+      namespaceId: r.namespace_id,
+      assetId: r.asset_id,
+    }),
+    r.s,
+  );
+  return { requesterId: r.requester_id, actions: r.actions, scope };
+}
+
+/** authorize and run share one transaction and the same parsed input: the request is read once, in authorize. */
+const decisions = new WeakMap<Tx, { input: object; decision: Decision }>();
 
 export const decideAccessRequest = defineMutation({
   action: 'access_request.decide',
@@ -173,33 +221,52 @@ export const decideAccessRequest = defineMutation({
     }),
   authorize: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const r = await loadRequest(tx, tenantId, input.id);
-    const scope = await resolveScope(tx, tenantId, requestScope(r));
-    await assertSteward(tx, actor, tenantId, scope, 'decide access requests there');
-    if (r.requesterId === actor.id) throw forbidden('You cannot decide your own access request');
-    if (input.decision === 'approve') await assertHolds(tx, actor, tenantId, scope, r.actions);
+    const d = await loadDecision(tx, tenantId, input.id);
+    await assertSteward(tx, actor, tenantId, d.scope, 'decide access requests there');
+    if (d.requesterId === actor.id) throw forbidden('You cannot decide your own access request');
+    if (input.decision === 'approve') await assertHolds(tx, actor, tenantId, d.scope, d.actions);
+    decisions.set(tx, { input, decision: d });
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
+    const memo = decisions.get(tx);
+    const { scope } = memo?.input === input ? memo.decision : await loadDecision(tx, tenantId, input.id);
     const status = input.decision === 'approve' ? 'approved' : 'rejected';
-    // Only a pending request can be decided: two stewards deciding at once → exactly one wins.
-    const [decided] = await tx
-      .update(accessRequests)
-      .set({
-        status,
-        reviewedBy: actor.id,
-        reviewedAt: sql`now()`,
-        reviewComment: input.comment ?? null,
-        grantExpiresAt: input.decision === 'approve' ? (input.expiresAt ?? null) : null,
-      })
-      .where(
-        and(
-          eq(accessRequests.tenantId, tenantId),
-          eq(accessRequests.id, input.id),
-          eq(accessRequests.status, 'pending'),
-        ),
+    const approve = input.decision === 'approve';
+    const expiresAt = approve ? (input.expiresAt ?? null) : null;
+    // The grant is created by the decision's statement: if it fails, the approval fails with it. Only a pending
+    // request can be decided: two stewards deciding at once → exactly one wins. The requester's name and address
+    // (for the mail and the event) come back with it.
+    const grantId = approve ? uuidv7() : null;
+    const res = await tx.execute<{
+      id: string;
+      requester_id: string;
+      actions: PermissionAction[];
+      reason: string;
+      permission_id: string | null;
+      username: string | null;
+      email: string | null;
+      active: boolean | null;
+    }>(sql`
+      WITH d AS (
+        UPDATE ${accessRequests} SET status = ${status}, reviewed_by = ${actor.id}::uuid, reviewed_at = now(),
+          review_comment = ${input.comment ?? null}, grant_expires_at = ${expiresAt}::timestamptz,
+          permission_id = ${grantId}::uuid
+        WHERE tenant_id = ${tenantId} AND id = ${input.id}::uuid AND status = 'pending'
+        RETURNING id, requester_id, actions, reason
+      ), g AS (
+        INSERT INTO ${permissions} (tenant_id, id, user_id, scope_type, catalog_id, namespace_id, asset_id, actions,
+                                    expires_at, granted_by, access_request_id)
+        SELECT ${tenantId}::uuid, ${grantId}::uuid, d.requester_id, ${scope.scopeType}, ${scope.catalogId}::uuid,
+               ${scope.namespaceId}::uuid, ${scope.assetId}::uuid, d.actions, ${expiresAt}::timestamptz,
+               ${actor.id}::uuid, d.id
+        FROM d WHERE ${approve}
+        RETURNING id
       )
-      .returning();
+      SELECT d.id, d.requester_id, d.actions, d.reason, (SELECT g.id FROM g) AS permission_id,
+             u.username, u.email, u.active
+      FROM d LEFT JOIN ${users} u ON u.tenant_id = ${tenantId} AND u.id = d.requester_id`);
+    const decided = res.rows[0];
     if (!decided) {
       const [cur] = await tx
         .select({ status: accessRequests.status, reviewedAt: accessRequests.reviewedAt, by: users.username })
@@ -212,27 +279,15 @@ export const decideAccessRequest = defineMutation({
         `This request was already ${cur.status}${cur.by ? ` by ${cur.by}` : ''}${cur.reviewedAt ? ` on ${cur.reviewedAt.toISOString().slice(0, 10)}` : ''}; it cannot be decided twice`,
       );
     }
-    const scope = await resolveScope(tx, tenantId, requestScope(decided));
-    let permissionId: string | null = null;
-    if (input.decision === 'approve') {
-      // The grant is created in the decision's transaction: if it fails, the approval rolls back with it.
-      permissionId = await insertGrant(
-        tx,
-        actor,
-        tenantId,
-        { kind: 'user', id: decided.requesterId },
-        scope,
-        decided.actions,
-        input.expiresAt ?? null,
-        decided.id,
-      );
-      await tx
-        .update(accessRequests)
-        .set({ permissionId })
-        .where(and(eq(accessRequests.tenantId, tenantId), eq(accessRequests.id, decided.id)));
-    }
+    const permissionId = decided.permission_id;
     await accessRequestDecided(tx, actor, tenantId, scope, {
-      ...decided,
+      id: decided.id,
+      requesterId: decided.requester_id,
+      actions: decided.actions,
+      reason: decided.reason,
+      requester: decided.username
+        ? { username: decided.username, email: decided.email, active: !!decided.active }
+        : null,
       status,
       comment: input.comment ?? null,
       expiresAt: input.expiresAt ?? null,
@@ -244,7 +299,7 @@ export const decideAccessRequest = defineMutation({
         resourceName: scope.label,
         metadata: {
           decision: status,
-          requesterId: decided.requesterId,
+          requesterId: decided.requester_id,
           actions: decided.actions,
           permissionId,
           expiresAt: input.expiresAt ?? null,

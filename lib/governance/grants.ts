@@ -1,23 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
-import { permissions, type PermissionAction } from '@/db/schema';
+import { permissions, roles, serviceUsers, userRoles, users, type PermissionAction } from '@/db/schema';
 import { type Actor, isRoot } from '../actor';
 import { isTenantAdmin, requireTenant, requireTenantAdmin } from '../authz';
 import { badRequest, forbidden, notFound } from '../errors';
 import { defineMutation, registerMutations } from '../mutation';
-import {
-  actionsInput,
-  assertHolds,
-  checkbox,
-  assertSteward,
-  futureDate,
-  holdsRole,
-  roleInTenant,
-  serviceUserInTenant,
-  userInTenant,
-} from './guards';
-import { checkScopeFields, resolveScope, scopeInput, type ResolvedScope } from './scope';
+import { actionsInput, assertHolds, checkbox, assertSteward, futureDate, holdsRole } from './guards';
+import { checkScopeFields, scopeFrom, scopeInput, scopeLookup, type ResolvedScope } from './scope';
 import { idSchema } from '@/lib/ids';
 
 const optionalId = (what: string) =>
@@ -40,41 +30,45 @@ export const grantInput = scopeInput
 export type GrantInput = z.output<typeof grantInput>;
 
 type Grantee = { kind: 'user' | 'service_user' | 'role'; id: string; name: string };
+type Checked = { grantee: Grantee; scope: ResolvedScope };
 
-async function resolveGrantee(
-  tx: Tx,
-  tenantId: string,
-  input: Pick<GrantInput, 'userId' | 'serviceUserId' | 'roleId'>,
-): Promise<Grantee> {
-  if (input.userId) {
-    const u = await userInTenant(tx, tenantId, input.userId);
-    return { kind: 'user', id: u.id, name: u.username };
-  }
-  if (input.serviceUserId) {
-    const su = await serviceUserInTenant(tx, tenantId, input.serviceUserId);
-    return { kind: 'service_user', id: su.id, name: su.name };
-  }
-  const r = await roleInTenant(tx, tenantId, input.roleId!);
-  return { kind: 'role', id: r.id, name: r.name };
+/** The grantee of the tenant as one json value ({ id, name }), or NULL. */
+function granteeLookup(tenantId: string, input: Pick<GrantInput, 'userId' | 'serviceUserId' | 'roleId'>) {
+  if (input.userId)
+    return sql`(SELECT json_build_object('id', g.id, 'name', g.username) FROM ${users} g
+      WHERE g.tenant_id = ${tenantId} AND g.id = ${input.userId}::uuid)`;
+  if (input.serviceUserId)
+    return sql`(SELECT json_build_object('id', g.id, 'name', g.name) FROM ${serviceUsers} g
+      WHERE g.tenant_id = ${tenantId} AND g.id = ${input.serviceUserId}::uuid)`;
+  return sql`(SELECT json_build_object('id', g.id, 'name', g.name) FROM ${roles} g
+    WHERE g.tenant_id = ${tenantId} AND g.id = ${input.roleId!}::uuid)`;
 }
 
 /**
  * Everything a new grant must satisfy: grantee and scope inside the actor's tenant (else not found), no
- * granting to oneself or to a role one holds, and no granting more than one holds.
+ * granting to oneself or to a role one holds, and no granting more than one holds. Grantee, scope and whether
+ * the actor holds the role are read in one statement.
  */
-export async function checkGrant(
-  tx: Tx,
-  actor: Actor,
-  input: GrantInput,
-): Promise<{ grantee: Grantee; scope: ResolvedScope }> {
+export async function checkGrant(tx: Tx, actor: Actor, input: GrantInput): Promise<Checked> {
   const tenantId = requireTenant(actor);
-  const grantee = await resolveGrantee(tx, tenantId, input);
-  const scope = await resolveScope(tx, tenantId, input);
+  const kind: Grantee['kind'] = input.userId ? 'user' : input.serviceUserId ? 'service_user' : 'role';
+  const asksHeldRole = kind === 'role' && actor.kind === 'user' && !isRoot(actor);
+  const res = await tx.execute<{ g: unknown; s: unknown; held: boolean | null }>(sql`
+    SELECT ${granteeLookup(tenantId, input)} AS g, ${scopeLookup(tenantId, input)} AS s,
+      ${
+        asksHeldRole
+          ? sql`EXISTS (SELECT 1 FROM ${userRoles} ur WHERE ur.tenant_id = ${tenantId} AND ur.user_id = ${actor.id}::uuid
+              AND ur.role_id = ${input.roleId!}::uuid)`
+          : sql`NULL::boolean`
+      } AS held`);
+  const row = res.rows[0];
+  const g = (typeof row?.g === 'string' ? JSON.parse(row.g) : row?.g) as { id: string; name: string } | null;
+  if (!g) throw notFound(kind === 'user' ? 'User' : kind === 'service_user' ? 'Service user' : 'Role');
+  const grantee: Grantee = { kind, id: g.id, name: g.name };
+  const scope = scopeFrom(input, row.s);
   if (grantee.kind === 'role') {
     requireTenantAdmin(actor);
-    if (!isRoot(actor) && (await holdsRole(tx, actor, tenantId, grantee.id))) {
-      throw forbidden(`You cannot change the grants of ${grantee.name}: you hold that role yourself`);
-    }
+    if (row.held) throw forbidden(`You cannot change the grants of ${grantee.name}: you hold that role yourself`);
   } else {
     if (grantee.id === actor.id) throw forbidden('You cannot grant permissions to yourself');
     if (!isTenantAdmin(actor)) await assertSteward(tx, actor, tenantId, scope, 'grant access there');
@@ -82,6 +76,9 @@ export async function checkGrant(
   await assertHolds(tx, actor, tenantId, scope, input.actions);
   return { grantee, scope };
 }
+
+/** authorize and run share one transaction and the same parsed input: the grant is checked once, in authorize. */
+const checked = new WeakMap<Tx, { input: GrantInput; result: Checked }>();
 
 /** Inserts a checked grant (also used when approving an access request, in the same transaction). */
 export async function insertGrant(
@@ -132,11 +129,12 @@ export const createGrant = defineMutation({
   resourceType: 'permission',
   input: grantInput,
   authorize: async (tx, actor, input) => {
-    await checkGrant(tx, actor, input);
+    checked.set(tx, { input, result: await checkGrant(tx, actor, input) });
   },
   run: async (tx, actor, input) => {
     const tenantId = requireTenant(actor);
-    const { grantee, scope } = await checkGrant(tx, actor, input);
+    const memo = checked.get(tx);
+    const { grantee, scope } = memo?.input === input ? memo.result : await checkGrant(tx, actor, input);
     const id = await insertGrant(tx, actor, tenantId, grantee, scope, input.actions, input.expiresAt ?? null);
     return {
       data: { id, grantee, scope: scope.label, actions: input.actions, expiresAt: input.expiresAt ?? null },

@@ -90,13 +90,15 @@ export async function accessRequestDecided(
   actor: Actor,
   tenantId: string,
   scope: ResolvedScope,
-  r: RequestFacts & { status: 'approved' | 'rejected'; comment: string | null; expiresAt: Date | null },
+  r: RequestFacts & {
+    status: 'approved' | 'rejected';
+    comment: string | null;
+    expiresAt: Date | null;
+    /** The requester as the decision's statement read them (null: gone). */
+    requester: { username: string; email: string | null; active: boolean } | null;
+  },
 ): Promise<void> {
-  const [requester] = await tx
-    .select({ email: users.email, username: users.username, active: users.active })
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, r.requesterId)))
-    .limit(1);
+  const requester = r.requester;
   const until = r.expiresAt ? `until ${formatDate(r.expiresAt)} (the grant ends by itself then)` : 'with no end date';
   if (requester?.email && requester.active) {
     await queueMail(tx, tenantId, 'access_request.decided', [

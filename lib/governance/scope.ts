@@ -1,7 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { is, SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '@/db/client';
-import { assetIdentities, businessMetadata, catalogs, namespaces, scopeTypes, type ScopeType } from '@/db/schema';
+import {
+  assetIdentities,
+  assets,
+  branches,
+  businessMetadata,
+  catalogs,
+  namespaces,
+  scopeTypes,
+  type ScopeType,
+} from '@/db/schema';
 import type { ScopeRef } from '../authz';
 import { notFound } from '../errors';
 
@@ -43,11 +52,95 @@ export type ResolvedScope = {
   ref: ScopeRef;
 };
 
+/** Where a scope's ids come from: values, or columns of the statement the lookup is folded into. */
+type IdSource = string | SQL | null | undefined;
+
+const idOf = (v: IdSource) => (v === null || v === undefined ? sql`NULL::uuid` : is(v, SQL) ? v : sql`${v}::uuid`);
+
+/** A catalog of the tenant as one json value ({ id, name }), or NULL. */
+const catalogFacts = (tenantId: string, catalogId: IdSource) =>
+  sql`(SELECT json_build_object('id', c.id, 'name', c.name) FROM ${catalogs} c
+    WHERE c.tenant_id = ${tenantId} AND c.id = ${idOf(catalogId)})`;
+
+/** A namespace of the tenant with its catalog's name as one json value, or NULL. */
+const namespaceFacts = (tenantId: string, namespaceId: IdSource) =>
+  sql`(SELECT json_build_object('id', n.id, 'catalogId', n.catalog_id, 'path', n.path, 'catalogName', c.name)
+    FROM ${namespaces} n JOIN ${catalogs} c ON c.tenant_id = n.tenant_id AND c.id = n.catalog_id
+    WHERE n.tenant_id = ${tenantId} AND n.id = ${idOf(namespaceId)})`;
+
 /**
- * Looks the scope's objects up inside the tenant. An id from another tenant (or none at all) is "not found":
- * a grant can never point outside the tenant it lives in.
+ * An asset identity of the tenant as one json value (AssetFacts, the head on main or else the oldest branch),
+ * or NULL.
  */
-export async function resolveScope(q: Queryable, tenantId: string, input: ScopeInput): Promise<ResolvedScope> {
+const assetFacts = (tenantId: string, assetId: IdSource) =>
+  sql`(SELECT json_build_object('id', i.id, 'catalogId', i.catalog_id, 'catalogName', c.name,
+      'head', (SELECT json_build_object('name', a.name, 'namespace_id', a.namespace_id, 'path', n.path)
+        FROM ${assets} a JOIN ${branches} b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
+        JOIN ${namespaces} n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
+        WHERE a.tenant_id = i.tenant_id AND a.asset_id = i.id
+        ORDER BY (b.name = 'main') DESC, b.created_at LIMIT 1),
+      'tags', bm.tags, 'discoverable', bm.discoverable)
+    FROM ${assetIdentities} i
+    JOIN ${catalogs} c ON c.tenant_id = i.tenant_id AND c.id = i.catalog_id
+    LEFT JOIN ${businessMetadata} bm ON bm.tenant_id = i.tenant_id AND bm.asset_id = i.id
+    WHERE i.tenant_id = ${tenantId} AND i.id = ${idOf(assetId)})`;
+
+/**
+ * The lookup of a scope's objects as one SQL value (json, NULL when absent), to fold into a statement that does
+ * more (a grant's checks, an access request's load). `scopeFrom` reads it. With `scopeType` a column, the lookup
+ * follows each row's type.
+ */
+export function scopeLookup(
+  tenantId: string,
+  scope: { scopeType: ScopeType | SQL; catalogId?: IdSource; namespaceId?: IdSource; assetId?: IdSource },
+): SQL {
+  const byType: Record<ScopeType, SQL> = {
+    tenant: sql`NULL::json`,
+    catalog: catalogFacts(tenantId, scope.catalogId),
+    namespace: namespaceFacts(tenantId, scope.namespaceId),
+    asset: assetFacts(tenantId, scope.assetId),
+    tag:
+      scope.catalogId === undefined || scope.catalogId === null
+        ? sql`NULL::json`
+        : catalogFacts(tenantId, scope.catalogId),
+  };
+  if (!is(scope.scopeType, SQL)) return byType[scope.scopeType];
+  return sql`CASE ${scope.scopeType} ${sql.join(
+    scopeTypes.map((t) => sql`WHEN ${t} THEN ${byType[t]}`),
+    sql` `,
+  )} END`;
+}
+
+/** A json value as the driver hands it back (parsed by node-postgres; text on some paths). */
+const fromJson = <T>(v: unknown): T | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? JSON.parse(v) : (v as T);
+
+type AssetJson = {
+  id: string;
+  catalogId: string;
+  catalogName: string;
+  head: { name: string; namespace_id: string; path: string[] } | null;
+  tags: string[] | null;
+  discoverable: boolean | null;
+};
+
+const toAssetFacts = (row: AssetJson): AssetFacts => ({
+  id: row.id,
+  catalogId: row.catalogId,
+  catalogName: row.catalogName,
+  name: row.head?.name ?? null,
+  namespaceId: row.head?.namespace_id ?? null,
+  namespacePath: row.head?.path ?? null,
+  tags: row.tags ?? [],
+  discoverable: row.discoverable ?? false,
+});
+
+/**
+ * The scope a `scopeLookup` found. An id from another tenant (or none at all) is "not found": a grant can never
+ * point outside the tenant it lives in.
+ */
+export function scopeFrom(input: ScopeInput, found: unknown): ResolvedScope {
+  const facts = fromJson<Record<string, unknown>>(found);
   switch (input.scopeType) {
     case 'tenant':
       return {
@@ -60,7 +153,8 @@ export async function resolveScope(q: Queryable, tenantId: string, input: ScopeI
         ref: { type: 'tenant' },
       };
     case 'catalog': {
-      const cat = await catalogIn(q, tenantId, input.catalogId!);
+      const cat = facts as { id: string; name: string } | null;
+      if (!cat) throw notFound('Catalog');
       return {
         scopeType: 'catalog',
         catalogId: cat.id,
@@ -72,17 +166,7 @@ export async function resolveScope(q: Queryable, tenantId: string, input: ScopeI
       };
     }
     case 'namespace': {
-      const [ns] = await q
-        .select({
-          id: namespaces.id,
-          catalogId: namespaces.catalogId,
-          path: namespaces.path,
-          catalogName: catalogs.name,
-        })
-        .from(namespaces)
-        .innerJoin(catalogs, and(eq(catalogs.tenantId, namespaces.tenantId), eq(catalogs.id, namespaces.catalogId)))
-        .where(and(eq(namespaces.tenantId, tenantId), eq(namespaces.id, input.namespaceId!)))
-        .limit(1);
+      const ns = facts as { id: string; catalogId: string; path: string[]; catalogName: string } | null;
       if (!ns || (input.catalogId && input.catalogId !== ns.catalogId)) throw notFound('Namespace');
       return {
         scopeType: 'namespace',
@@ -95,7 +179,7 @@ export async function resolveScope(q: Queryable, tenantId: string, input: ScopeI
       };
     }
     case 'asset': {
-      const asset = await assetIn(q, tenantId, input.assetId!);
+      const asset = facts ? toAssetFacts(facts as AssetJson) : null;
       if (!asset || (input.catalogId && input.catalogId !== asset.catalogId)) throw notFound('Table or view');
       return {
         scopeType: 'asset',
@@ -114,7 +198,8 @@ export async function resolveScope(q: Queryable, tenantId: string, input: ScopeI
       };
     }
     case 'tag': {
-      const cat = input.catalogId ? await catalogIn(q, tenantId, input.catalogId) : null;
+      const cat = facts as { id: string; name: string } | null;
+      if (input.catalogId && !cat) throw notFound('Catalog');
       return {
         scopeType: 'tag',
         catalogId: cat?.id ?? null,
@@ -128,14 +213,11 @@ export async function resolveScope(q: Queryable, tenantId: string, input: ScopeI
   }
 }
 
-async function catalogIn(q: Queryable, tenantId: string, catalogId: string) {
-  const [cat] = await q
-    .select({ id: catalogs.id, name: catalogs.name })
-    .from(catalogs)
-    .where(and(eq(catalogs.tenantId, tenantId), eq(catalogs.id, catalogId)))
-    .limit(1);
-  if (!cat) throw notFound('Catalog');
-  return cat;
+/** Looks the scope's objects up inside the tenant (one statement; none for the whole tenant or a bare tag). */
+export async function resolveScope(q: Queryable, tenantId: string, input: ScopeInput): Promise<ResolvedScope> {
+  if (input.scopeType === 'tenant' || (input.scopeType === 'tag' && !input.catalogId)) return scopeFrom(input, null);
+  const res = await q.execute<{ s: unknown }>(sql`SELECT ${scopeLookup(tenantId, input)} AS s`);
+  return scopeFrom(input, res.rows[0]?.s);
 }
 
 export type AssetFacts = {
@@ -151,44 +233,7 @@ export type AssetFacts = {
 
 /** An asset identity with its main-branch name and namespace, tags and discoverability (null when not in the tenant). */
 export async function assetIn(q: Queryable, tenantId: string, assetId: string): Promise<AssetFacts | null> {
-  const [row] = await q
-    .select({
-      id: assetIdentities.id,
-      catalogId: assetIdentities.catalogId,
-      catalogName: catalogs.name,
-      head: sql<{
-        name: string;
-        namespace_id: string;
-        path: string[];
-      } | null>`(SELECT json_build_object('name', a.name, 'namespace_id', a.namespace_id, 'path', n.path)
-      FROM assets a JOIN branches b ON b.tenant_id = a.tenant_id AND b.id = a.branch_id
-      JOIN namespaces n ON n.tenant_id = a.tenant_id AND n.id = a.namespace_id
-      WHERE a.tenant_id = ${assetIdentities.tenantId} AND a.asset_id = ${assetIdentities.id}
-      ORDER BY (b.name = 'main') DESC, b.created_at LIMIT 1)`,
-      tags: businessMetadata.tags,
-      discoverable: businessMetadata.discoverable,
-    })
-    .from(assetIdentities)
-    .innerJoin(
-      catalogs,
-      and(eq(catalogs.tenantId, assetIdentities.tenantId), eq(catalogs.id, assetIdentities.catalogId)),
-    )
-    .leftJoin(
-      businessMetadata,
-      and(eq(businessMetadata.tenantId, assetIdentities.tenantId), eq(businessMetadata.assetId, assetIdentities.id)),
-    )
-    .where(and(eq(assetIdentities.tenantId, tenantId), eq(assetIdentities.id, assetId)))
-    .limit(1);
-  if (!row) return null;
-  const head = typeof row.head === 'string' ? JSON.parse(row.head) : row.head;
-  return {
-    id: row.id,
-    catalogId: row.catalogId,
-    catalogName: row.catalogName,
-    name: head?.name ?? null,
-    namespaceId: head?.namespace_id ?? null,
-    namespacePath: head?.path ?? null,
-    tags: row.tags ?? [],
-    discoverable: row.discoverable ?? false,
-  };
+  const res = await q.execute<{ a: unknown }>(sql`SELECT ${assetFacts(tenantId, assetId)} AS a`);
+  const row = fromJson<AssetJson>(res.rows[0]?.a);
+  return row ? toAssetFacts(row) : null;
 }

@@ -36,22 +36,16 @@ type Target = {
 };
 type AssetKey = { catalogId: string; namespace: string[]; name: string; assetType: 'table' | 'view' };
 
-/** Run after the branch lock is held, as its own statement, so it sees every commit made before. */
-async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: AssetKey): Promise<Target> {
-  const [a] = (
-    await tx.execute<{
-      asset_id: string;
-      namespace_id: string;
-      metadata_location: string | null;
-      tags: string[] | null;
-    }>(sql`
-    SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags
-    FROM namespaces n
-    JOIN assets a ON a.tenant_id = n.tenant_id AND a.branch_id = ${branch.id} AND a.namespace_id = n.id AND a.name = ${key.name} AND a.asset_type = ${key.assetType}
+type AssetRow = { asset_id: string; namespace_id: string; metadata_location: string | null; tags: string[] | null };
+
+/** The asset named by `key` on the branch (joined to the branch `b`, or on its own with `b` bound). */
+const assetOf = (tenantId: string, key: AssetKey) => sql`namespaces n
+    JOIN assets a ON a.tenant_id = n.tenant_id AND a.namespace_id = n.id AND a.name = ${key.name} AND a.asset_type = ${key.assetType}
     LEFT JOIN business_metadata bm ON bm.tenant_id = a.tenant_id AND bm.asset_id = a.asset_id
-    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${key.catalogId} AND n.path = ${toPgArray(key.namespace)}::text[]`)
-  ).rows;
-  if (!a)
+    WHERE n.tenant_id = ${tenantId} AND n.catalog_id = ${key.catalogId} AND n.path = ${toPgArray(key.namespace)}::text[]`;
+
+function targetOf(branch: BranchRef, key: AssetKey, a: AssetRow | undefined): Target {
+  if (!a?.asset_id)
     throw notFound(
       key.assetType === 'table'
         ? `Table "${key.namespace.join('.')}.${key.name}"`
@@ -68,12 +62,57 @@ async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: Asse
   };
 }
 
+/** Run after the branch lock is held, as its own statement, so it sees every commit made before. */
+async function findLocked(tx: Tx, tenantId: string, branch: BranchRef, key: AssetKey): Promise<Target> {
+  const [a] = (
+    await tx.execute<AssetRow>(sql`
+    SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags FROM ${assetOf(tenantId, key)} AND a.branch_id = ${branch.id}`)
+  ).rows;
+  return targetOf(branch, key, a);
+}
+
 /**
- * Locks the branch, then reads the asset in a fresh statement, so the pointer compared is the one every
- * earlier commit left (a join under FOR UPDATE could see the row as it was before the lock was granted).
+ * Locks the branch and reads the asset in one statement. That statement's snapshot is taken before the lock is
+ * granted, so the asset it read is current only if no commit landed on the branch meanwhile: every write of a
+ * branch's head rows holds its lock and moves its head, and the statement returns the head as its snapshot saw it
+ * beside the head of the row it locked (the newest). When they differ, the asset is read again in a fresh
+ * statement, as findLocked does.
  */
 async function lockTarget(tx: Tx, tenantId: string, input: Input): Promise<Target> {
-  return findLocked(tx, tenantId, await lockBranchByName(tx, tenantId, input.catalogId, input.branch), input);
+  const [row] = (
+    await tx.execute<
+      AssetRow & {
+        tenant_id: string;
+        id: string;
+        name: string;
+        catalog_id: string;
+        head_commit_id: string;
+        protected: boolean;
+        seen_head: string | null;
+      }
+    >(sql`
+    SELECT b.tenant_id, b.id, b.name, b.catalog_id, b.head_commit_id, b.protected,
+      (SELECT s.head_commit_id FROM branches s WHERE s.tenant_id = b.tenant_id AND s.id = b.id) AS seen_head,
+      x.asset_id, x.namespace_id, x.metadata_location, x.tags
+    FROM branches b
+    LEFT JOIN LATERAL (
+      SELECT a.asset_id, a.namespace_id, a.metadata_location, bm.tags FROM ${assetOf(tenantId, input)}
+        AND a.branch_id = b.id
+    ) x ON true
+    WHERE b.tenant_id = ${tenantId} AND b.catalog_id = ${input.catalogId} AND b.name = ${input.branch}
+    FOR UPDATE OF b`)
+  ).rows;
+  if (!row) throw notFound(`Branch "${input.branch}"`);
+  const branch: BranchRef = {
+    tenantId: row.tenant_id,
+    id: row.id,
+    name: row.name,
+    catalogId: row.catalog_id,
+    headCommitId: row.head_commit_id,
+    protected: row.protected,
+  };
+  if (row.seen_head !== row.head_commit_id) return findLocked(tx, tenantId, branch, input);
+  return targetOf(branch, input, row);
 }
 
 /** authorize and run share one transaction and the same parsed input: the locked target is looked up once. */

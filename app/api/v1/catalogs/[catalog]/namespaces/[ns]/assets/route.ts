@@ -1,6 +1,5 @@
 // GET, POST /api/v1/catalogs/{catalog}/namespaces/{ns}/assets
 import { listAssetsAt } from '@/lib/catalog/queries/assets';
-import { getCatalog } from '@/lib/catalog/queries/catalogs';
 import { apiRoute, mutate, readJson, withPath } from '@/lib/api';
 import { assetListQuery } from '@/lib/catalog/api-schemas';
 import { namespaceFromPath } from '@/lib/catalog/http';
@@ -19,12 +18,16 @@ export const GET = apiRoute<P>(async ({ actor, params, url }) => {
   );
 });
 
-/** Registers a table or view (normally Iceberg clients do this through /v1); a commit on the branch. */
+/**
+ * Registers a table or view (normally Iceberg clients do this through /v1); a commit on the branch. The catalog
+ * (id or name) is looked up once, by the mutation.
+ */
 export const POST = apiRoute<P>(
-  async ({ req, actor, params }) => {
-    const body = await readJson(req);
-    const c = await getCatalog(actor, params.catalog);
-    return mutate(createAsset, actor, withPath(body, { catalog: c.id, namespace: namespaceFromPath(params.ns) }));
-  },
+  async ({ req, actor, params }) =>
+    mutate(
+      createAsset,
+      actor,
+      withPath(await readJson(req), { catalog: params.catalog, namespace: namespaceFromPath(params.ns) }),
+    ),
   { status: 201 },
 );
