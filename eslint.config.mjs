@@ -74,6 +74,7 @@ const config = [
   {
     ignores: [
       '.next/**',
+      '.next-*/**',
       'node_modules/**',
       'db/migrations/**',
       'bench/out/**',
