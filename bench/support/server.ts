@@ -42,7 +42,9 @@ export async function startInstance(opts: {
   distDir: string;
   env?: Record<string, string>;
 }): Promise<Instance> {
-  const proc: ChildProcess = spawn(process.execPath, ['scripts/server.mjs'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": Node options for the servers only (a CPU profile).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, 'scripts/server.mjs'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
