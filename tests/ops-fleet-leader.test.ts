@@ -55,7 +55,8 @@ describe('fleet-wide background work', () => {
       'skipped',
     ]);
     expect(hourlyRuns).toBe(1);
-  });
+    // Room for the wait above: run in minute 59 or 0, it sleeps 65 s (CI hit the 60 s default at 22:59).
+  }, 150_000);
 
   it('start-up housekeeping of instances starting together completes on each', async () => {
     const fleet = instances();
