@@ -133,8 +133,11 @@ test('a webhook: created with its secret shown once, and its calls listed under 
   expect(branch.status(), await branch.text()).toBe(201);
 
   await page.getByRole('link', { name: 'Deliveries' }).click();
+  await expect(page).toHaveURL(/\/deliveries$/);
+  // Opened afresh each time (not reloaded): a late refresh of the page left behind could otherwise take the tab back
+  // to /webhooks, and the loop would keep reloading that (CI run of 23:16).
   await expect(async () => {
-    await page.reload();
+    await page.goto('/deliveries');
     await expect(page.getByText('The receiver is not reachable').first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   await expect(page.getByText('branch.created').first()).toBeVisible();
