@@ -15,23 +15,19 @@ import * as userRoute from '@/app/api/v1/users/[id]/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import { stopCredentialCache } from '@/lib/auth/credential-cache';
 import { call, catalogTenant } from './support/catalog';
-import { credentialCacheReady, resolvesToken } from './support/credential-cache';
+import { credentialCacheReady, recordStatements, resolvesToken, statementsOf } from './support/statements';
 import { bearerFor, insertRole } from './support/governance';
 import { getDb } from '@/db/client';
 import { sql } from 'drizzle-orm';
 
 const onPostgres = !!process.env.TEST_DATABASE_URL;
 
-let captured: string[] | null = null;
-const original = pg.Client.prototype.query;
-async function statementsOf(f: () => Promise<unknown>) {
-  captured = [];
-  try {
-    const { status } = (await f()) as { status: number };
-    return { status, statements: captured };
-  } finally {
-    captured = null;
-  }
+recordStatements();
+
+/** The answer's status and the statements sent meanwhile. */
+async function statusAndStatements(f: () => Promise<{ status: number }>) {
+  const { result, statements } = await statementsOf(f);
+  return { status: result.status, statements };
 }
 
 /** Polls until `f` answers `status` (a notice from another connection arrives a moment after its commit). */
@@ -63,21 +59,13 @@ describe.runIf(onPostgres)('credentials cache', () => {
   let w: Awaited<ReturnType<typeof catalogTenant>>;
 
   beforeAll(async () => {
-    pg.Client.prototype.query = function patched(this: pg.Client, ...args: unknown[]) {
-      const first = args[0] as string | { text: string };
-      captured?.push(typeof first === 'string' ? first : first.text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof pg.Client.prototype.query;
     w = await catalogTenant({ tables: 1 });
-    await credentialCacheReady(w.adminApi.token, statementsOf);
-  });
-  afterAll(() => {
-    pg.Client.prototype.query = original;
+    await credentialCacheReady(w.adminApi.token);
   });
 
   it('serves a resolved token from memory', async () => {
     await listCatalogs(w.userApi.token);
-    const { status, statements } = await statementsOf(() => listCatalogs(w.userApi.token));
+    const { status, statements } = await statusAndStatements(() => listCatalogs(w.userApi.token));
     expect(status).toBe(200);
     expect(resolves(statements)).toEqual([]);
   });
@@ -111,7 +99,7 @@ describe.runIf(onPostgres)('credentials cache', () => {
   it('a change made elsewhere (another instance) empties the cache when its notice arrives', async () => {
     const { adminApi } = w;
     expect((await listCatalogs(adminApi.token)).status).toBe(200);
-    const cached = await statementsOf(() => listCatalogs(adminApi.token));
+    const cached = await statusAndStatements(() => listCatalogs(adminApi.token));
     expect(resolves(cached.statements)).toEqual([]);
     await elsewhere('UPDATE users SET active = false WHERE id = $1', [adminApi.userId]);
     expect(await eventually(() => listCatalogs(adminApi.token), 401)).toBe(401);
@@ -136,7 +124,7 @@ describe.runIf(onPostgres)('credentials cache', () => {
     }
     expect(seen).toBe(1);
     // Served from memory now, and still refused once the grant expires, with no change to hear of.
-    const cached = await statementsOf(() => listCatalogs(user.token));
+    const cached = await statusAndStatements(() => listCatalogs(user.token));
     expect(resolves(cached.statements)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1600));
     expect(await seesCatalog()).toBe(0);
@@ -148,7 +136,7 @@ describe.runIf(onPostgres)('credentials cache', () => {
       sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pangolin-console-listen' AND datname = current_database()`,
     );
     await new Promise((r) => setTimeout(r, 200));
-    const off = await statementsOf(() => listCatalogs(w.adminApi.token));
+    const off = await statusAndStatements(() => listCatalogs(w.adminApi.token));
     expect([off.status, resolves(off.statements).length], off.statements.join('\n')).toEqual([200, 1]);
     // A change while it is off is seen (nothing is served from memory).
     await elsewhere('UPDATE users SET must_change_password = true WHERE id = $1', [w.adminApi.userId]);
@@ -159,7 +147,7 @@ describe.runIf(onPostgres)('credentials cache', () => {
     for (let i = 0; i < 100 && !back; i++) {
       await new Promise((r) => setTimeout(r, 100));
       await listCatalogs(w.adminApi.token);
-      back = !resolves((await statementsOf(() => listCatalogs(w.adminApi.token))).statements).length;
+      back = !resolves((await statusAndStatements(() => listCatalogs(w.adminApi.token))).statements).length;
     }
     expect(back).toBe(true);
   });

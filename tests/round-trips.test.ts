@@ -2,7 +2,6 @@
 // connections (pg.Client#query) while the real route handler answers. A count, not a time: it fails when a change
 // adds a lookup, a chained query or a transaction where one statement would do.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // As in production: resolved tokens come from the credentials cache (tests/credential-cache.test.ts proves it).
@@ -20,25 +19,14 @@ import * as searchRoute from '@/app/api/v1/search/assets/route';
 import * as permissionsRoute from '@/app/api/v1/permissions/route';
 import * as decideRoute from '@/app/api/v1/access-requests/[id]/route';
 import { call, catalogTenant, type Caller } from './support/catalog';
-import { credentialCacheReady } from './support/credential-cache';
+import { credentialCacheReady, recordStatements, statementsOf } from './support/statements';
 import { bearerFor, insertGrants } from './support/governance';
 import { icebergTenant, ordersSchema, removeWarehouseDirs } from './support/iceberg';
 import { handleIcebergRequest } from '@/lib/iceberg/router';
 
 const onPostgres = !!process.env.TEST_DATABASE_URL;
 
-let captured: string[] | null = null;
-const original = pg.Client.prototype.query;
-
-async function statementsOf<T>(f: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  captured = [];
-  try {
-    const result = await f();
-    return { result, statements: captured };
-  } finally {
-    captured = null;
-  }
-}
+recordStatements();
 
 /**
  * The most statements each request may send (tokens and grants resolved, routes warm). Lower them as requests
@@ -78,11 +66,6 @@ describe.runIf(onPostgres)('statements per request of the load mix', () => {
   const report: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    pg.Client.prototype.query = function patched(this: pg.Client, ...args: unknown[]) {
-      const first = args[0] as string | { text: string };
-      captured?.push(typeof first === 'string' ? first : first.text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof pg.Client.prototype.query;
     w = await catalogTenant({ tables: 6 });
     reader = w.userApi;
     await insertGrants(w.tenant.id, { userId: reader.userId }, [
@@ -94,10 +77,9 @@ describe.runIf(onPostgres)('statements per request of the load mix', () => {
       SELECT a.tenant_id, gen_random_uuid(), ${reader.userId}::uuid, 'asset', a.catalog_id, a.asset_id, '{update}', 'rt'
       FROM assets a WHERE a.tenant_id = ${w.tenant.id} RETURNING id`);
     pending.push(...rows.rows.map((r) => r.id));
-    await credentialCacheReady(w.adminApi.token, statementsOf);
+    await credentialCacheReady(w.adminApi.token);
   });
   afterAll(() => {
-    pg.Client.prototype.query = original;
     // SHOW_STATEMENTS=1 prints what each request sent.
     if (process.env.SHOW_STATEMENTS)
       for (const [k, v] of Object.entries(report))
