@@ -52,6 +52,12 @@ function create(registry: Registry) {
       labelNames: ['server'],
       registers,
     }),
+    credentialLookups: new Counter({
+      name: 'pangolin_credentials_cache_lookups_total',
+      help: 'Tokens and API keys looked up in the credentials cache, by result: hit, miss, or off (cache not in use: no change notices heard, or turned off)',
+      labelNames: ['result'],
+      registers,
+    }),
     auditAppend: new Histogram({
       name: 'pangolin_audit_append_seconds',
       help: "Appending one audit row to its tenant's chain (inside the change's transaction)",

@@ -14,6 +14,7 @@ import * as catalogsRoute from '@/app/api/v1/catalogs/route';
 import * as userRoute from '@/app/api/v1/users/[id]/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import { stopCredentialCache } from '@/lib/auth/credential-cache';
+import { appMetrics } from '@/lib/metrics';
 import { call, catalogTenant } from './support/catalog';
 import { credentialCacheReady, recordStatements, resolvesToken, statementsOf } from './support/statements';
 import { bearerFor, insertRole } from './support/governance';
@@ -63,11 +64,15 @@ describe.runIf(onPostgres)('credentials cache', () => {
     await credentialCacheReady(w.adminApi.token);
   });
 
-  it('serves a resolved token from memory', async () => {
+  it('serves a resolved token from memory, and counts it on /metrics', async () => {
     await listCatalogs(w.userApi.token);
+    const hits = async () =>
+      (await appMetrics().credentialLookups.get()).values.find((v) => v.labels.result === 'hit')?.value ?? 0;
+    const before = await hits();
     const { status, statements } = await statusAndStatements(() => listCatalogs(w.userApi.token));
     expect(status).toBe(200);
     expect(resolves(statements)).toEqual([]);
+    expect(await hits()).toBe(before + 1);
   });
 
   it('a token revoked through the API is refused by the very next request', async () => {

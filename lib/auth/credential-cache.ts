@@ -4,6 +4,7 @@ import { closeWithDb } from '@/db/client';
 import { poolConfig } from '@/db/connection-options';
 import { env } from '../env';
 import { logger } from '../logger';
+import { appMetrics } from '../metrics';
 
 /**
  * What a token or service key resolved to (the account, its state, its grants), kept for a short while so a request
@@ -76,14 +77,16 @@ function usable(): boolean {
 
 /** The cached value for `key`, if the cache is usable and it has one that has not expired. */
 export function cachedCredential<T>(key: string): T | undefined {
-  if (!usable()) return undefined;
-  const e = state().entries.get(key);
-  if (!e) return undefined;
-  if (e.expiresAt <= Date.now()) {
-    state().entries.delete(key);
+  const lookups = appMetrics().credentialLookups;
+  if (!usable()) {
+    lookups.inc({ result: 'off' });
     return undefined;
   }
-  return e.value as T;
+  const e = state().entries.get(key);
+  if (e && e.expiresAt <= Date.now()) state().entries.delete(key);
+  const hit = !!e && e.expiresAt > Date.now();
+  lookups.inc({ result: hit ? 'hit' : 'miss' });
+  return hit ? (e.value as T) : undefined;
 }
 
 /** Keeps `value` for `key` until a change in one of its scopes, the cache's lifetime or `until` (epoch ms). */
