@@ -105,21 +105,29 @@ function forgetScope(scope: string) {
   for (const [key, e] of state().entries) if (e.scopes.has(scope)) state().entries.delete(key);
 }
 
-function stopHearing(reason: string) {
+/**
+ * Stops using the cache: empties it, closes the listening connection and releases whoever waits for a notice (with
+ * the cache off, nothing stale can be served).
+ */
+function goDeaf(): Promise<void> {
   const s = state();
-  if (s.hearing)
-    logger.warn('credentials cache off until the database connection for change notices is back', { reason });
   s.hearing = false;
   s.entries.clear();
-  s.retryAt = Date.now() + 5_000;
-  const client = s.client;
-  s.client = null;
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
-  client?.end().catch(() => undefined);
-  // Waiters are released: with the cache off, nothing stale can be served.
+  const client = s.client;
+  s.client = null;
   for (const resolve of [...s.waiters.values()].flat()) resolve();
   s.waiters.clear();
+  return client ? client.end().catch(() => undefined) : Promise.resolve();
+}
+
+/** The listening connection failed or stopped hearing: off until a retry in 5 s proves it again. */
+function stopHearing(reason: string) {
+  if (state().hearing)
+    logger.warn('credentials cache off until the database connection for change notices is back', { reason });
+  state().retryAt = Date.now() + 5_000;
+  void goDeaf();
 }
 
 function onNotice(payload: string) {
@@ -227,12 +235,5 @@ export async function credentialsSettled(marker: string | null | undefined): Pro
 
 /** Stops listening and empties the cache (shutdown, tests). */
 export async function stopCredentialCache(): Promise<void> {
-  const s = state();
-  const client = s.client;
-  s.client = null;
-  s.hearing = false;
-  s.entries.clear();
-  if (s.timer) clearInterval(s.timer);
-  s.timer = null;
-  await client?.end().catch(() => undefined);
+  await goDeaf();
 }

@@ -6,6 +6,7 @@ import { idSchema } from '@/lib/ids';
 import { enqueueJob } from '../jobs';
 import { fileIOFor } from '../storage/fileio';
 import type { Actor } from '../actor';
+import { actorRef } from '../audit-chain';
 import { authorize, requireTenant } from '../authz';
 import { identifierPart, namespacePath, objectName } from '../catalog/names';
 import { AppError, conflict } from '../errors';
@@ -324,7 +325,7 @@ export async function tableMaintenance(ctx: CatalogContext, namespaceRaw: string
         keepPointers: [newPointer],
         tableLocation: metadata.location,
         branchId: row.branch_id,
-        actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
+        actor: actorRef(ctx.actor),
       } satisfies PurgeOptions),
       { ...summary, metadataLocation: newPointer },
     ),
@@ -410,7 +411,7 @@ async function removeOrphans(
           olderThan,
           tableLocation: metadata.location,
           branchId: row.branch_id,
-          actor: { id: ctx.actor.id, type: ctx.actor.kind, name: ctx.actor.name },
+          actor: actorRef(ctx.actor),
         } satisfies PurgeOptions,
       },
       summary,

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { maintenanceRuns } from '@/db/schema';
-import { appendAudit } from '../audit-chain';
+import { actorRef, appendAudit, type AuditEntry } from '../audit-chain';
 import { setDropPurge, type DropPurge } from '../catalog/assets';
 import { notFound } from '../errors';
 import { defineJob, enqueueJob, prepareJobs } from '../jobs';
@@ -35,7 +35,8 @@ export type PurgeOptions = {
   keepPointers?: string[];
   tableLocation: string;
   branchId: string;
-  actor: { id: string | null; type: 'user' | 'service_user'; name: string | null };
+  /** Who asked, as the run's audit row names them when it finishes. */
+  actor: AuditEntry['actor'];
 };
 
 export const purgeJob = defineJob({
@@ -181,7 +182,7 @@ const recordPurge: DropPurge = async (tx, actor, d) => {
         pointer: d.metadataLocation,
         tableLocation,
         branchId: d.branchId,
-        actor: { id: actor.id, type: actor.kind, name: actor.name },
+        actor: actorRef(actor),
       } satisfies PurgeOptions,
       createdBy: actor.kind === 'user' ? actor.id : null,
     })
