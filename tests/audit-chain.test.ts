@@ -4,6 +4,12 @@ import { getDb } from '@/db/client';
 import { AUDIT_LANES, appendAudit, laneIds, recordAuditEvent, releaseLane } from '@/lib/audit-chain';
 import { verifyAuditChains } from '@/lib/audit/verify';
 import { failureOf, tenantWorld } from './support/fixtures';
+import { usePrivateDatabase } from './support/private-database';
+
+// One test here holds a transaction that has appended and appends again only after other writers got through.
+// Any file's lock on audit_logs that waits for that transaction (a partition created, the tamper tests' trigger
+// switch) would queue those writers behind it, and nobody would move again: a database of its own.
+await usePrivateDatabase('audit_chain');
 
 const entry = (tenantId: string, n: number) => ({
   tenantId,

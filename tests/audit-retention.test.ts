@@ -1,11 +1,23 @@
 import { eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditChainAnchors, auditLogs, systemSettings } from '@/db/schema';
 import { verifyAuditChains } from '@/lib/audit/verify';
-import { applyAuditRetention, DEFAULT_AUDIT_RETENTION_DAYS, longestRetentionDays } from '@/lib/audit/retention';
+import {
+  applyAuditRetention,
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  ensureAuditPartitions,
+  longestRetentionDays,
+} from '@/lib/audit/retention';
 import { appendEvents } from './support/audit';
 import { tenantWorld } from './support/fixtures';
+import { usePrivateDatabase } from './support/private-database';
+
+// These tests add and drop partitions of audit_logs, which every other file appends to: a database of their own,
+// so their ACCESS EXCLUSIVE locks never meet another file's open transaction (tests/audit-chain.test.ts holds one
+// on purpose while it appends again; a partition created between the two would wait for it forever).
+await usePrivateDatabase('audit_retention');
 
 // A month far older than any retention a test would set, in its own partition made for this test.
 const OLD = {
@@ -16,6 +28,11 @@ const OLD = {
 };
 
 describe('audit retention', () => {
+  const month = (offset: number) => {
+    const d = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + offset, 1));
+    return `audit_logs_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+
   it('keeps everything within the longest retention any tenant has (default 365 days)', async () => {
     const db = await getDb();
     const w = await tenantWorld();
@@ -28,10 +45,6 @@ describe('audit retention', () => {
     // This month's and last month's partitions are never candidates.
     const report = await applyAuditRetention(db);
     expect(report.retentionDays).toBeGreaterThanOrEqual(400);
-    const month = (offset: number) => {
-      const d = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + offset, 1));
-      return `audit_logs_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-    };
     for (const name of [month(0), month(-1)]) {
       expect(report.dropped).not.toContain(name);
       expect((await db.execute<{ t: string | null }>(sql`SELECT to_regclass(${name})::text AS t`)).rows[0].t).toBe(
@@ -94,4 +107,52 @@ describe('audit retention', () => {
     // Running again finds nothing more to do.
     expect((await applyAuditRetention(db)).dropped).not.toContain(OLD.name);
   });
+
+  // PGlite has one connection: there is no second reader to wait behind.
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'creating partitions ahead never holds audit appends up behind a long reader: its lock wait gives up and retries',
+    async () => {
+      const db = await getDb();
+      const w = await tenantWorld();
+      const ahead = month(3);
+      await db.execute(sql.raw(`DROP TABLE IF EXISTS ${ahead}`));
+      // A long reader of the trail (an audit export mid-stream): an open transaction holding ACCESS SHARE on it.
+      const reader = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await reader.connect();
+      try {
+        await reader.query('BEGIN');
+        await reader.query('SELECT count(*) FROM audit_logs');
+        const upkeep = ensureAuditPartitions(db, { locks: { lockTimeoutMs: 500, attempts: 3, pauseMs: 300 } }).then(
+          () => 'created',
+          (err: { code?: string; cause?: { code?: string } }) => err.cause?.code ?? err.code,
+        );
+        // Its request for ACCESS EXCLUSIVE waits behind the reader...
+        await vi.waitFor(
+          async () => {
+            const { rows } = await reader.query(
+              `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'audit_logs'::regclass AND NOT granted`,
+            );
+            expect(rows[0].n).toBeGreaterThan(0);
+          },
+          { timeout: 5_000, interval: 20 },
+        );
+        // ...and an append made now queues behind that request. It goes through while the reader is still open
+        // (before the fix it waited as long as the reader did: here, forever).
+        const [appended] = await appendEvents([{ tenantId: w.tenant.id, resourceName: 'during-upkeep' }]);
+        expect(appended.seq).toBeGreaterThan(0);
+        // With the reader still there, every attempt gives up: the caller hears a lock error, nothing was created.
+        expect(await upkeep).toBe('55P03');
+        const { rows } = await reader.query(`SELECT to_regclass($1)::text AS t`, [ahead]);
+        expect(rows[0].t).toBeNull();
+      } finally {
+        await reader.query('ROLLBACK').catch(() => undefined);
+        await reader.end();
+      }
+      // The reader gone, the next run creates the month.
+      expect(await ensureAuditPartitions(db)).toBe(1);
+      expect((await db.execute<{ t: string | null }>(sql`SELECT to_regclass(${ahead})::text AS t`)).rows[0].t).toBe(
+        ahead,
+      );
+    },
+  );
 });

@@ -4,7 +4,7 @@ import { dbHandle, type Db } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { users } from '@/db/schema';
 import { appendAudit } from '../audit-chain';
-import { applyAuditRetention } from '../audit/retention';
+import { applyAuditRetention, ensureAuditPartitions } from '../audit/retention';
 import { purgeExpiredTokens } from '../auth/tokens';
 import { purgeExpiredIdempotencyKeys } from '../iceberg/idempotency';
 import { env, EnvError } from '../env';
@@ -111,7 +111,9 @@ export async function maintenance(db: Db): Promise<void> {
 }
 
 async function housekeeping(db: Db): Promise<void> {
-  await db.execute(sql`SELECT audit_ensure_partitions(3)`);
+  await ensureAuditPartitions(db).catch((err) =>
+    logger.warn('creating audit partitions ahead failed; will retry at the next maintenance', { err }),
+  );
   await purgeExpiredTokens(db);
   await purgeExpiredIdempotencyKeys(db);
   await applyAuditRetention(db).catch((err) =>
