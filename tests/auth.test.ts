@@ -1,5 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLogs, loginThrottle } from '@/db/schema';
 import { authenticateApiRequest } from '@/lib/auth/api-auth';
@@ -110,6 +110,22 @@ describe('password sign-in', () => {
     const forged = [h, Buffer.from(JSON.stringify(payload)).toString('base64url'), s].join('.');
     expect(await verifyToken(forged)).toBeNull();
     expect(await verifyToken(`${token.jwt}x`)).toBeNull();
+  });
+
+  it('verifies with the signing key imported once, not on every call', async () => {
+    const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
+    const { token } = await signInWithPassword({
+      username: u.username,
+      password: PASSWORD,
+      request: request(uniqueName('ip')),
+    });
+    const imports = vi.spyOn(crypto.subtle, 'importKey');
+    try {
+      for (let i = 0; i < 5; i++) expect((await verifyToken(token.jwt))?.sub).toBe(u.id);
+      expect(imports).not.toHaveBeenCalled();
+    } finally {
+      imports.mockRestore();
+    }
   });
 
   it('authenticates API calls by bearer token and lets only Root pick a tenant', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { assetWords, permissions } from '@/db/schema';
 import * as namespacesRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/route';
 import * as treeRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/tree/route';
@@ -12,7 +13,7 @@ import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
 import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/assets';
 import { createBranch } from '@/lib/versioning/mutations';
-import type { SearchTuning } from '@/lib/catalog/queries/search';
+import { literalText, type SearchTuning } from '@/lib/catalog/queries/search';
 import type { Actor } from '@/lib/actor';
 import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
 
@@ -360,6 +361,21 @@ describe('tables and views over /api/v1', () => {
     });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe('Table or view "emea.retail.nope" on branch "main" was not found');
+  });
+});
+
+describe('search statements as text', () => {
+  it('inline strings (quotes escaped), booleans and plain numbers, as drizzle writes them; refuse anything else', () => {
+    const inner = sql`b.name ILIKE ${"o'brien%"} AND b.n >= ${3}`;
+    const q = sql`SELECT 1 FROM assets b WHERE ${inner} AND b.ok = ${true} LIMIT ${[25]}`;
+    expect(literalText(q)).toBe(new PgDialect().sqlToQuery(sql`${q}`.inlineParams()).sql);
+    expect(literalText(q)).toContain(`'o''brien%'`);
+    // A negative number written into `x - ${n}` would read as `x --5`: a comment. Not a number, null, objects: refused.
+    for (const bad of [-5, Number.NaN, Number.POSITIVE_INFINITY, null, { a: 1 }, new Date(0)]) {
+      expect(() => literalText(sql`SELECT x - ${bad} FROM (SELECT ${sql`${[1, bad]}`}) t`)).toThrow(
+        /cannot be inlined/,
+      );
+    }
   });
 });
 

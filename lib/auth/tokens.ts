@@ -1,4 +1,4 @@
-import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Queryable } from '@/db/client';
@@ -12,16 +12,28 @@ import { secrets } from '../secrets';
 export type TokenKind = 'session' | 'api_token';
 export type TokenClaims = JWTPayload & { sub: string; jti: string; kind: TokenKind };
 
-let cachedKey: { secret: string; key: KeyObject } | undefined;
-/** The HMAC key as a KeyObject, made once: importing raw bytes on every request costs a third of a verify. */
-function signingKey(): KeyObject {
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
+/**
+ * The HMAC key as a WebCrypto CryptoKey, imported once. jose (v6) signs and verifies with WebCrypto: given raw
+ * bytes or a secret KeyObject, it exports the bytes and imports them again on every call (a third of a verify).
+ */
+function signingKey(): Promise<CryptoKey> {
   const secret = secrets().jwtSecret;
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  if (cachedKey?.secret !== secret) {
+    const key = crypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    cachedKey = { secret, key };
+  }
   return cachedKey.key;
 }
 export const tokenHash = (jti: string) => sha256Hex(jti);
 
-export function signToken(claims: { sub: string; jti: string; kind: TokenKind }, expiresAt: Date): Promise<string> {
+export async function signToken(
+  claims: { sub: string; jti: string; kind: TokenKind },
+  expiresAt: Date,
+): Promise<string> {
   return new SignJWT({ kind: claims.kind })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
@@ -29,13 +41,13 @@ export function signToken(claims: { sub: string; jti: string; kind: TokenKind },
     .setIssuedAt()
     .setIssuer('pangolin-console')
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(signingKey());
+    .sign(await signingKey());
 }
 
 /** Verifies signature, issuer and expiry; a tampered or expired token yields null. */
 export async function verifyToken(jwt: string): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(jwt, signingKey(), { issuer: 'pangolin-console', algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(jwt, await signingKey(), { issuer: 'pangolin-console', algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
     return payload as TokenClaims;
   } catch {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql, type SQL } from 'drizzle-orm';
+import { Column, is, Name, Param, SQL, sql, StringChunk, Table, View } from 'drizzle-orm';
 import { getDb, type Queryable } from '@/db/client';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { readDb } from '@/db/replica';
@@ -273,14 +273,30 @@ async function planned(
 
 const dialect = new PgDialect();
 
-/** A statement as text with its values inlined, after checking each is a string, a boolean or a finite number ≥ 0. */
-function literalText(q: SQL): string {
-  for (const v of dialect.sqlToQuery(q).params) {
-    const ok =
-      typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-    if (!ok) throw new Error(`A search statement's value cannot be inlined: ${typeof v}`);
-  }
+/**
+ * A statement as text with its values inlined, after checking each is a string, a boolean or a finite number ≥ 0.
+ * Built once: the values are checked by walking the statement's parts as drizzle's builder does (SQL, arrays,
+ * params, names, columns, tables), not by building it a second time to read its parameters.
+ */
+export function literalText(q: SQL): string {
+  assertInlinable(q);
   return dialect.sqlToQuery(sql`${q}`.inlineParams()).sql;
+}
+
+function assertInlinable(chunk: unknown): void {
+  if (Array.isArray(chunk)) return chunk.forEach(assertInlinable);
+  if (is(chunk, SQL)) return chunk.queryChunks.forEach(assertInlinable);
+  if (is(chunk, Param)) {
+    const value: unknown = chunk.value === null ? null : chunk.encoder.mapToDriverValue(chunk.value);
+    return is(value, SQL) ? assertInlinable(value) : assertInlinableValue(value);
+  }
+  if (is(chunk, StringChunk) || is(chunk, Name) || is(chunk, Column) || is(chunk, Table) || is(chunk, View)) return;
+  assertInlinableValue(chunk);
+}
+
+function assertInlinableValue(v: unknown): void {
+  const ok = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  if (!ok) throw new Error(`A search statement's value cannot be inlined: ${v === null ? 'null' : typeof v}`);
 }
 
 type Counted = { n: number; partial: boolean };
