@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { pgError } from '@/lib/errors';
 import type { Db, Tx } from './client';
 
 export type ShortLockOptions = {
@@ -9,13 +10,6 @@ export type ShortLockOptions = {
   /** Pause between attempts, in ms (a random part of it is added, so instances do not retry in step). */
   pauseMs?: number;
 };
-
-function lockNotAvailable(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '55P03') return true;
-  }
-  return false;
-}
 
 /**
  * Runs `fn` in a transaction whose lock waits are short, trying again after a pause when a lock was not granted.
@@ -35,7 +29,7 @@ export async function withShortLocks<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts
         return fn(tx);
       });
     } catch (err) {
-      if (attempt >= attempts || !lockNotAvailable(err)) throw err;
+      if (attempt >= attempts || pgError(err).code !== '55P03') throw err;
       await new Promise((resolve) => setTimeout(resolve, pauseMs * (1 + Math.random() / 2)));
     }
   }

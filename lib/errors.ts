@@ -58,6 +58,13 @@ export function validationError(error: z.ZodError): AppError {
 
 type PgError = { code?: string; constraint?: string; detail?: string; message?: string };
 
+/** The driver's error under drizzle's wrapper (which carries it as `cause`, without a code of its own). */
+export function pgError(err: unknown): PgError {
+  let e = err as (PgError & { cause?: unknown }) | undefined;
+  for (let i = 0; i < 3 && e && !e.code && e.cause; i++) e = e.cause as PgError & { cause?: unknown };
+  return e ?? {};
+}
+
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
 
 /** True when the database could not be reached (the request may be retried). */
@@ -79,10 +86,7 @@ export function isConnectionError(err: unknown): boolean {
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return validationError(err);
-  const e =
-    (err as { cause?: unknown })?.cause && !(err as PgError).code
-      ? (err as { cause: PgError }).cause
-      : (err as PgError);
+  const e = pgError(err);
   if (isConnectionError(err)) {
     const busy = /timeout exceeded when trying to connect/i.test(
       String((err as Error)?.message) + String((err as { cause?: Error })?.cause?.message),

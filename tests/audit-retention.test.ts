@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditChainAnchors, auditLogs, systemSettings } from '@/db/schema';
 import { verifyAuditChains } from '@/lib/audit/verify';
+import { pgError } from '@/lib/errors';
 import {
   applyAuditRetention,
   DEFAULT_AUDIT_RETENTION_DAYS,
@@ -124,7 +125,7 @@ describe('audit retention', () => {
         await reader.query('SELECT count(*) FROM audit_logs');
         const upkeep = ensureAuditPartitions(db, { locks: { lockTimeoutMs: 500, attempts: 3, pauseMs: 300 } }).then(
           () => 'created',
-          (err: { code?: string; cause?: { code?: string } }) => err.cause?.code ?? err.code,
+          (err: unknown) => pgError(err).code,
         );
         // Its request for ACCESS EXCLUSIVE waits behind the reader...
         await vi.waitFor(

@@ -12,6 +12,17 @@ import { createUser, uniqueName } from './support/fixtures';
 const request = (ip = '10.9.8.7') => ({ ip, userAgent: 'vitest', requestId: 'req-auth' });
 const PASSWORD = 'correct horse battery staple';
 
+/** A new Root account, signed in with its password from an address of its own. */
+async function signedInRoot() {
+  const user = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
+  const { token } = await signInWithPassword({
+    username: user.username,
+    password: PASSWORD,
+    request: request(uniqueName('ip')),
+  });
+  return { user, token };
+}
+
 async function lastSignInAudit(username: string) {
   const db = await getDb();
   const [row] = await db
@@ -72,12 +83,7 @@ describe('password sign-in', () => {
   });
 
   it('issues a tracked token that resolves to the user, and revocation takes effect at once', async () => {
-    const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({
-      username: u.username,
-      password: PASSWORD,
-      request: request(uniqueName('ip')),
-    });
+    const { user: u, token } = await signedInRoot();
     expect((await lastSignInAudit(u.username)).result).toBe('success');
     const db = await getDb();
     const claims = await verifyToken(token.jwt);
@@ -98,12 +104,7 @@ describe('password sign-in', () => {
   });
 
   it('rejects a tampered token', async () => {
-    const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({
-      username: u.username,
-      password: PASSWORD,
-      request: request(uniqueName('ip')),
-    });
+    const { token } = await signedInRoot();
     const [h, p, s] = token.jwt.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload.sub = '00000000-0000-0000-0000-000000000001';
@@ -113,12 +114,7 @@ describe('password sign-in', () => {
   });
 
   it('verifies with the signing key imported once, not on every call', async () => {
-    const u = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({
-      username: u.username,
-      password: PASSWORD,
-      request: request(uniqueName('ip')),
-    });
+    const { user: u, token } = await signedInRoot();
     const imports = vi.spyOn(crypto.subtle, 'importKey');
     try {
       for (let i = 0; i < 5; i++) expect((await verifyToken(token.jwt))?.sub).toBe(u.id);
@@ -130,12 +126,7 @@ describe('password sign-in', () => {
 
   it('authenticates API calls by bearer token and lets only Root pick a tenant', async () => {
     const db = await getDb();
-    const root = await createUser({ role: 'root', tenantId: null, password: PASSWORD });
-    const { token } = await signInWithPassword({
-      username: root.username,
-      password: PASSWORD,
-      request: request(uniqueName('ip')),
-    });
+    const { token } = await signedInRoot();
     const actor = await authenticateApiRequest(db, new Headers({ authorization: `Bearer ${token.jwt}` }), request());
     expect(actor.role).toBe('root');
     expect(actor.tenantId).toBeNull();

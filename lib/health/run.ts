@@ -4,6 +4,7 @@ import { dbHandle, type Tx } from '@/db/client';
 import { readDb, type Reader } from '@/db/replica';
 import type { Actor } from '@/lib/actor';
 import { requireRoot } from '@/lib/authz';
+import { pgError } from '@/lib/errors';
 import { HEALTH_APPLICATION } from './sql';
 import {
   DEFAULT_THRESHOLDS,
@@ -65,15 +66,6 @@ export async function inCheckTransaction<T>(
     { accessMode: 'read only' },
   );
   return withDeadline(work, timeouts.statementTimeoutMs + GRACE_MS);
-}
-
-type PgLikeError = { code?: string; message?: string; cause?: unknown };
-
-/** The driver's error under drizzle's wrapper. */
-function pgError(err: unknown): PgLikeError {
-  let e = err as PgLikeError;
-  for (let i = 0; i < 3 && e && !e.code && e.cause; i++) e = e.cause as PgLikeError;
-  return e ?? {};
 }
 
 /** "timed out" for statement/lock timeouts and the client deadline, otherwise "failed: <reason>". */
