@@ -1,5 +1,3 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import type { Actor } from './actor';
@@ -7,18 +5,18 @@ import { authenticateApiRequest, refuseFirstStep } from './auth/api-auth';
 import { AppError, toAppError } from './errors';
 import { logger } from './logger';
 import { assertJsonDepth, readCappedText } from './body';
-import { executeMutation, type Mutation } from './mutation';
+import { executeMutation, revalidateAfterApiChange, type Mutation } from './mutation';
 import { requestInfoFrom, withRequestId } from './request-info';
 
 const MAX_BODY_BYTES = 1_000_000;
 
 export type RouteContext<P = Record<string, string>> = { params: Promise<P> };
 
-export function errorResponse(err: AppError, requestId?: string): NextResponse {
+export function errorResponse(err: AppError, requestId?: string): Response {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.fieldErrors) body.fields = err.fieldErrors;
   if (requestId) body.requestId = requestId;
-  const res = NextResponse.json({ error: body }, { status: err.status });
+  const res = Response.json({ error: body }, { status: err.status });
   if (err.status === 503) res.headers.set('Retry-After', '5');
   return res;
 }
@@ -40,7 +38,7 @@ export async function readJson(req: Request): Promise<unknown> {
   return value;
 }
 
-type Handler<P> = (ctx: { req: NextRequest; actor: Actor; params: P; url: URL }) => Promise<unknown>;
+type Handler<P> = (ctx: { req: Request; actor: Actor; params: P; url: URL }) => Promise<unknown>;
 
 /**
  * What an account with a first step pending may still call: who am I, choose a new password, set up two-factor
@@ -60,7 +58,7 @@ const WHILE_FIRST_STEP_PENDING = new Set([
  * an unexpected one is logged with the request id and never leaks a stack trace.
  */
 export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: { status?: number } = {}) {
-  return async (req: NextRequest, context: RouteContext<P>) => {
+  return async (req: Request, context: RouteContext<P>) => {
     const request = requestInfoFrom(req.headers);
     try {
       const db = await getDb();
@@ -69,7 +67,7 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
       if (!WHILE_FIRST_STEP_PENDING.has(url.pathname)) refuseFirstStep(actor);
       const result = await handler({ req, actor, params: await context.params, url });
       if (result instanceof Response) return withRequestId(result, request.requestId);
-      return NextResponse.json(result ?? { ok: true }, {
+      return Response.json(result ?? { ok: true }, {
         status: opts.status ?? 200,
         headers: { 'X-Request-Id': request.requestId },
       });
@@ -81,20 +79,20 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>, opts: 
 
 /** An unauthenticated route (sign-in, health) with the same error handling. */
 export function publicRoute<P = Record<string, string>>(
-  handler: (ctx: { req: NextRequest; params: P }) => Promise<unknown>,
+  handler: (ctx: { req: Request; params: P }) => Promise<unknown>,
 ) {
-  return async (req: NextRequest, context: RouteContext<P>) => {
+  return async (req: Request, context: RouteContext<P>) => {
     const request = requestInfoFrom(req.headers);
     try {
       const result = await handler({ req, params: await context.params });
-      return withRequestId(result instanceof Response ? result : NextResponse.json(result), request.requestId);
+      return withRequestId(result instanceof Response ? result : Response.json(result), request.requestId);
     } catch (err) {
       return withRequestId(handleError(err, request.requestId), request.requestId);
     }
   };
 }
 
-export function handleError(err: unknown, requestId: string): NextResponse {
+export function handleError(err: unknown, requestId: string): Response {
   const appError = toAppError(err);
   if (appError) return errorResponse(appError, appError.status >= 500 ? requestId : undefined);
   logger.error('API request failed unexpectedly', { requestId, err });
@@ -104,7 +102,7 @@ export function handleError(err: unknown, requestId: string): NextResponse {
 /** Runs a mutation for an API call and revalidates the console pages it affects. */
 export async function mutate<S extends z.ZodType, O>(m: Mutation<S, O>, actor: Actor, input: unknown): Promise<O> {
   const { data, paths } = await executeMutation(m, actor, input);
-  for (const p of paths) revalidatePath(p);
+  revalidateAfterApiChange(paths);
   return data;
 }
 

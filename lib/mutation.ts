@@ -1,3 +1,4 @@
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb, type Tx } from '@/db/client';
 import { fenceWrites } from '@/db/replica';
@@ -181,4 +182,24 @@ async function recordRefusal(
     metadata: { input: recorded },
     request: actor.request,
   });
+}
+
+/**
+ * The revalidate step of a change made through the API (`/api/v1`, the Iceberg `/v1`): the console paths it affects
+ * are marked stale in Next's cache when the request runs inside Next. The API's direct path (scripts/direct-api.mjs)
+ * and in-process callers (tests, benchmarks, the CLI's scripts) run outside Next's request handling, where Next has
+ * no cache of theirs to mark: console pages render on every request, and the build prerenders none of them
+ * (tests/server/direct-api.test.ts reads its prerender manifest). Server actions revalidate in lib/action.ts, where it
+ * also tells the browser to refresh.
+ */
+export function revalidateAfterApiChange(paths: string[]): void {
+  for (const p of paths) {
+    try {
+      revalidatePath(p);
+    } catch (err) {
+      // Next's own words for "not inside a request it handles"; anything else is a real failure.
+      if (err instanceof Error && err.message.includes('static generation store missing')) return;
+      throw err;
+    }
+  }
 }

@@ -21,6 +21,7 @@ import path from 'node:path';
 import next from 'next';
 import pino from 'pino';
 import promClient from 'prom-client';
+import { directApi } from './direct-api.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME || undefined;
@@ -50,6 +51,11 @@ const httpDuration = new promClient.Histogram({
 const inFlightGauge = new promClient.Gauge({
   name: 'pangolin_http_requests_in_flight',
   help: 'HTTP requests being answered now',
+  registers: [registry],
+});
+const directCounter = new promClient.Counter({
+  name: 'pangolin_http_direct_requests_total',
+  help: 'API requests (/api/v1, /v1) answered by their route handlers directly, without Next.js routing',
   registers: [registry],
 });
 const drainingGauge = new promClient.Gauge({
@@ -93,6 +99,10 @@ const routeOf = routeMatcher();
 const app = next({ dev: false, dir: process.cwd(), port, hostname: hostname ?? 'localhost' });
 const handle = app.getRequestHandler();
 await app.prepare();
+// /api/v1 and /v1 go straight to their route handlers (scripts/direct-api.mjs); PANGOLIN_DIRECT_API=0 sends every
+// request through Next's router instead.
+const direct =
+  process.env.PANGOLIN_DIRECT_API === '0' ? null : directApi({ distDir, hostname: hostname ?? 'localhost', port });
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -142,14 +152,49 @@ const server = http.createServer((req, res) => {
   // While draining, a request that came on a kept-alive connection is answered, then its connection closed.
   if (serverState.draining) res.setHeader('Connection', 'close');
 
+  // A path that is not valid percent-encoding is the client's mistake: Next answers it with a 500.
+  if (!decodes(req.url ?? '/')) {
+    refuseBadPath(req, res, requestId);
+    return;
+  }
+
   requestContext.run({ requestId }, () => {
-    handle(req, res).catch((err) => {
-      log.error({ err }, 'request failed');
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
+    (direct ? direct(req, res) : Promise.resolve(false))
+      .then((answered) => (answered ? directCounter.inc() : handle(req, res)))
+      .catch((err) => {
+        log.error({ err }, 'request failed');
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
   });
 });
+function decodes(url) {
+  const q = url.indexOf('?');
+  try {
+    decodeURIComponent(q === -1 ? url : url.slice(0, q));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refuseBadPath(req, res, requestId) {
+  const message = 'The path is not valid percent-encoding';
+  res.statusCode = 400;
+  res.setHeader('X-Request-Id', requestId);
+  if (req.url?.startsWith('/v1/')) {
+    // The Iceberg REST catalog's error model.
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ error: { message, type: 'BadRequestException', code: 400 } }));
+  } else if (req.url?.startsWith('/api/')) {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ error: { code: 'bad_request', message } }));
+  } else {
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end(message);
+  }
+}
+
 server.listen(port, hostname, () => {
   log.info(`Pangolin Console ready on http://${hostname ?? 'localhost'}:${port}`);
 });

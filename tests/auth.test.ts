@@ -124,6 +124,38 @@ describe('password sign-in', () => {
     }
   });
 
+  it("checks a token's signature once, its expiry on every use, and its revocation every time", async () => {
+    const { user: u, token } = await signedInRoot();
+    const db = await getDb();
+    const verifies = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      expect((await verifyToken(token.jwt))?.sub).toBe(u.id);
+      const first = verifies.mock.calls.length;
+      for (let i = 0; i < 5; i++) expect((await verifyToken(token.jwt))?.sub).toBe(u.id);
+      expect(verifies.mock.calls.length).toBe(first);
+      // A tampered copy is another text: verified, and refused.
+      expect(await verifyToken(`${token.jwt.slice(0, -2)}AA`)).toBeNull();
+      expect(verifies.mock.calls.length).toBe(first + 1);
+      // Past its expiry the remembered token is refused as jose refuses it.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(token.expiresAt.getTime() - 1000);
+      expect((await verifyToken(token.jwt))?.sub).toBe(u.id);
+      vi.setSystemTime(token.expiresAt.getTime());
+      expect(await verifyToken(token.jwt)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+      verifies.mockRestore();
+    }
+    // Revocation is not remembered away: the verified signature still leads to a refusal.
+    const fresh = await signedInRoot();
+    const claims = (await verifyToken(fresh.token.jwt))!;
+    expect(await resolveToken(db, claims)).not.toBeNull();
+    expect(await revokeToken(db, fresh.token.tokenHash, fresh.user.id, 'test')).toBe(true);
+    await expect(
+      authenticateApiRequest(db, new Headers({ authorization: `Bearer ${fresh.token.jwt}` }), request()),
+    ).rejects.toThrow(/Invalid, expired or revoked credentials/);
+  });
+
   it('authenticates API calls by bearer token and lets only Root pick a tenant', async () => {
     const db = await getDb();
     const { token } = await signedInRoot();

@@ -343,7 +343,16 @@ async function main() {
   const phases: PhaseReport[] = [];
   const perKind: Record<
     string,
-    { requests: number; statementsPerRequest: number; cpuMsPerRequest: number; p50: number; p95: number | null }
+    {
+      requests: number;
+      statementsPerRequest: number;
+      cpuMsPerRequest: number;
+      /** Of cpuMsPerRequest: the server's processes and their own PostgreSQL backends. */
+      serverMs: number;
+      backendsMs: number;
+      p50: number;
+      p95: number | null;
+    }
   > = {};
   // Interrupted (Ctrl-C, a timeout): the servers and balancers this run started go with it.
   for (const sig of ['SIGINT', 'SIGTERM'] as const)
@@ -408,6 +417,8 @@ async function main() {
           requests: r,
           statementsPerRequest: Number((net / Math.max(1, r)).toFixed(2)),
           cpuMsPerRequest: Number((((w.cpu.server + w.cpu.backends) * 1000) / Math.max(1, r)).toFixed(2)),
+          serverMs: Number(((w.cpu.server * 1000) / Math.max(1, r)).toFixed(2)),
+          backendsMs: Number(((w.cpu.backends * 1000) / Math.max(1, r)).toFixed(2)),
           p50: s.p50,
           p95: s.p95,
         };
@@ -417,11 +428,11 @@ async function main() {
         `\nper kind, each alone for ${kindSeconds} s on one instance (clients of that kind only; idle background taken out):`,
       );
       console.log(
-        `  ${'kind'.padEnd(15)} ${'n'.padStart(5)}  ${'stmts/req'.padStart(9)}  ${'CPU ms/req'.padStart(10)}  ${'p50'.padStart(6)} ${'p95'.padStart(6)}`,
+        `  ${'kind'.padEnd(15)} ${'n'.padStart(5)}  ${'stmts/req'.padStart(9)}  ${'CPU ms/req'.padStart(10)} ${'(server + backends)'.padEnd(19)}  ${'p50'.padStart(6)} ${'p95'.padStart(6)}`,
       );
       for (const [k, v] of Object.entries(perKind))
         console.log(
-          `  ${k.padEnd(15)} ${String(v.requests).padStart(5)}  ${v.statementsPerRequest.toFixed(2).padStart(9)}  ${v.cpuMsPerRequest.toFixed(2).padStart(10)}  ${pct(v.p50)} ${pct(v.p95)}`,
+          `  ${k.padEnd(15)} ${String(v.requests).padStart(5)}  ${v.statementsPerRequest.toFixed(2).padStart(9)}  ${v.cpuMsPerRequest.toFixed(2).padStart(10)} ${`(${v.serverMs.toFixed(2)} + ${v.backendsMs.toFixed(2)})`.padEnd(19)}  ${pct(v.p50)} ${pct(v.p95)}`,
         );
     }
 

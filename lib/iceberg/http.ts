@@ -1,7 +1,6 @@
-import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import type { Actor } from '../actor';
-import { executeMutation, type Mutation } from '../mutation';
+import { executeMutation, revalidateAfterApiChange, type Mutation } from '../mutation';
 import { badRequest } from './errors';
 import { parseJson, stringifyJson } from './json';
 import { jsonDepth, MAX_JSON_DEPTH, readCappedText } from '../body';
@@ -44,18 +43,9 @@ export function parseBody<S extends z.ZodType>(raw: unknown, schema: S): z.outpu
   throw badRequest(`Malformed request: ${where}${issue?.message ?? 'invalid body'}`);
 }
 
-/**
- * Runs a catalog mutation (authorize → transaction → audit row) and marks the console pages it affects as
- * stale. Outside a Next request (tests, benchmarks) there is nothing to revalidate.
- */
+/** Runs a catalog mutation (authorize → transaction → audit row), then its revalidate step (lib/mutation.ts). */
 export async function mutate<S extends z.ZodType, O>(m: Mutation<S, O>, actor: Actor, input: z.input<S>): Promise<O> {
   const { data, paths } = await executeMutation(m, actor, input);
-  for (const p of paths) {
-    try {
-      revalidatePath(p);
-    } catch {
-      /* not inside a Next.js request */
-    }
-  }
+  revalidateAfterApiChange(paths);
   return data;
 }
