@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { and, eq, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { toPgArray } from '@/lib/catalog/lookup';
 import { assetWords, permissions } from '@/db/schema';
 import * as namespacesRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/route';
 import * as treeRoute from '@/app/api/v1/catalogs/[catalog]/namespaces/tree/route';
@@ -13,7 +13,7 @@ import * as metadataRoute from '@/app/api/v1/assets/[id]/metadata/route';
 import { executeMutation } from '@/lib/mutation';
 import { dropAsset, renameAsset, updateAsset } from '@/lib/catalog/assets';
 import { createBranch } from '@/lib/versioning/mutations';
-import { literalText, type SearchTuning } from '@/lib/catalog/queries/search';
+import { prefixRange, preparedText, type SearchTuning } from '@/lib/catalog/queries/search';
 import type { Actor } from '@/lib/actor';
 import { call, catalogTenant, describeAsset, documented, signedIn } from './support/catalog';
 
@@ -365,16 +365,71 @@ describe('tables and views over /api/v1', () => {
 });
 
 describe('search statements as text', () => {
-  it('inline strings (quotes escaped), booleans and plain numbers, as drizzle writes them; refuse anything else', () => {
+  it('carry strings as parameters, write numbers and booleans in, and refuse anything else', () => {
     const inner = sql`b.name ILIKE ${"o'brien%"} AND b.n >= ${3}`;
-    const q = sql`SELECT 1 FROM assets b WHERE ${inner} AND b.ok = ${true} LIMIT ${[25]}`;
-    expect(literalText(q)).toBe(new PgDialect().sqlToQuery(sql`${q}`.inlineParams()).sql);
-    expect(literalText(q)).toContain(`'o''brien%'`);
+    const q = sql`SELECT 1 FROM assets b WHERE ${inner} AND b.ok = ${true} AND b.id = ${'x'} LIMIT ${[25]}`;
+    const out = preparedText(sql`${q} AND b.words && $words::text[]`);
+    expect(out.text).toBe(
+      'SELECT 1 FROM assets b WHERE b.name ILIKE $1 AND b.n >= 3 AND b.ok = true AND b.id = $2 LIMIT (25) AND b.words && $3::text[]',
+    );
+    expect(out.args).toEqual(["o'brien%", 'x']);
     // A negative number written into `x - ${n}` would read as `x --5`: a comment. Not a number, null, objects: refused.
     for (const bad of [-5, Number.NaN, Number.POSITIVE_INFINITY, null, { a: 1 }, new Date(0)]) {
-      expect(() => literalText(sql`SELECT x - ${bad} FROM (SELECT ${sql`${[1, bad]}`}) t`)).toThrow(
-        /cannot be inlined/,
+      expect(() => preparedText(sql`SELECT x - ${bad} FROM (SELECT ${sql`${[1, bad]}`}) t`)).toThrow(
+        /cannot be written in/,
       );
+    }
+  });
+
+  it('are prepared once per connection and run on their generic plan, at most 64 kept', async () => {
+    const db = await getDb();
+    await db.transaction(async (tx) => {
+      // One transaction: one connection, which keeps what the function prepared.
+      const run = async (q: { text: string; args: string[] }) =>
+        (
+          await tx.execute<{ r: unknown }>(
+            sql`SELECT t.r FROM pangolin_search_assets(NULL, NULL, 0, NULL, NULL, ${q.text}, ${toPgArray(q.args)}::text[]) AS t(r)`,
+          )
+        ).rows.map((row) => row.r);
+      const shape = (tag: string) => preparedText(sql`SELECT ${tag}::text AS v, ${3} AS n, ${"o'brien"}::text AS w`);
+      for (const tag of ['a', 'b', 'c']) expect(await run(shape(tag))).toEqual([{ v: tag, n: 3, w: "o'brien" }]);
+      const plans = async () =>
+        (
+          await tx.execute<{ generic: string; custom: string }>(
+            sql`SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE name LIKE 'pangolin\_search\_%'`,
+          )
+        ).rows;
+      // Three calls of one shape: one statement, planned once (generic), never per call (custom).
+      expect((await plans()).map((p) => [Number(p.generic), Number(p.custom)])).toEqual([[3, 0]]);
+      for (let i = 0; i < 70; i++) await run(preparedText(sql`SELECT ${'x'}::text AS v, ${i} AS n`));
+      expect((await plans()).length).toBe(64);
+    });
+  });
+
+  it('match a prefix as a range that holds exactly the strings beginning with it', async () => {
+    const db = await getDb();
+    const words = [
+      'ord',
+      'orda',
+      'order',
+      'ordz',
+      'ordé',
+      'ord\u{10FFFF}x',
+      'ore',
+      'orc',
+      'or',
+      'z\u{10FFFF}',
+      'z\u{10FFFF}a',
+      'zz',
+    ];
+    for (const prefix of ['ord', 'or', 'z\u{10FFFF}', '\u{10FFFF}', 'é']) {
+      const { rows } = await db.execute<{ w: string }>(
+        sql`SELECT w FROM unnest(${toPgArray(words)}::text[]) AS t(w) WHERE ${prefixRange(sql`(w COLLATE "C")`, prefix)} ORDER BY w COLLATE "C"`,
+      );
+      expect(
+        rows.map((r) => r.w),
+        prefix,
+      ).toEqual(words.filter((w) => w.startsWith(prefix)).sort((x, y) => (Buffer.from(x) < Buffer.from(y) ? -1 : 1)));
     }
   });
 });
