@@ -11,13 +11,13 @@
 //
 // Anything this path does not answer exactly as Next would goes to Next instead (`false`): another path, a method
 // the route does not export (Next answers 405, or implements HEAD and OPTIONS itself), a path Next would redirect
-// (a trailing slash, repeated slashes or backslashes), and a
-// client that would get a compressed answer (Next compresses; server.mjs turns that off for loopback and proxied
-// API requests, which are the ones served here).
+// (a trailing slash, repeated slashes or backslashes), and a client that would get a compressed answer (Next
+// compresses; server.mjs turns that off for loopback and proxied API requests, which are the ones served here).
 //
 // Not here: Next's request-scoped stores (`headers()`, `cookies()`, `after()`, `revalidatePath`). No API handler
-// calls the first three (tests/server/direct-api.test.ts reads the build for it); `revalidatePath` is what
-// lib/revalidate.ts calls only inside Next's request, and the API's pages cache nothing it could mark stale.
+// calls the first three (tests/server/direct-api.test.ts reads the build for it); API changes revalidate through
+// `revalidateAfterApiChange` (lib/mutation.ts), which calls `revalidatePath` only inside Next's request: outside
+// it no console page is cached that it could mark stale.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -80,20 +80,17 @@ export function directApi({ distDir, hostname, port }) {
     return null;
   }
 
-  return async function serve(req, res) {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
+  /** Answers the request for `pathname` (req.url without its query, as server.mjs read it) or resolves false. */
+  return async function serve(req, res, pathname) {
     const found = resolve(pathname);
     if (!found) return false;
     // Next compresses answers; server.mjs removed Accept-Encoding where it should not (loopback, proxied API calls).
     if (req.headers['accept-encoding']) return false;
-    const userland = await handlers(found.route);
-    const handler = userland[req.method ?? 'GET'];
+    const method = req.method ?? 'GET';
+    const handler = (await handlers(found.route))[method];
     if (typeof handler !== 'function') return false;
 
     const proto = String(req.headers['x-forwarded-proto'] ?? '').includes('https') ? 'https' : 'http';
-    const method = req.method ?? 'GET';
     // Headers as Next gives them (it reads req.headers too: server.mjs's own, the peer and the request id, are set there).
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -101,7 +98,7 @@ export function directApi({ distDir, hostname, port }) {
       else if (value !== undefined) headers.set(name, value);
     }
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(origin(proto) + url, {
+    const request = new Request(origin(proto) + (req.url ?? '/'), {
       method,
       headers,
       ...(hasBody && { body: bodyStream(req), duplex: 'half' }),

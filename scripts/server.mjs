@@ -153,13 +153,14 @@ const server = http.createServer((req, res) => {
   if (serverState.draining) res.setHeader('Connection', 'close');
 
   // A path that is not valid percent-encoding is the client's mistake: Next answers it with a 500.
-  if (!decodes(req.url ?? '/')) {
+  const pathname = (req.url ?? '/').split('?')[0];
+  if (!decodes(pathname)) {
     refuseBadPath(req, res, requestId);
     return;
   }
 
   requestContext.run({ requestId }, () => {
-    (direct ? direct(req, res) : Promise.resolve(false))
+    (direct ? direct(req, res, pathname) : Promise.resolve(false))
       .then((answered) => (answered ? directCounter.inc() : handle(req, res)))
       .catch((err) => {
         log.error({ err }, 'request failed');
@@ -168,10 +169,9 @@ const server = http.createServer((req, res) => {
       });
   });
 });
-function decodes(url) {
-  const q = url.indexOf('?');
+function decodes(pathname) {
   try {
-    decodeURIComponent(q === -1 ? url : url.slice(0, q));
+    decodeURIComponent(pathname);
     return true;
   } catch {
     return false;

@@ -1,5 +1,5 @@
 import 'server-only';
-import { SQL, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { getDb, type Queryable } from '@/db/client';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { readDb } from '@/db/replica';
